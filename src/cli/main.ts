@@ -1,0 +1,44 @@
+/**
+ * The `effect-kube` command: a debugging tool that mirrors kubectl where the two overlap, so the library can be
+ * compared with kubectl on the same inputs. Each subcommand lives in its own module and returns its exit code.
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type { Command } from "./command.js"
+
+const commands: Record<string, () => Promise<{ readonly command: Command }>> = {
+  config: () => import("./config.js"),
+  get: () => import("./get.js"),
+  "fake-apiserver": () => import("./fakeApiserver.js")
+}
+
+const usage = `effect-kube: a Kubernetes client for Effect, as a command
+
+Usage:
+  effect-kube config view|current-context [flags]
+  effect-kube get --raw PATH [flags]
+  effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml]
+`
+
+const main = Effect.gen(function*() {
+  const [name, ...rest] = process.argv.slice(2)
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    yield* Console.log(usage)
+    return name === undefined ? 1 : 0
+  }
+  const load = commands[name]
+  if (load === undefined) {
+    yield* Console.error(`error: unknown command "${name}" for "effect-kube"\nRun 'effect-kube --help' for usage.`)
+    return 1
+  }
+  const module = yield* Effect.promise(load)
+  return yield* module.command(rest)
+})
+
+main.pipe(
+  Effect.flatMap((code) => Effect.sync(() => process.exitCode = code)),
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: false })
+)

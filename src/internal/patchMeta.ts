@@ -1,0 +1,25 @@
+/**
+ * The shape of the generated strategic-merge and server-side-apply metadata (`src/generated/patchMeta.ts`).
+ * Facts only, taken from the OpenAPI extensions x-kubernetes-patch-merge-key, x-kubernetes-patch-strategy,
+ * x-kubernetes-list-type, x-kubernetes-list-map-keys and x-kubernetes-map-type.
+ */
+
+/** How one field of a definition behaves when patched. */
+export interface FieldMeta {
+  /** Definition name of the field's value (objects), or of the list's items (arrays of objects). */
+  readonly ref?: string
+  /** For maps (additionalProperties) of objects: the definition name of the values. */
+  readonly valuesRef?: string
+  readonly type?: "array" | "object" | "scalar"
+  readonly patchMergeKey?: string
+  /** "merge", "replace", "retainKeys", "merge,retainKeys". */
+  readonly patchStrategy?: string
+  /** "atomic" | "set" | "map" (arrays) */
+  readonly listType?: string
+  readonly listMapKeys?: ReadonlyArray<string>
+  /** "atomic" | "granular" (objects) */
+  readonly mapType?: string
+}
+
+/** Definition name -> field name -> meta. Fields with nothing to say are left out. */
+export type PatchMetaTable = Readonly<Record<string, Readonly<Record<string, FieldMeta>>>>
