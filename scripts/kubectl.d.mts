@@ -1,0 +1,2 @@
+export declare const kubectlPath: string
+export declare function ensureKubectl(): string

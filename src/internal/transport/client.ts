@@ -1,0 +1,252 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as SynchronizedRef from "effect/SynchronizedRef"
+import * as Crypto from "node:crypto"
+import * as Tls from "node:tls"
+import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
+import type { RestConfig } from "../../RestConfig.js"
+import { type AgentMaterial, displayProxy, makeAgents } from "./agent.js"
+import * as errors from "./errors.js"
+import { gunzip } from "./gzip.js"
+
+type TransportConfigError = errors.TransportConfigError
+
+/** @internal */
+export interface MakeOptions {
+  readonly clientCertificate?: Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> | undefined
+}
+
+interface Pool {
+  readonly certificate: Option.Option<ClientCertificate>
+  readonly agent: NodeHttpClient.HttpAgent
+  readonly client: HttpClient.HttpClient
+}
+
+const sameCertificate = (a: Option.Option<ClientCertificate>, b: Option.Option<ClientCertificate>): boolean =>
+  Option.isNone(a) || Option.isNone(b)
+    ? Option.isNone(a) && Option.isNone(b)
+    : a.value.certificate === b.value.certificate && Redacted.value(a.value.key) === Redacted.value(b.value.key)
+
+const destroy = (agent: NodeHttpClient.HttpAgent) =>
+  Effect.sync(() => {
+    agent.http.destroy()
+    agent.https.destroy()
+  })
+
+const loadMaterial = (
+  config: RestConfig
+): Effect.Effect<AgentMaterial, TransportConfigError, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const { tls } = config
+    // Inline data wins over a file, as in client-go.
+    const pick = (data: string | undefined, file: string | undefined, what: string) =>
+      data !== undefined ? Effect.succeed(data) : file === undefined ? Effect.succeed(undefined) : fs
+        .readFileString(file)
+        .pipe(Effect.mapError((cause) =>
+          new errors.TransportConfigError({
+            reason: "UnreadableFile",
+            path: file,
+            detail: `cannot read the ${what} file ${file} (${cause.message})`,
+            cause
+          })
+        ))
+    const ca = yield* pick(tls.caData, tls.caFile, "certificate authority")
+    const cert = yield* pick(tls.certData, tls.certFile, "client certificate")
+    const key = tls.keyData !== undefined
+      ? Redacted.value(tls.keyData)
+      : yield* pick(undefined, tls.keyFile, "client key")
+    const invalid = (detail: string) => new errors.TransportConfigError({ reason: "InvalidTlsConfig", detail })
+    if ((cert === undefined) !== (key === undefined)) {
+      return yield* Effect.fail(invalid(
+        `${config.source}: a client certificate needs both the certificate and its key; only the ` +
+          `${cert === undefined ? "key" : "certificate"} is set`
+      ))
+    }
+    if (tls.insecure && ca !== undefined) {
+      return yield* Effect.fail(invalid(
+        `${config.source}: a certificate authority together with insecure-skip-tls-verify is not allowed`
+      ))
+    }
+    const check = (what: string, options: Tls.SecureContextOptions) =>
+      Effect.try({
+        try: () => Tls.createSecureContext(options),
+        // OpenSSL's messages ("PEM routines::no start line") never quote the material.
+        catch: (cause) =>
+          new errors.TransportConfigError({
+            reason: "InvalidTlsMaterial",
+            detail: `${config.source}: the ${what} is not usable (${(cause as Error).message})`,
+            cause
+          })
+      })
+    if (ca !== undefined) {
+      const what = `certificate authority${tls.caData !== undefined ? " data" : ` in ${tls.caFile}`}`
+      // Node silently ignores CA text it cannot parse (and would then trust nothing); client-go refuses it.
+      const blocks = ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+      if (blocks.length === 0) {
+        return yield* Effect.fail(
+          new errors.TransportConfigError({
+            reason: "InvalidTlsMaterial",
+            detail: `${config.source}: the ${what} holds no PEM certificate`
+          })
+        )
+      }
+      for (const block of blocks) {
+        yield* Effect.try({
+          try: () => new Crypto.X509Certificate(block),
+          catch: (cause) =>
+            new errors.TransportConfigError({
+              reason: "InvalidTlsMaterial",
+              detail: `${config.source}: the ${what} holds a certificate that does not parse`,
+              cause
+            })
+        })
+      }
+      yield* check(what, { ca })
+    }
+    if (cert !== undefined && key !== undefined) yield* check("client certificate or key", { cert, key })
+    const proxy = config.proxyUrl === undefined || config.proxyUrl === ""
+      ? undefined
+      : yield* parseProxy(config.proxyUrl)
+    return {
+      ca,
+      cert,
+      key,
+      rejectUnauthorized: !tls.insecure,
+      servername: tls.serverName === "" ? undefined : tls.serverName,
+      proxy
+    }
+  })
+
+const parseProxy = (raw: string): Effect.Effect<URL, TransportConfigError> =>
+  Effect.flatMap(
+    Effect.try({
+      try: () => new URL(raw),
+      catch: (cause) =>
+        new errors.TransportConfigError({ reason: "InvalidProxyUrl", detail: "proxy-url is not a valid URL", cause })
+    }),
+    (url) =>
+      url.protocol === "http:" || url.protocol === "https:"
+        ? Effect.succeed(url)
+        : Effect.fail(
+          url.protocol.startsWith("socks")
+            ? new errors.TransportConfigError({
+              reason: "UnsupportedProxy",
+              detail: `proxy-url ${displayProxy(url)}: socks proxies are not supported; use an http or https proxy`
+            })
+            : new errors.TransportConfigError({
+              reason: "InvalidProxyUrl",
+              detail: `proxy-url ${displayProxy(url)}: the scheme must be http or https`
+            })
+        )
+  )
+
+/** @internal */
+export const make = (
+  config: RestConfig,
+  options: MakeOptions = {}
+): Effect.Effect<HttpClient.HttpClient, TransportConfigError, FileSystem.FileSystem | Scope.Scope> =>
+  Effect.gen(function*() {
+    const material = yield* loadMaterial(config)
+    const build = (certificate: Option.Option<ClientCertificate>): Effect.Effect<Pool> => {
+      const agents = makeAgents(
+        Option.match(certificate, {
+          onNone: () => material,
+          onSome: (c) => ({ ...material, cert: c.certificate, key: Redacted.value(c.key) })
+        })
+      )
+      const agent: NodeHttpClient.HttpAgent = {
+        [NodeHttpClient.HttpAgentTypeId]: NodeHttpClient.HttpAgentTypeId,
+        http: agents.http,
+        https: agents.https
+      }
+      return Effect.map(
+        Effect.provideService(NodeHttpClient.make, NodeHttpClient.HttpAgent, agent),
+        (client) => ({ certificate, agent, client })
+      )
+    }
+    const pool = yield* SynchronizedRef.make(yield* build(Option.none()))
+    yield* Effect.addFinalizer(() => Effect.flatMap(SynchronizedRef.get(pool), (current) => destroy(current.agent)))
+
+    const dynamic = material.cert === undefined ? options.clientCertificate : undefined
+    const clientFor = (request: HttpClientRequest.HttpClientRequest) =>
+      dynamic === undefined ? Effect.map(SynchronizedRef.get(pool), (p) => p.client) : dynamic.pipe(
+        Effect.mapError((cause) =>
+          new HttpClientError.RequestError({ request, reason: "Transport", cause, description: cause.message })
+        ),
+        Effect.flatMap((certificate) =>
+          SynchronizedRef.modifyEffect(pool, (current) =>
+            sameCertificate(current.certificate, certificate)
+              ? Effect.succeed([current.client, current] as const)
+              : Effect.map(
+                Effect.zipLeft(build(certificate), destroy(current.agent)),
+                (next) => [next.client, next] as const
+              ))
+        )
+      )
+
+    const timeout = config.timeout !== undefined && Duration.toMillis(config.timeout) > 0 ? config.timeout : undefined
+    const send = (
+      original: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+      let request = original
+      // A header the caller set wins, as in client-go; so does a caller's own Accept-Encoding, in which case the
+      // body is handed back exactly as the server sent it.
+      if (!Headers.has(request.headers, "user-agent")) {
+        request = HttpClientRequest.setHeader(request, "User-Agent", config.userAgent)
+      }
+      const compress = !config.disableCompression && !Headers.has(request.headers, "accept-encoding")
+      if (compress) request = HttpClientRequest.setHeader(request, "Accept-Encoding", "gzip")
+      const server = (() => {
+        try {
+          return new URL(request.url).host
+        } catch {
+          return request.url
+        }
+      })()
+      let response: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = clientFor(
+        request
+      ).pipe(
+        Effect.flatMap((client) => client.execute(request)),
+        Effect.mapError((error) => {
+          if (error._tag !== "RequestError" || error.reason !== "Transport") return error
+          const tls = errors.classifyTls(error.cause, server)
+          return tls === undefined ? error : new HttpClientError.RequestError({
+            request: error.request,
+            reason: "Transport",
+            cause: tls,
+            description: tls.message
+          })
+        })
+      )
+      if (timeout !== undefined) {
+        response = Effect.timeoutFail(response, {
+          duration: timeout,
+          onTimeout: () => {
+            const cause = new errors.TimeoutError({ timeout, url: request.url })
+            return new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              cause,
+              description: cause.message
+            })
+          }
+        })
+      }
+      return compress ? Effect.map(response, gunzip) : response
+    }
+    return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+      (request) => Effect.flatMap(request, send),
+      Effect.succeed
+    )
+  })
