@@ -1,0 +1,331 @@
+/**
+ * Renders definitions to TypeScript modules: an explicit interface and an annotated Effect Schema per definition,
+ * and a ResourceDef per served resource whose kind is defined in the module.
+ */
+import * as Path from "node:path"
+import type { ResourceInfo } from "../../src/Resource.js"
+import type { BodyIR, Constraints, DefinitionIR, TypeIR } from "./ir.js"
+import { bodyRefs } from "./ir.js"
+import type { Placement } from "./naming.js"
+import { moduleAlias } from "./naming.js"
+import { renderResourceInfoFields } from "./resources.js"
+import { compareStrings } from "./spec.js"
+
+export interface RenderInput {
+  readonly header: string
+  readonly definitions: ReadonlyArray<DefinitionIR>
+  /** Placement of every definition that can be referenced, including ones rendered elsewhere. */
+  readonly placements: ReadonlyMap<string, Placement>
+  readonly resources: ReadonlyArray<ResourceInfo>
+  /** Import specifier of src/Resource.ts from a module at the given module path. */
+  readonly resourceImport: (module: string) => string
+  /** Import specifier of another generated module (definitions outside this output set), if any. */
+  readonly externalImport?: (fromModule: string, toModule: string) => string
+  /** Modules that belong to this output set (relative imports); others use externalImport. */
+  readonly localModules?: ReadonlySet<string>
+}
+
+const isIdentifier = (s: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)
+const propKey = (s: string): string => (isIdentifier(s) ? s : JSON.stringify(s))
+
+const relativeModule = (from: string, to: string): string => {
+  let rel = Path.posix.relative(Path.posix.dirname(from), to)
+  if (!rel.startsWith(".")) rel = `./${rel}`
+  return `${rel}.js`
+}
+
+/** Renders one module's definitions (all sharing `module`). */
+interface ModuleContext {
+  readonly module: string
+  readonly placements: ReadonlyMap<string, Placement>
+  /** Definitions already emitted above the current one in this module. */
+  readonly emitted: Set<string>
+  /** Modules imported with a cycle back to this one: references into them are suspended. */
+  readonly cyclic: ReadonlySet<string>
+  readonly imports: Set<string>
+}
+
+const qualified = (ctx: ModuleContext, name: string): string => {
+  const p = ctx.placements.get(name)
+  if (p === undefined) throw new Error(`reference to unknown definition ${name}`)
+  if (p.module === ctx.module) return p.ident
+  ctx.imports.add(p.module)
+  return `${moduleAlias(p.module)}.${p.ident}`
+}
+
+const literal = (v: string | number | boolean): string => JSON.stringify(v)
+
+const tsType = (ctx: ModuleContext, t: TypeIR): string => {
+  switch (t._tag) {
+    case "Ref":
+      return qualified(ctx, t.name)
+    case "String":
+      return "string"
+    case "Number":
+      return "number"
+    case "Boolean":
+      return "boolean"
+    case "Unknown":
+      return "unknown"
+    case "Literals":
+      return t.values.map(literal).join(" | ")
+    case "IntOrString":
+      return "number | string"
+    case "Array": {
+      return `ReadonlyArray<${tsType(ctx, t.items)}>`
+    }
+    case "Record":
+      return `{ readonly [key: string]: ${tsType(ctx, t.values)} }`
+    case "Nullable":
+      return `${tsType(ctx, t.inner)} | null`
+  }
+}
+
+const checks = (c: Constraints | undefined, kind: "string" | "number" | "array" | "record"): Array<string> => {
+  if (c === undefined) return []
+  const out: Array<string> = []
+  if (kind === "number") {
+    if (c.minimum !== undefined) {
+      out.push(
+        c.exclusiveMinimum === true ? `Schema.greaterThan(${c.minimum})` : `Schema.greaterThanOrEqualTo(${c.minimum})`
+      )
+    }
+    if (c.maximum !== undefined) {
+      out.push(c.exclusiveMaximum === true ? `Schema.lessThan(${c.maximum})` : `Schema.lessThanOrEqualTo(${c.maximum})`)
+    }
+  }
+  if (kind === "string") {
+    if (c.minLength !== undefined) out.push(`Schema.minLength(${c.minLength})`)
+    if (c.maxLength !== undefined) out.push(`Schema.maxLength(${c.maxLength})`)
+    if (c.pattern !== undefined) out.push(`Schema.pattern(new RegExp(${JSON.stringify(c.pattern)}, "u"))`)
+  }
+  if (kind === "array") {
+    if (c.minItems !== undefined) out.push(`Schema.minItems(${c.minItems})`)
+    if (c.maxItems !== undefined) out.push(`Schema.maxItems(${c.maxItems})`)
+  }
+  return out
+}
+
+const piped = (base: string, filters: ReadonlyArray<string>): string =>
+  filters.length === 0 ? base : `${base}.pipe(${filters.join(", ")})`
+
+const schemaExpr = (ctx: ModuleContext, t: TypeIR): string => {
+  switch (t._tag) {
+    case "Ref": {
+      const expr = qualified(ctx, t.name)
+      const p = ctx.placements.get(t.name)!
+      const direct = p.module === ctx.module ? ctx.emitted.has(t.name) : !ctx.cyclic.has(p.module)
+      return direct ? expr : `Schema.suspend(() => ${expr})`
+    }
+    case "String":
+      return piped("Schema.String", checks(t.constraints, "string"))
+    case "Number":
+      return piped(t.integer ? "Schema.Int" : "Schema.Number", checks(t.constraints, "number"))
+    case "Boolean":
+      return "Schema.Boolean"
+    case "Unknown":
+      return "Schema.Unknown"
+    case "Literals":
+      return `Schema.Literal(${t.values.map(literal).join(", ")})`
+    case "IntOrString":
+      return "Schema.Union(Schema.Number, Schema.String)"
+    case "Array":
+      return piped(`Schema.Array(${schemaExpr(ctx, t.items)})`, checks(t.constraints, "array"))
+    case "Record":
+      return `Schema.Record({ key: Schema.String, value: ${schemaExpr(ctx, t.values)} })`
+    case "Nullable":
+      return `Schema.NullOr(${schemaExpr(ctx, t.inner)})`
+  }
+}
+
+/** Orders definitions so that each comes after the ones it references (within the module), where cycles allow. */
+const topoOrder = (defs: ReadonlyArray<DefinitionIR>): Array<DefinitionIR> => {
+  const byName = new Map(defs.map((d) => [d.name, d]))
+  const state = new Map<string, "visiting" | "done">()
+  const out: Array<DefinitionIR> = []
+  const visit = (d: DefinitionIR): void => {
+    if (state.has(d.name)) return
+    state.set(d.name, "visiting")
+    for (const ref of [...bodyRefs(d.body)].sort(compareStrings)) {
+      const target = byName.get(ref)
+      if (target !== undefined) visit(target)
+    }
+    state.set(d.name, "done")
+    out.push(d)
+  }
+  for (const d of [...defs].sort((a, b) => compareStrings(a.name, b.name))) visit(d)
+  return out
+}
+
+const docBlock = (lines: ReadonlyArray<string>, category: string): Array<string> => [
+  "/**",
+  ...lines.map((l) => ` * ${l}`),
+  " *",
+  " * @since 0.1.0",
+  ` * @category ${category}`,
+  " */"
+]
+
+const renderBody = (ctx: ModuleContext, d: DefinitionIR, ident: string): Array<string> => {
+  const body: BodyIR = d.body
+  const lines: Array<string> = []
+  if (body._tag === "Alias") {
+    lines.push(...docBlock([`\`${d.name}\``], "models"))
+    lines.push(`export type ${ident} = ${tsType(ctx, body.type)}`, "")
+    lines.push(...docBlock([`Schema of \`${d.name}\`.`], "schemas"))
+    lines.push(`export const ${ident}: Schema.Schema<${ident}> = ${schemaExpr(ctx, body.type)}`)
+    return lines
+  }
+  lines.push(...docBlock([`\`${d.name}\``], "models"))
+  if (body.fields.length === 0) {
+    lines.push(`export interface ${ident} {}`)
+  } else {
+    lines.push(`export interface ${ident} {`)
+    for (const f of body.fields) {
+      lines.push(`  readonly ${propKey(f.name)}${f.required ? "" : "?"}: ${tsType(ctx, f.type)}`)
+    }
+    lines.push("}")
+  }
+  lines.push("")
+  lines.push(...docBlock([`Schema of \`${d.name}\`; unknown fields are kept.`], "schemas"))
+  if (body.fields.length === 0) {
+    lines.push(`export const ${ident}: Schema.Schema<${ident}> = struct<${ident}>(${JSON.stringify(ident)}, {})`)
+  } else {
+    lines.push(`export const ${ident}: Schema.Schema<${ident}> = struct<${ident}>(${JSON.stringify(ident)}, {`)
+    body.fields.forEach((f, i) => {
+      const expr = schemaExpr(ctx, f.type)
+      const value = f.required ? expr : `optional(${expr})`
+      lines.push(`  ${propKey(f.name)}: ${value}${i < body.fields.length - 1 ? "," : ""}`)
+    })
+    lines.push("})")
+  }
+  return lines
+}
+
+/**
+ * Emitted once per module. `struct` checks each field's schema against the interface's field (required fields need
+ * a Schema of exactly that type, optional ones an exact optional), which costs tsc about half of inferring a full
+ * `Schema.Struct` type per definition and comparing it with the interface afterwards. Every struct keeps unknown
+ * fields on decode and encode.
+ */
+const structHelper: ReadonlyArray<string> = [
+  "type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]",
+  "type _Fields<A> = {",
+  "  readonly [K in keyof A]-?: K extends _OptionalKeys<A>",
+  "    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>",
+  "    : Schema.Schema<A[K]>",
+  "}",
+  "const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>",
+  "  Schema.Struct(fields as Schema.Struct.Fields).annotations({",
+  "    identifier,",
+  "    parseOptions: { onExcessProperty: \"preserve\" }",
+  "  }) as unknown as Schema.Schema<A>"
+]
+const optionalHelper: ReadonlyArray<string> = [
+  "const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>",
+  "  Schema.optionalWith(schema, { exact: true })"
+]
+
+const resourceConstName = (r: ResourceInfo, ident: string, taken: Set<string>): string => {
+  let name = `${ident}Resource`
+  if (taken.has(name)) name = `${ident}${r.plural.charAt(0).toUpperCase()}${r.plural.slice(1)}Resource`
+  while (taken.has(name)) name = `${name}_`
+  taken.add(name)
+  return name
+}
+
+/** Modules that import each other (directly or not): references between them must be suspended. */
+const cyclicModules = (deps: ReadonlyMap<string, ReadonlySet<string>>, from: string): Set<string> => {
+  const reaches = (start: string, goal: string): boolean => {
+    const seen = new Set<string>()
+    const stack = [start]
+    while (stack.length > 0) {
+      const m = stack.pop()!
+      if (m === goal) return true
+      if (seen.has(m)) continue
+      seen.add(m)
+      for (const n of deps.get(m) ?? []) stack.push(n)
+    }
+    return false
+  }
+  const out = new Set<string>()
+  for (const to of deps.get(from) ?? []) if (reaches(to, from)) out.add(to)
+  return out
+}
+
+/** Renders every module of the input: module path (e.g. "core/v1") -> source. */
+export const renderModules = (input: RenderInput): Map<string, string> => {
+  const byModule = new Map<string, Array<DefinitionIR>>()
+  for (const d of input.definitions) {
+    const p = input.placements.get(d.name)!
+    if (!byModule.has(p.module)) byModule.set(p.module, [])
+    byModule.get(p.module)!.push(d)
+  }
+  // Module dependency graph, for cycle detection.
+  const deps = new Map<string, Set<string>>()
+  for (const [module, defs] of byModule) {
+    const set = new Set<string>()
+    for (const d of defs) {
+      for (const ref of bodyRefs(d.body)) {
+        const p = input.placements.get(ref)
+        if (p !== undefined && p.module !== module) set.add(p.module)
+      }
+    }
+    deps.set(module, set)
+  }
+  const resourcesByDefinition = new Map<string, Array<ResourceInfo>>()
+  for (const r of input.resources) {
+    if (r.definition === undefined) continue
+    if (!resourcesByDefinition.has(r.definition)) resourcesByDefinition.set(r.definition, [])
+    resourcesByDefinition.get(r.definition)!.push(r)
+  }
+
+  const out = new Map<string, string>()
+  for (const module of [...byModule.keys()].sort(compareStrings)) {
+    const ctx: ModuleContext = {
+      module,
+      placements: input.placements,
+      emitted: new Set(),
+      cyclic: cyclicModules(deps, module),
+      imports: new Set()
+    }
+    const body: Array<string> = []
+    const taken = new Set(byModule.get(module)!.map((d) => input.placements.get(d.name)!.ident))
+    const resourceLines: Array<string> = []
+    for (const d of topoOrder(byModule.get(module)!)) {
+      const ident = input.placements.get(d.name)!.ident
+      body.push("", ...renderBody(ctx, d, ident))
+      ctx.emitted.add(d.name)
+      for (const r of resourcesByDefinition.get(d.name) ?? []) {
+        const name = resourceConstName(r, ident, taken)
+        const gv = r.group === "" ? r.version : `${r.group}/${r.version}`
+        resourceLines.push(
+          "",
+          ...docBlock([`${r.plural} (${gv}, ${r.namespaced ? "namespaced" : "cluster-scoped"}).`], "resources"),
+          `export const ${name}: ResourceDef<${ident}> = {`,
+          `  ${renderResourceInfoFields(r)},`,
+          `  schema: ${ident}`,
+          "}"
+        )
+      }
+    }
+    const head: Array<string> = [input.header, "", `import * as Schema from "effect/Schema"`]
+    if (resourceLines.length > 0) head.push(`import type { ResourceDef } from "${input.resourceImport(module)}"`)
+    for (const imported of [...ctx.imports].sort(compareStrings)) {
+      const local = input.localModules === undefined || input.localModules.has(imported)
+      const spec = local || input.externalImport === undefined
+        ? relativeModule(module, imported)
+        : input.externalImport(module, imported)
+      head.push(`import * as ${moduleAlias(imported)} from "${spec}"`)
+    }
+    const hasStruct = byModule.get(module)!.some((d) => d.body._tag === "Struct")
+    const hasOptional = byModule.get(module)!.some((d) =>
+      d.body._tag === "Struct" && d.body.fields.some((f) => !f.required)
+    )
+    head.push("")
+    if (hasStruct) head.push(...structHelper)
+    if (hasOptional) head.push(...optionalHelper)
+    out.set(module, [...head, ...body, ...resourceLines, ""].join("\n"))
+  }
+  return out
+}
