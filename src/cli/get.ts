@@ -1,0 +1,231 @@
+/**
+ * `effect-kube get --raw PATH`: kubectl's `get --raw` through the library's full pipeline (kubeconfig, credentials,
+ * Node transport, rate limiter, retry, error mapping). The body is written to stdout unchanged; failures are printed
+ * as kubectl prints them, with kubectl's exit code (1).
+ *
+ * `get RESOURCE [NAME]` is the extension point for a later issue: {@link getResources} receives the parsed flags
+ * and positional arguments.
+ */
+import type * as NodeContext from "@effect/platform-node/NodeContext"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Credentials from "../Credentials.js"
+import * as KubeError from "../KubeError.js"
+import * as KubeRequest from "../KubeRequest.js"
+import * as NodeTransport from "../NodeTransport.js"
+import * as RestClient from "../RestClient.js"
+import * as RestConfig from "../RestConfig.js"
+import type { Command } from "./command.js"
+
+const usage = `Display one or many resources.
+
+Usage:
+  effect-kube get --raw PATH [flags]
+
+Flags:
+      --raw=PATH              Raw URI to request from the server (query string allowed).
+      --kubeconfig=PATH       Path to the kubeconfig file; otherwise $KUBECONFIG, then ~/.kube/config, then in-cluster.
+      --context=NAME          The kubeconfig context to use.
+      --request-timeout=DUR   Per-request timeout ("5s", "1m", "0" for none).
+  -v, --v=N                   Log level; 6 or more logs every request (method, URL, status, time) to stderr.
+`
+
+/** What the flags said; `positional` holds RESOURCE [NAME] for {@link getResources}. */
+export interface GetFlags {
+  readonly raw?: string | undefined
+  readonly kubeconfig?: string | undefined
+  readonly context?: string | undefined
+  readonly requestTimeout?: Duration.Duration | undefined
+  readonly verbosity: number
+  readonly help: boolean
+  readonly positional: ReadonlyArray<string>
+}
+
+const valueFlags = new Set(["raw", "kubeconfig", "context", "request-timeout", "v"])
+
+/** Go's `time.ParseDuration` for the forms kubectl users type; a bare number means seconds, as kubectl does. */
+export const parseGoDuration = (input: string): Duration.Duration | undefined => {
+  if (/^\d+$/.test(input)) return Duration.seconds(Number(input))
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, ns: 1e-6 }
+  let total = 0
+  let rest = input
+  if (rest === "") return undefined
+  while (rest !== "") {
+    const match = /^(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/.exec(rest)
+    if (match === null) return undefined
+    total += Number(match[1]) * units[match[2]!]!
+    rest = rest.slice(match[0].length)
+  }
+  return Duration.millis(total)
+}
+
+/** pflag's rules: `--name value`, `--name=value`, `-v N`, `-v=N`, `-vN`. */
+export const parseFlags = (args: ReadonlyArray<string>): GetFlags | { readonly error: string } => {
+  const values = new Map<string, string>()
+  const positional: Array<string> = []
+  let help = false
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") {
+      positional.push(...args.slice(i + 1))
+      break
+    }
+    if (arg === "-h" || arg === "--help") {
+      help = true
+      continue
+    }
+    let name: string | undefined
+    let inline: string | undefined
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=")
+      name = eq < 0 ? arg.slice(2) : arg.slice(2, eq)
+      inline = eq < 0 ? undefined : arg.slice(eq + 1)
+    } else if (arg.startsWith("-v") && arg.length >= 2) {
+      name = "v"
+      inline = arg.length === 2 ? undefined : arg.slice(arg[2] === "=" ? 3 : 2)
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      return { error: `unknown shorthand flag: '${arg[1]}' in ${arg}` }
+    } else {
+      positional.push(arg)
+      continue
+    }
+    if (!valueFlags.has(name)) return { error: `unknown flag: --${name}` }
+    const value = inline ?? args[++i]
+    if (value === undefined) return { error: `flag needs an argument: --${name}` }
+    values.set(name, value)
+  }
+  const v = values.get("v") ?? "0"
+  if (!/^\d+$/.test(v)) {
+    return { error: `invalid argument "${v}" for "-v, --v" flag: strconv.ParseInt: parsing "${v}": invalid syntax` }
+  }
+  const timeoutText = values.get("request-timeout")
+  const requestTimeout = timeoutText === undefined ? undefined : parseGoDuration(timeoutText)
+  if (timeoutText !== undefined && requestTimeout === undefined) {
+    return {
+      error: `invalid argument "${timeoutText}" for "--request-timeout" flag: time: invalid duration "${timeoutText}"`
+    }
+  }
+  return {
+    raw: values.get("raw"),
+    kubeconfig: values.get("kubeconfig"),
+    context: values.get("context"),
+    requestTimeout,
+    verbosity: Number(v),
+    help,
+    positional
+  }
+}
+
+const write = (stream: NodeJS.WriteStream, data: string | Uint8Array) => Effect.sync(() => void stream.write(data))
+const stderr = (line: string) => write(process.stderr, line.endsWith("\n") ? line : line + "\n")
+
+const klogPrefix = (date: Date): string => {
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0")
+  const micros = pad(date.getMilliseconds(), 3) + "000"
+  return `I${pad(date.getMonth() + 1)}${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${
+    pad(date.getSeconds())
+  }.${micros} ${String(process.pid).padStart(7)} rest_client]`
+}
+
+/**
+ * Logs to stderr as kubectl does: `Warning: ...` lines always; request lines (the RestClient's debug log, `GET
+ * https://... 200 OK in 3 milliseconds`) with a klog-style prefix from -v=6; throttling notices from -v=1.
+ */
+const cliLogger = (verbosity: number) =>
+  Logger.make(({ date, logLevel, message }) => {
+    const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
+    if (logLevel._tag === "Warning" || logLevel._tag === "Error" || logLevel._tag === "Fatal") {
+      process.stderr.write(text + "\n")
+    } else if ((logLevel._tag === "Info" && verbosity >= 1) || (logLevel._tag === "Debug" && verbosity >= 6)) {
+      process.stderr.write(`${klogPrefix(date)} ${text}\n`)
+    }
+  })
+
+/** kubectl's wording for a failure (cmdutil.CheckErr), without the trailing newline. */
+export const describeFailure = (error: unknown): string => {
+  if (KubeError.isApiError(error)) return KubeError.kubectlMessage(error)
+  if (KubeError.isTransportError(error)) {
+    if (error.reason === "ConnectionRefused") {
+      const host = Option.getOrElse(Option.liftThrowable(() => new URL(error.url).host)(), () => error.url)
+      return `The connection to the server ${host} was refused - did you specify the right host or port?`
+    }
+    return `Unable to connect to the server: ${error.detail}`
+  }
+  if (error instanceof Error) return `error: ${error.message}`
+  return `error: ${String(error)}`
+}
+
+/** The RestClient stack for the CLI's flags: kubeconfig (or in-cluster), credentials, Node transport, defaults. */
+export const layerFor = (flags: GetFlags) => {
+  const config = RestConfig.layerInfer({
+    path: flags.kubeconfig,
+    context: flags.context,
+    timeout: flags.requestTimeout
+  })
+  const credentials = Layer.provideMerge(Credentials.layer, config)
+  const transport = Layer.provideMerge(NodeTransport.layer, credentials)
+  return Layer.provide(RestClient.layerWithDefaults, transport)
+}
+
+const runRaw = (flags: GetFlags, raw: string): Effect.Effect<number, never, NodeContext.NodeContext> =>
+  Effect.gen(function*() {
+    const client = yield* RestClient.RestClient
+    const response = yield* client.executeRaw(KubeRequest.raw(raw))
+    yield* write(process.stdout, response.body)
+    return 0
+  }).pipe(
+    Effect.provide(layerFor(flags)),
+    Effect.catchAllCause((cause) =>
+      Effect.as(
+        stderr(Option.match(Cause.failureOption(cause), {
+          onNone: () => `error: ${Cause.pretty(cause)}`,
+          onSome: describeFailure
+        })),
+        1
+      )
+    ),
+    Effect.provide(Logger.replace(Logger.defaultLogger, cliLogger(flags.verbosity))),
+    Logger.withMinimumLogLevel(flags.verbosity >= 6 ? LogLevel.Debug : LogLevel.Info)
+  )
+
+/**
+ * Extension point: `get RESOURCE [NAME]` (a later issue builds it on the DiscoveryClient and DynamicClient).
+ */
+export const getResources = (
+  _flags: GetFlags
+): Effect.Effect<number, never, NodeContext.NodeContext> =>
+  Effect.as(stderr("error: effect-kube get supports only --raw PATH so far"), 1)
+
+/** The `get` subcommand. */
+export const command: Command = (args) =>
+  Effect.gen(function*() {
+    const parsed = parseFlags(args)
+    if ("error" in parsed) {
+      yield* stderr(`error: ${parsed.error}\nSee 'effect-kube get --help' for usage.`)
+      return 1
+    }
+    if (parsed.help) {
+      yield* write(process.stdout, usage)
+      return 0
+    }
+    if (parsed.raw !== undefined) {
+      if (parsed.positional.length > 0) {
+        yield* stderr("error: arguments may not be passed when --raw is specified")
+        return 1
+      }
+      return yield* runRaw(parsed, parsed.raw)
+    }
+    if (parsed.positional.length === 0) {
+      yield* stderr(
+        "You must specify the type of resource to get. Use \"effect-kube get --raw PATH\" for a raw request.\n" +
+          "error: Required resource not specified."
+      )
+      return 1
+    }
+    return yield* getResources(parsed)
+  })

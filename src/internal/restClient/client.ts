@@ -1,0 +1,362 @@
+/**
+ * The RestClient pipeline: prepare -> [retry: rate limit -> authorise -> send -> classify] -> decode.
+ *
+ * @internal
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { Credentials } from "../../Credentials.js"
+import {
+  type ApiError,
+  fromStatus,
+  genericStatus,
+  isExpired,
+  isUnauthorized,
+  Status,
+  type Status as StatusType,
+  TransportError
+} from "../../KubeError.js"
+import * as KubeRequest from "../../KubeRequest.js"
+import { RateLimit } from "../../RateLimit.js"
+import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientError } from "../../RestClient.js"
+import { RestConfig } from "../../RestConfig.js"
+import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
+import * as Watch from "../../Watch.js"
+import { decodeText, decodeValue, parseJson, type RequestContext } from "./decode.js"
+import { credentialsCause, fromCause } from "./transport.js"
+import { parseWarnings, WarningHandler } from "./warnings.js"
+
+interface Prepared {
+  readonly request: KubeRequest.KubeRequest
+  readonly method: string
+  readonly url: string
+  readonly http: HttpClientRequest.HttpClientRequest
+}
+
+interface Failure {
+  readonly error: RestClientError
+  readonly outcome?: RetryInput["outcome"] | undefined
+}
+
+interface Sent {
+  readonly prepared: Prepared
+  readonly response: HttpClientResponse.HttpClientResponse
+  /** Present when the body was read as part of the attempt. */
+  readonly body?: Uint8Array | undefined
+}
+
+const reasonPhrases: Record<number, string> = {
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  204: "No Content",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  409: "Conflict",
+  410: "Gone",
+  413: "Request Entity Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/** kubectl's `-v=6` line: `GET https://host/api/v1/pods 200 OK in 3 milliseconds`. */
+export const requestLogLine = (method: string, url: string, status: number, millis: number): string =>
+  `${method} ${url} ${status} ${reasonPhrases[status] ?? ""} in ${Math.round(millis)} milliseconds`.replace(
+    "  ",
+    " "
+  )
+
+/** Retry-After in its seconds form (client-go reads only that form). */
+export const parseRetryAfter = (value: string | undefined): Duration.Duration | undefined => {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (!/^\d+$/.test(trimmed)) return undefined
+  return Duration.seconds(Number(trimmed))
+}
+
+/** The Status in an error body, or the one client-go would make up for a body that is not a Status. */
+export const statusFromBody = (code: number, text: string, ctx: RequestContext): StatusType => {
+  const json = parseJson(text, ctx)
+  if (Either.isRight(json) && typeof json.right === "object" && json.right !== null) {
+    const record = json.right as { kind?: unknown }
+    if (record.kind === "Status") {
+      const decoded = decodeValue(Status, json.right, ctx)
+      if (Either.isRight(decoded)) return decoded.right
+    }
+  }
+  return genericStatus(code, text)
+}
+
+const ListMeta = Schema.Struct({
+  resourceVersion: Schema.optional(Schema.String),
+  continue: Schema.optional(Schema.String),
+  remainingItemCount: Schema.optional(Schema.Number)
+})
+
+const listSchema = <A, I>(item: Schema.Schema<A, I>) =>
+  Schema.Struct({
+    kind: Schema.optional(Schema.String),
+    apiVersion: Schema.optional(Schema.String),
+    metadata: Schema.optional(ListMeta),
+    items: Schema.optional(Schema.NullOr(Schema.Array(item)))
+  })
+
+const textDecoder = new TextDecoder()
+
+export const make = Effect.gen(function*() {
+  const httpClient = yield* HttpClient.HttpClient
+  const config = yield* RestConfig
+  const credentials = yield* Credentials
+  const rateLimit = yield* RateLimit
+  const policy = yield* RetryPolicy
+  const warnings = yield* WarningHandler
+
+  const prepare = (input: KubeRequest.KubeRequest): Effect.Effect<Prepared, RestClientError> =>
+    Effect.gen(function*() {
+      const valid = yield* KubeRequest.validate(input)
+      const request = valid.timeout === undefined && config.timeout !== undefined
+        ? KubeRequest.timeout(valid, config.timeout)
+        : valid
+      const url = KubeRequest.url(request, config.server)
+      const headers: Record<string, string> = {
+        accept: request.absPath !== undefined ? "application/json, */*" : "application/json",
+        "user-agent": config.userAgent,
+        ...request.headers
+      }
+      let http = HttpClientRequest.make(request.method)(url, { headers })
+      const body = request.body
+      if (body !== undefined) {
+        const contentType = KubeRequest.contentType(request)!
+        http = body._tag === "Json"
+          ? HttpClientRequest.bodyText(http, JSON.stringify(body.value), contentType)
+          : HttpClientRequest.bodyUint8Array(http, body.bytes, contentType)
+      }
+      return { request, method: request.method, url, http }
+    })
+
+  const handleWarnings = (prepared: Prepared, response: HttpClientResponse.HttpClientResponse) => {
+    const header = response.headers["warning"]
+    if (header === undefined || header === "") return Effect.void
+    return Effect.forEach(
+      parseWarnings(header),
+      (warning) => warnings.handle(warning, { method: prepared.method, url: prepared.url }),
+      { discard: true }
+    )
+  }
+
+  const transportFailure = (prepared: Prepared, cause: unknown): Failure => {
+    const credentialsError = credentialsCause(cause)
+    if (credentialsError !== undefined) return { error: credentialsError as RestClientError }
+    const error = fromCause(prepared.method, prepared.url, cause)
+    return { error, outcome: { _tag: "Transport", reason: error.reason, sent: error.sent } }
+  }
+
+  const timeoutFailure = (prepared: Prepared, timeout: Duration.Duration): Failure => {
+    const error = new TransportError({
+      method: prepared.method,
+      url: prepared.url,
+      reason: "Timeout",
+      sent: true,
+      detail: `the request timed out after ${Duration.format(timeout)}`
+    })
+    return { error, outcome: { _tag: "Transport", reason: "Timeout", sent: true } }
+  }
+
+  /** One attempt: a rate-limiter token, credentials, the round trip and, in "full" mode, the body. */
+  const attempt = (prepared: Prepared, readBody: boolean): Effect.Effect<Sent, Failure> => {
+    const exchange = Effect.gen(function*() {
+      const authorized = yield* Effect.mapError(credentials.authorize(prepared.http), (error): Failure => ({ error }))
+      const start = yield* Clock.currentTimeMillis
+      const response = yield* Effect.mapError(
+        httpClient.execute(authorized),
+        (cause) => transportFailure(prepared, cause)
+      )
+      const status = response.status
+      yield* Effect.logDebug(
+        requestLogLine(prepared.method, prepared.url, status, (yield* Clock.currentTimeMillis) - start)
+      )
+      yield* handleWarnings(prepared, response)
+      if (status >= 200 && status < 300) {
+        if (!readBody) return { prepared, response } satisfies Sent
+        const buffer = yield* Effect.mapError(response.arrayBuffer, (cause) => transportFailure(prepared, cause))
+        return { prepared, response, body: new Uint8Array(buffer) } satisfies Sent
+      }
+      const text = yield* Effect.orElseSucceed(response.text, () => "")
+      const ctx = { method: prepared.method, url: prepared.url }
+      const statusObject = statusFromBody(status, text, ctx)
+      const error: ApiError = fromStatus({ ...ctx, code: status, status: statusObject, body: text })
+      const retryAfter = parseRetryAfter(response.headers["retry-after"])
+      return yield* Effect.fail<Failure>({ error, outcome: { _tag: "Response", code: status, retryAfter } })
+    })
+    const timeout = prepared.request.timeout
+    const limited = timeout === undefined || Duration.toMillis(timeout) <= 0
+      ? exchange
+      : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: () => timeoutFailure(prepared, timeout) })
+    return Effect.zipRight(rateLimit.take(() => `${prepared.method}:${prepared.url}`), limited)
+  }
+
+  /** Attempts until success, a failure that is not retried, or the policy gives up. */
+  const send = (input: KubeRequest.KubeRequest, readBody: boolean): Effect.Effect<Sent, RestClientError> =>
+    Effect.gen(function*() {
+      const prepared = yield* prepare(input)
+      const driver = yield* Schedule.driver(policy.schedule)
+      let attempts = 0
+      let reauthorised = false
+      while (true) {
+        attempts++
+        const result = yield* Effect.either(attempt(prepared, readBody))
+        if (Either.isRight(result)) return result.right
+        const failure = result.left
+        if (isUnauthorized(failure.error) && !reauthorised) {
+          reauthorised = true
+          if (yield* credentials.invalidate) {
+            attempts--
+            continue
+          }
+        }
+        const outcome = failure.outcome
+        if (outcome === undefined || attempts > policy.maxRetries) return yield* Effect.fail(failure.error)
+        const retryInput: RetryInput = { request: prepared.request, attempt: attempts, outcome }
+        if (!policy.shouldRetry(retryInput)) return yield* Effect.fail(failure.error)
+        const before = yield* Clock.currentTimeMillis
+        const next = yield* Effect.either(driver.next(retryInput))
+        if (Either.isLeft(next)) return yield* Effect.fail(failure.error)
+        const retryAfter = outcome._tag === "Response" && outcome.retryAfter !== undefined
+          ? Duration.toMillis(outcome.retryAfter)
+          : 0
+        const waited = (yield* Clock.currentTimeMillis) - before
+        if (retryAfter > waited) yield* Effect.sleep(Duration.millis(retryAfter - waited))
+        yield* Effect.logDebug(
+          `retrying ${prepared.method} ${prepared.url} (attempt ${attempts + 1}) after: ${failure.error.message}`
+        )
+      }
+    })
+
+  const context = (sent: Sent): RequestContext => ({ method: sent.prepared.method, url: sent.prepared.url })
+
+  const executeRaw = (request: KubeRequest.KubeRequest): Effect.Effect<RawResponse, RestClientError> =>
+    Effect.map(send(request, true), (sent) => {
+      const body = sent.body ?? new Uint8Array()
+      return { status: sent.response.status, headers: sent.response.headers, body, text: textDecoder.decode(body) }
+    })
+
+  const execute = <A, I>(request: KubeRequest.KubeRequest, schema: Schema.Schema<A, I>) =>
+    Effect.flatMap(
+      send(request, true),
+      (sent) => decodeText(schema, textDecoder.decode(sent.body ?? new Uint8Array()), context(sent))
+    )
+
+  const bodyStream = (sent: Sent): Stream.Stream<Uint8Array, RestClientError> =>
+    Stream.mapError(sent.response.stream, (cause) => fromCause(sent.prepared.method, sent.prepared.url, cause))
+
+  const stream = (request: KubeRequest.KubeRequest): Stream.Stream<Uint8Array, RestClientError> =>
+    Stream.unwrap(Effect.map(send(request, false), bodyStream))
+
+  const watch = <A, I>(request: KubeRequest.KubeRequest, schema: Schema.Schema<A, I>) => {
+    const watchRequest = request.verb === "list" ? KubeRequest.verb(request, "watch") : request
+    return Stream.unwrap(
+      Effect.map(
+        send(watchRequest, false),
+        (sent): Stream.Stream<Watch.WatchEvent<A>, RestClientError> =>
+          Watch.decodeBytes(bodyStream(sent), schema, context(sent))
+      )
+    )
+  }
+
+  const listPages = <A, I>(
+    request: KubeRequest.KubeRequest,
+    schema: Schema.Schema<A, I>,
+    options?: ListPagesOptions
+  ): Stream.Stream<ListPage<A>, RestClientError> => {
+    const decode = listSchema(schema)
+    const hasLimit = request.params.some(([k]) => k === "limit")
+    const first = hasLimit ? request : KubeRequest.setParams(request, { limit: options?.pageSize ?? 500 })
+    const maxRestarts = options?.maxRestarts ?? 3
+    const from = (
+      token: string | undefined,
+      restarts: number,
+      restarted: boolean
+    ): Stream.Stream<ListPage<A>, RestClientError> =>
+      Stream.unwrap(Effect.gen(function*() {
+        // With a continue token the snapshot is fixed by the token; the server rejects a resourceVersion beside it.
+        const pageRequest = token === undefined
+          ? first
+          : KubeRequest.setParams(first, {
+            continue: token,
+            resourceVersion: undefined,
+            resourceVersionMatch: undefined
+          })
+        const result = yield* Effect.either(execute(pageRequest, decode))
+        if (Either.isLeft(result)) {
+          if (token !== undefined && isExpired(result.left) && restarts < maxRestarts) {
+            yield* Effect.logDebug(`continue token expired, listing ${KubeRequest.url(first, config.server)} again`)
+            return from(undefined, restarts + 1, true)
+          }
+          return Stream.fail(result.left)
+        }
+        const list = result.right
+        const next = list.metadata?.continue
+        const page: ListPage<A> = {
+          kind: list.kind,
+          apiVersion: list.apiVersion,
+          resourceVersion: list.metadata?.resourceVersion,
+          continue: next === "" ? undefined : next,
+          remainingItemCount: list.metadata?.remainingItemCount,
+          items: list.items ?? [],
+          restarted
+        }
+        const head = Stream.succeed(page)
+        return next === undefined || next === "" ? head : Stream.concat(head, from(next, restarts, false))
+      }))
+    return from(undefined, 0, false)
+  }
+
+  const uidOf = (item: unknown): string | undefined => {
+    const metadata = (item as { metadata?: { uid?: unknown } } | null)?.metadata
+    return typeof metadata?.uid === "string" ? metadata.uid : undefined
+  }
+
+  const listAll = <A, I>(
+    request: KubeRequest.KubeRequest,
+    schema: Schema.Schema<A, I>,
+    options?: ListPagesOptions
+  ): Stream.Stream<A, RestClientError> =>
+    Stream.suspend(() => {
+      const seen = new Set<string>()
+      let restarted = false
+      return listPages(request, schema, options).pipe(
+        Stream.mapConcat((page) => {
+          if (page.restarted) restarted = true
+          const out: Array<A> = []
+          for (const item of page.items) {
+            const uid = uidOf(item)
+            if (uid !== undefined) {
+              if (restarted && seen.has(uid)) continue
+              seen.add(uid)
+            }
+            out.push(item)
+          }
+          return out
+        })
+      )
+    })
+
+  return { config, execute, executeRaw, stream, watch, listPages, listAll } satisfies RestClient
+})

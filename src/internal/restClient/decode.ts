@@ -1,0 +1,62 @@
+/**
+ * JSON bodies through the caller's Schema, keeping fields the Schema does not know.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { DecodeError } from "../../KubeError.js"
+
+/** Where a request went, for error messages. */
+export interface RequestContext {
+  readonly method: string
+  readonly url: string
+  /** Where the decoded value sits in the body, for error paths; `$` when absent. */
+  readonly pathPrefix?: string | undefined
+}
+
+const options = { onExcessProperty: "preserve", errors: "first" } as const
+
+const formatPath = (prefix: string, path: ReadonlyArray<PropertyKey>): string =>
+  prefix + path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
+
+export const parseJson = (text: string, ctx: RequestContext): Either.Either<unknown, DecodeError> => {
+  try {
+    return Either.right(JSON.parse(text))
+  } catch (cause) {
+    return Either.left(
+      new DecodeError({
+        method: ctx.method,
+        url: ctx.url,
+        path: "$",
+        detail: `invalid JSON: ${(cause as Error).message}`,
+        cause
+      })
+    )
+  }
+}
+
+export const decodeValue = <A, I>(
+  schema: Schema.Schema<A, I>,
+  value: unknown,
+  ctx: RequestContext
+): Either.Either<A, DecodeError> =>
+  Either.mapLeft(Schema.decodeUnknownEither(schema, options)(value), (error) => {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    const first = issues[0]
+    return new DecodeError({
+      method: ctx.method,
+      url: ctx.url,
+      path: formatPath(ctx.pathPrefix ?? "$", first?.path ?? []),
+      detail: first?.message ?? ParseResult.TreeFormatter.formatErrorSync(error),
+      cause: error
+    })
+  })
+
+export const decodeText = <A, I>(
+  schema: Schema.Schema<A, I>,
+  text: string,
+  ctx: RequestContext
+): Effect.Effect<A, DecodeError> => Either.flatMap(parseJson(text, ctx), (json) => decodeValue(schema, json, ctx))
