@@ -4,9 +4,11 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { ensureKubectl } from "./kubectl.mjs"
+import { writeReadmeBlocks } from "./readme-blocks.mjs"
 
 const args = process.argv.slice(2)
 ensureKubectl()
+writeReadmeBlocks()
 
 const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" })
 const typeCheckFailed = tsc.status !== 0

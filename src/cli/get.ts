@@ -3,8 +3,8 @@
  * Node transport, rate limiter, retry, error mapping). The body is written to stdout unchanged; failures are printed
  * as kubectl prints them, with kubectl's exit code (1).
  *
- * `get RESOURCE [NAME]` is the extension point for a later issue: {@link getResources} receives the parsed flags
- * and positional arguments.
+ * Without `--raw`, `get RESOURCE [NAME]` is handled by ./getResource.ts (mapper + dynamic client), which parses
+ * its own, larger flag set.
  */
 import type * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Cause from "effect/Cause"
@@ -35,7 +35,7 @@ Flags:
   -v, --v=N                   Log level; 6 or more logs every request (method, URL, status, time) to stderr.
 `
 
-/** What the flags said; `positional` holds RESOURCE [NAME] for {@link getResources}. */
+/** What the flags said. */
 export interface GetFlags {
   readonly raw?: string | undefined
   readonly kubeconfig?: string | undefined
@@ -193,17 +193,16 @@ const runRaw = (flags: GetFlags, raw: string): Effect.Effect<number, never, Node
     Logger.withMinimumLogLevel(flags.verbosity >= 6 ? LogLevel.Debug : LogLevel.Info)
   )
 
-/**
- * Extension point: `get RESOURCE [NAME]` (a later issue builds it on the DiscoveryClient and DynamicClient).
- */
-export const getResources = (
-  _flags: GetFlags
-): Effect.Effect<number, never, NodeContext.NodeContext> =>
-  Effect.as(stderr("error: effect-kube get supports only --raw PATH so far"), 1)
+const isRaw = (args: ReadonlyArray<string>): boolean =>
+  args.some((arg) => arg === "--raw" || arg.startsWith("--raw="))
 
-/** The `get` subcommand. */
+/** The `get` subcommand: `--raw PATH` here, resources through ./getResource.ts. */
 export const command: Command = (args) =>
   Effect.gen(function*() {
+    if (!isRaw(args)) {
+      const { getResource } = yield* Effect.promise(() => import("./getResource.js"))
+      return yield* getResource(args)
+    }
     const parsed = parseFlags(args)
     if ("error" in parsed) {
       yield* stderr(`error: ${parsed.error}\nSee 'effect-kube get --help' for usage.`)
@@ -220,12 +219,5 @@ export const command: Command = (args) =>
       }
       return yield* runRaw(parsed, parsed.raw)
     }
-    if (parsed.positional.length === 0) {
-      yield* stderr(
-        "You must specify the type of resource to get. Use \"effect-kube get --raw PATH\" for a raw request.\n" +
-          "error: Required resource not specified."
-      )
-      return 1
-    }
-    return yield* getResources(parsed)
+    return yield* Effect.as(stderr("error: --raw needs a PATH"), 1)
   })

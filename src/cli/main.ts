@@ -11,7 +11,9 @@ import type { Command } from "./command.js"
 const commands: Record<string, () => Promise<{ readonly command: Command }>> = {
   config: () => import("./config.js"),
   get: () => import("./get.js"),
-  "fake-apiserver": () => import("./fakeApiserver.js")
+  "fake-apiserver": () => import("./fakeApiserver.js"),
+  "api-resources": () => import("./apiResources.js"),
+  scale: () => import("./scale.js")
 }
 
 const usage = `effect-kube: a Kubernetes client for Effect, as a command
@@ -19,6 +21,9 @@ const usage = `effect-kube: a Kubernetes client for Effect, as a command
 Usage:
   effect-kube config view|current-context [flags]
   effect-kube get --raw PATH [flags]
+  effect-kube get RESOURCE [NAME] [-n NS | -A] [-l SEL] [--field-selector SEL] [-o json|yaml|name] [-w]
+  effect-kube api-resources [flags]
+  effect-kube scale RESOURCE NAME --replicas N [flags]
   effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml]
 `
 

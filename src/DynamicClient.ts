@@ -1,0 +1,92 @@
+/**
+ * client-go's `dynamic.Interface`: every resource the server serves, built-in or custom, addressed by
+ * group/version/resource and read and written as {@link Unstructured.Unstructured} objects.
+ *
+ * ```ts
+ * const dynamic = yield* DynamicClient.DynamicClient
+ * const widgets = dynamic.resource({ group: "example.com", version: "v1", resource: "widgets" })
+ * const w = yield* widgets.namespace("default").get("w1")
+ * ```
+ *
+ * Fields the caller does not know survive get → change → update: objects are never decoded through a Schema here.
+ * Use `Unstructured.decode(Schema)` to get a typed value.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type { GroupVersionResource } from "./internal/discovery/gvk.js"
+import * as internal from "./internal/dynamic/client.js"
+import { RestClient } from "./RestClient.js"
+
+export type {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  GroupVersionResource
+} from "./internal/discovery/gvk.js"
+
+/**
+ * The calls on one resource in one namespace (or cluster-wide): get, list (one page, every page, or every item),
+ * watch, create, update, updateStatus, patch (json, merge, strategic, apply), delete and deleteCollection. None of
+ * them requires a service: the RestClient is captured.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ResourceClient = internal.ResourceClient
+
+/**
+ * A {@link ResourceClient} for cluster-scoped resources (or lists and watches across all namespaces) that can be
+ * narrowed to a namespace with `namespace(ns)`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NamespaceableResourceClient = internal.NamespaceableResourceClient
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Subresource = internal.Subresource
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface DynamicClient {
+  readonly resource: (gvr: GroupVersionResource) => NamespaceableResourceClient
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export const DynamicClient: Context.Tag<DynamicClient, DynamicClient> = Context.GenericTag<DynamicClient>(
+  "effect-kube/DynamicClient"
+)
+
+/**
+ * A dynamic client over a given RestClient.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromRestClient = (rest: RestClient): DynamicClient => ({
+  resource: (gvr) => internal.makeNamespaceable(rest, gvr)
+})
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<DynamicClient, never, RestClient> = Effect.map(RestClient, fromRestClient)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<DynamicClient, never, RestClient> = Layer.effect(DynamicClient, make)

@@ -1,0 +1,227 @@
+/**
+ * What the resource commands (`get RESOURCE`, `api-resources`, `scale`) share: kubectl's common flags, the client
+ * stack built from the kubeconfig (RestConfig → Credentials → Node transport → RestClient → disk-cached discovery →
+ * RestMapper → DynamicClient and ScaleClient), Go tabwriter output, and kubectl's wording for failures.
+ */
+import type * as NodeContext from "@effect/platform-node/NodeContext"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Option from "effect/Option"
+import * as Credentials from "../Credentials.js"
+import * as DiscoveryClient from "../DiscoveryClient.js"
+import * as DynamicClient from "../DynamicClient.js"
+import * as KubeError from "../KubeError.js"
+import * as NodeTransport from "../NodeTransport.js"
+import * as RestClient from "../RestClient.js"
+import * as RestConfig from "../RestConfig.js"
+import * as RestMapper from "../RestMapper.js"
+import * as ScaleClient from "../ScaleClient.js"
+
+/** A failure the command words itself; printed as `error: <message>`. */
+export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {
+  static unknownType(arg: string): CliError {
+    return new CliError({ message: `the server doesn't have a resource type "${arg.split(".")[0]}"` })
+  }
+}
+
+/** A flag's spelling: its long name, optional one-letter short name, and whether it takes a value. */
+export interface FlagSpec {
+  readonly name: string
+  readonly short?: string | undefined
+  readonly bool?: boolean | undefined
+}
+
+/** Flags every resource command accepts, as kubectl does. */
+export const commonFlags: ReadonlyArray<FlagSpec> = [
+  { name: "kubeconfig" },
+  { name: "context" },
+  { name: "namespace", short: "n" },
+  { name: "request-timeout" },
+  { name: "cache-dir" },
+  { name: "help", short: "h", bool: true }
+]
+
+export interface ParsedArgs {
+  readonly positional: ReadonlyArray<string>
+  readonly values: ReadonlyMap<string, string>
+  /** Booleans that were given, with their value (`--namespaced=false` is recorded as false). */
+  readonly bools: ReadonlyMap<string, boolean>
+}
+
+/** pflag's rules: `--name value`, `--name=value`, `-n value`, `-nvalue`, `-n=value`; booleans take `=true|false`. */
+export const parseArgs = (
+  args: ReadonlyArray<string>,
+  specs: ReadonlyArray<FlagSpec>
+): ParsedArgs | { readonly error: string } => {
+  const positional: Array<string> = []
+  const values = new Map<string, string>()
+  const bools = new Map<string, boolean>()
+  const byName = new Map(specs.map((s) => [s.name, s]))
+  const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short!, s]))
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") {
+      positional.push(...args.slice(i + 1))
+      break
+    }
+    let spec: FlagSpec | undefined
+    let inline: string | undefined
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=")
+      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq)
+      inline = eq < 0 ? undefined : arg.slice(eq + 1)
+      spec = byName.get(name)
+      if (spec === undefined) return { error: `unknown flag: --${name}` }
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      const letter = arg[1]!
+      spec = byShort.get(letter)
+      if (spec === undefined) return { error: `unknown shorthand flag: '${letter}' in ${arg}` }
+      const rest = arg.slice(2)
+      inline = rest === "" ? undefined : rest.replace(/^=/, "")
+    } else {
+      positional.push(arg)
+      continue
+    }
+    if (spec.bool === true) {
+      if (inline === undefined || inline === "true") bools.set(spec.name, true)
+      else if (inline === "false") bools.set(spec.name, false)
+      else {return {
+          error:
+            `invalid argument "${inline}" for "--${spec.name}" flag: strconv.ParseBool: parsing "${inline}": invalid syntax`
+        }}
+      continue
+    }
+    const value = inline ?? args[++i]
+    if (value === undefined) return { error: `flag needs an argument: --${spec.name}` }
+    values.set(spec.name, value)
+  }
+  return { positional, values, bools }
+}
+
+/**
+ * Go's `time.ParseDuration` for the forms kubectl users type; a bare number means seconds, as kubectl does. (Kept
+ * here rather than imported from get.ts, which imports this module's users.)
+ */
+export const parseGoDuration = (input: string): Duration.Duration | undefined => {
+  if (/^\d+$/.test(input)) return Duration.seconds(Number(input))
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, ns: 1e-6 }
+  let total = 0
+  let rest = input
+  if (rest === "") return undefined
+  while (rest !== "") {
+    const match = /^(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/.exec(rest)
+    if (match === null) return undefined
+    total += Number(match[1]) * units[match[2]!]!
+    rest = rest.slice(match[0].length)
+  }
+  return Duration.millis(total)
+}
+
+export interface StackOptions {
+  readonly kubeconfig?: string | undefined
+  readonly context?: string | undefined
+  readonly namespace?: string | undefined
+  readonly requestTimeout?: Duration.Duration | undefined
+  readonly cacheDir?: string | undefined
+}
+
+export const stackOptions = (parsed: ParsedArgs): StackOptions | { readonly error: string } => {
+  const timeoutText = parsed.values.get("request-timeout")
+  const requestTimeout = timeoutText === undefined ? undefined : parseGoDuration(timeoutText)
+  if (timeoutText !== undefined && requestTimeout === undefined) {
+    return {
+      error: `invalid argument "${timeoutText}" for "--request-timeout" flag: time: invalid duration "${timeoutText}"`
+    }
+  }
+  return {
+    kubeconfig: parsed.values.get("kubeconfig"),
+    context: parsed.values.get("context"),
+    namespace: parsed.values.get("namespace"),
+    requestTimeout,
+    cacheDir: parsed.values.get("cache-dir")
+  }
+}
+
+/**
+ * Every client the resource commands use, from the kubeconfig as kubectl loads it, with kubectl's disk-cached
+ * discovery (`--cache-dir`, default `~/.kube/cache`).
+ */
+export const layer = (options: StackOptions) => {
+  const config = RestConfig.layerInfer({
+    path: options.kubeconfig,
+    context: options.context,
+    namespace: options.namespace,
+    timeout: options.requestTimeout
+  })
+  const credentials = Layer.provideMerge(Credentials.layer, config)
+  const transport = Layer.provideMerge(NodeTransport.layer, credentials)
+  const rest = Layer.provideMerge(RestClient.layerWithDefaults, transport)
+  const discovery = Layer.provideMerge(
+    DiscoveryClient.layerCached({
+      directory: options.cacheDir === undefined ? undefined : `${options.cacheDir.replace(/\/$/, "")}/discovery`
+    }),
+    rest
+  )
+  const mapper = Layer.provideMerge(RestMapper.layer, discovery)
+  return Layer.mergeAll(DynamicClient.layer, ScaleClient.layer).pipe(Layer.provideMerge(mapper))
+}
+
+/** Go's text/tabwriter as kubectl configures it (padding 3, spaces): every cell but a line's last is padded. */
+export const tabwrite = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const widths: Array<number> = []
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      if (i < row.length - 1) widths[i] = Math.max(widths[i] ?? 0, [...cell].length)
+    })
+  }
+  return rows.map((row) =>
+    row.map((cell, i) => i < row.length - 1 ? cell + " ".repeat(widths[i]! - [...cell].length + 3) : cell).join("")
+  ).join("\n")
+}
+
+/** kubectl's wording for a failure (cmdutil.CheckErr). */
+export const describeFailure = (error: unknown): string => {
+  if (KubeError.isApiError(error)) return KubeError.kubectlMessage(error)
+  if (KubeError.isTransportError(error)) {
+    if (error.reason === "ConnectionRefused") {
+      const host = Option.getOrElse(Option.liftThrowable(() => new URL(error.url).host)(), () => error.url)
+      return `The connection to the server ${host} was refused - did you specify the right host or port?`
+    }
+    return `Unable to connect to the server: ${error.detail}`
+  }
+  if (error instanceof Error) return `error: ${error.message}`
+  return `error: ${String(error)}`
+}
+
+// Warnings go to stderr as kubectl prints them; everything else is quiet.
+const cliLogger = Logger.make(({ logLevel, message }) => {
+  if (logLevel._tag === "Warning" || logLevel._tag === "Error" || logLevel._tag === "Fatal") {
+    const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
+    process.stderr.write(text + "\n")
+  }
+})
+
+/**
+ * Runs a command body: failures become kubectl's message on stderr and exit code 1; defects are reported the same
+ * way rather than escaping.
+ */
+export const run = <R>(
+  body: Effect.Effect<number, unknown, R>
+): Effect.Effect<number, never, Exclude<R, never> | NodeContext.NodeContext> =>
+  body.pipe(
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause) ? Effect.succeed(130) : Effect.as(
+        Console.error(Option.match(Cause.failureOption(cause), {
+          onNone: () => `error: ${Cause.pretty(cause)}`,
+          onSome: describeFailure
+        })),
+        1
+      )
+    ),
+    Effect.provide(Logger.replace(Logger.defaultLogger, cliLogger))
+  ) as Effect.Effect<number, never, R | NodeContext.NodeContext>
