@@ -11,6 +11,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { diffFiles, writeFiles } from "./generator/emit.js"
+import { clientsetFromFiles } from "./generator-clientset.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "./generator/index.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -39,6 +40,8 @@ const main = (): number => {
   } else {
     outDir = Path.resolve(values.out ?? Path.join(root, "src/generated"))
     files = generateFromSpecFile(Path.resolve(values.spec ?? defaultSpec), { outDir })
+    // The clientset accessors import ../ResourceClient.js, so they belong only in the library's own folder.
+    if (outDir === Path.join(root, "src/generated")) files.set("clientset.ts", clientsetFromFiles(files))
   }
   if (values.check) {
     const problems = diffFiles(outDir, files)

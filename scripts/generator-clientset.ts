@@ -1,0 +1,285 @@
+/**
+ * Writes src/generated/clientset.ts: one accessor per group/version of the generated resource table, one client
+ * interface per resource (its verbs and subresources decide which operations it has), and lazy schema loaders so
+ * a program pays only for the group/versions it uses.
+ *
+ * Input is the generator's own output, read as text: `resources.ts` (the table) and the `XResource: ResourceDef<X>`
+ * exports of the per-group/version modules. Output is deterministic (table order, sorted modules).
+ *
+ *   node --import tsx scripts/generator-clientset.ts            write src/generated/clientset.ts
+ *   node --import tsx scripts/generator-clientset.ts --check    fail when the committed file differs
+ */
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import {
+  groupVersionAccessor,
+  groupVersionTitle,
+  pluralTitle,
+  resourceAccessor
+} from "../src/internal/clientset/naming.js"
+import type { ResourceInfo } from "../src/Resource.js"
+
+const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
+
+/** A `XResource: ResourceDef<X>` export found in a generated module. */
+export interface DefExport {
+  /** Module path below src/generated without extension: `core/v1`. */
+  readonly module: string
+  readonly ident: string
+  readonly typeName: string
+  readonly group: string
+  readonly version: string
+  readonly plural: string
+}
+
+const defPattern =
+  /export const (\w+): ResourceDef<(\w+)> = \{\n\s+group: "([^"]*)", version: "([^"]*)", [^\n]*?plural: "([^"]*)"/g
+
+/** Scans generated module sources (path below src/generated -> text) for ResourceDef exports. */
+export const scanDefs = (modules: ReadonlyMap<string, string>): Array<DefExport> => {
+  const out: Array<DefExport> = []
+  for (const [rel, text] of [...modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const module = rel.replace(/\.ts$/, "")
+    for (const m of text.matchAll(defPattern)) {
+      out.push({ module, ident: m[1]!, typeName: m[2]!, group: m[3]!, version: m[4]!, plural: m[5]! })
+    }
+  }
+  return out
+}
+
+const fullVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+
+const verbInterfaces: ReadonlyArray<readonly [string, (a: string) => string]> = [
+  ["get", (a) => `RC.Getter<${a}>`],
+  ["list", (a) => `RC.Lister<${a}>`],
+  ["watch", (a) => `RC.Watcher<${a}>`],
+  ["create", (a) => `RC.Creator<${a}>`],
+  ["update", (a) => `RC.Updater<${a}>`],
+  ["patch", (a) => `RC.Patcher<${a}>`],
+  ["delete", () => `RC.Deleter`],
+  ["deletecollection", () => `RC.CollectionDeleter`]
+]
+
+/** Subresources with typed operations; the others (exec, attach, portforward, proxy) have none. */
+const subresourceInterfaces: Readonly<Record<string, (a: string) => string>> = {
+  status: (a) => `RC.WithStatus<${a}>`,
+  scale: () => `RC.WithScale`,
+  log: () => `RC.WithLog`,
+  eviction: () => `RC.WithEviction`,
+  binding: () => `RC.WithBinding`,
+  ephemeralcontainers: (a) => `RC.WithEphemeralContainers<${a}>`,
+  resize: (a) => `RC.WithResize<${a}>`,
+  finalize: (a) => `RC.WithFinalize<${a}>`,
+  token: () => `RC.WithToken`,
+  approval: (a) => `RC.WithApproval<${a}>`
+}
+
+const alias = (module: string): string => module.replace(/[/.-]/g, "_")
+
+const str = (s: string): string => JSON.stringify(s)
+const strs = (xs: ReadonlyArray<string>): string => `[${xs.map(str).join(", ")}]`
+
+/** The text of src/generated/clientset.ts. */
+export const renderClientset = (
+  resources: ReadonlyArray<ResourceInfo>,
+  defs: ReadonlyArray<DefExport>,
+  source: string
+): string => {
+  const defFor = new Map(defs.map((d) => [`${d.group}/${d.version}/${d.plural}`, d]))
+  interface Entry {
+    readonly info: ResourceInfo
+    readonly def: DefExport
+    readonly accessor: string
+    readonly clientType: string
+    readonly specName: string
+  }
+  const groups = new Map<string, { group: string; version: string; entries: Array<Entry> }>()
+  for (const info of resources) {
+    const def = defFor.get(`${info.group}/${info.version}/${info.plural}`)
+    if (def === undefined) {
+      throw new Error(`no ResourceDef export for ${info.group || "core"}/${info.version} ${info.plural}`)
+    }
+    const key = `${info.group}/${info.version}`
+    if (!groups.has(key)) groups.set(key, { group: info.group, version: info.version, entries: [] })
+    const title = groupVersionTitle(info.group, info.version)
+    groups.get(key)!.entries.push({
+      info,
+      def,
+      accessor: resourceAccessor(info.kind, info.plural),
+      clientType: `${title}${pluralTitle(info.kind, info.plural)}Client`,
+      specName: `${alias(def.module)}_${info.plural}`
+    })
+  }
+  const modules = [...new Set(defs.map((d) => d.module))].filter((m) =>
+    [...groups.values()].some((g) => g.entries.some((e) => e.def.module === m))
+  ).sort()
+
+  const out: Array<string> = []
+  out.push(`// Code generated by scripts/generator-clientset.ts from ${source}. DO NOT EDIT.`)
+  out.push(`// dprint-ignore-file`)
+  out.push(``)
+  out.push(`import type * as RC from "../ResourceClient.js"`)
+  out.push(`import { type Factory, lazyObject, loader, type Spec } from "../internal/clientset/factory.js"`)
+  for (const m of modules) out.push(`import type * as ${alias(m)} from "./${m}.js"`)
+  out.push(``)
+  out.push(`// Schemas load on first use, one module per group/version.`)
+  for (const m of modules) out.push(`const load_${alias(m)} = loader(() => import("./${m}.js"))`)
+
+  for (const g of groups.values()) {
+    const accessor = groupVersionAccessor(g.group, g.version)
+    const title = groupVersionTitle(g.group, g.version)
+    const gv = `${g.group === "" ? "core" : g.group}/${g.version}`
+    out.push(``)
+    out.push(`// --- ${gv} ${"-".repeat(Math.max(3, 100 - gv.length))}`)
+    for (const e of g.entries) {
+      const a = `${alias(e.def.module)}.${e.def.typeName}`
+      const parts: Array<string> = []
+      const verbs = new Set(e.info.verbs)
+      if (fullVerbs.every((v) => verbs.has(v)) && verbs.size === fullVerbs.length) parts.push(`RC.Client<${a}>`)
+      else for (const [verb, render] of verbInterfaces) if (verbs.has(verb)) parts.push(render(a))
+      for (const sub of e.info.subresources) {
+        const render = subresourceInterfaces[sub]
+        if (render !== undefined) parts.push(render(a))
+      }
+      out.push(``)
+      out.push(`/**`)
+      out.push(` * Client for ${e.info.plural} (${gv}, ${e.info.namespaced ? "namespaced" : "cluster-scoped"}).`)
+      out.push(` *`)
+      out.push(` * @since 0.1.0`)
+      out.push(` * @category clients`)
+      out.push(` */`)
+      out.push(`export interface ${e.clientType} extends ${parts.join(", ")} {}`)
+      out.push(``)
+      out.push(`const ${e.specName}: Spec = {`)
+      out.push(
+        `  group: ${str(e.info.group)}, version: ${str(e.info.version)}, kind: ${str(e.info.kind)}, plural: ${
+          str(e.info.plural)
+        }, namespaced: ${e.info.namespaced}, verbs: ${strs(e.info.verbs)}, subresources: ${strs(e.info.subresources)},`
+      )
+      out.push(`  schema: () => load_${alias(e.def.module)}().then((m) => m.${e.def.ident}.schema)`)
+      out.push(`}`)
+    }
+    out.push(``)
+    out.push(`/**`)
+    out.push(` * The ${gv} clients (client-go \`${title}()\`).`)
+    out.push(` *`)
+    out.push(` * @since 0.1.0`)
+    out.push(` * @category clients`)
+    out.push(` */`)
+    out.push(`export interface ${title} {`)
+    for (const e of g.entries) {
+      out.push(
+        `  /** ${e.info.plural}: client-go \`${pluralTitle(e.info.kind, e.info.plural)}(${
+          e.info.namespaced ? "namespace" : ""
+        })\`. */`
+      )
+      out.push(
+        e.info.namespaced
+          ? `  readonly ${e.accessor}: (namespace: string) => ${e.clientType}`
+          : `  readonly ${e.accessor}: ${e.clientType}`
+      )
+    }
+    out.push(`}`)
+    out.push(``)
+    out.push(`const ${accessor} = (f: Factory): ${title} => lazyObject<${title}>({`)
+    out.push(
+      g.entries.map((e) => `  ${e.accessor}: () => f.${e.info.namespaced ? "namespaced" : "cluster"}(${e.specName})`)
+        .join(",\n")
+    )
+    out.push(`})`)
+  }
+
+  out.push(``)
+  out.push(`/**`)
+  out.push(` * One accessor per group/version of the generated resource table.`)
+  out.push(` *`)
+  out.push(` * @since 0.1.0`)
+  out.push(` * @category clients`)
+  out.push(` */`)
+  out.push(`export interface GroupVersions {`)
+  for (const g of groups.values()) {
+    out.push(`  readonly ${groupVersionAccessor(g.group, g.version)}: ${groupVersionTitle(g.group, g.version)}`)
+  }
+  out.push(`}`)
+  out.push(``)
+  out.push(`/**`)
+  out.push(` * Builds the group/version accessors; each is built on first access.`)
+  out.push(` *`)
+  out.push(` * @since 0.1.0`)
+  out.push(` * @category constructors`)
+  out.push(` */`)
+  out.push(`export const makeGroupVersions = (f: Factory): GroupVersions => lazyObject<GroupVersions>({`)
+  out.push(
+    [...groups.values()].map((g) => {
+      const a = groupVersionAccessor(g.group, g.version)
+      return `  ${a}: () => ${a}(f)`
+    }).join(",\n")
+  )
+  out.push(`})`)
+  out.push(``)
+  return out.join("\n")
+}
+
+/** Reads one `{ group: "...", version: "...", ... }` object literal of the generated code as a ResourceInfo. */
+const parseInfo = (literal: string): ResourceInfo =>
+  JSON.parse(literal.replace(/([{,]\s*)([A-Za-z]+):/g, "$1\"$2\":")) as ResourceInfo
+
+/** The table of `resources.ts`, in its order. */
+export const parseResources = (text: string): Array<ResourceInfo> =>
+  [...text.matchAll(/^ {2}(\{ group: .*\}),?$/gm)].map((m) => parseInfo(m[1]!))
+
+/**
+ * The clientset for a set of generated files (path below the output folder -> text), such as the FileSet
+ * `generateFromSpecFile` returns: `files.set("clientset.ts", clientsetFromFiles(files))`.
+ */
+export const clientsetFromFiles = (files: ReadonlyMap<string, string>): string => {
+  const table = files.get("resources.ts")
+  if (table === undefined) throw new Error("resources.ts is not among the generated files")
+  const source = /from (.*)\. DO NOT EDIT\./.exec(table.split("\n")[0] ?? "")?.[1] ?? "src/generated/resources.ts"
+  const modules = new Map([...files].filter(([rel]) => rel.includes("/") && rel.endsWith(".ts")))
+  return renderClientset(parseResources(table), scanDefs(modules), source)
+}
+
+const readFiles = (dir: string): Map<string, string> => {
+  const out = new Map<string, string>()
+  const walk = (d: string) => {
+    for (const entry of Fs.readdirSync(d, { withFileTypes: true })) {
+      const full = Path.join(d, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (entry.name.endsWith(".ts")) {
+        out.set(Path.relative(dir, full).split(Path.sep).join("/"), Fs.readFileSync(full, "utf8"))
+      }
+    }
+  }
+  walk(dir)
+  return out
+}
+
+const main = (): number => {
+  const check = process.argv.includes("--check")
+  const dir = Path.join(root, "src/generated")
+  const file = Path.join(dir, "clientset.ts")
+  const text = clientsetFromFiles(readFiles(dir))
+  if (check) {
+    const current = Fs.existsSync(file) ? Fs.readFileSync(file, "utf8") : ""
+    if (current !== text) {
+      process.stderr.write("src/generated/clientset.ts is stale; run npm run generate\n")
+      return 1
+    }
+    process.stdout.write("src/generated/clientset.ts is up to date\n")
+    return 0
+  }
+  Fs.writeFileSync(file, text)
+  process.stdout.write("wrote src/generated/clientset.ts\n")
+  return 0
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(Path.resolve(process.argv[1])).href) {
+  try {
+    process.exitCode = main()
+  } catch (error) {
+    process.stderr.write(`generator-clientset: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,423 @@
+/**
+ * The one implementation behind every typed resource client: turns each operation into a KubeRequest for the
+ * RestClient, with the resource's Schema (loaded on first use), and narrows errors to the operation's declared
+ * union.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { InvalidRequest, isApiError, StatusError } from "../../KubeError.js"
+import * as KubeRequest from "../../KubeRequest.js"
+import type { ResourceDef } from "../../Resource.js"
+import type { RestClient, RestClientError } from "../../RestClient.js"
+import { lines } from "../restClient/lines.js"
+import { loader, type Spec } from "./factory.js"
+
+const loadMeta = loader(() => import("../../generated/meta/v1.js"))
+const loadAutoscaling = loader(() => import("../../generated/autoscaling/v1.js"))
+const loadAuthentication = loader(() => import("../../generated/authentication/v1.js"))
+
+const preserve = { onExcessProperty: "preserve" } as const
+
+interface Schemas {
+  readonly item: Schema.Schema<any, any>
+  readonly list: Schema.Schema<any, any>
+}
+
+const schemaCache = new WeakMap<Spec, Promise<Schemas>>()
+
+const schemasOf = (spec: Spec): Effect.Effect<Schemas> =>
+  Effect.promise(() => {
+    let cached = schemaCache.get(spec)
+    if (cached === undefined) {
+      cached = Promise.all([spec.schema(), loadMeta()]).then(([item, meta]) => ({
+        item,
+        list: Schema.Struct({
+          apiVersion: Schema.optionalWith(Schema.String, { exact: true }),
+          kind: Schema.optionalWith(Schema.String, { exact: true }),
+          metadata: Schema.optionalWith(meta.ListMeta, { exact: true }),
+          items: Schema.Array(item)
+        }).annotations({ identifier: `${spec.kind}List`, parseOptions: preserve })
+      }))
+      schemaCache.set(spec, cached)
+    }
+    return cached
+  })
+
+const scaleSchema = Effect.promise(() => loadAutoscaling().then((m) => m.Scale as Schema.Schema<any, any>))
+const tokenRequestSchema = Effect.promise(() =>
+  loadAuthentication().then((m) => m.TokenRequest as Schema.Schema<any, any>)
+)
+
+// Tags every operation may fail with; the rest are per operation.
+const commonTags = [
+  "Unauthorized",
+  "Forbidden",
+  "BadRequest",
+  "MethodNotAllowed",
+  "NotAcceptable",
+  "TooManyRequests",
+  "ServerTimeout",
+  "Timeout",
+  "InternalError",
+  "ServiceUnavailable",
+  "StatusError"
+]
+const tags = (...extra: ReadonlyArray<string>): ReadonlySet<string> => new Set([...commonTags, ...extra])
+const allowed = {
+  get: tags("NotFound"),
+  list: tags("NotFound", "Gone", "Expired"),
+  create: tags("NotFound", "AlreadyExists", "Conflict", "Invalid", "RequestEntityTooLarge"),
+  update: tags("NotFound", "Conflict", "Invalid", "RequestEntityTooLarge"),
+  patch: tags("NotFound", "Conflict", "Invalid", "RequestEntityTooLarge", "UnsupportedMediaType"),
+  delete: tags("NotFound", "Conflict"),
+  deleteCollection: tags("NotFound"),
+  evict: tags("NotFound", "Conflict", "Invalid")
+} as const
+
+/**
+ * An API error outside the operation's declared union becomes a StatusError with the same code and Status, so the
+ * union the types promise is the union callers see.
+ */
+const narrow = (accepted: ReadonlySet<string>) => (error: RestClientError): RestClientError =>
+  isApiError(error) && !accepted.has(error._tag)
+    ? new StatusError({ method: error.method, url: error.url, code: error.code, status: error.status, body: "" })
+    : error
+
+const narrowEffect = <A, R>(effect: Effect.Effect<A, RestClientError, R>, accepted: ReadonlySet<string>) =>
+  Effect.mapError(effect, narrow(accepted))
+
+const narrowStream = <A, R>(stream: Stream.Stream<A, RestClientError, R>, accepted: ReadonlySet<string>) =>
+  Stream.mapError(stream, narrow(accepted))
+
+const metadataOf = (object: unknown): { readonly name?: unknown; readonly namespace?: unknown } => {
+  if (typeof object !== "object" || object === null) return {}
+  const metadata = (object as { readonly metadata?: unknown }).metadata
+  return typeof metadata === "object" && metadata !== null ? metadata : {}
+}
+
+const logParams = (o: Record<string, unknown>) => {
+  const sinceTime = o.sinceTime instanceof Date
+    ? o.sinceTime.toISOString().replace(/\.\d{3}Z$/, "Z")
+    : o.sinceTime as string | undefined
+  return {
+    container: (o.container as string | undefined) || undefined,
+    follow: o.follow === true ? true : undefined,
+    previous: o.previous === true ? true : undefined,
+    sinceSeconds: o.sinceSeconds as number | undefined,
+    sinceTime: sinceTime || undefined,
+    timestamps: o.timestamps === true ? true : undefined,
+    tailLines: o.tailLines as number | undefined,
+    limitBytes: o.limitBytes as number | undefined,
+    insecureSkipTLSVerifyBackend: o.insecureSkipTLSVerifyBackend === true ? true : undefined,
+    stream: (o.stream as string | undefined) || undefined
+  }
+}
+
+type Options = Record<string, any>
+
+/**
+ * Builds the client object for `spec` in `namespace` (undefined for cluster-scoped kinds, `""` for all namespaces).
+ * Only the operations the spec's verbs and subresources allow are present.
+ */
+export const make = (rest: RestClient, spec: Spec, namespace: string | undefined): Record<string, unknown> => {
+  const apiVersion = spec.group === "" ? spec.version : `${spec.group}/${spec.version}`
+  const clientNamespace = spec.namespaced ? namespace ?? "" : undefined
+
+  const target = (ns: string | undefined, name?: string, subresource?: string): KubeRequest.Target => ({
+    group: spec.group,
+    version: spec.version,
+    namespace: ns === "" ? undefined : ns,
+    resource: spec.plural,
+    name,
+    subresource
+  })
+
+  const fail = (detail: string) =>
+    Effect.fail(new InvalidRequest({ detail: `${spec.plural}.${apiVersion}: ${detail}` }))
+
+  /** The namespace for an operation on a named object: the client's, else the object's own. */
+  const namespaceFor = (op: string, object?: unknown): Effect.Effect<string | undefined, InvalidRequest> => {
+    if (!spec.namespaced) return Effect.succeed(undefined)
+    if (clientNamespace !== undefined && clientNamespace !== "") return Effect.succeed(clientNamespace)
+    const own = metadataOf(object).namespace
+    if (typeof own === "string" && own !== "") return Effect.succeed(own)
+    return fail(`${op} needs a namespace: give one to the client or in metadata.namespace`)
+  }
+
+  const nameOf = (op: string, object: unknown): Effect.Effect<string, InvalidRequest> => {
+    const name = metadataOf(object).name
+    return typeof name === "string" && name !== "" ? Effect.succeed(name) : fail(`${op} needs metadata.name`)
+  }
+
+  const encode = (schema: Schema.Schema<any, any>, object: unknown, op: string) =>
+    Effect.mapError(
+      Schema.encodeUnknown(schema, preserve)(object),
+      (error) =>
+        new InvalidRequest({ detail: `${spec.plural}.${apiVersion}: cannot encode the ${op} body: ${error.message}` })
+    )
+
+  const execute = (
+    request: KubeRequest.KubeRequest,
+    schema: Effect.Effect<Schema.Schema<any, any>>,
+    accepted: ReadonlySet<string>
+  ) => narrowEffect(Effect.flatMap(schema, (s) => rest.execute(request, s)), accepted)
+
+  const item = Effect.map(Effect.suspend(() => schemasOf(spec)), (s) => s.item)
+  const unknown = Effect.succeed(Schema.Unknown as Schema.Schema<any, any>)
+
+  // --- generic operations on the object or one of its subresources --------------------------------------------
+
+  const getAt = (subresource: string | undefined, schema = item) => (name: string, options: Options = {}) =>
+    Effect.flatMap(
+      namespaceFor("get"),
+      (ns) =>
+        execute(KubeRequest.getOptions(KubeRequest.get(target(ns, name, subresource)), options), schema, allowed.get)
+    )
+
+  const updateAt = (subresource: string | undefined, op: string) => (object: unknown, options: Options = {}) =>
+    Effect.gen(function*() {
+      const ns = yield* namespaceFor(op, object)
+      const name = yield* nameOf(op, object)
+      const s = yield* item
+      const body = yield* encode(s, object, op)
+      return yield* execute(
+        KubeRequest.updateOptions(KubeRequest.update(target(ns, name, subresource), body), options),
+        Effect.succeed(s),
+        allowed.update
+      )
+    })
+
+  const patchAt = (subresource: string | undefined, schema = item) =>
+  (
+    name: string,
+    type: KubeRequest.PatchType,
+    body: unknown,
+    options: Options = {}
+  ) =>
+    Effect.flatMap(namespaceFor("patch", undefined), (ns) =>
+      execute(
+        KubeRequest.patchOptions(KubeRequest.patch(target(ns, name, subresource), type, body), options),
+        schema,
+        allowed.patch
+      ))
+
+  const applyAt = (subresource: string | undefined) => (config: unknown, options: Options) =>
+    Effect.gen(function*() {
+      const ns = yield* namespaceFor("apply", config)
+      const name = yield* nameOf("apply", config)
+      const body = { apiVersion, kind: spec.kind, ...(config as object) }
+      return yield* execute(
+        KubeRequest.patchOptions(KubeRequest.patch(target(ns, name, subresource), "apply", body), options),
+        item,
+        allowed.patch
+      )
+    })
+
+  const client: Record<string, unknown> = {}
+  const verbs = new Set(spec.verbs)
+  const subresources = new Set(spec.subresources)
+
+  if (verbs.has("get")) client.get = getAt(undefined)
+
+  if (verbs.has("list")) {
+    client.list = (options: Options = {}) =>
+      execute(
+        KubeRequest.listOptions(KubeRequest.list(target(clientNamespace)), options),
+        Effect.map(schemasOf(spec), (s) => s.list),
+        allowed.list
+      )
+    client.listAll = (options: Options = {}) => {
+      const { pageSize, ...listOptions } = options
+      return narrowStream(
+        Stream.unwrap(Effect.map(item, (s) =>
+          rest.listAll(
+            KubeRequest.listOptions(KubeRequest.list(target(clientNamespace)), listOptions),
+            s,
+            { pageSize }
+          ))),
+        allowed.list
+      )
+    }
+  }
+
+  if (verbs.has("watch")) {
+    client.watch = (options: Options = {}) =>
+      narrowStream(
+        Stream.unwrap(Effect.map(item, (s) =>
+          rest.watch(KubeRequest.listOptions(KubeRequest.watch(target(clientNamespace)), options), s))),
+        allowed.list
+      )
+  }
+
+  if (verbs.has("create")) {
+    client.create = (object: unknown, options: Options = {}) =>
+      Effect.gen(function*() {
+        const ns = yield* namespaceFor("create", object)
+        const s = yield* item
+        const body = yield* encode(s, object, "create")
+        return yield* execute(
+          KubeRequest.createOptions(KubeRequest.create(target(ns), body), options),
+          Effect.succeed(s),
+          allowed.create
+        )
+      })
+  }
+
+  if (verbs.has("update")) client.update = updateAt(undefined, "update")
+
+  if (verbs.has("patch")) {
+    client.patch = patchAt(undefined)
+    client.apply = applyAt(undefined)
+  }
+
+  if (verbs.has("delete")) {
+    client.delete = (name: string, options?: Options) =>
+      Effect.flatMap(namespaceFor("delete"), (ns) => {
+        const request = KubeRequest.del(target(ns, name))
+        return Effect.asVoid(
+          execute(
+            options === undefined ? request : KubeRequest.deleteOptions(request, options),
+            unknown,
+            allowed.delete
+          )
+        )
+      })
+  }
+
+  if (verbs.has("deletecollection")) {
+    client.deleteCollection = (options?: Options) => {
+      let request = KubeRequest.deleteCollection(target(clientNamespace))
+      if (options !== undefined) {
+        request = KubeRequest.deleteOptions(KubeRequest.listOptions(request, options), options)
+      }
+      return Effect.asVoid(execute(request, unknown, allowed.deleteCollection))
+    }
+  }
+
+  if (subresources.has("status")) {
+    client.getStatus = getAt("status")
+    client.updateStatus = updateAt("status", "updateStatus")
+    client.patchStatus = patchAt("status")
+    client.applyStatus = applyAt("status")
+  }
+
+  if (subresources.has("scale")) {
+    client.getScale = getAt("scale", scaleSchema)
+    client.updateScale = (name: string, scale: unknown, options: Options = {}) =>
+      Effect.gen(function*() {
+        const ns = yield* namespaceFor("updateScale")
+        const s = yield* scaleSchema
+        const body = yield* encode(s, scale, "updateScale")
+        return yield* execute(
+          KubeRequest.updateOptions(KubeRequest.update(target(ns, name, "scale"), body), options),
+          Effect.succeed(s),
+          allowed.update
+        )
+      })
+    client.patchScale = patchAt("scale", scaleSchema)
+  }
+
+  if (subresources.has("log")) {
+    const logRequest = (ns: string | undefined, name: string, options: Options) =>
+      KubeRequest.setParams(KubeRequest.get(target(ns, name, "log")), logParams(options))
+    client.log = (name: string, options: Options = {}) =>
+      Stream.unwrap(Effect.map(
+        namespaceFor("log"),
+        (ns) => narrowStream(lines(rest.stream(logRequest(ns, name, options))), allowed.get)
+      ))
+    client.getLog = (name: string, options: Options = {}) =>
+      Effect.flatMap(namespaceFor("getLog"), (ns) =>
+        Effect.map(
+          narrowEffect(rest.executeRaw(logRequest(ns, name, { ...options, follow: false })), allowed.get),
+          (response) => response.text
+        ))
+  }
+
+  if (subresources.has("eviction")) {
+    client.evict = (name: string, options: Options = {}) =>
+      Effect.flatMap(namespaceFor("evict"), (ns) => {
+        const eviction: Record<string, unknown> = {
+          apiVersion: "policy/v1",
+          kind: "Eviction",
+          metadata: ns === undefined ? { name } : { name, namespace: ns }
+        }
+        if (options.deleteOptions !== undefined) {
+          eviction.deleteOptions = KubeRequest.deleteOptionsBody(options.deleteOptions)
+        }
+        return Effect.asVoid(
+          execute(KubeRequest.create(target(ns, name, "eviction"), eviction), unknown, allowed.evict)
+        )
+      })
+  }
+
+  if (subresources.has("binding")) {
+    client.bind = (binding: unknown, options: Options = {}) =>
+      Effect.gen(function*() {
+        const ns = yield* namespaceFor("bind", binding)
+        const name = yield* nameOf("bind", binding)
+        const body = { apiVersion: "v1", kind: "Binding", ...(binding as object) }
+        yield* execute(
+          KubeRequest.createOptions(KubeRequest.create(target(ns, name, "binding"), body), options),
+          unknown,
+          allowed.create
+        )
+      })
+  }
+
+  if (subresources.has("ephemeralcontainers")) {
+    client.updateEphemeralContainers = updateAt("ephemeralcontainers", "updateEphemeralContainers")
+    client.patchEphemeralContainers = patchAt("ephemeralcontainers")
+  }
+
+  if (subresources.has("resize")) {
+    client.updateResize = updateAt("resize", "updateResize")
+    client.patchResize = patchAt("resize")
+  }
+
+  if (subresources.has("finalize")) client.finalize = updateAt("finalize", "finalize")
+
+  if (subresources.has("approval")) client.updateApproval = updateAt("approval", "updateApproval")
+
+  if (subresources.has("token")) {
+    client.createToken = (name: string, request: unknown, options: Options = {}) =>
+      Effect.flatMap(namespaceFor("createToken"), (ns) => {
+        const body = { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", ...(request as object) }
+        return execute(
+          KubeRequest.createOptions(KubeRequest.create(target(ns, name, "token"), body), options),
+          tokenRequestSchema,
+          allowed.create
+        )
+      })
+  }
+
+  return client
+}
+
+const specCache = new WeakMap<ResourceDef<any, any>, Spec>()
+
+/** The spec of a ResourceDef whose schema is at hand (a custom resource, or a generated def imported directly). */
+export const specOf = (def: ResourceDef<any, any>): Spec => {
+  let spec = specCache.get(def)
+  if (spec === undefined) {
+    const schema = Promise.resolve(def.schema)
+    spec = {
+      group: def.group,
+      version: def.version,
+      kind: def.kind,
+      plural: def.plural,
+      namespaced: def.namespaced,
+      verbs: def.verbs,
+      subresources: def.subresources,
+      schema: () => schema
+    }
+    specCache.set(def, spec)
+  }
+  return spec
+}
+
+/** A client for a ResourceDef. */
+export const fromDef = (rest: RestClient, def: ResourceDef<any, any>, namespace: string | undefined) =>
+  make(rest, specOf(def), namespace)
