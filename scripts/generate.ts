@@ -10,8 +10,8 @@
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { diffFiles, writeFiles } from "./generator/emit.js"
 import { clientsetFromFiles } from "./generator-clientset.js"
+import { diffFiles, writeFiles } from "./generator/emit.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "./generator/index.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")

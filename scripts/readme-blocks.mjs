@@ -14,7 +14,10 @@ export function writeReadmeBlocks() {
   const blocks = [...readme.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```$/gm)].map((m) => m[1])
   blocks.forEach((code, i) => {
     const line = readme.slice(0, readme.indexOf(code)).split("\n").length
-    fs.writeFileSync(path.join(dir, `block-${String(i + 1).padStart(2, "0")}.ts`), `// README.md line ${line}\n${code}\nexport {}\n`)
+    fs.writeFileSync(
+      path.join(dir, `block-${String(i + 1).padStart(2, "0")}.ts`),
+      `// README.md line ${line}\n${code}\nexport {}\n`
+    )
   })
   return blocks.length
 }

@@ -193,8 +193,7 @@ const runRaw = (flags: GetFlags, raw: string): Effect.Effect<number, never, Node
     Logger.withMinimumLogLevel(flags.verbosity >= 6 ? LogLevel.Debug : LogLevel.Info)
   )
 
-const isRaw = (args: ReadonlyArray<string>): boolean =>
-  args.some((arg) => arg === "--raw" || arg.startsWith("--raw="))
+const isRaw = (args: ReadonlyArray<string>): boolean => args.some((arg) => arg === "--raw" || arg.startsWith("--raw="))
 
 /** The `get` subcommand: `--raw PATH` here, resources through ./getResource.ts. */
 export const command: Command = (args) =>
