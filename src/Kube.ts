@@ -13,6 +13,8 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Layer from "effect/Layer"
 import * as Clientset from "./Clientset.js"
 import * as Credentials from "./Credentials.js"
@@ -21,11 +23,11 @@ import * as DynamicClient from "./DynamicClient.js"
 import * as FakeApiServer from "./FakeApiServer.js"
 import type * as Kubeconfig from "./Kubeconfig.js"
 import * as NodeTransport from "./NodeTransport.js"
-import type * as RateLimit from "./RateLimit.js"
+import * as RateLimit from "./RateLimit.js"
 import * as RestClient from "./RestClient.js"
 import * as RestConfig from "./RestConfig.js"
 import * as RestMapper from "./RestMapper.js"
-import type * as RetryPolicy from "./RetryPolicy.js"
+import * as RetryPolicy from "./RetryPolicy.js"
 import * as ScaleClient from "./ScaleClient.js"
 
 /**
@@ -58,8 +60,71 @@ export type ConfigError =
   | NodeTransport.TransportConfigError
 
 /**
+ * The knobs client-go users set on `rest.Config` before building clients (`config.QPS = 50`), plus the retry policy.
+ * Unset fields keep what the configuration source said (client-go defaults: 5 QPS, burst 10, no timeout).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Tuning {
+  /** Requests per second of the shared token bucket; negative disables client-side limiting. */
+  readonly qps?: number | undefined
+  readonly burst?: number | undefined
+  readonly timeout?: Duration.Duration | undefined
+  readonly userAgent?: string | undefined
+  /** Retry options, or "none" to fail on the first error. Default: {@link RetryPolicy.defaults}. */
+  readonly retry?: RetryPolicy.Options | "none" | undefined
+}
+
+const retryLayer = (tuning: Tuning): Layer.Layer<RetryPolicy.RetryPolicy> =>
+  tuning.retry === "none"
+    ? RetryPolicy.layerNone
+    : tuning.retry === undefined
+    ? RetryPolicy.layerDefault
+    : RetryPolicy.layer(tuning.retry)
+
+const tuned =
+  (tuning: Tuning) =>
+  <ROut extends RestConfig.RestConfig | FakeApiServer.FakeApiServer | HttpClient.HttpClient, E, R>(
+    config: Layer.Layer<ROut, E, R>
+  ): Layer.Layer<ROut, E, R> =>
+    tuning.qps === undefined && tuning.burst === undefined && tuning.timeout === undefined &&
+      tuning.userAgent === undefined
+      ? config
+      : Layer.map(config, (context) => {
+        const c = Context.unsafeGet(context, RestConfig.RestConfig)
+        // Context.add replaces the entry and keeps the layer's other services (the fake's HttpClient).
+        return Context.add(context, RestConfig.RestConfig, {
+          ...c,
+          qps: tuning.qps ?? c.qps,
+          burst: tuning.burst ?? c.burst,
+          timeout: tuning.timeout ?? c.timeout,
+          userAgent: tuning.userAgent ?? c.userAgent
+        })
+      })
+
+/**
  * Every client on top of an HttpClient, a RestConfig and Credentials. Swap the HttpClient and the same clients run
- * against anything that answers like an apiserver. Discovery is cached in memory for the life of the layer.
+ * against anything that answers like an apiserver. Discovery is cached in memory for the life of the layer; one
+ * rate limiter, built from the RestConfig's qps and burst, is shared by every client.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const makeClients = (tuning: Tuning = {}): Layer.Layer<
+  Exclude<Clients, RestConfig.RestConfig>,
+  never,
+  HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials
+> =>
+  Layer.mergeAll(Clientset.layer, DynamicClient.layer, ScaleClient.layer).pipe(
+    Layer.provideMerge(RestMapper.layer),
+    Layer.provideMerge(DiscoveryClient.layer()),
+    Layer.provideMerge(RestClient.layer),
+    Layer.provideMerge(Layer.merge(RateLimit.layerConfig, retryLayer(tuning)))
+  )
+
+/**
+ * {@link makeClients} with default tuning.
  *
  * @since 0.1.0
  * @category layers
@@ -68,11 +133,7 @@ export const layerClients: Layer.Layer<
   Exclude<Clients, RestConfig.RestConfig>,
   never,
   HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials
-> = Layer.mergeAll(Clientset.layer, DynamicClient.layer, ScaleClient.layer).pipe(
-  Layer.provideMerge(RestMapper.layer),
-  Layer.provideMerge(DiscoveryClient.layer()),
-  Layer.provideMerge(RestClient.layerWithDefaults)
-)
+> = makeClients()
 
 /**
  * The stack for a RestConfig already in the Context: credentials and the Node transport, then every client.
@@ -80,19 +141,21 @@ export const layerClients: Layer.Layer<
  * @since 0.1.0
  * @category layers
  */
-export const layerFromConfig: Layer.Layer<
+export const layerFromConfig = (tuning: Tuning = {}): Layer.Layer<
   Exclude<Clients, RestConfig.RestConfig>,
   NodeTransport.TransportConfigError,
   RestConfig.RestConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor
-> = layerClients.pipe(
-  Layer.provide(NodeTransport.layer),
-  Layer.provideMerge(Credentials.layer)
-)
+> =>
+  makeClients(tuning).pipe(
+    Layer.provide(NodeTransport.layer),
+    Layer.provideMerge(Credentials.layer)
+  )
 
 const onNode = <E>(
-  config: Layer.Layer<RestConfig.RestConfig, E, FileSystem.FileSystem>
+  config: Layer.Layer<RestConfig.RestConfig, E, FileSystem.FileSystem>,
+  tuning: Tuning
 ): Layer.Layer<Clients, E | NodeTransport.TransportConfigError> =>
-  layerFromConfig.pipe(Layer.provideMerge(config), Layer.provide(NodeContext.layer))
+  layerFromConfig(tuning).pipe(Layer.provideMerge(tuned(tuning)(config)), Layer.provide(NodeContext.layer))
 
 /**
  * kubeconfig if one resolves (`--kubeconfig`-style path, `KUBECONFIG`, `~/.kube/config`), else the pod's service
@@ -102,8 +165,9 @@ const onNode = <E>(
  * @category layers
  */
 export const layer = (
-  options?: RestConfig.KubeconfigOptions & { readonly inCluster?: RestConfig.InClusterOptions | undefined }
-): Layer.Layer<Clients, ConfigError> => onNode(RestConfig.layerInfer(options))
+  options?: RestConfig.KubeconfigOptions & { readonly inCluster?: RestConfig.InClusterOptions | undefined },
+  tuning: Tuning = {}
+): Layer.Layer<Clients, ConfigError> => onNode(RestConfig.layerInfer(options), tuning)
 
 /**
  * From kubeconfig files only (client-go `BuildConfigFromFlags`).
@@ -112,9 +176,10 @@ export const layer = (
  * @category layers
  */
 export const layerKubeconfig = (
-  options?: RestConfig.KubeconfigOptions
+  options?: RestConfig.KubeconfigOptions,
+  tuning: Tuning = {}
 ): Layer.Layer<Clients, Kubeconfig.KubeconfigError | NodeTransport.TransportConfigError> =>
-  onNode(RestConfig.layerKubeconfig(options))
+  onNode(RestConfig.layerKubeconfig(options), tuning)
 
 /**
  * From the pod's service account only (client-go `rest.InClusterConfig`).
@@ -123,9 +188,10 @@ export const layerKubeconfig = (
  * @category layers
  */
 export const layerInCluster = (
-  options?: RestConfig.InClusterOptions
+  options?: RestConfig.InClusterOptions,
+  tuning: Tuning = {}
 ): Layer.Layer<Clients, RestConfig.InClusterConfigError | NodeTransport.TransportConfigError> =>
-  onNode(RestConfig.layerInCluster(options))
+  onNode(RestConfig.layerInCluster(options), tuning)
 
 /**
  * Every client wired to a fresh in-memory apiserver, plus the `FakeApiServer` service for seeding and assertions:
@@ -135,9 +201,10 @@ export const layerInCluster = (
  * @category layers
  */
 export const layerFake = (
-  options?: FakeApiServer.Options
+  options?: FakeApiServer.Options,
+  tuning: Tuning = {}
 ): Layer.Layer<Clients | FakeApiServer.FakeApiServer, FakeApiServer.FakeApiServerError> =>
-  layerClients.pipe(
-    Layer.provideMerge(FakeApiServer.layer(options)),
+  makeClients(tuning).pipe(
+    Layer.provideMerge(tuned(tuning)(FakeApiServer.layer(options))),
     Layer.provide(Credentials.layerNone)
   )

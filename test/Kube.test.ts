@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -55,6 +56,34 @@ describe("Kube.layerFake", () => {
       const list = yield* clientset.appsV1.deployments("default").list()
       expect(list.items).toEqual([])
     }).pipe(Effect.provide(Kube.layerFake())))
+})
+
+describe("Kube tuning", () => {
+  it.effect("applies qps, burst and timeout to the RestConfig every client shares", () =>
+    Effect.gen(function*() {
+      const config = yield* RestConfig.RestConfig
+      expect([config.qps, config.burst, config.timeout]).toEqual([50, 100, Duration.seconds(7)])
+    }).pipe(Effect.provide(Kube.layerFake({}, { qps: 50, burst: 100, timeout: Duration.seconds(7) }))))
+
+  const failOnce = Effect.gen(function*() {
+    const fake = yield* FakeApiServer.FakeApiServer
+    yield* fake.failNext({ times: 1, status: 503, reason: "ServiceUnavailable" })
+    const clientset = yield* Clientset.Clientset
+    return yield* clientset.coreV1.configMaps("default").list().pipe(
+      Effect.as("listed"),
+      Effect.catchTag("ServiceUnavailable", () => Effect.succeed("failed"))
+    )
+  })
+
+  it.effect("retry none fails on the first 503", () =>
+    Effect.gen(function*() {
+      expect(yield* failOnce).toBe("failed")
+    }).pipe(Effect.provide(Kube.layerFake({}, { retry: "none" }))))
+
+  it.live("retry options retry a 503 GET", () =>
+    Effect.gen(function*() {
+      expect(yield* failOnce).toBe("listed")
+    }).pipe(Effect.provide(Kube.layerFake({}, { retry: { base: Duration.millis(1), jitter: false } }))))
 })
 
 describe("Kube.layerKubeconfig", () => {
