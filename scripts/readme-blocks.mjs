@@ -1,5 +1,5 @@
-// Every ```ts block of README.md must compile: write each one as a module under .readme/ so the project's
-// type-check (tsconfig includes .readme) covers them with the same settings as examples.
+// Every ```ts block of README.md must compile: write each one as a module under test/readme/ so the project's
+// type-check (tsconfig includes test/) covers them with the same settings as examples.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -8,7 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
 export function writeReadmeBlocks() {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
-  const dir = path.join(root, ".readme")
+  const dir = path.join(root, "test", "readme")
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   const blocks = [...readme.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```$/gm)].map((m) => m[1])
@@ -23,5 +23,5 @@ export function writeReadmeBlocks() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  console.log(`${writeReadmeBlocks()} README blocks written to .readme/`)
+  console.log(`${writeReadmeBlocks()} README blocks written to test/readme/`)
 }
