@@ -1,0 +1,499 @@
+/**
+ * An in-memory Kubernetes API server for tests and demos. One engine, two faces:
+ *
+ * - {@link layer} answers requests in-process through an `HttpClient` (no socket) and provides a matching
+ *   `RestConfig`, so everything above the transport runs as it would against a cluster.
+ * - {@link listen} serves the same engine over HTTP or HTTPS on 127.0.0.1 and writes a kubeconfig for it, so real
+ *   tools such as kubectl can talk to it.
+ *
+ * It behaves like an apiserver, not a stub: every built-in resource of the generated table plus
+ * CustomResourceDefinitions, resourceVersions from one counter, selectors, paging with consistent continue
+ * tokens, watches with resume and bookmarks, patches and server-side apply, finalizers, status and scale
+ * subresources, discovery, Table output, pod logs, fault injection and a request log.
+ *
+ * Simplifications (documented so tests do not depend on them): deleting a namespace removes its objects at once;
+ * pods are deleted at once whatever the grace period (no kubelet); ownerReferences are not garbage-collected;
+ * propagationPolicy is accepted and ignored; versions of a resource share storage without conversion.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Crypto from "node:crypto"
+import * as Http from "node:http"
+import * as Https from "node:https"
+import type * as Net from "node:net"
+import * as YAML from "yaml"
+import { patchMeta as generatedPatchMeta } from "./generated/patchMeta.js"
+import { resources as generatedResources } from "./generated/resources.js"
+import { serverTls } from "./internal/fakeApiServer/certs.js"
+import { Engine } from "./internal/fakeApiServer/engine.js"
+import type { FaultMatch } from "./internal/fakeApiServer/faults.js"
+import { inProcessClient, nodeHandler } from "./internal/fakeApiServer/http.js"
+import { kubeconfigYaml, writeAtomically } from "./internal/fakeApiServer/kubeconfig.js"
+import { makeOpenApi } from "./internal/fakeApiServer/openapi.js"
+import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
+import type { RequestLogEntry as InternalLogEntry } from "./internal/fakeApiServer/router.js"
+import { Router } from "./internal/fakeApiServer/router.js"
+import { objectKey } from "./internal/fakeApiServer/store.js"
+import type { Obj } from "./internal/fakeApiServer/types.js"
+import { isObj } from "./internal/fakeApiServer/types.js"
+import type { PatchMetaTable } from "./internal/patchMeta.js"
+import type { ResourceInfo } from "./Resource.js"
+import * as RestConfig from "./RestConfig.js"
+
+/**
+ * A failure of the fake itself (bad seed data, a port in use, no `openssl` for HTTPS), never an API error: those
+ * are HTTP responses.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class FakeApiServerError extends Data.TaggedError("FakeApiServerError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+/**
+ * One logged request. Header names are lower-case and the Authorization value is `<redacted>`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestLogEntry = InternalLogEntry
+
+/**
+ * Which requests a fault applies to: a method and a path prefix or RegExp (tested against path and query).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestMatch = FaultMatch
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The resources served besides CRDs; the generated Kubernetes 1.36 table by default. */
+  readonly resources?: ReadonlyArray<ResourceInfo> | undefined
+  readonly patchMeta?: PatchMetaTable | undefined
+  /** How many events the watch/continue history keeps; older resourceVersions get 410 Expired. Default 1000. */
+  readonly historySize?: number | undefined
+  /** Interval of BOOKMARK events for watches that allow them. Default 1 minute. */
+  readonly bookmarkInterval?: Duration.DurationInput | undefined
+  /** Server-side watch timeout when the client sends none. Default 30 minutes. */
+  readonly watchTimeout?: Duration.DurationInput | undefined
+  /** Objects to store at start (status included, as given). */
+  readonly seed?: ReadonlyArray<unknown> | undefined
+  /** YAML documents to store at start (multi-document, `List` kinds expanded). */
+  readonly seedYaml?: string | undefined
+  /** The namespace of the provided RestConfig (and written kubeconfig). Default "default". */
+  readonly namespace?: string | undefined
+  /** Bearer token required from clients; `listen` makes a random one when unset, `layer` requires none. */
+  readonly token?: string | undefined
+  /** Rate limit of the provided RestConfig; client-go defaults (5 / 10) when unset. */
+  readonly qps?: number | undefined
+  readonly burst?: number | undefined
+  /** A Swagger 2.0 document to serve at /openapi/v2 (kubectl uses v3, which the fake builds itself). */
+  readonly openapiV2?: unknown
+  /** How many requests the log keeps. Default 10,000. */
+  readonly maxLoggedRequests?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListenOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number | undefined
+  /** Serve HTTPS with a self-signed CA (made with the `openssl` CLI, once per process). */
+  readonly https?: boolean | undefined
+  /** Also write the kubeconfig to this file (atomically, once the server accepts connections). */
+  readonly kubeconfigPath?: string | undefined
+}
+
+/**
+ * A running server: where it is and how to reach it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Listening {
+  readonly url: string
+  readonly port: number
+  /** PEM of the CA that signed the server certificate (HTTPS only). */
+  readonly caPem?: string | undefined
+  readonly token: Redacted.Redacted<string>
+  /** Kubeconfig YAML pointing at the server, with the CA data and a token user. */
+  readonly kubeconfig: string
+  readonly kubeconfigPath?: string | undefined
+  readonly restConfig: RestConfig.RestConfig
+}
+
+/**
+ * Identifies stored objects for assertions: `{ apiVersion: "apps/v1", kind: "Deployment", namespace, name }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ObjectRef {
+  readonly apiVersion: string
+  readonly kind: string
+  readonly namespace?: string | undefined
+  readonly name: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface KindRef {
+  readonly apiVersion: string
+  readonly kind: string
+  /** Only objects of this namespace; all namespaces when unset. */
+  readonly namespace?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface LogTarget {
+  readonly namespace: string
+  readonly pod: string
+  /** The container; logs set without one are what any container of the pod shows when it has none of its own. */
+  readonly container?: string | undefined
+}
+
+/**
+ * Programmatic access to a fake: seeding, store reads for assertions, the request log, faults and pod logs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The base URL clients use in-process. */
+  readonly url: string
+  /** Stores objects (create or replace), filling uid, creationTimestamp and resourceVersion. */
+  readonly seed: (...objects: ReadonlyArray<unknown>) => Effect.Effect<void, FakeApiServerError>
+  /** Stores the objects of YAML documents; `List` kinds are expanded. */
+  readonly seedYaml: (yaml: string) => Effect.Effect<void, FakeApiServerError>
+  readonly get: (ref: ObjectRef) => Effect.Effect<Option.Option<unknown>, FakeApiServerError>
+  readonly list: (ref: KindRef) => Effect.Effect<ReadonlyArray<unknown>, FakeApiServerError>
+  /** Removes an object at once, as if its finalizers were gone (a DELETED event is sent). */
+  readonly remove: (ref: ObjectRef) => Effect.Effect<boolean, FakeApiServerError>
+  /** The current global resourceVersion. */
+  readonly resourceVersion: Effect.Effect<string>
+  readonly requests: Effect.Effect<ReadonlyArray<RequestLogEntry>>
+  readonly clearRequests: Effect.Effect<void>
+  /** Answers the next `times` matching requests (every one when unset) with an error Status. */
+  readonly failNext: (options: {
+    readonly match?: RequestMatch | undefined
+    readonly times?: number | undefined
+    readonly status: number
+    readonly reason: string
+    readonly message?: string | undefined
+    readonly retryAfterSeconds?: number | undefined
+  }) => Effect.Effect<void>
+  /** Delays matching requests. */
+  readonly addLatency: (options: {
+    readonly match?: RequestMatch | undefined
+    readonly times?: number | undefined
+    readonly delay: Duration.DurationInput
+  }) => Effect.Effect<void>
+  /** Ends matching watches after `afterEvents` events (the connection closes as if cut). */
+  readonly cutWatch: (options: {
+    readonly match?: RequestMatch | undefined
+    readonly times?: number | undefined
+    readonly afterEvents: number
+  }) => Effect.Effect<void>
+  /** Answers matching requests with 200 and a truncated JSON body. */
+  readonly malformedNext: (options?: {
+    readonly match?: RequestMatch | undefined
+    readonly times?: number | undefined
+  }) => Effect.Effect<void>
+  readonly clearFaults: Effect.Effect<void>
+  readonly setLogs: (target: LogTarget, lines: ReadonlyArray<string>) => Effect.Effect<void>
+  /** Appends lines; `follow=true` readers receive them as they come. */
+  readonly appendLogs: (target: LogTarget, lines: ReadonlyArray<string>) => Effect.Effect<void>
+  /** An HttpClient answering in-process. */
+  readonly httpClient: HttpClient.HttpClient
+  /** Serves this same engine over HTTP(S) on 127.0.0.1 until the scope closes. */
+  readonly listen: (options?: ListenOptions) => Effect.Effect<Listening, FakeApiServerError, Scope.Scope>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class FakeApiServer extends Context.Tag("effect-kube/FakeApiServer")<FakeApiServer, Service>() {}
+
+/**
+ * The base URL of the in-process face.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const inProcessUrl = "http://fake-apiserver.local"
+
+/**
+ * Parses YAML documents into objects, expanding `List` kinds (`v1/List`, `PodList`, ...).
+ *
+ * @since 0.1.0
+ * @category seeding
+ */
+export const parseYamlObjects = (yaml: string): Effect.Effect<ReadonlyArray<unknown>, FakeApiServerError> =>
+  Effect.try({
+    try: () => {
+      const out: Array<unknown> = []
+      for (const doc of YAML.parseAllDocuments(yaml)) {
+        if (doc.errors.length > 0) throw doc.errors[0]
+        const value: unknown = doc.toJSON()
+        if (value === null || value === undefined) continue
+        if (
+          isObj(value) && Array.isArray(value.items) && typeof value.kind === "string" && value.kind.endsWith("List")
+        ) {
+          out.push(...value.items)
+        } else {
+          out.push(value)
+        }
+      }
+      return out
+    },
+    catch: (cause) =>
+      new FakeApiServerError({
+        message: `cannot parse seed YAML: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`,
+        cause
+      })
+  })
+
+const restConfigFor = (
+  server: string,
+  options: Options,
+  token: string | undefined,
+  caPem: string | undefined
+): RestConfig.RestConfig => ({
+  server,
+  tls: { insecure: false, ...(caPem !== undefined ? { caData: caPem } : {}) },
+  disableCompression: false,
+  auth: token === undefined ? { _tag: "None" } : { _tag: "Token", token: Redacted.make(token) },
+  namespace: options.namespace ?? "default",
+  qps: options.qps ?? RestConfig.defaultQps,
+  burst: options.burst ?? RestConfig.defaultBurst,
+  userAgent: "effect-kube/0.1.0",
+  source: "fake-apiserver"
+})
+
+/**
+ * Builds a fake (not yet listening anywhere) and applies the seeds.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServerError> =>
+  Effect.gen(function*() {
+    const engine = new Engine({
+      resources: options.resources ?? generatedResources,
+      historySize: options.historySize ?? 1000,
+      bookmarkInterval: Duration.decode(options.bookmarkInterval ?? Duration.minutes(1)),
+      watchTimeout: Duration.decode(options.watchTimeout ?? Duration.minutes(30)),
+      patch: makePatchEngine(options.patchMeta ?? generatedPatchMeta)
+    })
+    let address = inProcessUrl
+    const router = new Router({
+      engine,
+      openapi: makeOpenApi(engine.registry, options.openapiV2),
+      serverAddress: () => address.replace(/^https?:\/\//, ""),
+      maxLogEntries: options.maxLoggedRequests ?? 10_000
+    })
+
+    const seed = (...objects: ReadonlyArray<unknown>) =>
+      Effect.gen(function*() {
+        const now = Date.now()
+        // CRDs first, so custom resources in the same batch find their kind.
+        const ordered = [
+          ...objects.filter((o) => isObj(o) && o.kind === "CustomResourceDefinition"),
+          ...objects.filter((o) => !(isObj(o) && o.kind === "CustomResourceDefinition"))
+        ]
+        for (const obj of ordered) {
+          const problem = engine.seed(structuredClone(obj), now)
+          if (problem !== undefined) return yield* new FakeApiServerError({ message: `cannot seed: ${problem}` })
+        }
+      })
+
+    const servedFor = (apiVersion: string, kind: string) =>
+      Effect.suspend(() => {
+        const served = engine.servedFor(apiVersion, kind)
+        return served === undefined
+          ? Effect.fail(new FakeApiServerError({ message: `no resource serves ${kind} in ${apiVersion}` }))
+          : Effect.succeed(served)
+      })
+
+    const withView = (obj: Obj, apiVersion: string, kind: string) => ({ ...obj, apiVersion, kind })
+
+    const logTarget = (target: LogTarget) => target.container ?? ""
+
+    const service: Service = {
+      url: inProcessUrl,
+      seed,
+      seedYaml: (yaml) => Effect.flatMap(parseYamlObjects(yaml), (objects) => seed(...objects)),
+      get: (ref) =>
+        Effect.map(servedFor(ref.apiVersion, ref.kind), (served) => {
+          const obj = engine.store.get(
+            served.storageKey,
+            objectKey(served.info.namespaced ? ref.namespace ?? "default" : undefined, ref.name)
+          )
+          return obj === undefined ? Option.none() : Option.some(withView(obj, ref.apiVersion, ref.kind))
+        }),
+      list: (ref) =>
+        Effect.map(servedFor(ref.apiVersion, ref.kind), (served) => {
+          const out: Array<unknown> = []
+          const scan = engine.store.scan(served.storageKey, {
+            namespace: served.info.namespaced ? ref.namespace : undefined
+          })
+          for (const [, obj] of scan ?? []) out.push(withView(obj, ref.apiVersion, ref.kind))
+          return out
+        }),
+      remove: (ref) =>
+        Effect.map(servedFor(ref.apiVersion, ref.kind), (served) =>
+          engine.store.remove(
+            served.storageKey,
+            objectKey(served.info.namespaced ? ref.namespace ?? "default" : undefined, ref.name)
+          ) !== undefined),
+      resourceVersion: Effect.sync(() => String(engine.store.currentRv)),
+      requests: Effect.sync(() => [...router.requestLog]),
+      clearRequests: Effect.sync(() => {
+        router.requestLog.length = 0
+      }),
+      failNext: (o) =>
+        Effect.sync(() =>
+          router.faults.add(o.match ?? {}, {
+            _tag: "Fail",
+            status: o.status,
+            reason: o.reason,
+            message: o.message,
+            retryAfterSeconds: o.retryAfterSeconds
+          }, o.times)
+        ),
+      addLatency: (o) =>
+        Effect.sync(() =>
+          router.faults.add(o.match ?? {}, { _tag: "Latency", delay: Duration.decode(o.delay) }, o.times)
+        ),
+      cutWatch: (o) =>
+        Effect.sync(() => router.faults.add(o.match ?? {}, { _tag: "CutWatch", afterEvents: o.afterEvents }, o.times)),
+      malformedNext: (o) => Effect.sync(() => router.faults.add(o?.match ?? {}, { _tag: "Malformed" }, o?.times ?? 1)),
+      clearFaults: Effect.sync(() => router.faults.clear()),
+      setLogs: (target, lines) =>
+        Effect.sync(() => engine.logs.set(target.namespace, target.pod, logTarget(target), lines)),
+      appendLogs: (target, lines) =>
+        Effect.sync(() => engine.logs.append(target.namespace, target.pod, logTarget(target), lines)),
+      httpClient: inProcessClient(
+        router,
+        options.token === undefined ? undefined : { token: options.token, allowAnonymous: false }
+      ),
+      listen: (listenOptions = {}) =>
+        Effect.gen(function*() {
+          const tls = listenOptions.https === true
+            ? yield* Effect.tryPromise({
+              try: () => serverTls(),
+              catch: (cause) =>
+                new FakeApiServerError({
+                  message: "cannot create TLS material for the fake apiserver (is the openssl CLI installed?)",
+                  cause
+                })
+            })
+            : undefined
+          const token = options.token ?? Crypto.randomBytes(24).toString("base64url")
+          const runtime = yield* Effect.runtime<never>()
+          const handler = nodeHandler(router, { token, allowAnonymous: tls === undefined }, runtime)
+          const server: Http.Server = tls === undefined
+            ? Http.createServer(handler)
+            : Https.createServer({ cert: tls.certPem, key: tls.keyPem }, handler)
+          const port = yield* Effect.async<number, FakeApiServerError>((resume) => {
+            const onError = (cause: Error) =>
+              resume(Effect.fail(new FakeApiServerError({ message: `cannot listen: ${cause.message}`, cause })))
+            server.once("error", onError)
+            server.listen(listenOptions.port ?? 0, "127.0.0.1", () => {
+              server.off("error", onError)
+              resume(Effect.succeed((server.address() as Net.AddressInfo).port))
+            })
+          })
+          yield* Effect.addFinalizer(() =>
+            Effect.async<void>((resume) => {
+              server.close(() => resume(Effect.void))
+              server.closeAllConnections()
+            })
+          )
+          const url = `${tls === undefined ? "http" : "https"}://127.0.0.1:${port}`
+          address = url
+          const kubeconfig = kubeconfigYaml({
+            server: url,
+            caPem: tls?.caPem,
+            token,
+            namespace: options.namespace ?? "default"
+          })
+          if (listenOptions.kubeconfigPath !== undefined) {
+            const path = listenOptions.kubeconfigPath
+            yield* Effect.tryPromise({
+              try: () => writeAtomically(path, kubeconfig),
+              catch: (cause) => new FakeApiServerError({ message: `cannot write kubeconfig ${path}`, cause })
+            })
+          }
+          return {
+            url,
+            port,
+            caPem: tls?.caPem,
+            token: Redacted.make(token),
+            kubeconfig,
+            kubeconfigPath: listenOptions.kubeconfigPath,
+            restConfig: restConfigFor(url, options, token, tls?.caPem)
+          }
+        })
+    }
+    if (options.seedYaml !== undefined) yield* service.seedYaml(options.seedYaml)
+    if (options.seed !== undefined) yield* seed(...options.seed)
+    return service
+  })
+
+/**
+ * The in-process fake: the `FakeApiServer` service, an `HttpClient` answering from it, and a `RestConfig`
+ * pointing at it (auth None unless a token is configured, source "fake-apiserver").
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<FakeApiServer | HttpClient.HttpClient | RestConfig.RestConfig, FakeApiServerError> =>
+  Layer.effectContext(
+    Effect.map(make(options), (service) =>
+      Context.make(FakeApiServer, service).pipe(
+        Context.add(HttpClient.HttpClient, service.httpClient),
+        Context.add(RestConfig.RestConfig, restConfigFor(inProcessUrl, options, options.token, undefined))
+      ))
+  )
+
+/**
+ * Starts a fake on 127.0.0.1 (HTTP, or HTTPS with a self-signed CA) until the scope closes. The result carries
+ * the service for seeding and assertions.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const listen = (
+  options: Options & ListenOptions = {}
+): Effect.Effect<Listening & { readonly server: Service }, FakeApiServerError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const server = yield* make(options)
+    const listening = yield* server.listen(options)
+    return { ...listening, server }
+  })

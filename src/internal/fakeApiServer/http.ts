@@ -1,0 +1,165 @@
+/**
+ * The two transports over one Router: an in-process HttpClient (no socket; streams stay streams through a web
+ * ReadableStream) and a node:http / node:https server on 127.0.0.1.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Runtime from "effect/Runtime"
+import * as Stream from "effect/Stream"
+import type * as Http from "node:http"
+import type { Auth, Router } from "./router.js"
+import type { ApiReply, ApiRequest } from "./types.js"
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+const bodyText = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<string | undefined, unknown> => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return Effect.succeed(undefined)
+    case "Uint8Array":
+      return Effect.succeed(decoder.decode(body.body))
+    case "Raw":
+      return Effect.succeed(
+        typeof body.body === "string"
+          ? body.body
+          : body.body instanceof Uint8Array
+          ? decoder.decode(body.body)
+          : JSON.stringify(body.body)
+      )
+    case "Stream":
+      return body.stream.pipe(
+        Stream.runFold("", (acc, chunk) => acc + decoder.decode(chunk, { stream: true }))
+      )
+    case "FormData":
+      return Effect.succeed(undefined)
+  }
+}
+
+const contentTypeOf = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
+  const header = request.headers["content-type"]
+  if (header !== undefined) return header
+  const body = request.body
+  return body._tag === "Uint8Array" || body._tag === "Stream" ? body.contentType : undefined
+}
+
+const toWebResponse = (reply: ApiReply): Effect.Effect<Response> => {
+  const headers = new Headers({ "content-type": reply.contentType, ...reply.headers })
+  if (reply._tag === "Body") {
+    return Effect.succeed(new Response(reply.status === 204 ? null : reply.body, { status: reply.status, headers }))
+  }
+  // Push-based: the stream runs in its own fiber of the caller's runtime and enqueues whole chunks, which costs far
+  // less per event than a pull per element; cancelling the body interrupts the fiber (and unsubscribes the watch).
+  return Effect.map(Effect.runtime<never>(), (runtime) => {
+    const runFork = Runtime.runFork(runtime)
+    let fiber: Fiber.RuntimeFiber<void> | undefined
+    const readable = new ReadableStream<Uint8Array>({
+      start(controller) {
+        fiber = runFork(
+          Stream.runForEachChunk(reply.stream, (chunk) =>
+            Effect.sync(() => {
+              let text = ""
+              for (const piece of chunk) text += piece
+              controller.enqueue(encoder.encode(text))
+            })).pipe(
+              Effect.ensuring(Effect.sync(() => {
+                try {
+                  controller.close()
+                } catch {
+                  // already cancelled by the reader
+                }
+              }))
+            )
+        )
+      },
+      cancel() {
+        if (fiber !== undefined) runFork(Fiber.interrupt(fiber))
+      }
+    })
+    return new Response(readable, { status: reply.status, headers })
+  })
+}
+
+/** An HttpClient answering from the router in the caller's fiber: TestClock and interruption apply. */
+export const inProcessClient = (router: Router, auth: Auth | undefined): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      const body = yield* bodyText(request).pipe(
+        Effect.mapError((cause) =>
+          new HttpClientError.RequestError({
+            request,
+            reason: "Encode",
+            cause,
+            description: "reading the request body"
+          })
+        )
+      )
+      const headers: Record<string, string> = { ...request.headers }
+      const contentType = contentTypeOf(request)
+      if (contentType !== undefined) headers["content-type"] = contentType
+      const apiRequest: ApiRequest = {
+        method: request.method,
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        body
+      }
+      const reply = yield* router.handle(apiRequest, auth)
+      const response = yield* toWebResponse(reply)
+      return HttpClientResponse.fromWeb(request, response)
+    })
+  )
+
+/** A node request handler running each request as a fiber of `runtime`, interrupted when the client goes away. */
+export const nodeHandler = (router: Router, auth: Auth, runtime: Runtime.Runtime<never>) => {
+  const runFork = Runtime.runFork(runtime)
+  return (req: Http.IncomingMessage, res: Http.ServerResponse) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (c: Buffer) => chunks.push(c))
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1")
+      const headers: Record<string, string> = {}
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v
+      }
+      const body = chunks.length === 0 ? undefined : Buffer.concat(chunks).toString("utf8")
+      const apiRequest: ApiRequest = {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        body
+      }
+      const fiber = runFork(
+        Effect.gen(function*() {
+          const reply = yield* router.handle(apiRequest, auth)
+          const out: Record<string, string> = { "content-type": reply.contentType, ...reply.headers }
+          if (reply._tag === "Body") {
+            res.writeHead(reply.status, { ...out, "content-length": String(Buffer.byteLength(reply.body)) })
+            res.end(req.method === "HEAD" ? undefined : reply.body)
+            return
+          }
+          res.writeHead(reply.status, { ...out, "cache-control": "no-cache, private" })
+          res.flushHeaders()
+          yield* Stream.runForEach(reply.stream, (chunk) => Effect.sync(() => res.write(chunk)))
+          res.end()
+        }).pipe(
+          Effect.catchAllCause(() =>
+            Effect.sync(() => {
+              if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" })
+              res.end()
+            })
+          )
+        )
+      )
+      res.on("close", () => {
+        if (!res.writableFinished) runFork(Fiber.interrupt(fiber))
+      })
+    })
+  }
+}
