@@ -12,7 +12,14 @@ if (existsSync(built)) {
   const { spawnSync } = await import("node:child_process")
   const r = spawnSync(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", join(root, "src", "cli", "main.ts"), ...process.argv.slice(2)],
+    // Resolve tsx from this package, not from the user's working directory.
+    [
+      "--conditions=source",
+      "--import",
+      import.meta.resolve("tsx"),
+      join(root, "src", "cli", "main.ts"),
+      ...process.argv.slice(2)
+    ],
     { stdio: "inherit" }
   )
   process.exit(r.status ?? 1)
