@@ -13,9 +13,10 @@ import { parseArgs } from "node:util"
 import { clientsetFromFiles } from "./generator-clientset.js"
 import { diffFiles, writeFiles } from "./generator/emit.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "./generator/index.js"
+import { defaultSpecPath } from "./specPath.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-const defaultSpec = "/work/shared/kubernetes-openapi/swagger-v1.36.json"
+const defaultSpec = defaultSpecPath
 
 const main = (): number => {
   const { values } = parseArgs({

@@ -7,6 +7,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { placeDefinitions } from "../scripts/generator/naming.js"
+import { defaultSpecPath } from "../scripts/specPath.js"
 import * as apiextensionsV1 from "../src/generated/apiextensions/v1.js"
 import * as appsV1 from "../src/generated/apps/v1.js"
 import * as batchV1 from "../src/generated/batch/v1.js"
@@ -16,7 +17,7 @@ import { resources } from "../src/generated/resources.js"
 import type { ResourceDef } from "../src/Resource.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-const specFile = "/work/shared/kubernetes-openapi/swagger-v1.36.json"
+const specFile = defaultSpecPath
 const spec = JSON.parse(Fs.readFileSync(specFile, "utf8")) as {
   definitions: Record<string, { "x-kubernetes-group-version-kind"?: Array<{ kind: string }> }>
 }

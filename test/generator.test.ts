@@ -11,6 +11,7 @@ import { diffFiles } from "../scripts/generator/emit.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "../scripts/generator/index.js"
 import { placeDefinitions } from "../scripts/generator/naming.js"
 import { buildResources, parsePath } from "../scripts/generator/resources.js"
+import { defaultSpecPath } from "../scripts/specPath.js"
 import { patchMeta } from "../src/generated/patchMeta.js"
 import { resources } from "../src/generated/resources.js"
 import type { ResourceInfo } from "../src/Resource.js"
@@ -18,7 +19,7 @@ import * as CronTabV1 from "./fixtures/crd/generated/stable/v1.js"
 import * as CronTabV1beta1 from "./fixtures/crd/generated/stable/v1beta1.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-const specFile = "/work/shared/kubernetes-openapi/swagger-v1.36.json"
+const specFile = defaultSpecPath
 const crdFile = Path.join(root, "test/fixtures/crd/crontab.yaml")
 
 const find = (group: string, version: string, plural: string): ResourceInfo => {
