@@ -21,6 +21,7 @@ import * as NodeTransport from "../NodeTransport.js"
 import * as RestClient from "../RestClient.js"
 import * as RestConfig from "../RestConfig.js"
 import type { Command } from "./command.js"
+import { parseGoDuration } from "./duration.js"
 
 const usage = `Display one or many resources.
 
@@ -47,22 +48,6 @@ export interface GetFlags {
 }
 
 const valueFlags = new Set(["raw", "kubeconfig", "context", "request-timeout", "v"])
-
-/** Go's `time.ParseDuration` for the forms kubectl users type; a bare number means seconds, as kubectl does. */
-export const parseGoDuration = (input: string): Duration.Duration | undefined => {
-  if (/^\d+$/.test(input)) return Duration.seconds(Number(input))
-  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, ns: 1e-6 }
-  let total = 0
-  let rest = input
-  if (rest === "") return undefined
-  while (rest !== "") {
-    const match = /^(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/.exec(rest)
-    if (match === null) return undefined
-    total += Number(match[1]) * units[match[2]!]!
-    rest = rest.slice(match[0].length)
-  }
-  return Duration.millis(total)
-}
 
 /** pflag's rules: `--name value`, `--name=value`, `-v N`, `-v=N`, `-vN`. */
 export const parseFlags = (args: ReadonlyArray<string>): GetFlags | { readonly error: string } => {
