@@ -1,7 +1,20 @@
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
 
+const src = path.join(path.dirname(fileURLToPath(import.meta.url)), "src")
+
 export default defineConfig({
-  resolve: { conditions: ["source"] },
+  resolve: {
+    conditions: ["source"],
+    // Vite does not resolve a package's imports of itself; examples and README code import `effect-kube/...` as
+    // users do, so map those onto the sources, as the "source" export condition does for tsc and tsx.
+    alias: [
+      { find: /^effect-kube\/api\/(.*)$/, replacement: `${src}/generated/$1.ts` },
+      { find: /^effect-kube\/(.*)$/, replacement: `${src}/$1.ts` },
+      { find: /^effect-kube$/, replacement: `${src}/index.ts` }
+    ]
+  },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 30_000,

