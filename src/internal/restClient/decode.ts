@@ -8,6 +8,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { DecodeError } from "../../KubeError.js"
+import { validator } from "./fastDecode.js"
 
 /** Where a request went, for error messages. */
 export interface RequestContext {
@@ -39,6 +40,16 @@ export const parseJson = (text: string, ctx: RequestContext): Either.Either<unkn
 }
 
 export const decodeValue = <A, I>(
+  schema: Schema.Schema<A, I>,
+  value: unknown,
+  ctx: RequestContext
+): Either.Either<A, DecodeError> => {
+  // Schemas that cannot change a value (the generated ones) only need checking; see fastDecode.ts.
+  const check = validator(schema.ast)
+  return check !== undefined && check(value) ? Either.right(value as A) : decodeSlow(schema, value, ctx)
+}
+
+const decodeSlow = <A, I>(
   schema: Schema.Schema<A, I>,
   value: unknown,
   ctx: RequestContext

@@ -18,6 +18,7 @@ import type { RestConfig } from "../../RestConfig.js"
 import { type AgentMaterial, displayProxy, makeAgents } from "./agent.js"
 import * as errors from "./errors.js"
 import { gunzip } from "./gzip.js"
+import * as nodeClient from "./nodeClient.js"
 
 type TransportConfigError = errors.TransportConfigError
 
@@ -170,10 +171,7 @@ export const make = (
         http: agents.http,
         https: agents.https
       }
-      return Effect.map(
-        Effect.provideService(NodeHttpClient.make, NodeHttpClient.HttpAgent, agent),
-        (client) => ({ certificate, agent, client })
-      )
+      return Effect.succeed({ certificate, agent, client: nodeClient.make(agent) })
     }
     const pool = yield* SynchronizedRef.make(yield* build(Option.none()))
     yield* Effect.addFinalizer(() => Effect.flatMap(SynchronizedRef.get(pool), (current) => destroy(current.agent)))

@@ -1,0 +1,60 @@
+// @kubernetes/client-node 2.0.1 used as its README shows: KubeConfig.loadFromFile, CoreV1Api with the object-style
+// parameters, and Watch. It decodes bodies through its ObjectSerializer (typed models, Date fields).
+import type * as K8s from "@kubernetes/client-node"
+import { register } from "node:module"
+import { type Contender, promiseLanes, type Rate, type Target, withTimeout } from "../contender.js"
+
+export const make = async (target: Target): Promise<Contender> => {
+  // client-node imports undici 8, which throws under Node 20; see undiciHook.mjs. The hook must be in place before
+  // client-node is first imported, so the import below is dynamic.
+  register("../undiciHook.mjs", import.meta.url)
+  const k8s: typeof K8s = await import("@kubernetes/client-node")
+  const kc = new k8s.KubeConfig()
+  kc.loadFromFile(target.kubeconfig)
+  const api = kc.makeApiClient(k8s.CoreV1Api)
+
+  const list = async (namespace: string) => (await api.listNamespacedPod({ namespace })).items
+
+  const listPaged = async (namespace: string, limit: number) => {
+    const items: Array<unknown> = []
+    let token: string | undefined
+    for (let page = 0; page < 10_000; page++) {
+      const list = await api.listNamespacedPod(
+        token === undefined ? { namespace, limit } : { namespace, limit, _continue: token }
+      )
+      for (const item of list.items) items.push(item)
+      token = list.metadata?._continue
+      if (token === undefined || token === "") break
+    }
+    return items
+  }
+
+  const gets = (namespace: string, names: ReadonlyArray<string>, concurrency: number, max: number, maxMs: number) =>
+    promiseLanes(
+      concurrency,
+      max,
+      maxMs,
+      (i) => api.readNamespacedPod({ namespace, name: names[i % names.length]! })
+    )
+
+  const watch = (namespace: string, maxMs: number): Promise<Rate> => {
+    let controller: AbortController | undefined
+    const run = new Promise<Rate>((resolve, reject) => {
+      const start = performance.now()
+      let count = 0
+      new k8s.Watch(kc).watch(
+        `/api/v1/namespaces/${namespace}/pods`,
+        {},
+        (phase) => {
+          if (phase !== "ERROR") count++
+        },
+        (error: unknown) => error ? reject(error) : resolve({ count, ms: performance.now() - start })
+      ).then((c) => {
+        controller = c
+      }, reject)
+    })
+    return withTimeout("client-node watch", maxMs, run, () => controller?.abort())
+  }
+
+  return { list, listPaged, gets, watch, close: async () => {} }
+}

@@ -1,0 +1,96 @@
+// The baseline: node:http with a keep-alive agent and JSON.parse, no client library, no validation.
+import * as Http from "node:http"
+import { type Contender, promiseLanes, type Rate, type Target, withTimeout } from "../contender.js"
+
+interface PodList {
+  readonly metadata?: { readonly continue?: string }
+  readonly items: ReadonlyArray<unknown>
+}
+
+export const make = async (target: Target): Promise<Contender> => {
+  const url = new URL(target.server)
+  const agent = new Http.Agent({ keepAlive: true })
+  const options = (path: string): Http.RequestOptions => ({
+    host: url.hostname,
+    port: url.port,
+    path,
+    agent,
+    headers: { accept: "application/json" }
+  })
+
+  const getJson = <A>(path: string): Promise<A> =>
+    new Promise<A>((resolve, reject) => {
+      const req = Http.get(options(path), (res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (chunk: Buffer) => chunks.push(chunk))
+        res.on("error", reject)
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8")
+          if (res.statusCode !== 200) return reject(new Error(`GET ${path}: ${res.statusCode} ${text.slice(0, 200)}`))
+          try {
+            resolve(JSON.parse(text) as A)
+          } catch (error) {
+            reject(error)
+          }
+        })
+      })
+      req.on("error", reject)
+    })
+
+  const podsPath = (namespace: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`
+
+  const list = async (namespace: string) => (await getJson<PodList>(podsPath(namespace))).items
+
+  const listPaged = async (namespace: string, limit: number) => {
+    const items: Array<unknown> = []
+    let token: string | undefined
+    for (let page = 0; page < 10_000; page++) {
+      const query = `?limit=${limit}${token === undefined ? "" : `&continue=${encodeURIComponent(token)}`}`
+      const list = await getJson<PodList>(podsPath(namespace) + query)
+      for (const item of list.items) items.push(item)
+      token = list.metadata?.continue
+      if (token === undefined || token === "") break
+    }
+    return items
+  }
+
+  const gets = (namespace: string, names: ReadonlyArray<string>, concurrency: number, max: number, maxMs: number) =>
+    promiseLanes(
+      concurrency,
+      max,
+      maxMs,
+      (i) => getJson(`${podsPath(namespace)}/${encodeURIComponent(names[i % names.length]!)}`)
+    )
+
+  const watch = (namespace: string, maxMs: number): Promise<Rate> => {
+    let req: Http.ClientRequest | undefined
+    const run = new Promise<Rate>((resolve, reject) => {
+      const start = performance.now()
+      let count = 0
+      req = Http.get(options(`${podsPath(namespace)}?watch=true`), (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`watch: ${res.statusCode}`))
+        res.setEncoding("utf8")
+        let pending = ""
+        res.on("data", (chunk: string) => {
+          pending += chunk
+          let from = 0
+          let newline: number
+          while ((newline = pending.indexOf("\n", from)) !== -1) {
+            const line = pending.slice(from, newline)
+            from = newline + 1
+            if (line.trim() === "") continue
+            const event = JSON.parse(line) as { type: string; object: unknown }
+            if (event.type !== "ERROR") count++
+          }
+          pending = pending.slice(from)
+        })
+        res.on("error", reject)
+        res.on("end", () => resolve({ count, ms: performance.now() - start }))
+      })
+      req.on("error", reject)
+    })
+    return withTimeout("raw watch", maxMs, run, () => req?.destroy())
+  }
+
+  return { list, listPaged, gets, watch, close: async () => agent.destroy() }
+}

@@ -1,0 +1,70 @@
+// Profiling helper (not part of `npm run bench`): starts the bench server, runs one contender operation a few
+// times in this process, so `node --cpu-prof --conditions=source --import tsx bench/profile.ts <contender> <op>`
+// profiles just that. ops: list1k, list10k, paged, get, get16, watch.
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import type { Contender } from "./contender.js"
+
+const benchDir = Path.dirname(fileURLToPath(import.meta.url))
+const [contenderName = "effect-kube", op = "list10k", repeatArg = "3"] = process.argv.slice(2)
+const repeat = Number(repeatArg)
+
+const server = ChildProcess.fork(Path.join(benchDir, "server.ts"), [], {
+  execArgv: ["--conditions=source", "--import", "tsx"],
+  env: { ...process.env, WATCH_EVENTS: process.env.WATCH_EVENTS ?? "20000" },
+  stdio: ["ignore", "inherit", "inherit", "ipc"]
+})
+const info = await new Promise<{ port: number; names: Record<string, Array<string>> }>((resolve) =>
+  server.once("message", (m) => resolve(m as never))
+)
+const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-profile-"))
+const kubeconfig = Path.join(tmp, "kubeconfig")
+Fs.writeFileSync(
+  kubeconfig,
+  `apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: http://127.0.0.1:${info.port}\n    insecure-skip-tls-verify: true\nusers:\n- name: b\n  user: {}\ncontexts:\n- name: b\n  context: {cluster: b, user: b}\ncurrent-context: b\n`
+)
+const target = { server: `http://127.0.0.1:${info.port}`, kubeconfig }
+const contender: Contender = contenderName === "raw"
+  ? await (await import("./contenders/raw.js")).make(target)
+  : contenderName === "client-node"
+  ? await (await import("./contenders/clientNode.js")).make(target)
+  : contenderName === "effect-kube-rest"
+  ? await (await import("./contenders/effectKube.js")).makeRest(target)
+  : await (await import("./contenders/effectKube.js")).makeTyped(target)
+
+try {
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now()
+    let detail = ""
+    switch (op) {
+      case "list1k":
+        detail = `${(await contender.list("pods-1k")).length} items`
+        break
+      case "list10k":
+        detail = `${(await contender.list("pods-10k")).length} items`
+        break
+      case "paged":
+        detail = `${(await contender.listPaged("pods-10k", 500)).length} items`
+        break
+      case "get":
+      case "get16": {
+        const r = await contender.gets("pods-1k", info.names["pods-1k"]!, op === "get" ? 1 : 16, 3000, 3000)
+        detail = `${((r.count / r.ms) * 1000).toFixed(0)} req/s`
+        break
+      }
+      case "watch": {
+        const r = await contender.watch("pods-10k", 120_000)
+        detail = `${r.count} events, ${((r.count / r.ms) * 1000).toFixed(0)} events/s`
+        break
+      }
+    }
+    console.log(`${contenderName} ${op} #${i}: ${(performance.now() - start).toFixed(1)} ms, ${detail}`)
+  }
+} finally {
+  await contender.close()
+  server.kill()
+  Fs.rmSync(tmp, { recursive: true, force: true })
+}

@@ -1,0 +1,688 @@
+// `npm run bench`: effect-kube side by side with @kubernetes/client-node 2.0.1 and a raw node:http + JSON.parse
+// baseline, against one static loopback apiserver (bench/server.ts, in its own process) serving the same bytes to
+// everyone. Each contender runs in its own long-lived worker process (bench/worker.ts, --expose-gc); samples of the
+// contenders interleave round by round (the order rotates) so load from anything else on the machine spreads over
+// all of them. Cold start spawns a fresh process per sample. Every loop is bounded in count and time.
+//
+// Writes bench/RESULTS.md. BENCH_QUICK=1 runs a few samples of everything (for checking the harness only).
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import type { Rate } from "./contender.js"
+import type { ListResult, Request, Response } from "./worker.js"
+
+const benchDir = Path.dirname(fileURLToPath(import.meta.url))
+const root = Path.dirname(benchDir)
+const quick = process.env.BENCH_QUICK === "1"
+const benchStart = performance.now()
+const log = (line: string) => console.log(`[${((performance.now() - benchStart) / 1000).toFixed(1)}s] ${line}`)
+
+// ---------------------------------------------------------------------------------------------------------------
+// contenders and scenarios
+// ---------------------------------------------------------------------------------------------------------------
+
+type ContenderId = "raw" | "effect-kube" | "effect-kube-rest" | "client-node"
+
+const contenders: ReadonlyArray<{ readonly id: ContenderId; readonly label: string }> = [
+  { id: "raw", label: "raw node:http + JSON.parse" },
+  { id: "effect-kube", label: "effect-kube Clientset (typed)" },
+  { id: "effect-kube-rest", label: "effect-kube RestClient (Schema.Unknown)" },
+  { id: "client-node", label: "@kubernetes/client-node 2.0.1" }
+]
+
+interface ServerInfo {
+  readonly port: number
+  readonly names: Readonly<Record<string, ReadonlyArray<string>>>
+  readonly bytes: Readonly<Record<string, number>>
+  readonly watchEvents: number
+}
+
+interface Scenario {
+  readonly key: string
+  readonly title: string
+  readonly kind: "time" | "rate"
+  readonly heap: boolean
+  readonly request: (server: ServerInfo) => Request
+  readonly warmups: number
+  readonly minSamples: number
+  readonly maxSamples: number
+  /** Once minSamples rounds are done, no new round starts after this much time in the scenario. */
+  readonly budgetMs: number
+  /** One sample of one contender may take this long before its worker is killed and restarted. */
+  readonly timeoutMs: number
+  /** effect-kube's target as a ratio to raw: at most (time) or at least (rate). */
+  readonly target?: number | undefined
+}
+
+const getSample = (concurrency: number, maxCount: number) => (server: ServerInfo): Request => ({
+  op: "gets",
+  namespace: "pods-1k",
+  names: server.names["pods-1k"]!,
+  concurrency,
+  maxCount,
+  maxMs: 1_500
+})
+
+const scale = (n: number) => quick ? Math.min(n, 2) : n
+
+const scenarios: ReadonlyArray<Scenario> = [
+  {
+    key: "list1k",
+    title: "list 1,000 pods (ms)",
+    kind: "time",
+    heap: true,
+    request: () => ({ op: "list", namespace: "pods-1k", expected: 1_000 }),
+    warmups: 3,
+    minSamples: scale(7),
+    maxSamples: scale(15),
+    budgetMs: 20_000,
+    timeoutMs: 30_000
+  },
+  {
+    key: "list10k",
+    title: "list 10,000 pods (ms)",
+    kind: "time",
+    heap: true,
+    request: () => ({ op: "list", namespace: "pods-10k", expected: 10_000 }),
+    warmups: 1,
+    minSamples: scale(5),
+    maxSamples: scale(9),
+    budgetMs: 45_000,
+    timeoutMs: 60_000,
+    target: 1.5
+  },
+  {
+    key: "paged10k",
+    title: "paged list 10,000 pods, limit=500 (ms)",
+    kind: "time",
+    heap: true,
+    request: () => ({ op: "paged", namespace: "pods-10k", limit: 500, expected: 10_000 }),
+    warmups: 1,
+    minSamples: scale(5),
+    maxSamples: scale(9),
+    budgetMs: 45_000,
+    timeoutMs: 60_000
+  },
+  {
+    key: "getSeq",
+    title: "GET one pod, sequential (req/s)",
+    kind: "rate",
+    heap: false,
+    request: getSample(1, 1_500),
+    warmups: 1,
+    minSamples: scale(5),
+    maxSamples: scale(9),
+    budgetMs: 35_000,
+    timeoutMs: 20_000,
+    target: 0.8
+  },
+  {
+    key: "get16",
+    title: "GET one pod, 16 in flight (req/s)",
+    kind: "rate",
+    heap: false,
+    request: getSample(16, 4_000),
+    warmups: 1,
+    minSamples: scale(5),
+    maxSamples: scale(9),
+    budgetMs: 35_000,
+    timeoutMs: 20_000,
+    target: 0.8
+  },
+  {
+    key: "watch",
+    title: "watch (events/s)",
+    kind: "rate",
+    heap: false,
+    request: (server) => ({ op: "watch", namespace: "pods-10k", expected: server.watchEvents, maxMs: 60_000 }),
+    warmups: 1,
+    minSamples: scale(3),
+    maxSamples: scale(7),
+    budgetMs: 80_000,
+    timeoutMs: 70_000,
+    target: 0.7
+  }
+]
+
+// ---------------------------------------------------------------------------------------------------------------
+// processes
+// ---------------------------------------------------------------------------------------------------------------
+
+const tsxArgs = ["--conditions=source", "--import", "tsx"]
+
+const withDeadline = <A>(what: string, ms: number, promise: Promise<A>): Promise<A> =>
+  new Promise<A>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
+    promise.then((a) => {
+      clearTimeout(timer)
+      resolve(a)
+    }, (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+  })
+
+const startServer = (watchEvents: number): Promise<{ child: ChildProcess.ChildProcess; info: ServerInfo }> => {
+  const child = ChildProcess.fork(Path.join(benchDir, "server.ts"), [], {
+    execArgv: tsxArgs,
+    env: { ...process.env, WATCH_EVENTS: String(watchEvents) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"]
+  })
+  const listening = new Promise<ServerInfo>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as ServerInfo))
+    child.once("exit", (code) => reject(new Error(`the bench server exited (${code})`)))
+  })
+  return withDeadline("bench server start", 120_000, listening).then((info) => ({ child, info }))
+}
+
+class Worker {
+  private nextId = 0
+  private readonly pending = new Map<number, (response: Response) => void>()
+  private constructor(readonly id: ContenderId, private readonly child: ChildProcess.ChildProcess) {
+    child.on("message", (message: Response) => {
+      const resolve = this.pending.get(message.id)
+      this.pending.delete(message.id)
+      resolve?.(message)
+    })
+    child.on("exit", (code, signal) => {
+      for (const [id, resolve] of this.pending) resolve({ id, ok: false, error: `worker exited (${code ?? signal})` })
+      this.pending.clear()
+    })
+  }
+
+  static start(id: ContenderId, server: string, kubeconfig: string): Promise<Worker> {
+    const child = ChildProcess.fork(Path.join(benchDir, "worker.ts"), [id, server, kubeconfig], {
+      cwd: root,
+      execArgv: ["--expose-gc", ...tsxArgs],
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+    const ready = new Promise<Worker>((resolve, reject) => {
+      child.once("message", () => resolve(new Worker(id, child)))
+      child.once("exit", (code) => reject(new Error(`worker ${id} exited during start (${code})`)))
+    })
+    return withDeadline(`worker ${id} start`, 60_000, ready)
+  }
+
+  ask(request: Request, timeoutMs: number): Promise<Response> {
+    const id = this.nextId++
+    const answer = new Promise<Response>((resolve) => this.pending.set(id, resolve))
+    this.child.send({ id, request })
+    return withDeadline(`${this.id} ${request.op}`, timeoutMs, answer)
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()))
+    this.child.send({ id: -1, close: true })
+    await withDeadline(`${this.id} close`, 5_000, exited).catch(() => this.kill())
+  }
+
+  kill(): void {
+    if (this.child.pid !== undefined && this.child.exitCode === null) this.child.kill("SIGKILL")
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// statistics
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Samples {
+  readonly values: Array<number>
+  readonly peakHeap: Array<number>
+  readonly retainedHeap: Array<number>
+  readonly errors: Array<string>
+}
+
+const emptySamples = (): Samples => ({ values: [], peakHeap: [], retainedHeap: [], errors: [] })
+
+const quantile = (xs: ReadonlyArray<number>, q: number): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.ceil(pos)
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)
+}
+const median = (xs: ReadonlyArray<number>) => quantile(xs, 0.5)
+
+const fmt = (x: number): string =>
+  x >= 10_000 ? Math.round(x).toLocaleString("en-US") : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)}`
+
+// ---------------------------------------------------------------------------------------------------------------
+// running
+// ---------------------------------------------------------------------------------------------------------------
+
+const writeKubeconfig = (dir: string, server: string): string => {
+  const file = Path.join(dir, "kubeconfig")
+  Fs.writeFileSync(
+    file,
+    [
+      "apiVersion: v1",
+      "kind: Config",
+      "clusters:",
+      "- name: bench",
+      "  cluster:",
+      `    server: ${server}`,
+      // client-node refuses a plain-http server unless TLS verification is off; it changes nothing for http.
+      "    insecure-skip-tls-verify: true",
+      "users:",
+      "- name: bench",
+      "  user: {}",
+      "contexts:",
+      "- name: bench",
+      "  context:",
+      "    cluster: bench",
+      "    user: bench",
+      "    namespace: pods-1k",
+      "current-context: bench",
+      ""
+    ].join("\n")
+  )
+  return file
+}
+
+const runScenario = async (
+  scenario: Scenario,
+  workers: Map<ContenderId, Worker>,
+  restart: (id: ContenderId) => Promise<void>,
+  server: ServerInfo
+): Promise<Map<ContenderId, Samples>> => {
+  const results = new Map<ContenderId, Samples>(contenders.map((c) => [c.id, emptySamples()]))
+  const request = scenario.request(server)
+  const once = async (id: ContenderId): Promise<Response> => {
+    const worker = workers.get(id)!
+    try {
+      return await worker.ask(request, scenario.timeoutMs)
+    } catch (error) {
+      worker.kill()
+      await restart(id)
+      return { id: -1, ok: false, error: String(error) }
+    }
+  }
+  for (let w = 0; w < scenario.warmups; w++) {
+    for (const { id } of contenders) {
+      const response = await once(id)
+      if (!response.ok) results.get(id)!.errors.push(`warm-up: ${response.error}`)
+    }
+  }
+  const start = performance.now()
+  for (let round = 0; round < scenario.maxSamples; round++) {
+    if (round >= scenario.minSamples && performance.now() - start > scenario.budgetMs) break
+    for (let k = 0; k < contenders.length; k++) {
+      const { id } = contenders[(round + k) % contenders.length]!
+      const samples = results.get(id)!
+      if (samples.errors.length >= 3) continue
+      const response = await once(id)
+      if (!response.ok) {
+        samples.errors.push(response.error)
+        continue
+      }
+      if (scenario.kind === "time") {
+        const r = response.result as ListResult
+        samples.values.push(r.ms)
+        samples.peakHeap.push(r.peakHeap)
+        samples.retainedHeap.push(r.retainedHeap)
+      } else {
+        const r = response.result as Rate
+        samples.values.push((r.count / r.ms) * 1000)
+      }
+    }
+  }
+  const line = contenders.map(({ id }) => {
+    const s = results.get(id)!
+    return `${id} ${s.values.length ? fmt(median(s.values)) : "-"}${
+      s.errors.length ? ` (${s.errors.length} errors)` : ""
+    }`
+  }).join(", ")
+  log(`${scenario.title}: ${line} [${((performance.now() - start) / 1000).toFixed(1)}s]`)
+  for (const { id } of contenders) {
+    for (const error of results.get(id)!.errors.slice(0, 1)) {
+      log(`  ${id} error: ${error.split("\n").slice(0, 6).join(" | ")}`)
+    }
+  }
+  return results
+}
+
+// Transpiles src/ (esbuild, file by file, as a published build would ship it) into a temporary directory whose
+// node_modules links to the project's, so the cold start measures JavaScript and not tsx compiling TypeScript.
+const buildForColdStart = async (tmp: string): Promise<string> => {
+  const esbuild = await import("esbuild")
+  const out = Path.join(tmp, "build")
+  const entryPoints: Array<string> = []
+  const walk = (dir: string) => {
+    for (const entry of Fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = Path.join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) entryPoints.push(full)
+    }
+  }
+  walk(Path.join(root, "src"))
+  await esbuild.build({
+    entryPoints,
+    outbase: root,
+    outdir: out,
+    bundle: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "error"
+  })
+  Fs.copyFileSync(Path.join(root, "package.json"), Path.join(out, "package.json"))
+  Fs.symlinkSync(Path.join(root, "node_modules"), Path.join(out, "node_modules"), "dir")
+  return out
+}
+
+interface ColdSample {
+  readonly importMs: number
+  readonly firstRequestMs: number
+  readonly wallMs: number
+}
+
+const coldOnce = (script: string, args: ReadonlyArray<string>, timeoutMs: number): Promise<ColdSample> =>
+  new Promise<ColdSample>((resolve, reject) => {
+    const start = performance.now()
+    const child = ChildProcess.spawn(process.execPath, [Path.join(benchDir, "cold", script), ...args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      const wallMs = performance.now() - start
+      if (code !== 0) return reject(new Error(`${script} exited ${code}: ${stderr.slice(0, 500)}`))
+      try {
+        const parsed = JSON.parse(stdout.trim().split("\n").pop()!) as { importMs: number; firstRequestMs: number }
+        resolve({ importMs: parsed.importMs, firstRequestMs: parsed.firstRequestMs, wallMs })
+      } catch (error) {
+        reject(error)
+      }
+    })
+  })
+
+const coldScripts: Partial<Record<ContenderId, string>> = {
+  raw: "raw.mjs",
+  "effect-kube": "effectKube.mjs",
+  "client-node": "clientNode.mjs"
+}
+
+const runColdStart = async (server: string, kubeconfig: string, name: string, buildDir: string) => {
+  const results = new Map<ContenderId, { firstMs: Array<number>; wallMs: Array<number>; errors: Array<string> }>()
+  const ids = contenders.map((c) => c.id).filter((id) => coldScripts[id] !== undefined)
+  for (const id of ids) results.set(id, { firstMs: [], wallMs: [], errors: [] })
+  const args = [server, kubeconfig, "pods-1k", name, buildDir]
+  // One unrecorded run each fills the OS file cache.
+  for (const id of ids) await coldOnce(coldScripts[id]!, args, 30_000).catch(() => undefined)
+  const minSamples = scale(5)
+  const maxSamples = scale(11)
+  const start = performance.now()
+  for (let round = 0; round < maxSamples; round++) {
+    if (round >= minSamples && performance.now() - start > 40_000) break
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[(round + k) % ids.length]!
+      const r = results.get(id)!
+      if (r.errors.length >= 3) continue
+      try {
+        const sample = await coldOnce(coldScripts[id]!, args, 30_000)
+        r.firstMs.push(sample.importMs + sample.firstRequestMs)
+        r.wallMs.push(sample.wallMs)
+      } catch (error) {
+        r.errors.push(String(error))
+      }
+    }
+  }
+  log(
+    `cold start: ${
+      ids.map((id) => `${id} ${results.get(id)!.firstMs.length ? fmt(median(results.get(id)!.firstMs)) : "-"}`)
+        .join(", ")
+    } [${((performance.now() - start) / 1000).toFixed(1)}s]`
+  )
+  for (const id of ids) for (const error of results.get(id)!.errors.slice(0, 1)) log(`  ${id} error: ${error}`)
+  return results
+}
+
+// bench/fakeApiServer.ts (owned by the fake's helper) measures the in-process FakeApiServer; it runs as it is, in
+// its own process, bounded in time, and its lines go into the report.
+const runFakeApiServerBench = (): Promise<{ lines: Array<string>; error?: string; ms: number }> =>
+  new Promise((resolve) => {
+    const script = Path.join(benchDir, "fakeApiServer.ts")
+    const start = performance.now()
+    if (!Fs.existsSync(script)) return resolve({ lines: [], error: "bench/fakeApiServer.ts does not exist", ms: 0 })
+    const child = ChildProcess.spawn(process.execPath, [...tsxArgs, script], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    const limit = 150_000
+    const timer = setTimeout(() => child.kill("SIGKILL"), limit)
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer)
+      const lines = stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+      const ms = performance.now() - start
+      resolve(
+        code === 0
+          ? { lines, ms }
+          : {
+            lines,
+            ms,
+            error: signal === "SIGKILL" ? `killed after ${limit / 1000}s` : `exit ${code}: ${stderr.slice(0, 300)}`
+          }
+      )
+    })
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// report
+// ---------------------------------------------------------------------------------------------------------------
+
+const cell = (values: ReadonlyArray<number>, f: (x: number) => string = fmt): string =>
+  values.length === 0 ? "n/a" : `${f(median(values))} (${f(Math.min(...values))}–${f(Math.max(...values))})`
+
+const ratio = (values: ReadonlyArray<number>, base: ReadonlyArray<number>): string =>
+  values.length === 0 || base.length === 0 ? "n/a" : `${(median(values) / median(base)).toFixed(2)}x`
+
+const main = async () => {
+  const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-bench-"))
+  const cleanups: Array<() => void | Promise<void>> = [() => Fs.rmSync(tmp, { recursive: true, force: true })]
+  try {
+    const watchEvents = quick ? 5_000 : 50_000
+    log("starting the bench server (generating pods)")
+    const { child: serverProcess, info } = await startServer(watchEvents)
+    cleanups.unshift(() => void serverProcess.kill())
+    const server = `http://127.0.0.1:${info.port}`
+    const kubeconfig = writeKubeconfig(tmp, server)
+    log(
+      `server ${server}: list bodies ${
+        Object.entries(info.bytes).map(([ns, b]) => `${ns} ${mb(b)} MB`).join(", ")
+      }, watch ${info.watchEvents} events`
+    )
+
+    const workers = new Map<ContenderId, Worker>()
+    const restart = async (id: ContenderId) => {
+      workers.get(id)?.kill()
+      workers.set(id, await Worker.start(id, server, kubeconfig))
+    }
+    cleanups.unshift(async () => {
+      for (const worker of workers.values()) await worker.close()
+    })
+    for (const { id } of contenders) await restart(id)
+    log(`workers ready: ${contenders.map((c) => c.id).join(", ")}`)
+
+    const results = new Map<string, Map<ContenderId, Samples>>()
+    for (const scenario of scenarios) results.set(scenario.key, await runScenario(scenario, workers, restart, info))
+    for (const worker of workers.values()) await worker.close()
+
+    log("transpiling src/ for the cold start")
+    const buildDir = await buildForColdStart(tmp)
+    const cold = await runColdStart(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir)
+
+    log("running bench/fakeApiServer.ts")
+    const fake = await runFakeApiServerBench()
+    log(
+      fake.error === undefined
+        ? `fakeApiServer bench done in ${(fake.ms / 1000).toFixed(1)}s`
+        : `fakeApiServer bench: ${fake.error}`
+    )
+
+    const markdown = report(results, cold, fake, info)
+    Fs.writeFileSync(Path.join(benchDir, quick ? "RESULTS.quick.md" : "RESULTS.md"), markdown)
+    console.log(`\n${markdown}`)
+    log(`done; wrote bench/${quick ? "RESULTS.quick.md" : "RESULTS.md"}`)
+  } finally {
+    for (const cleanup of cleanups) {
+      try {
+        await cleanup()
+      } catch {
+        // best effort
+      }
+    }
+  }
+}
+
+const report = (
+  results: Map<string, Map<ContenderId, Samples>>,
+  cold: Map<ContenderId, { firstMs: Array<number>; wallMs: Array<number>; errors: Array<string> }>,
+  fake: { lines: Array<string>; error?: string; ms: number },
+  info: ServerInfo
+): string => {
+  const cpus = Os.cpus()
+  const out: Array<string> = []
+  out.push("# effect-kube benchmark results", "")
+  out.push(
+    `Generated by \`npm run bench\` on ${new Date().toISOString()}${
+      quick ? " (BENCH_QUICK: a harness check, not a result)" : ""
+    }.`,
+    ""
+  )
+  out.push(
+    `- Machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${
+      (Os.totalmem() / 2 ** 30).toFixed(1)
+    } GiB RAM, ${Os.type()} ${Os.release()} (${Os.arch()}); shared with other work while running`,
+    `- Node ${process.version}, V8 ${process.versions.v8}; all contenders on this same Node in this same run`,
+    "- Server: bench/server.ts in its own process on 127.0.0.1, static pre-serialised bodies, identical for every contender " +
+      `(no gzip, for anyone); pods are deterministic (seeded PRNG), about ${
+        (info.bytes["pods-10k"]! / 10_000 / 1024).toFixed(1)
+      } KB of JSON each; list bodies: ${Object.entries(info.bytes).map(([ns, b]) => `${ns} ${mb(b)} MB`).join(", ")}`,
+    "- Contenders, each in its own worker process (`--expose-gc`), samples interleaved round by round:",
+    "  - raw: `node:http` keep-alive agent + `JSON.parse` (+ line splitting for the watch), no client library, no validation",
+    "  - effect-kube Clientset: `Kube.layerKubeconfig(..., { qps: -1 })` (rate limiter off, default RetryPolicy: nothing is retried, every answer is 200), `coreV1.pods(ns).list() / listAll({ pageSize: 500 }) / get(name) / watch()`; every object decoded with the generated Pod Schema (unknown fields kept)",
+    "  - effect-kube RestClient: the same stack's `RestClient.execute / listAll / watch` with `Schema.Unknown` (the pipeline without the typed decode)",
+    "  - @kubernetes/client-node 2.0.1: `KubeConfig.loadFromFile`, `CoreV1Api.listNamespacedPod` (paged with `limit` / `_continue`), `readNamespacedPod`, `Watch`; its undici imports are redirected to undici 7 (bench/undiciHook.mjs) because its undici 8 does not load on Node 20",
+    "- Cells: median (min–max) over the samples; `x raw` is the median's ratio to the raw median of the same run " +
+      "(times: lower is better; rates: higher is better)",
+    ""
+  )
+
+  const header = ["Measurement", ...contenders.flatMap((c) => c.id === "raw" ? [c.label] : [c.label, "x raw"])]
+  const row = (cells: ReadonlyArray<string>) => `| ${cells.join(" | ")} |`
+  const table = (rows: ReadonlyArray<ReadonlyArray<string>>) => [
+    row(header),
+    row(header.map((_, i) => i === 0 ? "---" : "---:")),
+    ...rows.map(row)
+  ]
+  const rows: Array<Array<string>> = []
+  const heapRows: Array<Array<string>> = []
+  const verdicts: Array<string> = []
+  const better = (kind: "time" | "rate", a: number, b: number) => kind === "time" ? a < b : a > b
+
+  const addRow = (
+    title: string,
+    kind: "time" | "rate",
+    series: (id: ContenderId) => ReadonlyArray<number>,
+    into: Array<Array<string>>,
+    f: (x: number) => string = fmt,
+    target?: number
+  ) => {
+    const base = series("raw")
+    into.push([
+      title,
+      ...contenders.flatMap(({ id }) => id === "raw" ? [cell(base, f)] : [cell(series(id), f), ratio(series(id), base)])
+    ])
+    const ek = series("effect-kube")
+    const cn = series("client-node")
+    if (target !== undefined && ek.length > 0 && base.length > 0) {
+      const r = median(ek) / median(base)
+      const met = kind === "time" ? r <= target : r >= target
+      verdicts.push(
+        `- ${title}: effect-kube ${r.toFixed(2)}x raw, target ${kind === "time" ? "<=" : ">="} ${target}x: **${
+          met ? "met" : "missed"
+        }**`
+      )
+    }
+    if (ek.length > 0 && cn.length > 0) {
+      const ahead = better(kind, median(ek), median(cn))
+      verdicts.push(
+        `- ${title}: effect-kube ${f(median(ek))} vs client-node ${f(median(cn))}: **${ahead ? "ahead" : "behind"}**`
+      )
+    }
+  }
+
+  for (const scenario of scenarios) {
+    const r = results.get(scenario.key)!
+    addRow(scenario.title, scenario.kind, (id) => r.get(id)!.values, rows, fmt, scenario.target)
+    if (scenario.heap) {
+      const name = scenario.title.replace(" (ms)", "")
+      addRow(`${name}: peak heap delta (MB)`, "time", (id) => r.get(id)!.peakHeap, heapRows, mb)
+      addRow(`${name}: retained heap (MB)`, "time", (id) => r.get(id)!.retainedHeap, heapRows, mb)
+    }
+  }
+  const coldSeries = (pick: "firstMs" | "wallMs") => (id: ContenderId) => cold.get(id)?.[pick] ?? []
+  addRow("cold start: import + first GET, in process (ms)", "time", coldSeries("firstMs"), rows)
+  addRow("cold start: spawn to exit (ms)", "time", coldSeries("wallMs"), rows)
+
+  out.push("## Latency and throughput", "", ...table(rows), "")
+  out.push(
+    "## Heap",
+    "",
+    "Used V8 heap relative to just before the call (after a full GC): peak is the highest used heap seen before any " +
+      "GC during the call or at its end (v8.GCProfiler); retained is after a full GC with the result still referenced.",
+    "",
+    ...table(heapRows),
+    ""
+  )
+  out.push("## Targets", "", ...verdicts, "")
+  const errors: Array<string> = []
+  for (const scenario of scenarios) {
+    for (const { id } of contenders) {
+      for (const e of results.get(scenario.key)!.get(id)!.errors) {
+        errors.push(`- ${scenario.title}, ${id}: ${e.split("\n")[0]}`)
+      }
+    }
+  }
+  for (const [id, r] of cold) for (const e of r.errors) errors.push(`- cold start, ${id}: ${e.split("\n")[0]}`)
+  if (errors.length > 0) out.push("## Errors", "", ...errors, "")
+  out.push(
+    "## Notes",
+    "",
+    `- Sample counts: ${
+      scenarios.map((s) =>
+        `${s.title.replace(/ \(.*\)$/, "")} ${
+          median(contenders.map((c) => results.get(s.key)!.get(c.id)!.values.length))
+        }`
+      ).join("; ")
+    }; cold start ${cold.get("raw")?.firstMs.length ?? 0}.`,
+    "- GET samples stop at their request count or after 1.5 s, whichever is first; the rate is requests completed per second.",
+    `- Watch: one watch request per sample; the server streams ${
+      info.watchEvents.toLocaleString("en-US")
+    } MODIFIED events (one write per event) and ends the response; the rate is events / time from the request to the end of the stream.`,
+    "- Cold start: a fresh `node` per sample (no tsx): effect-kube from an esbuild transpile of src/ (file by file, not bundled), client-node from its dist, raw imports node:http; the in-process time runs from before the first import to the decoded first pod.",
+    ""
+  )
+  out.push("## In-process FakeApiServer (bench/fakeApiServer.ts)", "")
+  if (fake.error !== undefined) out.push(`Not measured: ${fake.error}`, "")
+  if (fake.lines.length > 0) out.push("```", ...fake.lines, "```", "")
+  return out.join("\n")
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})
