@@ -74,6 +74,11 @@ export interface Tuning {
   readonly userAgent?: string | undefined
   /** Retry options, or "none" to fail on the first error. Default: {@link RetryPolicy.defaults}. */
   readonly retry?: RetryPolicy.Options | "none" | undefined
+  /**
+   * Give every request an @effect/platform HttpClient span, for a tracer such as OpenTelemetry. Default `false`:
+   * spans cost a large share of a small GET's client CPU (see {@link NodeTransport.MakeOptions}).
+   */
+  readonly tracing?: boolean | undefined
 }
 
 const retryLayer = (tuning: Tuning): Layer.Layer<RetryPolicy.RetryPolicy> =>
@@ -147,7 +152,7 @@ export const layerFromConfig = (tuning: Tuning = {}): Layer.Layer<
   RestConfig.RestConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor
 > =>
   makeClients(tuning).pipe(
-    Layer.provide(NodeTransport.layer),
+    Layer.provide(tuning.tracing === true ? NodeTransport.layerWith({ tracing: true }) : NodeTransport.layer),
     Layer.provideMerge(Credentials.layer)
   )
 

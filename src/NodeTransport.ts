@@ -119,6 +119,12 @@ export interface MakeOptions {
    * RestConfig has its own client certificate.
    */
   readonly clientCertificate?: Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> | undefined
+  /**
+   * Whether each request gets an @effect/platform HttpClient span (with trace-context propagation headers).
+   * Default `false`: the span cost per request was a large share of a small GET's client CPU, and the RestClient
+   * already logs each request at Debug. Set it to `true` when a tracer (e.g. OpenTelemetry) should see requests.
+   */
+  readonly tracing?: boolean | undefined
 }
 
 /**
@@ -133,6 +139,27 @@ export const make: (
 ) => Effect.Effect<HttpClient.HttpClient, TransportConfigError, FileSystem.FileSystem | Scope.Scope> = internal.make
 
 /**
+ * {@link layer} with options; `tracing: true` gives every request an HttpClient span (off by default, see
+ * {@link MakeOptions}).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (options: { readonly tracing?: boolean | undefined } = {}): Layer.Layer<
+  HttpClient.HttpClient,
+  TransportConfigError,
+  RestConfig | Credentials | FileSystem.FileSystem
+> =>
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.gen(function*() {
+      const config = yield* RestConfig
+      const credentials = yield* Credentials
+      return yield* make(config, { clientCertificate: credentials.clientCertificate, tracing: options.tracing })
+    })
+  )
+
+/**
  * The HttpClient for the RestConfig in the context, presenting exec plugin client certificates from
  * {@link Credentials}. It does not add Authorization headers: the RestClient calls `Credentials.authorize`.
  *
@@ -143,14 +170,7 @@ export const layer: Layer.Layer<
   HttpClient.HttpClient,
   TransportConfigError,
   RestConfig | Credentials | FileSystem.FileSystem
-> = Layer.scoped(
-  HttpClient.HttpClient,
-  Effect.gen(function*() {
-    const config = yield* RestConfig
-    const credentials = yield* Credentials
-    return yield* make(config, { clientCertificate: credentials.clientCertificate })
-  })
-)
+> = layerWith()
 
 /**
  * Like {@link layer} but only with the RestConfig's own TLS material (no exec plugin certificates).

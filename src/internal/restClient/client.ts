@@ -11,6 +11,8 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import * as LogLevel from "effect/LogLevel"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -26,6 +28,7 @@ import {
   TransportError
 } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
+import * as RateLimitModule from "../../RateLimit.js"
 import { RateLimit } from "../../RateLimit.js"
 import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientError } from "../../RestClient.js"
 import { RestConfig } from "../../RestConfig.js"
@@ -144,6 +147,9 @@ const listSchema = <A, I>(item: Schema.Schema<A, I>) =>
 
 const textDecoder = new TextDecoder()
 
+/** Whether a Debug line would be logged under this minimum level. */
+const debugEnabled = (minimum: LogLevel.LogLevel): boolean => LogLevel.lessThanEqual(minimum, LogLevel.Debug)
+
 export const make = Effect.gen(function*() {
   const httpClient = yield* HttpClient.HttpClient
   const config = yield* RestConfig
@@ -152,28 +158,31 @@ export const make = Effect.gen(function*() {
   const policy = yield* RetryPolicy
   const warnings = yield* WarningHandler
 
-  const prepare = (input: KubeRequest.KubeRequest): Effect.Effect<Prepared, RestClientError> =>
-    Effect.gen(function*() {
-      const valid = yield* KubeRequest.validate(input)
-      const request = valid.timeout === undefined && config.timeout !== undefined
-        ? KubeRequest.timeout(valid, config.timeout)
-        : valid
-      const url = KubeRequest.url(request, config.server)
-      const headers: Record<string, string> = {
-        accept: request.absPath !== undefined ? "application/json, */*" : "application/json",
-        "user-agent": config.userAgent,
-        ...request.headers
-      }
-      let http = HttpClientRequest.make(request.method)(url, { headers })
-      const body = request.body
-      if (body !== undefined) {
-        const contentType = KubeRequest.contentType(request)!
-        http = body._tag === "Json"
-          ? HttpClientRequest.bodyText(http, JSON.stringify(body.value), contentType)
-          : HttpClientRequest.bodyUint8Array(http, body.bytes, contentType)
-      }
-      return { request, method: request.method, url, http }
-    })
+  const baseHeaders = { "user-agent": config.userAgent }
+  // Plain synchronous work: a small GET is dominated by per-request overhead, so no generator or Effect here.
+  const prepare = (input: KubeRequest.KubeRequest): Either.Either<Prepared, RestClientError> => {
+    const validated = KubeRequest.validate(input)
+    if (Either.isLeft(validated)) return Either.left(validated.left)
+    const valid = validated.right
+    const request = valid.timeout === undefined && config.timeout !== undefined
+      ? KubeRequest.timeout(valid, config.timeout)
+      : valid
+    const url = KubeRequest.url(request, config.server)
+    const headers: Record<string, string> = {
+      accept: request.absPath !== undefined ? "application/json, */*" : "application/json",
+      ...baseHeaders,
+      ...request.headers
+    }
+    let http = HttpClientRequest.make(request.method)(url, { headers })
+    const body = request.body
+    if (body !== undefined) {
+      const contentType = KubeRequest.contentType(request)!
+      http = body._tag === "Json"
+        ? HttpClientRequest.bodyText(http, JSON.stringify(body.value), contentType)
+        : HttpClientRequest.bodyUint8Array(http, body.bytes, contentType)
+    }
+    return Either.right({ request, method: request.method, url, http })
+  }
 
   const handleWarnings = (prepared: Prepared, response: HttpClientResponse.HttpClientResponse) => {
     const header = response.headers["warning"]
@@ -207,15 +216,19 @@ export const make = Effect.gen(function*() {
   const attempt = (prepared: Prepared, readBody: ReadBody): Effect.Effect<Sent, Failure> => {
     const exchange = Effect.gen(function*() {
       const authorized = yield* Effect.mapError(credentials.authorize(prepared.http), (error): Failure => ({ error }))
-      const start = yield* Clock.currentTimeMillis
+      // The `-v=6` line costs two clock reads and a string per request: only pay for it when Debug is enabled.
+      const logRequest = debugEnabled(yield* FiberRef.get(FiberRef.currentMinimumLogLevel))
+      const start = logRequest ? yield* Clock.currentTimeMillis : 0
       const response = yield* Effect.mapError(
         httpClient.execute(authorized),
         (cause) => transportFailure(prepared, cause)
       )
       const status = response.status
-      yield* Effect.logDebug(
-        requestLogLine(prepared.method, prepared.url, status, (yield* Clock.currentTimeMillis) - start)
-      )
+      if (logRequest) {
+        yield* Effect.logDebug(
+          requestLogLine(prepared.method, prepared.url, status, (yield* Clock.currentTimeMillis) - start)
+        )
+      }
       yield* handleWarnings(prepared, response)
       if (status >= 200 && status < 300) {
         if (readBody === "none") return { prepared, response } satisfies Sent
@@ -238,14 +251,23 @@ export const make = Effect.gen(function*() {
     const limited = timeout === undefined || Duration.toMillis(timeout) <= 0
       ? exchange
       : Effect.timeoutFail(exchange, { duration: timeout, onTimeout: () => timeoutFailure(prepared, timeout) })
-    return Effect.zipRight(rateLimit.take(() => `${prepared.method}:${prepared.url}`), limited)
+    return rateLimit === RateLimitModule.unlimited
+      ? limited
+      : Effect.zipRight(rateLimit.take(() => `${prepared.method}:${prepared.url}`), limited)
   }
 
   /** Attempts until success, a failure that is not retried, or the policy gives up. */
   const send = (input: KubeRequest.KubeRequest, readBody: ReadBody): Effect.Effect<Sent, RestClientError> =>
+    // Suspended so the request is prepared when the effect runs, as before (a bad server URL is a defect, not a throw).
+    Effect.suspend(() => {
+      const ready = prepare(input)
+      return Either.isLeft(ready) ? Effect.fail(ready.left) : retrying(ready.right, readBody)
+    })
+
+  const retrying = (prepared: Prepared, readBody: ReadBody): Effect.Effect<Sent, RestClientError> =>
     Effect.gen(function*() {
-      const prepared = yield* prepare(input)
-      const driver = yield* Schedule.driver(policy.schedule)
+      // Most requests succeed first time: the schedule's driver is only built once something is to be retried.
+      let driver: Schedule.ScheduleDriver<unknown, RetryInput> | undefined
       let attempts = 0
       let reauthorised = false
       while (true) {
@@ -265,6 +287,7 @@ export const make = Effect.gen(function*() {
         const retryInput: RetryInput = { request: prepared.request, attempt: attempts, outcome }
         if (!policy.shouldRetry(retryInput)) return yield* Effect.fail(failure.error)
         const before = yield* Clock.currentTimeMillis
+        driver ??= yield* Schedule.driver(policy.schedule)
         const next = yield* Effect.either(driver.next(retryInput))
         if (Either.isLeft(next)) return yield* Effect.fail(failure.error)
         const retryAfter = outcome._tag === "Response" && outcome.retryAfter !== undefined

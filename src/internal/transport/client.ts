@@ -25,6 +25,7 @@ type TransportConfigError = errors.TransportConfigError
 /** @internal */
 export interface MakeOptions {
   readonly clientCertificate?: Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> | undefined
+  readonly tracing?: boolean | undefined
 }
 
 interface Pool {
@@ -171,7 +172,12 @@ export const make = (
         http: agents.http,
         https: agents.https
       }
-      return Effect.succeed({ certificate, agent, client: nodeClient.make(agent) })
+      const client = nodeClient.make(agent)
+      return Effect.succeed({
+        certificate,
+        agent,
+        client: options.tracing === true ? client : HttpClient.withTracerDisabledWhen(client, () => true)
+      })
     }
     const pool = yield* SynchronizedRef.make(yield* build(Option.none()))
     yield* Effect.addFinalizer(() => Effect.flatMap(SynchronizedRef.get(pool), (current) => destroy(current.agent)))
@@ -205,20 +211,21 @@ export const make = (
       }
       const compress = !config.disableCompression && !Headers.has(request.headers, "accept-encoding")
       if (compress) request = HttpClientRequest.setHeader(request, "Accept-Encoding", "gzip")
-      const server = (() => {
+      // Only a failure needs the host (to name it in a TLS error): parsing the URL is left until then.
+      const server = () => {
         try {
           return new URL(request.url).host
         } catch {
           return request.url
         }
-      })()
+      }
       let response: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = clientFor(
         request
       ).pipe(
         Effect.flatMap((client) => client.execute(request)),
         Effect.mapError((error) => {
           if (error._tag !== "RequestError" || error.reason !== "Transport") return error
-          const tls = errors.classifyTls(error.cause, server)
+          const tls = errors.classifyTls(error.cause, server())
           return tls === undefined ? error : new HttpClientError.RequestError({
             request: error.request,
             reason: "Transport",

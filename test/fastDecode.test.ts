@@ -1,36 +1,32 @@
-// Equivalence check for src/internal/restClient/fastDecode.ts (the decode fast path this benchmark's profiling led
-// to): whenever the fast validator accepts a value, Effect's own decoder (excess properties preserved) must accept
-// it too and return an equal value. Runs the bench pods and thousands of random mutations of them through the Pod
-// schema, plus small hand-made schemas for each AST node the validator models or refuses.
-// `node --conditions=source --import tsx bench/checkFastDecode.ts`; exits 1 on a mismatch.
+// Equivalence of src/internal/restClient/fastDecode.ts with Effect's decoder: whenever the fast validator accepts
+// a value, Effect's own decoder (excess properties preserved) must accept it too and return an equal value. Bounded
+// counts and fixed seeds, so a failure reproduces.
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { isDeepStrictEqual } from "node:util"
+import { describe, expect, it } from "vitest"
+import { makePods, prng } from "../bench/data.js"
 import * as core from "../src/generated/core/v1.js"
 import { validator } from "../src/internal/restClient/fastDecode.js"
-import { makePods, prng } from "./data.js"
 
 const options = { onExcessProperty: "preserve", errors: "first" } as const
-let checked = 0
-let accepted = 0
-let failures = 0
-let slowOnly = 0
 
-const compare = (name: string, schema: Schema.Schema<any, any>, value: unknown) => {
+interface Stats {
+  checked: number
+  accepted: number
+  readonly mismatches: Array<string>
+}
+
+const compare = (stats: Stats, name: string, schema: Schema.Schema<any, any>, value: unknown) => {
   const check = validator(schema.ast)
   if (check === undefined) throw new Error(`${name}: expected the fast path to model this schema`)
   const fast = check(value)
   const slow = Schema.decodeUnknownEither(schema, options)(value)
-  checked++
-  if (!fast && Either.isRight(slow)) slowOnly++
-  if (fast) {
-    accepted++
-    if (Either.isLeft(slow) || !isDeepStrictEqual(slow.right, value)) {
-      failures++
-      if (failures <= 5) {
-        console.error(`MISMATCH ${name}: fast accepted, Effect gave`, slow, "for", JSON.stringify(value).slice(0, 300))
-      }
-    }
+  stats.checked++
+  if (!fast) return
+  stats.accepted++
+  if (Either.isLeft(slow) || !isDeepStrictEqual(slow.right, value)) {
+    stats.mismatches.push(`${name}: fast accepted ${JSON.stringify(value).slice(0, 300)}`)
   }
 }
 
@@ -66,12 +62,6 @@ const mutate = (value: unknown, random: () => number): unknown => {
   }
   return root
 }
-
-const pods = makePods("check", 200, 7)
-const random = prng(11)
-for (const pod of pods) compare("Pod", core.Pod, pod)
-compare("PodList", core.PodList, { apiVersion: "v1", kind: "PodList", metadata: {}, items: pods })
-for (let i = 0; i < 20_000; i++) compare("Pod (mutated)", core.Pod, mutate(pods[i % pods.length], random))
 
 // Hand-made schemas for the nodes the validator models.
 interface Tree {
@@ -129,8 +119,6 @@ const samples: Array<[string, Schema.Schema<any, any>, ReadonlyArray<unknown>]> 
   ]],
   ["unknown items", Schema.Struct({ items: Schema.Array(Schema.Unknown) }), [{ items: [1, "a", null] }, { items: 1 }]]
 ]
-for (const [name, schema, values] of samples) for (const value of values) compare(name, schema, value)
-
 // Schemas the validator must refuse (the slow path keeps their semantics).
 const refused: Array<[string, Schema.Schema<any, any>]> = [
   ["transformation", Schema.NumberFromString],
@@ -147,14 +135,29 @@ const refused: Array<[string, Schema.Schema<any, any>]> = [
   ],
   ["default", Schema.Struct({ a: Schema.optionalWith(Schema.String, { default: () => "x" }) })]
 ]
-for (const [name, schema] of refused) {
-  if (validator(schema.ast) !== undefined) {
-    failures++
-    console.error(`MISMATCH ${name}: the fast path should not model this schema`)
-  }
-}
+describe("fast decode (validator) agrees with Effect's decoder", () => {
+  it("accepts generated pods, a PodList and 2,000 random mutations only where Effect returns the same value", () => {
+    const pods = makePods("check", 100, 7)
+    const random = prng(11)
+    const stats = { checked: 0, accepted: 0, mismatches: [] as Array<string> }
+    for (const pod of pods) compare(stats, "Pod", core.Pod, pod)
+    compare(stats, "PodList", core.PodList, { apiVersion: "v1", kind: "PodList", metadata: {}, items: pods })
+    for (let i = 0; i < 2_000; i++) compare(stats, "Pod (mutated)", core.Pod, mutate(pods[i % pods.length], random))
+    expect(stats.mismatches).toEqual([])
+    // The check means something only if the fast path takes the pods and refuses at least some mutations.
+    expect(stats.accepted).toBeGreaterThan(pods.length)
+    expect(stats.accepted).toBeLessThan(stats.checked)
+  })
 
-console.log(
-  `fast decode check: ${checked} values, ${accepted} accepted by the fast path, ${slowOnly} accepted only by Effect (they take the slow path), ${failures} mismatches`
-)
-if (failures > 0) process.exitCode = 1
+  it("agrees on hand-made schemas for each AST node it models", () => {
+    const stats = { checked: 0, accepted: 0, mismatches: [] as Array<string> }
+    for (const [name, schema, values] of samples) for (const value of values) compare(stats, name, schema, value)
+    expect(stats.mismatches).toEqual([])
+    expect(stats.accepted).toBeGreaterThan(10)
+    expect(stats.accepted).toBeLessThan(stats.checked)
+  })
+
+  it.each(refused)("refuses a schema with a %s (Effect's decoder keeps its semantics)", (_name, schema) => {
+    expect(validator(schema.ast)).toBeUndefined()
+  })
+})

@@ -1,21 +1,19 @@
-// Equivalence check for the chunk-at-a-time watch decoder (Watch.decodeBytes, changed for the benchmark's watch
-// throughput): for random splits of NDJSON bodies (CRLF and LF, blank lines, multi-byte characters cut across
-// chunks, a byte order mark, a last line without newline, an ERROR event, a line that is not JSON), it must emit
-// the same events and fail with the same error as the line-based path, decodeLines(lines(body)).
-// `node --conditions=source --import tsx bench/checkWatchDecode.ts`; exits 1 on a mismatch.
+// Equivalence of the chunk-at-a-time watch decoder (Watch.decodeBytes) with the line-based path,
+// decodeLines(lines(body)): for random splits of NDJSON bodies (CRLF and LF, blank lines, multi-byte characters cut
+// across chunks, a byte order mark, a last line without newline, an ERROR event, a line that is not JSON, an object
+// that does not decode) both emit the same events and fail with the same error. Fixed seed, bounded count.
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { isDeepStrictEqual } from "node:util"
+import { describe, expect, it } from "vitest"
+import { prng } from "../bench/data.js"
 import { lines } from "../src/internal/restClient/lines.js"
 import * as Watch from "../src/Watch.js"
-import { prng } from "./data.js"
 
 const Item = Schema.Struct({ metadata: Schema.Struct({ name: Schema.String }) })
 const ctx = { method: "GET", url: "http://127.0.0.1/api/v1/pods?watch=true" }
-const random = prng(3)
 
 const event = (type: string, name: string) => JSON.stringify({ type, object: { metadata: { name } } })
 const bodies: Array<string> = [
@@ -33,7 +31,7 @@ const bodies: Array<string> = [
     .join("\n") + "\n"
 ]
 
-const split = (bytes: Uint8Array): Array<Uint8Array> => {
+const split = (bytes: Uint8Array, random: () => number): Array<Uint8Array> => {
   const parts: Array<Uint8Array> = []
   let at = 0
   while (at < bytes.length) {
@@ -46,7 +44,7 @@ const split = (bytes: Uint8Array): Array<Uint8Array> => {
 
 const summarize = (exit: Exit.Exit<Chunk.Chunk<unknown>, unknown>, partial: Array<unknown>) =>
   Exit.isSuccess(exit)
-    ? { events: Chunk.toReadonlyArray(exit.value) }
+    ? { events: Chunk.toReadonlyArray(exit.value), error: undefined }
     : { events: partial, error: JSON.stringify(exit.cause).replace(/"stack":"[^"]*"/g, "") }
 
 const run = (make: (body: Stream.Stream<Uint8Array>) => Stream.Stream<unknown, unknown>, parts: Array<Uint8Array>) => {
@@ -57,20 +55,28 @@ const run = (make: (body: Stream.Stream<Uint8Array>) => Stream.Stream<unknown, u
   return summarize(exit, seen)
 }
 
-let cases = 0
-let failures = 0
-for (const body of bodies) {
-  const bytes = new TextEncoder().encode(body)
-  for (let i = 0; i < 300; i++) {
-    const parts = i === 0 ? [bytes] : split(bytes)
-    const fast = run((b) => Watch.decodeBytes(b, Item, ctx), parts)
-    const slow = run((b) => Watch.decodeLines(lines(b), Item, ctx), parts)
-    cases++
-    if (!isDeepStrictEqual(fast, slow)) {
-      failures++
-      if (failures <= 3) console.error("MISMATCH", JSON.stringify(body).slice(0, 120), { fast, slow })
+describe("Watch.decodeBytes agrees with decodeLines(lines(body))", () => {
+  it.each(bodies.map((body, i) => [i, body] as const))("body %i, whole and in 300 random chunkings", (i, body) => {
+    const random = prng(3 + i)
+    const bytes = new TextEncoder().encode(body)
+    const expected: Array<unknown> = []
+    const actual: Array<unknown> = []
+    for (let n = 0; n < 300; n++) {
+      const parts = n === 0 ? [bytes] : split(bytes, random)
+      actual.push(run((b) => Watch.decodeBytes(b, Item, ctx), parts))
+      expected.push(run((b) => Watch.decodeLines(lines(b), Item, ctx), parts))
     }
-  }
-}
-console.log(`watch decode check: ${cases} chunkings of ${bodies.length} bodies, ${failures} mismatches`)
-if (failures > 0) process.exitCode = 1
+    expect(actual).toEqual(expected)
+  })
+
+  it("is not vacuous: whole bodies give events, and an ERROR event or a bad line fails the stream", () => {
+    const whole = (body: string) => run((b) => Watch.decodeBytes(b, Item, ctx), [new TextEncoder().encode(body)])
+    const first = whole(bodies[0]!)
+    expect(first.error).toBeUndefined()
+    expect(first.events.map((e) => (e as { type: string }).type)).toEqual(["ADDED", "MODIFIED", "DELETED"])
+    const expired = whole(bodies[3]!)
+    expect(expired.events).toHaveLength(1)
+    expect(expired.error).toBeDefined()
+    expect(whole(bodies[4]!).error).toBeDefined()
+  })
+})
