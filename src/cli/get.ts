@@ -15,13 +15,13 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Credentials from "../Credentials.js"
-import * as KubeError from "../KubeError.js"
 import * as KubeRequest from "../KubeRequest.js"
 import * as NodeTransport from "../NodeTransport.js"
 import * as RestClient from "../RestClient.js"
 import * as RestConfig from "../RestConfig.js"
 import type { Command } from "./command.js"
 import { parseGoDuration } from "./duration.js"
+import { describeFailure } from "./failure.js"
 
 const usage = `Display one or many resources.
 
@@ -130,20 +130,6 @@ const cliLogger = (verbosity: number) =>
       process.stderr.write(`${klogPrefix(date)} ${text}\n`)
     }
   })
-
-/** kubectl's wording for a failure (cmdutil.CheckErr), without the trailing newline. */
-export const describeFailure = (error: unknown): string => {
-  if (KubeError.isApiError(error)) return KubeError.kubectlMessage(error)
-  if (KubeError.isTransportError(error)) {
-    if (error.reason === "ConnectionRefused") {
-      const host = Option.getOrElse(Option.liftThrowable(() => new URL(error.url).host)(), () => error.url)
-      return `The connection to the server ${host} was refused - did you specify the right host or port?`
-    }
-    return `Unable to connect to the server: ${error.detail}`
-  }
-  if (error instanceof Error) return `error: ${error.message}`
-  return `error: ${String(error)}`
-}
 
 /** The RestClient stack for the CLI's flags: kubeconfig (or in-cluster), credentials, Node transport, defaults. */
 export const layerFor = (flags: GetFlags) => {

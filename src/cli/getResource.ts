@@ -20,7 +20,8 @@ import * as RestClient from "../RestClient.js"
 import * as RestMapper from "../RestMapper.js"
 import type { Unstructured } from "../Unstructured.js"
 import type { Command } from "./command.js"
-import { CliError, commonFlags, describeFailure, layer, parseArgs, run, stackOptions, tabwrite } from "./stack.js"
+import { describeFailure } from "./failure.js"
+import { CliError, commonFlags, layer, parseArgs, run, stackOptions, tabwrite } from "./stack.js"
 
 const tableAccept =
   "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"

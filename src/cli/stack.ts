@@ -15,13 +15,13 @@ import * as Option from "effect/Option"
 import * as Credentials from "../Credentials.js"
 import * as DiscoveryClient from "../DiscoveryClient.js"
 import * as DynamicClient from "../DynamicClient.js"
-import * as KubeError from "../KubeError.js"
 import * as NodeTransport from "../NodeTransport.js"
 import * as RestClient from "../RestClient.js"
 import * as RestConfig from "../RestConfig.js"
 import * as RestMapper from "../RestMapper.js"
 import * as ScaleClient from "../ScaleClient.js"
 import { parseGoDuration } from "./duration.js"
+import { describeFailure } from "./failure.js"
 
 /** A failure the command words itself; printed as `error: <message>`. */
 export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {
@@ -164,20 +164,6 @@ export const tabwrite = (rows: ReadonlyArray<ReadonlyArray<string>>): string => 
   return rows.map((row) =>
     row.map((cell, i) => i < row.length - 1 ? cell + " ".repeat(widths[i]! - [...cell].length + 3) : cell).join("")
   ).join("\n")
-}
-
-/** kubectl's wording for a failure (cmdutil.CheckErr). */
-export const describeFailure = (error: unknown): string => {
-  if (KubeError.isApiError(error)) return KubeError.kubectlMessage(error)
-  if (KubeError.isTransportError(error)) {
-    if (error.reason === "ConnectionRefused") {
-      const host = Option.getOrElse(Option.liftThrowable(() => new URL(error.url).host)(), () => error.url)
-      return `The connection to the server ${host} was refused - did you specify the right host or port?`
-    }
-    return `Unable to connect to the server: ${error.detail}`
-  }
-  if (error instanceof Error) return `error: ${error.message}`
-  return `error: ${String(error)}`
 }
 
 // Warnings go to stderr as kubectl prints them; everything else is quiet.

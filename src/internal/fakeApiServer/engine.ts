@@ -552,13 +552,18 @@ export class Engine {
       : undefined
   }
 
-  private create(r: ResourceRequest): ApiReply {
+  /** The request body as an object of the URL's kind, version and namespace, or the apiserver's refusal. */
+  private checkedBody(r: ResourceRequest) {
     const parsed = this.parseBody(r)
     if (isReply(parsed)) return parsed
     const info = r.served.info
     const typed = this.checkTypeMeta(r, parsed, info.kind, apiVersionOf(info.group, info.version))
     if (isReply(typed)) return typed
-    const placed = this.checkNamespace(r, typed)
+    return this.checkNamespace(r, typed)
+  }
+
+  private create(r: ResourceRequest): ApiReply {
+    const placed = this.checkedBody(r)
     if (isReply(placed)) return placed
     return this.createObject(r, placed, 201)
   }
@@ -707,12 +712,7 @@ export class Engine {
   }
 
   private update(r: ResourceRequest, subresource: string | undefined): ApiReply {
-    const parsed = this.parseBody(r)
-    if (isReply(parsed)) return parsed
-    const info = r.served.info
-    const typed = this.checkTypeMeta(r, parsed, info.kind, apiVersionOf(info.group, info.version))
-    if (isReply(typed)) return typed
-    const placed = this.checkNamespace(r, typed)
+    const placed = this.checkedBody(r)
     if (isReply(placed)) return placed
     const name = r.name!
     if (placed.metadata.name !== undefined && placed.metadata.name !== name) {
@@ -724,7 +724,7 @@ export class Engine {
     if (live === undefined) return this.notFound(r, name)
     const rv = placed.metadata.resourceVersion
     if (rv !== undefined && rv !== "" && rv !== live.metadata.resourceVersion) {
-      return S.staleConflict(info.plural, info.group, name)
+      return S.staleConflict(r.served.info.plural, r.served.info.group, name)
     }
     return this.commitUpdate(r, live, { ...placed, metadata: { ...placed.metadata, name } }, subresource, true)
   }
