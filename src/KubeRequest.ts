@@ -673,8 +673,21 @@ export const url: {
   (server: string): (self: KubeRequest) => string
   (self: KubeRequest, server: string): string
 } = dual(2, (self: KubeRequest, server: string): string => {
-  const base = new URL(server)
-  const basePath = base.pathname === "/" ? "" : base.pathname
+  const base = serverBase(server)
   const q = query(self)
-  return `${base.protocol}//${base.host}${goUrl.escapePath(path(self, basePath))}${q === "" ? "" : "?" + q}`
+  return `${base.origin}${goUrl.escapePath(path(self, base.path))}${q === "" ? "" : "?" + q}`
 })
+
+// A client renders every URL against the same server: its parse is remembered (a few servers at most).
+const serverBases = new Map<string, { readonly origin: string; readonly path: string }>()
+
+const serverBase = (server: string): { readonly origin: string; readonly path: string } => {
+  let base = serverBases.get(server)
+  if (base === undefined) {
+    const url = new URL(server)
+    base = { origin: `${url.protocol}//${url.host}`, path: url.pathname === "/" ? "" : url.pathname }
+    if (serverBases.size >= 16) serverBases.clear()
+    serverBases.set(server, base)
+  }
+  return base
+}

@@ -6,7 +6,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -34,6 +33,7 @@ import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientErr
 import { RestConfig } from "../../RestConfig.js"
 import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
 import * as Watch from "../../Watch.js"
+import * as direct from "../transport/direct.js"
 import { decodeText, decodeValue, parseJson, type RequestContext } from "./decode.js"
 import { credentialsCause, fromCause } from "./transport.js"
 import { parseWarnings, WarningHandler } from "./warnings.js"
@@ -50,35 +50,10 @@ interface Failure {
   readonly outcome?: RetryInput["outcome"] | undefined
 }
 
-interface Sent {
-  readonly prepared: Prepared
-  readonly response: HttpClientResponse.HttpClientResponse
-  /** Present when the body was read as bytes as part of the attempt. */
-  readonly body?: Uint8Array | undefined
-  /** Present when the body was read as text as part of the attempt. */
-  readonly text?: string | undefined
-}
+type Headers = Readonly<Record<string, string | undefined>>
 
-/** How an attempt reads a 2xx body: not at all (streams), as bytes (executeRaw) or as text (JSON decoding). */
-type ReadBody = "none" | "bytes" | "text"
-
-/**
- * The whole body as bytes. Not `response.arrayBuffer`: @effect/platform-node 0.108 builds it by concatenating the
- * buffer again on every chunk, which is quadratic (a 46 MB list took a minute); here the chunks are joined once.
- */
-const readBytes = (response: HttpClientResponse.HttpClientResponse) =>
-  Effect.map(Stream.runCollect(response.stream), (chunks): Uint8Array => {
-    if (chunks.length === 1) return Chunk.unsafeHead(chunks)
-    let size = 0
-    for (const chunk of chunks) size += chunk.length
-    const out = new Uint8Array(size)
-    let offset = 0
-    for (const chunk of chunks) {
-      out.set(chunk, offset)
-      offset += chunk.length
-    }
-    return out
-  })
+/** UTF-8 text of a body without copying the bytes. */
+const utf8 = (body: Uint8Array): string => Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8")
 
 const reasonPhrases: Record<number, string> = {
   200: "OK",
@@ -184,15 +159,14 @@ export const make = Effect.gen(function*() {
     return Either.right({ request, method: request.method, url, http })
   }
 
-  const handleWarnings = (prepared: Prepared, response: HttpClientResponse.HttpClientResponse) => {
-    const header = response.headers["warning"]
-    if (header === undefined || header === "") return Effect.void
-    return Effect.forEach(
+  const exchange = direct.exchangeFor(httpClient)
+
+  const handleWarnings = (prepared: Prepared, header: string) =>
+    Effect.forEach(
       parseWarnings(header),
       (warning) => warnings.handle(warning, { method: prepared.method, url: prepared.url }),
       { discard: true }
     )
-  }
 
   const transportFailure = (prepared: Prepared, cause: unknown): Failure => {
     const credentialsError = credentialsCause(cause)
@@ -212,41 +186,71 @@ export const make = Effect.gen(function*() {
     return { error, outcome: { _tag: "Transport", reason: "Timeout", sent: true } }
   }
 
-  /** One attempt: a rate-limiter token, credentials, the round trip and, unless `readBody` is "none", the body. */
-  const attempt = (prepared: Prepared, readBody: ReadBody): Effect.Effect<Sent, Failure> => {
-    const exchange = Effect.gen(function*() {
-      const authorized = yield* Effect.mapError(credentials.authorize(prepared.http), (error): Failure => ({ error }))
-      // The `-v=6` line costs two clock reads and a string per request: only pay for it when Debug is enabled.
-      const logRequest = debugEnabled(yield* FiberRef.get(FiberRef.currentMinimumLogLevel))
-      const start = logRequest ? yield* Clock.currentTimeMillis : 0
-      const response = yield* Effect.mapError(
-        httpClient.execute(authorized),
-        (cause) => transportFailure(prepared, cause)
-      )
-      const status = response.status
-      if (logRequest) {
-        yield* Effect.logDebug(
-          requestLogLine(prepared.method, prepared.url, status, (yield* Clock.currentTimeMillis) - start)
-        )
-      }
-      yield* handleWarnings(prepared, response)
-      if (status >= 200 && status < 300) {
-        if (readBody === "none") return { prepared, response } satisfies Sent
-        if (readBody === "text") {
-          // Node's incoming-message text joins the decoded chunks as they come: one pass, no byte copy.
-          const text = yield* Effect.mapError(response.text, (cause) => transportFailure(prepared, cause))
-          return { prepared, response, text } satisfies Sent
-        }
-        const body = yield* Effect.mapError(readBytes(response), (cause) => transportFailure(prepared, cause))
-        return { prepared, response, body } satisfies Sent
-      }
-      const text = yield* Effect.orElseSucceed(response.text, () => "")
-      const ctx = { method: prepared.method, url: prepared.url }
-      const statusObject = statusFromBody(status, text, ctx)
-      const error: ApiError = fromStatus({ ...ctx, code: status, status: statusObject, body: text })
-      const retryAfter = parseRetryAfter(response.headers["retry-after"])
-      return yield* Effect.fail<Failure>({ error, outcome: { _tag: "Response", code: status, retryAfter } })
+  /** The `-v=6` line costs two clock reads and a string per request: it is only built when Debug is enabled. */
+  const timed = <A extends { readonly status: number }>(
+    prepared: Prepared,
+    effect: Effect.Effect<A, Failure>
+  ): Effect.Effect<A, Failure> =>
+    Effect.withFiberRuntime((fiber) => {
+      if (!debugEnabled(fiber.getFiberRef(FiberRef.currentMinimumLogLevel))) return effect
+      return Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        Effect.tap(effect, (response) =>
+          Effect.flatMap(Clock.currentTimeMillis, (end) =>
+            Effect.logDebug(requestLogLine(prepared.method, prepared.url, response.status, end - start)))))
     })
+
+  const apiFailure = (prepared: Prepared, status: number, headers: Headers, text: string): Failure => {
+    const ctx = { method: prepared.method, url: prepared.url }
+    const statusObject = statusFromBody(status, text, ctx)
+    const error: ApiError = fromStatus({ ...ctx, code: status, status: statusObject, body: text })
+    const retryAfter = parseRetryAfter(headers["retry-after"])
+    return { error, outcome: { _tag: "Response", code: status, retryAfter } }
+  }
+
+  const authorize = (prepared: Prepared) =>
+    Effect.mapError(credentials.authorize(prepared.http), (error): Failure => ({ error }))
+
+  /** A buffered attempt: the whole body is read as part of it (every call but streams and watches). */
+  const bufferedAttempt = (prepared: Prepared): Effect.Effect<direct.Buffered, Failure> =>
+    Effect.flatMap(authorize(prepared), (authorized) =>
+      timed(
+        prepared,
+        Effect.mapError(exchange(authorized), (cause) => transportFailure(prepared, cause))
+      )).pipe(
+        Effect.flatMap((response) => {
+          const status = response.status
+          const checked = status >= 200 && status < 300
+            ? Effect.succeed(response)
+            : Effect.fail(apiFailure(prepared, status, response.headers, textDecoder.decode(response.body)))
+          const header = response.headers["warning"]
+          return header === undefined || header === ""
+            ? checked
+            : Effect.zipRight(handleWarnings(prepared, header), checked)
+        })
+      )
+
+  /** A streaming attempt: the response is handed over once its headers are in. */
+  const streamingAttempt = (prepared: Prepared): Effect.Effect<HttpClientResponse.HttpClientResponse, Failure> =>
+    Effect.flatMap(authorize(prepared), (authorized) =>
+      timed(
+        prepared,
+        Effect.mapError(httpClient.execute(authorized), (cause) => transportFailure(prepared, cause))
+      )).pipe(
+        Effect.flatMap((response) => {
+          const status = response.status
+          const checked = status >= 200 && status < 300 ? Effect.succeed(response) : Effect.flatMap(
+            Effect.orElseSucceed(response.text, () => ""),
+            (text) => Effect.fail(apiFailure(prepared, status, response.headers, text))
+          )
+          const header = response.headers["warning"]
+          return header === undefined || header === ""
+            ? checked
+            : Effect.zipRight(handleWarnings(prepared, header), checked)
+        })
+      )
+
+  /** One attempt under the request's timeout, after a rate-limiter token. */
+  const limit = <A>(prepared: Prepared, exchange: Effect.Effect<A, Failure>): Effect.Effect<A, Failure> => {
     const timeout = prepared.request.timeout
     const limited = timeout === undefined || Duration.toMillis(timeout) <= 0
       ? exchange
@@ -256,29 +260,43 @@ export const make = Effect.gen(function*() {
       : Effect.zipRight(rateLimit.take(() => `${prepared.method}:${prepared.url}`), limited)
   }
 
-  /** Attempts until success, a failure that is not retried, or the policy gives up. */
-  const send = (input: KubeRequest.KubeRequest, readBody: ReadBody): Effect.Effect<Sent, RestClientError> =>
-    // Suspended so the request is prepared when the effect runs, as before (a bad server URL is a defect, not a throw).
+  /** Prepares the request, then attempts until success, a failure that is not retried, or the policy gives up. */
+  const run = <A, B>(
+    input: KubeRequest.KubeRequest,
+    attempt: (prepared: Prepared) => Effect.Effect<A, Failure>,
+    done: (prepared: Prepared, value: A) => Effect.Effect<B, RestClientError>
+  ): Effect.Effect<B, RestClientError> =>
+    // Suspended so the request is prepared when the effect runs (a bad server URL is a defect, not a throw).
     Effect.suspend(() => {
       const ready = prepare(input)
-      return Either.isLeft(ready) ? Effect.fail(ready.left) : retrying(ready.right, readBody)
+      if (Either.isLeft(ready)) return Effect.fail(ready.left)
+      const prepared = ready.right
+      const once = limit(prepared, attempt(prepared))
+      return Effect.flatMap(
+        Effect.catchAll(once, (failure) => retrying(prepared, once, failure)),
+        (value) => done(prepared, value)
+      )
     })
 
-  const retrying = (prepared: Prepared, readBody: ReadBody): Effect.Effect<Sent, RestClientError> =>
+  /** After a first failure: the retry loop. Most requests never get here, so its cost is only paid on failure. */
+  const retrying = <A>(
+    prepared: Prepared,
+    attempt: Effect.Effect<A, Failure>,
+    first: Failure
+  ): Effect.Effect<A, RestClientError> =>
     Effect.gen(function*() {
-      // Most requests succeed first time: the schedule's driver is only built once something is to be retried.
       let driver: Schedule.ScheduleDriver<unknown, RetryInput> | undefined
-      let attempts = 0
+      let failure = first
+      let attempts = 1
       let reauthorised = false
       while (true) {
-        attempts++
-        const result = yield* Effect.either(attempt(prepared, readBody))
-        if (Either.isRight(result)) return result.right
-        const failure = result.left
+        // A 401 may be cured by fresh credentials: one more try that the retry policy does not count.
         if (isUnauthorized(failure.error) && !reauthorised) {
           reauthorised = true
           if (yield* credentials.invalidate) {
-            attempts--
+            const again = yield* Effect.either(attempt)
+            if (Either.isRight(again)) return again.right
+            failure = again.left
             continue
           }
         }
@@ -298,36 +316,46 @@ export const make = Effect.gen(function*() {
         yield* Effect.logDebug(
           `retrying ${prepared.method} ${prepared.url} (attempt ${attempts + 1}) after: ${failure.error.message}`
         )
+        attempts++
+        const result = yield* Effect.either(attempt)
+        if (Either.isRight(result)) return result.right
+        failure = result.left
       }
     })
 
-  const context = (sent: Sent): RequestContext => ({ method: sent.prepared.method, url: sent.prepared.url })
-
   const executeRaw = (request: KubeRequest.KubeRequest): Effect.Effect<RawResponse, RestClientError> =>
-    Effect.map(send(request, "bytes"), (sent) => {
-      const body = sent.body ?? new Uint8Array()
-      return { status: sent.response.status, headers: sent.response.headers, body, text: textDecoder.decode(body) }
-    })
+    run(request, bufferedAttempt, (_, response) =>
+      Effect.succeed({
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+        text: utf8(response.body)
+      }))
 
   const execute = <A, I>(request: KubeRequest.KubeRequest, schema: Schema.Schema<A, I>) =>
-    Effect.flatMap(
-      send(request, "text"),
-      (sent) => decodeText(schema, sent.text ?? "", context(sent))
-    )
+    run(request, bufferedAttempt, (prepared, response) => decodeText(schema, utf8(response.body), prepared))
 
-  const bodyStream = (sent: Sent): Stream.Stream<Uint8Array, RestClientError> =>
-    Stream.mapError(sent.response.stream, (cause) => fromCause(sent.prepared.method, sent.prepared.url, cause))
+  const bodyStream = (
+    prepared: Prepared,
+    response: HttpClientResponse.HttpClientResponse
+  ): Stream.Stream<Uint8Array, RestClientError> =>
+    Stream.mapError(response.stream, (cause) => fromCause(prepared.method, prepared.url, cause))
 
   const stream = (request: KubeRequest.KubeRequest): Stream.Stream<Uint8Array, RestClientError> =>
-    Stream.unwrap(Effect.map(send(request, "none"), bodyStream))
+    Stream.unwrap(
+      run(request, streamingAttempt, (prepared, response) => Effect.succeed(bodyStream(prepared, response)))
+    )
 
   const watch = <A, I>(request: KubeRequest.KubeRequest, schema: Schema.Schema<A, I>) => {
     const watchRequest = request.verb === "list" ? KubeRequest.verb(request, "watch") : request
     return Stream.unwrap(
-      Effect.map(
-        send(watchRequest, "none"),
-        (sent): Stream.Stream<Watch.WatchEvent<A>, RestClientError> =>
-          Watch.decodeBytes(bodyStream(sent), schema, context(sent))
+      run(
+        watchRequest,
+        streamingAttempt,
+        (prepared, response) =>
+          Effect.succeed<Stream.Stream<Watch.WatchEvent<A>, RestClientError>>(
+            Watch.decodeBytes(bodyStream(prepared, response), schema, prepared)
+          )
       )
     )
   }

@@ -13,9 +13,11 @@ import type * as Scope from "effect/Scope"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Crypto from "node:crypto"
 import * as Tls from "node:tls"
+import * as Zlib from "node:zlib"
 import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
 import type { RestConfig } from "../../RestConfig.js"
 import { type AgentMaterial, displayProxy, makeAgents } from "./agent.js"
+import * as direct from "./direct.js"
 import * as errors from "./errors.js"
 import { gunzip } from "./gzip.js"
 import * as nodeClient from "./nodeClient.js"
@@ -179,66 +181,70 @@ export const make = (
         client: options.tracing === true ? client : HttpClient.withTracerDisabledWhen(client, () => true)
       })
     }
-    const pool = yield* SynchronizedRef.make(yield* build(Option.none()))
-    yield* Effect.addFinalizer(() => Effect.flatMap(SynchronizedRef.get(pool), (current) => destroy(current.agent)))
+    // `current` mirrors the ref for the static case, where it never changes and reading it needs no effect.
+    const current = yield* build(Option.none())
+    const pool = yield* SynchronizedRef.make(current)
+    yield* Effect.addFinalizer(() => Effect.flatMap(SynchronizedRef.get(pool), (latest) => destroy(latest.agent)))
 
     const dynamic = material.cert === undefined ? options.clientCertificate : undefined
-    const clientFor = (request: HttpClientRequest.HttpClientRequest) =>
-      dynamic === undefined ? Effect.map(SynchronizedRef.get(pool), (p) => p.client) : dynamic.pipe(
+    const poolFor = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Pool, HttpClientError.RequestError> =>
+      dynamic === undefined ? SynchronizedRef.get(pool) : dynamic.pipe(
         Effect.mapError((cause) =>
           new HttpClientError.RequestError({ request, reason: "Transport", cause, description: cause.message })
         ),
         Effect.flatMap((certificate) =>
-          SynchronizedRef.modifyEffect(pool, (current) =>
-            sameCertificate(current.certificate, certificate)
-              ? Effect.succeed([current.client, current] as const)
-              : Effect.map(
-                Effect.zipLeft(build(certificate), destroy(current.agent)),
-                (next) => [next.client, next] as const
-              ))
+          SynchronizedRef.modifyEffect(pool, (latest) =>
+            sameCertificate(latest.certificate, certificate)
+              ? Effect.succeed([latest, latest] as const)
+              : Effect.map(Effect.zipLeft(build(certificate), destroy(latest.agent)), (next) => [next, next] as const))
         )
       )
 
     const timeout = config.timeout !== undefined && Duration.toMillis(config.timeout) > 0 ? config.timeout : undefined
+    const timeoutCause = (request: HttpClientRequest.HttpClientRequest) => () =>
+      new errors.TimeoutError({ timeout: timeout!, url: request.url })
+    /** The headers the transport adds: a header the caller set wins, as in client-go. */
+    const decorate = (request: HttpClientRequest.HttpClientRequest) => {
+      // A caller's own Accept-Encoding means the body is handed back exactly as the server sent it.
+      const compress = !config.disableCompression && !Headers.has(request.headers, "accept-encoding")
+      const userAgent = !Headers.has(request.headers, "user-agent")
+      return { compress, userAgent }
+    }
+    // Only a failure needs the host (to name it in a TLS error): parsing the URL is left until then.
+    const classify = (error: HttpClientError.HttpClientError): HttpClientError.HttpClientError => {
+      if (error._tag !== "RequestError" || error.reason !== "Transport") return error
+      let server: string
+      try {
+        server = new URL(error.request.url).host
+      } catch {
+        server = error.request.url
+      }
+      const tls = errors.classifyTls(error.cause, server)
+      return tls === undefined ? error : new HttpClientError.RequestError({
+        request: error.request,
+        reason: "Transport",
+        cause: tls,
+        description: tls.message
+      })
+    }
     const send = (
       original: HttpClientRequest.HttpClientRequest
     ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+      const { compress, userAgent } = decorate(original)
       let request = original
-      // A header the caller set wins, as in client-go; so does a caller's own Accept-Encoding, in which case the
-      // body is handed back exactly as the server sent it.
-      if (!Headers.has(request.headers, "user-agent")) {
-        request = HttpClientRequest.setHeader(request, "User-Agent", config.userAgent)
-      }
-      const compress = !config.disableCompression && !Headers.has(request.headers, "accept-encoding")
+      if (userAgent) request = HttpClientRequest.setHeader(request, "User-Agent", config.userAgent)
       if (compress) request = HttpClientRequest.setHeader(request, "Accept-Encoding", "gzip")
-      // Only a failure needs the host (to name it in a TLS error): parsing the URL is left until then.
-      const server = () => {
-        try {
-          return new URL(request.url).host
-        } catch {
-          return request.url
-        }
-      }
-      let response: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = clientFor(
+      let response: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> = poolFor(
         request
       ).pipe(
-        Effect.flatMap((client) => client.execute(request)),
-        Effect.mapError((error) => {
-          if (error._tag !== "RequestError" || error.reason !== "Transport") return error
-          const tls = errors.classifyTls(error.cause, server())
-          return tls === undefined ? error : new HttpClientError.RequestError({
-            request: error.request,
-            reason: "Transport",
-            cause: tls,
-            description: tls.message
-          })
-        })
+        Effect.flatMap((pool) => pool.client.execute(request)),
+        Effect.mapError(classify)
       )
       if (timeout !== undefined) {
         response = Effect.timeoutFail(response, {
           duration: timeout,
           onTimeout: () => {
-            const cause = new errors.TimeoutError({ timeout, url: request.url })
+            const cause = timeoutCause(request)()
             return new HttpClientError.RequestError({
               request,
               reason: "Transport",
@@ -250,8 +256,58 @@ export const make = (
       }
       return compress ? Effect.map(response, gunzip) : response
     }
-    return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    const headerTimeout = timeout === undefined ? undefined : Duration.toMillis(timeout)
+    const exchange: direct.Exchange = (request) => {
+      const body = request.body._tag
+      if (body === "Stream" || body === "FormData") return generic(request)
+      const { compress, userAgent } = decorate(request)
+      const headers: Record<string, string> = { ...request.headers }
+      if (userAgent) headers["user-agent"] = config.userAgent
+      if (compress) headers["accept-encoding"] = "gzip"
+      const sent = (pool: Pool) =>
+        Effect.mapError(
+          nodeClient.roundTrip(pool.agent, request, headers, headerTimeout, timeoutCause(request)),
+          classify
+        )
+      const response = dynamic === undefined ? sent(current) : Effect.flatMap(poolFor(request), sent)
+      return Effect.flatMap(response, (r) => buffered(request, r, compress))
+    }
+    const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
       (request) => Effect.flatMap(request, send),
       Effect.succeed
     )
+    const generic = direct.exchangeFor(client)
+    // Spans come from the platform client: with tracing on, every request takes that path.
+    return options.tracing === true ? client : direct.attach(client, exchange)
   })
+
+/** Node's headers as a record of strings, without the encoding headers once the body is decompressed. */
+const buffered = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: nodeClient.BufferedResponse,
+  compress: boolean
+): Effect.Effect<direct.Buffered, HttpClientError.HttpClientError> => {
+  const source = response.headers
+  const encoding = source["content-encoding"]
+  const gzipped = compress && encoding !== undefined && encoding.trim().toLowerCase() === "gzip" &&
+    response.body.length > 0
+  let headers = source as Record<string, string>
+  if (gzipped || source["set-cookie"] !== undefined) {
+    headers = {}
+    for (const name in source) {
+      if (gzipped && (name === "content-encoding" || name === "content-length")) continue
+      const value = source[name]!
+      headers[name] = Array.isArray(value) ? value.join(", ") : value
+    }
+  }
+  if (!gzipped) return Effect.succeed({ status: response.status, headers, body: response.body })
+  return Effect.async<direct.Buffered, HttpClientError.HttpClientError>((resume) => {
+    Zlib.gunzip(response.body, (error, body) => {
+      if (error !== null) {
+        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: error })))
+      } else {
+        resume(Effect.succeed({ status: response.status, headers, body }))
+      }
+    })
+  })
+}

@@ -21,7 +21,9 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Exit from "effect/Exit"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
@@ -272,3 +274,137 @@ export const make = (agent: NodeHttpClient.HttpAgent): HttpClient.HttpClient =>
       }
     })
   )
+
+interface Target {
+  readonly https: boolean
+  readonly hostname: string
+  readonly port: string | undefined
+}
+
+// Requests go to one server, so its origin is parsed once rather than once per request.
+const targets = new Map<string, Target>()
+
+const targetOf = (origin: string): Target => {
+  let target = targets.get(origin)
+  if (target === undefined) {
+    const url = new URL(origin)
+    // Node wants an IPv6 literal without its brackets.
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname
+    target = { https: url.protocol === "https:", hostname, port: url.port === "" ? undefined : url.port }
+    if (targets.size > 64) targets.clear()
+    targets.set(origin, target)
+  }
+  return target
+}
+
+const urlParts = (request: HttpClientRequest.HttpClientRequest): { origin: string; path: string } => {
+  let url = request.url
+  if (request.urlParams.length > 0 || Option.isSome(request.hash)) {
+    url = UrlParams.makeUrl(url, request.urlParams, request.hash).pipe(
+      Either.getOrThrowWith((cause) => cause)
+    ).toString()
+  }
+  const scheme = url.indexOf("://")
+  const slash = scheme < 0 ? -1 : url.indexOf("/", scheme + 3)
+  // Anything but a plain escaped origin + path (which is what the RestClient renders) goes through URL parsing.
+  if (slash < 0 || !safePath.test(url.slice(slash))) {
+    const parsed = new URL(url)
+    return { origin: parsed.origin, path: parsed.pathname + parsed.search }
+  }
+  return { origin: url.slice(0, slash), path: url.slice(slash) }
+}
+
+const safePath = /^\/[\x21-\x22\x24-\x7e]*$/
+
+/** A response read whole, straight from node:http; `headers` as Node gives them. */
+export interface BufferedResponse {
+  readonly status: number
+  readonly headers: Http.IncomingHttpHeaders
+  readonly body: Buffer
+}
+
+/**
+ * One request and its whole response without the platform client: no AbortController, no FinalizationRegistry, no
+ * response wrapper. Interruption destroys the request. `headerTimeout` (ms) bounds the wait for the response headers
+ * and fails with `onTimeout()` as the cause.
+ *
+ * @internal
+ */
+export const roundTrip = (
+  agent: NodeHttpClient.HttpAgent,
+  request: HttpClientRequest.HttpClientRequest,
+  headers: Http.OutgoingHttpHeaders,
+  headerTimeout: number | undefined,
+  onTimeout: () => unknown
+): Effect.Effect<BufferedResponse, HttpClientError.RequestError> =>
+  Effect.withFiberRuntime((fiber) => {
+    const max = Context.get(fiber.currentContext, IncomingMessage.MaxBodySize)
+    const limit = Option.isSome(max) ? Number(max.value) : undefined
+    let parts: { origin: string; path: string }
+    try {
+      parts = urlParts(request)
+    } catch (cause) {
+      return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause }))
+    }
+    const target = targetOf(parts.origin)
+    const body = request.body
+    return Effect.async<BufferedResponse, HttpClientError.RequestError>((resume) => {
+      let done = false
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const finish = (effect: Effect.Effect<BufferedResponse, HttpClientError.RequestError>) => {
+        if (done) return
+        done = true
+        if (timer !== undefined) clearTimeout(timer)
+        resume(effect)
+      }
+      const fail = (cause: unknown) => finish(Effect.fail(transportError(request, cause)))
+      const options: Http.RequestOptions = {
+        method: request.method,
+        hostname: target.hostname,
+        port: target.port,
+        path: parts.path,
+        headers
+      }
+      const nodeRequest = target.https
+        ? Https.request({ ...options, agent: agent.https })
+        : Http.request({ ...options, agent: agent.http })
+      // Stays attached after the response: later socket errors must never become uncaught exceptions.
+      nodeRequest.on("error", fail)
+      nodeRequest.on("response", (response: Http.IncomingMessage) => {
+        if (timer !== undefined) {
+          clearTimeout(timer)
+          timer = undefined
+        }
+        const chunks: Array<Buffer> = []
+        let size = 0
+        response.on("data", (chunk: Buffer) => {
+          chunks.push(chunk)
+          size += chunk.length
+          if (limit !== undefined && size > limit) {
+            fail(new Error("maxBytes exceeded"))
+            nodeRequest.destroy()
+          }
+        })
+        response.on("error", fail)
+        response.on("end", () =>
+          finish(Effect.succeed({
+            status: response.statusCode!,
+            headers: response.headers,
+            body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
+          })))
+      })
+      if (headerTimeout !== undefined) {
+        timer = setTimeout(() => {
+          fail(onTimeout())
+          nodeRequest.destroy()
+        }, headerTimeout)
+      }
+      if (body._tag === "Uint8Array" || body._tag === "Raw") nodeRequest.end(body.body)
+      else nodeRequest.end()
+      return Effect.sync(() => {
+        done = true
+        if (timer !== undefined) clearTimeout(timer)
+        nodeRequest.destroy()
+      })
+    })
+  })
