@@ -67,7 +67,7 @@ const getSample = (concurrency: number, maxCount: number) => (server: ServerInfo
 
 const scale = (n: number) => quick ? Math.min(n, 2) : n
 
-const scenarios: ReadonlyArray<Scenario> = [
+const allScenarios: ReadonlyArray<Scenario> = [
   {
     key: "list1k",
     title: "list 1,000 pods (ms)",
@@ -145,6 +145,11 @@ const scenarios: ReadonlyArray<Scenario> = [
     target: 0.7
   }
 ]
+
+// BENCH_ONLY=getSeq,get16 runs just those scenarios (no cold start, no FakeApiServer bench) and writes
+// bench/RESULTS.only.md: for iterating on one row, never for the published table.
+const only = process.env.BENCH_ONLY?.split(",").filter((key) => key !== "")
+const scenarios = only === undefined ? allScenarios : allScenarios.filter((s) => only.includes(s.key))
 
 // ---------------------------------------------------------------------------------------------------------------
 // processes
@@ -520,12 +525,15 @@ const main = async () => {
     for (const scenario of scenarios) results.set(scenario.key, await runScenario(scenario, workers, restart, info))
     for (const worker of workers.values()) await worker.close()
 
-    log("transpiling src/ for the cold start")
-    const buildDir = await buildForColdStart(tmp)
-    const cold = await runColdStart(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir)
-
-    log("running bench/fakeApiServer.ts")
-    const fake = await runFakeApiServerBench()
+    let cold: Awaited<ReturnType<typeof runColdStart>> = new Map()
+    let fake: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
+    if (only === undefined) {
+      log("transpiling src/ for the cold start")
+      const buildDir = await buildForColdStart(tmp)
+      cold = await runColdStart(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir)
+      log("running bench/fakeApiServer.ts")
+      fake = await runFakeApiServerBench()
+    }
     log(
       fake.error === undefined
         ? `fakeApiServer bench done in ${(fake.ms / 1000).toFixed(1)}s`
@@ -533,9 +541,10 @@ const main = async () => {
     )
 
     const markdown = report(results, cold, fake, info)
-    Fs.writeFileSync(Path.join(benchDir, quick ? "RESULTS.quick.md" : "RESULTS.md"), markdown)
+    const file = only !== undefined ? "RESULTS.only.md" : quick ? "RESULTS.quick.md" : "RESULTS.md"
+    Fs.writeFileSync(Path.join(benchDir, file), markdown)
     console.log(`\n${markdown}`)
-    log(`done; wrote bench/${quick ? "RESULTS.quick.md" : "RESULTS.md"}`)
+    log(`done; wrote bench/${file}`)
   } finally {
     for (const cleanup of cleanups) {
       try {

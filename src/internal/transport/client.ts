@@ -13,7 +13,6 @@ import type * as Scope from "effect/Scope"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Crypto from "node:crypto"
 import * as Tls from "node:tls"
-import * as Zlib from "node:zlib"
 import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
 import type { RestConfig } from "../../RestConfig.js"
 import { type AgentMaterial, displayProxy, makeAgents } from "./agent.js"
@@ -264,13 +263,15 @@ export const make = (
       const headers: Record<string, string> = { ...request.headers }
       if (userAgent) headers["user-agent"] = config.userAgent
       if (compress) headers["accept-encoding"] = "gzip"
-      const sent = (pool: Pool) =>
-        Effect.mapError(
-          nodeClient.roundTrip(pool.agent, request, headers, headerTimeout, timeoutCause(request)),
-          classify
-        )
-      const response = dynamic === undefined ? sent(current) : Effect.flatMap(poolFor(request), sent)
-      return Effect.flatMap(response, (r) => buffered(request, r, compress))
+      const options: nodeClient.RoundTripOptions = {
+        headerTimeout,
+        onTimeout: timeoutCause(request),
+        classify,
+        decompress: compress
+      }
+      return dynamic === undefined
+        ? nodeClient.roundTrip(current.agent, request, headers, options)
+        : Effect.flatMap(poolFor(request), (pool) => nodeClient.roundTrip(pool.agent, request, headers, options))
     }
     const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
       (request) => Effect.flatMap(request, send),
@@ -280,34 +281,3 @@ export const make = (
     // Spans come from the platform client: with tracing on, every request takes that path.
     return options.tracing === true ? client : direct.attach(client, exchange)
   })
-
-/** Node's headers as a record of strings, without the encoding headers once the body is decompressed. */
-const buffered = (
-  request: HttpClientRequest.HttpClientRequest,
-  response: nodeClient.BufferedResponse,
-  compress: boolean
-): Effect.Effect<direct.Buffered, HttpClientError.HttpClientError> => {
-  const source = response.headers
-  const encoding = source["content-encoding"]
-  const gzipped = compress && encoding !== undefined && encoding.trim().toLowerCase() === "gzip" &&
-    response.body.length > 0
-  let headers = source as Record<string, string>
-  if (gzipped || source["set-cookie"] !== undefined) {
-    headers = {}
-    for (const name in source) {
-      if (gzipped && (name === "content-encoding" || name === "content-length")) continue
-      const value = source[name]!
-      headers[name] = Array.isArray(value) ? value.join(", ") : value
-    }
-  }
-  if (!gzipped) return Effect.succeed({ status: response.status, headers, body: response.body })
-  return Effect.async<direct.Buffered, HttpClientError.HttpClientError>((resume) => {
-    Zlib.gunzip(response.body, (error, body) => {
-      if (error !== null) {
-        resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: error })))
-      } else {
-        resume(Effect.succeed({ status: response.status, headers, body }))
-      }
-    })
-  })
-}
