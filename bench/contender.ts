@@ -5,6 +5,8 @@ export interface Rate {
   /** Requests (or events) completed. */
   readonly count: number
   readonly ms: number
+  /** CPU time (user + system) of the contender's process over the sample, in microseconds; set by the worker. */
+  readonly cpuMicros?: number | undefined
 }
 
 export interface Contender {

@@ -237,10 +237,12 @@ interface Samples {
   readonly values: Array<number>
   readonly peakHeap: Array<number>
   readonly retainedHeap: Array<number>
+  /** Client CPU per request (µs), for GET samples. */
+  readonly cpuPerRequest: Array<number>
   readonly errors: Array<string>
 }
 
-const emptySamples = (): Samples => ({ values: [], peakHeap: [], retainedHeap: [], errors: [] })
+const emptySamples = (): Samples => ({ values: [], peakHeap: [], retainedHeap: [], cpuPerRequest: [], errors: [] })
 
 const quantile = (xs: ReadonlyArray<number>, q: number): number => {
   const sorted = [...xs].sort((a, b) => a - b)
@@ -332,6 +334,7 @@ const runScenario = async (
       } else {
         const r = response.result as Rate
         samples.values.push((r.count / r.ms) * 1000)
+        if (r.cpuMicros !== undefined && r.count > 0) samples.cpuPerRequest.push(r.cpuMicros / r.count)
       }
     }
   }
@@ -599,6 +602,7 @@ const report = (
   ]
   const rows: Array<Array<string>> = []
   const heapRows: Array<Array<string>> = []
+  const cpuRows: Array<Array<string>> = []
   const verdicts: Array<string> = []
   const better = (kind: "time" | "rate", a: number, b: number) => kind === "time" ? a < b : a > b
 
@@ -637,6 +641,10 @@ const report = (
   for (const scenario of scenarios) {
     const r = results.get(scenario.key)!
     addRow(scenario.title, scenario.kind, (id) => r.get(id)!.values, rows, fmt, scenario.target)
+    if (scenario.kind === "rate" && contenders.some(({ id }) => r.get(id)!.cpuPerRequest.length > 0)) {
+      const name = scenario.title.replace(" (req/s)", "")
+      addRow(`${name}: client CPU per request (µs)`, "time", (id) => r.get(id)!.cpuPerRequest, cpuRows)
+    }
     if (scenario.heap) {
       const name = scenario.title.replace(" (ms)", "")
       addRow(`${name}: peak heap delta (MB)`, "time", (id) => r.get(id)!.peakHeap, heapRows, mb)
@@ -644,8 +652,10 @@ const report = (
     }
   }
   const coldSeries = (pick: "firstMs" | "wallMs") => (id: ContenderId) => cold.get(id)?.[pick] ?? []
-  addRow("cold start: import + first GET, in process (ms)", "time", coldSeries("firstMs"), rows)
-  addRow("cold start: spawn to exit (ms)", "time", coldSeries("wallMs"), rows)
+  if (cold.size > 0) {
+    addRow("cold start: import + first GET, in process (ms)", "time", coldSeries("firstMs"), rows)
+    addRow("cold start: spawn to exit (ms)", "time", coldSeries("wallMs"), rows)
+  }
 
   out.push("## Latency and throughput", "", ...table(rows), "")
   out.push(
@@ -657,6 +667,17 @@ const report = (
     ...table(heapRows),
     ""
   )
+  if (cpuRows.length > 0) {
+    out.push(
+      "## Client CPU per GET",
+      "",
+      "User + system CPU time of the contender's process over a GET sample, divided by the requests it completed " +
+        "(process.cpuUsage; includes the kernel's share of the loopback sockets). The server's CPU is not included.",
+      "",
+      ...table(cpuRows),
+      ""
+    )
+  }
   out.push("## Targets", "", ...verdicts, "")
   const errors: Array<string> = []
   for (const scenario of scenarios) {

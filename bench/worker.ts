@@ -74,8 +74,18 @@ const handle = async (contender: Contender, request: Request): Promise<ListResul
       return measureList(request.expected, () => contender.list(request.namespace))
     case "paged":
       return measureList(request.expected, () => contender.listPaged(request.namespace, request.limit))
-    case "gets":
-      return contender.gets(request.namespace, request.names, request.concurrency, request.maxCount, request.maxMs)
+    case "gets": {
+      const cpu = process.cpuUsage()
+      const rate = await contender.gets(
+        request.namespace,
+        request.names,
+        request.concurrency,
+        request.maxCount,
+        request.maxMs
+      )
+      const used = process.cpuUsage(cpu)
+      return { ...rate, cpuMicros: used.user + used.system }
+    }
     case "watch": {
       const rate = await contender.watch(request.namespace, request.maxMs)
       if (rate.count !== request.expected) throw new Error(`expected ${request.expected} events, got ${rate.count}`)

@@ -654,6 +654,7 @@ export const path = (self: KubeRequest, serverPath = ""): string => {
  * @category rendering
  */
 export const query = (self: KubeRequest): string => {
+  if (self.verb !== "watch" && self.timeout === undefined) return goUrl.encodeQuery(self.params)
   const params: Array<readonly [string, string]> = [...self.params]
   if (self.verb === "watch" && !params.some(([k]) => k === "watch")) params.push(["watch", "true"])
   if (self.timeout !== undefined && Duration.toMillis(self.timeout) > 0) {

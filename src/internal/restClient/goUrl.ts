@@ -8,6 +8,10 @@ import * as Duration from "effect/Duration"
 const hex = "0123456789ABCDEF"
 const encoder = new TextEncoder()
 
+// Most names and values need no escaping at all; they are returned as they are, without a byte walk.
+const plainPath = /^[A-Za-z0-9\-_.~$&+,/:;=@]*$/
+const plainQuery = /^[A-Za-z0-9\-_.~]*$/
+
 const escapeWith = (s: string, keep: (c: number) => boolean, spacePlus: boolean): string => {
   let out = ""
   for (const byte of encoder.encode(s)) {
@@ -26,13 +30,15 @@ const isUnreserved = (c: number): boolean =>
 const pathKeep = new Set([..."$&+,/:;=@"].map((c) => c.charCodeAt(0)))
 
 /** Go `(*url.URL).EscapedPath` for a path with no RawPath. */
-export const escapePath = (path: string): string => escapeWith(path, (c) => isUnreserved(c) || pathKeep.has(c), false)
+export const escapePath = (path: string): string =>
+  plainPath.test(path) ? path : escapeWith(path, (c) => isUnreserved(c) || pathKeep.has(c), false)
 
 /** Go `url.QueryEscape`. */
-export const queryEscape = (s: string): string => escapeWith(s, isUnreserved, true)
+export const queryEscape = (s: string): string => plainQuery.test(s) ? s : escapeWith(s, isUnreserved, true)
 
 /** Go `url.Values.Encode`: keys sorted, each key's values in insertion order. */
 export const encodeQuery = (params: ReadonlyArray<readonly [string, string]>): string => {
+  if (params.length === 0) return ""
   const keys: Array<string> = []
   const values = new Map<string, Array<string>>()
   for (const [k, v] of params) {
@@ -52,9 +58,13 @@ export const encodeQuery = (params: ReadonlyArray<readonly [string, string]>): s
   return parts.join("&")
 }
 
+const unclean = /\/\/|\/\.\.?(?:\/|$)|\/$/
+
 /** Go `path.Clean`. */
 export const cleanPath = (p: string): string => {
   if (p === "") return "."
+  // Already clean: rooted, no empty, `.` or `..` segment, no trailing slash.
+  if (p.length > 1 && p.charCodeAt(0) === 0x2f && !unclean.test(p)) return p
   const rooted = p.startsWith("/")
   const out: Array<string> = []
   for (const seg of p.split("/")) {
@@ -104,8 +114,11 @@ export const formatDuration = (duration: Duration.DurationInput): string => {
 }
 
 /** client-go's `IsValidPathSegmentName` messages. */
+const noProblems: ReadonlyArray<string> = []
+
 export const pathSegmentProblems = (name: string): ReadonlyArray<string> => {
   if (name === "." || name === "..") return [`may not be '${name}'`]
+  if (!name.includes("/") && !name.includes("%")) return noProblems
   const problems: Array<string> = []
   if (name.includes("/")) problems.push("may not contain '/'")
   if (name.includes("%")) problems.push("may not contain '%'")
