@@ -410,6 +410,15 @@ export const setParams: {
     self: KubeRequest,
     params: Readonly<Record<string, string | number | boolean | ReadonlyArray<string> | undefined>>
   ) => {
+    // Options left unset (the common case) change nothing: no new request.
+    let changes = false
+    for (const k in params) {
+      if (params[k] !== undefined || self.params.some(([name]) => name === k)) {
+        changes = true
+        break
+      }
+    }
+    if (!changes) return self
     const keys = new Set(Object.keys(params))
     const next: Array<readonly [string, string]> = self.params.filter(([k]) => !keys.has(k))
     for (const [k, v] of Object.entries(params)) {

@@ -30,6 +30,8 @@ const schemaCache = new WeakMap<Spec, Promise<Schemas>>()
 // Once loaded, the schemas are handed out without awaiting a promise: an Effect.promise costs every request an
 // asynchronous resumption of its fiber (measured: a few hundred microseconds of a small GET).
 const loadedSchemas = new WeakMap<Spec, Effect.Effect<Schemas>>()
+// The same, as plain values: an operation whose schema is loaded calls the RestClient without a flatMap step.
+const loadedValues = new WeakMap<Spec, Schemas>()
 
 const schemasOf = (spec: Spec): Effect.Effect<Schemas> =>
   loadedSchemas.get(spec) ?? Effect.promise(() => {
@@ -46,6 +48,7 @@ const schemasOf = (spec: Spec): Effect.Effect<Schemas> =>
           }).annotations({ identifier: `${spec.kind}List`, parseOptions: preserve })
         }
         loadedSchemas.set(spec, Effect.succeed(schemas))
+        loadedValues.set(spec, schemas)
         return schemas
       })
       schemaCache.set(spec, cached)
@@ -166,23 +169,35 @@ export const make = (rest: RestClient, spec: Spec, namespace: string | undefined
         new InvalidRequest({ detail: `${spec.plural}.${apiVersion}: cannot encode the ${op} body: ${error.message}` })
     )
 
+  const item = Effect.map(Effect.suspend(() => schemasOf(spec)), (s) => s.item)
+  const unknown = Effect.succeed(Schema.Unknown as Schema.Schema<any, any>)
+
   const execute = (
     request: KubeRequest.KubeRequest,
     schema: Effect.Effect<Schema.Schema<any, any>>,
     accepted: ReadonlySet<string>
-  ) => narrowEffect(Effect.flatMap(schema, (s) => rest.execute(request, s)), accepted)
+  ) => {
+    const ready = schema === item ? loadedValues.get(spec)?.item : schema === unknown ? Schema.Unknown : undefined
+    return narrowEffect(
+      ready !== undefined ? rest.execute(request, ready) : Effect.flatMap(schema, (s) => rest.execute(request, s)),
+      accepted
+    )
+  }
 
-  const item = Effect.map(Effect.suspend(() => schemasOf(spec)), (s) => s.item)
-  const unknown = Effect.succeed(Schema.Unknown as Schema.Schema<any, any>)
+  // The namespace of operations on named objects when it does not depend on the object (most clients).
+  const fixedNamespace = !spec.namespaced
+    ? { ns: undefined }
+    : clientNamespace !== undefined && clientNamespace !== ""
+    ? { ns: clientNamespace }
+    : undefined
 
   // --- generic operations on the object or one of its subresources --------------------------------------------
 
-  const getAt = (subresource: string | undefined, schema = item) => (name: string, options: Options = {}) =>
-    Effect.flatMap(
-      namespaceFor("get"),
-      (ns) =>
-        execute(KubeRequest.getOptions(KubeRequest.get(target(ns, name, subresource)), options), schema, allowed.get)
-    )
+  const getAt = (subresource: string | undefined, schema = item) => (name: string, options: Options = {}) => {
+    const get = (ns: string | undefined) =>
+      execute(KubeRequest.getOptions(KubeRequest.get(target(ns, name, subresource)), options), schema, allowed.get)
+    return fixedNamespace !== undefined ? get(fixedNamespace.ns) : Effect.flatMap(namespaceFor("get"), get)
+  }
 
   const updateAt = (subresource: string | undefined, op: string) => (object: unknown, options: Options = {}) =>
     Effect.gen(function*() {
