@@ -69,6 +69,18 @@ export const WatchEvent = <A, I>(object: Schema.Schema<A, I>) =>
 
 const EventType = Schema.Struct({ type: Schema.Literal("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR") })
 
+// One context per request for errors inside events' objects, rather than a copy per event.
+const objectContexts = new WeakMap<RequestContext, RequestContext>()
+
+const objectContext = (ctx: RequestContext): RequestContext => {
+  let objectCtx = objectContexts.get(ctx)
+  if (objectCtx === undefined) {
+    objectCtx = { ...ctx, pathPrefix: "$.object" }
+    objectContexts.set(ctx, objectCtx)
+  }
+  return objectCtx
+}
+
 /**
  * Decodes one NDJSON line into an event; an ERROR event becomes its mapped error. The object is decoded only after
  * the event type is known, so a DecodeError points at the object's field (`$.object.metadata.name`).
@@ -86,7 +98,7 @@ export const decodeEvent = <A, I>(
     if (Either.isLeft(head)) return Either.left(head.left)
     const type = head.right.type
     const object = (json as { readonly object?: unknown }).object
-    const objectCtx = { ...ctx, pathPrefix: "$.object" }
+    const objectCtx = objectContext(ctx)
     switch (type) {
       case "ERROR": {
         const status = decodeValue(Status, object ?? {}, objectCtx)

@@ -64,22 +64,41 @@ const leafKind = (ast: AST.AST): Leaf => {
   }
 }
 
-const compile = (ast: AST.AST, memo: Map<AST.AST, Check>): Check => {
-  const known = memo.get(ast)
+interface Pending {
+  readonly check: Check
+  impl: Check
+  referenced: boolean
+}
+
+interface Memo {
+  readonly done: Map<AST.AST, Check>
+  readonly pending: Map<AST.AST, Pending>
+}
+
+const compile = (ast: AST.AST, memo: Memo): Check => {
+  const known = memo.done.get(ast)
   if (known !== undefined) return known
-  // A placeholder first, so recursive schemas (through Suspend) refer to the check being built.
-  let impl: Check = () => false
-  const check: Check = (u) => impl(u)
-  memo.set(ast, check)
+  // A node met again while it is being built is recursive (through Suspend): it gets a check that forwards to the
+  // one being built. Nodes that are not recursive are called directly, without that indirection.
+  const building = memo.pending.get(ast)
+  if (building !== undefined) {
+    building.referenced = true
+    return building.check
+  }
+  const pending: Pending = { check: (u) => pending.impl(u), impl: () => false, referenced: false }
+  memo.pending.set(ast, pending)
   const options = AST.getParseOptionsAnnotation(ast)
   if (Option.isSome(options) && options.value.onExcessProperty !== undefined) {
     if (options.value.onExcessProperty !== "preserve") throw unsupported
   }
-  impl = build(ast, memo)
-  return check
+  pending.impl = build(ast, memo)
+  memo.pending.delete(ast)
+  const result = pending.referenced ? pending.check : pending.impl
+  memo.done.set(ast, result)
+  return result
 }
 
-const build = (ast: AST.AST, memo: Map<AST.AST, Check>): Check => {
+const build = (ast: AST.AST, memo: Memo): Check => {
   switch (ast._tag) {
     case "StringKeyword":
       return (u) => typeof u === "string"
@@ -202,7 +221,7 @@ export const validator = (ast: AST.AST): Check | undefined => {
   if (cached !== undefined) return cached ?? undefined
   let check: Check | null
   try {
-    check = compile(ast, new Map())
+    check = compile(ast, { done: new Map(), pending: new Map() })
   } catch (error) {
     if (!(error instanceof Unsupported)) throw error
     check = null
