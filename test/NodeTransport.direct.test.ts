@@ -150,6 +150,27 @@ describe("NodeTransport direct exchange", () => {
       expect(closed.slice(before)).toEqual(["/stall"])
     }))
 
+  it.live("a timeout around a request closes its connection; the fiber's next request is unaffected", () =>
+    Effect.gen(function*() {
+      const before = closed.length
+      const [timedOut, next] = yield* withClient((c) =>
+        Effect.gen(function*() {
+          const exchange = direct.exchangeFor(c)
+          const timedOut = yield* exchange(HttpClientRequest.get(`${base()}/stall`)).pipe(
+            Effect.timeoutFail({ duration: "100 millis", onTimeout: () => "timed out" as const }),
+            Effect.flip
+          )
+          // The same fiber goes on: its next exchange must not be cancelled by the earlier one.
+          const next = yield* exchange(HttpClientRequest.get(`${base()}/after-timeout`))
+          return [timedOut, next] as const
+        })
+      )
+      expect(timedOut).toBe("timed out")
+      expect((JSON.parse(text(next.body)) as Echo).url).toBe("/after-timeout")
+      for (let i = 0; i < 100 && closed.length === before; i++) yield* Effect.sleep("10 millis")
+      expect(closed.slice(before)).toEqual(["/stall"])
+    }))
+
   it.live("honours the platform's MaxBodySize", () =>
     Effect.gen(function*() {
       const exchange = (limit: number) =>

@@ -25,6 +25,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -354,7 +355,8 @@ export const roundTrip = (
     const target = targetOf(parts.origin)
     const body = request.body
     return Effect.async<direct.Buffered, HttpClientError.HttpClientError>((resume) => {
-      const exchange = new Exchange(resume, request, limit, fiber as Slotted, options)
+      watchFiber(fiber)
+      const exchange = new Exchange(resume, request, limit, fiber as unknown as Slotted, options)
       const nodeOptions: Http.RequestOptions = {
         method: request.method,
         hostname: target.hostname,
@@ -367,7 +369,6 @@ export const roundTrip = (
       exchange.start(nodeRequest)
       if (body._tag === "Uint8Array" || body._tag === "Raw") nodeRequest.end(body.body)
       else nodeRequest.end()
-      return cancelPending
     })
   })
 
@@ -387,21 +388,28 @@ const isGzip = (encoding: string | undefined): boolean =>
   encoding !== undefined && encoding.trim().toLowerCase() === "gzip"
 
 /**
- * A fiber waits on one exchange at a time, so the exchange it waits on sits in a slot on the fiber and one constant
- * canceler serves every request. A canceler allocated per request (a closure over the request) cost more than the
- * whole rest of the exchange: finished requests promoted by the young generation kept later ones alive through it,
- * and every scavenge copied tens of MB (measured with --trace-gc on a run of small GETs).
+ * Interruption. A fiber waits on one exchange at a time, so that exchange sits in a slot on the fiber, and one
+ * observer per fiber, added the first time the fiber sends, destroys whatever is still in the slot when the fiber
+ * exits. An interrupted fiber always exits (a timeout or race runs its contender in a fiber of its own), so an
+ * interrupted request is destroyed once the fiber's finalizers have run. The async step itself returns no canceler:
+ * Effect wraps an async step that has one in an uninterruptible region with exit handlers, and measured on a run of
+ * small GETs that wrapping cost more than the rest of the exchange, mostly in garbage collection (a canceler closure
+ * per request, worse).
  */
 const pendingSlot: unique symbol = Symbol.for("effect-kube/internal/transport/pendingExchange")
+const observedSlot: unique symbol = Symbol.for("effect-kube/internal/transport/exchangeObserver")
 
 interface Slotted {
   [pendingSlot]?: Exchange | undefined
+  [observedSlot]?: true | undefined
 }
 
-const cancelPending: Effect.Effect<void> = Effect.withFiberRuntime((fiber) => {
-  ;(fiber as Slotted)[pendingSlot]?.cancel()
-  return Effect.void
-})
+const watchFiber = (fiber: Fiber.RuntimeFiber<unknown, unknown>): void => {
+  const slotted = fiber as unknown as Slotted
+  if (slotted[observedSlot]) return
+  slotted[observedSlot] = true
+  fiber.addObserver(() => slotted[pendingSlot]?.cancel())
+}
 
 type Resume = (effect: Effect.Effect<direct.Buffered, HttpClientError.HttpClientError>) => void
 
