@@ -4,7 +4,8 @@
 // contenders interleave round by round (the order rotates) so load from anything else on the machine spreads over
 // all of them. Cold start spawns a fresh process per sample. Every loop is bounded in count and time.
 //
-// Writes bench/RESULTS.md. BENCH_QUICK=1 runs a few samples of everything (for checking the harness only).
+// Writes bench/RESULTS.md. BENCH_QUICK=1 runs a few samples of everything (for checking the harness only);
+// BENCH_ONLY=getSeq,get16 runs just those rows (see below).
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
