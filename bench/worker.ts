@@ -94,6 +94,20 @@ const handle = async (contender: Contender, request: Request): Promise<ListResul
   }
 }
 
+// fetch and undici put the reason in `cause` ("fetch failed" alone says nothing).
+const describe = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error)
+  const causes: Array<string> = []
+  let cause: unknown = error.cause
+  for (let depth = 0; depth < 4 && cause !== undefined && cause !== null; depth++) {
+    const c = cause as { code?: unknown; message?: unknown; cause?: unknown }
+    causes.push([c.code, c.message].filter((x) => typeof x === "string").join(" "))
+    cause = c.cause
+  }
+  const stack = error.stack ?? error.message
+  return causes.length === 0 ? stack : `${error.message} (caused by: ${causes.join("; ")})\n${stack}`
+}
+
 const main = async () => {
   const [name, server, kubeconfig] = process.argv.slice(2)
   const contender = await load(name!, { server: server!, kubeconfig: kubeconfig! })
@@ -109,7 +123,7 @@ const main = async () => {
           {
             id: message.id,
             ok: false,
-            error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+            error: describe(error)
           } satisfies Response
         )
     )
