@@ -93,7 +93,10 @@ const streamWatch = (req: Http.IncomingMessage, res: Http.ServerResponse, data: 
   pump()
 }
 
-const server = Http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+// Idle keep-alive connections stay open across samples. Node's periodic check closes connections whose next request
+// has not arrived within headersTimeout, so it is kept above keepAliveTimeout; with the two equal, client-node's undici
+// pool had GETs fail with "other side closed", which did not recur after the change.
+const server = Http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 120_000 }, (req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1")
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(url.pathname)
   const data = match === null ? undefined : datasets.get(match[1]!)

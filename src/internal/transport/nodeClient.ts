@@ -333,7 +333,8 @@ export interface RoundTripOptions {
 
 /**
  * One request and its whole response without the platform client: no AbortController, no FinalizationRegistry, no
- * response wrapper, and a single asynchronous step (send, read, decompress). Interruption destroys the request.
+ * response wrapper, and a single asynchronous step (send, read, decompress). When the fiber is interrupted the
+ * request is destroyed as the fiber exits (see `watchFiber`).
  *
  * @internal
  */
