@@ -93,9 +93,8 @@ const streamWatch = (req: Http.IncomingMessage, res: Http.ServerResponse, data: 
   pump()
 }
 
-// Idle keep-alive connections stay open across samples. Node's periodic check closes connections whose next request
-// has not arrived within headersTimeout, so it is kept above keepAliveTimeout; with the two equal, client-node's undici
-// pool had GETs fail with "other side closed", which did not recur after the change.
+// Idle keep-alive connections stay open across samples (headersTimeout above keepAliveTimeout, as Node advises for
+// keep-alive servers).
 const server = Http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 120_000 }, (req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1")
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(url.pathname)
