@@ -23,6 +23,7 @@ import * as RateLimit from "../src/RateLimit.js"
 import * as RestClient from "../src/RestClient.js"
 import { RestConfig } from "../src/RestConfig.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
+import { testConfig } from "./support/mockServer.js"
 
 interface Echo {
   readonly method: string
@@ -77,17 +78,7 @@ afterAll(() =>
 
 const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-const config = (): RestConfig => ({
-  server: base(),
-  tls: { insecure: false },
-  disableCompression: false,
-  auth: { _tag: "None" },
-  namespace: "default",
-  qps: 5,
-  burst: 10,
-  userAgent: "effect-kube/0.1.0 (linux/x64) test",
-  source: "test"
-})
+const config = (): RestConfig => testConfig({ server: base() })
 
 const withClient = <A, E>(f: (client: HttpClient.HttpClient) => Effect.Effect<A, E>, tracing = false) =>
   Effect.scoped(Effect.flatMap(NodeTransport.make(config(), { tracing }), f)).pipe(Effect.provide(NodeContext.layer))
@@ -119,7 +110,7 @@ describe("NodeTransport direct exchange", () => {
       expect(echo.body).toBe("{\"kind\":\"Pod\"}")
       expect(echo.headers["x-extra"]).toBe("yes")
       expect(echo.headers["content-type"]).toBe("application/json")
-      expect(echo.headers["user-agent"]).toBe("effect-kube/0.1.0 (linux/x64) test")
+      expect(echo.headers["user-agent"]).toBe(testConfig().userAgent)
     }))
 
   it.live("URL parameters and unescaped paths are rendered as the platform client renders them", () =>
