@@ -1,0 +1,140 @@
+/** Deletes of the fake apiserver: delete options, preconditions, finalizers, collections, and kind side effects. */
+import type { EngineState, ResourceRequest } from "./engineState.js"
+import { CRD_KEY, isDryRun, isReply, keyOf, notFound, NS_KEY } from "./engineState.js"
+import { timestamp } from "./objects.js"
+import { selectors } from "./reads.js"
+import type { Served } from "./registry.js"
+import { renderList, renderOne } from "./rendering.js"
+import * as S from "./status.js"
+import type { ApiReply, Obj } from "./types.js"
+import { isObj, json } from "./types.js"
+
+/** Removes an object now, with the side effects of its kind (namespace contents, CRD instances, logs). */
+export function removeObject(e: EngineState, served: Served, key: string): Obj | undefined {
+  const removed = e.store.remove(served.storageKey, key)
+  if (removed === undefined) return undefined
+  if (served.storageKey === NS_KEY) {
+    const ns = String(removed.metadata.name)
+    for (const storageKey of e.store.storageKeys()) {
+      const keys: Array<string> = []
+      for (const [k] of e.store.scan(storageKey, { namespace: ns }) ?? []) keys.push(k)
+      for (const k of keys) e.store.remove(storageKey, k)
+    }
+  }
+  if (served.storageKey === CRD_KEY) e.refreshCrds()
+  if (served.storageKey === "/pods") {
+    e.logs.dropPod(String(removed.metadata.namespace), String(removed.metadata.name))
+  }
+  return removed
+}
+
+export function deleteOptions(r: ResourceRequest): Obj | ApiReply {
+  const body = r.req.body
+  if (body === undefined || body.trim() === "") return {}
+  try {
+    const parsed: unknown = JSON.parse(body)
+    return isObj(parsed) ? parsed : {}
+  } catch {
+    return S.badRequest("the DeleteOptions in the request body could not be decoded")
+  }
+}
+
+export function deleteOne(
+  e: EngineState,
+  r: ResourceRequest,
+  live: Obj,
+  options: Obj
+): { reply: ApiReply; gone: Obj | undefined } {
+  const info = r.served.info
+  const name = String(live.metadata.name)
+  const pre = isObj(options.preconditions) ? options.preconditions : {}
+  if (pre.uid !== undefined && pre.uid !== live.metadata.uid) {
+    return {
+      reply: S.conflict(
+        info.plural,
+        info.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${live.metadata.uid}`
+      ),
+      gone: undefined
+    }
+  }
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== live.metadata.resourceVersion) {
+    return {
+      reply: S.conflict(
+        info.plural,
+        info.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`
+      ),
+      gone: undefined
+    }
+  }
+  const key = keyOf(r, name)
+  const finalizers = (live.metadata.finalizers ?? []) as Array<string>
+  const dryRun = isDryRun(r) || (isObj(options) && Array.isArray(options.dryRun) && options.dryRun.includes("All"))
+  if (finalizers.length > 0) {
+    if (live.metadata.deletionTimestamp !== undefined) return { reply: renderOne(r, 202, live), gone: undefined }
+    const grace = Number(r.req.query.get("gracePeriodSeconds") ?? options.gracePeriodSeconds ?? 0)
+    const marked: Obj = {
+      ...live,
+      metadata: {
+        ...live.metadata,
+        deletionTimestamp: timestamp(r.now),
+        deletionGracePeriodSeconds: Number.isFinite(grace) ? grace : 0
+      }
+    }
+    if (dryRun) return { reply: renderOne(r, 202, marked), gone: undefined }
+    const stored = e.store.put(
+      r.served.storageKey,
+      key,
+      (rv) => ({ ...marked, metadata: { ...marked.metadata, resourceVersion: rv } })
+    )
+    return { reply: renderOne(r, 202, stored), gone: undefined }
+  }
+  if (dryRun) return { reply: deletedReply(r, live), gone: live }
+  const removed = removeObject(e, r.served, key) ?? live
+  return { reply: deletedReply(r, removed), gone: removed }
+}
+
+/** Pods and custom resources answer a delete with the object; other built-ins with a Success Status. */
+export function deletedReply(r: ResourceRequest, obj: Obj): ApiReply {
+  if (r.served.custom || r.served.storageKey === "/pods") return renderOne(r, 200, obj)
+  return json(
+    200,
+    S.success({
+      name: obj.metadata.name,
+      group: r.served.info.group,
+      kind: r.served.info.plural,
+      uid: obj.metadata.uid
+    })
+  )
+}
+
+export function deleteNamed(e: EngineState, r: ResourceRequest): ApiReply {
+  const options = deleteOptions(r)
+  if (isReply(options)) return options
+  const live = e.store.get(r.served.storageKey, keyOf(r, r.name!))
+  if (live === undefined) return notFound(r, r.name!)
+  return deleteOne(e, r, live, options).reply
+}
+
+export function deleteCollection(e: EngineState, r: ResourceRequest): ApiReply {
+  const options = deleteOptions(r)
+  if (isReply(options)) return options
+  const sel = selectors(r)
+  if (isReply(sel)) return sel
+  const targets: Array<Obj> = []
+  for (
+    const [, obj]
+      of e.store.scan(r.served.storageKey, { namespace: r.served.info.namespaced ? r.namespace : undefined }) ?? []
+  ) {
+    if (sel.label(obj) && sel.field.matches(obj)) targets.push(obj)
+  }
+  const deleted: Array<Obj> = []
+  for (const obj of targets) {
+    const { gone } = deleteOne(e, r, obj, options)
+    deleted.push(gone ?? e.store.get(r.served.storageKey, keyOf(r, obj.metadata.name)) ?? obj)
+  }
+  return renderList(r, deleted, { resourceVersion: String(e.store.currentRv) })
+}

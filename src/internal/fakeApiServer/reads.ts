@@ -1,0 +1,192 @@
+/** Reads of the fake apiserver: get, list with selectors, paging and resourceVersion semantics, watch. */
+import * as Duration from "effect/Duration"
+import type { EngineState, ResourceRequest } from "./engineState.js"
+import { isReply, keyOf, notFound } from "./engineState.js"
+import { renderingOf, renderList, renderOne } from "./rendering.js"
+import type { FieldSelector, Matcher } from "./selectors.js"
+import { fieldsFor, isParseError, parseFieldSelector, parseLabelSelector } from "./selectors.js"
+import * as S from "./status.js"
+import { objectKey } from "./store.js"
+import { toTable } from "./table.js"
+import type { ApiReply, Obj } from "./types.js"
+import { isObj } from "./types.js"
+import { watchStream } from "./watch.js"
+
+const encodeContinue = (rv: number, start: string) =>
+  Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start })).toString("base64url")
+
+const decodeContinue = (token: string): { rv: number; start: string } | undefined => {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"))
+    if (isObj(parsed) && typeof parsed.rv === "number" && typeof parsed.start === "string") {
+      return { rv: parsed.rv, start: parsed.start }
+    }
+  } catch {
+    return undefined
+  }
+  return undefined
+}
+
+const tooOldContinue =
+  "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+
+export function get(e: EngineState, r: ResourceRequest): ApiReply {
+  const obj = e.store.get(r.served.storageKey, keyOf(r, r.name!))
+  return obj === undefined ? notFound(r, r.name!) : renderOne(r, 200, obj)
+}
+
+export function selectors(r: ResourceRequest): { label: Matcher; field: FieldSelector } | ApiReply {
+  const label = parseLabelSelector(r.req.query.get("labelSelector"))
+  if (isParseError(label)) return S.badRequest(label.message)
+  const fields = fieldsFor(r.served.info.group, r.served.info.plural, r.served.selectableFields)
+  const field = parseFieldSelector(r.req.query.get("fieldSelector"), fields)
+  if (isParseError(field)) return S.badRequest(field.message)
+  return { label, field }
+}
+
+export function list(e: EngineState, r: ResourceRequest): ApiReply {
+  const sel = selectors(r)
+  if (isReply(sel)) return sel
+  const q = r.req.query
+  const limitParam = Number(q.get("limit") ?? "0")
+  const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.floor(limitParam) : 0
+  const continueParam = q.get("continue")
+  let atRv: number | undefined
+  let startAfter: string | undefined
+  if (continueParam !== null && continueParam !== "") {
+    const token = decodeContinue(continueParam)
+    if (token === undefined) {
+      return S.badRequest(
+        "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"
+      )
+    }
+    if (token.rv < e.store.compactedRv) return S.expired(tooOldContinue)
+    atRv = token.rv
+    startAfter = token.start
+  } else {
+    const rvParam = q.get("resourceVersion")
+    const match = q.get("resourceVersionMatch")
+    if (rvParam !== null && rvParam !== "" && rvParam !== "0") {
+      const rv = Number(rvParam)
+      if (!Number.isInteger(rv) || rv < 0) {
+        return S.badRequest(
+          `resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: must be a valid resource version`
+        )
+      }
+      if (rv > e.store.currentRv) {
+        return S.failure(504, "Timeout", `Too large resource version: ${rv}, current: ${e.store.currentRv}`, {
+          causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+          retryAfterSeconds: 1
+        })
+      }
+      if (match === "Exact") {
+        if (rv < e.store.compactedRv) {
+          return S.expired(`The resourceVersion for the provided list is too old.`)
+        }
+        atRv = rv
+      }
+    } else if (match === "Exact") {
+      return S.badRequest(
+        "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""
+      )
+    }
+  }
+  const listRv = atRv ?? e.store.currentRv
+  const namespace = r.served.info.namespaced ? r.namespace ?? sel.field.namespace : undefined
+  const matches = (o: Obj) => sel.label(o) && sel.field.matches(o)
+  const items: Array<Obj> = []
+  let cont: string | undefined
+  let remaining = 0
+  // A pinned name is a point lookup: no scan over thousands of objects for `--field-selector metadata.name=x`.
+  if (
+    sel.field.name !== undefined && startAfter === undefined && atRv === undefined &&
+    (namespace !== undefined || !r.served.info.namespaced)
+  ) {
+    const obj = e.store.get(r.served.storageKey, objectKey(namespace, sel.field.name))
+    if (obj !== undefined && matches(obj)) items.push(obj)
+  } else {
+    const scan = e.store.scan(r.served.storageKey, { namespace, startAfter, atRv })
+    if (scan === undefined) {
+      return S.expired(
+        atRv !== undefined && continueParam ? tooOldContinue : "The resourceVersion for the provided list is too old."
+      )
+    }
+    let lastKey = ""
+    let full = false
+    for (const [key, obj] of scan) {
+      if (!matches(obj)) continue
+      if (full) {
+        remaining++
+        continue
+      }
+      items.push(obj)
+      lastKey = key
+      if (limit > 0 && items.length === limit) full = true
+    }
+    if (remaining > 0) cont = encodeContinue(listRv, lastKey)
+  }
+  const listMeta: Obj = { resourceVersion: String(listRv) }
+  if (cont !== undefined) {
+    listMeta.continue = cont
+    listMeta.remainingItemCount = remaining
+  }
+  return renderList(r, items, listMeta)
+}
+
+export function watch(e: EngineState, r: ResourceRequest): ApiReply {
+  const sel = selectors(r)
+  if (isReply(sel)) return sel
+  const q = r.req.query
+  const rvParam = q.get("resourceVersion")
+  let resourceVersion: number | undefined
+  if (rvParam !== null && rvParam !== "" && rvParam !== "0") {
+    const rv = Number(rvParam)
+    if (!Number.isInteger(rv) || rv < 0) {
+      return S.badRequest(
+        `resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: must be a valid resource version`
+      )
+    }
+    resourceVersion = rv
+  }
+  const timeoutParam = Number(q.get("timeoutSeconds") ?? "NaN")
+  const timeout = Number.isFinite(timeoutParam) && timeoutParam > 0
+    ? Duration.seconds(timeoutParam)
+    : e.options.watchTimeout
+  const nameFilter = r.name
+  const label = sel.label
+  const field = sel.field
+  const matches = nameFilter === undefined
+    ? (o: Obj) => label(o) && field.matches(o)
+    : (o: Obj) => o.metadata?.name === nameFilter && label(o) && field.matches(o)
+  const rendering = renderingOf(r.req)
+  const render = (obj: Obj, first: boolean): unknown => {
+    switch (rendering._tag) {
+      case "Plain":
+        return obj
+      case "Metadata":
+        return { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: obj.metadata }
+      case "Table":
+        return {
+          ...toTable(r.served, [obj], Date.now(), { resourceVersion: obj.metadata?.resourceVersion }, {
+            includeObject: rendering.includeObject,
+            includeColumns: first
+          }),
+          apiVersion: rendering.apiVersion
+        }
+    }
+  }
+  const stream = watchStream(e.store, {
+    served: r.served,
+    namespace: r.served.info.namespaced ? r.namespace : undefined,
+    matches,
+    resourceVersion,
+    sendInitialEvents: q.get("sendInitialEvents") === "true",
+    allowBookmarks: q.get("allowWatchBookmarks") === "true",
+    bookmarkInterval: e.options.bookmarkInterval,
+    timeout,
+    cutAfter: r.cutWatchAfter,
+    plain: rendering._tag === "Plain",
+    render
+  })
+  return { _tag: "Stream", status: 200, contentType: "application/json", stream }
+}
