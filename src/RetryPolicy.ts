@@ -6,7 +6,9 @@
  * What is retried ({@link defaultShouldRetry}):
  * - 429 and 5xx answers that carry `Retry-After`, for every verb: the server says it did not process the request;
  * - 503 and 504 without `Retry-After`, and connection resets, only for GET/HEAD (get, list, opening a watch);
- * - connection refused (and other failures before the request left), for every verb.
+ * - connection refused (and other failures before the request left), for every verb;
+ * - never a TLS failure (a certificate that was not accepted, a refused handshake): it is not transient, and kubectl
+ *   fails at once too.
  * Connection failures are retried at most {@link maxConnectionRetries} times, so an unreachable server fails in a
  * few seconds rather than after ten backoffs.
  * A create is therefore never replayed when the server may have acted on it. Every attempt takes a rate-limiter
@@ -81,7 +83,7 @@ export const defaultShouldRetry = (input: RetryInput): boolean => {
     }
     return safe && (outcome.code === 503 || outcome.code === 504)
   }
-  if (input.attempt > maxConnectionRetries) return false
+  if (input.attempt > maxConnectionRetries || outcome.reason === "Tls") return false
   if (!outcome.sent) return true
   return safe && outcome.reason !== "Timeout"
 }

@@ -12,7 +12,8 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { decodeValue, parseJson, type RequestContext } from "./internal/restClient/decode.js"
-import { type ApiError, type DecodeError, fromStatus, Status } from "./KubeError.js"
+import { type ApiError, DecodeError, fromStatus, Status } from "./KubeError.js"
+import { defaults as defaultLimits } from "./Limits.js"
 
 /**
  * The object of a BOOKMARK event: only its kind and `metadata.resourceVersion` (and annotations such as
@@ -156,7 +157,24 @@ const eventsChannel = <A, I, E>(
   unknown,
   unknown
 > => {
-  let pending: Uint8Array | undefined
+  // The unfinished line's pieces, joined once its end arrives: appending each chunk to it was quadratic.
+  let pending: Array<Uint8Array> = []
+  let pendingSize = 0
+  const maxLine = ctx.maxResponseBytes ?? defaultLimits.maxResponseBytes
+  const tooLong = (): DecodeError =>
+    new DecodeError({
+      method: ctx.method,
+      url: ctx.url,
+      path: "$",
+      detail: `a watch event is larger than ${maxLine} bytes (Limits.maxResponseBytes)`
+    })
+  const takePending = (last: Uint8Array): Uint8Array => {
+    pending.push(last)
+    const joined = pending.length === 1 ? last : Buffer.concat(pending, pendingSize + last.length)
+    pending = []
+    pendingSize = 0
+    return joined
+  }
   let first = true
   const decodeLine = (bytes: Uint8Array, start: number, end: number, out: Array<WatchEvent<A>>) => {
     if (end > start && bytes[end - 1] === 13) end--
@@ -190,32 +208,34 @@ const eventsChannel = <A, I, E>(
       for (const chunk of input) {
         let start = 0
         let newline = chunk.indexOf(10)
-        if (pending !== undefined && newline !== -1) {
-          const joined = Buffer.concat([pending, chunk.subarray(0, newline)])
-          pending = undefined
+        if (pending.length > 0 && newline !== -1) {
+          if (pendingSize + newline > maxLine) return emit(out, tooLong())
+          const joined = takePending(chunk.subarray(0, newline))
           const error = decodeLine(joined, 0, joined.length, out)
           if (error !== undefined) return emit(out, error)
           start = newline + 1
           newline = chunk.indexOf(10, start)
         }
         while (newline !== -1) {
+          if (newline - start > maxLine) return emit(out, tooLong())
           const error = decodeLine(chunk, start, newline, out)
           if (error !== undefined) return emit(out, error)
           start = newline + 1
           newline = chunk.indexOf(10, start)
         }
         if (start < chunk.length) {
-          const rest = chunk.subarray(start)
-          pending = pending === undefined ? Uint8Array.from(rest) : Buffer.concat([pending, rest])
+          // A copy: the transport may reuse the chunk's memory.
+          pending.push(Uint8Array.from(chunk.subarray(start)))
+          pendingSize += chunk.length - start
+          if (pendingSize > maxLine) return emit(out, tooLong())
         }
       }
       return Channel.zipRight(emit(out, undefined), loop)
     },
     onFailure: (cause) => Channel.failCause(cause),
     onDone: () => {
-      if (pending === undefined) return Channel.void
-      const last = pending
-      pending = undefined
+      if (pending.length === 0) return Channel.void
+      const last = takePending(new Uint8Array(0))
       const out: Array<WatchEvent<A>> = []
       return emit(out, decodeLine(last, 0, last.length, out))
     }

@@ -30,6 +30,9 @@ const restConfig = (auth: AuthConfig, overrides: Partial<RestConfig> = {}): Rest
   ...overrides
 })
 
+// Expires in 2033; the TestClock starts at 1970.
+const validJwt = `e30.${Buffer.from(JSON.stringify({ exp: 2_000_000_000 })).toString("base64url")}.sig`
+
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "effect-kube-creds-"))
 
 const request = HttpClientRequest.get("https://127.0.0.1:6443/api")
@@ -122,9 +125,9 @@ describe("static credentials", () => {
       const oidc = yield* authorizeWith(restConfig({
         _tag: "AuthProvider",
         name: "oidc",
-        config: { "id-token": Redacted.make("idtok"), "refresh-token": Redacted.make("r") }
+        config: { "id-token": Redacted.make(validJwt), "refresh-token": Redacted.make("r") }
       }))
-      expect(oidc.headers["authorization"]).toBe("Bearer idtok")
+      expect(oidc.headers["authorization"]).toBe(`Bearer ${validJwt}`)
       const gcp = yield* failure(authorizeWith(restConfig({ _tag: "AuthProvider", name: "gcp", config: {} })))
       expect(gcp.reason).toBe("AuthProviderRemoved")
       expect(gcp.message).toContain("gke-gcloud-auth-plugin")

@@ -13,6 +13,8 @@ export type CredentialsErrorReason =
   | "AuthProviderRemoved"
   | "AuthProviderInvalid"
   | "TokenSource"
+  | "ExecTimeout"
+  | "InvalidHeader"
 
 /**
  * Defined here rather than in `Credentials.ts` so the internal modules can construct it without an import cycle.

@@ -2,11 +2,13 @@ import * as Command from "@effect/platform/Command"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type { ClientCertificate } from "../../Credentials.js"
+import { defaults as defaultLimits, Limits } from "../../Limits.js"
 import type { ExecConfig, RestConfig } from "../../RestConfig.js"
 import * as Cache from "./cache.js"
 import { CredentialsError } from "./error.js"
@@ -33,6 +35,8 @@ export interface ExecOptions {
   readonly fs: FileSystem.FileSystem
   /** Whether the parent's stdin is a terminal; injectable so tests do not depend on how they were started. */
   readonly stdinIsTerminal: boolean
+  /** How long one run may take; `Limits.execTimeout` where the credentials are made. */
+  readonly timeout?: Duration.Duration | undefined
 }
 
 /**
@@ -125,6 +129,8 @@ export const run = (options: ExecOptions): Effect.Effect<Cache.Expiring<ExecResu
       ? command.pipe(Command.stdin("inherit"), Command.stderr("inherit"))
       : command.pipe(Command.feed(""))
 
+    const execTimeout = options.timeout ?? defaultLimits.execTimeout
+    // The process's scope kills it when the timeout interrupts the run.
     const [stdout, stderr, exitCode] = yield* Effect.scoped(
       Effect.flatMap(options.executor.start(command), (process) =>
         Effect.all([
@@ -133,8 +139,15 @@ export const run = (options: ExecOptions): Effect.Effect<Cache.Expiring<ExecResu
           process.exitCode
         ], { concurrency: "unbounded" }))
     ).pipe(
+      Effect.timeoutFail({
+        duration: execTimeout,
+        onTimeout: () =>
+          fail("ExecTimeout", `did not finish within ${Duration.format(execTimeout)} (Limits.execTimeout); killed`)
+      }),
       Effect.mapError((cause) =>
-        cause._tag === "SystemError" && cause.reason === "NotFound"
+        cause._tag === "CredentialsError"
+          ? cause
+          : cause._tag === "SystemError" && cause.reason === "NotFound"
           ? fail(
             "ExecNotFound",
             `executable not found${exec.installHint ? `. ${exec.installHint.trim()}` : ""}`,
@@ -223,4 +236,7 @@ const parse = (
 
 /** @internal */
 export const make = (options: ExecOptions): Effect.Effect<Cache.ExpiringCache<ExecResult, CredentialsError>> =>
-  Cache.make(() => run(options))
+  Effect.flatMap(Limits, (limits) => {
+    const timed = options.timeout === undefined ? { ...options, timeout: limits.execTimeout } : options
+    return Cache.make(() => run(timed))
+  })

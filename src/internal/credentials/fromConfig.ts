@@ -1,6 +1,7 @@
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -26,6 +27,36 @@ type Authorize = (
 const removedProviders: Record<string, string> = {
   gcp: "gke-gcloud-auth-plugin",
   azure: "kubelogin"
+}
+
+/** The `exp` claim of a JWT in milliseconds, or why it cannot be read (client-go's idTokenExpired). */
+const jwtExpiry = (token: string): number | string => {
+  const parts = token.split(".")
+  if (parts.length !== 3) return "ID Token is not a valid JWT"
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as { exp?: unknown }
+    // A token without exp decodes to Go's zero time: always expired.
+    return typeof claims.exp === "number" ? claims.exp * 1000 : 0
+  } catch {
+    return "the id-token's claims are not valid JSON"
+  }
+}
+
+const sourceOfAuth = (auth: RestConfig["auth"]): string => {
+  switch (auth._tag) {
+    case "Token":
+      return "token"
+    case "Basic":
+      return "basic auth"
+    case "TokenFile":
+      return `token file ${auth.path}`
+    case "Exec":
+      return `exec plugin ${JSON.stringify(auth.exec.command)}`
+    case "AuthProvider":
+      return `auth-provider ${JSON.stringify(auth.name)}`
+    case "None":
+      return "impersonation"
+  }
 }
 
 /** @internal */
@@ -80,18 +111,37 @@ export const make = (options: Options): Effect.Effect<Credentials> =>
         const source = `auth-provider ${JSON.stringify(auth.name)}`
         if (auth.name === "oidc") {
           const idToken = auth.config["id-token"]
-          // Refreshing with refresh-token / idp-issuer-url is not implemented: the id-token is used as it is.
-          authorize = idToken !== undefined && Redacted.value(idToken) !== ""
-            ? unlessAuthorized((request) => Effect.succeed(headers.bearer(request, idToken)))
-            : () =>
-              Effect.fail(
-                new CredentialsError({
-                  reason: "AuthProviderInvalid",
-                  source,
-                  detail: "config has no id-token (refreshing oidc tokens is not supported; use an exec plugin " +
-                    "such as kubelogin)"
-                })
-              )
+          const refreshToken = auth.config["refresh-token"]
+          const invalid = (detail: string) => new CredentialsError({ reason: "AuthProviderInvalid", source, detail })
+          if (idToken === undefined || Redacted.value(idToken) === "") {
+            const error = invalid(
+              refreshToken === undefined || Redacted.value(refreshToken) === ""
+                ? "No valid id-token, and cannot refresh without refresh-token"
+                : "config has no id-token (refreshing oidc tokens is not supported; use an exec plugin " +
+                  "such as kubelogin)"
+            )
+            authorize = () => Effect.fail(error)
+            break
+          }
+          const expiry = jwtExpiry(Redacted.value(idToken))
+          if (typeof expiry === "string") {
+            const error = invalid(expiry)
+            authorize = () => Effect.fail(error)
+            break
+          }
+          // client-go treats the token as expired 10 seconds early, and then refreshes or fails.
+          const expired = invalid(
+            refreshToken === undefined || Redacted.value(refreshToken) === ""
+              ? "No valid id-token, and cannot refresh without refresh-token"
+              : "the id-token has expired and refreshing oidc tokens is not supported; use an exec plugin such " +
+                "as kubelogin"
+          )
+          authorize = unlessAuthorized((request) =>
+            Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              now + 10_000 < expiry
+                ? Effect.succeed(headers.bearer(request, idToken))
+                : Effect.fail(expired))
+          )
         } else {
           const replacement = removedProviders[auth.name]
           const error = replacement !== undefined
@@ -113,9 +163,24 @@ export const make = (options: Options): Effect.Effect<Credentials> =>
     }
 
     const impersonation = config.impersonate
-    const finalAuthorize: Authorize = headers.hasImpersonation(impersonation)
+    const withHeaders: Authorize = headers.hasImpersonation(impersonation)
       ? (request) => Effect.map(authorize(request), (out) => headers.impersonate(out, impersonation))
       : authorize
+    // Node throws (a defect) on a header value with CR / LF; client-go's transport refuses it as an error.
+    // Static credentials are checked once, on a sample request; the others (a token file, a plugin) per request.
+    const isStatic = auth._tag === "None" || auth._tag === "Token" || auth._tag === "Basic"
+    const staticProblem = isStatic
+      ? yield* Effect.flip(
+        Effect.flatMap(withHeaders(HttpClientRequest.get("http://localhost")), (out) =>
+          headers.checkValues(out, sourceOfAuth(auth)))
+      ).pipe(Effect.option)
+      : Option.none()
+    const finalAuthorize: Authorize = Option.isSome(staticProblem)
+      ? () =>
+        Effect.fail(staticProblem.value)
+      : isStatic
+      ? withHeaders
+      : (request) => Effect.flatMap(withHeaders(request), (out) => headers.checkValues(out, sourceOfAuth(auth)))
     const credentials: Credentials = clientCertificate === undefined
       ? { authorize: finalAuthorize, invalidate }
       : { authorize: finalAuthorize, invalidate, clientCertificate }

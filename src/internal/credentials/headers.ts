@@ -1,7 +1,9 @@
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type { ImpersonationConfig } from "../../RestConfig.js"
+import { CredentialsError } from "./error.js"
 
 // RFC 7230 `tchar`: the bytes a header name may carry unescaped.
 const isTokenByte = (b: number): boolean =>
@@ -95,3 +97,35 @@ export const basic = (
     "Authorization",
     `Basic ${Buffer.from(`${username}:${Redacted.value(password)}`, "utf8").toString("base64")}`
   )
+
+// What Node refuses in a header value (it throws ERR_INVALID_CHAR): control characters other than tab.
+const invalidValue = /[\x00-\x08\x0a-\x1f\x7f]/
+
+/**
+ * Fails when a credential or impersonation header holds a character no HTTP header may carry (a token file
+ * written with CRLF line endings, say). The message names the header, never its value.
+ *
+ * @internal
+ */
+export const checkValues = (
+  request: HttpClientRequest.HttpClientRequest,
+  source: string
+): Effect.Effect<HttpClientRequest.HttpClientRequest, CredentialsError> => {
+  for (const name in request.headers) {
+    if (name !== "authorization" && !name.startsWith("impersonate-")) continue
+    const value = request.headers[name] as string | ReadonlyArray<string>
+    const values = typeof value === "string" ? [value] : value
+    for (const one of values) {
+      if (invalidValue.test(one)) {
+        return Effect.fail(
+          new CredentialsError({
+            reason: "InvalidHeader",
+            source,
+            detail: `invalid header field value for ${JSON.stringify(name)} (a control character such as CR or LF)`
+          })
+        )
+      }
+    }
+  }
+  return Effect.succeed(request)
+}

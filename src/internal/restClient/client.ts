@@ -18,8 +18,10 @@ import * as Stream from "effect/Stream"
 import { Credentials } from "../../Credentials.js"
 import {
   type ApiError,
+  DecodeError,
   fromStatus,
   genericStatus,
+  InvalidRequest,
   isExpired,
   isUnauthorized,
   Status,
@@ -27,6 +29,7 @@ import {
   TransportError
 } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
+import { Limits } from "../../Limits.js"
 import * as RateLimitModule from "../../RateLimit.js"
 import { RateLimit } from "../../RateLimit.js"
 import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientError } from "../../RestClient.js"
@@ -34,7 +37,7 @@ import { RestConfig } from "../../RestConfig.js"
 import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
 import * as Watch from "../../Watch.js"
 import * as direct from "../transport/direct.js"
-import { decodeText, decodeValue, parseJson, type RequestContext } from "./decode.js"
+import { decodeValue, parseJson, type RequestContext } from "./decode.js"
 import { credentialsCause, fromCause } from "./transport.js"
 import { parseWarnings, WarningHandler } from "./warnings.js"
 
@@ -43,6 +46,8 @@ interface Prepared {
   readonly method: string
   readonly url: string
   readonly http: HttpClientRequest.HttpClientRequest
+  readonly maxJsonDepth: number
+  readonly maxResponseBytes: number
 }
 
 interface Failure {
@@ -122,6 +127,58 @@ const listSchema = <A, I>(item: Schema.Schema<A, I>) =>
 
 const textDecoder = new TextDecoder()
 
+/** A server URL that cannot be requested: every call fails with this instead of a defect. */
+const checkServer = (server: string): InvalidRequest | undefined => {
+  let url: URL
+  try {
+    url = new URL(server)
+  } catch {
+    return new InvalidRequest({ detail: `the server URL ${JSON.stringify(server)} does not parse as a URL` })
+  }
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? undefined
+    : new InvalidRequest({ detail: `the server URL ${JSON.stringify(server)} must use http or https` })
+}
+
+const bodyTooLarge = (cause: unknown): number | undefined => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    if ((current as { _tag?: unknown })._tag === "BodyTooLarge") return (current as { limit: number }).limit
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+const tooLargeError = (prepared: Prepared, limit: number): DecodeError =>
+  new DecodeError({
+    method: prepared.method,
+    url: prepared.url,
+    path: "$",
+    detail: `the response body is larger than ${limit} bytes (Limits.maxResponseBytes)`
+  })
+
+/**
+ * The media types a JSON client decodes (client-go's negotiator: JSON, and no content type at all means the one
+ * asked for). Anything else, an HTML login page from a proxy say, is refused as client-go refuses it.
+ */
+const isJsonMediaType = (contentType: string | undefined): boolean => {
+  if (contentType === undefined || contentType === "") return true
+  const semicolon = contentType.indexOf(";")
+  const media = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase()
+  return media === "application/json"
+}
+
+const checkMediaType = (prepared: Prepared, contentType: string | undefined): Effect.Effect<void, DecodeError> =>
+  isJsonMediaType(contentType) ? Effect.void : Effect.fail(
+    new DecodeError({
+      method: prepared.method,
+      url: prepared.url,
+      path: "$",
+      // client-go's words when no decoder exists for the response's content type.
+      detail: `serializer for ${contentType!.split(";")[0]!.trim()} doesn't exist`
+    })
+  )
+
 /** Whether a Debug line would be logged under this minimum level. */
 const debugEnabled = (minimum: LogLevel.LogLevel): boolean => LogLevel.lessThanEqual(minimum, LogLevel.Debug)
 
@@ -132,10 +189,13 @@ export const make = Effect.gen(function*() {
   const rateLimit = yield* RateLimit
   const policy = yield* RetryPolicy
   const warnings = yield* WarningHandler
+  const limits = yield* Limits
+  const serverProblem = checkServer(config.server)
 
   const baseHeaders = { "user-agent": config.userAgent }
   // Plain synchronous work: a small GET is dominated by per-request overhead, so no generator or Effect here.
   const prepare = (input: KubeRequest.KubeRequest): Either.Either<Prepared, RestClientError> => {
+    if (serverProblem !== undefined) return Either.left(serverProblem)
     const validated = KubeRequest.validate(input)
     if (Either.isLeft(validated)) return Either.left(validated.left)
     const valid = validated.right
@@ -156,7 +216,14 @@ export const make = Effect.gen(function*() {
         ? HttpClientRequest.bodyText(http, JSON.stringify(body.value), contentType)
         : HttpClientRequest.bodyUint8Array(http, body.bytes, contentType)
     }
-    return Either.right({ request, method: request.method, url, http })
+    return Either.right({
+      request,
+      method: request.method,
+      url,
+      http,
+      maxJsonDepth: limits.maxJsonDepth,
+      maxResponseBytes: limits.maxResponseBytes
+    })
   }
 
   const exchange = direct.exchangeFor(httpClient)
@@ -171,6 +238,9 @@ export const make = Effect.gen(function*() {
   const transportFailure = (prepared: Prepared, cause: unknown): Failure => {
     const credentialsError = credentialsCause(cause)
     if (credentialsError !== undefined) return { error: credentialsError as RestClientError }
+    const tooLarge = bodyTooLarge(cause)
+    // Not retried: the same server would send the same body.
+    if (tooLarge !== undefined) return { error: tooLargeError(prepared, tooLarge) }
     const error = fromCause(prepared.method, prepared.url, cause)
     return { error, outcome: { _tag: "Transport", reason: error.reason, sent: error.sent } }
   }
@@ -219,6 +289,10 @@ export const make = Effect.gen(function*() {
       )).pipe(
         Effect.flatMap((response) => {
           const status = response.status
+          // Only clients without the direct path get here with an oversized body, but before it becomes a string.
+          if (response.body.length > prepared.maxResponseBytes) {
+            return Effect.fail({ error: tooLargeError(prepared, prepared.maxResponseBytes) })
+          }
           const checked = status >= 200 && status < 300
             ? Effect.succeed(response)
             : Effect.fail(apiFailure(prepared, status, response.headers, textDecoder.decode(response.body)))
@@ -332,8 +406,41 @@ export const make = Effect.gen(function*() {
         text: utf8(response.body)
       }))
 
+  /**
+   * A 2xx body: refused when its media type has no JSON decoder, and a `Status` whose status is `Failure` is the
+   * error it describes (client-go's transformResponse does both).
+   */
+  const decodeSuccess = <A, I>(
+    schema: Schema.Schema<A, I>,
+    prepared: Prepared,
+    response: direct.Buffered
+  ): Effect.Effect<A, RestClientError> => {
+    const contentType = response.headers["content-type"]
+    if (!isJsonMediaType(contentType)) return checkMediaType(prepared, contentType) as Effect.Effect<never, DecodeError>
+    const text = utf8(response.body)
+    const json = parseJson(text, prepared)
+    if (Either.isLeft(json)) return json.left
+    const value = json.right as { kind?: unknown; status?: unknown } | null
+    if (
+      typeof value === "object" && value !== null && value.kind === "Status" && value.status !== undefined &&
+      value.status !== "Success"
+    ) {
+      const status = decodeValue(Status, value, prepared)
+      if (Either.isRight(status)) {
+        return Effect.fail(fromStatus({
+          method: prepared.method,
+          url: prepared.url,
+          code: status.right.code ?? response.status,
+          status: status.right,
+          body: text
+        }))
+      }
+    }
+    return decodeValue(schema, value, prepared)
+  }
+
   const execute = <A, I>(request: KubeRequest.KubeRequest, schema: Schema.Schema<A, I>) =>
-    run(request, bufferedAttempt, (prepared, response) => decodeText(schema, utf8(response.body), prepared))
+    run(request, bufferedAttempt, (prepared, response) => decodeSuccess(schema, prepared, response))
 
   const bodyStream = (
     prepared: Prepared,
@@ -353,8 +460,10 @@ export const make = Effect.gen(function*() {
         watchRequest,
         streamingAttempt,
         (prepared, response) =>
-          Effect.succeed<Stream.Stream<Watch.WatchEvent<A>, RestClientError>>(
-            Watch.decodeBytes(bodyStream(prepared, response), schema, prepared)
+          Effect.map(
+            checkMediaType(prepared, response.headers["content-type"]),
+            (): Stream.Stream<Watch.WatchEvent<A>, RestClientError> =>
+              Watch.decodeBytes(bodyStream(prepared, response), schema, prepared)
           )
       )
     )

@@ -1,13 +1,19 @@
 /**
  * JSON bodies through the caller's Schema, keeping fields the Schema does not know.
  *
+ * Errors name where the body went wrong and what was expected there, never what was found: a response may be a
+ * Secret, and an error is printed, logged and snapshotted. For the same reason a DecodeError carries no `cause`
+ * (Schema's ParseError and V8's SyntaxError both quote the input).
+ *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import { DecodeError } from "../../KubeError.js"
+import { defaults as defaultLimits } from "../../Limits.js"
 import { validator } from "./fastDecode.js"
 
 /** Where a request went, for error messages. */
@@ -16,6 +22,10 @@ export interface RequestContext {
   readonly url: string
   /** Where the decoded value sits in the body, for error paths; `$` when absent. */
   readonly pathPrefix?: string | undefined
+  /** `Limits.maxResponseBytes`, for one watch event; the default when absent. */
+  readonly maxResponseBytes?: number | undefined
+  /** `Limits.maxJsonDepth`; the default when absent. */
+  readonly maxJsonDepth?: number | undefined
 }
 
 const options = { onExcessProperty: "preserve", errors: "first" } as const
@@ -23,19 +33,51 @@ const options = { onExcessProperty: "preserve", errors: "first" } as const
 const formatPath = (prefix: string, path: ReadonlyArray<PropertyKey>): string =>
   prefix + path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
 
+const fail = (ctx: RequestContext, path: string, detail: string) =>
+  new DecodeError({ method: ctx.method, url: ctx.url, path, detail })
+
+/**
+ * Whether brackets nest deeper than `max` outside strings. Only a text of at least `2 * max` characters can, so
+ * ordinary bodies skip the scan.
+ */
+export const nestingExceeds = (text: string, max: number): boolean => {
+  if (text.length < 2 * max) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++
+      else if (c === 34) inString = false
+    } else if (c === 34) {
+      inString = true
+    } else if (c === 123 || c === 91) {
+      if (++depth > max) return true
+    } else if (c === 125 || c === 93) {
+      depth--
+    }
+  }
+  return false
+}
+
+const depthError = (ctx: RequestContext, max: number) =>
+  fail(ctx, ctx.pathPrefix ?? "$", `JSON nested deeper than ${max} levels (Limits.maxJsonDepth)`)
+
+const isStackOverflow = (cause: unknown): boolean => cause instanceof RangeError && /call stack/i.test(cause.message)
+
 export const parseJson = (text: string, ctx: RequestContext): Either.Either<unknown, DecodeError> => {
+  const max = ctx.maxJsonDepth ?? defaultLimits.maxJsonDepth
+  if (nestingExceeds(text, max)) return Either.left(depthError(ctx, max))
   try {
     return Either.right(JSON.parse(text))
   } catch (cause) {
-    return Either.left(
-      new DecodeError({
-        method: ctx.method,
-        url: ctx.url,
-        path: "$",
-        detail: `invalid JSON: ${(cause as Error).message}`,
-        cause
-      })
-    )
+    if (isStackOverflow(cause)) return Either.left(depthError(ctx, max))
+    // V8's message quotes the text around the error; only the position is kept.
+    const position = /position (\d+)/.exec((cause as Error).message)
+    const where = position !== null ? ` at position ${position[1]}` : /end of JSON/i.test(String(cause))
+      ? " (unexpected end)"
+      : ""
+    return Either.left(fail(ctx, "$", `invalid JSON${where} (${text.length} characters)`))
   }
 }
 
@@ -44,9 +86,54 @@ export const decodeValue = <A, I>(
   value: unknown,
   ctx: RequestContext
 ): Either.Either<A, DecodeError> => {
-  // Schemas that cannot change a value (the generated ones) only need checking; see fastDecode.ts.
-  const check = validator(schema.ast)
-  return check !== undefined && check(value) ? Either.right(value as A) : decodeSlow(schema, value, ctx)
+  try {
+    // Schemas that cannot change a value (the generated ones) only need checking; see fastDecode.ts.
+    const check = validator(schema.ast)
+    return check !== undefined && check(value) ? Either.right(value as A) : decodeSlow(schema, value, ctx)
+  } catch (cause) {
+    if (isStackOverflow(cause)) return Either.left(depthError(ctx, ctx.maxJsonDepth ?? defaultLimits.maxJsonDepth))
+    throw cause
+  }
+}
+
+/** The JSON type of a value: what an error may say about it. */
+const kindOf = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value
+
+const describe = (ast: SchemaAST.AST): string => {
+  const text = String(ast)
+  return text.length > 200 ? text.slice(0, 200) + "..." : text
+}
+
+/** The first failure in an issue tree: its path and a description without the actual value. */
+const firstProblem = (
+  issue: ParseResult.ParseIssue,
+  path: Array<PropertyKey>
+): { readonly path: ReadonlyArray<PropertyKey>; readonly detail: string } => {
+  switch (issue._tag) {
+    case "Pointer":
+      return firstProblem(issue.issue, [...path, ...(Array.isArray(issue.path) ? issue.path : [issue.path])])
+    case "Composite": {
+      const first = Array.isArray(issue.issues) ? issue.issues[0] : issue.issues
+      return first === undefined
+        ? { path, detail: `expected ${describe(issue.ast)}, got ${kindOf(issue.actual)}` }
+        : firstProblem(first as ParseResult.ParseIssue, path)
+    }
+    case "Refinement":
+      return issue.kind === "From"
+        ? firstProblem(issue.issue, path)
+        : { path, detail: `expected ${describe(issue.ast)}` }
+    case "Transformation":
+      return firstProblem(issue.issue, path)
+    case "Missing":
+      return { path, detail: "is missing" }
+    case "Unexpected":
+      return { path, detail: "is unexpected" }
+    case "Forbidden":
+      return { path, detail: "cannot be decoded synchronously" }
+    case "Type":
+      return { path, detail: `expected ${describe(issue.ast)}, got ${kindOf(issue.actual)}` }
+  }
 }
 
 const decodeSlow = <A, I>(
@@ -55,15 +142,8 @@ const decodeSlow = <A, I>(
   ctx: RequestContext
 ): Either.Either<A, DecodeError> =>
   Either.mapLeft(Schema.decodeUnknownEither(schema, options)(value), (error) => {
-    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-    const first = issues[0]
-    return new DecodeError({
-      method: ctx.method,
-      url: ctx.url,
-      path: formatPath(ctx.pathPrefix ?? "$", first?.path ?? []),
-      detail: first?.message ?? ParseResult.TreeFormatter.formatErrorSync(error),
-      cause: error
-    })
+    const problem = firstProblem(error.issue, [])
+    return fail(ctx, formatPath(ctx.pathPrefix ?? "$", problem.path), problem.detail)
   })
 
 export const decodeText = <A, I>(

@@ -5,6 +5,7 @@
  * @internal
  */
 import { TransportError, type TransportReason } from "../../KubeError.js"
+import { transportCause } from "../transport/redact.js"
 
 const refusedCodes = new Set(["ECONNREFUSED"])
 const notSentCodes = new Set(["ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"])
@@ -80,6 +81,7 @@ export const fromCause = (method: string, url: string, cause: unknown): Transpor
     reason,
     sent,
     detail: message === "" ? "transport failure" : message,
-    cause
+    // Not the HttpClient's error itself: it holds the authorised request (see redact.ts).
+    cause: transportCause(cause)
   })
 }

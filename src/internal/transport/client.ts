@@ -14,12 +14,14 @@ import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Crypto from "node:crypto"
 import * as Tls from "node:tls"
 import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
+import { Limits } from "../../Limits.js"
 import type { RestConfig } from "../../RestConfig.js"
 import { type AgentMaterial, displayProxy, makeAgents } from "./agent.js"
 import * as direct from "./direct.js"
 import * as errors from "./errors.js"
 import { gunzip } from "./gzip.js"
 import * as nodeClient from "./nodeClient.js"
+import { safeRequest } from "./redact.js"
 
 type TransportConfigError = errors.TransportConfigError
 
@@ -161,6 +163,7 @@ export const make = (
 ): Effect.Effect<HttpClient.HttpClient, TransportConfigError, FileSystem.FileSystem | Scope.Scope> =>
   Effect.gen(function*() {
     const material = yield* loadMaterial(config)
+    const limits = yield* Limits
     const build = (certificate: Option.Option<ClientCertificate>): Effect.Effect<Pool> => {
       const agents = makeAgents(
         Option.match(certificate, {
@@ -189,7 +192,12 @@ export const make = (
     const poolFor = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Pool, HttpClientError.RequestError> =>
       dynamic === undefined ? SynchronizedRef.get(pool) : dynamic.pipe(
         Effect.mapError((cause) =>
-          new HttpClientError.RequestError({ request, reason: "Transport", cause, description: cause.message })
+          new HttpClientError.RequestError({
+            request: safeRequest(request),
+            reason: "Transport",
+            cause,
+            description: cause.message
+          })
         ),
         Effect.flatMap((certificate) =>
           SynchronizedRef.modifyEffect(pool, (latest) =>
@@ -220,7 +228,7 @@ export const make = (
       }
       const tls = errors.classifyTls(error.cause, server)
       return tls === undefined ? error : new HttpClientError.RequestError({
-        request: error.request,
+        request: safeRequest(error.request),
         reason: "Transport",
         cause: tls,
         description: tls.message
@@ -245,7 +253,7 @@ export const make = (
           onTimeout: () => {
             const cause = timeoutCause(request)()
             return new HttpClientError.RequestError({
-              request,
+              request: safeRequest(request),
               reason: "Transport",
               cause,
               description: cause.message
@@ -267,7 +275,8 @@ export const make = (
         headerTimeout,
         onTimeout: timeoutCause(request),
         classify,
-        decompress: compress
+        decompress: compress,
+        maxBytes: limits.maxResponseBytes
       }
       return dynamic === undefined
         ? nodeClient.roundTrip(current.agent, request, headers, options)

@@ -106,3 +106,17 @@ export const classifyTls = (cause: unknown, server: string): TlsError | undefine
   }
   return undefined
 }
+
+/**
+ * A response body (after gzip inflation) larger than `Limits.maxResponseBytes`; reading stopped there.
+ *
+ * @internal
+ */
+export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
+  readonly limit: number
+  readonly url: string
+}> {
+  override get message(): string {
+    return `the response body is larger than ${this.limit} bytes (Limits.maxResponseBytes)`
+  }
+}

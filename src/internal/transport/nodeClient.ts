@@ -35,6 +35,8 @@ import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import * as Zlib from "node:zlib"
 import type * as direct from "./direct.js"
+import { BodyTooLarge } from "./errors.js"
+import { safeRequest } from "./redact.js"
 
 const noop = () => {}
 
@@ -197,8 +199,9 @@ class NodeResponse extends Inspectable.Class implements HttpClientResponse.HttpC
   }
 }
 
+// The request was authorised by then: the error keeps a copy without credentials or body (see redact.ts).
 const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
-  new HttpClientError.RequestError({ request, reason: "Transport", cause })
+  new HttpClientError.RequestError({ request: safeRequest(request), reason: "Transport", cause })
 
 const waitForResponse = (
   nodeRequest: Http.ClientRequest,
@@ -211,7 +214,7 @@ const waitForResponse = (
       // Later socket errors surface on the response; a listener stays so they never become uncaught.
       nodeRequest.off("error", onError)
       nodeRequest.on("error", noop)
-      resume(Effect.succeed(new NodeResponse(request, response)))
+      resume(Effect.succeed(new NodeResponse(safeRequest(request), response)))
     }
     nodeRequest.on("error", onError)
     nodeRequest.on("response", onResponse)
@@ -242,7 +245,10 @@ const sendStreamingBody = (
   }
   if (body._tag === "Stream") {
     return Stream.run(
-      Stream.mapError(body.stream, (cause) => new HttpClientError.RequestError({ request, reason: "Encode", cause })),
+      Stream.mapError(
+        body.stream,
+        (cause) => new HttpClientError.RequestError({ request: safeRequest(request), reason: "Encode", cause })
+      ),
       NodeSink.fromWritable(() => nodeRequest, (cause) => transportError(request, cause))
     )
   }
@@ -329,6 +335,8 @@ export interface RoundTripOptions {
   readonly classify: (error: HttpClientError.RequestError) => HttpClientError.HttpClientError
   /** Undo `Content-Encoding: gzip` (the caller asked for it). */
   readonly decompress: boolean
+  /** Largest body accepted, compressed or inflated (`Limits.maxResponseBytes`). */
+  readonly maxBytes?: number | undefined
 }
 
 /**
@@ -346,12 +354,19 @@ export const roundTrip = (
 ): Effect.Effect<direct.Buffered, HttpClientError.HttpClientError> =>
   Effect.withFiberRuntime((fiber) => {
     const max = Context.get(fiber.currentContext, IncomingMessage.MaxBodySize)
-    const limit = Option.isSome(max) ? Number(max.value) : undefined
+    const platformLimit = Option.isSome(max) ? Number(max.value) : undefined
+    const limit = platformLimit === undefined
+      ? options.maxBytes
+      : options.maxBytes === undefined
+      ? platformLimit
+      : Math.min(platformLimit, options.maxBytes)
     let parts: { origin: string; path: string }
     try {
       parts = urlParts(request)
     } catch (cause) {
-      return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause }))
+      return Effect.fail(
+        new HttpClientError.RequestError({ request: safeRequest(request), reason: "InvalidUrl", cause })
+      )
     }
     const target = targetOf(parts.origin)
     const body = request.body
@@ -466,6 +481,14 @@ class Exchange {
     return resume
   }
 
+  private tooLarge(): unknown {
+    const limit = this.limit!
+    // The platform's own MaxBodySize keeps its historical cause.
+    return limit === this.options.maxBytes
+      ? new BodyTooLarge({ limit, url: this.request.url })
+      : new Error("maxBytes exceeded")
+  }
+
   private readonly onError = (cause: unknown): void => {
     this.finish()?.(Effect.fail(this.options.classify(transportError(this.request, cause))))
   }
@@ -483,7 +506,7 @@ class Exchange {
       this.size += chunk.length
       if (this.limit !== undefined && this.size > this.limit) {
         const node = this.node
-        this.onError(new Error("maxBytes exceeded"))
+        this.onError(this.tooLarge())
         node?.destroy()
       }
     })
@@ -501,10 +524,13 @@ class Exchange {
       // Still pending while the body inflates: an interruption now just drops the result.
       this.node = undefined
       this.chunks = undefined
-      Zlib.gunzip(body, (error, inflated) => {
+      // The inflater stops at the limit: a small body may inflate to gigabytes.
+      const inflateOptions: Zlib.ZlibOptions = this.limit === undefined ? {} : { maxOutputLength: this.limit }
+      Zlib.gunzip(body, inflateOptions, (error, inflated) => {
         if (this.resume === undefined) return
-        if (error !== null) this.onError(error)
-        else this.finish()?.(Effect.succeed({ status, headers, body: inflated }))
+        if (error !== null) {
+          this.onError((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE" ? this.tooLarge() : error)
+        } else this.finish()?.(Effect.succeed({ status, headers, body: inflated }))
       })
     })
   }
