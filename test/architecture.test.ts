@@ -60,3 +60,22 @@ describe("production imports", () => {
     expect(loaded.some((f) => f.startsWith("internal/patch/"))).toBe(true)
   })
 })
+
+describe("internal modules", () => {
+  it("carry no @internal tags: the directory marks them, and the build's stripInternal would drop tagged declarations", () => {
+    const tagged: Array<string> = []
+    const walk = (dir: string) => {
+      for (const e of Fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = Path.join(dir, e.name)
+        if (e.isDirectory()) walk(p)
+        else if (e.name.endsWith(".ts")) {
+          Fs.readFileSync(p, "utf8").split("\n").forEach((line, i) => {
+            if (/@internal\b/.test(line)) tagged.push(`${Path.relative(root, p)}:${i + 1}`)
+          })
+        }
+      }
+    }
+    walk(Path.join(src, "internal"))
+    expect(tagged).toEqual([])
+  })
+})

@@ -11,7 +11,6 @@ import * as Exec from "./exec.js"
 import * as headers from "./headers.js"
 import * as TokenFile from "./tokenFile.js"
 
-/** @internal */
 export interface Options {
   readonly config: RestConfig
   readonly fs: FileSystem.FileSystem
@@ -28,7 +27,6 @@ const removedProviders: Record<string, string> = {
   azure: "kubelogin"
 }
 
-/** @internal */
 export const make = (options: Options): Effect.Effect<Credentials> =>
   Effect.gen(function*() {
     const { config } = options

@@ -11,8 +11,6 @@ const isTokenByte = (b: number): boolean =>
 /**
  * Percent-encodes an `Impersonate-Extra-` key the way client-go does: every UTF-8 byte that is not a header token
  * character, and `%` itself (so the server's unescape round-trips), becomes `%XX` with upper-case hex.
- *
- * @internal
  */
 export const escapeExtraKey = (key: string): string => {
   let out = ""
@@ -38,7 +36,6 @@ const setMulti = (
   return HttpClientRequest.setHeader(request, name, [...values] as unknown as string)
 }
 
-/** @internal */
 export const hasImpersonation = (config: ImpersonationConfig | undefined): config is ImpersonationConfig =>
   config !== undefined &&
   ((config.user !== undefined && config.user !== "") || (config.uid !== undefined && config.uid !== "") ||
@@ -47,8 +44,6 @@ export const hasImpersonation = (config: ImpersonationConfig | undefined): confi
 /**
  * Adds the impersonation headers unless the request already impersonates someone (a caller's explicit choice wins,
  * as in client-go).
- *
- * @internal
  */
 export const impersonate = (
   request: HttpClientRequest.HttpClientRequest,
@@ -69,11 +64,9 @@ export const impersonate = (
   return out
 }
 
-/** @internal */
 export const hasAuthorization = (request: HttpClientRequest.HttpClientRequest): boolean =>
   Headers.has(request.headers, "authorization")
 
-/** @internal */
 export const bearer = (
   request: HttpClientRequest.HttpClientRequest,
   token: Redacted.Redacted<string>
@@ -82,8 +75,6 @@ export const bearer = (
 
 /**
  * `btoa` throws on characters above U+00FF; Go encodes the UTF-8 bytes, so do the same.
- *
- * @internal
  */
 export const basic = (
   request: HttpClientRequest.HttpClientRequest,

@@ -1,7 +1,5 @@
 /**
  * JSON bodies through the caller's Schema, keeping fields the Schema does not know.
- *
- * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

@@ -1,8 +1,6 @@
 /**
  * Bytes to lines, for NDJSON watches and followed logs: chunk boundaries may fall anywhere, even inside a UTF-8
  * character.
- *
- * @internal
  */
 import * as Stream from "effect/Stream"
 

@@ -23,7 +23,6 @@ import * as nodeClient from "./nodeClient.js"
 
 type TransportConfigError = errors.TransportConfigError
 
-/** @internal */
 export interface MakeOptions {
   readonly clientCertificate?: Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> | undefined
   readonly tracing?: boolean | undefined
@@ -154,7 +153,6 @@ const parseProxy = (raw: string): Effect.Effect<URL, TransportConfigError> =>
         )
   )
 
-/** @internal */
 export const make = (
   config: RestConfig,
   options: MakeOptions = {}
