@@ -6,9 +6,8 @@ const src = path.join(path.dirname(fileURLToPath(import.meta.url)), "src")
 
 export default defineConfig({
   resolve: {
-    conditions: ["source"],
-    // Vite does not resolve a package's imports of itself; examples and README code import `effect-kube/...` as
-    // users do, so map those onto the sources, as the "source" export condition does for tsc and tsx.
+    // Examples and README code import `effect-kube/...` as users do; map those onto the sources, as tsconfig.json's
+    // `paths` do for tsc and tsx. The published package.json has no development condition (docs/ARCHITECTURE.md).
     alias: [
       { find: /^effect-kube\/api\/(.*)$/, replacement: `${src}/generated/$1.ts` },
       { find: /^effect-kube\/(.*)$/, replacement: `${src}/$1.ts` },

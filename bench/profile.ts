@@ -1,5 +1,5 @@
 // Profiling helper (not part of `npm run bench`): starts the bench server, runs one contender operation a few
-// times in this process, so `node --cpu-prof --conditions=source --import tsx bench/profile.ts <contender> <op>`
+// times in this process, so `node --cpu-prof --import tsx bench/profile.ts <contender> <op>`
 // profiles just that. ops: list1k, list10k, paged, get, get16, watch.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -13,7 +13,7 @@ const [contenderName = "effect-kube", op = "list10k", repeatArg = "3"] = process
 const repeat = Number(repeatArg)
 
 const server = ChildProcess.fork(Path.join(benchDir, "server.ts"), [], {
-  execArgv: ["--conditions=source", "--import", "tsx"],
+  execArgv: ["--import", "tsx"],
   env: { ...process.env, WATCH_EVENTS: process.env.WATCH_EVENTS ?? "20000" },
   stdio: ["ignore", "inherit", "inherit", "ipc"]
 })

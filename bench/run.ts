@@ -156,7 +156,7 @@ const scenarios = only === undefined ? allScenarios : allScenarios.filter((s) =>
 // processes
 // ---------------------------------------------------------------------------------------------------------------
 
-const tsxArgs = ["--conditions=source", "--import", "tsx"]
+const tsxArgs = ["--import", "tsx"]
 
 const withDeadline = <A>(what: string, ms: number, promise: Promise<A>): Promise<A> =>
   new Promise<A>((resolve, reject) => {

@@ -14,7 +14,6 @@ if (existsSync(built)) {
     process.execPath,
     // Resolve tsx from this package, not from the user's working directory.
     [
-      "--conditions=source",
       "--import",
       import.meta.resolve("tsx"),
       join(root, "src", "cli", "main.ts"),

@@ -6,6 +6,7 @@
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import type * as FakeApiServer from "effect-kube/FakeApiServer"
 import * as Kube from "effect-kube/Kube"
+import * as Testing from "effect-kube/testing"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -73,7 +74,7 @@ export const fake = (
   options: FakeApiServer.Options = {},
   tuning: Kube.Tuning = {}
 ): Layer.Layer<Clients | FakeApiServer.FakeApiServer, FakeApiServer.FakeApiServerError> =>
-  Kube.layerFake(fakeOptions(options), tuning)
+  Testing.layerFake(fakeOptions(options), tuning)
 
 /** Every client, from a kubeconfig through the Node transport: what a program uses against a real cluster. */
 export const cluster = (

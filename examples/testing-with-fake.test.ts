@@ -1,5 +1,5 @@
 /**
- * Testing your own code with the fake apiserver: `Kube.layerFake` gives every client, wired to a fresh in-memory
+ * Testing your own code with the fake apiserver: `layerFake` from `effect-kube/testing` gives every client, wired to a fresh in-memory
  * apiserver per test, plus the `FakeApiServer` service to seed objects, read the store back, inspect the request
  * log and inject faults. No cluster, no mocks of the client: the code under test runs exactly as in production.
  *
@@ -10,8 +10,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Clientset from "effect-kube/Clientset"
-import * as FakeApiServer from "effect-kube/FakeApiServer"
-import * as Kube from "effect-kube/Kube"
+import { FakeApiServer, layerFake } from "effect-kube/testing"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 
@@ -65,7 +64,7 @@ const seed = [
 ]
 
 /** A fresh fake per test: tests cannot see each other's writes. */
-const fake = Kube.layerFake({ seed, namespace: "shop" })
+const fake = layerFake({ seed, namespace: "shop" })
 
 const stored = (name: string) =>
   Effect.flatMap(FakeApiServer.FakeApiServer, (server) =>

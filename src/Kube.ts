@@ -1,6 +1,7 @@
 /**
- * The whole client stack as one layer: pick where the configuration comes from (kubeconfig, in-cluster, inferred,
- * or the in-memory fake) and get every client in the Context.
+ * The whole client stack as one layer: pick where the configuration comes from (kubeconfig, in-cluster or inferred)
+ * and get every client in the Context. The in-memory fake's stack is `layerFake` in `effect-kube/testing`, so a
+ * production program never loads the fake apiserver.
  *
  * ```
  * RestConfig -> Credentials -> HttpClient (NodeTransport) -> RateLimit + RetryPolicy -> RestClient
@@ -15,12 +16,12 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Clientset from "./Clientset.js"
 import * as Credentials from "./Credentials.js"
 import * as DiscoveryClient from "./DiscoveryClient.js"
 import * as DynamicClient from "./DynamicClient.js"
-import * as FakeApiServer from "./FakeApiServer.js"
 import type * as Kubeconfig from "./Kubeconfig.js"
 import * as NodeTransport from "./NodeTransport.js"
 import * as RateLimit from "./RateLimit.js"
@@ -88,16 +89,24 @@ const retryLayer = (tuning: Tuning): Layer.Layer<RetryPolicy.RetryPolicy> =>
     ? RetryPolicy.layerDefault
     : RetryPolicy.layer(tuning.retry)
 
-const tuned =
-  (tuning: Tuning) =>
-  <ROut extends RestConfig.RestConfig | FakeApiServer.FakeApiServer | HttpClient.HttpClient, E, R>(
-    config: Layer.Layer<ROut, E, R>
-  ): Layer.Layer<ROut, E, R> =>
+/**
+ * Applies a {@link Tuning}'s qps, burst, timeout and user agent to the RestConfig a layer provides, keeping the
+ * layer's other services (a fake's HttpClient, say). The retry and tracing fields are read by the client layers.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const tuneConfig: {
+  (tuning: Tuning): <ROut, E, R>(config: Layer.Layer<ROut, E, R>) => Layer.Layer<ROut, E, R>
+  <ROut, E, R>(config: Layer.Layer<ROut, E, R>, tuning: Tuning): Layer.Layer<ROut, E, R>
+} = dual(
+  2,
+  <ROut, E, R>(config: Layer.Layer<ROut, E, R>, tuning: Tuning): Layer.Layer<ROut, E, R> =>
     tuning.qps === undefined && tuning.burst === undefined && tuning.timeout === undefined &&
       tuning.userAgent === undefined
       ? config
       : Layer.map(config, (context) => {
-        const c = Context.unsafeGet(context, RestConfig.RestConfig)
+        const c = Context.unsafeGet(context as Context.Context<RestConfig.RestConfig>, RestConfig.RestConfig)
         // Context.add replaces the entry and keeps the layer's other services (the fake's HttpClient).
         return Context.add(context, RestConfig.RestConfig, {
           ...c,
@@ -105,8 +114,9 @@ const tuned =
           burst: tuning.burst ?? c.burst,
           timeout: tuning.timeout ?? c.timeout,
           userAgent: tuning.userAgent ?? c.userAgent
-        })
+        }) as Context.Context<ROut>
       })
+)
 
 /**
  * Every client on top of an HttpClient, a RestConfig and Credentials. Swap the HttpClient and the same clients run
@@ -116,7 +126,7 @@ const tuned =
  * @since 0.1.0
  * @category layers
  */
-export const makeClients = (tuning: Tuning = {}): Layer.Layer<
+export const layerClientsWith = (tuning: Tuning = {}): Layer.Layer<
   Exclude<Clients, RestConfig.RestConfig>,
   never,
   HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials
@@ -129,7 +139,18 @@ export const makeClients = (tuning: Tuning = {}): Layer.Layer<
   )
 
 /**
- * {@link makeClients} with default tuning.
+ * @since 0.1.0
+ * @category layers
+ * @deprecated Use {@link layerClientsWith}: it returns a Layer, and layers are named `layer*`.
+ */
+export const makeClients: (tuning?: Tuning) => Layer.Layer<
+  Exclude<Clients, RestConfig.RestConfig>,
+  never,
+  HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials
+> = layerClientsWith
+
+/**
+ * {@link layerClientsWith} with default tuning.
  *
  * @since 0.1.0
  * @category layers
@@ -138,7 +159,7 @@ export const layerClients: Layer.Layer<
   Exclude<Clients, RestConfig.RestConfig>,
   never,
   HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials
-> = makeClients()
+> = layerClientsWith()
 
 /**
  * The stack for a RestConfig already in the Context: credentials and the Node transport, then every client.
@@ -151,7 +172,7 @@ export const layerFromConfig = (tuning: Tuning = {}): Layer.Layer<
   NodeTransport.TransportConfigError,
   RestConfig.RestConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor
 > =>
-  makeClients(tuning).pipe(
+  layerClientsWith(tuning).pipe(
     Layer.provide(tuning.tracing === true ? NodeTransport.layerWith({ tracing: true }) : NodeTransport.layer),
     Layer.provideMerge(Credentials.layer)
   )
@@ -160,7 +181,7 @@ const onNode = <E>(
   config: Layer.Layer<RestConfig.RestConfig, E, FileSystem.FileSystem>,
   tuning: Tuning
 ): Layer.Layer<Clients, E | NodeTransport.TransportConfigError> =>
-  layerFromConfig(tuning).pipe(Layer.provideMerge(tuned(tuning)(config)), Layer.provide(NodeContext.layer))
+  layerFromConfig(tuning).pipe(Layer.provideMerge(tuneConfig(config, tuning)), Layer.provide(NodeContext.layer))
 
 /**
  * kubeconfig if one resolves (`--kubeconfig`-style path, `KUBECONFIG`, `~/.kube/config`), else the pod's service
@@ -197,19 +218,3 @@ export const layerInCluster = (
   tuning: Tuning = {}
 ): Layer.Layer<Clients, RestConfig.InClusterConfigError | NodeTransport.TransportConfigError> =>
   onNode(RestConfig.layerInCluster(options), tuning)
-
-/**
- * Every client wired to a fresh in-memory apiserver, plus the `FakeApiServer` service for seeding and assertions:
- * the layer for tests and demos. No socket is opened.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerFake = (
-  options?: FakeApiServer.Options,
-  tuning: Tuning = {}
-): Layer.Layer<Clients | FakeApiServer.FakeApiServer, FakeApiServer.FakeApiServerError> =>
-  makeClients(tuning).pipe(
-    Layer.provideMerge(tuned(tuning)(FakeApiServer.layer(options))),
-    Layer.provide(Credentials.layerNone)
-  )

@@ -1,6 +1,7 @@
 /**
  * effect-kube: an Effect-native Kubernetes API client. Each module is one concept; generated API types live under
- * the `effect-kube/api/<group>/<version>` subpaths, outside this barrel, so importing it stays cheap.
+ * the `effect-kube/api/<group>/<version>` subpaths and the fake apiserver in `effect-kube/testing`, outside this
+ * barrel, so importing it loads only what a production program needs.
  *
  * @since 0.1.0
  */
@@ -15,8 +16,6 @@ export * as CustomResource from "./CustomResource.js"
 export * as DiscoveryClient from "./DiscoveryClient.js"
 /** @since 0.1.0 */
 export * as DynamicClient from "./DynamicClient.js"
-/** @since 0.1.0 */
-export * as FakeApiServer from "./FakeApiServer.js"
 /** @since 0.1.0 */
 export * as Kube from "./Kube.js"
 /** @since 0.1.0 */

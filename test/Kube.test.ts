@@ -14,6 +14,7 @@ import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Kube from "../src/Kube.js"
 import * as RestConfig from "../src/RestConfig.js"
 import * as ScaleClient from "../src/ScaleClient.js"
+import * as Testing from "../src/testing.js"
 
 const deployment = {
   apiVersion: "apps/v1",
@@ -26,7 +27,7 @@ const deployment = {
   }
 }
 
-describe("Kube.layerFake", () => {
+describe("Testing.layerFake", () => {
   it.effect("wires every client to one in-memory apiserver", () =>
     Effect.gen(function*() {
       const clientset = yield* Clientset.Clientset
@@ -48,14 +49,14 @@ describe("Kube.layerFake", () => {
 
       const config = yield* RestConfig.RestConfig
       expect(config.source).toBe("fake-apiserver")
-    }).pipe(Effect.provide(Kube.layerFake())))
+    }).pipe(Effect.provide(Testing.layerFake())))
 
   it.effect("gives each layer build its own apiserver", () =>
     Effect.gen(function*() {
       const clientset = yield* Clientset.Clientset
       const list = yield* clientset.appsV1.deployments("default").list()
       expect(list.items).toEqual([])
-    }).pipe(Effect.provide(Kube.layerFake())))
+    }).pipe(Effect.provide(Testing.layerFake())))
 })
 
 describe("Kube tuning", () => {
@@ -63,7 +64,7 @@ describe("Kube tuning", () => {
     Effect.gen(function*() {
       const config = yield* RestConfig.RestConfig
       expect([config.qps, config.burst, config.timeout]).toEqual([50, 100, Duration.seconds(7)])
-    }).pipe(Effect.provide(Kube.layerFake({}, { qps: 50, burst: 100, timeout: Duration.seconds(7) }))))
+    }).pipe(Effect.provide(Testing.layerFake({}, { qps: 50, burst: 100, timeout: Duration.seconds(7) }))))
 
   const failOnce = Effect.gen(function*() {
     const fake = yield* FakeApiServer.FakeApiServer
@@ -78,12 +79,12 @@ describe("Kube tuning", () => {
   it.effect("retry none fails on the first 503", () =>
     Effect.gen(function*() {
       expect(yield* failOnce).toBe("failed")
-    }).pipe(Effect.provide(Kube.layerFake({}, { retry: "none" }))))
+    }).pipe(Effect.provide(Testing.layerFake({}, { retry: "none" }))))
 
   it.live("retry options retry a 503 GET", () =>
     Effect.gen(function*() {
       expect(yield* failOnce).toBe("listed")
-    }).pipe(Effect.provide(Kube.layerFake({}, { retry: { base: Duration.millis(1), jitter: false } }))))
+    }).pipe(Effect.provide(Testing.layerFake({}, { retry: { base: Duration.millis(1), jitter: false } }))))
 })
 
 describe("Kube.layerKubeconfig", () => {

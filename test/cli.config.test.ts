@@ -210,7 +210,7 @@ describe("the effect-kube binary", () => {
     const env = { HOME: home, PATH: process.env.PATH ?? "", KUBECONFIG: fixture("basic.yaml") }
     const result = spawnSync(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", "src/cli/main.ts", "config", "view", "--minify", "-o", "json"],
+      ["--import", "tsx", "src/cli/main.ts", "config", "view", "--minify", "-o", "json"],
       { cwd: root, env, encoding: "utf8", timeout: 60_000 }
     )
     const reference = theirs(["view", "--minify", "-o", "json"], { KUBECONFIG: fixture("basic.yaml") })
@@ -219,7 +219,7 @@ describe("the effect-kube binary", () => {
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(reference.stdout))
     const missing = spawnSync(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", "src/cli/main.ts", "config", "view", "--minify"],
+      ["--import", "tsx", "src/cli/main.ts", "config", "view", "--minify"],
       { cwd: root, env: { ...env, KUBECONFIG: fixture("merge-c.yaml") }, encoding: "utf8", timeout: 60_000 }
     )
     expect(missing.status).toBe(1)

@@ -79,7 +79,7 @@ let demo: Promise<ProcessResult>
 beforeAll(() => {
   demo = new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "examples/demo.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "examples/demo.ts"], {
       cwd: Path.resolve(import.meta.dirname, ".."),
       env: { ...process.env, NO_COLOR: undefined },
       stdio: ["ignore", "pipe", "pipe"]

@@ -175,7 +175,6 @@ describe("kubectl v1.35 against FakeApiServer.listen", () => {
       const child = spawn(
         process.execPath,
         [
-          "--conditions=source",
           "--import",
           "tsx",
           "src/cli/main.ts",

@@ -2,8 +2,6 @@
  * The one implementation behind every typed resource client: turns each operation into a KubeRequest for the
  * RestClient, with the resource's Schema (loaded on first use), and narrows errors to the operation's declared
  * union.
- *
- * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"

@@ -1,8 +1,6 @@
 /**
  * What the generated clientset is built from: a `Spec` per resource (facts plus a lazy schema loader), a `Factory`
  * that turns specs into clients, and the memoising helpers that keep start-up free of work for unused groups.
- *
- * @internal
  */
 import type * as Schema from "effect/Schema"
 

@@ -2,8 +2,6 @@
  * Accessor names as client-go users know them: `CoreV1().Pods(ns)` becomes `coreV1.pods(ns)`,
  * `ApiextensionsV1().CustomResourceDefinitions()` becomes `apiextensionsV1.customResourceDefinitions`. Shared by the
  * clientset generator (scripts/generator-clientset.ts) and the tests that check every accessor exists.
- *
- * @internal
  */
 
 const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)

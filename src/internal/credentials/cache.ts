@@ -9,7 +9,6 @@ export interface Expiring<A> {
   readonly expiresAt: number | undefined
 }
 
-/** @internal */
 export interface ExpiringCache<A, E> {
   readonly get: Effect.Effect<A, E>
   readonly invalidate: Effect.Effect<void>
@@ -19,8 +18,6 @@ export interface ExpiringCache<A, E> {
  * A single-flight cache: concurrent `get`s that find nothing fresh wait on one load instead of each starting their
  * own (so ten requests arriving together run an exec plugin once). Time comes from `Clock`, so `TestClock` drives
  * expiry. `load` receives the previous entry so a source can fall back to it when a refresh fails.
- *
- * @internal
  */
 export const make = <A, E>(
   load: (previous: Option.Option<Expiring<A>>) => Effect.Effect<Expiring<A>, E>

@@ -1,6 +1,5 @@
 import * as Data from "effect/Data"
 
-/** @internal */
 export type CredentialsErrorReason =
   | "ExecNotFound"
   | "ExecFailed"
@@ -18,8 +17,6 @@ export type CredentialsErrorReason =
 
 /**
  * Defined here rather than in `Credentials.ts` so the internal modules can construct it without an import cycle.
- *
- * @internal
  */
 export class CredentialsError extends Data.TaggedError("CredentialsError")<{
   readonly reason: CredentialsErrorReason

@@ -19,7 +19,6 @@ export interface ExecResult {
   readonly clientCertificate: Option.Option<ClientCertificate>
 }
 
-/** @internal */
 export const supportedApiVersions: ReadonlyArray<string> = [
   "client.authentication.k8s.io/v1",
   "client.authentication.k8s.io/v1beta1"
@@ -27,7 +26,6 @@ export const supportedApiVersions: ReadonlyArray<string> = [
 
 const stderrExcerptLength = 1000
 
-/** @internal */
 export interface ExecOptions {
   readonly exec: ExecConfig
   readonly restConfig: RestConfig
@@ -43,8 +41,6 @@ export interface ExecOptions {
  * The `KUBERNETES_EXEC_INFO` document. Field names and omissions follow the ExecCredential JSON of client-go:
  * `interactive` is always present, the cluster only with `provideClusterInfo`, and false / empty cluster fields are
  * left out.
- *
- * @internal
  */
 export const execInfo = (options: ExecOptions, interactive: boolean): Effect.Effect<string, CredentialsError> =>
   Effect.gen(function*() {
@@ -234,7 +230,6 @@ const parse = (
     return { value, expiresAt }
   })
 
-/** @internal */
 export const make = (options: ExecOptions): Effect.Effect<Cache.ExpiringCache<ExecResult, CredentialsError>> =>
   Effect.flatMap(Limits, (limits) => {
     const timed = options.timeout === undefined ? { ...options, timeout: limits.execTimeout } : options

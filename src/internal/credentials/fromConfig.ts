@@ -12,7 +12,6 @@ import * as Exec from "./exec.js"
 import * as headers from "./headers.js"
 import * as TokenFile from "./tokenFile.js"
 
-/** @internal */
 export interface Options {
   readonly config: RestConfig
   readonly fs: FileSystem.FileSystem
@@ -59,7 +58,6 @@ const sourceOfAuth = (auth: RestConfig["auth"]): string => {
   }
 }
 
-/** @internal */
 export const make = (options: Options): Effect.Effect<Credentials> =>
   Effect.gen(function*() {
     const { config } = options

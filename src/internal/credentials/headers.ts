@@ -13,8 +13,6 @@ const isTokenByte = (b: number): boolean =>
 /**
  * Percent-encodes an `Impersonate-Extra-` key the way client-go does: every UTF-8 byte that is not a header token
  * character, and `%` itself (so the server's unescape round-trips), becomes `%XX` with upper-case hex.
- *
- * @internal
  */
 export const escapeExtraKey = (key: string): string => {
   let out = ""
@@ -40,7 +38,6 @@ const setMulti = (
   return HttpClientRequest.setHeader(request, name, [...values] as unknown as string)
 }
 
-/** @internal */
 export const hasImpersonation = (config: ImpersonationConfig | undefined): config is ImpersonationConfig =>
   config !== undefined &&
   ((config.user !== undefined && config.user !== "") || (config.uid !== undefined && config.uid !== "") ||
@@ -49,8 +46,6 @@ export const hasImpersonation = (config: ImpersonationConfig | undefined): confi
 /**
  * Adds the impersonation headers unless the request already impersonates someone (a caller's explicit choice wins,
  * as in client-go).
- *
- * @internal
  */
 export const impersonate = (
   request: HttpClientRequest.HttpClientRequest,
@@ -71,11 +66,9 @@ export const impersonate = (
   return out
 }
 
-/** @internal */
 export const hasAuthorization = (request: HttpClientRequest.HttpClientRequest): boolean =>
   Headers.has(request.headers, "authorization")
 
-/** @internal */
 export const bearer = (
   request: HttpClientRequest.HttpClientRequest,
   token: Redacted.Redacted<string>
@@ -84,8 +77,6 @@ export const bearer = (
 
 /**
  * `btoa` throws on characters above U+00FF; Go encodes the UTF-8 bytes, so do the same.
- *
- * @internal
  */
 export const basic = (
   request: HttpClientRequest.HttpClientRequest,
@@ -104,8 +95,6 @@ const invalidValue = /[\x00-\x08\x0a-\x1f\x7f]/
 /**
  * Fails when a credential or impersonation header holds a character no HTTP header may carry (a token file
  * written with CRLF line endings, say). The message names the header, never its value.
- *
- * @internal
  */
 export const checkValues = (
   request: HttpClientRequest.HttpClientRequest,

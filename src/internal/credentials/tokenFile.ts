@@ -9,12 +9,9 @@ import { CredentialsError } from "./error.js"
  * How long a token read from a file is used before the file is read again. Projected service account tokens are
  * refreshed by the kubelet well before they expire, so a minute keeps up with rotation without reading the file on
  * every request (client-go re-reads on a similar period).
- *
- * @internal
  */
 export const rereadPeriodMillis = 60_000
 
-/** @internal */
 export const make = (options: {
   readonly fs: FileSystem.FileSystem
   readonly path: string

@@ -1,7 +1,5 @@
 /**
  * The discovery client: a memory cache in front of an optional disk cache in front of the server.
- *
- * @internal
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"

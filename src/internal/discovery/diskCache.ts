@@ -6,8 +6,6 @@
  *
  * Nothing read from the server becomes a path without checks: the host is collapsed like kubectl does and may not
  * climb out of the root, and group or version names that are not plain path segments are never cached.
- *
- * @internal
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Clock from "effect/Clock"

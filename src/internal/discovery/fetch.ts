@@ -2,8 +2,6 @@
  * Talking to the discovery endpoints: aggregated discovery (one request each for `/api` and `/apis`, apidiscovery
  * v2 or v2beta1) when the server answers with it, the legacy documents (`/api`, `/apis`, then one request per group
  * version) otherwise. A group version that fails is recorded, never fatal.
- *
- * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

@@ -1,7 +1,5 @@
 /**
  * Group/version/kind/resource identifiers and their string forms, as in apimachinery's `schema` package.
- *
- * @internal
  */
 
 export interface GroupVersion {

@@ -2,8 +2,6 @@
  * A REST mapper built from one discovery snapshot: client-go's `DefaultRESTMapper` behind a `PriorityRESTMapper`
  * (groups in discovery order, each group's preferred version first), kubectl's short-name expander and discovery
  * category expansion.
- *
- * @internal
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"

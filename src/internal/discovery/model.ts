@@ -1,7 +1,5 @@
 /**
  * Discovery results and their errors, shared by the fetcher, the caches and the public module.
- *
- * @internal
  */
 import * as Data from "effect/Data"
 import type * as meta from "../../generated/meta/v1.js"

@@ -1,8 +1,6 @@
 /**
  * The dynamic client's request building: one `ResourceClient` per GVR and namespace, every call a KubeRequest sent
  * through the RestClient and decoded as plain JSON.
- *
- * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"

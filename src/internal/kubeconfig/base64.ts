@@ -7,14 +7,12 @@ const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const decodeMap = new Int16Array(256).fill(-1)
 for (let i = 0; i < alphabet.length; i++) decodeMap[alphabet.charCodeAt(i)] = i
 
-/** @internal */
 export type DecodeResult =
   | { readonly _tag: "Ok"; readonly bytes: Uint8Array }
   | { readonly _tag: "Corrupt"; readonly offset: number }
 
 const isNewline = (c: number) => c === 10 || c === 13
 
-/** @internal */
 export const decodeStd = (text: string): DecodeResult => {
   const src = Buffer.from(text, "utf8")
   const out: Array<number> = []
@@ -60,5 +58,4 @@ export const decodeStd = (text: string): DecodeResult => {
   }
 }
 
-/** @internal */
 export const encodeStd = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64")

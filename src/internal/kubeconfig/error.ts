@@ -6,8 +6,6 @@ import * as Data from "effect/Data"
 
 /**
  * Why a kubeconfig could not be loaded or resolved.
- *
- * @internal
  */
 export type KubeconfigErrorReason =
   | "FileNotFound"
@@ -24,7 +22,6 @@ export type KubeconfigErrorReason =
   | "UnreadableFile"
   | "Invalid"
 
-/** @internal */
 export class KubeconfigError extends Data.TaggedError("KubeconfigError")<{
   readonly reason: KubeconfigErrorReason
   /** The kubeconfig file (as listed in the loading rules) the problem is in, when there is one. */
@@ -56,7 +53,6 @@ const loadReasons: ReadonlySet<KubeconfigErrorReason> = new Set([
   "DuplicateName"
 ])
 
-/** @internal */
 export class InClusterConfigError extends Data.TaggedError("InClusterConfigError")<{
   readonly reason: "NotInCluster" | "UnreadableToken"
   readonly path?: string | undefined
@@ -67,7 +63,6 @@ export class InClusterConfigError extends Data.TaggedError("InClusterConfigError
   }
 }
 
-/** @internal */
 export class NoConfigurationError extends Data.TaggedError("NoConfigurationError")<{
   /** One line per source that was tried, in order, saying why it did not apply. */
   readonly tried: ReadonlyArray<string>
@@ -77,13 +72,12 @@ export class NoConfigurationError extends Data.TaggedError("NoConfigurationError
   }
 }
 
-/** @internal */
 export const entryKey = (list: "clusters" | "users" | "contexts", name: string, field?: string): string => {
   const item = list === "clusters" ? "cluster" : list === "users" ? "user" : "context"
   return `${list}[${JSON.stringify(name)}]${field === undefined ? "" : `.${item}.${field}`}`
 }
 
-/** The part of a Node file-system error worth showing, in Go's words so messages line up with kubectl's. @internal */
+/** The part of a Node file-system error worth showing, in Go's words so messages line up with kubectl's. */
 export const describeFsError = (op: string, path: string, error: unknown): string => {
   const reason = typeof error === "object" && error !== null && "reason" in error ? String(error.reason) : ""
   const text = reason === "NotFound"

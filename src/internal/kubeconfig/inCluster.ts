@@ -12,10 +12,8 @@ import type * as RestConfig from "../../RestConfig.js"
 import { describeFsError, InClusterConfigError } from "./error.js"
 import { defaultUserAgent } from "./userAgent.js"
 
-/** @internal */
 export const defaultServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
 
-/** @internal */
 export interface InClusterOptions {
   /** Where the service account files are mounted; tests point this at a temp dir. */
   readonly directory?: string | undefined
@@ -28,11 +26,11 @@ const env = (name: string): Effect.Effect<string> =>
     Effect.orElseSucceed(() => "")
   )
 
-/** `net.JoinHostPort`: IPv6 literals get brackets. @internal */
+/** `net.JoinHostPort`: IPv6 literals get brackets. */
 export const joinHostPort = (host: string, port: string): string =>
   host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`
 
-/** Whether the environment looks like a pod: both service variables set and a token file present. @internal */
+/** Whether the environment looks like a pod: both service variables set and a token file present. */
 export const possible = (fs: FileSystem.FileSystem, options: InClusterOptions = {}): Effect.Effect<boolean> =>
   Effect.gen(function*() {
     const host = yield* env("KUBERNETES_SERVICE_HOST")
@@ -42,7 +40,6 @@ export const possible = (fs: FileSystem.FileSystem, options: InClusterOptions = 
     return yield* fs.exists(NodePath.join(dir, "token")).pipe(Effect.orElseSucceed(() => false))
   })
 
-/** @internal */
 export const inClusterConfig = (
   fs: FileSystem.FileSystem,
   options: InClusterOptions = {}

@@ -88,8 +88,6 @@ const checkBase64 = (path: string, value: string | undefined, key: string): Eith
 
 /**
  * Parses and checks one kubeconfig document. `path` only labels errors and entries.
- *
- * @internal
  */
 export const parse = (text: string, path: string): Either.Either<Model.KubeconfigFile, KubeconfigError> => {
   let doc: unknown
@@ -186,8 +184,6 @@ const withExecDefaults = (config: S.Config): S.Config => {
 
 /**
  * Which files the loading rules read: an explicit path alone, else the `KUBECONFIG` list, else `~/.kube/config`.
- *
- * @internal
  */
 export interface LoadingPaths {
   readonly explicit?: string | undefined
@@ -200,7 +196,6 @@ const optionalEnv = (name: string): Effect.Effect<string | undefined> =>
     Effect.orElseSucceed(() => undefined)
   )
 
-/** @internal */
 export const loadingPaths = (explicit?: string): Effect.Effect<LoadingPaths> =>
   Effect.gen(function*() {
     if (explicit !== undefined && explicit !== "") return { explicit, files: [explicit] }
@@ -219,8 +214,6 @@ export const loadingPaths = (explicit?: string): Effect.Effect<LoadingPaths> =>
 /**
  * Reads the files the loading rules name and merges them. A missing explicit file is an error; missing files in the
  * `KUBECONFIG` list or the home default are skipped.
- *
- * @internal
  */
 export const load = (
   fs: FileSystem.FileSystem,

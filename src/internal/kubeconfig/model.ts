@@ -4,7 +4,6 @@
  */
 import type * as S from "./schema.js"
 
-/** @internal */
 export interface Entry<A> {
   readonly name: string
   readonly value: A
@@ -12,7 +11,6 @@ export interface Entry<A> {
   readonly origin: string
 }
 
-/** @internal */
 export interface Kubeconfig {
   /** The files that were read, in precedence order. */
   readonly files: ReadonlyArray<string>
@@ -25,13 +23,11 @@ export interface Kubeconfig {
   readonly extensions: ReadonlyArray<S.NamedExtension>
 }
 
-/** @internal */
 export interface KubeconfigFile {
   readonly path: string
   readonly config: S.Config
 }
 
-/** @internal */
 export const empty: Kubeconfig = {
   files: [],
   clusters: [],
@@ -77,8 +73,6 @@ const mergeExtensions = (
  * client-go's merge: a named cluster, user or context comes whole from the first file that defines the name; scalar
  * fields (current-context, preferences.colors) come from the first file that sets them to a non-zero value; named
  * extensions merge by name, first wins.
- *
- * @internal
  */
 export const merge = (files: ReadonlyArray<KubeconfigFile>): Kubeconfig => {
   const colors = files.some((file) => file.config.preferences?.colors === true)

@@ -15,7 +15,6 @@ import type * as Model from "./model.js"
 import type * as S from "./schema.js"
 import { defaultUserAgent } from "./userAgent.js"
 
-/** @internal */
 export interface Overrides {
   readonly context?: string | undefined
   readonly cluster?: string | undefined
@@ -25,12 +24,11 @@ export interface Overrides {
   readonly timeout?: Duration.DurationInput | undefined
 }
 
-/** @internal */
 export const execClusterExtension = "client.authentication.k8s.io/exec"
 
 const nonEmpty = (value: string | undefined): value is string => value !== undefined && value !== ""
 
-/** Resolves a path from a kubeconfig entry against the directory of the file that defined it. @internal */
+/** Resolves a path from a kubeconfig entry against the directory of the file that defined it. */
 export const resolvePath = (origin: string, path: string): string =>
   NodePath.isAbsolute(path) ? path : NodePath.resolve(NodePath.dirname(origin), path)
 
@@ -85,9 +83,6 @@ const cleanHint = (hint: string): string =>
   // eslint-disable-next-line no-control-regex
   hint.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/\x1b/g, "")
 
-/**
- * @internal
- */
 export const toRestConfig = (
   fs: FileSystem.FileSystem,
   config: Model.Kubeconfig,

@@ -14,18 +14,15 @@ const Name = Schema.optionalWith(Schema.String, { nullable: true, default: () =>
 const optKey = <S extends Schema.Schema.Any>(key: string, schema: S) =>
   Schema.optionalWith(schema, { exact: true, nullable: true }).pipe(Schema.fromKey(key))
 
-/** @internal */
 export const NamedExtension = Schema.Struct({
   name: Name,
   extension: opt(Schema.Unknown)
 })
 
-/** @internal */
 export type NamedExtension = Schema.Schema.Type<typeof NamedExtension>
 
 const Extensions = opt(Schema.Array(NamedExtension))
 
-/** @internal */
 export const Cluster = Schema.Struct({
   server: opt(Schema.String),
   tlsServerName: optKey("tls-server-name", Schema.String),
@@ -37,13 +34,10 @@ export const Cluster = Schema.Struct({
   extensions: Extensions
 })
 
-/** @internal */
 export type Cluster = Schema.Schema.Type<typeof Cluster>
 
-/** @internal */
 export const ExecEnvVar = Schema.Struct({ name: Schema.String, value: Schema.String })
 
-/** @internal */
 export const ExecConfig = Schema.Struct({
   command: opt(Schema.String),
   args: opt(Schema.Array(Schema.String)),
@@ -54,19 +48,15 @@ export const ExecConfig = Schema.Struct({
   interactiveMode: opt(Schema.String)
 })
 
-/** @internal */
 export type ExecConfig = Schema.Schema.Type<typeof ExecConfig>
 
-/** @internal */
 export const AuthProviderConfig = Schema.Struct({
   name: Schema.String,
   config: opt(Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
-/** @internal */
 export type AuthProviderConfig = Schema.Schema.Type<typeof AuthProviderConfig>
 
-/** @internal */
 export const AuthInfo = Schema.Struct({
   clientCertificate: optKey("client-certificate", Schema.String),
   clientCertificateData: optKey("client-certificate-data", Schema.String),
@@ -85,10 +75,8 @@ export const AuthInfo = Schema.Struct({
   extensions: Extensions
 })
 
-/** @internal */
 export type AuthInfo = Schema.Schema.Type<typeof AuthInfo>
 
-/** @internal */
 export const Context = Schema.Struct({
   cluster: opt(Schema.String),
   user: opt(Schema.String),
@@ -96,19 +84,15 @@ export const Context = Schema.Struct({
   extensions: Extensions
 })
 
-/** @internal */
 export type Context = Schema.Schema.Type<typeof Context>
 
-/** @internal */
 export const Preferences = Schema.Struct({
   colors: opt(Schema.Boolean),
   extensions: Extensions
 })
 
-/** @internal */
 export type Preferences = Schema.Schema.Type<typeof Preferences>
 
-/** @internal */
 export const Config = Schema.Struct({
   kind: opt(Schema.String),
   apiVersion: opt(Schema.String),
@@ -120,5 +104,4 @@ export const Config = Schema.Struct({
   extensions: Extensions
 })
 
-/** @internal */
 export type Config = Schema.Schema.Type<typeof Config>

@@ -24,9 +24,7 @@ const readVersion = (): string => {
 
 let cached: string | undefined
 
-/** @internal */
 export const version = (): string => cached ??= readVersion()
 
-/** @internal */
 export const defaultUserAgent = (): string =>
   `effect-kube/${version()} (${goOs(process.platform)}/${goArch(process.arch)}) effect-kube/unknown`

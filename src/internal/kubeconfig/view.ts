@@ -11,7 +11,7 @@ import type * as Model from "./model.js"
 import { resolvePath } from "./resolve.js"
 import type * as S from "./schema.js"
 
-/** `clientcmdapi.MinifyConfig`, with the `--context` flag applied first as `kubectl config view` does. @internal */
+/** `clientcmdapi.MinifyConfig`, with the `--context` flag applied first as `kubectl config view` does. */
 export const minify = (
   config: Model.Kubeconfig,
   context?: string
@@ -68,7 +68,7 @@ const flattenField = (
   )
 }
 
-/** `clientcmdapi.FlattenConfig`: CA, client certificate and key files become `*-data`. @internal */
+/** `clientcmdapi.FlattenConfig`: CA, client certificate and key files become `*-data`. */
 export const flatten = (
   fs: FileSystem.FileSystem,
   config: Model.Kubeconfig
@@ -194,8 +194,6 @@ const listOrNull = <A>(list: Array<A>): Array<A> | null => (list.length === 0 ? 
 /**
  * The kubeconfig in the v1 wire shape kubectl prints: lists sorted by name, empty lists as null, unknown fields
  * dropped, and with `redact` the `*-data` fields as `DATA+OMITTED` and token/password as `REDACTED`.
- *
- * @internal
  */
 export const toJson = (config: Model.Kubeconfig, options: { readonly redact: boolean }): Record<string, unknown> => {
   const out: Record<string, unknown> = { kind: "Config", apiVersion: "v1" }
@@ -215,7 +213,7 @@ export const toJson = (config: Model.Kubeconfig, options: { readonly redact: boo
   return out
 }
 
-/** kubectl's JSON printer: four-space indent. @internal */
+/** kubectl's JSON printer: four-space indent. */
 export const printJson = (value: unknown): string => JSON.stringify(value, null, 4)
 
 const isLetter = (c: string): boolean => /\p{L}/u.test(c)
@@ -256,7 +254,7 @@ const goYamlKeyLess = (a: string, b: string): boolean => {
 const keyOf = (pair: YAML.Pair<unknown, unknown>): string =>
   YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
 
-/** kubectl's YAML printer: keys in go-yaml order, sequences not indented under their key, no line folding. @internal */
+/** kubectl's YAML printer: keys in go-yaml order, sequences not indented under their key, no line folding. */
 export const printYaml = (value: unknown): string =>
   YAML.stringify(value, {
     version: "1.1",

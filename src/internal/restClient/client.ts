@@ -1,7 +1,5 @@
 /**
  * The RestClient pipeline: prepare -> [retry: rate limit -> authorise -> send -> classify] -> decode.
- *
- * @internal
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"

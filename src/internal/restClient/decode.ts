@@ -4,8 +4,6 @@
  * Errors name where the body went wrong and what was expected there, never what was found: a response may be a
  * Secret, and an error is printed, logged and snapshotted. For the same reason a DecodeError carries no `cause`
  * (Schema's ParseError and V8's SyntaxError both quote the input).
- *
- * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"

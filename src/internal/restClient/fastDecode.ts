@@ -11,8 +11,6 @@
  * preserve excess properties. The predicate may be stricter than the parser (a missing required key is always
  * rejected): callers fall back to the real decoder whenever it says no, so errors, and values of schemas it does not
  * model, come from Effect's own parser.
- *
- * @internal
  */
 import * as Option from "effect/Option"
 import type { ParseOptions } from "effect/SchemaAST"

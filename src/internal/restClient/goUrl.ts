@@ -1,7 +1,5 @@
 /**
  * URL rendering that matches Go's net/url and path packages byte for byte, so requests equal what client-go sends.
- *
- * @internal
  */
 import * as Duration from "effect/Duration"
 

@@ -6,8 +6,6 @@
  * The pieces of an unfinished line are kept in a list and joined once when its end arrives, so a line spread over
  * many chunks costs time linear in its length (appending each chunk to the partial line made a 64 MB line take
  * minutes).
- *
- * @internal
  */
 import * as Stream from "effect/Stream"
 

@@ -1,8 +1,6 @@
 /**
  * Turns what the HttpClient failed with into a TransportError, deciding whether the request can have reached the
  * server.
- *
- * @internal
  */
 import { TransportError, type TransportReason } from "../../KubeError.js"
 import { transportCause } from "../transport/redact.js"

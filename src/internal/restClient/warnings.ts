@@ -1,7 +1,5 @@
 /**
  * Warning headers and the handler service they go to.
- *
- * @internal
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

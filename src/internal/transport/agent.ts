@@ -17,7 +17,6 @@ export interface AgentMaterial {
 
 type Callback = (error: Error | null, socket: Stream.Duplex) => void
 
-/** @internal */
 export const displayProxy = (proxy: URL): string => `${proxy.protocol}//${proxy.host}`
 
 const proxyAuthorization = (proxy: URL): string | undefined =>
@@ -148,8 +147,6 @@ class ForwardingHttpAgent extends Http.Agent {
 /**
  * Keep-alive agents for plain and TLS connections. Both carry the same material so a server URL on either scheme
  * behaves the same; the TLS options only matter for the https agent.
- *
- * @internal
  */
 export const makeAgents = (material: AgentMaterial): { readonly http: Http.Agent; readonly https: Https.Agent } => {
   const tls: Https.AgentOptions = {

@@ -25,7 +25,6 @@ import { safeRequest } from "./redact.js"
 
 type TransportConfigError = errors.TransportConfigError
 
-/** @internal */
 export interface MakeOptions {
   readonly clientCertificate?: Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> | undefined
   readonly tracing?: boolean | undefined
@@ -156,7 +155,6 @@ const parseProxy = (raw: string): Effect.Effect<URL, TransportConfigError> =>
         )
   )
 
-/** @internal */
 export const make = (
   config: RestConfig,
   options: MakeOptions = {}

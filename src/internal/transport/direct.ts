@@ -7,8 +7,6 @@
  * FinalizationRegistry entry, a URL parse, the response wrapper), which was most of the client CPU of a small GET.
  * The direct path is found by a symbol on the client object, so any wrapper a user puts around the client
  * (`HttpClient.mapRequest`, a test double) drops it and requests go through the wrapper as usual.
- *
- * @internal
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"

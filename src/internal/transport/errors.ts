@@ -1,7 +1,6 @@
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 
-/** @internal */
 export type TransportConfigErrorReason =
   | "UnreadableFile"
   | "InvalidTlsMaterial"
@@ -9,7 +8,6 @@ export type TransportConfigErrorReason =
   | "InvalidProxyUrl"
   | "UnsupportedProxy"
 
-/** @internal */
 export class TransportConfigError extends Data.TaggedError("TransportConfigError")<{
   readonly reason: TransportConfigErrorReason
   readonly detail: string
@@ -22,7 +20,6 @@ export class TransportConfigError extends Data.TaggedError("TransportConfigError
   }
 }
 
-/** @internal */
 export class TlsError extends Data.TaggedError("TlsError")<{
   /**
    * `ServerCertificate`: the server's certificate failed verification (unknown CA, wrong name, expired).
@@ -42,7 +39,6 @@ export class TlsError extends Data.TaggedError("TlsError")<{
   }
 }
 
-/** @internal */
 export class ProxyError extends Data.TaggedError("ProxyError")<{
   /** The proxy URL without user info. */
   readonly proxy: string
@@ -56,7 +52,6 @@ export class ProxyError extends Data.TaggedError("ProxyError")<{
   }
 }
 
-/** @internal */
 export class TimeoutError extends Data.TaggedError("TimeoutError")<{
   readonly timeout: Duration.Duration
   readonly url: string
@@ -93,8 +88,6 @@ const verifyCodes = new Set([
 
 /**
  * Recognises TLS failures among the errors Node's request emits.
- *
- * @internal
  */
 export const classifyTls = (cause: unknown, server: string): TlsError | undefined => {
   if (typeof cause !== "object" || cause === null) return undefined
@@ -109,8 +102,6 @@ export const classifyTls = (cause: unknown, server: string): TlsError | undefine
 
 /**
  * A response body (after gzip inflation) larger than `Limits.maxResponseBytes`; reading stopped there.
- *
- * @internal
  */
 export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
   readonly limit: number

@@ -9,8 +9,6 @@ const bodiless = new Set([101, 103, 204, 205, 304])
  * Node's http client neither asks for nor undoes compression, so the transport does both. The body is piped through
  * a streaming gunzip, so a watch that the server flushes event by event still arrives event by event. Responses the
  * server did not compress pass through untouched.
- *
- * @internal
  */
 export const gunzip = (response: HttpClientResponse.HttpClientResponse): HttpClientResponse.HttpClientResponse => {
   const encoding = response.headers["content-encoding"]

@@ -7,8 +7,6 @@
  * platform's `arrayBuffer` concatenates the buffer again on every chunk, which is quadratic); headers are converted
  * once per response. Streaming and FormData bodies are written as the platform does. Request spans, trace
  * propagation, interruption (the request is aborted) and `MaxBodySize` behave as with any `HttpClient.make` client.
- *
- * @internal
  */
 import type * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeSink from "@effect/platform-node/NodeSink"
@@ -255,7 +253,6 @@ const sendStreamingBody = (
   return Effect.void
 }
 
-/** @internal */
 export const make = (agent: NodeHttpClient.HttpAgent): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.suspend(() => {
@@ -343,8 +340,6 @@ export interface RoundTripOptions {
  * One request and its whole response without the platform client: no AbortController, no FinalizationRegistry, no
  * response wrapper, and a single asynchronous step (send, read, decompress). When the fiber is interrupted the
  * request is destroyed as the fiber exits (see `watchFiber`).
- *
- * @internal
  */
 export const roundTrip = (
   agent: NodeHttpClient.HttpAgent,

@@ -4,8 +4,6 @@
  * A failed request's error holds the request for diagnosis, but by then the RestClient has added the Authorization
  * header (and a body may be a Secret being created). Printing the error (`console.log`, `util.inspect`,
  * `JSON.stringify`, `Cause.pretty`) must never show either, so errors are built from this copy instead.
- *
- * @internal
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"

@@ -1,0 +1,158 @@
+// The published package as a user gets it: build, `npm pack`, unpack into a fresh project beside the dependencies,
+// then compile a program importing it under `moduleResolution: NodeNext` (strict, library .d.ts checked too) and
+// under `bundler`, run it, and check the closed subpaths stay closed and no public .d.ts names an internal module.
+// Nothing is written to the working tree. usage: node scripts/pack-check.mjs
+import { execFileSync, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "effect-kube-pack-"))
+const run = (cmd, args, cwd) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8" })
+  if (r.status !== 0) {
+    console.error(`${cmd} ${args.join(" ")} (in ${cwd}) failed:\n${r.stdout}\n${r.stderr}`)
+    process.exit(1)
+  }
+  return r.stdout
+}
+
+// A staging copy of what `files` names, built there, so `npm pack` neither writes dist/ into the tree nor packs it.
+const stage = path.join(tmp, "stage")
+fs.mkdirSync(stage)
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
+for (const f of [...pkg.files.filter((f) => f !== "dist"), "package.json", "README.md", "LICENSE"]) {
+  fs.cpSync(path.join(root, f), path.join(stage, f), { recursive: true })
+}
+run(process.execPath, [
+  path.join(root, "node_modules/typescript/bin/tsc"),
+  "-p",
+  path.join(root, "tsconfig.build.json"),
+  "--outDir",
+  path.join(stage, "dist")
+], root)
+
+// Public declarations (everything outside internal/ and cli/) must not point into internals: users cannot import
+// them, and they are not part of the contract.
+const publicDts = []
+const walk = (dir) => {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name)
+    const rel = path.relative(path.join(stage, "dist"), p)
+    if (e.isDirectory()) {
+      if (rel !== "internal" && rel !== "cli") walk(p)
+    } else if (e.name.endsWith(".d.ts")) publicDts.push(p)
+  }
+}
+walk(path.join(stage, "dist"))
+const allowed = new Set(JSON.parse(fs.readFileSync(path.join(root, "scripts/internal-dts-allowlist.json"), "utf8")))
+const offenders = []
+const found = new Set()
+for (const file of publicDts) {
+  const rel = path.relative(path.join(stage, "dist"), file)
+  const refs = [...fs.readFileSync(file, "utf8").matchAll(/["'](\.{1,2}\/(?:[^"']*\/)?(?:internal|cli)\/[^"']*)["']/g)]
+  for (const [, ref] of refs) found.add(`${rel} -> ${ref}`)
+}
+for (const key of found) {
+  if (!allowed.has(key)) offenders.push(key)
+  allowed.delete(key)
+}
+if (offenders.length > 0) {
+  console.error(`public .d.ts files reference internal modules:\n  ${offenders.join("\n  ")}`)
+  process.exit(1)
+}
+if (allowed.size > 0) {
+  console.error(`stale entries in scripts/internal-dts-allowlist.json (remove them):\n  ${[...allowed].join("\n  ")}`)
+  process.exit(1)
+}
+
+const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", tmp], stage).trim()
+  .split("\n").pop()
+
+// A fresh project: the tarball unpacked as node_modules/effect-kube, every other package linked from this checkout's
+// install (no network here).
+const project = path.join(tmp, "project")
+const modules = path.join(project, "node_modules")
+fs.mkdirSync(path.join(modules, "effect-kube"), { recursive: true })
+execFileSync("tar", ["-xzf", path.join(tmp, tarball), "-C", path.join(modules, "effect-kube"), "--strip-components=1"])
+for (const e of fs.readdirSync(path.join(root, "node_modules"))) {
+  if (e === "effect-kube" || e.startsWith(".")) continue
+  fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules", e)), path.join(modules, e))
+}
+fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", type: "module" }))
+fs.writeFileSync(
+  path.join(project, "main.ts"),
+  `import * as Effect from "effect/Effect"
+import { Clientset, Kube, KubeError } from "effect-kube"
+import * as Core from "effect-kube/api/core/v1"
+import * as RestConfig from "effect-kube/RestConfig"
+import { FakeApiServer, layerFake } from "effect-kube/testing"
+
+const pod: Core.Pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "default" } }
+const program = Effect.gen(function*() {
+  const cs = yield* Clientset.Clientset
+  yield* cs.coreV1.pods("default").create(pod)
+  const got = yield* cs.coreV1.pods("default").get("p")
+  const missing = yield* cs.coreV1.pods("default").get("nope").pipe(
+    Effect.catchTag("NotFound", (e: KubeError.NotFound) => Effect.succeed(e._tag))
+  )
+  const fake = yield* FakeApiServer.FakeApiServer
+  return { name: got.metadata?.name, missing, requests: (yield* fake.requests).length }
+})
+export const production: typeof Kube.layerKubeconfig = Kube.layerKubeconfig
+export const config: typeof RestConfig.RestConfig = RestConfig.RestConfig
+const result = await Effect.runPromise(Effect.provide(program, layerFake()))
+console.log(JSON.stringify(result))
+`
+)
+const compile = (name, options) => {
+  const config = path.join(project, `tsconfig.${name}.json`)
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2022"],
+        types: ["node"],
+        strict: true,
+        skipLibCheck: false,
+        outDir: `out-${name}`,
+        ...options
+      },
+      files: ["main.ts"]
+    })
+  )
+  run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", config], project)
+}
+compile("nodenext", { module: "NodeNext", moduleResolution: "NodeNext", exactOptionalPropertyTypes: true })
+compile("bundler", { module: "ESNext", moduleResolution: "bundler" })
+
+const out = JSON.parse(run(process.execPath, [path.join(project, "out-nodenext/main.js")], project))
+if (out.name !== "p" || out.missing !== "NotFound" || !(out.requests >= 3)) {
+  console.error(`the packed program printed ${JSON.stringify(out)}`)
+  process.exit(1)
+}
+// Closed subpaths: internals and the CLI's modules are not importable from the package.
+for (
+  const closed of ["effect-kube/internal/restClient/client", "effect-kube/cli/main", "effect-kube/generated/core/v1"]
+) {
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(closed)})`], {
+    cwd: project,
+    encoding: "utf8"
+  })
+  if (r.status === 0 || !r.stderr.includes("ERR_PACKAGE_PATH_NOT_EXPORTED")) {
+    console.error(`${closed} should not be exported:\n${r.stderr}`)
+    process.exit(1)
+  }
+}
+const files = run("tar", ["-tzf", path.join(tmp, tarball)], tmp).split("\n")
+for (const required of ["package/LICENSE", "package/dist/index.d.ts", "package/dist/testing.js"]) {
+  if (!files.includes(required)) {
+    console.error(`${tarball} lacks ${required}`)
+    process.exit(1)
+  }
+}
+fs.rmSync(tmp, { recursive: true, force: true })
+console.log(`pack check: ${tarball} compiles under NodeNext and bundler, runs, and keeps internal/ and cli/ closed`)
