@@ -11,6 +11,7 @@ import { CRD_KEY, NS_KEY } from "./engineState.js"
 import { Logs } from "./logs.js"
 import { Allocator, apiVersionOf, defaultOnCreate, newUid, randomSuffix, timestamp } from "./objects.js"
 import { patchNamed } from "./patching.js"
+import { flag } from "./query.js"
 import { get, list, watch } from "./reads.js"
 import type { Served } from "./registry.js"
 import { Registry } from "./registry.js"
@@ -147,8 +148,7 @@ export class Engine implements EngineState {
   }
 
   private verbOf(r: ResourceRequest): string | undefined {
-    const watchParam = r.req.query.get("watch")
-    const watching = r.legacyWatch || watchParam === "true" || watchParam === "1"
+    const watching = r.legacyWatch || flag(r.req.query, "watch")
     switch (r.req.method) {
       case "GET":
         if (watching) return "watch"

@@ -4,6 +4,7 @@ import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isDryRun, isReply, keyOf, notFound, patchTypes } from "./engineState.js"
 import { newUid, timestamp } from "./objects.js"
 import { applyPatch, patchNamed } from "./patching.js"
+import { flag, integer } from "./query.js"
 import { get } from "./reads.js"
 import { readPath, writePath } from "./registry.js"
 import { labelSelectorToString } from "./selectors.js"
@@ -159,12 +160,14 @@ export function podLog(e: EngineState, r: ResourceRequest): ApiReply {
   } else if (!containers.includes(container)) {
     return S.badRequest(`container ${container} is not valid for pod ${name}`)
   }
-  const tail = q.get("tailLines")
-  const tailLines = tail === null ? undefined : Math.max(0, Number(tail))
-  const limit = q.get("limitBytes")
-  const limitBytes = limit === null ? undefined : Math.max(0, Number(limit))
+  const tail = integer(q, "tailLines")
+  if (tail._tag === "Invalid") return S.badRequest(tail.message)
+  const tailLines = tail._tag === "Value" ? Math.max(0, tail.value) : undefined
+  const limit = integer(q, "limitBytes")
+  if (limit._tag === "Invalid") return S.badRequest(limit.message)
+  const limitBytes = limit._tag === "Value" ? Math.max(0, limit.value) : undefined
   const ns = String(pod.metadata.namespace)
-  if (q.get("follow") === "true") {
+  if (flag(q, "follow")) {
     return {
       _tag: "Stream",
       status: 200,
