@@ -215,13 +215,22 @@ export function token(e: EngineState, r: ResourceRequest): ApiReply {
   const parsed = parseBody(r)
   const request = isReply(parsed) ? {} : parsed
   const seconds = Number(request.spec?.expirationSeconds ?? 3600)
+  const token = `fake-token-${r.namespace}-${name}-${newUid()}`
+  const audiences: Array<string> = Array.isArray(request.spec?.audiences) ? request.spec.audiences : []
+  const sa = e.store.get(r.served.storageKey, keyOf(r, name))
+  e.authorizer.issued.set(token, {
+    username: `system:serviceaccount:${r.namespace}:${name}`,
+    uid: sa?.metadata?.uid,
+    groups: ["system:serviceaccounts", `system:serviceaccounts:${r.namespace}`, "system:authenticated"],
+    audiences
+  })
   return json(201, {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
     metadata: { name, namespace: r.namespace, creationTimestamp: null },
     spec: { audiences: request.spec?.audiences ?? [], expirationSeconds: seconds, boundObjectRef: null },
     status: {
-      token: `fake-token-${r.namespace}-${name}-${newUid()}`,
+      token,
       expirationTimestamp: timestamp(r.now + seconds * 1000)
     }
   })
