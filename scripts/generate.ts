@@ -13,6 +13,7 @@ import { parseArgs } from "node:util"
 import { clientsetFromFiles } from "./generator-clientset.js"
 import { diffFiles, writeFiles } from "./generator/emit.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "./generator/index.js"
+import { openapiSchemasFile } from "./generator/openapiSchemas.js"
 import { protobufTablesFile } from "./generator/protobuf.js"
 import { defaultSpecPath } from "./specPath.js"
 
@@ -47,6 +48,7 @@ const main = (): number => {
     // Codec tables for the fake apiserver's protobuf support (only the built-in spec has matching proto files).
     if (outDir === Path.join(root, "src/generated")) {
       files.set("protobufTables.ts", protobufTablesFile(Path.resolve(values.spec ?? defaultSpec)))
+      files.set("openapiSchemas.ts", openapiSchemasFile(Path.resolve(values.spec ?? defaultSpec)))
     }
   }
   if (values.check) {
