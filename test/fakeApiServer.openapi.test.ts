@@ -40,6 +40,20 @@ describe("FakeApiServer OpenAPI", () => {
       const ports = yield* kubectl(home, kubeconfig, ["explain", "pods.spec.containers.ports"])
       expect(ports.stdout).toMatch(/^FIELD: ports <\[\]ContainerPort>$/m)
       expect(ports.stdout).toMatch(/^  containerPort\t<integer> -required-$/m)
+      // kubectl validates through the server (fieldValidation=Strict): unknown fields are refused.
+      const bad = Path.join(home, "bad.yaml")
+      yield* Effect.promise(() =>
+        Fs.writeFile(
+          bad,
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replica: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx, imagePolicy: x}]}\n"
+        )
+      )
+      const refused = yield* kubectl(home, kubeconfig, ["create", "-f", bad, "--validate=strict"])
+      expect(refused.stderr).toBe(
+        `Error from server (BadRequest): error when creating "${bad}": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica", unknown field "spec.template.spec.containers[0].imagePolicy"\n`
+      )
+      const lenient = yield* kubectl(home, kubeconfig, ["create", "-f", bad, "--validate=false"])
+      expect(lenient.stdout).toBe("deployment.apps/web created\n")
     }).pipe(Effect.scoped), 60_000)
 
   it.effect("v3 group/version documents carry the kinds' schemas and their references; v2 has definitions", () =>

@@ -22,6 +22,9 @@ export const loadSchemas = (): Promise<void> =>
 
 const definitions = (): Readonly<Record<string, Obj>> => schemas ?? {}
 
+/** The loaded definitions (empty before the first OpenAPI or field-validating request). */
+export const schemaDefinitions = definitions
+
 const v2Ref = "#/definitions/"
 const v3Ref = "#/components/schemas/"
 

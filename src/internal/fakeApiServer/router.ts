@@ -67,7 +67,7 @@ export class Router {
       for (const a of actions) if (a._tag === "Latency") yield* Effect.sleep(a.delay)
       const now = yield* Clock.currentTimeMillis
       if (mentionsProtobuf(req)) yield* Effect.promise(loadCodec)
-      if (req.path.startsWith("/openapi/")) yield* Effect.promise(loadSchemas)
+      if (req.path.startsWith("/openapi/") || req.query.has("fieldValidation")) yield* Effect.promise(loadSchemas)
       const reply = self.dispatch(req, actions, now, auth)
       self.record(req, reply.status)
       return reply

@@ -4,6 +4,7 @@ import { jobSelectorOnCreate, withDefaults } from "./defaults.js"
 import { removeObject } from "./deletes.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, isDryRun, isReply, keyOf, managerOf, notFound, NS_KEY } from "./engineState.js"
+import { unknownFields } from "./fieldValidation.js"
 import {
   apiVersionOf,
   deepEqual,
@@ -95,6 +96,18 @@ export function checkedBody(r: ResourceRequest) {
   const info = r.served.info
   const typed = checkTypeMeta(r, parsed, info.kind, apiVersionOf(info.group, info.version))
   if (isReply(typed)) return typed
+  if (r.req.query.get("fieldValidation") === "Strict" && !r.served.custom && info.definition !== undefined) {
+    const unknown = unknownFields(info.definition, parsed)
+    if (unknown.length > 0) {
+      return S.badRequest(
+        `${info.kind} in version ${
+          JSON.stringify(info.version)
+        } cannot be handled as a ${info.kind}: strict decoding error: ${
+          unknown.map((f) => `unknown field ${JSON.stringify(f)}`).join(", ")
+        }`
+      )
+    }
+  }
   return checkNamespace(r, typed)
 }
 
