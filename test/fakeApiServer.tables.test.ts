@@ -68,6 +68,11 @@ status:
   conditions: [{type: Ready, status: "True"}]
   addresses: [{type: InternalIP, address: 172.18.0.2}]
   nodeInfo: {kubeletVersion: v1.36.0, osImage: Debian, kernelVersion: "6.1", containerRuntimeVersion: "containerd://2.0"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p1, namespace: default}
+spec: {nodeName: node-1, containers: [{name: c, image: nginx}]}
 `
 
 describe("FakeApiServer tables", () => {
@@ -148,5 +153,11 @@ describe("FakeApiServer tables", () => {
         "SELECTOR"
       ])
       expect((yield* kubectl(home, kubeconfig, ["get", "daemonsets", "-A"])).stderr).toBe("No resources found\n")
+      // cordon and drain (eviction of the node's pods).
+      expect(yield* k("cordon", "node-1")).toBe("node/node-1 cordoned\n")
+      expect(yield* k("get", "nodes")).toMatch(/node-1\s+Ready,SchedulingDisabled/)
+      const drain = yield* kubectl(home, kubeconfig, ["drain", "node-1", "--force", "--timeout=10s"])
+      expect(drain.stdout).toMatch(/pod\/p1 evicted\nnode\/node-1 drained\n$/)
+      expect((yield* kubectl(home, kubeconfig, ["get", "pod", "p1"])).code).toBe(1)
     }).pipe(Effect.scoped), 60_000)
 })
