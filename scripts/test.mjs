@@ -3,11 +3,12 @@ import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { ensureKubectl } from "./kubectl.mjs"
+import { ensureHelm, ensureKubectl } from "./kubectl.mjs"
 import { writeReadmeBlocks } from "./readme-blocks.mjs"
 
 const args = process.argv.slice(2)
 ensureKubectl()
+ensureHelm()
 writeReadmeBlocks()
 
 const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" })

@@ -180,6 +180,22 @@ export interface LogTarget {
  * @since 0.1.0
  * @category models
  */
+/**
+ * An RBAC PolicyRule for {@link Service.authorize}; `namespaces` limits it as a RoleBinding would (all namespaces
+ * and cluster scope when absent).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AuthorizationRule {
+  readonly verbs: ReadonlyArray<string>
+  readonly apiGroups?: ReadonlyArray<string> | undefined
+  readonly resources?: ReadonlyArray<string> | undefined
+  readonly resourceNames?: ReadonlyArray<string> | undefined
+  readonly nonResourceURLs?: ReadonlyArray<string> | undefined
+  readonly namespaces?: ReadonlyArray<string> | undefined
+}
+
 export interface Service {
   /** The base URL clients use in-process. */
   readonly url: string
@@ -225,6 +241,18 @@ export interface Service {
   readonly setLogs: (target: LogTarget, lines: ReadonlyArray<string>) => Effect.Effect<void>
   /** Appends lines; `follow=true` readers receive them as they come. */
   readonly appendLogs: (target: LogTarget, lines: ReadonlyArray<string>) => Effect.Effect<void>
+  /**
+   * Limits what callers may do: with `rules` (RBAC PolicyRules, optionally per namespace) every resource request
+   * is checked and refused with 403 Forbidden as the apiserver refuses it, and the review APIs
+   * (SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview) answer from them. `rules: undefined`
+   * allows everything again (the default). `user` is who SelfSubjectReview (`kubectl auth whoami`) says the caller is.
+   *
+   * @since 0.2.0
+   */
+  readonly authorize: (options: {
+    readonly rules: ReadonlyArray<AuthorizationRule> | undefined
+    readonly user?: { readonly username: string; readonly groups?: ReadonlyArray<string> | undefined } | undefined
+  }) => Effect.Effect<void>
   /** An HttpClient answering in-process. */
   readonly httpClient: HttpClient.HttpClient
   /** Serves this same engine over HTTP(S) on 127.0.0.1 until the scope closes. */
@@ -392,6 +420,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
         Effect.sync(() => router.faults.add(o.match ?? {}, { _tag: "CutWatch", afterEvents: o.afterEvents }, o.times)),
       malformedNext: (o) => Effect.sync(() => router.faults.add(o?.match ?? {}, { _tag: "Malformed" }, o?.times ?? 1)),
       clearFaults: Effect.sync(() => router.faults.clear()),
+      authorize: (o) =>
+        Effect.sync(() => {
+          engine.authorizer.rules = o.rules === undefined ? undefined : structuredClone(o.rules)
+          if (o.user !== undefined) {
+            engine.authorizer.user = {
+              username: o.user.username,
+              groups: [...(o.user.groups ?? []), "system:authenticated"]
+            }
+          }
+        }),
       setLogs: (target, lines) =>
         Effect.sync(() => engine.logs.set(target.namespace, target.pod, logTarget(target), lines)),
       appendLogs: (target, lines) =>

@@ -136,8 +136,14 @@ describe("FakeApiServer object lifecycle", () => {
       expect(bindings.status).toBe(405)
       expect(bindings.json.reason).toBe("MethodNotAllowed")
       expect((yield* get("/api/v1/namespaces/default/nothings")).status).toBe(404)
-      const protobuf = yield* post(configmaps, "k8s\u0000", { contentType: "application/vnd.kubernetes.protobuf" })
-      expect(protobuf.status).toBe(415)
+      const protobuf = yield* post(configmaps, "{}", { contentType: "application/vnd.kubernetes.protobuf" })
+      expect(protobuf.status).toBe(400)
+      expect(protobuf.json.message).toBe(
+        "the object provided is unrecognized (must be of type ConfigMap): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({})"
+      )
+      // An envelope without a type is the endpoint's kind: here a ConfigMap without a name.
+      const untyped = yield* post(configmaps, "k8s\u0000", { contentType: "application/vnd.kubernetes.protobuf" })
+      expect(untyped.status).toBe(422)
     }).pipe(withFake()))
 
   it.effect("dryRun=All answers as if but stores nothing", () =>

@@ -2,6 +2,8 @@
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, isDryRun, isReply, keyOf, notFound, NS_KEY } from "./engineState.js"
 import { timestamp } from "./objects.js"
+import { decodeDeleteOptions, isProtobufBody } from "./protobuf.js"
+import { integer } from "./query.js"
 import { selectors } from "./reads.js"
 import type { Served } from "./registry.js"
 import { renderList, renderOne } from "./rendering.js"
@@ -31,6 +33,10 @@ export function removeObject(e: EngineState, served: Served, key: string): Obj |
 export function deleteOptions(r: ResourceRequest): Obj | ApiReply {
   const body = r.req.body
   if (body === undefined || body.trim() === "") return {}
+  if (isProtobufBody(r.req)) {
+    const decoded = decodeDeleteOptions(r.req.bytes ?? new Uint8Array())
+    return decoded._tag === "Ok" ? decoded.value : S.badRequest(decoded.message)
+  }
   try {
     const parsed: unknown = JSON.parse(body)
     return isObj(parsed) ? parsed : {}
@@ -75,7 +81,8 @@ export function deleteOne(
   const dryRun = isDryRun(r) || (isObj(options) && Array.isArray(options.dryRun) && options.dryRun.includes("All"))
   if (finalizers.length > 0) {
     if (live.metadata.deletionTimestamp !== undefined) return { reply: renderOne(r, 202, live), gone: undefined }
-    const grace = Number(r.req.query.get("gracePeriodSeconds") ?? options.gracePeriodSeconds ?? 0)
+    const param = integer(r.req.query, "gracePeriodSeconds")
+    const grace = param._tag === "Value" ? param.value : Number(options.gracePeriodSeconds ?? 0)
     const marked: Obj = {
       ...live,
       metadata: {

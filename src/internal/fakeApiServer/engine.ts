@@ -5,15 +5,18 @@
  * The Engine holds the state and dispatches by verb; the handlers live in reads, writes, patching, deletes and
  * subresources.
  */
+import { Authorizer, forbidden } from "./authorization.js"
 import { deleteCollection, deleteNamed } from "./deletes.js"
 import type { EngineOptions, EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, NS_KEY } from "./engineState.js"
 import { Logs } from "./logs.js"
 import { Allocator, apiVersionOf, defaultOnCreate, newUid, randomSuffix, timestamp } from "./objects.js"
 import { patchNamed } from "./patching.js"
+import { flag } from "./query.js"
 import { get, list, watch } from "./reads.js"
 import type { Served } from "./registry.js"
 import { Registry } from "./registry.js"
+import { review, reviewKinds } from "./reviews.js"
 import * as S from "./status.js"
 import { objectKey, Store } from "./store.js"
 import { serveSubresource } from "./subresources.js"
@@ -23,6 +26,14 @@ import { create, update, withCrdStatus } from "./writes.js"
 
 export type { EngineOptions, ResourceRequest } from "./engineState.js"
 
+const subresourceVerbs: Record<string, string> = {
+  GET: "get",
+  PUT: "update",
+  PATCH: "patch",
+  POST: "create",
+  DELETE: "delete"
+}
+
 const bootstrapNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
 
 export class Engine implements EngineState {
@@ -30,6 +41,7 @@ export class Engine implements EngineState {
   readonly registry: Registry
   readonly logs = new Logs()
   readonly allocator: Allocator = new Allocator()
+  readonly authorizer = new Authorizer()
 
   constructor(readonly options: EngineOptions) {
     this.store = new Store(options.historySize)
@@ -121,10 +133,20 @@ export class Engine implements EngineState {
     if (!info.namespaced && r.namespace !== undefined) return S.resourceNotFound()
     if (r.subresource !== undefined) {
       if (!info.subresources.includes(r.subresource)) return S.resourceNotFound()
+      const denied = this.denied(r, subresourceVerbs[req.method] ?? "get")
+      if (denied !== undefined) return denied
       return serveSubresource(this, r)
     }
     const verb = this.verbOf(r)
     if (verb === undefined || !info.verbs.includes(verb)) return S.methodNotAllowed()
+    // Everyone may ask who they are and what they may do (system:basic-user).
+    const selfReview = info.kind === "SelfSubjectAccessReview" || info.kind === "SelfSubjectRulesReview" ||
+      info.kind === "SelfSubjectReview"
+    if (!selfReview) {
+      const denied = this.denied(r, verb)
+      if (denied !== undefined) return denied
+    }
+    if (verb === "create" && reviewKinds.has(served.storageKey)) return review(this, r)
     switch (verb) {
       case "get":
         return get(this, r)
@@ -146,9 +168,21 @@ export class Engine implements EngineState {
     return S.methodNotAllowed()
   }
 
+  private denied(r: ResourceRequest, verb: string): ApiReply | undefined {
+    if (this.authorizer.rules === undefined) return undefined
+    const attributes = {
+      verb,
+      group: r.served.info.group,
+      resource: r.served.info.plural,
+      subresource: r.subresource,
+      name: r.name,
+      namespace: r.namespace
+    }
+    return this.authorizer.allows(attributes) ? undefined : forbidden(this.authorizer.user, attributes)
+  }
+
   private verbOf(r: ResourceRequest): string | undefined {
-    const watchParam = r.req.query.get("watch")
-    const watching = r.legacyWatch || watchParam === "true" || watchParam === "1"
+    const watching = r.legacyWatch || flag(r.req.query, "watch")
     switch (r.req.method) {
       case "GET":
         if (watching) return "watch"

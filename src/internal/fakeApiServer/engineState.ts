@@ -4,6 +4,7 @@
  */
 import type * as Duration from "effect/Duration"
 import type { ResourceInfo } from "../../Resource.js"
+import type { Authorizer } from "./authorization.js"
 import type { Logs } from "./logs.js"
 import type { Allocator } from "./objects.js"
 import type { PatchEngine } from "./patch.js"
@@ -43,6 +44,7 @@ export interface EngineState {
   readonly registry: Registry
   readonly logs: Logs
   readonly allocator: Allocator
+  readonly authorizer: Authorizer
   refreshCrds(): void
 }
 

@@ -17,24 +17,25 @@ import type { ApiReply, ApiRequest } from "./types.js"
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-const bodyText = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<string | undefined, unknown> => {
+const bodyBytes = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Uint8Array | undefined, unknown> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
       return Effect.succeed(undefined)
     case "Uint8Array":
-      return Effect.succeed(decoder.decode(body.body))
+      return Effect.succeed(body.body)
     case "Raw":
       return Effect.succeed(
         typeof body.body === "string"
-          ? body.body
+          ? encoder.encode(body.body)
           : body.body instanceof Uint8Array
-          ? decoder.decode(body.body)
-          : JSON.stringify(body.body)
+          ? body.body
+          : encoder.encode(JSON.stringify(body.body))
       )
     case "Stream":
       return body.stream.pipe(
-        Stream.runFold("", (acc, chunk) => acc + decoder.decode(chunk, { stream: true }))
+        Stream.runCollect,
+        Effect.map((chunks) => Buffer.concat([...chunks]))
       )
     case "FormData":
       return Effect.succeed(undefined)
@@ -53,6 +54,7 @@ const toWebResponse = (reply: ApiReply): Effect.Effect<Response> => {
   if (reply._tag === "Body") {
     return Effect.succeed(new Response(reply.status === 204 ? null : reply.body, { status: reply.status, headers }))
   }
+  const binary = !reply.contentType.startsWith("application/json") && !reply.contentType.startsWith("text/")
   // Push-based: the stream runs in its own fiber of the caller's runtime and enqueues whole chunks, which costs far
   // less per event than a pull per element; cancelling the body interrupts the fiber (and unsubscribes the watch).
   return Effect.map(Effect.runtime<never>(), (runtime) => {
@@ -63,8 +65,12 @@ const toWebResponse = (reply: ApiReply): Effect.Effect<Response> => {
         fiber = runFork(
           Stream.runForEachChunk(reply.stream, (chunk) =>
             Effect.sync(() => {
+              if (binary) {
+                for (const piece of chunk) controller.enqueue(typeof piece === "string" ? encoder.encode(piece) : piece)
+                return
+              }
               let text = ""
-              for (const piece of chunk) text += piece
+              for (const piece of chunk) text += typeof piece === "string" ? piece : decoder.decode(piece)
               controller.enqueue(encoder.encode(text))
             })).pipe(
               Effect.ensuring(Effect.sync(() => {
@@ -89,7 +95,7 @@ const toWebResponse = (reply: ApiReply): Effect.Effect<Response> => {
 export const inProcessClient = (router: Router, auth: Auth | undefined): HttpClient.HttpClient =>
   HttpClient.make((request, url) =>
     Effect.gen(function*() {
-      const body = yield* bodyText(request).pipe(
+      const bytes = yield* bodyBytes(request).pipe(
         Effect.mapError((cause) =>
           new HttpClientError.RequestError({
             request,
@@ -107,7 +113,8 @@ export const inProcessClient = (router: Router, auth: Auth | undefined): HttpCli
         path: url.pathname,
         query: url.searchParams,
         headers,
-        body
+        body: bytes === undefined ? undefined : decoder.decode(bytes),
+        bytes
       }
       const reply = yield* router.handle(apiRequest, auth)
       const response = yield* toWebResponse(reply)
@@ -127,13 +134,14 @@ export const nodeHandler = (router: Router, auth: Auth, runtime: Runtime.Runtime
       for (const [k, v] of Object.entries(req.headers)) {
         if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v
       }
-      const body = chunks.length === 0 ? undefined : Buffer.concat(chunks).toString("utf8")
+      const bytes = chunks.length === 0 ? undefined : Buffer.concat(chunks)
       const apiRequest: ApiRequest = {
         method: req.method ?? "GET",
         path: url.pathname,
         query: url.searchParams,
         headers,
-        body
+        body: bytes?.toString("utf8"),
+        bytes
       }
       const fiber = runFork(
         Effect.gen(function*() {

@@ -1,14 +1,83 @@
 /**
- * OpenAPI v3 documents made from the served resources (no schemas from the spec): the index at /openapi/v3 and one
- * document per group/version listing each endpoint's operations with `x-kubernetes-group-version-kind` and their
- * query parameters. kubectl reads these to learn that the server validates fields itself (`fieldValidation`), so
- * `create` and `apply` send `fieldValidation=Strict` instead of validating client-side. /openapi/v2 serves a
- * document given in the options (tests load the bundled spec), else 404.
+ * OpenAPI documents of the served resources: the index at /openapi/v3 and one document per group/version listing
+ * each endpoint's operations with `x-kubernetes-group-version-kind` and their query parameters, and the schemas of
+ * its kinds (the spec's definitions without prose, generated data loaded on the first OpenAPI request; custom
+ * resources from their CRD's openAPIV3Schema), so `kubectl explain` works. kubectl also learns from the operations
+ * that the server validates fields itself (`fieldValidation`). /openapi/v2 serves a document given in the options,
+ * else one made from the generated definitions.
  */
 import * as Crypto from "node:crypto"
 import type { Registry, Served } from "./registry.js"
 import type { ApiReply, ApiRequest, Obj } from "./types.js"
 import { json } from "./types.js"
+
+let schemas: Readonly<Record<string, Obj>> | undefined
+let loading: Promise<void> | undefined
+
+/** Loads the generated definitions once; the router awaits it before serving an OpenAPI path. */
+export const loadSchemas = (): Promise<void> =>
+  schemas !== undefined ? Promise.resolve() : (loading ??= import("../../generated/openapiSchemas.js").then((m) => {
+    schemas = m.definitions
+  }))
+
+const definitions = (): Readonly<Record<string, Obj>> => schemas ?? {}
+
+/** The loaded definitions (empty before the first OpenAPI or field-validating request). */
+export const schemaDefinitions = definitions
+
+const v2Ref = "#/definitions/"
+const v3Ref = "#/components/schemas/"
+
+/** A v2 schema as v3 writes it: references under components. */
+const toV3 = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(toV3)
+  if (typeof value !== "object" || value === null) return value
+  const out: Obj = {}
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === "$ref" && typeof v === "string" && v.startsWith(v2Ref) ? v3Ref + v.slice(v2Ref.length) : toV3(v)
+  }
+  return out
+}
+
+const refsOf = (value: unknown, into: Set<string>) => {
+  if (Array.isArray(value)) { for (const v of value) refsOf(v, into) }
+  else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "$ref" && typeof v === "string" && v.startsWith(v2Ref)) into.add(v.slice(v2Ref.length))
+      else refsOf(v, into)
+    }
+  }
+}
+
+/** The definitions of a group/version's kinds and everything they reference. */
+const schemasFor = (served: ReadonlyArray<Served>): Record<string, unknown> => {
+  const defs = definitions()
+  const wanted = new Set<string>()
+  for (const s of served) {
+    if (s.info.definition !== undefined && defs[s.info.definition] !== undefined) wanted.add(s.info.definition)
+  }
+  const out: Record<string, unknown> = {}
+  const queue = [...wanted]
+  while (queue.length > 0) {
+    const name = queue.pop()!
+    if (out[name] !== undefined) continue
+    const def = defs[name]
+    if (def === undefined) continue
+    out[name] = toV3(def)
+    const refs = new Set<string>()
+    refsOf(def, refs)
+    for (const r of refs) if (out[r] === undefined) queue.push(r)
+  }
+  for (const s of served) {
+    if (!s.custom || s.schema === undefined) continue
+    const name = `${s.info.group.split(".").reverse().join(".")}.${s.info.version}.${s.info.kind}`
+    out[name] = {
+      ...s.schema,
+      "x-kubernetes-group-version-kind": [{ group: s.info.group, version: s.info.version, kind: s.info.kind }]
+    }
+  }
+  return out
+}
 
 export interface OpenApi {
   readonly serve: (segments: ReadonlyArray<string>, req: ApiRequest) => ApiReply | undefined
@@ -97,7 +166,7 @@ const document = (registry: Registry, group: string, version: string): Obj | und
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.36.0" },
     paths,
-    components: { schemas: {} }
+    components: { schemas: schemasFor(served) }
   }
 }
 
@@ -110,8 +179,10 @@ export const makeOpenApi = (registry: Registry, v2?: unknown): OpenApi => {
     serve: (segments) => {
       const [version, ...rest] = segments
       if (version === "v2" && rest.length === 0) {
-        if (v2 === undefined) return undefined
-        v2Body ??= JSON.stringify(v2)
+        v2Body ??= JSON.stringify(
+          v2 ??
+            { swagger: "2.0", info: { title: "Kubernetes", version: "v1.36.0" }, paths: {}, definitions: definitions() }
+        )
         return { _tag: "Body", status: 200, contentType: "application/json", body: v2Body }
       }
       if (version !== "v3") return undefined

@@ -4,6 +4,7 @@ import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isReply, keyOf, notFound, patchTypes } from "./engineState.js"
 import { apiVersionOf, timestamp, view } from "./objects.js"
 import type { PatchResult } from "./patch.js"
+import { flag } from "./query.js"
 import * as S from "./status.js"
 import type { ApiReply, Obj } from "./types.js"
 import { isObj } from "./types.js"
@@ -92,7 +93,7 @@ export function serverSideApply(e: EngineState, r: ResourceRequest, subresource:
   const placed = checkNamespace(r, { ...config, metadata: { ...meta, name } })
   if (isReply(placed)) return placed
   const live = e.store.get(r.served.storageKey, keyOf(r, name))
-  const force = r.req.query.get("force") === "true"
+  const force = flag(r.req.query, "force")
   const time = timestamp(r.now)
   if (live === undefined) {
     if (subresource !== undefined) return notFound(r, name)

@@ -2,6 +2,8 @@
 import * as Duration from "effect/Duration"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isReply, keyOf, notFound } from "./engineState.js"
+import { loadedCodec, prefersProtobuf, protobufWatchType } from "./protobuf.js"
+import { flag, integer } from "./query.js"
 import { renderingOf, renderList, renderOne } from "./rendering.js"
 import type { FieldSelector, Matcher } from "./selectors.js"
 import { fieldsFor, isParseError, parseFieldSelector, parseLabelSelector } from "./selectors.js"
@@ -48,8 +50,9 @@ export function list(e: EngineState, r: ResourceRequest): ApiReply {
   const sel = selectors(r)
   if (isReply(sel)) return sel
   const q = r.req.query
-  const limitParam = Number(q.get("limit") ?? "0")
-  const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.floor(limitParam) : 0
+  const limitParam = integer(q, "limit")
+  if (limitParam._tag === "Invalid") return S.badRequest(limitParam.message)
+  const limit = limitParam._tag === "Value" && limitParam.value > 0 ? limitParam.value : 0
   const continueParam = q.get("continue")
   let atRv: number | undefined
   let startAfter: string | undefined
@@ -148,9 +151,10 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
     }
     resourceVersion = rv
   }
-  const timeoutParam = Number(q.get("timeoutSeconds") ?? "NaN")
-  const timeout = Number.isFinite(timeoutParam) && timeoutParam > 0
-    ? Duration.seconds(timeoutParam)
+  const timeoutParam = integer(q, "timeoutSeconds")
+  if (timeoutParam._tag === "Invalid") return S.badRequest(timeoutParam.message)
+  const timeout = timeoutParam._tag === "Value" && timeoutParam.value > 0
+    ? Duration.seconds(timeoutParam.value)
     : e.options.watchTimeout
   const nameFilter = r.name
   const label = sel.label
@@ -159,6 +163,7 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
     ? (o: Obj) => label(o) && field.matches(o)
     : (o: Obj) => o.metadata?.name === nameFilter && label(o) && field.matches(o)
   const rendering = renderingOf(r.req)
+  const protobuf = rendering._tag === "Plain" && prefersProtobuf(r.req, r.served)
   const render = (obj: Obj, first: boolean): unknown => {
     switch (rendering._tag) {
       case "Plain":
@@ -180,13 +185,14 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
     namespace: r.served.info.namespaced ? r.namespace : undefined,
     matches,
     resourceVersion,
-    sendInitialEvents: q.get("sendInitialEvents") === "true",
-    allowBookmarks: q.get("allowWatchBookmarks") === "true",
+    sendInitialEvents: flag(q, "sendInitialEvents"),
+    allowBookmarks: flag(q, "allowWatchBookmarks"),
     bookmarkInterval: e.options.bookmarkInterval,
     timeout,
     cutAfter: r.cutWatchAfter,
     plain: rendering._tag === "Plain",
-    render
+    render,
+    frame: protobuf ? (type, object) => loadedCodec().watchFrame(type, object) : undefined
   })
-  return { _tag: "Stream", status: 200, contentType: "application/json", stream }
+  return { _tag: "Stream", status: 200, contentType: protobuf ? protobufWatchType : "application/json", stream }
 }

@@ -27,6 +27,8 @@ export interface Served {
   readonly scale?: ScaleSpec | undefined
   readonly printerColumns?: ReadonlyArray<PrinterColumn> | undefined
   readonly selectableFields?: ReadonlyArray<string> | undefined
+  /** A custom resource's openAPIV3Schema, for the OpenAPI documents. */
+  readonly schema?: Obj | undefined
 }
 
 const builtinScale: Record<string, ScaleSpec> = {
@@ -198,6 +200,7 @@ export const servedFromCrd = (crd: Obj): ReadonlyArray<Served> => {
         labelSelectorPath: sub.scale.labelSelectorPath
       },
       printerColumns: v.additionalPrinterColumns,
+      schema: v.schema?.openAPIV3Schema,
       selectableFields: ((v.selectableFields ?? []) as Array<Obj>).map((f) => String(f.jsonPath))
     }
   })

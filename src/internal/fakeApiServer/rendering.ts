@@ -1,6 +1,7 @@
 /** Renders objects and lists the way the client asked in Accept: plain, Table, or metadata only. */
 import type { ResourceRequest } from "./engineState.js"
 import { apiVersionOf, listItem, view } from "./objects.js"
+import { prefersProtobuf, protobufReply } from "./protobuf.js"
 import { toTable } from "./table.js"
 import type { ApiReply, ApiRequest, Obj } from "./types.js"
 import { json } from "./types.js"
@@ -40,7 +41,7 @@ export function renderOne(r: ResourceRequest, status: number, obj: Obj): ApiRepl
   const viewed = view(obj, r.served)
   switch (rendering._tag) {
     case "Plain":
-      return json(status, viewed)
+      return (prefersProtobuf(r.req, r.served) ? protobufReply(status, viewed) : undefined) ?? json(status, viewed)
     case "Metadata":
       return json(status, { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: viewed.metadata })
     case "Table":
@@ -58,13 +59,15 @@ export function renderList(r: ResourceRequest, items: ReadonlyArray<Obj>, listMe
   const rendering = renderingOf(r.req)
   const info = r.served.info
   switch (rendering._tag) {
-    case "Plain":
-      return json(200, {
+    case "Plain": {
+      const list = {
         kind: info.listKind,
         apiVersion: apiVersionOf(info.group, info.version),
         metadata: listMeta,
         items: items.map((o) => listItem(o, r.served))
-      })
+      }
+      return (prefersProtobuf(r.req, r.served) ? protobufReply(200, list) : undefined) ?? json(200, list)
+    }
     case "Metadata":
       return json(200, {
         kind: "PartialObjectMetadataList",

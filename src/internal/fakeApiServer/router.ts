@@ -18,6 +18,8 @@ import type { Engine } from "./engine.js"
 import type { FaultAction } from "./faults.js"
 import { Faults } from "./faults.js"
 import type { OpenApi } from "./openapi.js"
+import { loadSchemas } from "./openapi.js"
+import { loadCodec, mentionsProtobuf } from "./protobuf.js"
 import * as S from "./status.js"
 import type { ApiReply, ApiRequest } from "./types.js"
 import { json, text } from "./types.js"
@@ -64,6 +66,8 @@ export class Router {
       const actions = self.faults.take(req)
       for (const a of actions) if (a._tag === "Latency") yield* Effect.sleep(a.delay)
       const now = yield* Clock.currentTimeMillis
+      if (mentionsProtobuf(req)) yield* Effect.promise(loadCodec)
+      if (req.path.startsWith("/openapi/") || req.query.has("fieldValidation")) yield* Effect.promise(loadSchemas)
       const reply = self.dispatch(req, actions, now, auth)
       self.record(req, reply.status)
       return reply

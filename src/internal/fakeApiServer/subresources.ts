@@ -4,6 +4,7 @@ import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isDryRun, isReply, keyOf, notFound, patchTypes } from "./engineState.js"
 import { newUid, timestamp } from "./objects.js"
 import { applyPatch, patchNamed } from "./patching.js"
+import { flag, integer } from "./query.js"
 import { get } from "./reads.js"
 import { readPath, writePath } from "./registry.js"
 import { labelSelectorToString } from "./selectors.js"
@@ -159,12 +160,14 @@ export function podLog(e: EngineState, r: ResourceRequest): ApiReply {
   } else if (!containers.includes(container)) {
     return S.badRequest(`container ${container} is not valid for pod ${name}`)
   }
-  const tail = q.get("tailLines")
-  const tailLines = tail === null ? undefined : Math.max(0, Number(tail))
-  const limit = q.get("limitBytes")
-  const limitBytes = limit === null ? undefined : Math.max(0, Number(limit))
+  const tail = integer(q, "tailLines")
+  if (tail._tag === "Invalid") return S.badRequest(tail.message)
+  const tailLines = tail._tag === "Value" ? Math.max(0, tail.value) : undefined
+  const limit = integer(q, "limitBytes")
+  if (limit._tag === "Invalid") return S.badRequest(limit.message)
+  const limitBytes = limit._tag === "Value" ? Math.max(0, limit.value) : undefined
   const ns = String(pod.metadata.namespace)
-  if (q.get("follow") === "true") {
+  if (flag(q, "follow")) {
     return {
       _tag: "Stream",
       status: 200,
@@ -212,13 +215,22 @@ export function token(e: EngineState, r: ResourceRequest): ApiReply {
   const parsed = parseBody(r)
   const request = isReply(parsed) ? {} : parsed
   const seconds = Number(request.spec?.expirationSeconds ?? 3600)
+  const token = `fake-token-${r.namespace}-${name}-${newUid()}`
+  const audiences: Array<string> = Array.isArray(request.spec?.audiences) ? request.spec.audiences : []
+  const sa = e.store.get(r.served.storageKey, keyOf(r, name))
+  e.authorizer.issued.set(token, {
+    username: `system:serviceaccount:${r.namespace}:${name}`,
+    uid: sa?.metadata?.uid,
+    groups: ["system:serviceaccounts", `system:serviceaccounts:${r.namespace}`, "system:authenticated"],
+    audiences
+  })
   return json(201, {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
     metadata: { name, namespace: r.namespace, creationTimestamp: null },
     spec: { audiences: request.spec?.audiences ?? [], expirationSeconds: seconds, boundObjectRef: null },
     status: {
-      token: `fake-token-${r.namespace}-${name}-${newUid()}`,
+      token,
       expirationTimestamp: timestamp(r.now + seconds * 1000)
     }
   })

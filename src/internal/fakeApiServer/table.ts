@@ -183,9 +183,195 @@ const serviceColumns: ReadonlyArray<Column> = [
   )
 ]
 
+const nodeAddress = (n: Obj, type: string) =>
+  none(((n.status?.addresses ?? []) as Array<Obj>).find((a) => a.type === type)?.address)
+
 const dataCount = (o: Obj) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length
 
+const since = (
+  v: unknown,
+  now: number
+) => (typeof v === "string" && v !== "" ? humanDuration(now - Date.parse(v)) : "<unknown>")
+
+const eventColumns = (core: boolean): ReadonlyArray<Column> => {
+  const regarding = (e: Obj): Obj => (core ? e.involvedObject : e.regarding) ?? {}
+  const lastSeen = (e: Obj) =>
+    core
+      ? e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp
+      : e.series?.lastObservedTime ?? e.deprecatedLastTimestamp ?? e.eventTime
+  return [
+    col("Last Seen", "string", "Time since the event was last seen.", (e, now) => since(lastSeen(e), now)),
+    col("Type", "string", "Event type.", (e) => String(e.type ?? "")),
+    col("Reason", "string", "Event reason.", (e) => String(e.reason ?? "")),
+    col("Object", "string", "The object the event is about.", (e) => {
+      const o = regarding(e)
+      return `${String(o.kind ?? "").toLowerCase()}/${o.name ?? ""}`
+    }),
+    col("Subobject", "string", "Field of the object.", (e) => String(regarding(e).fieldPath ?? ""), 1),
+    col("Source", "string", "Reporting component and host.", (e) => {
+      const component = core ? e.source?.component ?? e.reportingComponent : e.reportingController
+      const host = core ? e.source?.host : e.deprecatedSource?.host
+      return host ? `${component ?? ""}, ${host}` : String(component ?? "")
+    }, 1),
+    col("Message", "string", "Event message.", (e) => String((core ? e.message : e.note) ?? "")),
+    col(
+      "First Seen",
+      "string",
+      "Time since the event was first seen.",
+      (e, now) => since(core ? e.firstTimestamp ?? e.eventTime : e.deprecatedFirstTimestamp ?? e.eventTime, now),
+      1
+    ),
+    col(
+      "Count",
+      "string",
+      "How often the event occurred.",
+      (e) => String(e.series?.count ?? (core ? e.count : e.deprecatedCount) ?? 1),
+      1
+    ),
+    col("Name", "string", "Event name.", (e) => String(e.metadata?.name ?? ""), 1, "name")
+  ]
+}
+
+const accessModes = (modes: unknown): string => {
+  const short: Record<string, string> = {
+    ReadWriteOnce: "RWO",
+    ReadOnlyMany: "ROX",
+    ReadWriteMany: "RWX",
+    ReadWriteOncePod: "RWOP"
+  }
+  return Array.isArray(modes) ? modes.map((m) => short[m] ?? m).join(",") : ""
+}
+
+const ingressHosts = (i: Obj): string => {
+  const hosts = ((i.spec?.rules ?? []) as Array<Obj>).map((r) => r.host).filter((h) =>
+    typeof h === "string" && h !== ""
+  )
+  if (hosts.length === 0) return "*"
+  return hosts.length > 3 ? `${hosts.slice(0, 3).join(",")} + ${hosts.length - 3} more...` : hosts.join(",")
+}
+
+const jobWide: ReadonlyArray<Column> = [
+  col(
+    "Containers",
+    "string",
+    "Container names.",
+    (x) => containersOf(x.spec?.template).map((c) => c.name).join(","),
+    1
+  ),
+  col("Images", "string", "Container images.", (x) => containersOf(x.spec?.template).map((c) => c.image).join(","), 1),
+  col("Selector", "string", "Label selector.", (x) => none(labelSelectorToString(x.spec?.selector)), 1)
+]
+
+const extraColumns: Record<string, ReadonlyArray<Column>> = {
+  "/events": eventColumns(true),
+  "events.k8s.io/events": eventColumns(false),
+  "apps/daemonsets": [
+    nameColumn,
+    col("Desired", "integer", "Nodes that should run the pod.", (d) => int(d.status?.desiredNumberScheduled)),
+    col("Current", "integer", "Nodes running the pod.", (d) => int(d.status?.currentNumberScheduled)),
+    col("Ready", "integer", "Nodes with a ready pod.", (d) => int(d.status?.numberReady)),
+    col("Up-to-date", "integer", "Nodes with the latest pod.", (d) => int(d.status?.updatedNumberScheduled)),
+    col("Available", "integer", "Nodes with an available pod.", (d) => int(d.status?.numberAvailable)),
+    col("Node Selector", "string", "Node selector.", (d) =>
+      none(
+        Object.entries((d.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>).map(([k, v]) =>
+          `${k}=${v}`
+        ).join(",")
+      )),
+    ageColumn,
+    ...jobWide
+  ],
+  "batch/cronjobs": [
+    nameColumn,
+    col("Schedule", "string", "Cron schedule.", (c) => String(c.spec?.schedule ?? "")),
+    col("Timezone", "string", "Time zone of the schedule.", (c) => none(c.spec?.timeZone)),
+    col(
+      "Suspend",
+      "boolean",
+      "Whether the cron job is suspended.",
+      (c) => (c.spec?.suspend === true ? "True" : "False")
+    ),
+    col("Active", "integer", "Running jobs.", (c) => ((c.status?.active ?? []) as Array<unknown>).length),
+    col(
+      "Last Schedule",
+      "string",
+      "Time since the last schedule.",
+      (c, now) =>
+        typeof c.status?.lastScheduleTime === "string"
+          ? humanDuration(now - Date.parse(c.status.lastScheduleTime))
+          : "<none>"
+    ),
+    ageColumn,
+    col(
+      "Containers",
+      "string",
+      "Container names.",
+      (x) => containersOf(x.spec?.jobTemplate?.spec?.template).map((c) => c.name).join(","),
+      1
+    ),
+    col(
+      "Images",
+      "string",
+      "Container images.",
+      (x) => containersOf(x.spec?.jobTemplate?.spec?.template).map((c) => c.image).join(","),
+      1
+    ),
+    col(
+      "Selector",
+      "string",
+      "Label selector.",
+      (x) => none(labelSelectorToString(x.spec?.jobTemplate?.spec?.selector)),
+      1
+    )
+  ],
+  "networking.k8s.io/ingresses": [
+    nameColumn,
+    col("Class", "string", "Ingress class.", (i) => none(i.spec?.ingressClassName)),
+    col("Hosts", "string", "Hosts served.", ingressHosts),
+    col(
+      "Address",
+      "string",
+      "Load balancer addresses.",
+      (i) => ((i.status?.loadBalancer?.ingress ?? []) as Array<Obj>).map((x) => x.ip ?? x.hostname).join(",")
+    ),
+    col(
+      "Ports",
+      "string",
+      "Ports served.",
+      (i) => (((i.spec?.tls ?? []) as Array<unknown>).length > 0 ? "80, 443" : "80")
+    ),
+    ageColumn
+  ],
+  "/persistentvolumeclaims": [
+    nameColumn,
+    col(
+      "Status",
+      "string",
+      "Claim phase.",
+      (c) => c.metadata?.deletionTimestamp !== undefined ? "Terminating" : String(c.status?.phase ?? "")
+    ),
+    col("Volume", "string", "Bound volume.", (c) => String(c.spec?.volumeName ?? "")),
+    col("Capacity", "string", "Bound capacity.", (c) => String(c.status?.capacity?.storage ?? "")),
+    col("Access Modes", "string", "Access modes.", (c) => accessModes(c.status?.accessModes)),
+    col("StorageClass", "string", "Storage class.", (c) => String(c.spec?.storageClassName ?? "")),
+    col(
+      "VolumeAttributesClass",
+      "string",
+      "Volume attributes class.",
+      (c) => String(c.spec?.volumeAttributesClassName ?? "<unset>")
+    ),
+    ageColumn,
+    col("VolumeMode", "string", "Volume mode.", (c) => String(c.spec?.volumeMode ?? "<unset>"), 1)
+  ],
+  "coordination.k8s.io/leases": [
+    nameColumn,
+    col("Holder", "string", "Lease holder.", (l) => String(l.spec?.holderIdentity ?? "")),
+    ageColumn
+  ]
+}
+
 const columnsByResource: Record<string, ReadonlyArray<Column>> = {
+  ...extraColumns,
   "/pods": podColumns,
   "/services": serviceColumns,
   "/namespaces": [
@@ -213,7 +399,18 @@ const columnsByResource: Record<string, ReadonlyArray<Column>> = {
       return roles.length === 0 ? "<none>" : roles.join(",")
     }),
     ageColumn,
-    col("Version", "string", "Kubelet version.", (n) => String(n.status?.nodeInfo?.kubeletVersion ?? ""))
+    col("Version", "string", "Kubelet version.", (n) => String(n.status?.nodeInfo?.kubeletVersion ?? "")),
+    col("Internal-IP", "string", "Internal address.", (n) => nodeAddress(n, "InternalIP"), 1),
+    col("External-IP", "string", "External address.", (n) => nodeAddress(n, "ExternalIP"), 1),
+    col("OS-Image", "string", "OS image.", (n) => none(n.status?.nodeInfo?.osImage), 1),
+    col("Kernel-Version", "string", "Kernel version.", (n) => none(n.status?.nodeInfo?.kernelVersion), 1),
+    col(
+      "Container-Runtime",
+      "string",
+      "Container runtime.",
+      (n) => none(n.status?.nodeInfo?.containerRuntimeVersion),
+      1
+    )
   ],
   "/serviceaccounts": [nameColumn, ageColumn],
   "/replicationcontrollers": replicaSetColumns,
@@ -226,6 +423,8 @@ const columnsByResource: Record<string, ReadonlyArray<Column>> = {
       const conds = (j.status?.conditions ?? []) as Array<Obj>
       if (conds.some((c) => c.type === "Complete" && c.status === "True")) return "Complete"
       if (conds.some((c) => c.type === "Failed" && c.status === "True")) return "Failed"
+      if (j.metadata?.deletionTimestamp !== undefined) return "Terminating"
+      if (j.spec?.suspend === true) return "Suspended"
       return "Running"
     }),
     col(
@@ -240,7 +439,8 @@ const columnsByResource: Record<string, ReadonlyArray<Column>> = {
       const end = typeof j.status?.completionTime === "string" ? Date.parse(j.status.completionTime) : now
       return humanDuration(end - Date.parse(start))
     }),
-    ageColumn
+    ageColumn,
+    ...jobWide
   ],
   "apiextensions.k8s.io/customresourcedefinitions": [
     nameColumn,

@@ -15,6 +15,8 @@ export interface ApiRequest {
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: string | undefined
+  /** The body as received, for binary media types (protobuf). */
+  readonly bytes?: Uint8Array | undefined
 }
 
 export type ApiReply =
@@ -22,14 +24,14 @@ export type ApiReply =
     readonly _tag: "Body"
     readonly status: number
     readonly contentType: string
-    readonly body: string
+    readonly body: string | Uint8Array
     readonly headers?: Readonly<Record<string, string>> | undefined
   }
   | {
     readonly _tag: "Stream"
     readonly status: number
     readonly contentType: string
-    readonly stream: Stream.Stream<string>
+    readonly stream: Stream.Stream<string | Uint8Array>
     readonly headers?: Readonly<Record<string, string>> | undefined
   }
 

@@ -29,16 +29,21 @@ export interface WatchOptions {
   readonly plain: boolean
   /** Renders an object for the wire (plain JSON, a Table row, metadata only). */
   readonly render: (obj: Obj, first: boolean) => unknown
+  /** Frames one event; JSON lines when absent. */
+  readonly frame?: ((type: string, object: unknown) => Uint8Array) | undefined
 }
 
-const lineCache = new WeakMap<StoredEvent, Map<string, string>>()
+type Frame = string | Uint8Array
 
-const line = (type: string, object: unknown) => JSON.stringify({ type, object }) + "\n"
+const lineCache = new WeakMap<StoredEvent, Map<string, Frame>>()
 
-export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<string> =>
+const jsonLine = (type: string, object: unknown) => JSON.stringify({ type, object }) + "\n"
+
+export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<Frame> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const { served } = options
-    const queue = yield* Queue.unbounded<string>()
+    const line: (type: string, object: unknown) => Frame = options.frame ?? jsonLine
+    const queue = yield* Queue.unbounded<Frame>()
     const prefix = options.namespace === undefined ? undefined : `${options.namespace}/`
     let first = true
     const render = (type: string, obj: Obj) => {
@@ -49,14 +54,14 @@ export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<
     // Watchers that render plainly share one serialization per event and type: fan-out stays O(watchers) cheap.
     const renderEvent = (type: string, ev: StoredEvent) => {
       if (!options.plain) return render(type, ev.object)
-      const key = `${type} ${served.info.group}/${served.info.version}`
+      const key = `${type} ${served.info.group}/${served.info.version}${options.frame !== undefined ? " pb" : ""}`
       let cache = lineCache.get(ev)
       if (cache === undefined) lineCache.set(ev, cache = new Map())
       let out = cache.get(key)
       if (out === undefined) cache.set(key, out = render(type, ev.object))
       return out
     }
-    const translate = (ev: StoredEvent): string | undefined => {
+    const translate = (ev: StoredEvent): Frame | undefined => {
       if (prefix !== undefined && !ev.key.startsWith(prefix)) return undefined
       const now = options.matches(ev.object)
       switch (ev.type) {
@@ -85,7 +90,7 @@ export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<
 
     // Replay and subscription happen in one synchronous step, so no write can fall between them.
     const setup = yield* Effect.sync(() => {
-      const initial: Array<string> = []
+      const initial: Array<Frame> = []
       const rv = options.resourceVersion
       if (rv === undefined || options.sendInitialEvents) {
         const scan = store.scan(served.storageKey, { namespace: options.namespace })
@@ -123,7 +128,7 @@ export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<
     yield* Effect.addFinalizer(() => Effect.sync(setup.unsubscribe))
     if (setup.gone) return Stream.fromIterable(setup.initial)
 
-    let events: Stream.Stream<string> = Stream.concat(Stream.fromIterable(setup.initial), Stream.fromQueue(queue))
+    let events: Stream.Stream<Frame> = Stream.concat(Stream.fromIterable(setup.initial), Stream.fromQueue(queue))
     if (options.cutAfter !== undefined) return Stream.take(events, options.cutAfter)
     if (options.allowBookmarks) {
       const ticks = Stream.tick(options.bookmarkInterval).pipe(Stream.drop(1), Stream.map(() => bookmark()))

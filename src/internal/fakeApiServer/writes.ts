@@ -1,8 +1,10 @@
 /** Writes of the fake apiserver: body decoding and checks, create, update and the shared commit of a new state. */
 import * as YAML from "yaml"
+import { jobSelectorOnCreate, withDefaults } from "./defaults.js"
 import { removeObject } from "./deletes.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, isDryRun, isReply, keyOf, managerOf, notFound, NS_KEY } from "./engineState.js"
+import { unknownFields } from "./fieldValidation.js"
 import {
   apiVersionOf,
   deepEqual,
@@ -14,6 +16,7 @@ import {
   timestamp,
   withoutVolatileMeta
 } from "./objects.js"
+import { decodeBody, isProtobufBody, protobufType } from "./protobuf.js"
 import { renderOne } from "./rendering.js"
 import * as S from "./status.js"
 import { objectKey } from "./store.js"
@@ -24,9 +27,21 @@ export function parseBody(r: ResourceRequest): Obj | ApiReply {
   const body = r.req.body
   if (body === undefined || body.trim() === "") return S.badRequest("the request body is empty")
   const contentType = (r.req.headers["content-type"] ?? "application/json").toLowerCase()
-  // Protobuf and CBOR bodies would need the Go types; the fake speaks JSON and YAML only.
+  if (isProtobufBody(r.req) && !r.served.custom) {
+    const decoded = decodeBody(
+      r.req.bytes ?? new Uint8Array(),
+      apiVersionOf(r.served.info.group, r.served.info.version),
+      r.served.info.kind
+    )
+    return decoded._tag === "Ok" ? decoded.value : S.badRequest(decoded.message)
+  }
+  // CBOR bodies would need the Go types; custom resources are JSON and YAML only, as on a real server.
   if (!contentType.includes("json") && !contentType.includes("yaml")) {
-    return S.unsupportedMediaType(["application/json", "application/yaml"])
+    return S.unsupportedMediaType(
+      r.served.custom
+        ? ["application/json", "application/yaml"]
+        : ["application/json", "application/yaml", protobufType]
+    )
   }
   try {
     const parsed: unknown = contentType.includes("yaml") ? YAML.parse(body) : JSON.parse(body)
@@ -81,6 +96,18 @@ export function checkedBody(r: ResourceRequest) {
   const info = r.served.info
   const typed = checkTypeMeta(r, parsed, info.kind, apiVersionOf(info.group, info.version))
   if (isReply(typed)) return typed
+  if (r.req.query.get("fieldValidation") === "Strict" && !r.served.custom && info.definition !== undefined) {
+    const unknown = unknownFields(info.definition, parsed)
+    if (unknown.length > 0) {
+      return S.badRequest(
+        `${info.kind} in version ${
+          JSON.stringify(info.version)
+        } cannot be handled as a ${info.kind}: strict decoding error: ${
+          unknown.map((f) => `unknown field ${JSON.stringify(f)}`).join(", ")
+        }`
+      )
+    }
+  }
   return checkNamespace(r, typed)
 }
 
@@ -127,7 +154,8 @@ export function createObject(
   const time = timestamp(r.now)
   const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, ...kept } = meta
   meta = { ...kept, uid: newUid(), creationTimestamp: time, ...(isObj(input.spec) ? { generation: 1 } : {}) }
-  let obj: Obj = defaultOnCreate(r.served, { ...input, metadata: meta }, e.allocator)
+  let obj: Obj = withDefaults(r.served, defaultOnCreate(r.served, { ...input, metadata: meta }, e.allocator))
+  if (r.served.storageKey === "batch/jobs") obj = jobSelectorOnCreate(obj)
   if (r.served.storageKey === CRD_KEY) obj = withCrdStatus(obj, r.now)
   obj = prepared !== undefined
     ? prepared(obj)
@@ -170,7 +198,7 @@ export function commitUpdate(
     next = { ...live, status: candidate.status }
     if (candidate.status === undefined) delete next.status
   } else {
-    next = { ...candidate }
+    next = withDefaults(r.served, { ...candidate })
     if (hasStatus) {
       if (live.status === undefined) delete next.status
       else next.status = live.status
