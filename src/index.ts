@@ -55,3 +55,7 @@ export * as Store from "./Store.js"
 export * as Informer from "./Informer.js"
 /** @since 0.2.0 */
 export * as SharedInformers from "./SharedInformers.js"
+/** @since 0.2.0 */
+export * as Wait from "./Wait.js"
+/** @since 0.2.0 */
+export * as Conditions from "./Conditions.js"
