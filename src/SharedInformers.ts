@@ -23,6 +23,7 @@ import * as Scope from "effect/Scope"
 import type { GroupVersionResource } from "./DynamicClient.js"
 import * as DynamicClient from "./DynamicClient.js"
 import * as Informer from "./Informer.js"
+import * as MetadataClient from "./MetadataClient.js"
 import type { ResourceDef } from "./Resource.js"
 import * as ResourceClient from "./ResourceClient.js"
 import { RestClient } from "./RestClient.js"
@@ -61,6 +62,11 @@ export interface Service {
     gvr: GroupVersionResource,
     options?: Options<Unstructured>
   ) => Effect.Effect<Informer.Informer<Unstructured>, never, Scope.Scope>
+  /** The shared metadata-only informer of any resource (see {@link MetadataClient}). */
+  readonly metadata: (
+    gvr: GroupVersionResource,
+    options?: Options<MetadataClient.PartialObjectMetadata>
+  ) => Effect.Effect<Informer.Informer<MetadataClient.PartialObjectMetadata>, never, Scope.Scope>
   /**
    * The shared informer of any source under a key of your own: requests with equal keys (and equal namespace and
    * selectors in `options`) share one informer.
@@ -101,6 +107,7 @@ export const make: Effect.Effect<Service, never, RestClient | Scope.Scope> = Eff
   const entries = new Map<string, Entry>()
   const lock = yield* Effect.makeSemaphore(1)
   const dynamic = DynamicClient.fromRestClient(rest)
+  const metadata = MetadataClient.fromRestClient(rest)
 
   const release = (key: string, entry: Entry) =>
     lock.withPermits(1)(Effect.suspend(() => {
@@ -149,6 +156,17 @@ export const make: Effect.Effect<Service, never, RestClient | Scope.Scope> = Eff
         keyFor(`dynamic:${gvr.group}/${gvr.version}/${gvr.resource}`, options),
         () => {
           const client = dynamic.resource(gvr)
+          return options.namespace === undefined || options.namespace === ""
+            ? client
+            : client.namespace(options.namespace)
+        },
+        options
+      ),
+    metadata: (gvr, options = {}) =>
+      acquire(
+        keyFor(`metadata:${gvr.group}/${gvr.version}/${gvr.resource}`, options),
+        () => {
+          const client = metadata.resource(gvr)
           return options.namespace === undefined || options.namespace === ""
             ? client
             : client.namespace(options.namespace)

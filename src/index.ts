@@ -59,3 +59,5 @@ export * as SharedInformers from "./SharedInformers.js"
 export * as Wait from "./Wait.js"
 /** @since 0.2.0 */
 export * as Conditions from "./Conditions.js"
+/** @since 0.2.0 */
+export * as MetadataClient from "./MetadataClient.js"
