@@ -24,6 +24,10 @@ export interface Contender {
   ) => Promise<Rate>
   /** Reads one watch to its end (the server closes it after its events), failing after `maxMs`. */
   readonly watch: (namespace: string, maxMs: number) => Promise<Rate>
+  /** An informer's initial sync of the namespace's pods (list, then the watch started); the cached objects. */
+  readonly informerSync?: ((namespace: string) => Promise<ReadonlyArray<unknown>>) | undefined
+  /** The same, caching only each pod's metadata (PartialObjectMetadata). */
+  readonly metadataInformerSync?: ((namespace: string) => Promise<ReadonlyArray<unknown>>) | undefined
   readonly close: () => Promise<void>
 }
 

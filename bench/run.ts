@@ -29,7 +29,7 @@ type ContenderId = "raw" | "effect-kube" | "effect-kube-rest" | "client-node"
 const contenders: ReadonlyArray<{ readonly id: ContenderId; readonly label: string }> = [
   { id: "raw", label: "raw node:http + JSON.parse" },
   { id: "effect-kube", label: "effect-kube Clientset (typed)" },
-  { id: "effect-kube-rest", label: "effect-kube RestClient (Schema.Unknown)" },
+  { id: "effect-kube-rest", label: "effect-kube RestClient (Schema.Unknown; informers: DynamicClient)" },
   { id: "client-node", label: "@kubernetes/client-node 2.0.1" }
 ]
 
@@ -105,6 +105,32 @@ const allScenarios: ReadonlyArray<Scenario> = [
     maxSamples: scale(9),
     budgetMs: 45_000,
     timeoutMs: 60_000
+  },
+  {
+    key: "informer10k",
+    title: "informer initial sync, 10,000 pods (ms; raw: list into a Map)",
+    kind: "time",
+    heap: true,
+    request: () => ({ op: "informer", namespace: "pods-10k", expected: 10_000, metadata: false }),
+    warmups: 1,
+    minSamples: scale(5),
+    maxSamples: scale(9),
+    budgetMs: 45_000,
+    timeoutMs: 60_000,
+    target: 1.3
+  },
+  {
+    key: "informerMeta10k",
+    title: "metadata-only informer sync, 10,000 pods (ms; raw: list, metadata into a Map)",
+    kind: "time",
+    heap: true,
+    request: () => ({ op: "informer", namespace: "pods-10k", expected: 10_000, metadata: true }),
+    warmups: 1,
+    minSamples: scale(5),
+    maxSamples: scale(9),
+    budgetMs: 45_000,
+    timeoutMs: 60_000,
+    target: 1.3
   },
   {
     key: "getSeq",

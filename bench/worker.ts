@@ -15,6 +15,7 @@ export type Request =
     readonly maxMs: number
   }
   | { readonly op: "watch"; readonly namespace: string; readonly expected: number; readonly maxMs: number }
+  | { readonly op: "informer"; readonly namespace: string; readonly expected: number; readonly metadata: boolean }
 
 export interface ListResult {
   readonly ms: number
@@ -85,6 +86,11 @@ const handle = async (contender: Contender, request: Request): Promise<ListResul
       )
       const used = process.cpuUsage(cpu)
       return { ...rate, cpuMicros: used.user + used.system }
+    }
+    case "informer": {
+      const sync = request.metadata ? contender.metadataInformerSync : contender.informerSync
+      if (sync === undefined) throw new Error("no informer for this contender")
+      return measureList(request.expected, () => sync(request.namespace))
     }
     case "watch": {
       const rate = await contender.watch(request.namespace, request.maxMs)

@@ -209,6 +209,11 @@ export interface Service {
   readonly remove: (ref: ObjectRef) => Effect.Effect<boolean, FakeApiServerError>
   /** The current global resourceVersion. */
   readonly resourceVersion: Effect.Effect<string>
+  /**
+   * Compacts the history as etcd does: watches and continue tokens from resourceVersions before the current one
+   * answer 410 Expired from now on.
+   */
+  readonly compact: Effect.Effect<void>
   readonly requests: Effect.Effect<ReadonlyArray<RequestLogEntry>>
   readonly clearRequests: Effect.Effect<void>
   /** Answers the next `times` matching requests (every one when unset) with an error Status. */
@@ -398,6 +403,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
             objectKey(served.info.namespaced ? ref.namespace ?? "default" : undefined, ref.name)
           ) !== undefined),
       resourceVersion: Effect.sync(() => String(engine.store.currentRv)),
+      compact: Effect.sync(() => engine.store.compact()),
       requests: Effect.sync(() => [...router.requestLog]),
       clearRequests: Effect.sync(() => {
         router.requestLog.length = 0

@@ -56,5 +56,18 @@ export const make = async (target: Target): Promise<Contender> => {
     return withTimeout("client-node watch", maxMs, run, () => controller?.abort())
   }
 
-  return { list, listPaged, gets, watch, close: async () => {} }
+  const informerSync = async (namespace: string) => {
+    const informer = k8s.makeInformer(
+      kc,
+      `/api/v1/namespaces/${namespace}/pods`,
+      () => api.listNamespacedPod({ namespace })
+    )
+    // start() resolves once the list is cached and the watch is being opened.
+    await informer.start()
+    const items = informer.list()
+    await informer.stop()
+    return items
+  }
+
+  return { list, listPaged, gets, watch, informerSync, close: async () => {} }
 }

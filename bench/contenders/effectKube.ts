@@ -6,8 +6,12 @@
 // - "rest": the RestClient underneath with `Schema.Unknown`, i.e. the same pipeline without the typed decode, to
 //   tell the pipeline's cost from the Schema's.
 import * as Clientset from "effect-kube/Clientset"
+import * as DynamicClient from "effect-kube/DynamicClient"
+import * as Informer from "effect-kube/Informer"
 import * as Kube from "effect-kube/Kube"
 import * as KubeRequest from "effect-kube/KubeRequest"
+import * as MetadataClient from "effect-kube/MetadataClient"
+import type * as Watcher from "effect-kube/Watcher"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -49,6 +53,16 @@ const countEvents = <A, E>(stream: Stream.Stream<A, E>, maxMs: number): Effect.E
     )
   })
 
+// One page, as the other contenders' single list (informers page by 500 by default, as client-go's).
+const syncOf = <A, E>(runtime: ManagedRuntime.ManagedRuntime<any, any>, source: Watcher.Source<A, E>) =>
+  runtime.runPromise(Effect.scoped(Effect.gen(function*() {
+    const informer = yield* Informer.make(source, { streamingList: false, pageSize: 10_000 })
+    yield* informer.waitForSync
+    return yield* informer.store.list()
+  })))
+
+const podsResource = { group: "", version: "v1", resource: "pods" }
+
 const setup = async (target: Target) => {
   const runtime = ManagedRuntime.make(Kube.layerKubeconfig({ path: target.kubeconfig }, { qps: -1 }))
   const cs = await runtime.runPromise(Clientset.Clientset)
@@ -69,6 +83,9 @@ export const makeTyped = async (target: Target): Promise<Contender> => {
       return runtime.runPromise(lanes(concurrency, max, maxMs, (i) => client.get(names[i % names.length]!)))
     },
     watch: (namespace, maxMs) => runtime.runPromise(countEvents(pods(namespace).watch(), maxMs)),
+    informerSync: (namespace) => syncOf(runtime, pods(namespace)),
+    metadataInformerSync: (namespace) =>
+      syncOf(runtime, MetadataClient.fromRestClient(cs.restClient).resource(podsResource).namespace(namespace)),
     close: () => runtime.dispose()
   }
 }
@@ -101,6 +118,8 @@ export const makeRest = async (target: Target): Promise<Contender> => {
       ),
     watch: (namespace, maxMs) =>
       runtime.runPromise(countEvents(rest.watch(KubeRequest.watch(podsOf(namespace)), Schema.Unknown), maxMs)),
+    informerSync: (namespace) =>
+      syncOf(runtime, DynamicClient.fromRestClient(rest).resource(podsResource).namespace(namespace)),
     close: () => runtime.dispose()
   }
 }

@@ -92,5 +92,29 @@ export const make = async (target: Target): Promise<Contender> => {
     return withTimeout("raw watch", maxMs, run, () => req?.destroy())
   }
 
-  return { list, listPaged, gets, watch, close: async () => agent.destroy() }
+  // The baseline cache: the parsed list's items in a Map by namespace/name, as any hand-written cache keeps them.
+  const informerSync = async (namespace: string) => {
+    const cache = new Map<string, unknown>()
+    for (const item of await list(namespace)) {
+      const meta = (item as { metadata?: { namespace?: string; name?: string } }).metadata
+      cache.set(`${meta?.namespace}/${meta?.name}`, item)
+    }
+    return [...cache.values()]
+  }
+
+  // The bench server, like any apiserver ignoring the media type, sends whole pods: keep their metadata only.
+  const metadataInformerSync = async (namespace: string) => {
+    const cache = new Map<string, unknown>()
+    for (const item of await list(namespace)) {
+      const metadata = (item as { metadata?: { namespace?: string; name?: string } }).metadata
+      cache.set(`${metadata?.namespace}/${metadata?.name}`, {
+        apiVersion: "meta.k8s.io/v1",
+        kind: "PartialObjectMetadata",
+        metadata
+      })
+    }
+    return [...cache.values()]
+  }
+
+  return { list, listPaged, gets, watch, informerSync, metadataInformerSync, close: async () => agent.destroy() }
 }

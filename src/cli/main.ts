@@ -13,7 +13,8 @@ const commands: Record<string, () => Promise<{ readonly command: Command }>> = {
   get: () => import("./get.js"),
   "fake-apiserver": () => import("./fakeApiserver.js"),
   "api-resources": () => import("./apiResources.js"),
-  scale: () => import("./scale.js")
+  scale: () => import("./scale.js"),
+  wait: () => import("./wait.js")
 }
 
 const usage = `effect-kube: a Kubernetes client for Effect, as a command
@@ -24,6 +25,7 @@ Usage:
   effect-kube get RESOURCE [NAME] [-n NS | -A] [-l SEL] [--field-selector SEL] [-o json|yaml|name] [-w]
   effect-kube api-resources [flags]
   effect-kube scale RESOURCE NAME --replicas N [flags]
+  effect-kube wait RESOURCE/NAME --for=condition=COND[=VALUE]|delete|jsonpath='{PATH}'[=VALUE] [--timeout=30s]
   effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml]
 `
 

@@ -101,6 +101,17 @@ export class Store {
     return object
   }
 
+  /**
+   * Forgets the history (etcd compaction): watches and continue tokens from any older resourceVersion now get
+   * 410 Expired.
+   */
+  compact(): void {
+    this.compacted = this.rv
+    this.ring.fill(undefined)
+    this.ringHead = 0
+    this.ringCount = 0
+  }
+
   /** Drops a whole resource (a CRD went away) with a DELETED event per object. */
   dropResource(storageKey: string): void {
     const table = this.tables.get(storageKey)

@@ -1,0 +1,94 @@
+/**
+ * Timing behaviour of the watcher under TestClock: the backoff's growth, cap and reset, and the idle limit.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+import * as Clientset from "../src/Clientset.js"
+import * as FakeApiServer from "../src/FakeApiServer.js"
+import * as Kube from "../src/Kube.js"
+import * as Watcher from "../src/Watcher.js"
+
+const withFake = (options: FakeApiServer.Options = {}) =>
+  Effect.provide(Kube.layerFake(options, { qps: -1, retry: "none" }))
+
+const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default" } })
+
+const watchRequests = Effect.map(
+  FakeApiServer.FakeApiServer,
+  (fake) => Effect.map(fake.requests, (rs) => rs.filter((r) => r.url.includes("watch=true")).length)
+).pipe(Effect.flatten)
+
+/** Advances the clock in 100 ms steps for `millis`, recording the time of each new watch request. */
+const record = (millis: number, start: number, times: Array<number>) =>
+  Effect.gen(function*() {
+    let seen = 0
+    for (let t = 100; t <= millis; t += 100) {
+      yield* TestClock.adjust("100 millis")
+      const now = yield* watchRequests
+      for (; seen < now; seen++) times.push(start + t)
+    }
+  })
+
+describe("Watcher timing", () => {
+  it.scoped("failed watches back off 800 ms doubling to 30 s, jittered", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeApiServer.FakeApiServer
+      const cs = yield* Clientset.Clientset
+      yield* fake.failNext({ match: { path: /watch=true/ }, status: 500, reason: "InternalError" })
+      yield* Watcher.watch(cs.coreV1.configMaps("default"), { streamingList: false }).pipe(
+        Stream.runDrain,
+        Effect.forkScoped
+      )
+      const times: Array<number> = []
+      yield* record(120_000, 0, times)
+      const gaps = times.slice(1).map((t, i) => t - times[i]!)
+      // 800, 1600, 3200, 6400, 12800 ms, each within the jitter (x0.8 to x1.2, give or take a 100 ms step).
+      for (let i = 0; i < 5; i++) {
+        const base = 800 * 2 ** i
+        expect(gaps[i]).toBeGreaterThanOrEqual(base * 0.8 - 100)
+        expect(gaps[i]).toBeLessThanOrEqual(base * 1.2 + 100)
+      }
+      // Then capped at 30 s (jittered).
+      for (const gap of gaps.slice(6)) {
+        expect(gap).toBeGreaterThanOrEqual(24_000 - 100)
+        expect(gap).toBeLessThanOrEqual(36_000 + 100)
+      }
+      expect(gaps.length).toBeGreaterThanOrEqual(7)
+
+      // Once the server answers again, the next attempt (at most a capped step later) holds.
+      yield* fake.clearFaults
+      yield* fake.seed(cm("x"))
+      yield* TestClock.adjust("40 seconds")
+      const before = yield* watchRequests
+      expect(before).toBe(times.length + 1)
+    }).pipe(withFake()))
+
+  it.scoped("a watch that delivers nothing within the idle limit is abandoned and resumed", () =>
+    Effect.gen(function*() {
+      const cs = yield* Clientset.Clientset
+      const fake = yield* FakeApiServer.FakeApiServer
+      yield* fake.seed(cm("a"))
+      const events: Array<string> = []
+      yield* Watcher.watch(cs.coreV1.configMaps("default"), { idleTimeout: "10 seconds", timeoutSeconds: 3600 }).pipe(
+        Stream.runForEach((e) => Effect.sync(() => events.push(e._tag))),
+        Effect.forkScoped
+      )
+      yield* TestClock.adjust("100 millis")
+      expect(yield* watchRequests).toBe(1)
+      expect(events).toEqual(["Init", "InitApply", "InitDone"])
+      yield* TestClock.adjust("9800 millis")
+      expect(yield* watchRequests).toBe(1)
+      // Abandoned at 10 s; resumed after the backoff's first step (640 to 960 ms).
+      yield* TestClock.adjust("500 millis")
+      expect(yield* watchRequests).toBe(1)
+      yield* TestClock.adjust("600 millis")
+      expect(yield* watchRequests).toBe(2)
+      const last = (yield* fake.requests).at(-1)!
+      expect(last.url).toMatch(/resourceVersion=\d+/)
+      expect(last.url).not.toContain("sendInitialEvents")
+      // Nothing was re-listed: the store-keeping consumer saw no new Init.
+      expect(events).toEqual(["Init", "InitApply", "InitDone"])
+    }).pipe(withFake({ bookmarkInterval: "1 hour" })))
+})
