@@ -47,3 +47,11 @@ export * as ScaleClient from "./ScaleClient.js"
 export * as Unstructured from "./Unstructured.js"
 /** @since 0.1.0 */
 export * as Watch from "./Watch.js"
+/** @since 0.2.0 */
+export * as Watcher from "./Watcher.js"
+/** @since 0.2.0 */
+export * as Store from "./Store.js"
+/** @since 0.2.0 */
+export * as Informer from "./Informer.js"
+/** @since 0.2.0 */
+export * as SharedInformers from "./SharedInformers.js"
