@@ -9,6 +9,9 @@
  * - object being deleted (`deletionTimestamp` set), finalizer present: runs `cleanup`, then removes the finalizer.
  * - object being deleted, finalizer already gone: nothing to do.
  *
+ * `cleanup` should be idempotent, as in kube-rs: a reconcile that reads a cache not yet updated after the
+ * finalizer's removal may run it again (the removal then finds the object gone and succeeds).
+ *
  * Both writes are JSON patches guarded by a `test` operation on the finalizer list as it was read, so a concurrent
  * change to the list fails the patch (422 Invalid, retried by the controller's backoff) instead of being
  * overwritten.
@@ -63,7 +66,10 @@ export const apply = <A extends KubeObject, E1, R1, E2, R2>(
         client.patch(objectName, "json", [
           { op: "test", path: `/metadata/finalizers/${at}`, value: name },
           { op: "remove", path: `/metadata/finalizers/${at}` }
-        ]),
+        ]).pipe(
+          // Already gone: a reconcile on a cache that had not seen the removal yet. The goal is reached.
+          Effect.catchIf((e) => e._tag === "NotFound", () => Effect.void)
+        ),
         action
       ))
   })

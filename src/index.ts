@@ -55,3 +55,13 @@ export * as Store from "./Store.js"
 export * as Informer from "./Informer.js"
 /** @since 0.2.0 */
 export * as SharedInformers from "./SharedInformers.js"
+/** @since 0.2.0 */
+export * as Controller from "./Controller.js"
+/** @since 0.2.0 */
+export * as EventRecorder from "./EventRecorder.js"
+/** @since 0.2.0 */
+export * as Finalizer from "./Finalizer.js"
+/** @since 0.2.0 */
+export * as LeaderElection from "./LeaderElection.js"
+/** @since 0.2.0 */
+export * as WorkQueue from "./WorkQueue.js"
