@@ -483,9 +483,11 @@ const runColdStart = async (server: string, kubeconfig: string, name: string, bu
 
 // bench/fakeApiServer.ts (owned by the fake's helper) measures the in-process FakeApiServer; it runs as it is, in
 // its own process, bounded in time, and its lines go into the report.
-const runFakeApiServerBench = (): Promise<{ lines: Array<string>; error?: string; ms: number }> =>
+const runFakeApiServerBench = (
+  file = "fakeApiServer.ts"
+): Promise<{ lines: Array<string>; error?: string; ms: number }> =>
   new Promise((resolve) => {
-    const script = Path.join(benchDir, "fakeApiServer.ts")
+    const script = Path.join(benchDir, file)
     const start = performance.now()
     if (!Fs.existsSync(script)) return resolve({ lines: [], error: "bench/fakeApiServer.ts does not exist", ms: 0 })
     const child = ChildProcess.spawn(process.execPath, [...tsxArgs, script], {
@@ -563,6 +565,16 @@ const main = async () => {
       cold = await runColdStart(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir)
       log("running bench/fakeApiServer.ts")
       fake = await runFakeApiServerBench()
+      log("running bench/controller.ts")
+      const controller = await runFakeApiServerBench("controller.ts")
+      fake = {
+        ...fake,
+        lines: [
+          ...fake.lines,
+          ...controller.lines,
+          ...(controller.error ? [`controller bench: ${controller.error}`] : [])
+        ]
+      }
     }
     log(
       fake.error === undefined

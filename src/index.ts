@@ -60,3 +60,13 @@ export * as Wait from "./Wait.js"
 export * as Conditions from "./Conditions.js"
 /** @since 0.2.0 */
 export * as MetadataClient from "./MetadataClient.js"
+/** @since 0.2.0 */
+export * as Controller from "./Controller.js"
+/** @since 0.2.0 */
+export * as EventRecorder from "./EventRecorder.js"
+/** @since 0.2.0 */
+export * as Finalizer from "./Finalizer.js"
+/** @since 0.2.0 */
+export * as LeaderElection from "./LeaderElection.js"
+/** @since 0.2.0 */
+export * as WorkQueue from "./WorkQueue.js"

@@ -1,0 +1,143 @@
+/**
+ * Leader election on a coordination.k8s.io/v1 Lease, with client-go's `tools/leaderelection` semantics: run N
+ * replicas of an operator, one leads, and the others take over within `leaseDuration + retryPeriod` of its crash.
+ *
+ * - A replica acquires the Lease when it is free (no holder) or expired: unchanged for `leaseDurationSeconds`
+ *   since this replica first saw its current content (client-go measures expiry on the observer's clock, so
+ *   clock skew between nodes does not matter).
+ * - The leader renews every `retryPeriod`; every write carries the Lease's resourceVersion, so of two replicas
+ *   racing for it one gets a Conflict and stays a follower.
+ * - A leader that cannot renew for `renewDeadline` (shorter than `leaseDuration`) steps down before any other
+ *   replica may consider the Lease expired, so two leaders never overlap. It then contends again.
+ * - On shutdown the leader releases the Lease (client-go's `ReleaseOnCancel`), so a rolling update hands over
+ *   within one `retryPeriod`.
+ *
+ * | client-go                                         | effect-kube                                            |
+ * | ------------------------------------------------- | ------------------------------------------------------ |
+ * | `leaderelection.RunOrDie(ctx, LeaderElectionConfig{...})` | `LeaderElection.layer({ name, namespace })`     |
+ * | `Callbacks.OnStartedLeading(ctx)`                 | `LeaderElection.whileLeader(effect)`                   |
+ * | `le.IsLeader()` / `le.GetLeader()`                | `election.isLeader` / `election.leader`                |
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as Kube from "effect-kube/Kube"
+ * import * as LeaderElection from "effect-kube/LeaderElection"
+ *
+ * const operator = Effect.log("reconciling as the leader").pipe(Effect.zipRight(Effect.never))
+ *
+ * const main = LeaderElection.whileLeader(operator).pipe(
+ *   Effect.provide(LeaderElection.layer({ name: "my-operator", namespace: "operators" })),
+ *   Effect.provide(Kube.layer())
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
+import { Clientset } from "./Clientset.js"
+import * as internal from "./internal/controller/leaderElection.js"
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** The Lease's name. */
+  readonly name: string
+  /** The Lease's namespace. */
+  readonly namespace: string
+  /** This replica's identity in `spec.holderIdentity`. Default: the hostname, `_` and a random suffix. */
+  readonly identity?: string | undefined
+  /** How long a Lease stays valid after its last change as observed by a follower. Default 15 seconds. */
+  readonly leaseDuration?: Duration.DurationInput | undefined
+  /** How long the leader keeps trying to renew before it steps down. Default 10 seconds. */
+  readonly renewDeadline?: Duration.DurationInput | undefined
+  /** How often the leader renews and followers retry. Default 2 seconds. */
+  readonly retryPeriod?: Duration.DurationInput | undefined
+  /**
+   * Followers wait a random part of up to this fraction less than `retryPeriod` between attempts, so replicas
+   * started together spread out; never more, which keeps the failover bound. Default 0.2.
+   */
+  readonly jitter?: number | undefined
+  /** Release the Lease when the layer's scope closes. Default true. */
+  readonly releaseOnCancel?: boolean | undefined
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Service {
+  readonly identity: string
+  readonly name: string
+  readonly namespace: string
+  /** True while this replica holds a Lease it renewed within `renewDeadline`. */
+  readonly isLeader: Effect.Effect<boolean>
+  /** The holder named in the Lease as last read, if any (client-go `GetLeader`). */
+  readonly leader: Effect.Effect<Option.Option<string>>
+  /** This replica's leadership: the current value, then every change. */
+  readonly changes: Stream.Stream<boolean>
+  /** Completes once this replica leads. */
+  readonly awaitLeadership: Effect.Effect<void>
+  /** Completes once this replica no longer leads (at once when it does not). */
+  readonly awaitLoss: Effect.Effect<void>
+}
+
+/**
+ * @since 0.2.0
+ * @category tags
+ */
+export class LeaderElection extends Context.Tag("effect-kube/LeaderElection")<LeaderElection, Service>() {}
+
+/**
+ * Options that cannot work: client-go's `NewLeaderElector` checks, so that a leader always steps down before its
+ * Lease can expire for others.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class LeaderElectionConfigError extends Data.TaggedError("LeaderElectionConfigError")<{
+  readonly field: string
+  readonly message: string
+}> {}
+
+/**
+ * Starts contending for the Lease in the background for the life of the scope.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, LeaderElectionConfigError, Clientset | Scope.Scope> =>
+  Effect.flatMap(
+    Clientset,
+    (cs) => internal.make(internal.leaseClient(cs.coordinationV1.leases(options.namespace)), options)
+  )
+
+/**
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<LeaderElection, LeaderElectionConfigError, Clientset> =>
+  Layer.scoped(LeaderElection, make(options))
+
+/**
+ * Runs `effect` while this replica leads: it starts once leadership is acquired, is interrupted as soon as it is
+ * lost (at most `renewDeadline` after the last successful renewal, always before any other replica can lead), and
+ * starts again the next time this replica leads. Succeeds or fails with `effect` when it ends on its own.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const whileLeader = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | LeaderElection> =>
+  Effect.flatMap(LeaderElection, (election) => internal.whileLeader(election, effect))

@@ -1,0 +1,290 @@
+/**
+ * The work queue's state machine. All bookkeeping happens in synchronous steps (one `Effect.sync` each), so no
+ * interleaving of fibers can observe a key both waiting and taken.
+ */
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as MetricLabel from "effect/MetricLabel"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import type { Metrics, ProcessOptions, RateLimiter, WorkQueue } from "../../WorkQueue.js"
+
+export const toMillis = (d: Duration.DurationInput): number => Duration.toMillis(Duration.decode(d))
+
+interface Waiter {
+  readonly deferred: Deferred.Deferred<void>
+  signalled: boolean
+}
+
+interface Delayed {
+  readonly at: number
+  fiber: Fiber.RuntimeFiber<void> | undefined
+}
+
+export const make = (
+  name: string,
+  rateLimiter: RateLimiter,
+  metrics: Metrics
+): Effect.Effect<WorkQueue, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const tags = [MetricLabel.make("name", name)]
+
+    // Keys waiting, in FIFO order from `head`; every one is also in `dirty` and none is in `processing`.
+    let queue: Array<string> = []
+    let head = 0
+    // Keys that need processing: waiting ones, and taken ones added again since they were taken.
+    const dirty = new Set<string>()
+    // Taken keys and when they were taken.
+    const processing = new Map<string, number>()
+    // When each waiting key was queued, for the latency metric.
+    const queuedAt = new Map<string, number>()
+    const delayed = new Map<string, Delayed>()
+    let waiters: Array<Waiter> = []
+    let shuttingDown = false
+    const drained = Deferred.unsafeMake<void>(FiberId.none)
+
+    const depth = () => queue.length - head
+
+    const signalOne = () => {
+      while (waiters.length > 0) {
+        const w = waiters.shift()!
+        if (w.signalled) continue
+        w.signalled = true
+        Deferred.unsafeDone(w.deferred, Exit.void)
+        return
+      }
+    }
+
+    const signalAll = () => {
+      const all = waiters
+      waiters = []
+      for (const w of all) {
+        w.signalled = true
+        Deferred.unsafeDone(w.deferred, Exit.void)
+      }
+    }
+
+    const push = (key: string, now: number) => {
+      queue.push(key)
+      queuedAt.set(key, now)
+      metrics.depth.unsafeUpdate(depth(), tags)
+      signalOne()
+    }
+
+    const addNow = (key: string, now: number) => {
+      if (shuttingDown) return
+      metrics.adds.unsafeUpdate(1, tags)
+      if (dirty.has(key)) return
+      dirty.add(key)
+      if (processing.has(key)) return
+      push(key, now)
+    }
+
+    const updateUnfinished = (now: number) => {
+      let total = 0
+      let longest = 0
+      for (const started of processing.values()) {
+        const seconds = (now - started) / 1000
+        total += seconds
+        if (seconds > longest) longest = seconds
+      }
+      metrics.unfinishedWork.unsafeUpdate(total, tags)
+      metrics.longestRunningProcessor.unsafeUpdate(longest, tags)
+    }
+
+    const tryTake = (now: number): string | undefined => {
+      if (head >= queue.length) return undefined
+      const key = queue[head]!
+      queue[head] = undefined as unknown as string
+      head++
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head)
+        head = 0
+      }
+      dirty.delete(key)
+      processing.set(key, now)
+      const at = queuedAt.get(key)
+      queuedAt.delete(key)
+      if (at !== undefined) metrics.queueLatency.unsafeUpdate((now - at) / 1000, tags)
+      metrics.depth.unsafeUpdate(depth(), tags)
+      return key
+    }
+
+    // client-go samples unfinished work every 500 ms so a stuck handler shows up while nothing else happens. The
+    // sampler runs only while keys are taken: an idle queue schedules no timers.
+    let sampling = false
+    const sampler: Effect.Effect<void> = Effect.sleep(Duration.millis(500)).pipe(
+      Effect.zipRight(Clock.currentTimeMillis),
+      Effect.flatMap((now) =>
+        Effect.suspend(() => {
+          updateUnfinished(now)
+          if (processing.size > 0 && !shuttingDown) return sampler
+          sampling = false
+          return Effect.void
+        })
+      )
+    )
+
+    const take: Effect.Effect<Option.Option<string>> = Effect.suspend(() => {
+      const loop: Effect.Effect<Option.Option<string>> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const key = tryTake(now)
+        if (key !== undefined) {
+          if (sampling) return Effect.succeed(Option.some(key))
+          sampling = true
+          return Effect.as(Effect.forkIn(sampler, scope), Option.some(key))
+        }
+        if (shuttingDown) return Effect.succeed(Option.none())
+        const waiter: Waiter = { deferred: Deferred.unsafeMake<void>(FiberId.none), signalled: false }
+        waiters.push(waiter)
+        return Deferred.await(waiter.deferred).pipe(
+          Effect.onInterrupt(() =>
+            Effect.sync(() => {
+              // A signal meant for this waiter must not be lost with it.
+              if (waiter.signalled) signalOne()
+              else waiters = waiters.filter((w) => w !== waiter)
+            })
+          ),
+          Effect.zipRight(Effect.suspend(() => loop))
+        )
+      })
+      return loop
+    })
+
+    const done = (key: string) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          const started = processing.get(key)
+          if (started === undefined) return
+          processing.delete(key)
+          metrics.workDuration.unsafeUpdate((now - started) / 1000, tags)
+          updateUnfinished(now)
+          if (shuttingDown) {
+            dirty.delete(key)
+            if (processing.size === 0) Deferred.unsafeDone(drained, Exit.void)
+            return
+          }
+          if (dirty.has(key)) push(key, now)
+        }))
+
+    const add = (key: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => addNow(key, now)))
+
+    const addAfterMillis = (key: string, millis: number): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        if (shuttingDown) return Effect.void
+        if (millis <= 0) return Effect.sync(() => addNow(key, now))
+        const at = now + millis
+        const existing = delayed.get(key)
+        if (existing !== undefined && existing.at <= at) return Effect.void
+        if (existing?.fiber !== undefined) existing.fiber.unsafeInterruptAsFork(FiberId.none)
+        const entry: Delayed = { at, fiber: undefined }
+        delayed.set(key, entry)
+        const fire = Effect.sleep(Duration.millis(millis)).pipe(
+          Effect.zipRight(Clock.currentTimeMillis),
+          Effect.flatMap((t) =>
+            Effect.sync(() => {
+              if (delayed.get(key) !== entry) return
+              delayed.delete(key)
+              addNow(key, t)
+            })
+          )
+        )
+        return Effect.map(Effect.forkIn(fire, scope), (fiber) => {
+          entry.fiber = fiber
+        })
+      })
+
+    const addRateLimited = (key: string) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        if (shuttingDown) return Effect.void
+        metrics.retries.unsafeUpdate(1, tags)
+        return addAfterMillis(key, rateLimiter.when(key, now))
+      })
+
+    const stop = () => {
+      if (!shuttingDown) {
+        shuttingDown = true
+        queue = []
+        head = 0
+        queuedAt.clear()
+        for (const key of dirty) if (!processing.has(key)) dirty.delete(key)
+        for (const entry of delayed.values()) entry.fiber?.unsafeInterruptAsFork(FiberId.none)
+        delayed.clear()
+        metrics.depth.unsafeUpdate(0, tags)
+        signalAll()
+        if (processing.size === 0) Deferred.unsafeDone(drained, Exit.void)
+      }
+    }
+
+    const shutdown: Effect.Effect<void> = Effect.suspend(() => {
+      stop()
+      return Deferred.await(drained)
+    })
+
+    const runOne = <R>(
+      handler: (key: string) => Effect.Effect<void, never, R>,
+      key: string,
+      grace: Duration.Duration
+    ) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          // Not a child of the worker: an interrupted fiber signals its children at once, which would cut the grace short.
+          const fiber = yield* Effect.forkDaemon(Effect.interruptible(handler(key)))
+          const exit = yield* restore(Fiber.await(fiber)).pipe(
+            // The worker is being interrupted and cannot race a timer here (its losing side could not be
+            // interrupted), so a detached timer interrupts the handler once the grace period is over.
+            Effect.onInterrupt(() =>
+              Effect.gen(function*() {
+                const killer = yield* Effect.forkDaemon(Effect.zipRight(Effect.sleep(grace), Fiber.interrupt(fiber)))
+                yield* Fiber.await(fiber)
+                yield* Fiber.interrupt(killer)
+              })
+            )
+          )
+          if (Exit.isFailure(exit) && !Exit.isInterrupted(exit)) {
+            yield* Effect.logError(`work queue ${name}: handler for ${key} died`, exit.cause)
+          }
+        }).pipe(Effect.ensuring(done(key)))
+      )
+
+    const process = <R>(
+      handler: (key: string) => Effect.Effect<void, never, R>,
+      options: ProcessOptions = {}
+    ): Effect.Effect<void, never, R> => {
+      const workers = Math.max(1, Math.floor(options.concurrency ?? 1))
+      const grace = Duration.decode(options.gracePeriod ?? Duration.seconds(30))
+      const worker: Effect.Effect<void, never, R> = Effect.flatMap(
+        take,
+        (next) => Option.isNone(next) ? Effect.void : Effect.zipRight(runOne(handler, next.value, grace), worker)
+      )
+      return Effect.forEach(Array.from({ length: workers }), () => worker, {
+        concurrency: "unbounded",
+        discard: true
+      })
+    }
+
+    // Closing the scope stops the queue without waiting: whoever holds taken keys is being torn down with it.
+    yield* Scope.addFinalizer(scope, Effect.sync(stop))
+
+    const queueService: WorkQueue = {
+      name,
+      add,
+      addAfter: (key, delay) => addAfterMillis(key, toMillis(delay)),
+      addRateLimited,
+      forget: (key) => Effect.sync(() => rateLimiter.forget(key)),
+      numRequeues: (key) => Effect.sync(() => rateLimiter.numRequeues(key)),
+      take,
+      done,
+      length: Effect.sync(depth),
+      inFlight: Effect.sync(() => processing.size),
+      isShutdown: Effect.sync(() => shuttingDown),
+      shutdown,
+      process
+    }
+    return queueService
+  })
