@@ -1,0 +1,26 @@
+import * as Data from "effect/Data"
+
+/** @internal */
+export class NonZeroExit extends Data.TaggedError("NonZeroExit")<{
+  readonly exitCode: number
+  readonly message: string
+}> {}
+
+/** @internal */
+export class StreamProtocolError extends Data.TaggedError("StreamProtocolError")<{
+  readonly detail: string
+}> {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/** @internal */
+export class UnsafePath extends Data.TaggedError("UnsafePath")<{
+  readonly path: string
+  readonly detail: string
+}> {
+  override get message(): string {
+    return this.detail
+  }
+}
