@@ -6,6 +6,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as WS from "ws"
+import { onceDrained } from "../websocket/channels.js"
 import type { Closed, Connection } from "../websocket/connection.js"
 import { highWaterMark } from "../websocket/connection.js"
 
@@ -47,12 +48,14 @@ export const fromServerSocket = (raw: WS.WebSocket): Effect.Effect<Connection> =
     raw.on("error", () => {
       // "close" follows every error
     })
-    const socket = (raw as unknown as { _socket?: { once(e: string, f: () => void): void; destroyed?: boolean } })
+    const socket = (raw as unknown as {
+      _socket?: { once(e: string, f: () => void): void; off(e: string, f: () => void): void; destroyed?: boolean }
+    })
       ._socket
     const drained = Effect.async<void>((resume) => {
       if (socket === undefined || socket.destroyed === true || ended) return resume(Effect.void)
-      socket.once("drain", () => resume(Effect.void))
-      socket.once("close", () => resume(Effect.void))
+      const cancel = onceDrained(socket, () => resume(Effect.void))
+      return Effect.sync(cancel)
     })
     const send = (data: Uint8Array): Effect.Effect<void> =>
       Effect.suspend(() => {

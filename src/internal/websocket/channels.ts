@@ -39,3 +39,24 @@ export const portErrorChannel = (index: number): number => index * 2 + 1
 
 /** The first message the server sends on each port-forward channel: the port, little-endian uint16. */
 export const portPrefix = (port: number): Uint8Array => Uint8Array.of(port & 0xff, (port >> 8) & 0xff)
+
+/** Waits for `drain` (or `close`) on a Node stream, leaving no listener behind. */
+export const onceDrained = (
+  emitter: {
+    once(event: string, listener: () => void): unknown
+    off(event: string, listener: () => void): unknown
+  },
+  resume: () => void
+): () => void => {
+  const done = () => {
+    emitter.off("drain", done)
+    emitter.off("close", done)
+    resume()
+  }
+  emitter.once("drain", done)
+  emitter.once("close", done)
+  return () => {
+    emitter.off("drain", done)
+    emitter.off("close", done)
+  }
+}

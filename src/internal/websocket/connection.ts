@@ -12,6 +12,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import { onceDrained } from "./channels.js"
 
 /** How a connection ended: the close code and reason the peer sent (1006 when the transport dropped). */
 export interface Closed {
@@ -44,7 +45,11 @@ export interface RawSocket {
   close(code?: number, reason?: string): void
   on(event: string, listener: (...args: Array<any>) => void): unknown
   once(event: string, listener: (...args: Array<any>) => void): unknown
-  readonly _socket?: { once(event: string, listener: () => void): unknown; destroyed?: boolean } | null
+  readonly _socket?: {
+    once(event: string, listener: () => void): unknown
+    off(event: string, listener: () => void): unknown
+    destroyed?: boolean
+  } | null
 }
 
 /** A socket the platform can drive, plus the raw handle and where a refused upgrade's answer lands. */
@@ -181,8 +186,8 @@ export const open = (
       if (socket === undefined || socket === null || socket.destroyed === true || ended) {
         return resume(Effect.void)
       }
-      socket.once("drain", () => resume(Effect.void))
-      socket.once("close", () => resume(Effect.void))
+      const cancel = onceDrained(socket, () => resume(Effect.void))
+      return Effect.sync(cancel)
     })
     const send = (data: Uint8Array): Effect.Effect<void> =>
       Effect.suspend(() => {

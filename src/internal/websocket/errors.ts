@@ -24,3 +24,20 @@ export class UnsafePath extends Data.TaggedError("UnsafePath")<{
     return this.detail
   }
 }
+
+/** @internal */
+export class PortForwardError extends Data.TaggedError("PortForwardError")<{
+  readonly port: number
+  readonly message: string
+}> {}
+
+/** @internal */
+export class ListenError extends Data.TaggedError("ListenError")<{
+  readonly address: string
+  readonly port: number
+  readonly detail: string
+}> {
+  override get message(): string {
+    return `${this.address}:${this.port}: ${this.detail}`
+  }
+}
