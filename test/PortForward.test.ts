@@ -141,8 +141,8 @@ describe("PortForward", () => {
               `in flight while the reader paused ${(inFlightWhilePaused / 1024 / 1024).toFixed(1)} MB`
           )
           // Kernel socket buffers on the two loopback hops hold tens of MB; a writer that is not held back would have
-        // pushed nearly all of the remaining 90 MB during the pause.
-        expect(inFlightWhilePaused).toBeGreaterThanOrEqual(0)
+          // pushed nearly all of the remaining 90 MB during the pause.
+          expect(inFlightWhilePaused).toBeGreaterThanOrEqual(0)
           expect(inFlightWhilePaused).toBeLessThan(56 * 1024 * 1024)
         }))
       ),
