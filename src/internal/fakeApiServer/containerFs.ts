@@ -12,6 +12,11 @@ export type Node =
 export class ContainerFs {
   readonly nodes = new Map<string, Node>([["/", { type: "dir", mode: 0o755, mtime: new Date(0) }]])
 
+  constructor() {
+    // The directories every image has, so `kubectl cp x pod:/tmp/x` works as it would in a real container.
+    for (const dir of ["/etc", "/root", "/tmp", "/var"]) this.mkdirp(dir, new Date(0))
+  }
+
   static normalize(path: string, cwd = "/"): string {
     const out = Posix.normalize(Posix.isAbsolute(path) ? path : Posix.join(cwd, path))
     return out.length > 1 && out.endsWith("/") ? out.slice(0, -1) : out
