@@ -13,7 +13,11 @@ const commands: Record<string, () => Promise<{ readonly command: Command }>> = {
   get: () => import("./get.js"),
   "fake-apiserver": () => import("./fakeApiserver.js"),
   "api-resources": () => import("./apiResources.js"),
-  scale: () => import("./scale.js")
+  scale: () => import("./scale.js"),
+  exec: () => import("./exec.js"),
+  logs: () => import("./logs.js"),
+  "port-forward": () => import("./portForward.js"),
+  cp: () => import("./cp.js")
 }
 
 const usage = `effect-kube: a Kubernetes client for Effect, as a command
@@ -24,6 +28,10 @@ Usage:
   effect-kube get RESOURCE [NAME] [-n NS | -A] [-l SEL] [--field-selector SEL] [-o json|yaml|name] [-w]
   effect-kube api-resources [flags]
   effect-kube scale RESOURCE NAME --replicas N [flags]
+  effect-kube exec POD [-c CONTAINER] [-i] [-t] -- COMMAND [args...]
+  effect-kube logs POD [-c CONTAINER] [-f] [--tail N]
+  effect-kube port-forward POD [LOCAL:]REMOTE...
+  effect-kube cp SRC DEST [-c CONTAINER]   (one side [NAMESPACE/]POD:PATH)
   effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml]
 `
 

@@ -41,3 +41,13 @@ export class ListenError extends Data.TaggedError("ListenError")<{
     return `${this.address}:${this.port}: ${this.detail}`
   }
 }
+
+/** @internal */
+export class CopyError extends Data.TaggedError("CopyError")<{
+  readonly detail: string
+  readonly cause?: unknown
+}> {
+  override get message(): string {
+    return this.detail
+  }
+}
