@@ -17,6 +17,7 @@
  *
  * @since 0.1.0
  */
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -31,6 +32,7 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
 import * as YAML from "yaml"
+import * as Credentials from "./Credentials.js"
 import { patchMeta as generatedPatchMeta } from "./generated/patchMeta.js"
 import { resources as generatedResources } from "./generated/resources.js"
 import { serverTls } from "./internal/fakeApiServer/certs.js"
@@ -50,6 +52,7 @@ import { isObj } from "./internal/fakeApiServer/types.js"
 import type { PatchMetaTable } from "./internal/patchMeta.js"
 import type { ResourceInfo } from "./Resource.js"
 import * as RestConfig from "./RestConfig.js"
+import * as WebSocketTransport from "./WebSocketTransport.js"
 
 /**
  * A failure of the fake itself (bad seed data, a port in use, no `openssl` for HTTPS), never an API error: those
@@ -625,3 +628,29 @@ export const listen = (
     const listening = yield* server.listen(options)
     return { ...listening, server }
   })
+
+/**
+ * WebSockets (exec, attach, port-forward) for the fake in the context. The in-process `HttpClient` has no socket to
+ * upgrade, so this layer serves the same engine on a 127.0.0.1 port (HTTP, the fake's token) for the life of the
+ * layer and dials there: in-process tests get exec and port-forward against the same store, scripts and file
+ * systems, through the real WebSocket client.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWebSocketTransport: Layer.Layer<
+  WebSocketTransport.WebSocketTransport,
+  FakeApiServerError,
+  FakeApiServer
+> = Layer.scoped(
+  WebSocketTransport.WebSocketTransport,
+  Effect.gen(function*() {
+    const fake = yield* FakeApiServer
+    const listening = yield* fake.listen()
+    const credentials = Credentials.make({ token: Effect.succeed(listening.token) })
+    return yield* WebSocketTransport.make(listening.restConfig, credentials).pipe(
+      Effect.provide(NodeFileSystem.layer),
+      Effect.mapError((cause) => new FakeApiServerError({ message: cause.message, cause }))
+    )
+  })
+)

@@ -47,3 +47,11 @@ export * as ScaleClient from "./ScaleClient.js"
 export * as Unstructured from "./Unstructured.js"
 /** @since 0.1.0 */
 export * as Watch from "./Watch.js"
+/** @since 0.2.0 */
+export * as PodCopy from "./PodCopy.js"
+/** @since 0.2.0 */
+export * as PodExec from "./PodExec.js"
+/** @since 0.2.0 */
+export * as PortForward from "./PortForward.js"
+/** @since 0.2.0 */
+export * as WebSocketTransport from "./WebSocketTransport.js"
