@@ -6,6 +6,8 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as Http from "node:http"
+import * as Net from "node:net"
 import * as Credentials from "../src/Credentials.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as PodExec from "../src/PodExec.js"
@@ -155,4 +157,40 @@ describe("PodExec against the fake over HTTPS", () => {
           "/api/v1/namespaces/default/pods/web/exec?command=echo&command=tls&stdout=true&stderr=true"
         )
       }), { https: true }))
+
+  it.live("exec through an HTTP CONNECT proxy", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const tunnels: Array<string> = []
+      const proxy = Http.createServer((_req, res) => res.writeHead(405).end())
+      proxy.on("connect", (req: Http.IncomingMessage, client: Net.Socket, head: Buffer) => {
+        tunnels.push(req.url ?? "")
+        const [host, port] = (req.url ?? "").split(":")
+        const upstream = Net.connect(Number(port), host, () => {
+          client.write("HTTP/1.1 200 Connection Established\r\n\r\n")
+          upstream.write(head)
+          upstream.pipe(client)
+          client.pipe(upstream)
+        })
+        upstream.on("error", () => client.destroy())
+        client.on("error", () => upstream.destroy())
+      })
+      const proxyPort = yield* Effect.acquireRelease(
+        Effect.async<number>((resume) => {
+          proxy.listen(0, "127.0.0.1", () => resume(Effect.succeed((proxy.address() as Net.AddressInfo).port)))
+        }),
+        () =>
+          Effect.sync(() => {
+            proxy.closeAllConnections()
+            proxy.close()
+          })
+      )
+      const listening = yield* FakeApiServer.listen({ https: true, seed: [pod("web")] })
+      const config = { ...listening.restConfig, proxyUrl: `http://127.0.0.1:${proxyPort}` }
+      const out = yield* Effect.provide(
+        PodExec.execCollect(web, { command: ["echo", "proxied"] }),
+        transportFor(config)
+      )
+      expect(out.stdout).toBe("proxied\n")
+      expect(tunnels).toEqual([`127.0.0.1:${listening.port}`])
+    })))
 })
