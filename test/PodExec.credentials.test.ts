@@ -95,4 +95,28 @@ describe("exec with an exec credential plugin over HTTPS", () => {
       expect(seen[0]!.headers["impersonate-user"]).toBe("jane")
       expect(seen[0]!.headers["impersonate-group"]).toBe("dev, ops")
     })))
+
+  it.live("a token file is read for the upgrade, and re-read after a 401", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "effect-kube-exec-token-"))
+      const tokenFile = path.join(dir, "token")
+      fs.writeFileSync(tokenFile, "rotated-old\n")
+      const listening = yield* FakeApiServer.listen({ https: true, token: "rotated-new", seed: [pod] })
+      const config: RestConfig.RestConfig = {
+        ...listening.restConfig,
+        auth: { _tag: "TokenFile", path: tokenFile }
+      }
+      const program = Effect.gen(function*() {
+        const first = yield* Effect.flip(PodExec.execCollect({ namespace: "default", name: "web" }, {
+          command: ["true"]
+        }))
+        expect(first._tag).toBe("Unauthorized")
+        // The file rotates, as a projected service-account token does; the 401 drops the cached value.
+        fs.writeFileSync(tokenFile, "rotated-new\n")
+        return yield* PodExec.execCollect({ namespace: "default", name: "web" }, { command: ["echo", "ok"] })
+      })
+      const out = yield* Effect.provide(program, stack(config))
+      expect(out.stdout).toBe("ok\n")
+      fs.rmSync(dir, { recursive: true, force: true })
+    })))
 })
