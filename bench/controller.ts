@@ -8,7 +8,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Controller from "../src/Controller.js"
 import { ConfigMapResource } from "../src/generated/core/v1.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as SharedInformers from "../src/SharedInformers.js"
 import * as WorkQueue from "../src/WorkQueue.js"
 
@@ -31,7 +31,7 @@ const seed = Array.from({ length: objects }, (_, i) => ({
 
 const layer = () =>
   SharedInformers.layer.pipe(
-    Layer.provideMerge(Kube.layerFake({ namespace: "default", seed }, { qps: -1, retry: "none" }))
+    Layer.provideMerge(Testing.layerFake({ namespace: "default", seed }, { qps: -1, retry: "none" }))
   )
 
 const syncOnly = Effect.gen(function*() {

@@ -484,12 +484,12 @@ const runColdStart = async (server: string, kubeconfig: string, name: string, bu
 // bench/fakeApiServer.ts (owned by the fake's helper) measures the in-process FakeApiServer; it runs as it is, in
 // its own process, bounded in time, and its lines go into the report.
 const runFakeApiServerBench = (
-  file = "fakeApiServer.ts"
+  name = "fakeApiServer.ts"
 ): Promise<{ lines: Array<string>; error?: string; ms: number }> =>
   new Promise((resolve) => {
-    const script = Path.join(benchDir, file)
+    const script = Path.join(benchDir, name)
     const start = performance.now()
-    if (!Fs.existsSync(script)) return resolve({ lines: [], error: "bench/fakeApiServer.ts does not exist", ms: 0 })
+    if (!Fs.existsSync(script)) return resolve({ lines: [], error: `bench/${name} does not exist`, ms: 0 })
     const child = ChildProcess.spawn(process.execPath, [...tsxArgs, script], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"]
@@ -559,6 +559,7 @@ const main = async () => {
 
     let cold: Awaited<ReturnType<typeof runColdStart>> = new Map()
     let fake: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
+    let streams: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
     if (only === undefined) {
       log("transpiling src/ for the cold start")
       const buildDir = await buildForColdStart(tmp)
@@ -575,6 +576,8 @@ const main = async () => {
           ...(controller.error ? [`controller bench: ${controller.error}`] : [])
         ]
       }
+      log("running bench/streams.ts")
+      streams = await runFakeApiServerBench("streams.ts")
     }
     log(
       fake.error === undefined
@@ -582,7 +585,7 @@ const main = async () => {
         : `fakeApiServer bench: ${fake.error}`
     )
 
-    const markdown = report(results, cold, fake, info)
+    const markdown = report(results, cold, fake, info) + streamsSection(streams)
     const file = only !== undefined ? "RESULTS.only.md" : quick ? "RESULTS.quick.md" : "RESULTS.md"
     Fs.writeFileSync(Path.join(benchDir, file), markdown)
     console.log(`\n${markdown}`)
@@ -751,6 +754,14 @@ const report = (
   out.push("## In-process FakeApiServer (bench/fakeApiServer.ts)", "")
   if (fake.error !== undefined) out.push(`Not measured: ${fake.error}`, "")
   if (fake.lines.length > 0) out.push("```", ...fake.lines, "```", "")
+  return out.join("\n")
+}
+
+// bench/streams.ts: port-forward throughput against a direct loopback TCP copy, and exec latency.
+const streamsSection = (streams: { lines: Array<string>; error?: string }): string => {
+  const out = ["", "## Exec and port-forward over WebSockets (bench/streams.ts)", ""]
+  if (streams.error !== undefined) out.push(`Not measured: ${streams.error}`, "")
+  if (streams.lines.length > 0) out.push("```", ...streams.lines, "```", "")
   return out.join("\n")
 }
 

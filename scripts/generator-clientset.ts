@@ -61,8 +61,11 @@ const verbInterfaces: ReadonlyArray<readonly [string, (a: string) => string]> = 
   ["deletecollection", () => `RC.CollectionDeleter`]
 ]
 
-/** Subresources with typed operations; the others (exec, attach, portforward, proxy) have none. */
+/** Subresources with typed operations; the others (proxy) have none. */
 const subresourceInterfaces: Readonly<Record<string, (a: string) => string>> = {
+  attach: () => `RC.WithAttach`,
+  exec: () => `RC.WithExec`,
+  portforward: () => `RC.WithPortForward`,
   status: (a) => `RC.WithStatus<${a}>`,
   scale: () => `RC.WithScale`,
   log: () => `RC.WithLog`,

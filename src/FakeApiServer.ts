@@ -17,6 +17,7 @@
  *
  * @since 0.1.0
  */
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -31,10 +32,12 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
 import * as YAML from "yaml"
+import * as Credentials from "./Credentials.js"
 import { patchMeta as generatedPatchMeta } from "./generated/patchMeta.js"
 import { resources as generatedResources } from "./generated/resources.js"
 import { serverTls } from "./internal/fakeApiServer/certs.js"
 import { Engine } from "./internal/fakeApiServer/engine.js"
+import type * as execTypes from "./internal/fakeApiServer/execTypes.js"
 import type { FaultMatch } from "./internal/fakeApiServer/faults.js"
 import { inProcessClient, nodeHandler } from "./internal/fakeApiServer/http.js"
 import { kubeconfigYaml, writeAtomically } from "./internal/fakeApiServer/kubeconfig.js"
@@ -43,11 +46,13 @@ import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
 import type { RequestLogEntry as InternalLogEntry } from "./internal/fakeApiServer/router.js"
 import { Router } from "./internal/fakeApiServer/router.js"
 import { objectKey } from "./internal/fakeApiServer/store.js"
+import { serve as serveStreams, Streaming } from "./internal/fakeApiServer/streaming.js"
 import type { Obj } from "./internal/fakeApiServer/types.js"
 import { isObj } from "./internal/fakeApiServer/types.js"
 import type { PatchMetaTable } from "./internal/patchMeta.js"
 import type { ResourceInfo } from "./Resource.js"
 import * as RestConfig from "./RestConfig.js"
+import * as WebSocketTransport from "./WebSocketTransport.js"
 
 /**
  * A failure of the fake itself (bad seed data, a port in use, no `openssl` for HTTPS), never an API error: those
@@ -175,6 +180,80 @@ export interface LogTarget {
 }
 
 /**
+ * What a client asked to run in a pod (`subresource: "attach"` has no command).
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export type ExecRequest = execTypes.ExecRequest
+
+/**
+ * A scripted command's side of the streams: stdin as a Stream (it ends when the client closes stdin), writers for
+ * stdout and stderr, the resize messages, and the container's in-memory file system.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export type ExecIo = execTypes.ExecIo
+
+/**
+ * @since 0.2.0
+ * @category streaming
+ */
+export type ExecResult = execTypes.ExecResult
+
+/**
+ * What a pod does with an exec or attach. It runs until it returns (its exit code goes on the status channel) or
+ * the client closes the connection (it is interrupted).
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export type ExecHandler = execTypes.ExecHandler
+
+/**
+ * One forwarded connection to a pod's port, from the pod's side.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export type PortForwardConnection = execTypes.PortForwardConnection
+
+/**
+ * What listens on a pod's port; it runs until it returns (the connection then closes) or the client leaves.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export type PortForwardHandler = execTypes.PortForwardHandler
+
+/**
+ * A pod, or one container of it, for scripting streams and its file system.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export interface ContainerRef {
+  readonly namespace?: string | undefined
+  readonly pod: string
+  /** Unset: every container of the pod (the first one, for a file system). */
+  readonly container?: string | undefined
+}
+
+/**
+ * One WebSocket upgrade request the fake saw (exec, attach, portforward); Authorization is `<redacted>`.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export interface StreamRequestEntry {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  /** 101 when upgraded, else the refusal's code. */
+  readonly status: number
+}
+
+/**
  * Programmatic access to a fake: seeding, store reads for assertions, the request log, faults and pod logs.
  *
  * @since 0.1.0
@@ -258,6 +337,25 @@ export interface Service {
     readonly rules: ReadonlyArray<AuthorizationRule> | undefined
     readonly user?: { readonly username: string; readonly groups?: ReadonlyArray<string> | undefined } | undefined
   }) => Effect.Effect<void>
+  /**
+   * Scripts exec and attach for a pod (or one container). Unscripted containers understand `echo`, `cat`,
+   * `sh -c 'exit N'`, `test`, `true`, `false` and `tar` (kubectl cp against their file system); any other command
+   * fails like a missing binary (exit 127 with runc's message). Nothing runs on the host.
+   * @since 0.2.0
+   */
+  readonly onExec: (target: ContainerRef, handler: ExecHandler) => Effect.Effect<void>
+  /** Scripts what listens on a pod's port; unscripted ports refuse, as nothing listens there. @since 0.2.0 */
+  readonly onPortForward: (
+    target: ContainerRef,
+    port: number,
+    handler: PortForwardHandler
+  ) => Effect.Effect<void>
+  /** Writes a file into a container's in-memory file system (parents created). @since 0.2.0 */
+  readonly writeFile: (target: ContainerRef, path: string, data: Uint8Array | string) => Effect.Effect<void>
+  /** A file of a container's file system, if it is there. @since 0.2.0 */
+  readonly readFile: (target: ContainerRef, path: string) => Effect.Effect<Option.Option<Uint8Array>>
+  /** WebSocket upgrade requests seen by {@link listen}. @since 0.2.0 */
+  readonly streamRequests: Effect.Effect<ReadonlyArray<StreamRequestEntry>>
   /** An HttpClient answering in-process. */
   readonly httpClient: HttpClient.HttpClient
   /** Serves this same engine over HTTP(S) on 127.0.0.1 until the scope closes. */
@@ -375,6 +473,22 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
 
     const logTarget = (target: LogTarget) => target.container ?? ""
 
+    const podsServed = engine.servedFor("v1", "Pod")
+    const streaming = new Streaming((namespace, name) =>
+      podsServed === undefined ? undefined : engine.store.get(podsServed.storageKey, objectKey(namespace, name))
+    )
+    const podKey = (target: ContainerRef) => `${target.namespace ?? options.namespace ?? "default"}/${target.pod}`
+    const containerFs = (target: ContainerRef) => {
+      const namespace = target.namespace ?? options.namespace ?? "default"
+      let container = target.container
+      if (container === undefined) {
+        const pod = streaming.getPod(namespace, target.pod)
+        const containers = (pod?.spec as { containers?: Array<{ name?: string }> } | undefined)?.containers ?? []
+        container = containers[0]?.name ?? ""
+      }
+      return streaming.fs(namespace, target.pod, container)
+    }
+
     const service: Service = {
       url: inProcessUrl,
       seed,
@@ -440,6 +554,22 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
         Effect.sync(() => engine.logs.set(target.namespace, target.pod, logTarget(target), lines)),
       appendLogs: (target, lines) =>
         Effect.sync(() => engine.logs.append(target.namespace, target.pod, logTarget(target), lines)),
+      onExec: (target, handler) =>
+        Effect.sync(() => {
+          const key = podKey(target)
+          streaming.execHandlers.set(target.container === undefined ? key : `${key}/${target.container}`, handler)
+        }),
+      onPortForward: (target, port, handler) =>
+        Effect.sync(() => {
+          streaming.portHandlers.set(`${podKey(target)}/${port}`, handler)
+        }),
+      writeFile: (target, path, data) => Effect.sync(() => containerFs(target).writeFile(path, data)),
+      readFile: (target, path) =>
+        Effect.sync(() => {
+          const node = containerFs(target).get(path)
+          return node?.type === "file" ? Option.some(node.data) : Option.none()
+        }),
+      streamRequests: Effect.sync(() => [...streaming.log]),
       httpClient: inProcessClient(
         router,
         options.token === undefined ? undefined : { token: options.token, allowAnonymous: false }
@@ -462,6 +592,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
           const server: Http.Server = tls === undefined
             ? Http.createServer(handler)
             : Https.createServer({ cert: tls.certPem, key: tls.keyPem }, handler)
+          serveStreams(server, streaming, { token, allowAnonymous: tls === undefined }, runtime)
           const port = yield* Effect.async<number, FakeApiServerError>((resume) => {
             const onError = (cause: Error) =>
               resume(Effect.fail(new FakeApiServerError({ message: `cannot listen: ${cause.message}`, cause })))
@@ -541,3 +672,29 @@ export const listen = (
     const listening = yield* server.listen(options)
     return { ...listening, server }
   })
+
+/**
+ * WebSockets (exec, attach, port-forward) for the fake in the context. The in-process `HttpClient` has no socket to
+ * upgrade, so this layer serves the same engine on a 127.0.0.1 port (HTTP, the fake's token) for the life of the
+ * layer and dials there: in-process tests get exec and port-forward against the same store, scripts and file
+ * systems, through the real WebSocket client.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWebSocketTransport: Layer.Layer<
+  WebSocketTransport.WebSocketTransport,
+  FakeApiServerError,
+  FakeApiServer
+> = Layer.scoped(
+  WebSocketTransport.WebSocketTransport,
+  Effect.gen(function*() {
+    const fake = yield* FakeApiServer
+    const listening = yield* fake.listen()
+    const credentials = Credentials.make({ token: Effect.succeed(listening.token) })
+    return yield* WebSocketTransport.make(listening.restConfig, credentials).pipe(
+      Effect.provide(NodeFileSystem.layer),
+      Effect.mapError((cause) => new FakeApiServerError({ message: cause.message, cause }))
+    )
+  })
+)

@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as authentication_v1 from "./generated/authentication/v1.js"
 import type * as autoscaling_v1 from "./generated/autoscaling/v1.js"
@@ -21,10 +22,13 @@ import type * as meta_v1 from "./generated/meta/v1.js"
 import * as internal from "./internal/clientset/client.js"
 import type * as KubeError from "./KubeError.js"
 import type * as KubeRequest from "./KubeRequest.js"
+import type * as PodExec from "./PodExec.js"
+import type * as PortForward from "./PortForward.js"
 import type { ResourceDef } from "./Resource.js"
 import { RestClient } from "./RestClient.js"
 import type { CredentialsError } from "./RestClient.js"
 import type { WatchEvent } from "./Watch.js"
+import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // errors
@@ -441,6 +445,59 @@ export interface WithLog {
   readonly log: (name: string, options?: LogOptions) => Stream.Stream<string, LogError>
   /** client-go `GetLogs(name, opts).Do(ctx).Raw()`: the whole log as text. */
   readonly getLog: (name: string, options?: Omit<LogOptions, "follow">) => Effect.Effect<string, LogError>
+}
+
+/**
+ * Running a command in a pod's container over a WebSocket (`kubectl exec`); see {@link PodExec} for the session.
+ * Scoped: closing the scope closes the socket and ends the command.
+ *
+ * @since 0.2.0
+ * @category subresources
+ */
+export interface WithExec {
+  readonly exec: (
+    name: string,
+    options: PodExec.ExecOptions
+  ) => Effect.Effect<PodExec.Session, DialError | KubeError.InvalidRequest, WebSocketTransport | Scope.Scope>
+  /** Runs the command to its end and collects stdout, stderr and the exit code. */
+  readonly execCollect: (
+    name: string,
+    options: Omit<PodExec.ExecOptions, "stdin"> & { readonly stdin?: string | Uint8Array | undefined }
+  ) => Effect.Effect<
+    PodExec.Collected,
+    Exclude<PodExec.ExecError, PodExec.NonZeroExit> | KubeError.InvalidRequest,
+    WebSocketTransport
+  >
+}
+
+/**
+ * Attaching to a running container's main process (`kubectl attach`).
+ *
+ * @since 0.2.0
+ * @category subresources
+ */
+export interface WithAttach {
+  readonly attach: (
+    name: string,
+    options?: PodExec.AttachOptions
+  ) => Effect.Effect<PodExec.Session, DialError | KubeError.InvalidRequest, WebSocketTransport | Scope.Scope>
+}
+
+/**
+ * Forwarding a pod's ports over one WebSocket; see {@link PortForward} for a local TCP listener.
+ *
+ * @since 0.2.0
+ * @category subresources
+ */
+export interface WithPortForward {
+  readonly portForward: (
+    name: string,
+    ports: ReadonlyArray<number>
+  ) => Effect.Effect<
+    ReadonlyArray<PortForward.PortStream>,
+    DialError | KubeError.InvalidRequest,
+    WebSocketTransport | Scope.Scope
+  >
 }
 
 /**

@@ -70,3 +70,11 @@ export * as Finalizer from "./Finalizer.js"
 export * as LeaderElection from "./LeaderElection.js"
 /** @since 0.2.0 */
 export * as WorkQueue from "./WorkQueue.js"
+/** @since 0.2.0 */
+export * as PodCopy from "./PodCopy.js"
+/** @since 0.2.0 */
+export * as PodExec from "./PodExec.js"
+/** @since 0.2.0 */
+export * as PortForward from "./PortForward.js"
+/** @since 0.2.0 */
+export * as WebSocketTransport from "./WebSocketTransport.js"

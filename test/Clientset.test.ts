@@ -487,7 +487,9 @@ describe("Clientset: custom resources and the whole table", () => {
           expect(presence(client, "updateStatus"), `${label} updateStatus`).toBe(r.subresources.includes("status"))
           expect(presence(client, "getScale"), `${label} getScale`).toBe(r.subresources.includes("scale"))
           expect(presence(client, "log"), `${label} log`).toBe(r.subresources.includes("log"))
-          expect(presence(client, "exec"), `${label} exec`).toBe(false)
+          expect(presence(client, "exec"), `${label} exec`).toBe(r.subresources.includes("exec"))
+          expect(presence(client, "attach"), `${label} attach`).toBe(r.subresources.includes("attach"))
+          expect(presence(client, "portForward"), `${label} portForward`).toBe(r.subresources.includes("portforward"))
           if (r.verbs.includes("list")) {
             // One real request per listable resource: its path and list schema work against the fake.
             const list = yield* (client.list as () => Effect.Effect<{ items: ReadonlyArray<unknown> }>)()

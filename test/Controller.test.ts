@@ -11,11 +11,11 @@ import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Finalizer from "../src/Finalizer.js"
 import { ConfigMapResource, SecretResource } from "../src/generated/core/v1.js"
 import type { ConfigMap } from "../src/generated/core/v1.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as SharedInformers from "../src/SharedInformers.js"
 import * as WorkQueue from "../src/WorkQueue.js"
 
-const fakeLayer = Kube.layerFake({ namespace: "default" }, { qps: -1, retry: "none" })
+const fakeLayer = Testing.layerFake({ namespace: "default" }, { qps: -1, retry: "none" })
 const withShared = Effect.provide(SharedInformers.layer.pipe(Layer.provideMerge(fakeLayer)))
 
 /** Polls `check` every 10 ms (at most 500 times) until it returns true. */

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 
 const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default" } })
 
@@ -28,5 +28,5 @@ describe("FakeApiServer.compact", () => {
       yield* cms.create(cm("e") as any)
       const fresh = yield* cms.watch({ resourceVersion: now }).pipe(Stream.take(1), Stream.runCollect)
       expect(([...fresh][0]?.object as any)?.metadata?.name).toBe("e")
-    }).pipe(Effect.provide(Kube.layerFake({}, { qps: -1, retry: "none" }))))
+    }).pipe(Effect.provide(Testing.layerFake({}, { qps: -1, retry: "none" }))))
 })

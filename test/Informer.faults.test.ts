@@ -11,7 +11,7 @@ import * as Stream from "effect/Stream"
 import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Informer from "../src/Informer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as Watcher from "../src/Watcher.js"
 
 /** A small seeded generator, so a failure can be replayed. */
@@ -152,7 +152,7 @@ describe("Informer under faults", () => {
         // Relists after 410: streaming lists and paged lists beyond each informer's first.
         expect(requests.filter((r) => r.url.includes("sendInitialEvents=true")).length).toBeGreaterThan(2)
         expect(requests.filter((r) => r.url.includes("/namespaces/ns0/configmaps?limit=7")).length).toBeGreaterThan(1)
-      }).pipe(Effect.scoped, Effect.provide(Kube.layerFake({ historySize: 200 }, { qps: -1, retry: "none" }))),
+      }).pipe(Effect.scoped, Effect.provide(Testing.layerFake({ historySize: 200 }, { qps: -1, retry: "none" }))),
     60_000
   )
 })

@@ -10,11 +10,11 @@ import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import { ConfigMapResource } from "../src/generated/core/v1.js"
 import * as Informer from "../src/Informer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as SharedInformers from "../src/SharedInformers.js"
 
 const fast = { backoff: Schedule.spaced("1 millis") }
-const fakeLayer = (options: FakeApiServer.Options = {}) => Kube.layerFake(options, { qps: -1, retry: "none" })
+const fakeLayer = (options: FakeApiServer.Options = {}) => Testing.layerFake(options, { qps: -1, retry: "none" })
 const withFake = (options: FakeApiServer.Options = {}) => Effect.provide(fakeLayer(options))
 const withShared = (options: FakeApiServer.Options = {}) =>
   Effect.provide(SharedInformers.layer.pipe(Layer.provideMerge(fakeLayer(options))))

@@ -11,7 +11,7 @@ import * as TestClock from "effect/TestClock"
 import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as internal from "../src/internal/controller/leaderElection.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as LeaderElection from "../src/LeaderElection.js"
 
 const rng = (seed: number) => () => {
@@ -24,7 +24,7 @@ const rng = (seed: number) => () => {
 // The first Lease request loads the group's schemas (a real dynamic import, outside TestClock's control): warm it
 // up once so every later request completes within virtual time.
 const fake = Layer.tap(
-  Kube.layerFake({ namespace: "default" }),
+  Testing.layerFake({ namespace: "default" }),
   (ctx) => Context.get(ctx, Clientset.Clientset).coordinationV1.leases("default").list().pipe(Effect.orDie)
 )
 

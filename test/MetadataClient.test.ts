@@ -6,11 +6,11 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Informer from "../src/Informer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as MetadataClient from "../src/MetadataClient.js"
 
 const withFake = Effect.provide(
-  MetadataClient.layer.pipe(Layer.provideMerge(Kube.layerFake({}, { qps: -1, retry: "none" })))
+  MetadataClient.layer.pipe(Layer.provideMerge(Testing.layerFake({}, { qps: -1, retry: "none" })))
 )
 const pods = { group: "", version: "v1", resource: "pods" }
 const pod = (name: string) => ({

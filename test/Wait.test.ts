@@ -6,11 +6,11 @@ import * as TestClock from "effect/TestClock"
 import * as Clientset from "../src/Clientset.js"
 import * as Conditions from "../src/Conditions.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as Wait from "../src/Wait.js"
 
 const withFake = (options: FakeApiServer.Options = {}) =>
-  Effect.provide(Kube.layerFake(options, { qps: -1, retry: "none" }))
+  Effect.provide(Testing.layerFake(options, { qps: -1, retry: "none" }))
 
 const pod = (name: string, status: Record<string, unknown> = {}) => ({
   apiVersion: "v1",

@@ -7,11 +7,11 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as Watcher from "../src/Watcher.js"
 
 const withFake = (options: FakeApiServer.Options = {}) =>
-  Effect.provide(Kube.layerFake(options, { qps: -1, retry: "none" }))
+  Effect.provide(Testing.layerFake(options, { qps: -1, retry: "none" }))
 
 const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default" } })
 

@@ -6,12 +6,12 @@ import * as Stream from "effect/Stream"
 import * as Clientset from "../src/Clientset.js"
 import * as DynamicClient from "../src/DynamicClient.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import * as Kube from "../src/Kube.js"
+import * as Testing from "../src/testing.js"
 import * as Watcher from "../src/Watcher.js"
 
 const fast = { backoff: Schedule.spaced("1 millis") }
 const withFake = (options: FakeApiServer.Options = {}) =>
-  Effect.provide(Kube.layerFake(options, { qps: -1, retry: "none" }))
+  Effect.provide(Testing.layerFake(options, { qps: -1, retry: "none" }))
 
 const cm = (name: string, data: Record<string, string> = {}) => ({
   apiVersion: "v1",

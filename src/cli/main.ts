@@ -14,7 +14,11 @@ const commands: Record<string, () => Promise<{ readonly command: Command }>> = {
   "fake-apiserver": () => import("./fakeApiserver.js"),
   "api-resources": () => import("./apiResources.js"),
   scale: () => import("./scale.js"),
-  wait: () => import("./wait.js")
+  wait: () => import("./wait.js"),
+  exec: () => import("./exec.js"),
+  logs: () => import("./logs.js"),
+  "port-forward": () => import("./portForward.js"),
+  cp: () => import("./cp.js")
 }
 
 const usage = `effect-kube: a Kubernetes client for Effect, as a command
@@ -26,6 +30,10 @@ Usage:
   effect-kube api-resources [flags]
   effect-kube scale RESOURCE NAME --replicas N [flags]
   effect-kube wait RESOURCE/NAME --for=condition=COND[=VALUE]|delete|jsonpath='{PATH}'[=VALUE] [--timeout=30s]
+  effect-kube exec POD [-c CONTAINER] [-i] [-t] -- COMMAND [args...]
+  effect-kube logs POD [-c CONTAINER] [-f] [--tail N]
+  effect-kube port-forward POD [LOCAL:]REMOTE...
+  effect-kube cp SRC DEST [-c CONTAINER]   (one side [NAMESPACE/]POD:PATH)
   effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml]
 `
 

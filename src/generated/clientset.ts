@@ -216,7 +216,7 @@ const core_v1_persistentvolumes: Spec = {
  * @since 0.1.0
  * @category clients
  */
-export interface CoreV1PodsClient extends RC.Client<core_v1.Pod>, RC.WithBinding, RC.WithEphemeralContainers<core_v1.Pod>, RC.WithEviction, RC.WithLog, RC.WithResize<core_v1.Pod>, RC.WithStatus<core_v1.Pod> {}
+export interface CoreV1PodsClient extends RC.Client<core_v1.Pod>, RC.WithAttach, RC.WithBinding, RC.WithEphemeralContainers<core_v1.Pod>, RC.WithEviction, RC.WithExec, RC.WithLog, RC.WithPortForward, RC.WithResize<core_v1.Pod>, RC.WithStatus<core_v1.Pod> {}
 
 const core_v1_pods: Spec = {
   group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true, verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"], subresources: ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "resize", "status"],

@@ -11,6 +11,8 @@ import * as KubeRequest from "../../KubeRequest.js"
 import type { ResourceDef } from "../../Resource.js"
 import type { RestClient, RestClientError } from "../../RestClient.js"
 import { lines } from "../restClient/lines.js"
+import * as PodExec from "../websocket/exec.js"
+import * as PortForward from "../websocket/portForward.js"
 import { loader, type Spec } from "./factory.js"
 
 const loadMeta = loader(() => import("../../generated/meta/v1.js"))
@@ -354,6 +356,22 @@ export const make = (rest: RestClient, spec: Spec, namespace: string | undefined
           narrowEffect(rest.executeRaw(logRequest(ns, name, { ...options, follow: false })), allowed.get),
           (response) => response.text
         ))
+  }
+
+  if (subresources.has("exec")) {
+    const pod = (op: string, name: string) => Effect.map(namespaceFor(op), (ns) => ({ namespace: ns ?? "", name }))
+    client.exec = (name: string, options: Options) =>
+      Effect.flatMap(pod("exec", name), (p) => PodExec.exec(p, options as any))
+    client.execCollect = (name: string, options: Options) =>
+      Effect.flatMap(pod("execCollect", name), (p) => PodExec.execCollect(p, options as any))
+  }
+  if (subresources.has("attach")) {
+    client.attach = (name: string, options: Options = {}) =>
+      Effect.flatMap(namespaceFor("attach"), (ns) => PodExec.attach({ namespace: ns ?? "", name }, options))
+  }
+  if (subresources.has("portforward")) {
+    client.portForward = (name: string, ports: ReadonlyArray<number>) =>
+      Effect.flatMap(namespaceFor("portForward"), (ns) => PortForward.portForward({ namespace: ns ?? "", name }, ports))
   }
 
   if (subresources.has("eviction")) {

@@ -47,7 +47,8 @@ const destroy = (agent: NodeHttpClient.HttpAgent) =>
     agent.https.destroy()
   })
 
-const loadMaterial = (
+/** @internal */
+export const loadMaterial = (
   config: RestConfig
 ): Effect.Effect<AgentMaterial, TransportConfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {

@@ -1,0 +1,110 @@
+/**
+ * Forwarding a pod's ports over the apiserver's WebSocket port-forward protocol (`v4.channel.k8s.io` framing: for
+ * the i-th requested port, data on channel 2i and errors on 2i+1, each channel's first server message being the
+ * port number).
+ *
+ * {@link portForward} gives one duplex byte stream per port over one WebSocket; {@link listen} serves a local
+ * 127.0.0.1 TCP port and forwards every accepted connection through its own WebSocket, as `kubectl port-forward`
+ * does. Both are scoped: closing the scope closes the sockets.
+ *
+ * @since 0.2.0
+ */
+import type * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type * as Sink from "effect/Sink"
+import type * as Stream from "effect/Stream"
+import * as errors from "./internal/websocket/errors.js"
+import * as internal from "./internal/websocket/portForward.js"
+import type { PodRef } from "./PodExec.js"
+import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
+
+/**
+ * The pod side reported a failure for a port on its error channel (typically nothing listening there:
+ * `... connect: connection refused`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const PortForwardError: typeof errors.PortForwardError = errors.PortForwardError
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type PortForwardError = errors.PortForwardError
+
+/**
+ * The local port could not be opened (in use, not permitted).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const ListenError: typeof errors.ListenError = errors.ListenError
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type ListenError = errors.ListenError
+
+/**
+ * One forwarded port: bytes from the pod in `output`, bytes to it through `write` or `input`. The protocol has
+ * no half-close: a connection ends when the WebSocket closes (`close`, or the scope).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PortStream {
+  readonly port: number
+  readonly output: Stream.Stream<Uint8Array, PortForwardError>
+  /** Sends bytes, waiting while the unsent backlog is above the high-water mark. */
+  readonly write: (data: Uint8Array) => Effect.Effect<void>
+  readonly input: Sink.Sink<void, Uint8Array>
+  /** Closes the WebSocket (every port of it). */
+  readonly close: Effect.Effect<void>
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListenOptions {
+  /** 0 or unset: any free port (see {@link Listening.localPort}). */
+  readonly localPort?: number | undefined
+  readonly remotePort: number
+  /** Default 127.0.0.1. */
+  readonly address?: string | undefined
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Listening {
+  readonly address: string
+  readonly localPort: number
+  readonly remotePort: number
+}
+
+/**
+ * Opens one WebSocket forwarding `ports` of the pod.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const portForward: (
+  pod: PodRef,
+  ports: ReadonlyArray<number>
+) => Effect.Effect<ReadonlyArray<PortStream>, DialError, WebSocketTransport | Scope.Scope> = internal.portForward
+
+/**
+ * Serves `localPort` on 127.0.0.1 until the scope closes; each accepted connection gets its own WebSocket to
+ * `remotePort`. A connection whose forward fails is closed and logged at Warning; the listener keeps serving.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const listen: (
+  pod: PodRef,
+  options: ListenOptions
+) => Effect.Effect<Listening, ListenError, WebSocketTransport | Scope.Scope> = internal.listen

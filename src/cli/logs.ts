@@ -1,0 +1,78 @@
+/**
+ * `effect-kube logs POD [-c CONTAINER] [-f] [--tail N] [--timestamps] [--previous]`: kubectl logs; the log bytes
+ * go to stdout unchanged, `-f` follows until the container's log ends or the command is interrupted.
+ */
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as KubeRequest from "../KubeRequest.js"
+import { RestClient } from "../RestClient.js"
+import type { Command } from "./command.js"
+import { writeTo } from "./exec.js"
+import { namespaceOf, resolveContainer } from "./podStreams.js"
+import { commonFlags, layer, parseArgs, run, stackOptions } from "./stack.js"
+
+const usage = `Print the logs for a container in a pod.
+
+Usage:
+  effect-kube logs POD [-c CONTAINER] [-f] [--tail N] [--timestamps] [--previous] [flags]
+`
+
+const flags = [
+  ...commonFlags,
+  { name: "container", short: "c" },
+  { name: "follow", short: "f", bool: true },
+  { name: "previous", short: "p", bool: true },
+  { name: "timestamps", bool: true },
+  { name: "tail" }
+]
+
+export const command: Command = (args) =>
+  run(Effect.gen(function*() {
+    const parsed = parseArgs(args, flags)
+    if ("error" in parsed) {
+      yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube logs --help' for usage.`)
+      return 1
+    }
+    if (parsed.bools.get("help") === true) {
+      yield* Console.log(usage)
+      return 0
+    }
+    const options = stackOptions(parsed)
+    if ("error" in options) {
+      yield* Console.error(`error: ${options.error}`)
+      return 1
+    }
+    const [pod] = parsed.positional
+    if (pod === undefined) {
+      yield* Console.error(
+        "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"
+      )
+      return 1
+    }
+    const tail = parsed.values.get("tail")
+    if (tail !== undefined && !/^-?\d+$/.test(tail)) {
+      yield* Console.error(
+        `error: invalid argument "${tail}" for "--tail" flag: strconv.ParseInt: parsing "${tail}": invalid syntax`
+      )
+      return 1
+    }
+    const name = pod.replace(/^pods?\//, "")
+    return yield* Effect.gen(function*() {
+      const namespace = yield* namespaceOf
+      const container = yield* resolveContainer(namespace, name, parsed.values.get("container"))
+      const rest = yield* RestClient
+      const request = KubeRequest.setParams(
+        KubeRequest.get({ group: "", version: "v1", namespace, resource: "pods", name, subresource: "log" }),
+        {
+          container,
+          follow: parsed.bools.get("follow") === true ? true : undefined,
+          previous: parsed.bools.get("previous") === true ? true : undefined,
+          timestamps: parsed.bools.get("timestamps") === true ? true : undefined,
+          tailLines: tail === undefined || Number(tail) < 0 ? undefined : Number(tail)
+        }
+      )
+      yield* Stream.runForEach(rest.stream(request), writeTo(process.stdout))
+      return 0
+    }).pipe(Effect.provide(layer(options)))
+  }))
