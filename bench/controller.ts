@@ -8,8 +8,8 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Controller from "../src/Controller.js"
 import { ConfigMapResource } from "../src/generated/core/v1.js"
-import * as Testing from "../src/testing.js"
 import * as SharedInformers from "../src/SharedInformers.js"
+import * as Testing from "../src/testing.js"
 import * as WorkQueue from "../src/WorkQueue.js"
 
 const objects = Number(process.env.OBJECTS ?? 10_000)

@@ -11,8 +11,8 @@ import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Finalizer from "../src/Finalizer.js"
 import { ConfigMapResource, SecretResource } from "../src/generated/core/v1.js"
 import type { ConfigMap } from "../src/generated/core/v1.js"
-import * as Testing from "../src/testing.js"
 import * as SharedInformers from "../src/SharedInformers.js"
+import * as Testing from "../src/testing.js"
 import * as WorkQueue from "../src/WorkQueue.js"
 
 const fakeLayer = Testing.layerFake({ namespace: "default" }, { qps: -1, retry: "none" })

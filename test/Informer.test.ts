@@ -10,8 +10,8 @@ import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import { ConfigMapResource } from "../src/generated/core/v1.js"
 import * as Informer from "../src/Informer.js"
-import * as Testing from "../src/testing.js"
 import * as SharedInformers from "../src/SharedInformers.js"
+import * as Testing from "../src/testing.js"
 
 const fast = { backoff: Schedule.spaced("1 millis") }
 const fakeLayer = (options: FakeApiServer.Options = {}) => Testing.layerFake(options, { qps: -1, retry: "none" })

@@ -11,8 +11,8 @@ import * as TestClock from "effect/TestClock"
 import * as Clientset from "../src/Clientset.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as internal from "../src/internal/controller/leaderElection.js"
-import * as Testing from "../src/testing.js"
 import * as LeaderElection from "../src/LeaderElection.js"
+import * as Testing from "../src/testing.js"
 
 const rng = (seed: number) => () => {
   seed = (seed + 0x6d2b79f5) | 0

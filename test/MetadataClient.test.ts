@@ -6,8 +6,8 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Informer from "../src/Informer.js"
-import * as Testing from "../src/testing.js"
 import * as MetadataClient from "../src/MetadataClient.js"
+import * as Testing from "../src/testing.js"
 
 const withFake = Effect.provide(
   MetadataClient.layer.pipe(Layer.provideMerge(Testing.layerFake({}, { qps: -1, retry: "none" })))
