@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Posix from "node:path/posix"
-import { ContainerFs, pack, unpack } from "./containerFs.js"
+import { ContainerFs, pack, unpack } from "../tarFs.js"
 import type { ExecIo, ExecRequest, ExecResult } from "./execTypes.js"
 
 const collect = (stdin: Stream.Stream<Uint8Array>) =>

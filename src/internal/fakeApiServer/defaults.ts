@@ -292,3 +292,25 @@ export const jobSelectorOnCreate = (o: Obj): Obj => {
   spec.template = t
   return { ...o, spec }
 }
+
+/**
+ * Port lists are maps keyed by port and protocol, and protocol defaults to TCP. The apiserver defaults those key
+ * fields in an applied configuration before merging it, so `{ containerPort: 80 }` applied again names the same
+ * entry as the stored `{ containerPort: 80, protocol: "TCP" }` instead of adding a second one.
+ */
+export const withDefaultedListKeys = (o: Obj): Obj => defaultPortKeys(o, undefined) as Obj
+
+const defaultPortKeys = (value: unknown, key: string | undefined): unknown => {
+  if (Array.isArray(value)) {
+    if (key !== "ports") return value.map((v) => defaultPortKeys(v, undefined))
+    return value.map((item) =>
+      isObj(item) && item.protocol === undefined && ("containerPort" in item || "port" in item)
+        ? { ...item, protocol: "TCP" }
+        : item
+    )
+  }
+  if (!isObj(value)) return value
+  const out: Obj = {}
+  for (const [k, v] of Object.entries(value)) out[k] = defaultPortKeys(v, k)
+  return out
+}

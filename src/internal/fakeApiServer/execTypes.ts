@@ -1,6 +1,6 @@
 import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
-import type { ContainerFs } from "./containerFs.js"
+import type { ContainerFs } from "../tarFs.js"
 
 /** What the client asked to run (attach: `command` is empty). */
 export interface ExecRequest {

@@ -1,5 +1,6 @@
 /** Patch requests of the fake apiserver: JSON, merge and strategic merge patches, and server-side apply. */
 import * as YAML from "yaml"
+import { withDefaultedListKeys } from "./defaults.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isReply, keyOf, notFound, patchTypes } from "./engineState.js"
 import { apiVersionOf, timestamp, view } from "./objects.js"
@@ -101,7 +102,7 @@ export function serverSideApply(e: EngineState, r: ResourceRequest, subresource:
     const reply = createObject(e, r, placed, 201, (created) => {
       const applied = e.options.patch.apply({
         live: undefined,
-        config: placed,
+        config: r.served.custom ? placed : withDefaultedListKeys(placed),
         manager,
         force,
         apiVersion,
@@ -128,7 +129,7 @@ export function serverSideApply(e: EngineState, r: ResourceRequest, subresource:
   if (rv !== undefined && rv !== live.metadata.resourceVersion) return S.staleConflict(info.plural, info.group, name)
   const applied = e.options.patch.apply({
     live: view(live, r.served),
-    config: placed,
+    config: r.served.custom ? placed : withDefaultedListKeys(placed),
     manager,
     force,
     apiVersion,

@@ -1,4 +1,5 @@
 /** Subresources of the fake apiserver: status and friends, scale, pod log, eviction, binding, token. */
+import { labelSelectorToString } from "../selectors.js"
 import { removeObject } from "./deletes.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isDryRun, isReply, keyOf, notFound, patchTypes } from "./engineState.js"
@@ -7,7 +8,6 @@ import { applyPatch, patchNamed } from "./patching.js"
 import { flag, integer } from "./query.js"
 import { get } from "./reads.js"
 import { readPath, writePath } from "./registry.js"
-import { labelSelectorToString } from "./selectors.js"
 import * as S from "./status.js"
 import type { ApiReply, Obj } from "./types.js"
 import { json, text } from "./types.js"

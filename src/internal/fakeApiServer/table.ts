@@ -3,10 +3,10 @@
  * prints against a real cluster. Kinds without their own columns get NAME and AGE; custom resources use their
  * CRD's additionalPrinterColumns.
  */
+import { labelSelectorToString } from "../selectors.js"
 import { age, humanDuration } from "./objects.js"
 import type { Served } from "./registry.js"
 import { readPath } from "./registry.js"
-import { labelSelectorToString } from "./selectors.js"
 import type { Obj } from "./types.js"
 
 export interface ColumnDefinition {

@@ -154,11 +154,15 @@ export function createObject(
   const time = timestamp(r.now)
   const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _dg, ...kept } = meta
   meta = { ...kept, uid: newUid(), creationTimestamp: time, ...(isObj(input.spec) ? { generation: 1 } : {}) }
-  let obj: Obj = withDefaults(r.served, defaultOnCreate(r.served, { ...input, metadata: meta }, e.allocator))
+  // A create by apply builds its object from the applied configuration first, so the server's defaults and
+  // status land on what is stored either way (a second identical apply is then a no-op, as on a real server).
+  let obj: Obj = { ...input, metadata: meta }
+  if (prepared !== undefined) obj = prepared(obj)
+  obj = withDefaults(r.served, defaultOnCreate(r.served, obj, e.allocator))
   if (r.served.storageKey === "batch/jobs") obj = jobSelectorOnCreate(obj)
   if (r.served.storageKey === CRD_KEY) obj = withCrdStatus(obj, r.now)
   obj = prepared !== undefined
-    ? prepared(obj)
+    ? obj
     : e.options.patch.recordUpdate({
       live: undefined,
       next: obj,

@@ -1,7 +1,5 @@
 /**
  * Failures internal to the informer machinery, never seen by callers: the watcher retries them.
- *
- * @internal
  */
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"

@@ -1,8 +1,6 @@
 /**
  * An informer: a watcher's events applied to a CacheStore, each change fanned out synchronously to every
  * subscriber's mailbox, so a subscriber's snapshot and its subscription can never straddle a write.
- *
- * @internal
  */
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"

@@ -1,8 +1,6 @@
 /**
  * The metadata client's requests: the dynamic client's paths with an Accept header asking for
  * PartialObjectMetadata(List), and answers cut down to apiVersion, kind and metadata should a server ignore it.
- *
- * @internal
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"

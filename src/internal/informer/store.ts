@@ -2,11 +2,9 @@
  * The informer cache: one Map from `namespace/name` (or `name`) to the object as cached, plus inverted indexes.
  * Everything is synchronous, so a write and its index updates happen in one step and every read is a consistent
  * snapshot; the public Store wraps these reads in Effects.
- *
- * @internal
  */
-import { isParseError, parseLabelSelector } from "../fakeApiServer/selectors.js"
 import type { Obj } from "../fakeApiServer/types.js"
+import { isParseError, parseLabelSelector } from "../selectors.js"
 
 export type IndexFunc<A> = (object: A) => ReadonlyArray<string>
 

@@ -1,8 +1,6 @@
 /**
  * The self-healing watch loop: one attempt at a time (a list, a streaming list or a watch from a resourceVersion),
  * each attempt's outcome deciding the next one and whether the backoff schedule is consulted first.
- *
- * @internal
  */
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"

@@ -46,8 +46,6 @@ const destroy = (agent: NodeHttpClient.HttpAgent) =>
     agent.http.destroy()
     agent.https.destroy()
   })
-
-/** @internal */
 export const loadMaterial = (
   config: RestConfig
 ): Effect.Effect<AgentMaterial, TransportConfigError, FileSystem.FileSystem> =>

@@ -10,7 +10,7 @@ import type { CopyOptions, CopyResult } from "../../PodCopy.js"
 import type { PodRef } from "../../PodExec.js"
 import type { DialError } from "../../WebSocketTransport.js"
 import type { WebSocketTransport } from "../../WebSocketTransport.js"
-import { ContainerFs, pack } from "../fakeApiServer/containerFs.js"
+import { ContainerFs, pack } from "../tarFs.js"
 import { CopyError, UnsafePath } from "./errors.js"
 import { exec, execCollect } from "./exec.js"
 

@@ -1,12 +1,8 @@
 import * as Data from "effect/Data"
-
-/** @internal */
 export class NonZeroExit extends Data.TaggedError("NonZeroExit")<{
   readonly exitCode: number
   readonly message: string
 }> {}
-
-/** @internal */
 export class StreamProtocolError extends Data.TaggedError("StreamProtocolError")<{
   readonly detail: string
 }> {
@@ -14,8 +10,6 @@ export class StreamProtocolError extends Data.TaggedError("StreamProtocolError")
     return this.detail
   }
 }
-
-/** @internal */
 export class UnsafePath extends Data.TaggedError("UnsafePath")<{
   readonly path: string
   readonly detail: string
@@ -24,14 +18,10 @@ export class UnsafePath extends Data.TaggedError("UnsafePath")<{
     return this.detail
   }
 }
-
-/** @internal */
 export class PortForwardError extends Data.TaggedError("PortForwardError")<{
   readonly port: number
   readonly message: string
 }> {}
-
-/** @internal */
 export class ListenError extends Data.TaggedError("ListenError")<{
   readonly address: string
   readonly port: number
@@ -41,8 +31,6 @@ export class ListenError extends Data.TaggedError("ListenError")<{
     return `${this.address}:${this.port}: ${this.detail}`
   }
 }
-
-/** @internal */
 export class CopyError extends Data.TaggedError("CopyError")<{
   readonly detail: string
   readonly cause?: unknown

@@ -2,7 +2,7 @@
  * Label and field selectors with the apiserver's grammar and per-kind field labels. Parsing returns either a
  * matcher or an error message; the router turns the message into a 400 BadRequest.
  */
-import type { Obj } from "./types.js"
+import type { Obj } from "./fakeApiServer/types.js"
 
 export type Matcher = (obj: Obj) => boolean
 
