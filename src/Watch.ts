@@ -11,8 +11,8 @@ import * as Chunk from "effect/Chunk"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { decodeValue, parseJson, type RequestContext } from "./internal/restClient/decode.js"
-import { type ApiError, type DecodeError, fromStatus, Status } from "./KubeError.js"
+import { decodeValue, parseJson } from "./internal/restClient/decode.js"
+import { type ApiError, type DecodeError, fromStatus, type RequestContext, Status } from "./KubeError.js"
 
 /**
  * The object of a BOOKMARK event: only its kind and `metadata.resourceVersion` (and annotations such as

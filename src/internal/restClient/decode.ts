@@ -5,16 +5,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { DecodeError } from "../../KubeError.js"
+import { DecodeError, type RequestContext } from "../../KubeError.js"
 import { validator } from "./fastDecode.js"
 
 /** Where a request went, for error messages. */
-export interface RequestContext {
-  readonly method: string
-  readonly url: string
-  /** Where the decoded value sits in the body, for error paths; `$` when absent. */
-  readonly pathPrefix?: string | undefined
-}
+export type { RequestContext } from "../../KubeError.js"
 
 const options = { onExcessProperty: "preserve", errors: "first" } as const
 
