@@ -3,12 +3,14 @@ import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { writeExampleBlocks } from "./example-blocks.mjs"
 import { ensureKubectl } from "./kubectl.mjs"
 import { writeReadmeBlocks } from "./readme-blocks.mjs"
 
 const args = process.argv.slice(2)
 ensureKubectl()
 writeReadmeBlocks()
+writeExampleBlocks()
 
 const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" })
 const typeCheckFailed = tsc.status !== 0
