@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { writeExampleBlocks } from "./example-blocks.mjs"
 import { ensureHelm, ensureKubectl } from "./kubectl.mjs"
 import { writeReadmeBlocks } from "./readme-blocks.mjs"
 
@@ -10,6 +11,7 @@ const args = process.argv.slice(2)
 ensureKubectl()
 ensureHelm()
 writeReadmeBlocks()
+writeExampleBlocks()
 
 const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" })
 const typeCheckFailed = tsc.status !== 0

@@ -17,7 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Tty from "node:tty"
-import * as internalError from "./internal/credentials/error.js"
+import * as errors from "./CredentialsError.js"
 import * as internal from "./internal/credentials/fromConfig.js"
 import * as headers from "./internal/credentials/headers.js"
 import { type ImpersonationConfig, RestConfig } from "./RestConfig.js"
@@ -76,19 +76,19 @@ export const Credentials: Context.Tag<Credentials, Credentials> = Context.Generi
  * @since 0.1.0
  * @category errors
  */
-export const CredentialsError: typeof internalError.CredentialsError = internalError.CredentialsError
+export const CredentialsError: typeof errors.CredentialsError = errors.CredentialsError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type CredentialsError = internalError.CredentialsError
+export type CredentialsError = errors.CredentialsError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type CredentialsErrorReason = internalError.CredentialsErrorReason
+export type CredentialsErrorReason = errors.CredentialsErrorReason
 
 /**
  * Parts of a custom credentials source; every part is optional.
@@ -139,7 +139,7 @@ export const fromToken = <E>(
 ): Credentials =>
   make({
     token: Effect.mapError(token, (cause) =>
-      cause instanceof internalError.CredentialsError ? cause : new internalError.CredentialsError({
+      cause instanceof errors.CredentialsError ? cause : new errors.CredentialsError({
         reason: "TokenSource",
         source: "token source",
         detail: "the token source failed",

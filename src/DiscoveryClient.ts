@@ -19,9 +19,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as gvk from "./GroupVersion.js"
 import * as internal from "./internal/discovery/client.js"
 import * as disk from "./internal/discovery/diskCache.js"
-import * as gvk from "./internal/discovery/gvk.js"
 import * as model from "./internal/discovery/model.js"
 import { RestClient } from "./RestClient.js"
 
@@ -31,7 +31,7 @@ export type {
    * @category models
    */
   GroupVersion
-} from "./internal/discovery/gvk.js"
+} from "./GroupVersion.js"
 
 /**
  * meta/v1 APIGroup.

@@ -16,7 +16,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { GroupVersionResource } from "./internal/discovery/gvk.js"
+import type { GroupVersionResource } from "./GroupVersion.js"
 import * as internal from "./internal/dynamic/client.js"
 import { RestClient } from "./RestClient.js"
 
@@ -26,7 +26,7 @@ export type {
    * @category models
    */
   GroupVersionResource
-} from "./internal/discovery/gvk.js"
+} from "./GroupVersion.js"
 
 /**
  * The calls on one resource in one namespace (or cluster-wide): get, list (one page, every page, or every item),

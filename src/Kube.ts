@@ -135,7 +135,7 @@ export const layerClientsWith = (tuning: Tuning = {}): Layer.Layer<
     Layer.provideMerge(RestMapper.layer),
     Layer.provideMerge(DiscoveryClient.layer()),
     Layer.provideMerge(RestClient.layer),
-    Layer.provideMerge(Layer.merge(RateLimit.layerConfig, retryLayer(tuning)))
+    Layer.provideMerge(Layer.merge(RateLimit.layerFromRestConfig, retryLayer(tuning)))
   )
 
 /**

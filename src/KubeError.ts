@@ -405,6 +405,24 @@ export class TransportError extends Data.TaggedError("TransportError")<{
 }
 
 /**
+ * The request a decoded body belongs to, named in a {@link DecodeError}: what `Watch.decodeEvent` and the decoders
+ * take so a failure says which request and where in its body.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RequestContext {
+  readonly method: string
+  readonly url: string
+  /** Where the decoded value sits in the body, for error paths; `$` when absent. */
+  readonly pathPrefix?: string | undefined
+  /** `Limits.maxResponseBytes`, for one watch event; the default when absent. */
+  readonly maxResponseBytes?: number | undefined
+  /** `Limits.maxJsonDepth`; the default when absent. */
+  readonly maxJsonDepth?: number | undefined
+}
+
+/**
  * A 2xx body did not match the caller's Schema (or was not JSON). `path` names where in the body it went wrong.
  *
  * @since 0.1.0

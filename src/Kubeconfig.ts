@@ -21,13 +21,13 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as internalError from "./internal/kubeconfig/error.js"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalModel from "./internal/kubeconfig/model.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
 import * as S from "./internal/kubeconfig/schema.js"
 import * as internalView from "./internal/kubeconfig/view.js"
 import type * as RestConfig from "./RestConfig.js"
+import * as errors from "./RestConfigError.js"
 
 /**
  * The kubeconfig v1 file. Decode with `onExcessProperty: "preserve"` to keep fields this version does not know
@@ -109,19 +109,19 @@ export type KubeconfigFile = internalModel.KubeconfigFile
  * @since 0.1.0
  * @category errors
  */
-export const KubeconfigError = internalError.KubeconfigError
+export const KubeconfigError = errors.KubeconfigError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type KubeconfigError = internalError.KubeconfigError
+export type KubeconfigError = errors.KubeconfigError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type KubeconfigErrorReason = internalError.KubeconfigErrorReason
+export type KubeconfigErrorReason = errors.KubeconfigErrorReason
 
 /**
  * A kubeconfig with nothing in it (what kubectl shows when no file exists).

@@ -96,13 +96,20 @@ export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.scoped(
 /**
  * A limiter from the RestConfig's `qps` and `burst`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
-export const layerConfig: Layer.Layer<RateLimit, never, RestConfig.RestConfig> = Layer.scoped(
+export const layerFromRestConfig: Layer.Layer<RateLimit, never, RestConfig.RestConfig> = Layer.scoped(
   RateLimit,
   Effect.flatMap(RestConfig.RestConfig, (config) => make({ qps: config.qps, burst: config.burst }))
 )
+
+/**
+ * @since 0.1.0
+ * @category layers
+ * @deprecated Use {@link layerFromRestConfig}: in Effect's vocabulary `layerConfig` reads an Effect `Config`.
+ */
+export const layerConfig: Layer.Layer<RateLimit, never, RestConfig.RestConfig> = layerFromRestConfig
 
 /**
  * No client-side limiting.

@@ -229,4 +229,4 @@ export const layerWithDefaults: Layer.Layer<
   RestClient | RateLimit.RateLimit | RetryPolicy.RetryPolicy,
   never,
   HttpClient.HttpClient | RestConfig | Credentials
-> = layer.pipe(Layer.provideMerge(Layer.merge(RateLimit.layerConfig, RetryPolicy.layerDefault)))
+> = layer.pipe(Layer.provideMerge(Layer.merge(RateLimit.layerFromRestConfig, RetryPolicy.layerDefault)))

@@ -12,11 +12,11 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import * as internalError from "./internal/kubeconfig/error.js"
 import * as internalInCluster from "./internal/kubeconfig/inCluster.js"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
 import * as internalUserAgent from "./internal/kubeconfig/userAgent.js"
+import * as errors from "./RestConfigError.js"
 
 /**
  * TLS material. `*Data` fields hold PEM text (already base64-decoded from kubeconfig `*-data`); `*File` fields are
@@ -148,13 +148,13 @@ export const defaultUserAgent = (): string => internalUserAgent.defaultUserAgent
  * @since 0.1.0
  * @category errors
  */
-export const KubeconfigError = internalError.KubeconfigError
+export const KubeconfigError = errors.KubeconfigError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type KubeconfigError = internalError.KubeconfigError
+export type KubeconfigError = errors.KubeconfigError
 
 /**
  * Not running in a pod (service variables unset), or the service-account token cannot be read.
@@ -162,13 +162,13 @@ export type KubeconfigError = internalError.KubeconfigError
  * @since 0.1.0
  * @category errors
  */
-export const InClusterConfigError = internalError.InClusterConfigError
+export const InClusterConfigError = errors.InClusterConfigError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type InClusterConfigError = internalError.InClusterConfigError
+export type InClusterConfigError = errors.InClusterConfigError
 
 /**
  * Neither a kubeconfig nor an in-cluster service account was found; `tried` lists each source and why it did not
@@ -177,13 +177,13 @@ export type InClusterConfigError = internalError.InClusterConfigError
  * @since 0.1.0
  * @category errors
  */
-export const NoConfigurationError = internalError.NoConfigurationError
+export const NoConfigurationError = errors.NoConfigurationError
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type NoConfigurationError = internalError.NoConfigurationError
+export type NoConfigurationError = errors.NoConfigurationError
 
 /**
  * Options for {@link layerKubeconfig}: the explicit file and kubectl's overrides.

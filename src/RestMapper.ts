@@ -15,8 +15,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { DiscoveryClient } from "./DiscoveryClient.js"
-import type { GroupKind, GroupResource, GroupVersionKind, GroupVersionResource } from "./internal/discovery/gvk.js"
-import * as gvk from "./internal/discovery/gvk.js"
+import type { GroupKind, GroupResource, GroupVersionKind, GroupVersionResource } from "./GroupVersion.js"
+import * as gvk from "./GroupVersion.js"
 import * as internal from "./internal/discovery/mapper.js"
 import type { Snapshot } from "./internal/discovery/model.js"
 import type { RestClientError } from "./RestClient.js"
@@ -42,7 +42,7 @@ export type {
    * @category models
    */
   GroupVersionResource
-} from "./internal/discovery/gvk.js"
+} from "./GroupVersion.js"
 
 /**
  * How a resource is served: its GVR and GVK, scope, names, verbs and subresources.

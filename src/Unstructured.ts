@@ -17,7 +17,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { fromApiVersion, type GroupVersionKind } from "./internal/discovery/gvk.js"
+import { fromApiVersion, type GroupVersionKind } from "./GroupVersion.js"
 
 /**
  * Any JSON value.

@@ -11,8 +11,8 @@ import * as Chunk from "effect/Chunk"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { decodeValue, parseJson, type RequestContext } from "./internal/restClient/decode.js"
-import { type ApiError, DecodeError, fromStatus, Status } from "./KubeError.js"
+import { decodeValue, parseJson } from "./internal/restClient/decode.js"
+import { type ApiError, DecodeError, fromStatus, type RequestContext, Status } from "./KubeError.js"
 import { defaults as defaultLimits } from "./Limits.js"
 
 /**

@@ -10,12 +10,16 @@
 export * as Clientset from "./Clientset.js"
 /** @since 0.1.0 */
 export * as Credentials from "./Credentials.js"
+/** @since 0.2.0 */
+export * as CredentialsError from "./CredentialsError.js"
 /** @since 0.1.0 */
 export * as CustomResource from "./CustomResource.js"
 /** @since 0.1.0 */
 export * as DiscoveryClient from "./DiscoveryClient.js"
 /** @since 0.1.0 */
 export * as DynamicClient from "./DynamicClient.js"
+/** @since 0.2.0 */
+export * as GroupVersion from "./GroupVersion.js"
 /** @since 0.1.0 */
 export * as Kube from "./Kube.js"
 /** @since 0.1.0 */
@@ -36,6 +40,8 @@ export * as ResourceClient from "./ResourceClient.js"
 export * as RestClient from "./RestClient.js"
 /** @since 0.1.0 */
 export * as RestConfig from "./RestConfig.js"
+/** @since 0.2.0 */
+export * as RestConfigError from "./RestConfigError.js"
 /** @since 0.1.0 */
 export * as RestMapper from "./RestMapper.js"
 /** @since 0.1.0 */

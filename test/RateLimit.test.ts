@@ -119,7 +119,7 @@ describe("RateLimit", () => {
         RetryPolicy.layerNone
       )
       // Both clients are built from one context, so they share its RateLimit.
-      const shared = Layer.provideMerge(RateLimit.layerConfig, inputs)
+      const shared = Layer.provideMerge(RateLimit.layerFromRestConfig, inputs)
       const program = Effect.gen(function*() {
         const a = yield* RestClient.make
         const b = yield* RestClient.make

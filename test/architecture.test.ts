@@ -1,5 +1,6 @@
 /**
- * The package's shape: what a production import loads.
+ * The package's shape: what a production import loads, and the source graph's layering (import cycles, type-only
+ * imports included).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
@@ -7,6 +8,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Url from "node:url"
+import ts from "typescript"
 
 const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "..")
 const src = Path.join(root, "src")
@@ -58,6 +60,83 @@ describe("production imports", () => {
     const loaded = loadedBy("effect-kube/testing")
     expect(loaded).toContain("FakeApiServer.ts")
     expect(loaded.some((f) => f.startsWith("internal/patch/"))).toBe(true)
+  })
+})
+
+/** Relative imports of every source file, type-only and dynamic ones included. */
+const sourceGraph = (): Map<string, ReadonlyArray<string>> => {
+  const files: Array<string> = []
+  const walk = (dir: string) => {
+    for (const e of Fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = Path.join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else if (e.name.endsWith(".ts")) files.push(p)
+    }
+  }
+  walk(src)
+  const graph = new Map<string, ReadonlyArray<string>>()
+  for (const file of files) {
+    const info = ts.preProcessFile(Fs.readFileSync(file, "utf8"), true, true)
+    const deps = info.importedFiles.map((i) => i.fileName).filter((s) => s.startsWith(".")).map((s) =>
+      Path.resolve(Path.dirname(file), s.replace(/\.js$/, ".ts"))
+    )
+    graph.set(file, deps.filter((d) => Fs.existsSync(d)))
+  }
+  return graph
+}
+
+/** Strongly connected components with more than one file (or a file importing itself): the cycles. */
+const cycles = (graph: Map<string, ReadonlyArray<string>>): Array<Array<string>> => {
+  let index = 0
+  const indices = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: Array<string> = []
+  const onStack = new Set<string>()
+  const out: Array<Array<string>> = []
+  const connect = (v: string) => {
+    indices.set(v, index)
+    low.set(v, index++)
+    stack.push(v)
+    onStack.add(v)
+    for (const w of graph.get(v) ?? []) {
+      if (!indices.has(w)) {
+        connect(w)
+        low.set(v, Math.min(low.get(v)!, low.get(w)!))
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, indices.get(w)!))
+    }
+    if (low.get(v) === indices.get(v)) {
+      const component: Array<string> = []
+      let w: string
+      do {
+        w = stack.pop()!
+        onStack.delete(w)
+        component.push(Path.relative(src, w))
+      } while (w !== v)
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(component.sort())
+    }
+  }
+  for (const v of graph.keys()) if (!indices.has(v)) connect(v)
+  return out
+}
+
+const knownCycles = [
+  "Credentials.ts <-> internal/credentials/exec.ts <-> internal/credentials/fromConfig.ts",
+  "RestClient.ts <-> internal/restClient/client.ts",
+  "RestConfig.ts <-> internal/kubeconfig/inCluster.ts <-> internal/kubeconfig/resolve.ts"
+]
+
+describe("source graph", () => {
+  it("the cycle finder finds a planted cycle", () => {
+    const graph = new Map([["/a.ts", ["/b.ts"]], ["/b.ts", ["/c.ts"]], ["/c.ts", ["/a.ts"]], ["/d.ts", ["/a.ts"]]])
+    expect(cycles(graph).map((c) => c.length)).toEqual([3])
+  })
+
+  it("has no import cycles beyond the known ones, type-only imports included", () => {
+    const graph = sourceGraph()
+    expect(graph.size).toBeGreaterThan(50)
+    // Debt: each is a public module whose implementation imports its contract's types back. Splitting the contract
+    // (models, service interface) from the module that wires the implementation removes them; the list must shrink.
+    expect(cycles(graph).map((c) => c.join(" <-> ")).sort()).toEqual(knownCycles)
   })
 })
 

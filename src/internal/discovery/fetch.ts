@@ -15,7 +15,6 @@ import {
   type APIResource,
   type APIResourceList,
   type FailedGroupVersion,
-  type Snapshot,
   StaleGroupVersion
 } from "./model.js"
 
@@ -199,16 +198,3 @@ export const fetchResources = (
       return { resources, failed }
     }
   )
-
-/** A complete snapshot from the server. */
-export const fetchSnapshot = (
-  rest: RestClient,
-  options: { readonly aggregated: boolean }
-): Effect.Effect<Snapshot, RestClientError> =>
-  Effect.gen(function*() {
-    const groups = yield* fetchGroups(rest, options)
-    if (groups.aggregated !== undefined) return groups.aggregated
-    const gvs = groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion))
-    const fetched = yield* fetchResources(rest, gvs)
-    return { groups: groups.groups, ...fetched }
-  })

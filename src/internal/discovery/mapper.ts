@@ -6,7 +6,6 @@
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import {
-  formatGroupResource,
   type GroupKind,
   type GroupResource,
   type GroupVersionKind,
@@ -293,5 +292,3 @@ export const expandCategory = (index: Index, category: string): ReadonlyArray<Re
   }
   return out
 }
-
-export const groupResourceString = formatGroupResource

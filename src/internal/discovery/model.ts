@@ -52,6 +52,3 @@ export interface Snapshot {
   readonly resources: ReadonlyArray<APIResourceList>
   readonly failed: ReadonlyArray<FailedGroupVersion>
 }
-
-export const groupVersionsOf = (groups: ReadonlyArray<APIGroup>): ReadonlyArray<string> =>
-  groups.flatMap((g) => g.versions.map((v) => v.groupVersion))

@@ -57,5 +57,3 @@ export const decodeStd = (text: string): DecodeResult => {
     if (done) return { _tag: "Ok", bytes: Uint8Array.from(out) }
   }
 }
-
-export const encodeStd = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64")

@@ -46,14 +46,6 @@ export type FieldsV1 = Readonly<Record<string, unknown>>
 export class FieldsV1Error extends Data.TaggedError("FieldsV1Error")<{ readonly message: string }> {}
 
 /**
- * Element for an object member.
- *
- * @since 0.1.0
- * @category elements
- */
-export const fieldElement = (name: string): PathElement => `f:${name}`
-
-/**
  * Element for an item of a list-type map, from its key fields.
  *
  * @since 0.1.0
@@ -68,14 +60,6 @@ export const keyElement = (key: JsonObject): PathElement => `k:${canonicalJson(k
  * @category elements
  */
 export const valueElement = (value: unknown): PathElement => `v:${canonicalJson(value)}`
-
-/**
- * Element for a list index.
- *
- * @since 0.1.0
- * @category elements
- */
-export const indexElement = (index: number): PathElement => `i:${index}`
 
 const kindRank = (pe: PathElement): number => ({ f: 0, k: 1, v: 2, i: 3 })[pe[0] as "f" | "k" | "v" | "i"] ?? 4
 

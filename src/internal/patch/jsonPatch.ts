@@ -233,28 +233,6 @@ const decodeOperation = (
 }
 
 /**
- * Decodes a JSON patch document (an array of operations) without applying it.
- *
- * @since 0.1.0
- * @category decoding
- */
-export const decodeJsonPatch = (patch: unknown): Either.Either<ReadonlyArray<JsonPatchOperation>, JsonPatchError> => {
-  if (!Array.isArray(patch)) {
-    return Either.left(
-      new JsonPatchError({
-        message: "json: cannot unmarshal object into Go value of type jsonpatch.Patch",
-        status: 400
-      })
-    )
-  }
-  for (let i = 0; i < patch.length; i++) {
-    const decoded = decodeOperation(patch[i], i)
-    if (Either.isLeft(decoded)) return Either.left(decoded.left)
-  }
-  return Either.right(patch as ReadonlyArray<JsonPatchOperation>)
-}
-
-/**
  * Applies a JSON patch to a document. Atomic: on failure nothing of the patch is visible, and the input is never
  * modified.
  *

@@ -10,21 +10,12 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
-import { DecodeError } from "../../KubeError.js"
+import { DecodeError, type RequestContext } from "../../KubeError.js"
 import { defaults as defaultLimits } from "../../Limits.js"
 import { validator } from "./fastDecode.js"
 
 /** Where a request went, for error messages. */
-export interface RequestContext {
-  readonly method: string
-  readonly url: string
-  /** Where the decoded value sits in the body, for error paths; `$` when absent. */
-  readonly pathPrefix?: string | undefined
-  /** `Limits.maxResponseBytes`, for one watch event; the default when absent. */
-  readonly maxResponseBytes?: number | undefined
-  /** `Limits.maxJsonDepth`; the default when absent. */
-  readonly maxJsonDepth?: number | undefined
-}
+export type { RequestContext } from "../../KubeError.js"
 
 const options = { onExcessProperty: "preserve", errors: "first" } as const
 
