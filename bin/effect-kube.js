@@ -9,8 +9,8 @@ const built = join(root, "dist", "cli", "main.js")
 if (existsSync(built)) {
   await import(pathToFileURL(built).href)
 } else {
-  const { spawnSync } = await import("node:child_process")
-  const r = spawnSync(
+  const { spawn } = await import("node:child_process")
+  const child = spawn(
     process.execPath,
     // Resolve tsx from this package, not from the user's working directory.
     [
@@ -21,5 +21,17 @@ if (existsSync(built)) {
     ],
     { stdio: "inherit" }
   )
-  process.exit(r.status ?? 1)
+  // The child does the work: a signal sent to this wrapper (a supervisor's SIGTERM) is passed on, and the wrapper
+  // exits the way the child did.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"]) {
+    process.on(signal, () => child.kill(signal))
+  }
+  child.on("exit", (code, signal) => {
+    if (signal !== null) {
+      process.removeAllListeners(signal)
+      process.kill(process.pid, signal)
+    } else {
+      process.exit(code ?? 1)
+    }
+  })
 }

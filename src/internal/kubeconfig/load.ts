@@ -87,12 +87,55 @@ const checkBase64 = (path: string, value: string | undefined, key: string): Eith
 }
 
 /**
+ * The YAML 1.1 scalars of the go-yaml v2 that kubectl reads kubeconfigs with (checked against kubectl v1.35 in
+ * test/Hardening.kubeconfig.test.ts), where the yaml package's 1.1 schema differs: `e1`, `E0`, `.` are strings (its
+ * float pattern allows an empty mantissa, turning them into NaN), `1:20` stays a string (go-yaml has no base-60
+ * numbers), dates stay strings (go-yaml keeps them as text for untyped values), and `0o17` is a number.
+ */
+const goYamlTags = (tags: Array<YAML.Tags[number]>): Array<YAML.Tags[number]> => {
+  const out: Array<YAML.Tags[number]> = []
+  for (const tag of tags) {
+    if (typeof tag !== "object" || !("tag" in tag)) {
+      out.push(tag)
+      continue
+    }
+    const t = tag as YAML.ScalarTag
+    if (t.tag === "tag:yaml.org,2002:timestamp" || t.format === "TIME") continue
+    if (t.tag === "tag:yaml.org,2002:float" && t.format === "EXP") {
+      out.push({ ...t, test: /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$/ })
+    } else if (
+      t.tag === "tag:yaml.org,2002:float" && t.format === undefined && String(t.test).includes("\\.[0-9_]*$")
+    ) {
+      out.push({ ...t, test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/ })
+    } else {
+      out.push(tag)
+    }
+  }
+  out.push({
+    tag: "tag:yaml.org,2002:int",
+    default: true,
+    test: /^[-+]?0o[0-7_]+$/,
+    resolve: (source: string) => {
+      const digits = source.replace(/^[-+]?0o/, "").replace(/_/g, "")
+      return (source.startsWith("-") ? -1 : 1) * Number.parseInt(digits, 8)
+    }
+  } as YAML.ScalarTag)
+  return out
+}
+
+/**
  * Parses and checks one kubeconfig document. `path` only labels errors and entries.
  */
 export const parse = (text: string, path: string): Either.Either<Model.KubeconfigFile, KubeconfigError> => {
   let doc: unknown
   try {
-    doc = YAML.parse(text, { version: "1.1", uniqueKeys: false, prettyErrors: false, merge: true })
+    doc = YAML.parse(text, {
+      version: "1.1",
+      uniqueKeys: false,
+      prettyErrors: false,
+      merge: true,
+      customTags: goYamlTags
+    })
   } catch (error) {
     const pos = error instanceof YAML.YAMLError ? error.pos[0] : 0
     const detail = error instanceof YAML.YAMLError ? error.message : "malformed YAML"
