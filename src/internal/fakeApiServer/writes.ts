@@ -129,8 +129,9 @@ export function createObject(
   meta = { ...kept, uid: newUid(), creationTimestamp: time, ...(isObj(input.spec) ? { generation: 1 } : {}) }
   let obj: Obj = defaultOnCreate(r.served, { ...input, metadata: meta }, e.allocator)
   if (r.served.storageKey === CRD_KEY) obj = withCrdStatus(obj, r.now)
+  // A CRD created by server-side apply is established as one created by POST (its apply result carries no status).
   obj = prepared !== undefined
-    ? prepared(obj)
+    ? (r.served.storageKey === CRD_KEY ? withCrdStatus(prepared(obj), r.now) : prepared(obj))
     : e.options.patch.recordUpdate({
       live: undefined,
       next: obj,
