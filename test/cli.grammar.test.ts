@@ -3,16 +3,13 @@
  * as `--flag=value` and `--flag value`, on `config view --minify` (stdout, stderr and exit code byte for byte, with
  * "kubectl" read as "effect-kube"), and kubectl's errors for missing values and unknown flags.
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import { afterAll, describe, expect, it, vi } from "@effect/vitest"
-import * as Console from "effect/Console"
-import * as Effect from "effect/Effect"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { ensureKubectl } from "../scripts/kubectl.mjs"
-import { dispatch } from "../src/cli/main.js"
+import { ours } from "./support/cli.js"
 
 const kubectl = ensureKubectl()
 const kubeconfig = Path.join(__dirname, "fixtures", "manifests", "kubeconfig.yaml")
@@ -23,36 +20,6 @@ interface Outcome {
   readonly code: number
   readonly stdout: string
   readonly stderr: string
-}
-
-/** Runs a command line in-process, capturing what it writes. */
-export const ours = async (argv: ReadonlyArray<string>): Promise<Outcome> => {
-  let stdout = ""
-  let stderr = ""
-  const text = (chunk: string | Uint8Array) => typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8")
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += text(chunk)
-    return true
-  })
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += text(chunk)
-    return true
-  })
-  try {
-    const base = await Effect.runPromise(Effect.console)
-    const console: Console.Console = {
-      ...base,
-      log: (...parts: ReadonlyArray<unknown>) => Effect.sync(() => void (stdout += `${parts.join(" ")}\n`)),
-      error: (...parts: ReadonlyArray<unknown>) => Effect.sync(() => void (stderr += `${parts.join(" ")}\n`))
-    }
-    const code = await Effect.runPromise(
-      dispatch(argv).pipe(Effect.withConsole(console), Effect.provide(NodeContext.layer))
-    )
-    return { code, stdout, stderr }
-  } finally {
-    out.mockRestore()
-    err.mockRestore()
-  }
 }
 
 const theirs = (argv: ReadonlyArray<string>): Outcome => {

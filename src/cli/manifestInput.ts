@@ -127,7 +127,7 @@ export const errorLines = (
   const all = [...objectErrors, ...documentErrors]
   if (all.length === 0) return undefined
   const prefix = (m: string) => m.startsWith("Error from server") || m.startsWith("error: ") ? m : `error: ${m}`
-  if (objectErrors.length === 0) return prefix(documentErrors.join("\n"))
+  // One error is kubectl's `error: ...`; several are an aggregate, one message per line without the prefix.
   if (all.length === 1) return prefix(all[0]!)
-  return [...objectErrors, ...(documentErrors.length > 0 ? [prefix(documentErrors.join("\n"))] : [])].join("\n")
+  return all.join("\n")
 }
