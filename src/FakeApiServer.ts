@@ -31,7 +31,6 @@ import * as Crypto from "node:crypto"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
-import * as YAML from "yaml"
 import * as Credentials from "./Credentials.js"
 import { patchMeta as generatedPatchMeta } from "./generated/patchMeta.js"
 import { resources as generatedResources } from "./generated/resources.js"
@@ -50,6 +49,7 @@ import { serve as serveStreams, Streaming } from "./internal/fakeApiServer/strea
 import type { Obj } from "./internal/fakeApiServer/types.js"
 import { isObj } from "./internal/fakeApiServer/types.js"
 import type { PatchMetaTable } from "./internal/patchMeta.js"
+import * as Manifest from "./Manifest.js"
 import type { ResourceInfo } from "./Resource.js"
 import * as RestConfig from "./RestConfig.js"
 import * as WebSocketTransport from "./WebSocketTransport.js"
@@ -376,36 +376,12 @@ export class FakeApiServer extends Context.Tag("effect-kube/FakeApiServer")<Fake
  */
 export const inProcessUrl = "http://fake-apiserver.local"
 
-/**
- * Parses YAML documents into objects, expanding `List` kinds (`v1/List`, `PodList`, ...).
- *
- * @since 0.1.0
- * @category seeding
- */
-export const parseYamlObjects = (yaml: string): Effect.Effect<ReadonlyArray<unknown>, FakeApiServerError> =>
-  Effect.try({
-    try: () => {
-      const out: Array<unknown> = []
-      for (const doc of YAML.parseAllDocuments(yaml)) {
-        if (doc.errors.length > 0) throw doc.errors[0]
-        const value: unknown = doc.toJSON()
-        if (value === null || value === undefined) continue
-        if (
-          isObj(value) && Array.isArray(value.items) && typeof value.kind === "string" && value.kind.endsWith("List")
-        ) {
-          out.push(...value.items)
-        } else {
-          out.push(value)
-        }
-      }
-      return out
-    },
-    catch: (cause) =>
-      new FakeApiServerError({
-        message: `cannot parse seed YAML: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`,
-        cause
-      })
-  })
+// Seed YAML is read by Manifest's parser (List kinds expanded, empty documents skipped), failing at the first bad one.
+const seedObjects = (yaml: string): Effect.Effect<ReadonlyArray<unknown>, FakeApiServerError> =>
+  Effect.mapError(
+    Manifest.parse(yaml, { source: "seed YAML" }),
+    (error) => new FakeApiServerError({ message: `cannot parse seed YAML: ${error.message}`, cause: error })
+  )
 
 const restConfigFor = (
   server: string,
@@ -492,7 +468,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
     const service: Service = {
       url: inProcessUrl,
       seed,
-      seedYaml: (yaml) => Effect.flatMap(parseYamlObjects(yaml), (objects) => seed(...objects)),
+      seedYaml: (yaml) => Effect.flatMap(seedObjects(yaml), (objects) => seed(...objects)),
       get: (ref) =>
         Effect.map(servedFor(ref.apiVersion, ref.kind), (served) => {
           const obj = engine.store.get(

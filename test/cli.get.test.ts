@@ -188,7 +188,7 @@ describe("effect-kube get --raw, compared with kubectl", () => {
     expect(ours.stdout).toBe(`{"major":"1","minor":"35"}`)
     expect(ours.stderr).toMatch(
       new RegExp(
-        `^I\\d{4} [\\d:.]+ +\\d+ rest_client\\] GET http://127\\.0\\.0\\.1:${port}/version 200 OK in \\d+ milliseconds\n$`
+        `^I\\d{4} [\\d:.]+ +\\d+ round_trippers\\.go:632\\] "Response" verb="GET" url="http://127\\.0\\.0\\.1:${port}/version" status="200 OK" milliseconds=\\d+\n$`
       )
     )
     expect(ours.stderr).not.toContain("s3cret")

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as DiscoveryClient from "../DiscoveryClient.js"
 import { parseGroupVersion } from "../internal/discovery/gvk.js"
 import type { Command } from "./command.js"
-import { commonFlags, layer, parseArgs, run, stackOptions, tabwrite } from "./stack.js"
+import { commandWith, commonFlags, layer, parseArgs, stackOptions, tabwrite } from "./stack.js"
 
 const usage = `Print the supported API resources on the server.
 
@@ -42,8 +42,8 @@ interface Row {
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Runs `api-resources [flags]` and returns the exit code. */
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("api-resources", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube api-resources --help' for usage.`)
@@ -67,7 +67,7 @@ export const command: Command = (args) =>
       yield* Console.error(`error: --sort-by accepts only name or kind`)
       return 1
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

@@ -6,6 +6,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Kubeconfig from "../Kubeconfig.js"
 import type { Command } from "./command.js"
+import { resolveGlobals } from "./globals.js"
 
 const usage = `Modify or display kubeconfig files.
 
@@ -141,8 +142,17 @@ const currentContext = (parsed: Parsed) =>
 /**
  * Runs `config <subcommand> [flags]` and returns the exit code.
  */
-export const command: Command = (args) =>
+export const command: Command = (input, given) =>
   Effect.gen(function*() {
+    const resolved = resolveGlobals(input, given)
+    if ("error" in resolved) {
+      const sub = input.find((arg) => arg === "view" || arg === "current-context")
+      yield* Console.error(
+        `${resolved.error}\nSee 'effect-kube config${sub === undefined ? "" : ` ${sub}`} --help' for usage.`
+      )
+      return 1
+    }
+    const args = resolved.rest
     const result = parseArgs(args)
     if (result._tag === "Error") {
       const sub = args.find((arg) => arg === "view" || arg === "current-context")
@@ -152,6 +162,9 @@ export const command: Command = (args) =>
       return 1
     }
     const parsed = result.parsed
+    // Of the global flags, config view and current-context read only these two, as kubectl's.
+    if (resolved.globals.kubeconfig !== undefined) parsed.values.set("kubeconfig", resolved.globals.kubeconfig)
+    if (resolved.globals.context !== undefined) parsed.values.set("context", resolved.globals.context)
     const [sub, ...extra] = parsed.positional
     if (parsed.bools.has("help")) {
       yield* Console.log(usage)

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as PodCopy from "../PodCopy.js"
 import type { Command } from "./command.js"
 import { namespaceOf, resolveContainer, streamLayer } from "./podStreams.js"
-import { commonFlags, parseArgs, run, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Copy files and directories to and from containers.
 
@@ -36,8 +36,8 @@ export const parseFileSpec = (
   return { pod: podPart, path }
 }
 
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("cp", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube cp --help' for usage.`)
@@ -68,12 +68,7 @@ export const command: Command = (args) =>
       return 1
     }
     const local = "local" in src ? src.local : (dest as { local: string }).local
-    const options = stackOptions({
-      ...parsed,
-      values: remote.namespace === undefined
-        ? parsed.values
-        : new Map([...parsed.values, ["namespace", remote.namespace]])
-    })
+    const options = stackOptions(remote.namespace === undefined ? globals : { ...globals, namespace: remote.namespace })
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

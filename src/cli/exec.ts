@@ -10,7 +10,7 @@ import * as Stream from "effect/Stream"
 import * as PodExec from "../PodExec.js"
 import type { Command } from "./command.js"
 import { namespaceOf, resolveContainer, streamLayer } from "./podStreams.js"
-import { commonFlags, parseArgs, run, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Execute a command in a container.
 
@@ -66,8 +66,8 @@ export const runSession = (session: PodExec.Session, options: { readonly stdin: 
     )
   })
 
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("exec", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube exec --help' for usage.`)
@@ -77,7 +77,7 @@ export const command: Command = (args) =>
       yield* Console.log(usage)
       return 0
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

@@ -7,13 +7,9 @@
  * its own, larger flag set.
  */
 import type * as NodeContext from "@effect/platform-node/NodeContext"
-import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as Option from "effect/Option"
 import * as Credentials from "../Credentials.js"
 import * as KubeRequest from "../KubeRequest.js"
 import * as NodeTransport from "../NodeTransport.js"
@@ -22,6 +18,10 @@ import * as RestConfig from "../RestConfig.js"
 import type { Command } from "./command.js"
 import { parseGoDuration } from "./duration.js"
 import { describeFailure } from "./failure.js"
+import { type GlobalFlags, resolveGlobals } from "./globals.js"
+import * as RequestLog from "./requestLog.js"
+import { fromGlobals } from "./restConfig.js"
+import { run, stackOptions } from "./stack.js"
 
 const usage = `Display one or many resources.
 
@@ -109,73 +109,51 @@ export const parseFlags = (args: ReadonlyArray<string>): GetFlags | { readonly e
 const write = (stream: NodeJS.WriteStream, data: string | Uint8Array) => Effect.sync(() => void stream.write(data))
 const stderr = (line: string) => write(process.stderr, line.endsWith("\n") ? line : line + "\n")
 
-const klogPrefix = (date: Date): string => {
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0")
-  const micros = pad(date.getMilliseconds(), 3) + "000"
-  return `I${pad(date.getMonth() + 1)}${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${
-    pad(date.getSeconds())
-  }.${micros} ${String(process.pid).padStart(7)} rest_client]`
-}
-
-/**
- * Logs to stderr as kubectl does: `Warning: ...` lines always; request lines (the RestClient's debug log, `GET
- * https://... 200 OK in 3 milliseconds`) with a klog-style prefix from -v=6; throttling notices from -v=1.
- */
-const cliLogger = (verbosity: number) =>
-  Logger.make(({ date, logLevel, message }) => {
-    const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
-    if (logLevel._tag === "Warning" || logLevel._tag === "Error" || logLevel._tag === "Fatal") {
-      process.stderr.write(text + "\n")
-    } else if ((logLevel._tag === "Info" && verbosity >= 1) || (logLevel._tag === "Debug" && verbosity >= 6)) {
-      process.stderr.write(`${klogPrefix(date)} ${text}\n`)
-    }
-  })
-
-/** The RestClient stack for the CLI's flags: kubeconfig (or in-cluster), credentials, Node transport, defaults. */
-export const layerFor = (flags: GetFlags) => {
-  const config = RestConfig.layerInfer({
-    path: flags.kubeconfig,
-    context: flags.context,
-    timeout: flags.requestTimeout
-  })
+/** The RestClient stack for the global flags: kubeconfig (or in-cluster) with kubectl's overrides, credentials,
+ * Node transport with the `-v` request log, defaults. */
+export const layerFor = (globals: GlobalFlags, timeout: Duration.Duration | undefined) => {
+  const config = Layer.effect(RestConfig.RestConfig, fromGlobals(globals, timeout))
   const credentials = Layer.provideMerge(Credentials.layer, config)
-  const transport = Layer.provideMerge(NodeTransport.layer, credentials)
+  const transport = Layer.provideMerge(
+    RequestLog.layer(globals.verbosity).pipe(Layer.provide(NodeTransport.layer)),
+    credentials
+  )
   return Layer.provide(RestClient.layerWithDefaults, transport)
 }
 
-const runRaw = (flags: GetFlags, raw: string): Effect.Effect<number, never, NodeContext.NodeContext> =>
-  Effect.gen(function*() {
-    const client = yield* RestClient.RestClient
-    const response = yield* client.executeRaw(KubeRequest.raw(raw))
-    yield* write(process.stdout, response.body)
-    return 0
-  }).pipe(
-    Effect.provide(layerFor(flags)),
-    Effect.catchAllCause((cause) =>
-      Effect.as(
-        stderr(Option.match(Cause.failureOption(cause), {
-          onNone: () => `error: ${Cause.pretty(cause)}`,
-          onSome: describeFailure
-        })),
-        1
-      )
+const runRaw = (
+  globals: GlobalFlags,
+  timeout: Duration.Duration | undefined,
+  raw: string
+): Effect.Effect<number, never, NodeContext.NodeContext> =>
+  run(
+    Effect.gen(function*() {
+      const client = yield* RestClient.RestClient
+      const response = yield* client.executeRaw(KubeRequest.raw(raw))
+      yield* write(process.stdout, response.body)
+      return 0
+    }).pipe(
+      Effect.provide(layerFor(globals, timeout)),
+      // Written straight to stderr, as the body goes straight to stdout.
+      Effect.catchAll((error) => Effect.as(stderr(describeFailure(error)), 1))
     ),
-    Effect.provide(Logger.replace(Logger.defaultLogger, cliLogger(flags.verbosity))),
-    Logger.withMinimumLogLevel(flags.verbosity >= 6 ? LogLevel.Debug : LogLevel.Info)
+    globals.verbosity
   )
 
 const isRaw = (args: ReadonlyArray<string>): boolean => args.some((arg) => arg === "--raw" || arg.startsWith("--raw="))
 
 /** The `get` subcommand: `--raw PATH` here, resources through ./getResource.ts. */
-export const command: Command = (args) =>
+export const command: Command = (input, given) =>
   Effect.gen(function*() {
-    if (!isRaw(args)) {
+    if (!isRaw(input)) {
       const { getResource } = yield* Effect.promise(() => import("./getResource.js"))
-      return yield* getResource(args)
+      return yield* getResource(input, given)
     }
-    const parsed = parseFlags(args)
-    if ("error" in parsed) {
-      yield* stderr(`error: ${parsed.error}\nSee 'effect-kube get --help' for usage.`)
+    const resolved = resolveGlobals(input, given)
+    const parsed = "error" in resolved ? resolved : parseFlags(resolved.rest)
+    if ("error" in parsed || "error" in resolved) {
+      const message = "error" in resolved ? resolved.error : `error: ${(parsed as { error: string }).error}`
+      yield* stderr(`${message}\nSee 'effect-kube get --help' for usage.`)
       return 1
     }
     if (parsed.help) {
@@ -187,7 +165,12 @@ export const command: Command = (args) =>
         yield* stderr("error: arguments may not be passed when --raw is specified")
         return 1
       }
-      return yield* runRaw(parsed, parsed.raw)
+      const options = stackOptions(resolved.globals)
+      if ("error" in options) {
+        yield* stderr(`error: ${options.error}`)
+        return 1
+      }
+      return yield* runRaw(resolved.globals, options.requestTimeout, parsed.raw)
     }
     return yield* Effect.as(stderr("error: --raw needs a PATH"), 1)
   })

@@ -21,7 +21,7 @@ import * as RestMapper from "../RestMapper.js"
 import type { Unstructured } from "../Unstructured.js"
 import type { Command } from "./command.js"
 import { describeFailure } from "./failure.js"
-import { CliError, commonFlags, layer, parseArgs, run, stackOptions, tabwrite } from "./stack.js"
+import { CliError, commandWith, commonFlags, layer, parseArgs, stackOptions, tabwrite } from "./stack.js"
 
 const tableAccept =
   "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
@@ -134,8 +134,8 @@ const kindPrefixOf = (mapping: RestMapper.RestMapping): string => {
 }
 
 /** `get RESOURCE ...` (the arguments after `get`); returns the exit code. */
-export const getResource: Command = (args) =>
-  run(Effect.gen(function*() {
+export const getResource: Command = commandWith("get", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube get --help' for usage.`)
@@ -155,7 +155,7 @@ export const getResource: Command = (args) =>
       )
       return 1
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

@@ -10,7 +10,7 @@ import { RestClient } from "../RestClient.js"
 import type { Command } from "./command.js"
 import { writeTo } from "./exec.js"
 import { namespaceOf, resolveContainer } from "./podStreams.js"
-import { commonFlags, layer, parseArgs, run, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Print the logs for a container in a pod.
 
@@ -27,8 +27,8 @@ const flags = [
   { name: "tail" }
 ]
 
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("logs", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube logs --help' for usage.`)
@@ -38,7 +38,7 @@ export const command: Command = (args) =>
       yield* Console.log(usage)
       return 0
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

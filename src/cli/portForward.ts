@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as PortForward from "../PortForward.js"
 import type { Command } from "./command.js"
 import { namespaceOf, streamLayer } from "./podStreams.js"
-import { commonFlags, parseArgs, run, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Forward one or more local ports to a pod.
 
@@ -33,8 +33,8 @@ export const parsePortSpec = (spec: string): { local: number; remote: number } |
   return { local, remote }
 }
 
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("port-forward", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube port-forward --help' for usage.`)
@@ -44,7 +44,7 @@ export const command: Command = (args) =>
       yield* Console.log(usage)
       return 0
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

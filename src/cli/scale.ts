@@ -11,7 +11,7 @@ import * as RestClient from "../RestClient.js"
 import * as RestMapper from "../RestMapper.js"
 import * as ScaleClient from "../ScaleClient.js"
 import type { Command } from "./command.js"
-import { CliError, commonFlags, layer, parseArgs, run, stackOptions } from "./stack.js"
+import { CliError, commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Set a new size for a deployment, replica set, replication controller, stateful set or custom resource.
 
@@ -29,8 +29,8 @@ export const objectRef = (mapping: RestMapper.RestMapping, name: string): string
 }
 
 /** Runs `scale ...` and returns the exit code. */
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("scale", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube scale --help' for usage.`)
@@ -66,7 +66,7 @@ export const command: Command = (args) =>
       )
       return 1
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1

@@ -22,6 +22,9 @@ import * as RestMapper from "../RestMapper.js"
 import * as ScaleClient from "../ScaleClient.js"
 import { parseGoDuration } from "./duration.js"
 import { describeFailure } from "./failure.js"
+import { type GlobalFlags, resolveGlobals } from "./globals.js"
+import * as RequestLog from "./requestLog.js"
+import { fromGlobals } from "./restConfig.js"
 
 /** A failure the command words itself; printed as `error: <message>`. */
 export class CliError extends Data.TaggedError("CliError")<{ readonly message: string }> {
@@ -37,13 +40,8 @@ export interface FlagSpec {
   readonly bool?: boolean | undefined
 }
 
-/** Flags every resource command accepts, as kubectl does. */
+/** Flags every resource command accepts besides the global ones (./globals.ts). */
 export const commonFlags: ReadonlyArray<FlagSpec> = [
-  { name: "kubeconfig" },
-  { name: "context" },
-  { name: "namespace", short: "n" },
-  { name: "request-timeout" },
-  { name: "cache-dir" },
   { name: "help", short: "h", bool: true }
 ]
 
@@ -52,6 +50,8 @@ export interface ParsedArgs {
   readonly values: ReadonlyMap<string, string>
   /** Booleans that were given, with their value (`--namespaced=false` is recorded as false). */
   readonly bools: ReadonlyMap<string, boolean>
+  /** Every value of each flag, in order (`-f a -f b`); `values` keeps the last. */
+  readonly all: ReadonlyMap<string, ReadonlyArray<string>>
 }
 
 /** pflag's rules: `--name value`, `--name=value`, `-n value`, `-nvalue`, `-n=value`; booleans take `=true|false`. */
@@ -62,6 +62,7 @@ export const parseArgs = (
   const positional: Array<string> = []
   const values = new Map<string, string>()
   const bools = new Map<string, boolean>()
+  const all = new Map<string, Array<string>>()
   const byName = new Map(specs.map((s) => [s.name, s]))
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short!, s]))
   for (let i = 0; i < args.length; i++) {
@@ -100,20 +101,19 @@ export const parseArgs = (
     const value = inline ?? args[++i]
     if (value === undefined) return { error: `flag needs an argument: --${spec.name}` }
     values.set(spec.name, value)
+    all.set(spec.name, [...(all.get(spec.name) ?? []), value])
   }
-  return { positional, values, bools }
+  return { positional, values, bools, all }
 }
 
 export interface StackOptions {
-  readonly kubeconfig?: string | undefined
-  readonly context?: string | undefined
-  readonly namespace?: string | undefined
+  readonly globals: GlobalFlags
   readonly requestTimeout?: Duration.Duration | undefined
-  readonly cacheDir?: string | undefined
 }
 
-export const stackOptions = (parsed: ParsedArgs): StackOptions | { readonly error: string } => {
-  const timeoutText = parsed.values.get("request-timeout")
+/** The global flags as the client stack needs them; a bad `--request-timeout` is reported here, as kubectl does. */
+export const stackOptions = (globals: GlobalFlags): StackOptions | { readonly error: string } => {
+  const timeoutText = globals.requestTimeout
   const requestTimeout = timeoutText === undefined ? undefined : parseGoDuration(timeoutText)
   if (timeoutText !== undefined && requestTimeout === undefined) {
     return {
@@ -121,11 +121,10 @@ export const stackOptions = (parsed: ParsedArgs): StackOptions | { readonly erro
     }
   }
   return {
-    kubeconfig: parsed.values.get("kubeconfig"),
-    context: parsed.values.get("context"),
-    namespace: parsed.values.get("namespace"),
-    requestTimeout,
-    cacheDir: parsed.values.get("cache-dir")
+    globals,
+    requestTimeout: requestTimeout !== undefined && Duration.toMillis(requestTimeout) === 0
+      ? undefined
+      : requestTimeout
   }
 }
 
@@ -134,18 +133,17 @@ export const stackOptions = (parsed: ParsedArgs): StackOptions | { readonly erro
  * discovery (`--cache-dir`, default `~/.kube/cache`).
  */
 export const layer = (options: StackOptions) => {
-  const config = RestConfig.layerInfer({
-    path: options.kubeconfig,
-    context: options.context,
-    namespace: options.namespace,
-    timeout: options.requestTimeout
-  })
+  const config = Layer.effect(RestConfig.RestConfig, fromGlobals(options.globals, options.requestTimeout))
   const credentials = Layer.provideMerge(Credentials.layer, config)
-  const transport = Layer.provideMerge(NodeTransport.layer, credentials)
+  const transport = Layer.provideMerge(
+    RequestLog.layer(options.globals.verbosity).pipe(Layer.provide(NodeTransport.layer)),
+    credentials
+  )
   const rest = Layer.provideMerge(RestClient.layerWithDefaults, transport)
+  const cacheDir = options.globals.cacheDir
   const discovery = Layer.provideMerge(
     DiscoveryClient.layerCached({
-      directory: options.cacheDir === undefined ? undefined : `${options.cacheDir.replace(/\/$/, "")}/discovery`
+      directory: cacheDir === undefined ? undefined : `${cacheDir.replace(/\/$/, "")}/discovery`
     }),
     rest
   )
@@ -166,20 +164,25 @@ export const tabwrite = (rows: ReadonlyArray<ReadonlyArray<string>>): string => 
   ).join("\n")
 }
 
-// Warnings go to stderr as kubectl prints them; everything else is quiet.
-const cliLogger = Logger.make(({ logLevel, message }) => {
-  if (logLevel._tag === "Warning" || logLevel._tag === "Error" || logLevel._tag === "Fatal") {
+// Warnings go to stderr as kubectl prints them; from -v=1 informational lines too, with klog's prefix. Request lines
+// come from ./requestLog.ts, so the RestClient's own debug lines stay quiet.
+const cliLogger = (verbosity: number) =>
+  Logger.make(({ date, logLevel, message }) => {
     const text = (Array.isArray(message) ? message : [message]).map(String).join(" ")
-    process.stderr.write(text + "\n")
-  }
-})
+    if (logLevel._tag === "Warning" || logLevel._tag === "Error" || logLevel._tag === "Fatal") {
+      process.stderr.write(text + "\n")
+    } else if (logLevel._tag === "Info" && verbosity >= 1) {
+      process.stderr.write(`${RequestLog.klogPrefix(date, "effect-kube")}${text}\n`)
+    }
+  })
 
 /**
  * Runs a command body: failures become kubectl's message on stderr and exit code 1; defects are reported the same
  * way rather than escaping.
  */
 export const run = <R>(
-  body: Effect.Effect<number, unknown, R>
+  body: Effect.Effect<number, unknown, R>,
+  verbosity = 0
 ): Effect.Effect<number, never, Exclude<R, never> | NodeContext.NodeContext> =>
   body.pipe(
     Effect.catchAllCause((cause) =>
@@ -191,5 +194,21 @@ export const run = <R>(
         1
       )
     ),
-    Effect.provide(Logger.replace(Logger.defaultLogger, cliLogger))
+    Effect.provide(Logger.replace(Logger.defaultLogger, cliLogger(verbosity)))
   ) as Effect.Effect<number, never, R | NodeContext.NodeContext>
+
+/**
+ * A command from its body: the global flags come from the dispatcher or, when the command is called directly (as
+ * tests do), from its own arguments; the body gets the remaining arguments and the parsed globals.
+ */
+export const commandWith = <R>(
+  name: string,
+  body: (args: ReadonlyArray<string>, globals: GlobalFlags) => Effect.Effect<number, unknown, R>
+): (args: ReadonlyArray<string>, globals?: GlobalFlags) => Effect.Effect<number, never, R | NodeContext.NodeContext> =>
+(args, given) => {
+  const resolved = resolveGlobals(args, given)
+  if ("error" in resolved) {
+    return Effect.as(Console.error(`${resolved.error}\nSee 'effect-kube ${name} --help' for usage.`), 1)
+  }
+  return run(body(resolved.rest, resolved.globals), resolved.globals.verbosity)
+}

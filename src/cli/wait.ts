@@ -14,7 +14,7 @@ import * as Wait from "../Wait.js"
 import type { Command } from "./command.js"
 import { parseGoDuration } from "./duration.js"
 import { describeFailure } from "./failure.js"
-import { CliError, commonFlags, layer, parseArgs, run, stackOptions } from "./stack.js"
+import { CliError, commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Wait for a specific condition on one or many resources.
 
@@ -95,8 +95,8 @@ const targets = (
   return names.map((n) => [kind!, n] as const)
 }
 
-export const command: Command = (args) =>
-  run(Effect.gen(function*() {
+export const command: Command = commandWith("wait", (args, globals) =>
+  Effect.gen(function*() {
     const parsed = parseArgs(args, flags)
     if ("error" in parsed) {
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube wait --help' for usage.`)
@@ -124,7 +124,7 @@ export const command: Command = (args) =>
       yield* Console.error(`error: ${objects.error}`)
       return 1
     }
-    const options = stackOptions(parsed)
+    const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
       return 1
