@@ -1,7 +1,5 @@
 /**
  * Apply, delete and diff of manifest objects through the RestMapper and the DynamicClient.
- *
- * @internal
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"

@@ -1,8 +1,6 @@
 /**
  * A unified diff of two texts by lines (`diff -u` layout), from a longest-common-subsequence table: manifests are
  * small, so the quadratic table is fine and keeps the hunks exact.
- *
- * @internal
  */
 type Op = { readonly tag: " " | "-" | "+"; readonly line: string }
 

@@ -1,7 +1,5 @@
 /**
  * The failures of reading, parsing and applying manifests. Re-exported by `Manifest`.
- *
- * @internal
  */
 import * as Data from "effect/Data"
 

@@ -1,8 +1,6 @@
 /**
  * Manifest files and directories as kubectl's `-f` reads them: a named file whatever its extension; in a directory
  * the `.json`, `.yaml` and `.yml` files in lexical order, subdirectories only when recursive.
- *
- * @internal
  */
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"

@@ -2,8 +2,6 @@
  * The order objects are applied in: Namespaces and CustomResourceDefinitions first (so what lives in them can be
  * created in the same run), then helm's install order by kind, unknown kinds (custom resources) last. Deleting
  * walks the same order backwards.
- *
- * @internal
  */
 const kinds = [
   "Namespace",

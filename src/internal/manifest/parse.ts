@@ -1,7 +1,5 @@
 /**
  * Multi-document YAML (or JSON) into objects, keeping where each came from so errors can point at it.
- *
- * @internal
  */
 import * as YAML from "yaml"
 import type { Unstructured } from "../../Unstructured.js"
