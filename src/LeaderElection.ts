@@ -21,7 +21,6 @@
  * @example
  * ```ts
  * import * as Effect from "effect/Effect"
- * import * as Layer from "effect/Layer"
  * import * as Kube from "effect-kube/Kube"
  * import * as LeaderElection from "effect-kube/LeaderElection"
  *
