@@ -90,7 +90,12 @@ import * as Core from "effect-kube/api/core/v1"
 import * as RestConfig from "effect-kube/RestConfig"
 import { FakeApiServer, layerFake } from "effect-kube/testing"
 
-const pod: Core.Pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "default" } }
+const pod: Core.Pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "p", namespace: "default" },
+  spec: { containers: [{ name: "c", image: "busybox" }] }
+}
 const program = Effect.gen(function*() {
   const cs = yield* Clientset.Clientset
   yield* cs.coreV1.pods("default").create(pod)
