@@ -79,6 +79,12 @@ describe("FakeApiServer simulate: garbage collector", () => {
       expect(yield* status("grandchild")).toBe(404)
       expect(yield* status("child")).toBe(404)
       expect(yield* status("nonblocking")).toBe(200)
+      // Without dependents the finalizer goes at once, and the owner with it.
+      yield* cm("lone")
+      expect((yield* del(`${cms}/lone`, { propagationPolicy: "Foreground" })).json.metadata.finalizers).toEqual([
+        "foregroundDeletion"
+      ])
+      yield* gone("lone")
     }).pipe(withGc))
 
   it.effect("Orphan: the orphan finalizer strips the owner's references from its dependents, then the owner goes", () =>

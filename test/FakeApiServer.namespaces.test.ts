@@ -61,6 +61,18 @@ describe("FakeApiServer simulate: namespace lifecycle", () => {
       yield* quiesce()
       const waiting = yield* get("/api/v1/namespaces/team")
       expect(waiting.json.status.phase).toBe("Terminating")
+      const conditions = Object.fromEntries(waiting.json.status.conditions.map((c: any) => [c.type, c]))
+      expect(conditions.NamespaceContentRemaining).toMatchObject({
+        status: "True",
+        reason: "SomeResourcesRemain",
+        message: "Some resources are remaining: configmaps. has 1 resource instances"
+      })
+      expect(conditions.NamespaceFinalizersRemaining).toMatchObject({
+        status: "True",
+        reason: "SomeFinalizersRemain",
+        message: "Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances"
+      })
+      expect(conditions.NamespaceDeletionDiscoveryFailure).toMatchObject({ status: "False" })
       yield* patch(
         "/api/v1/namespaces/team/configmaps/held",
         { metadata: { finalizers: null } },
@@ -128,6 +140,10 @@ describe("FakeApiServer simulate: namespace lifecycle", () => {
       const finalized = yield* eventually(get("/api/v1/namespaces/kept"), (r) =>
         r.json.spec?.finalizers === undefined || r.json.spec.finalizers.length === 0)
       expect(finalized.json.metadata.finalizers).toEqual(["example.com/ns-hold"])
+      const remaining = finalized.json.status.conditions.find((c: any) =>
+        c.type === "NamespaceContentRemaining"
+      )
+      expect(remaining).toMatchObject({ status: "False", reason: "ContentRemoved" })
       expect(finalized.json.status.phase).toBe("Terminating")
       yield* patch("/api/v1/namespaces/kept", { metadata: { finalizers: null } }, "application/merge-patch+json")
       expect((yield* get("/api/v1/namespaces/kept")).status).toBe(404)
