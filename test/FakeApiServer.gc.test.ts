@@ -145,6 +145,22 @@ describe("FakeApiServer simulate: garbage collector", () => {
       yield* gone("of-plain")
     }).pipe(withGc))
 
+  it.effect("acts as kube-controller-manager, whatever RBAC rules the test gives its callers", () =>
+    Effect.gen(function*() {
+      const parent = yield* cm("parent")
+      yield* cm("child", [ref(parent)])
+      const fake = yield* FakeApiServer.FakeApiServer
+      yield* fake.authorize({ rules: [{ verbs: ["get", "delete"], apiGroups: [""], resources: ["configmaps"] }] })
+      expect(
+        (yield* patch(`${cms}/child`, { metadata: { labels: { a: "b" } } }, "application/merge-patch+json")).status
+      )
+        .toBe(403)
+      // Orphaning patches the dependents and the owner: the collector may, the caller may not.
+      yield* del(`${cms}/parent`, { propagationPolicy: "Orphan" })
+      yield* gone("parent")
+      expect((yield* get(`${cms}/child`)).json.metadata.ownerReferences).toBeUndefined()
+    }).pipe(withGc))
+
   it.effect("refuses DeleteOptions the apiserver refuses", () =>
     Effect.gen(function*() {
       yield* cm("x")
