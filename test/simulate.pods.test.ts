@@ -38,6 +38,7 @@ describe("scheduling", () => {
   it("honours cordons and taints, and says why nothing fits", () => {
     const tainted = {
       ...nodes[0]!,
+      metadata: { ...nodes[0]!.metadata, labels: { ...nodes[0]!.metadata.labels, disk: "ssd" } },
       spec: { ...nodes[0]!.spec, taints: [{ key: "gpu", value: "yes", effect: "NoSchedule" }] }
     }
     const cordoned = { ...nodes[1]!, spec: { ...nodes[1]!.spec, unschedulable: true } }
