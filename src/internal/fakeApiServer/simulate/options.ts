@@ -3,6 +3,7 @@
  * own switch and settings; a new controller adds its fields here and its defaults in `resolve`.
  */
 import * as Duration from "effect/Duration"
+import type { PodBehavior } from "./podLifecycle.js"
 
 /**
  * Per-controller switches and settings of the simulated cluster. Every controller is on unless switched off.
@@ -21,6 +22,14 @@ export interface SimulateOptions {
    * of the shell command is Ready within a second.
    */
   readonly timing?: SimulateTiming | undefined
+  /**
+   * The scheduler and kubelets of the simulated nodes (pods bound, run, made Ready). `behavior` is a test's hook
+   * choosing what a pod does (undefined: the pod's `simulate.effect-kube.io/behavior` annotation, else Ready for
+   * pods that restart Always and Succeed for the others). Default true.
+   */
+  readonly pods?: boolean | { readonly behavior?: ((pod: any) => PodBehavior | undefined) | undefined } | undefined
+  /** EndpointSlices of Services with a selector, from their pods. Default true. */
+  readonly endpoints?: boolean | undefined
 }
 
 /**
@@ -31,6 +40,8 @@ export interface SimulateTiming {
   readonly podStart?: Duration.DurationInput | undefined
   /** From running until Ready (readiness probes pass). Default 300 ms. */
   readonly podReady?: Duration.DurationInput | undefined
+  /** How long a pod that finishes (a Job's) or fails runs before its containers exit. Default 500 ms. */
+  readonly podRun?: Duration.DurationInput | undefined
 }
 
 /** The options with every default filled in; `undefined` from {@link resolve} means nothing is simulated. */
@@ -42,7 +53,11 @@ export interface Simulation {
   readonly timing: {
     readonly podStart: Duration.Duration
     readonly podReady: Duration.Duration
+    readonly podRun: Duration.Duration
   }
+  readonly pods: boolean
+  readonly podBehavior: ((pod: any) => PodBehavior | undefined) | undefined
+  readonly endpoints: boolean
   /** As given, for settings a controller reads itself. */
   readonly options: SimulateOptions
 }
@@ -71,8 +86,12 @@ export const resolve = (input: boolean | SimulateOptions | undefined): Simulatio
       : [...nodes],
     timing: {
       podStart: Duration.decode(options.timing?.podStart ?? Duration.millis(200)),
-      podReady: Duration.decode(options.timing?.podReady ?? Duration.millis(300))
+      podReady: Duration.decode(options.timing?.podReady ?? Duration.millis(300)),
+      podRun: Duration.decode(options.timing?.podRun ?? Duration.millis(500))
     },
+    pods: options.pods !== false,
+    podBehavior: typeof options.pods === "object" ? options.pods.behavior : undefined,
+    endpoints: options.endpoints ?? true,
     options
   }
 }
