@@ -10,7 +10,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ensureKubectl } from "../scripts/kubectl.mjs"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import { streamLines } from "./fixtures/fake/client.js"
+import { streamAll, streamLines } from "./fixtures/fake/client.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -71,12 +71,25 @@ describe("kubectl v1.35 against the simulated cluster", () => {
         yield* ok("-n", "team", "create", "configmap", "settings", "--from-literal=a=b")
         yield* ok("-n", "team", "create", "secret", "generic", "token", "--from-literal=t=x")
         yield* ok("-n", "team", "create", "serviceaccount", "bot")
+        // A workload too: its controllers keep trying to create pods while the namespace empties.
+        yield* ok("-n", "team", "create", "deployment", "web", "--image=nginx", "--replicas=2")
+        let pods = ""
+        for (let i = 0; i < 40 && pods.split("\n").filter((l) => l !== "").length < 2; i++) {
+          yield* Effect.sleep("250 millis")
+          pods = yield* ok("-n", "team", "get", "pods", "-o", "name")
+        }
+        expect(pods.split("\n").filter((l) => l !== "")).toHaveLength(2)
         expect(yield* ok("delete", "namespace", "team")).toBe(`namespace "team" deleted\n`)
         // kubectl waited for the namespace to be gone; its contents went first.
         const after = yield* kubectl(home, kubeconfig, ["get", "namespace", "team"])
         expect(after.code).toBe(1)
         expect(after.stderr).toContain(`namespaces "team" not found`)
-        const left = yield* kubectl(home, kubeconfig, ["-n", "team", "get", "configmaps,secrets,serviceaccounts"])
+        const left = yield* kubectl(home, kubeconfig, [
+          "-n",
+          "team",
+          "get",
+          "configmaps,secrets,serviceaccounts,deployments,replicasets,pods"
+        ])
         expect(left.stdout).toBe("")
         expect(left.stderr).toBe("No resources found in team namespace.\n")
       }).pipe(Effect.scoped),
@@ -155,6 +168,45 @@ describe("kubectl v1.35 against the simulated cluster", () => {
         expect(replicaSets).toHaveLength(1)
         expect(deployments).toHaveLength(1)
         expect(Math.max(...pods)).toBeLessThan(replicaSets[0]!)
+        expect(replicaSets[0]!).toBeLessThan(deployments[0]!)
+      }).pipe(Effect.scoped),
+    60_000
+  )
+
+  it.live(
+    "with the simulated Deployment controller: --cascade=foreground removes its Pods, ReplicaSet, Deployment",
+    () =>
+      Effect.gen(function*() {
+        const home = yield* tmpHome
+        const kubeconfig = Path.join(home, "kubeconfig")
+        const listening = yield* FakeApiServer.listen({ kubeconfigPath: kubeconfig, simulate: true })
+        const ok = okWith(home, kubeconfig)
+        yield* ok("create", "deployment", "web", "--image=nginx", "--replicas=2")
+        // Bounded: the simulated pods are Ready within a second of real time.
+        let pods = ""
+        for (let i = 0; i < 40 && pods.split("\n").filter((l) => l !== "").length < 2; i++) {
+          yield* Effect.sleep("250 millis")
+          pods = yield* ok("get", "pods", "-l", "app=web", "-o", "name")
+        }
+        expect(pods.split("\n").filter((l) => l !== "")).toHaveLength(2)
+        const before = yield* listening.server.resourceVersion
+        expect(yield* ok("delete", "deployment", "web", "--cascade=foreground")).toBe(
+          `deployment.apps "web" deleted from default namespace\n`
+        )
+        expect(yield* ok("get", "deployments,replicasets,pods", "-o", "name")).toBe("")
+        const deletedAt = (path: string) =>
+          Effect.map(
+            streamAll(`${path}?watch=true&resourceVersion=${before}&timeoutSeconds=1`),
+            (lines) =>
+              lines.filter((l: any) => l.type === "DELETED").map((l: any) => Number(l.object.metadata.resourceVersion))
+          ).pipe(Effect.provideService(HttpClient.HttpClient, listening.server.httpClient))
+        const podsGone = yield* deletedAt("/api/v1/namespaces/default/pods")
+        const replicaSets = yield* deletedAt("/apis/apps/v1/namespaces/default/replicasets")
+        const deployments = yield* deletedAt("/apis/apps/v1/namespaces/default/deployments")
+        expect(podsGone).toHaveLength(2)
+        expect(replicaSets).toHaveLength(1)
+        expect(deployments).toHaveLength(1)
+        expect(Math.max(...podsGone)).toBeLessThan(replicaSets[0]!)
         expect(replicaSets[0]!).toBeLessThan(deployments[0]!)
       }).pipe(Effect.scoped),
     60_000
