@@ -10,7 +10,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ensureKubectl } from "../scripts/kubectl.mjs"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import { streamAll, streamLines } from "./fixtures/fake/client.js"
+import { streamAll } from "./fixtures/fake/client.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -155,15 +155,15 @@ describe("kubectl v1.35 against the simulated cluster", () => {
         )
         expect(yield* ok("get", "deployments,replicasets,pods", "-o", "name")).toBe("")
         // The order, from the watch history: every DELETED carries the resourceVersion of its deletion.
-        const deletedAt = (path: string, events: number) =>
+        const deletedAt = (path: string) =>
           Effect.map(
-            streamLines(`${path}?watch=true&resourceVersion=${before}`, events),
-            (lines) => lines.filter((l) => l.type === "DELETED").map((l) => Number(l.object.metadata.resourceVersion))
+            streamAll(`${path}?watch=true&resourceVersion=${before}&timeoutSeconds=1`),
+            (lines) =>
+              lines.filter((l: any) => l.type === "DELETED").map((l: any) => Number(l.object.metadata.resourceVersion))
           ).pipe(Effect.provideService(HttpClient.HttpClient, listening.server.httpClient))
-        // Each object: MODIFIED (deletionTimestamp, finalizer) ... DELETED; pods have no dependents, so no finalizer.
-        const pods = yield* deletedAt("/api/v1/namespaces/default/pods", 2)
-        const replicaSets = yield* deletedAt("/apis/apps/v1/namespaces/default/replicasets", 3)
-        const deployments = yield* deletedAt("/apis/apps/v1/namespaces/default/deployments", 3)
+        const pods = yield* deletedAt("/api/v1/namespaces/default/pods")
+        const replicaSets = yield* deletedAt("/apis/apps/v1/namespaces/default/replicasets")
+        const deployments = yield* deletedAt("/apis/apps/v1/namespaces/default/deployments")
         expect(pods).toHaveLength(2)
         expect(replicaSets).toHaveLength(1)
         expect(deployments).toHaveLength(1)
