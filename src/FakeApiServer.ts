@@ -14,6 +14,8 @@
  * Simplifications (documented so tests do not depend on them): deleting a namespace removes its objects at once;
  * pods are deleted at once whatever the grace period (no kubelet); ownerReferences are not garbage-collected;
  * propagationPolicy is accepted and ignored; versions of a resource share storage without conversion.
+ * With `simulate` ({@link SimulateOptions}) controllers run inside the fake and lift the first three: a garbage
+ * collector, namespace lifecycle, workloads, nodes and pods, as kube-controller-manager and kubelets would.
  *
  * @since 0.1.0
  */
@@ -44,6 +46,8 @@ import { makeOpenApi } from "./internal/fakeApiServer/openapi.js"
 import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
 import type { RequestLogEntry as InternalLogEntry } from "./internal/fakeApiServer/router.js"
 import { Router } from "./internal/fakeApiServer/router.js"
+import * as simulateOptions from "./internal/fakeApiServer/simulate/options.js"
+import { start as startSimulation } from "./internal/fakeApiServer/simulate/runner.js"
 import { objectKey } from "./internal/fakeApiServer/store.js"
 import { serve as serveStreams, Streaming } from "./internal/fakeApiServer/streaming.js"
 import type { Obj } from "./internal/fakeApiServer/types.js"
@@ -111,7 +115,42 @@ export interface Options {
   readonly openapiV2?: unknown
   /** How many requests the log keeps. Default 10,000. */
   readonly maxLoggedRequests?: number | undefined
+  /**
+   * Runs a simulated cluster inside the fake (off by default): controllers as fibers of the scope the fake is made
+   * in, on the Effect Clock (so `TestClock` drives them). `true` runs every controller; an object switches them
+   * one by one. See {@link SimulateOptions}.
+   *
+   * @since 0.2.0
+   */
+  readonly simulate?: boolean | SimulateOptions | undefined
 }
+
+/**
+ * What the simulated cluster runs: the garbage collector (ownerReferences and propagationPolicy), namespace
+ * lifecycle, workload controllers, nodes and pods. Every controller is on unless switched off.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SimulateOptions = simulateOptions.SimulateOptions
+
+/**
+ * Delays of the simulated cluster's steps, on the fake's clock.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SimulateTiming = simulateOptions.SimulateTiming
+
+/**
+ * What {@link make} needs: a `Scope` for the simulated cluster's fibers when `simulate` may be on, nothing otherwise.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MakeRequirements<O extends Options> = "simulate" extends keyof O
+  ? [O["simulate"]] extends [false | undefined] ? never : Scope.Scope
+  : never
 
 /**
  * @since 0.1.0
@@ -401,19 +440,30 @@ const restConfigFor = (
 })
 
 /**
- * Builds a fake (not yet listening anywhere) and applies the seeds.
+ * Builds a fake (not yet listening anywhere) and applies the seeds. With `simulate`, the simulated cluster's
+ * controllers start after the seeds, as fibers of the current scope (which the type then requires).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServerError> =>
+export const make = <const O extends Options = {}>(
+  options?: O
+): Effect.Effect<Service, FakeApiServerError, MakeRequirements<O>> =>
+  makeService(options ?? {}) as Effect.Effect<Service, FakeApiServerError, MakeRequirements<O>>
+
+const makeService = (options: Options): Effect.Effect<Service, FakeApiServerError, Scope.Scope> =>
   Effect.gen(function*() {
+    const simulation = simulateOptions.resolve(options.simulate)
+    if (typeof simulation === "string") {
+      return yield* new FakeApiServerError({ message: `invalid simulate option: ${simulation}` })
+    }
     const engine = new Engine({
       resources: options.resources ?? generatedResources,
       historySize: options.historySize ?? 1000,
       bookmarkInterval: Duration.decode(options.bookmarkInterval ?? Duration.minutes(1)),
       watchTimeout: Duration.decode(options.watchTimeout ?? Duration.minutes(30)),
-      patch: makePatchEngine(options.patchMeta ?? generatedPatchMeta)
+      patch: makePatchEngine(options.patchMeta ?? generatedPatchMeta),
+      simulation
     })
     let address = inProcessUrl
     const router = new Router({
@@ -612,6 +662,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
     }
     if (options.seedYaml !== undefined) yield* service.seedYaml(options.seedYaml)
     if (options.seed !== undefined) yield* seed(...options.seed)
+    if (simulation !== undefined) yield* startSimulation(engine, simulation)
     return service
   })
 
@@ -625,8 +676,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
 export const layer = (
   options: Options = {}
 ): Layer.Layer<FakeApiServer | HttpClient.HttpClient | RestConfig.RestConfig, FakeApiServerError> =>
-  Layer.effectContext(
-    Effect.map(make(options), (service) =>
+  Layer.scopedContext(
+    Effect.map(makeService(options), (service) =>
       Context.make(FakeApiServer, service).pipe(
         Context.add(HttpClient.HttpClient, service.httpClient),
         Context.add(RestConfig.RestConfig, restConfigFor(inProcessUrl, options, options.token, undefined))
@@ -644,7 +695,7 @@ export const listen = (
   options: Options & ListenOptions = {}
 ): Effect.Effect<Listening & { readonly server: Service }, FakeApiServerError, Scope.Scope> =>
   Effect.gen(function*() {
-    const server = yield* make(options)
+    const server = yield* makeService(options)
     const listening = yield* server.listen(options)
     return { ...listening, server }
   })

@@ -12,13 +12,14 @@ import type { Command } from "./command.js"
 const usage = `Run an in-memory Kubernetes API server on 127.0.0.1.
 
 Usage:
-  effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml]
+  effect-kube fake-apiserver [--port N] [--https] [--write-kubeconfig FILE] [--seed FILE.yaml] [--simulate]
 
 Options:
   --port N                 port to listen on (default 0: a free port)
   --https                  serve HTTPS with a self-signed CA (needs the openssl CLI)
   --write-kubeconfig FILE  write a kubeconfig for the server to FILE (atomically, once it accepts connections)
   --seed FILE.yaml         store the objects of FILE.yaml (multi-document, List kinds) at start
+  --simulate               run a simulated cluster: garbage collector, namespace lifecycle, workloads, nodes, pods
 `
 
 interface Args {
@@ -27,6 +28,7 @@ interface Args {
   readonly kubeconfig?: string | undefined
   readonly seed: ReadonlyArray<string>
   readonly help: boolean
+  readonly simulate: boolean
 }
 
 const parseArgs = (args: ReadonlyArray<string>): Args | string => {
@@ -35,6 +37,7 @@ const parseArgs = (args: ReadonlyArray<string>): Args | string => {
   let kubeconfig: string | undefined
   const seed: Array<string> = []
   let help = false
+  let simulate = false
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!
     const eq = arg.indexOf("=")
@@ -53,6 +56,12 @@ const parseArgs = (args: ReadonlyArray<string>): Args | string => {
       }
       case "--https":
         https = inline === undefined || inline === "true"
+        break
+      case "--simulate":
+        if (inline !== undefined && inline !== "true" && inline !== "false") {
+          return `invalid argument "${inline}" for "--simulate" flag: must be true or false`
+        }
+        simulate = inline === undefined || inline === "true"
         break
       case "--write-kubeconfig": {
         const v = value()
@@ -74,7 +83,7 @@ const parseArgs = (args: ReadonlyArray<string>): Args | string => {
         return `unknown flag: ${arg}`
     }
   }
-  return { port, https, kubeconfig, seed, help }
+  return { port, https, kubeconfig, seed, help, simulate }
 }
 
 /**
@@ -107,7 +116,8 @@ export const command: Command = (args) =>
         port: parsed.port,
         https: parsed.https,
         kubeconfigPath: parsed.kubeconfig,
-        ...(seedYaml !== "" ? { seedYaml } : {})
+        ...(seedYaml !== "" ? { seedYaml } : {}),
+        ...(parsed.simulate ? { simulate: true } : {})
       })
       yield* Console.log(`fake apiserver listening on ${listening.url}`)
       if (listening.kubeconfigPath !== undefined) {

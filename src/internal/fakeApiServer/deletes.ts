@@ -7,6 +7,8 @@ import { integer } from "./query.js"
 import { selectors } from "./reads.js"
 import type { Served } from "./registry.js"
 import { renderList, renderOne } from "./rendering.js"
+import { awaitsFinalize, markTerminating } from "./simulate/namespaceAdmission.js"
+import { policyOf, withPolicy } from "./simulate/propagation.js"
 import * as S from "./status.js"
 import type { ApiReply, Obj } from "./types.js"
 import { isObj, json } from "./types.js"
@@ -77,16 +79,36 @@ export function deleteOne(
     }
   }
   const key = keyOf(r, name)
-  const finalizers = (live.metadata.finalizers ?? []) as Array<string>
+  let finalizers = (live.metadata.finalizers ?? []) as ReadonlyArray<string>
   const dryRun = isDryRun(r) || (isObj(options) && Array.isArray(options.dryRun) && options.dryRun.includes("All"))
+  // With a simulated garbage collector the policy becomes a finalizer it acts on; without one it is ignored.
+  const collected = e.options.simulation?.garbageCollector === true
+  if (collected) {
+    const policy = policyOf(options, finalizers, info)
+    if (isReply(policy)) return { reply: policy, gone: undefined }
+    finalizers = withPolicy(finalizers, policy)
+  }
+  if (r.served.storageKey === NS_KEY && awaitsFinalize(e, live)) {
+    const marked = markTerminating(e, r, live, finalizers, dryRun)
+    return { reply: isReply(marked) ? marked : renderOne(r, 200, marked), gone: undefined }
+  }
   if (finalizers.length > 0) {
-    if (live.metadata.deletionTimestamp !== undefined) return { reply: renderOne(r, 202, live), gone: undefined }
+    if (live.metadata.deletionTimestamp !== undefined) {
+      const changed = collected && !sameStrings(finalizers, live.metadata.finalizers ?? [])
+      if (!changed || dryRun) return { reply: renderOne(r, 202, live), gone: undefined }
+      const stored = e.store.put(r.served.storageKey, key, (rv) => ({
+        ...live,
+        metadata: { ...live.metadata, finalizers, resourceVersion: rv }
+      }))
+      return { reply: renderOne(r, 202, stored), gone: undefined }
+    }
     const param = integer(r.req.query, "gracePeriodSeconds")
     const grace = param._tag === "Value" ? param.value : Number(options.gracePeriodSeconds ?? 0)
     const marked: Obj = {
       ...live,
       metadata: {
         ...live.metadata,
+        ...(collected ? { finalizers } : {}),
         deletionTimestamp: timestamp(r.now),
         deletionGracePeriodSeconds: Number.isFinite(grace) ? grace : 0
       }
@@ -103,6 +125,9 @@ export function deleteOne(
   const removed = removeObject(e, r.served, key) ?? live
   return { reply: deletedReply(r, removed), gone: removed }
 }
+
+const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) =>
+  a.length === b.length && a.every((x, i) => x === b[i])
 
 /** Pods and custom resources answer a delete with the object; other built-ins with a Success Status. */
 export function deletedReply(r: ResourceRequest, obj: Obj): ApiReply {

@@ -9,6 +9,7 @@ import type { Logs } from "./logs.js"
 import type { Allocator } from "./objects.js"
 import type { PatchEngine } from "./patch.js"
 import type { Registry, Served } from "./registry.js"
+import type { Simulation } from "./simulate/options.js"
 import * as S from "./status.js"
 import type { Store } from "./store.js"
 import { objectKey } from "./store.js"
@@ -22,6 +23,8 @@ export interface EngineOptions {
   /** Server-side watch timeout when the client sends no timeoutSeconds. */
   readonly watchTimeout: Duration.Duration
   readonly patch: PatchEngine
+  /** What the simulated cluster runs (garbage collector, namespace lifecycle); undefined: nothing. */
+  readonly simulation?: Simulation | undefined
 }
 
 export interface ResourceRequest {
@@ -35,6 +38,8 @@ export interface ResourceRequest {
   readonly now: number
   /** Fault injection: end a watch after this many events. */
   readonly cutWatchAfter?: number | undefined
+  /** A simulated controller's request: not subject to the RBAC rules given to `authorize`. */
+  readonly system?: boolean | undefined
 }
 
 /** The state the handlers work on (implemented by the Engine). */

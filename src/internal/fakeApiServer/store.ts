@@ -50,6 +50,7 @@ export class Store {
   /** Highest resourceVersion whose event fell out of the ring: history at or before it is gone. */
   private compacted = 0
   private readonly subscribers = new Map<string, Set<Subscriber>>()
+  private readonly everySubscriber = new Set<Subscriber>()
 
   constructor(readonly historySize: number) {
     this.ring = new Array(Math.max(1, historySize))
@@ -137,6 +138,7 @@ export class Store {
     }
     const subs = this.subscribers.get(event.storageKey)
     if (subs !== undefined) { for (const s of subs) s.deliver(event) }
+    for (const s of this.everySubscriber) s.deliver(event)
   }
 
   /**
@@ -194,6 +196,14 @@ export class Store {
           if (obj !== undefined && obj !== null) yield [key, obj] as const
         }
       }
+    }
+  }
+
+  /** Events of every resource (simulated controllers watch the whole cluster). */
+  subscribeAll(subscriber: Subscriber): () => void {
+    this.everySubscriber.add(subscriber)
+    return () => {
+      this.everySubscriber.delete(subscriber)
     }
   }
 

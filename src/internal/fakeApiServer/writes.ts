@@ -18,6 +18,7 @@ import {
 } from "./objects.js"
 import { decodeBody, isProtobufBody, protobufType } from "./protobuf.js"
 import { renderOne } from "./rendering.js"
+import { awaitsFinalize, refuseInTerminating } from "./simulate/namespaceAdmission.js"
 import * as S from "./status.js"
 import { objectKey } from "./store.js"
 import type { ApiReply, Obj } from "./types.js"
@@ -125,6 +126,9 @@ export function createObject(
   prepared?: (obj: Obj) => Obj
 ): ApiReply {
   const info = r.served.info
+  // NamespaceLifecycle admission runs before the name is generated or validated.
+  const terminating = refuseInTerminating(e, r, input)
+  if (terminating !== undefined) return terminating
   let meta: Obj = { ...input.metadata }
   if (typeof meta.name !== "string" || meta.name === "") {
     if (typeof meta.generateName === "string" && meta.generateName !== "") {
@@ -254,7 +258,7 @@ export function commitUpdate(
   if (isDryRun(r)) return renderOne(r, 200, next)
   const key = keyOf(r, live.metadata.name)
   const finalizers = (next.metadata.finalizers ?? []) as Array<string>
-  if (next.metadata.deletionTimestamp !== undefined && finalizers.length === 0) {
+  if (next.metadata.deletionTimestamp !== undefined && finalizers.length === 0 && !awaitsFinalize(e, next)) {
     e.store.put(
       r.served.storageKey,
       key,

@@ -1,0 +1,19 @@
+/** Every simulated controller, in start order. A new controller is a file in this directory plus one line here. */
+import type { Controller } from "./controller.js"
+import { deploymentController } from "./deployments.js"
+import { garbageCollector } from "./garbageCollector.js"
+import { kubelet } from "./kubelet.js"
+import { namespaceController } from "./namespaces.js"
+import { nodeController } from "./nodes.js"
+import { replicaSetController } from "./replicaSets.js"
+import { scheduler } from "./scheduler.js"
+
+export const controllers: ReadonlyArray<Controller> = [
+  garbageCollector,
+  namespaceController,
+  nodeController,
+  scheduler,
+  kubelet,
+  replicaSetController,
+  deploymentController
+]
