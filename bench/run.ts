@@ -457,9 +457,11 @@ const runColdStart = async (server: string, kubeconfig: string, name: string, bu
 
 // bench/fakeApiServer.ts (owned by the fake's helper) measures the in-process FakeApiServer; it runs as it is, in
 // its own process, bounded in time, and its lines go into the report.
-const runFakeApiServerBench = (): Promise<{ lines: Array<string>; error?: string; ms: number }> =>
+const runFakeApiServerBench = (
+  name = "fakeApiServer.ts"
+): Promise<{ lines: Array<string>; error?: string; ms: number }> =>
   new Promise((resolve) => {
-    const script = Path.join(benchDir, "fakeApiServer.ts")
+    const script = Path.join(benchDir, name)
     const start = performance.now()
     if (!Fs.existsSync(script)) return resolve({ lines: [], error: "bench/fakeApiServer.ts does not exist", ms: 0 })
     const child = ChildProcess.spawn(process.execPath, [...tsxArgs, script], {
@@ -531,12 +533,19 @@ const main = async () => {
 
     let cold: Awaited<ReturnType<typeof runColdStart>> = new Map()
     let fake: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
+    let hardening: Awaited<ReturnType<typeof runFakeApiServerBench>> = {
+      lines: [],
+      error: "skipped (BENCH_ONLY)",
+      ms: 0
+    }
     if (only === undefined) {
       log("transpiling src/ for the cold start")
       const buildDir = await buildForColdStart(tmp)
       cold = await runColdStart(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir)
       log("running bench/fakeApiServer.ts")
       fake = await runFakeApiServerBench()
+      log("running bench/hardening.ts")
+      hardening = await runFakeApiServerBench("hardening.ts")
     }
     log(
       fake.error === undefined
@@ -544,7 +553,7 @@ const main = async () => {
         : `fakeApiServer bench: ${fake.error}`
     )
 
-    const markdown = report(results, cold, fake, info)
+    const markdown = report(results, cold, fake, info) + hardeningSection(hardening)
     const file = only !== undefined ? "RESULTS.only.md" : quick ? "RESULTS.quick.md" : "RESULTS.md"
     Fs.writeFileSync(Path.join(benchDir, file), markdown)
     console.log(`\n${markdown}`)
@@ -713,6 +722,14 @@ const report = (
   out.push("## In-process FakeApiServer (bench/fakeApiServer.ts)", "")
   if (fake.error !== undefined) out.push(`Not measured: ${fake.error}`, "")
   if (fake.lines.length > 0) out.push("```", ...fake.lines, "```", "")
+  return out.join("\n")
+}
+
+/** Large watch lines and a large kubeconfig against raw and kubectl baselines (bench/hardening.ts). */
+const hardeningSection = (result: Awaited<ReturnType<typeof runFakeApiServerBench>>): string => {
+  const out = ["", "## Large inputs (bench/hardening.ts)", ""]
+  if (result.error !== undefined) out.push(`Not measured: ${result.error}`, "")
+  if (result.lines.length > 0) out.push("```", ...result.lines, "```", "")
   return out.join("\n")
 }
 
