@@ -22,6 +22,8 @@ export interface EngineOptions {
   /** Server-side watch timeout when the client sends no timeoutSeconds. */
   readonly watchTimeout: Duration.Duration
   readonly patch: PatchEngine
+  /** Bytes of events that may wait for one watcher before its watch is ended. */
+  readonly maxWatchBacklogBytes: number
 }
 
 export interface ResourceRequest {
