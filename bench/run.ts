@@ -560,6 +560,11 @@ const main = async () => {
     let cold: Awaited<ReturnType<typeof runColdStart>> = new Map()
     let fake: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
     let streams: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
+    let hardening: Awaited<ReturnType<typeof runFakeApiServerBench>> = {
+      lines: [],
+      error: "skipped (BENCH_ONLY)",
+      ms: 0
+    }
     if (only === undefined) {
       log("transpiling src/ for the cold start")
       const buildDir = await buildForColdStart(tmp)
@@ -578,6 +583,8 @@ const main = async () => {
       }
       log("running bench/streams.ts")
       streams = await runFakeApiServerBench("streams.ts")
+      log("running bench/hardening.ts")
+      hardening = await runFakeApiServerBench("hardening.ts")
     }
     log(
       fake.error === undefined
@@ -585,7 +592,7 @@ const main = async () => {
         : `fakeApiServer bench: ${fake.error}`
     )
 
-    const markdown = report(results, cold, fake, info) + streamsSection(streams)
+    const markdown = report(results, cold, fake, info) + streamsSection(streams) + hardeningSection(hardening)
     const file = only !== undefined ? "RESULTS.only.md" : quick ? "RESULTS.quick.md" : "RESULTS.md"
     Fs.writeFileSync(Path.join(benchDir, file), markdown)
     console.log(`\n${markdown}`)
@@ -762,6 +769,14 @@ const streamsSection = (streams: { lines: Array<string>; error?: string }): stri
   const out = ["", "## Exec and port-forward over WebSockets (bench/streams.ts)", ""]
   if (streams.error !== undefined) out.push(`Not measured: ${streams.error}`, "")
   if (streams.lines.length > 0) out.push("```", ...streams.lines, "```", "")
+  return out.join("\n")
+}
+
+/** Large watch lines and a large kubeconfig against raw and kubectl baselines (bench/hardening.ts). */
+const hardeningSection = (result: Awaited<ReturnType<typeof runFakeApiServerBench>>): string => {
+  const out = ["", "## Large inputs (bench/hardening.ts)", ""]
+  if (result.error !== undefined) out.push(`Not measured: ${result.error}`, "")
+  if (result.lines.length > 0) out.push("```", ...result.lines, "```", "")
   return out.join("\n")
 }
 

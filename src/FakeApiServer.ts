@@ -42,6 +42,8 @@ import type * as execTypes from "./internal/fakeApiServer/execTypes.js"
 import type { FaultMatch } from "./internal/fakeApiServer/faults.js"
 import { inProcessClient, nodeHandler } from "./internal/fakeApiServer/http.js"
 import { kubeconfigYaml, writeAtomically } from "./internal/fakeApiServer/kubeconfig.js"
+import type { FakeLimits } from "./internal/fakeApiServer/limits.js"
+import { defaultLimits } from "./internal/fakeApiServer/limits.js"
 import { makeOpenApi } from "./internal/fakeApiServer/openapi.js"
 import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
 import type { RequestLogEntry as InternalLogEntry } from "./internal/fakeApiServer/router.js"
@@ -113,7 +115,7 @@ export interface Options {
   readonly burst?: number | undefined
   /** A Swagger 2.0 document to serve at /openapi/v2 (kubectl uses v3, which the fake builds itself). */
   readonly openapiV2?: unknown
-  /** How many requests the log keeps. Default 10,000. */
+  /** How many requests the log keeps (oldest dropped first, counted by `droppedRequests`). Default 10,000. */
   readonly maxLoggedRequests?: number | undefined
   /**
    * Runs a simulated cluster inside the fake (off by default): controllers as fibers of the scope the fake is made
@@ -123,6 +125,23 @@ export interface Options {
    * @since 0.2.0
    */
   readonly simulate?: boolean | SimulateOptions | undefined
+  /**
+   * How many characters of request bodies the log keeps in total (oldest entries dropped first). Default 64 MiB.
+   * @since 0.2.0
+   */
+  readonly maxLoggedBodyBytes?: number | undefined
+  /**
+   * Largest request body accepted, as the apiserver's `--max-request-body-bytes`: a larger one is answered 413
+   * `RequestEntityTooLarge` without being buffered. Default 3 MiB (the apiserver's default).
+   * @since 0.2.0
+   */
+  readonly maxRequestBodyBytes?: number | undefined
+  /**
+   * Bytes of serialized events that may wait for a watcher that does not read; past it the server ends that
+   * watch (as the apiserver drops an unresponsive watcher) and the client re-watches. Default 64 MiB.
+   * @since 0.2.0
+   */
+  readonly maxWatchBacklogBytes?: number | undefined
 }
 
 /**
@@ -334,6 +353,8 @@ export interface Service {
   readonly compact: Effect.Effect<void>
   readonly requests: Effect.Effect<ReadonlyArray<RequestLogEntry>>
   readonly clearRequests: Effect.Effect<void>
+  /** Requests dropped from the log to keep it within its bounds since the last `clearRequests`. @since 0.2.0 */
+  readonly droppedRequests: Effect.Effect<number>
   /** Answers the next `times` matching requests (every one when unset) with an error Status. */
   readonly failNext: (options: {
     readonly match?: RequestMatch | undefined
@@ -457,7 +478,14 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
     if (typeof simulation === "string") {
       return yield* new FakeApiServerError({ message: `invalid simulate option: ${simulation}` })
     }
+    const limits: FakeLimits = {
+      maxRequestBodyBytes: options.maxRequestBodyBytes ?? defaultLimits.maxRequestBodyBytes,
+      maxLoggedRequests: options.maxLoggedRequests ?? defaultLimits.maxLoggedRequests,
+      maxLoggedBodyBytes: options.maxLoggedBodyBytes ?? defaultLimits.maxLoggedBodyBytes,
+      maxWatchBacklogBytes: options.maxWatchBacklogBytes ?? defaultLimits.maxWatchBacklogBytes
+    }
     const engine = new Engine({
+      maxWatchBacklogBytes: limits.maxWatchBacklogBytes,
       resources: options.resources ?? generatedResources,
       historySize: options.historySize ?? 1000,
       bookmarkInterval: Duration.decode(options.bookmarkInterval ?? Duration.minutes(1)),
@@ -470,7 +498,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
       engine,
       openapi: makeOpenApi(engine.registry, options.openapiV2),
       serverAddress: () => address.replace(/^https?:\/\//, ""),
-      maxLogEntries: options.maxLoggedRequests ?? 10_000
+      limits
     })
 
     const seed = (...objects: ReadonlyArray<unknown>) =>
@@ -544,10 +572,9 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
           ) !== undefined),
       resourceVersion: Effect.sync(() => String(engine.store.currentRv)),
       compact: Effect.sync(() => engine.store.compact()),
-      requests: Effect.sync(() => [...router.requestLog]),
-      clearRequests: Effect.sync(() => {
-        router.requestLog.length = 0
-      }),
+      requests: Effect.sync(() => router.requestLog.snapshot()),
+      clearRequests: Effect.sync(() => router.requestLog.clear()),
+      droppedRequests: Effect.sync(() => router.requestLog.dropped),
       failNext: (o) =>
         Effect.sync(() =>
           router.faults.add(o.match ?? {}, {

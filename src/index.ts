@@ -29,6 +29,8 @@ export * as Kubeconfig from "./Kubeconfig.js"
 /** @since 0.1.0 */
 export * as KubeRequest from "./KubeRequest.js"
 /** @since 0.2.0 */
+export * as Limits from "./Limits.js"
+/** @since 0.2.0 */
 export * as Manifest from "./Manifest.js"
 /** @since 0.1.0 */
 export * as NodeTransport from "./NodeTransport.js"

@@ -41,6 +41,7 @@ const engine = () =>
     historySize: 100,
     bookmarkInterval: Duration.minutes(1),
     watchTimeout: Duration.minutes(30),
+    maxWatchBacklogBytes: 64 * 1024 * 1024,
     patch: makePatchEngine(patchMeta)
   })
 

@@ -1,15 +1,14 @@
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import type { Credentials } from "../../Credentials.js"
 import type { RestConfig } from "../../RestConfig.js"
 import { CredentialsError } from "./error.js"
 import * as Exec from "./exec.js"
 import * as headers from "./headers.js"
+import * as Oidc from "./oidc.js"
 import * as TokenFile from "./tokenFile.js"
 
 export interface Options {
@@ -26,19 +25,6 @@ type Authorize = (
 const removedProviders: Record<string, string> = {
   gcp: "gke-gcloud-auth-plugin",
   azure: "kubelogin"
-}
-
-/** The `exp` claim of a JWT in milliseconds, or why it cannot be read (client-go's idTokenExpired). */
-const jwtExpiry = (token: string): number | string => {
-  const parts = token.split(".")
-  if (parts.length !== 3) return "ID Token is not a valid JWT"
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as { exp?: unknown }
-    // A token without exp decodes to Go's zero time: always expired.
-    return typeof claims.exp === "number" ? claims.exp * 1000 : 0
-  } catch {
-    return "the id-token's claims are not valid JSON"
-  }
 }
 
 const sourceOfAuth = (auth: RestConfig["auth"]): string => {
@@ -108,38 +94,8 @@ export const make = (options: Options): Effect.Effect<Credentials> =>
       case "AuthProvider": {
         const source = `auth-provider ${JSON.stringify(auth.name)}`
         if (auth.name === "oidc") {
-          const idToken = auth.config["id-token"]
-          const refreshToken = auth.config["refresh-token"]
-          const invalid = (detail: string) => new CredentialsError({ reason: "AuthProviderInvalid", source, detail })
-          if (idToken === undefined || Redacted.value(idToken) === "") {
-            const error = invalid(
-              refreshToken === undefined || Redacted.value(refreshToken) === ""
-                ? "No valid id-token, and cannot refresh without refresh-token"
-                : "config has no id-token (refreshing oidc tokens is not supported; use an exec plugin " +
-                  "such as kubelogin)"
-            )
-            authorize = () => Effect.fail(error)
-            break
-          }
-          const expiry = jwtExpiry(Redacted.value(idToken))
-          if (typeof expiry === "string") {
-            const error = invalid(expiry)
-            authorize = () => Effect.fail(error)
-            break
-          }
-          // client-go treats the token as expired 10 seconds early, and then refreshes or fails.
-          const expired = invalid(
-            refreshToken === undefined || Redacted.value(refreshToken) === ""
-              ? "No valid id-token, and cannot refresh without refresh-token"
-              : "the id-token has expired and refreshing oidc tokens is not supported; use an exec plugin such " +
-                "as kubelogin"
-          )
-          authorize = unlessAuthorized((request) =>
-            Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              now + 10_000 < expiry
-                ? Effect.succeed(headers.bearer(request, idToken))
-                : Effect.fail(expired))
-          )
+          const oidc = yield* Oidc.make({ config: auth.config, fs: options.fs })
+          authorize = unlessAuthorized((request) => Effect.map(oidc.token, (token) => headers.bearer(request, token)))
         } else {
           const replacement = removedProviders[auth.name]
           const error = replacement !== undefined

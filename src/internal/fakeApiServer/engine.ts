@@ -10,6 +10,7 @@ import { deleteCollection, deleteNamed } from "./deletes.js"
 import type { EngineOptions, EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, NS_KEY } from "./engineState.js"
 import { Logs } from "./logs.js"
+import { asYaml, negotiate, notAcceptable } from "./mediaTypes.js"
 import { Allocator, apiVersionOf, defaultOnCreate, newUid, randomSuffix, timestamp } from "./objects.js"
 import { patchNamed } from "./patching.js"
 import { flag } from "./query.js"
@@ -125,6 +126,13 @@ export class Engine implements EngineState {
   // -------------------------------------------------------------------------------------------------------------
 
   handle(r: ResourceRequest): ApiReply {
+    const negotiated = negotiate(r.req.headers["accept"], r.served.custom)
+    if (negotiated === undefined) return notAcceptable(r.served.custom)
+    const reply = this.serve(r)
+    return negotiated.mediaType === "application/yaml" ? asYaml(reply) : reply
+  }
+
+  private serve(r: ResourceRequest): ApiReply {
     const { served, req } = r
     const info = served.info
     if (info.namespaced && r.namespace === undefined && (r.name !== undefined || req.method === "POST")) {

@@ -25,6 +25,8 @@ export interface EngineOptions {
   readonly patch: PatchEngine
   /** What the simulated cluster runs (garbage collector, namespace lifecycle); undefined: nothing. */
   readonly simulation?: Simulation | undefined
+  /** Bytes of events that may wait for one watcher before its watch is ended. */
+  readonly maxWatchBacklogBytes: number
 }
 
 export interface ResourceRequest {

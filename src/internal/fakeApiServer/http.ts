@@ -60,18 +60,25 @@ const toWebResponse = (reply: ApiReply): Effect.Effect<Response> => {
   return Effect.map(Effect.runtime<never>(), (runtime) => {
     const runFork = Runtime.runFork(runtime)
     let fiber: Fiber.RuntimeFiber<void> | undefined
+    let pulled: (() => void) | undefined
+    // Once the reader is `highWaterMark` chunks behind, the producer waits for its next pull: a reader that stops
+    // reading stops the stream (and the watch's backlog bound applies) instead of growing this queue.
+    const waitForPull = Effect.async<void>((resume) => {
+      pulled = () => resume(Effect.void)
+    })
     const readable = new ReadableStream<Uint8Array>({
       start(controller) {
         fiber = runFork(
           Stream.runForEachChunk(reply.stream, (chunk) =>
-            Effect.sync(() => {
+            Effect.suspend(() => {
               if (binary) {
                 for (const piece of chunk) controller.enqueue(typeof piece === "string" ? encoder.encode(piece) : piece)
-                return
+              } else {
+                let text = ""
+                for (const piece of chunk) text += typeof piece === "string" ? piece : decoder.decode(piece)
+                controller.enqueue(encoder.encode(text))
               }
-              let text = ""
-              for (const piece of chunk) text += typeof piece === "string" ? piece : decoder.decode(piece)
-              controller.enqueue(encoder.encode(text))
+              return (controller.desiredSize ?? 1) > 0 ? Effect.void : waitForPull
             })).pipe(
               Effect.ensuring(Effect.sync(() => {
                 try {
@@ -83,10 +90,15 @@ const toWebResponse = (reply: ApiReply): Effect.Effect<Response> => {
             )
         )
       },
+      pull() {
+        const resume = pulled
+        pulled = undefined
+        resume?.()
+      },
       cancel() {
         if (fiber !== undefined) runFork(Fiber.interrupt(fiber))
       }
-    })
+    }, { highWaterMark: 64 })
     return new Response(readable, { status: reply.status, headers })
   })
 }
@@ -127,7 +139,14 @@ export const nodeHandler = (router: Router, auth: Auth, runtime: Runtime.Runtime
   const runFork = Runtime.runFork(runtime)
   return (req: Http.IncomingMessage, res: Http.ServerResponse) => {
     const chunks: Array<Buffer> = []
-    req.on("data", (c: Buffer) => chunks.push(c))
+    const limit = router.options.limits.maxRequestBodyBytes
+    let received = 0
+    // Past the limit the rest is read and dropped: memory stays bounded and the client still gets its 413.
+    req.on("data", (c: Buffer) => {
+      received += c.length
+      if (received <= limit) chunks.push(c)
+      else chunks.length = 0
+    })
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1")
       const headers: Record<string, string> = {}
@@ -141,7 +160,8 @@ export const nodeHandler = (router: Router, auth: Auth, runtime: Runtime.Runtime
         query: url.searchParams,
         headers,
         body: bytes?.toString("utf8"),
-        bytes
+        bytes,
+        bodyTooLarge: received > limit
       }
       const fiber = runFork(
         Effect.gen(function*() {
@@ -154,7 +174,24 @@ export const nodeHandler = (router: Router, auth: Auth, runtime: Runtime.Runtime
           }
           res.writeHead(reply.status, { ...out, "cache-control": "no-cache, private" })
           res.flushHeaders()
-          yield* Stream.runForEach(reply.stream, (chunk) => Effect.sync(() => res.write(chunk)))
+          // Waiting for 'drain' lets a client that does not read push back on the stream (the watch's backlog
+          // bound then applies) instead of node buffering every event in the socket's write queue.
+          yield* Stream.runForEach(reply.stream, (chunk) =>
+            res.write(chunk)
+              ? Effect.void
+              : Effect.async<void>((resume) => {
+                const done = () => {
+                  res.off("drain", done)
+                  res.off("close", done)
+                  resume(Effect.void)
+                }
+                res.on("drain", done)
+                res.on("close", done)
+                return Effect.sync(() => {
+                  res.off("drain", done)
+                  res.off("close", done)
+                })
+              }))
           res.end()
         }).pipe(
           Effect.catchAllCause(() =>

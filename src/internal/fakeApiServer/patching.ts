@@ -19,6 +19,17 @@ export function applyPatch(
 ): PatchResult | ApiReply {
   const contentType = (r.req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
   const body = r.req.body ?? ""
+  const allowed: ReadonlyArray<string> = r.served.custom
+    ? [patchTypes.json, patchTypes.merge]
+    : [patchTypes.json, patchTypes.merge, patchTypes.strategic]
+  // The type is checked before the body is read, as the apiserver does: a text/plain body is a 415, not a 400.
+  if (!allowed.includes(contentType)) {
+    return S.unsupportedMediaType(
+      r.served.custom
+        ? [patchTypes.json, patchTypes.merge, patchTypes.apply]
+        : [patchTypes.json, patchTypes.merge, patchTypes.apply, patchTypes.strategic]
+    )
+  }
   let patch: unknown
   try {
     patch = JSON.parse(body)

@@ -7,6 +7,7 @@ import { isReply, keyOf, notFound } from "./engineState.js"
 import { loadedCodec, prefersProtobuf, protobufWatchType } from "./protobuf.js"
 import { flag, integer } from "./query.js"
 import { renderingOf, renderList, renderOne } from "./rendering.js"
+import { parseResourceVersion } from "./resourceVersion.js"
 import * as S from "./status.js"
 import { objectKey } from "./store.js"
 import { toTable } from "./table.js"
@@ -33,6 +34,8 @@ const tooOldContinue =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
 
 export function get(e: EngineState, r: ResourceRequest): ApiReply {
+  const rv = parseResourceVersion(r.req.query.get("resourceVersion"))
+  if (isReply(rv)) return rv
   const obj = e.store.get(r.served.storageKey, keyOf(r, r.name!))
   return obj === undefined ? notFound(r, r.name!) : renderOne(r, 200, obj)
 }
@@ -69,13 +72,10 @@ export function list(e: EngineState, r: ResourceRequest): ApiReply {
   } else {
     const rvParam = q.get("resourceVersion")
     const match = q.get("resourceVersionMatch")
-    if (rvParam !== null && rvParam !== "" && rvParam !== "0") {
-      const rv = Number(rvParam)
-      if (!Number.isInteger(rv) || rv < 0) {
-        return S.badRequest(
-          `resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: must be a valid resource version`
-        )
-      }
+    const parsedRv = parseResourceVersion(rvParam)
+    if (isReply(parsedRv)) return parsedRv
+    if (parsedRv._tag === "At") {
+      const rv = parsedRv.rv
       if (rv > e.store.currentRv) {
         return S.failure(504, "Timeout", `Too large resource version: ${rv}, current: ${e.store.currentRv}`, {
           causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
@@ -140,17 +140,9 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
   const sel = selectors(r)
   if (isReply(sel)) return sel
   const q = r.req.query
-  const rvParam = q.get("resourceVersion")
-  let resourceVersion: number | undefined
-  if (rvParam !== null && rvParam !== "" && rvParam !== "0") {
-    const rv = Number(rvParam)
-    if (!Number.isInteger(rv) || rv < 0) {
-      return S.badRequest(
-        `resourceVersion: Invalid value: ${JSON.stringify(rvParam)}: must be a valid resource version`
-      )
-    }
-    resourceVersion = rv
-  }
+  const parsedRv = parseResourceVersion(q.get("resourceVersion"))
+  if (isReply(parsedRv)) return parsedRv
+  const resourceVersion = parsedRv._tag === "At" ? parsedRv.rv : undefined
   const timeoutParam = integer(q, "timeoutSeconds")
   if (timeoutParam._tag === "Invalid") return S.badRequest(timeoutParam.message)
   const timeout = timeoutParam._tag === "Value" && timeoutParam.value > 0
@@ -162,7 +154,7 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
   const matches = nameFilter === undefined
     ? (o: Obj) => label(o) && field.matches(o)
     : (o: Obj) => o.metadata?.name === nameFilter && label(o) && field.matches(o)
-  const rendering = renderingOf(r.req)
+  const rendering = renderingOf(r.req, r.served.custom)
   const protobuf = rendering._tag === "Plain" && prefersProtobuf(r.req, r.served)
   const render = (obj: Obj, first: boolean): unknown => {
     switch (rendering._tag) {
@@ -192,7 +184,8 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
     cutAfter: r.cutWatchAfter,
     plain: rendering._tag === "Plain",
     render,
-    frame: protobuf ? (type, object) => loadedCodec().watchFrame(type, object) : undefined
+    frame: protobuf ? (type, object) => loadedCodec().watchFrame(type, object) : undefined,
+    maxBacklogBytes: e.options.maxWatchBacklogBytes
   })
   return { _tag: "Stream", status: 200, contentType: protobuf ? protobufWatchType : "application/json", stream }
 }

@@ -1,5 +1,6 @@
 /** Renders objects and lists the way the client asked in Accept: plain, Table, or metadata only. */
 import type { ResourceRequest } from "./engineState.js"
+import { negotiate } from "./mediaTypes.js"
 import { apiVersionOf, listItem, view } from "./objects.js"
 import { prefersProtobuf, protobufReply } from "./protobuf.js"
 import { toTable } from "./table.js"
@@ -12,32 +13,20 @@ export type Rendering =
   | { readonly _tag: "Table"; readonly apiVersion: string; readonly includeObject: "None" | "Metadata" | "Object" }
   | { readonly _tag: "Metadata" }
 
-export const renderingOf = (req: ApiRequest): Rendering => {
-  const accept = req.headers["accept"] ?? ""
-  for (const part of accept.split(",")) {
-    const params = new Map(
-      part.split(";").slice(1).map((p) => {
-        const [k, v] = p.trim().split("=")
-        return [k ?? "", v ?? ""] as const
-      })
-    )
-    const as = params.get("as")
-    if (as === "Table") {
-      const include = req.query.get("includeObject")
-      return {
-        _tag: "Table",
-        apiVersion: `meta.k8s.io/${params.get("v") ?? "v1"}`,
-        includeObject: include === "None" || include === "Object" ? include : "Metadata"
-      }
-    }
-    if (as === "PartialObjectMetadata" || as === "PartialObjectMetadataList") return { _tag: "Metadata" }
-    if (as === undefined) return { _tag: "Plain" }
+/** The view of the first Accept clause this endpoint serves (Plain when none: the engine has answered 406 then). */
+export const renderingOf = (req: ApiRequest, custom = false): Rendering => {
+  const view = negotiate(req.headers["accept"], custom)?.view ?? { _tag: "Plain" }
+  if (view._tag !== "Table") return view
+  const include = req.query.get("includeObject")
+  return {
+    _tag: "Table",
+    apiVersion: view.apiVersion,
+    includeObject: include === "None" || include === "Object" ? include : "Metadata"
   }
-  return { _tag: "Plain" }
 }
 
 export function renderOne(r: ResourceRequest, status: number, obj: Obj): ApiReply {
-  const rendering = renderingOf(r.req)
+  const rendering = renderingOf(r.req, r.served.custom)
   const viewed = view(obj, r.served)
   switch (rendering._tag) {
     case "Plain":
@@ -56,7 +45,7 @@ export function renderOne(r: ResourceRequest, status: number, obj: Obj): ApiRepl
 }
 
 export function renderList(r: ResourceRequest, items: ReadonlyArray<Obj>, listMeta: Obj): ApiReply {
-  const rendering = renderingOf(r.req)
+  const rendering = renderingOf(r.req, r.served.custom)
   const info = r.served.info
   switch (rendering._tag) {
     case "Plain": {

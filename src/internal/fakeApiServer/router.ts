@@ -17,22 +17,17 @@ import {
 import type { Engine } from "./engine.js"
 import type { FaultAction } from "./faults.js"
 import { Faults } from "./faults.js"
+import type { FakeLimits } from "./limits.js"
+import { requestEntityTooLarge } from "./limits.js"
 import type { OpenApi } from "./openapi.js"
 import { loadSchemas } from "./openapi.js"
 import { loadCodec, mentionsProtobuf } from "./protobuf.js"
+import { RequestLog } from "./requestLog.js"
 import * as S from "./status.js"
 import type { ApiReply, ApiRequest } from "./types.js"
 import { json, text } from "./types.js"
 
-export interface RequestLogEntry {
-  readonly method: string
-  /** Path and query as sent. */
-  readonly url: string
-  /** Lower-case names; the Authorization value is replaced by "<redacted>". */
-  readonly headers: Readonly<Record<string, string>>
-  readonly status: number
-  readonly body?: string | undefined
-}
+export type { RequestLogEntry } from "./requestLog.js"
 
 const publicPaths = new Set(["/version", "/healthz", "/livez", "/readyz"])
 
@@ -51,14 +46,16 @@ export interface RouterOptions {
   readonly openapi: OpenApi
   /** The address discovery reports (`/api` serverAddressByClientCIDRs). */
   readonly serverAddress: () => string
-  readonly maxLogEntries: number
+  readonly limits: FakeLimits
 }
 
 export class Router {
   readonly faults = new Faults()
-  readonly requestLog: Array<RequestLogEntry> = []
+  readonly requestLog: RequestLog
 
-  constructor(readonly options: RouterOptions) {}
+  constructor(readonly options: RouterOptions) {
+    this.requestLog = new RequestLog(options.limits.maxLoggedRequests, options.limits.maxLoggedBodyBytes)
+  }
 
   handle(req: ApiRequest, auth?: Auth): Effect.Effect<ApiReply> {
     const self = this
@@ -66,8 +63,18 @@ export class Router {
       const actions = self.faults.take(req)
       for (const a of actions) if (a._tag === "Latency") yield* Effect.sleep(a.delay)
       const now = yield* Clock.currentTimeMillis
+      const limit = self.options.limits.maxRequestBodyBytes
+      if (req.bodyTooLarge === true || (req.bytes?.length ?? 0) > limit) {
+        const reply = requestEntityTooLarge(limit)
+        self.record({ ...req, body: undefined }, reply.status)
+        return reply
+      }
       if (mentionsProtobuf(req)) yield* Effect.promise(loadCodec)
-      if (req.path.startsWith("/openapi/") || req.query.has("fieldValidation")) yield* Effect.promise(loadSchemas)
+      // Writes need the schemas too: their bodies' value types are checked as the apiserver's decoder checks them.
+      const writes = req.body !== undefined && (req.method === "POST" || req.method === "PUT")
+      if (req.path.startsWith("/openapi/") || req.query.has("fieldValidation") || writes) {
+        yield* Effect.promise(loadSchemas)
+      }
       const reply = self.dispatch(req, actions, now, auth)
       self.record(req, reply.status)
       return reply
@@ -78,16 +85,13 @@ export class Router {
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(req.headers)) headers[k] = k === "authorization" ? "<redacted>" : v
     const query = req.query.toString()
-    this.requestLog.push({
+    this.requestLog.add({
       method: req.method,
       url: query === "" ? req.path : `${req.path}?${query}`,
       headers,
       status,
       ...(req.body !== undefined ? { body: req.body } : {})
     })
-    if (this.requestLog.length > this.options.maxLogEntries) {
-      this.requestLog.splice(0, this.requestLog.length - this.options.maxLogEntries)
-    }
   }
 
   private dispatch(

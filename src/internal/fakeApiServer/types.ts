@@ -17,6 +17,8 @@ export interface ApiRequest {
   readonly body: string | undefined
   /** The body as received, for binary media types (protobuf). */
   readonly bytes?: Uint8Array | undefined
+  /** The body was over the size limit and was not kept (the node face stops buffering at the limit). */
+  readonly bodyTooLarge?: boolean | undefined
 }
 
 export type ApiReply =

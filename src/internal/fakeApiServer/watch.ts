@@ -3,7 +3,8 @@
  * fanned out by the store, with selectors applied per event the way the apiserver does (leaving the selector is a
  * DELETED, entering it an ADDED), periodic and final BOOKMARKs, a server-side timeout and fault cuts.
  */
-import * as Duration from "effect/Duration"
+import type * as Chunk from "effect/Chunk"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
@@ -31,11 +32,15 @@ export interface WatchOptions {
   readonly render: (obj: Obj, first: boolean) => unknown
   /** Frames one event; JSON lines when absent. */
   readonly frame?: ((type: string, object: unknown) => Uint8Array) | undefined
+  /** Bytes of live events that may wait unread; past it the watch ends, as the apiserver drops a slow watcher. */
+  readonly maxBacklogBytes: number
 }
 
 type Frame = string | Uint8Array
 
 const lineCache = new WeakMap<StoredEvent, Map<string, Frame>>()
+
+const frameSize = (frame: Frame) => typeof frame === "string" ? frame.length : frame.byteLength
 
 const jsonLine = (type: string, object: unknown) => JSON.stringify({ type, object }) + "\n"
 
@@ -109,7 +114,8 @@ export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<
               )
             ],
             gone: true,
-            unsubscribe: () => {}
+            unsubscribe: () => {},
+            taken: (chunk: Chunk.Chunk<Frame>) => chunk
           }
         }
         for (const ev of events) {
@@ -117,18 +123,33 @@ export const watchStream = (store: Store, options: WatchOptions): Stream.Stream<
           if (out !== undefined) initial.push(out)
         }
       }
+      let backlog = 0
       const unsubscribe = store.subscribe(served.storageKey, {
         deliver: (ev) => {
           const out = translate(ev)
-          if (out !== undefined) queue.unsafeOffer(out)
+          if (out === undefined) return
+          backlog += frameSize(out)
+          if (backlog > options.maxBacklogBytes) {
+            // The stream ends without an error event, as a watch the apiserver closes for unresponsiveness does;
+            // the client resumes from the last resourceVersion it saw (or gets 410 if that is compacted away).
+            unsubscribe()
+            Effect.runFork(Queue.shutdown(queue))
+            return
+          }
+          queue.unsafeOffer(out)
         }
       })
-      return { initial, gone: false, unsubscribe }
+      const taken = (chunk: Chunk.Chunk<Frame>) => {
+        for (const frame of chunk) backlog -= frameSize(frame)
+        return chunk
+      }
+      return { initial, gone: false, unsubscribe, taken }
     })
     yield* Effect.addFinalizer(() => Effect.sync(setup.unsubscribe))
     if (setup.gone) return Stream.fromIterable(setup.initial)
 
-    let events: Stream.Stream<Frame> = Stream.concat(Stream.fromIterable(setup.initial), Stream.fromQueue(queue))
+    const live = Stream.mapChunks(Stream.fromQueue(queue), setup.taken)
+    let events: Stream.Stream<Frame> = Stream.concat(Stream.fromIterable(setup.initial), live)
     if (options.cutAfter !== undefined) return Stream.take(events, options.cutAfter)
     if (options.allowBookmarks) {
       const ticks = Stream.tick(options.bookmarkInterval).pipe(Stream.drop(1), Stream.map(() => bookmark()))

@@ -5,6 +5,7 @@ import { removeObject } from "./deletes.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, isDryRun, isReply, keyOf, managerOf, notFound, NS_KEY } from "./engineState.js"
 import { unknownFields } from "./fieldValidation.js"
+import { acceptsBody, baseType, unsupportedBody } from "./mediaTypes.js"
 import {
   apiVersionOf,
   deepEqual,
@@ -16,18 +17,19 @@ import {
   timestamp,
   withoutVolatileMeta
 } from "./objects.js"
-import { decodeBody, isProtobufBody, protobufType } from "./protobuf.js"
+import { schemaDefinitions } from "./openapi.js"
+import { decodeBody, isProtobufBody } from "./protobuf.js"
 import { renderOne } from "./rendering.js"
 import { awaitsFinalize, refuseInTerminating } from "./simulate/namespaceAdmission.js"
 import * as S from "./status.js"
 import { objectKey } from "./store.js"
 import type { ApiReply, Obj } from "./types.js"
 import { isObj } from "./types.js"
+import { mismatchMessage, typeMismatch } from "./valueTypes.js"
 
 export function parseBody(r: ResourceRequest): Obj | ApiReply {
   const body = r.req.body
   if (body === undefined || body.trim() === "") return S.badRequest("the request body is empty")
-  const contentType = (r.req.headers["content-type"] ?? "application/json").toLowerCase()
   if (isProtobufBody(r.req) && !r.served.custom) {
     const decoded = decodeBody(
       r.req.bytes ?? new Uint8Array(),
@@ -37,15 +39,10 @@ export function parseBody(r: ResourceRequest): Obj | ApiReply {
     return decoded._tag === "Ok" ? decoded.value : S.badRequest(decoded.message)
   }
   // CBOR bodies would need the Go types; custom resources are JSON and YAML only, as on a real server.
-  if (!contentType.includes("json") && !contentType.includes("yaml")) {
-    return S.unsupportedMediaType(
-      r.served.custom
-        ? ["application/json", "application/yaml"]
-        : ["application/json", "application/yaml", protobufType]
-    )
-  }
+  if (!acceptsBody(r.req.headers["content-type"], r.served.custom)) return unsupportedBody(r.served.custom)
+  const contentType = baseType(r.req.headers["content-type"] ?? "application/json")
   try {
-    const parsed: unknown = contentType.includes("yaml") ? YAML.parse(body) : JSON.parse(body)
+    const parsed: unknown = contentType === "application/yaml" ? YAML.parse(body) : JSON.parse(body)
     if (!isObj(parsed)) return S.badRequest("the request body must be a JSON object")
     return parsed
   } catch (cause) {
@@ -97,6 +94,16 @@ export function checkedBody(r: ResourceRequest) {
   const info = r.served.info
   const typed = checkTypeMeta(r, parsed, info.kind, apiVersionOf(info.group, info.version))
   if (isReply(typed)) return typed
+  if (!r.served.custom && info.definition !== undefined) {
+    const mismatch = typeMismatch(schemaDefinitions(), info.definition, parsed)
+    if (mismatch !== undefined) {
+      return S.badRequest(
+        `${info.kind} in version ${JSON.stringify(info.version)} cannot be handled as a ${info.kind}: ${
+          mismatchMessage(mismatch)
+        }`
+      )
+    }
+  }
   if (r.req.query.get("fieldValidation") === "Strict" && !r.served.custom && info.definition !== undefined) {
     const unknown = unknownFields(info.definition, parsed)
     if (unknown.length > 0) {

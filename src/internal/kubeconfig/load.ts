@@ -15,6 +15,7 @@ import * as NodePath from "node:path"
 import * as YAML from "yaml"
 import { decodeStd } from "./base64.js"
 import { describeFsError, entryKey, KubeconfigError } from "./error.js"
+import { makeFastYaml } from "./fastYaml.js"
 import * as Model from "./model.js"
 import * as S from "./schema.js"
 
@@ -92,7 +93,7 @@ const checkBase64 = (path: string, value: string | undefined, key: string): Eith
  * float pattern allows an empty mantissa, turning them into NaN), `1:20` stays a string (go-yaml has no base-60
  * numbers), dates stay strings (go-yaml keeps them as text for untyped values), and `0o17` is a number.
  */
-const goYamlTags = (tags: Array<YAML.Tags[number]>): Array<YAML.Tags[number]> => {
+export const goYamlTags = (tags: Array<YAML.Tags[number]>): Array<YAML.Tags[number]> => {
   const out: Array<YAML.Tags[number]> = []
   for (const tag of tags) {
     if (typeof tag !== "object" || !("tag" in tag)) {
@@ -126,10 +127,12 @@ const goYamlTags = (tags: Array<YAML.Tags[number]>): Array<YAML.Tags[number]> =>
 /**
  * Parses and checks one kubeconfig document. `path` only labels errors and entries.
  */
+const fastYaml = makeFastYaml(goYamlTags)
+
 export const parse = (text: string, path: string): Either.Either<Model.KubeconfigFile, KubeconfigError> => {
   let doc: unknown
   try {
-    doc = YAML.parse(text, {
+    doc = fastYaml(text) ?? YAML.parse(text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
