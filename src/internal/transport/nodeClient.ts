@@ -8,7 +8,6 @@
  * once per response. Streaming and FormData bodies are written as the platform does. Request spans, trace
  * propagation, interruption (the request is aborted) and `MaxBodySize` behave as with any `HttpClient.make` client.
  */
-import type * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeSink from "@effect/platform-node/NodeSink"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Cookies from "@effect/platform/Cookies"
@@ -32,6 +31,7 @@ import * as Https from "node:https"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import * as Zlib from "node:zlib"
+import type { Agents } from "./agent.js"
 import type * as direct from "./direct.js"
 import { BodyTooLarge } from "./errors.js"
 import { safeRequest } from "./redact.js"
@@ -253,7 +253,7 @@ const sendStreamingBody = (
   return Effect.void
 }
 
-export const make = (agent: NodeHttpClient.HttpAgent): HttpClient.HttpClient =>
+export const make = (agent: Agents): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.suspend(() => {
       const options: Http.RequestOptions = {
@@ -342,7 +342,7 @@ export interface RoundTripOptions {
  * request is destroyed as the fiber exits (see `watchFiber`).
  */
 export const roundTrip = (
-  agent: NodeHttpClient.HttpAgent,
+  agent: Agents,
   request: HttpClientRequest.HttpClientRequest,
   headers: Http.OutgoingHttpHeaders,
   options: RoundTripOptions
