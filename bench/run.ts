@@ -173,7 +173,7 @@ const allScenarios: ReadonlyArray<Scenario> = [
   }
 ]
 
-// BENCH_ONLY=getSeq,get16 runs just those scenarios (no cold start, no FakeApiServer bench) and writes
+// BENCH_ONLY=getSeq,get16 runs just those scenarios (no cold start unless `cold` is listed, no FakeApiServer bench) and writes
 // bench/RESULTS.only.md: for iterating on one row, never for the published table.
 const only = process.env.BENCH_ONLY?.split(",").filter((key) => key !== "")
 const scenarios = only === undefined ? allScenarios : allScenarios.filter((s) => only.includes(s.key))
@@ -481,6 +481,133 @@ const runColdStart = async (server: string, kubeconfig: string, name: string, bu
   return results
 }
 
+// The cold start against its floors, all in the same interleaved rounds: `effect/Effect` + `effect/Schema` alone and
+// `import "effect-kube"` alone (in-process import times), and the bundled bin (`get --raw /version`, the file
+// `npm run build` ships) against a node:http script doing the same, spawn to exit.
+interface Probe {
+  readonly key: "floor" | "import" | "rawVersion" | "bin"
+  readonly args: ReadonlyArray<string>
+  /** In-process import time from the JSON line, or spawn to exit. */
+  readonly measure: "importMs" | "wallMs"
+}
+
+const probeOnce = (probe: Probe, timeoutMs: number): Promise<number> =>
+  new Promise<number>((resolve, reject) => {
+    const start = performance.now()
+    const child = ChildProcess.spawn(process.execPath, [...probe.args], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      const wallMs = performance.now() - start
+      if (code !== 0) return reject(new Error(`${probe.key} exited ${code}: ${stderr.slice(0, 500)}`))
+      try {
+        const last = stdout.trim().split("\n").pop()!
+        if (probe.measure === "wallMs") {
+          if (probe.key === "bin" || probe.key === "rawVersion") {
+            if (JSON.parse(last).gitVersion === undefined) throw new Error(`${probe.key} printed ${last}`)
+          }
+          return resolve(wallMs)
+        }
+        resolve((JSON.parse(last) as { importMs: number }).importMs)
+      } catch (error) {
+        reject(error)
+      }
+    })
+  })
+
+const runColdProbes = async (server: string, kubeconfig: string, buildDir: string, binFile: string) => {
+  const cold = Path.join(benchDir, "cold")
+  const probes: ReadonlyArray<Probe> = [
+    { key: "floor", args: [Path.join(cold, "floor.mjs")], measure: "importMs" },
+    {
+      key: "import",
+      args: [Path.join(cold, "importOnly.mjs"), server, kubeconfig, "", "", buildDir],
+      measure: "importMs"
+    },
+    { key: "rawVersion", args: [Path.join(cold, "rawVersion.mjs"), server], measure: "wallMs" },
+    { key: "bin", args: [binFile, "get", "--raw", "/version", "--kubeconfig", kubeconfig], measure: "wallMs" }
+  ]
+  const results = new Map<Probe["key"], { ms: Array<number>; errors: Array<string> }>()
+  for (const p of probes) results.set(p.key, { ms: [], errors: [] })
+  for (const p of probes) await probeOnce(p, 30_000).catch(() => undefined)
+  const start = performance.now()
+  for (let round = 0; round < scale(11); round++) {
+    if (round >= scale(5) && performance.now() - start > 40_000) break
+    for (let k = 0; k < probes.length; k++) {
+      const p = probes[(round + k) % probes.length]!
+      const r = results.get(p.key)!
+      if (r.errors.length >= 3) continue
+      try {
+        r.ms.push(await probeOnce(p, 30_000))
+      } catch (error) {
+        r.errors.push(String(error))
+      }
+    }
+  }
+  log(
+    `cold probes: ${
+      probes.map((p) => `${p.key} ${results.get(p.key)!.ms.length ? fmt(median(results.get(p.key)!.ms)) : "-"}`).join(
+        ", "
+      )
+    } [${((performance.now() - start) / 1000).toFixed(1)}s]`
+  )
+  for (const p of probes) for (const error of results.get(p.key)!.errors.slice(0, 1)) log(`  ${p.key} error: ${error}`)
+  return results
+}
+
+type ProbeResults = Awaited<ReturnType<typeof runColdProbes>>
+
+const floorSection = (
+  probes: ProbeResults,
+  cold: Map<ContenderId, { firstMs: Array<number>; wallMs: Array<number>; errors: Array<string> }>
+): string => {
+  if (probes.size === 0) return ""
+  const series = (key: Probe["key"]) => probes.get(key)?.ms ?? []
+  const floor = series("floor")
+  const first = cold.get("effect-kube")?.firstMs ?? []
+  const rows: Array<[string, ReadonlyArray<number>, string, string]> = [
+    ["`effect/Effect` + `effect/Schema` alone (the floor), import (ms)", floor, "1.00x", ""],
+    ["`import \"effect-kube\"` alone (ms)", series("import"), ratio(series("import"), floor), ""],
+    [
+      "effect-kube import + first GET, in process (ms; the cold start row above)",
+      first,
+      ratio(first, floor),
+      "<= 1.5x"
+    ],
+    ["node:http script, GET /version, spawn to exit (ms)", series("rawVersion"), "", ""],
+    [
+      "bundled bin `effect-kube get --raw /version`, spawn to exit (ms)",
+      series("bin"),
+      ratio(series("bin"), series("rawVersion")),
+      "<= 3x"
+    ]
+  ]
+  const out = [
+    "",
+    "## Cold start against its floors",
+    "",
+    "Fresh `node` per sample, interleaved round by round with each other (the in-process row comes from the cold " +
+    "start rounds just before). Ratios of the library rows are to the floor; the bin's is to the node:http script. " +
+    "The bin is the single file `npm run build` writes (dist/bin/effect-kube.mjs: scripts/bundle-bin.mjs, effect " +
+    "bundled in); the library is the file-by-file transpile of src/ (effect not bundled, as users get it).",
+    "",
+    "| Measurement | median (min–max) | ratio | target |",
+    "| --- | ---: | ---: | ---: |",
+    ...rows.map(([title, values, r, target]) => `| ${title} | ${cell(values)} | ${r} | ${target} |`)
+  ]
+  const errors = [...probes].flatMap(([key, r]) => r.errors.map((e) => `- ${key}: ${e.split("\n")[0]}`))
+  if (errors.length > 0) out.push("", ...errors)
+  out.push("")
+  return out.join("\n")
+}
+
 // bench/fakeApiServer.ts (owned by the fake's helper) measures the in-process FakeApiServer; it runs as it is, in
 // its own process, bounded in time, and its lines go into the report.
 const runFakeApiServerBench = (
@@ -558,6 +685,7 @@ const main = async () => {
     for (const worker of workers.values()) await worker.close()
 
     let cold: Awaited<ReturnType<typeof runColdStart>> = new Map()
+    let probes: ProbeResults = new Map()
     let fake: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
     let streams: Awaited<ReturnType<typeof runFakeApiServerBench>> = { lines: [], error: "skipped (BENCH_ONLY)", ms: 0 }
     let hardening: Awaited<ReturnType<typeof runFakeApiServerBench>> = {
@@ -565,10 +693,17 @@ const main = async () => {
       error: "skipped (BENCH_ONLY)",
       ms: 0
     }
-    if (only === undefined) {
+    if (only === undefined || only.includes("cold")) {
       log("transpiling src/ for the cold start")
       const buildDir = await buildForColdStart(tmp)
       cold = await runColdStart(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir)
+      log("bundling the bin for its cold start")
+      const binFile = Path.join(tmp, "bin", "effect-kube.mjs")
+      const { bundleBin } = await import("../scripts/bundle-bin.mjs")
+      await bundleBin(binFile)
+      probes = await runColdProbes(server, kubeconfig, buildDir, binFile)
+    }
+    if (only === undefined) {
       log("running bench/fakeApiServer.ts")
       fake = await runFakeApiServerBench()
       log("running bench/controller.ts")
@@ -592,7 +727,8 @@ const main = async () => {
         : `fakeApiServer bench: ${fake.error}`
     )
 
-    const markdown = report(results, cold, fake, info) + streamsSection(streams) + hardeningSection(hardening)
+    const markdown = report(results, cold, fake, info) + floorSection(probes, cold) + streamsSection(streams) +
+      hardeningSection(hardening)
     const file = only !== undefined ? "RESULTS.only.md" : quick ? "RESULTS.quick.md" : "RESULTS.md"
     Fs.writeFileSync(Path.join(benchDir, file), markdown)
     console.log(`\n${markdown}`)

@@ -70,6 +70,10 @@ const status = (res: Http.ServerResponse, code: number, reason: string, message:
   res.end(body)
 }
 
+const versionBody = Buffer.from(
+  JSON.stringify({ major: "1", minor: "36", gitVersion: "v1.36.0", platform: "linux/amd64" })
+)
+
 const send = (res: Http.ServerResponse, body: Buffer) => {
   res.writeHead(200, { "content-type": "application/json", "content-length": body.length })
   res.end(body)
@@ -97,6 +101,8 @@ const streamWatch = (req: Http.IncomingMessage, res: Http.ServerResponse, data: 
 // keep-alive servers).
 const server = Http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 120_000 }, (req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1")
+  // What `effect-kube get --raw /version` and its raw baseline read in the cold start of the bin.
+  if (req.method === "GET" && url.pathname === "/version") return send(res, versionBody)
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(url.pathname)
   const data = match === null ? undefined : datasets.get(match[1]!)
   if (req.method !== "GET" || match === null || data === undefined) {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The installed package runs the compiled CLI; a source checkout without a build falls back to tsx.
+// The installed package runs the bundled CLI (one file, built by `npm run build`: scripts/build.mjs); a source
+// checkout without a build falls back to tsx.
 import { existsSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const built = join(root, "dist", "cli", "main.js")
+const built = join(root, "dist", "bin", "effect-kube.mjs")
 if (existsSync(built)) {
   await import(pathToFileURL(built).href)
 } else {

@@ -26,13 +26,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"))
 for (const f of [...pkg.files.filter((f) => f !== "dist"), "package.json", "README.md", "LICENSE"]) {
   fs.cpSync(path.join(root, f), path.join(stage, f), { recursive: true })
 }
-run(process.execPath, [
-  path.join(root, "node_modules/typescript/bin/tsc"),
-  "-p",
-  path.join(root, "tsconfig.build.json"),
-  "--outDir",
-  path.join(stage, "dist")
-], root)
+// The package's own build (tsc, then the bundled bin), into the stage.
+run(process.execPath, [path.join(root, "scripts/build.mjs"), "--outDir", path.join(stage, "dist")], root)
 
 // Public declarations (everything outside internal/ and cli/) must not point into internals: users cannot import
 // them, and they are not part of the contract.
@@ -152,12 +147,69 @@ for (
     process.exit(1)
   }
 }
+// The packed bin, run once the way npm links it (node_modules/.bin), against a loopback server answering /version.
+{
+  const bin = path.join(modules, ".bin")
+  fs.mkdirSync(bin, { recursive: true })
+  fs.symlinkSync(path.join(modules, "effect-kube", pkg.bin["effect-kube"]), path.join(bin, "effect-kube"))
+  const version = { major: "1", minor: "36", gitVersion: "v1.36.0" }
+  const server = (await import("node:http")).createServer((req, res) => {
+    const body = JSON.stringify(req.url === "/version" ? version : { kind: "Status", code: 404 })
+    res.writeHead(req.url === "/version" ? 200 : 404, { "content-type": "application/json" })
+    res.end(body)
+  })
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const kubeconfig = path.join(project, "kubeconfig")
+  fs.writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "c", cluster: { server: `http://127.0.0.1:${server.address().port}` } }],
+      users: [{ name: "u", user: {} }],
+      contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+      "current-context": "x"
+    })
+  )
+  const child = (await import("node:child_process")).spawn(
+    path.join(bin, "effect-kube"),
+    ["get", "--raw", "/version", "--kubeconfig", kubeconfig],
+    { cwd: project, stdio: ["ignore", "pipe", "pipe"] }
+  )
+  let stdout = ""
+  let stderr = ""
+  child.stdout.on("data", (c) => (stdout += c))
+  child.stderr.on("data", (c) => (stderr += c))
+  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000)
+  const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c)))
+  clearTimeout(killer)
+  server.close()
+  let printed
+  try {
+    printed = JSON.parse(stdout)
+  } catch {
+    printed = undefined
+  }
+  if (code !== 0 || printed?.gitVersion !== version.gitVersion) {
+    console.error(`the packed bin (get --raw /version) exited ${code}:\n${stdout}\n${stderr}`)
+    process.exit(1)
+  }
+}
 const files = run("tar", ["-tzf", path.join(tmp, tarball)], tmp).split("\n")
-for (const required of ["package/LICENSE", "package/dist/index.d.ts", "package/dist/testing.js"]) {
+for (
+  const required of [
+    "package/LICENSE",
+    "package/dist/index.d.ts",
+    "package/dist/testing.js",
+    "package/dist/bin/effect-kube.mjs"
+  ]
+) {
   if (!files.includes(required)) {
     console.error(`${tarball} lacks ${required}`)
     process.exit(1)
   }
 }
 fs.rmSync(tmp, { recursive: true, force: true })
-console.log(`pack check: ${tarball} compiles under NodeNext and bundler, runs, and keeps internal/ and cli/ closed`)
+console.log(
+  `pack check: ${tarball} compiles under NodeNext and bundler, runs, its bin answers, and keeps internal/ and cli/ closed`
+)

@@ -10,7 +10,8 @@
  *
  * @since 0.1.0
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import type * as CommandExecutor from "@effect/platform/CommandExecutor"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -177,11 +178,18 @@ export const layerFromConfig = (tuning: Tuning = {}): Layer.Layer<
     Layer.provideMerge(Credentials.layer)
   )
 
+// The two platform services the stack reads (kubeconfig and token files, exec credential plugins): not
+// `NodeContext.layer`, whose workers and terminal a client never uses but every program would load.
+const nodeServices: Layer.Layer<FileSystem.FileSystem | CommandExecutor.CommandExecutor> = Layer.provideMerge(
+  NodeCommandExecutor.layer,
+  NodeFileSystem.layer
+)
+
 const onNode = <E>(
   config: Layer.Layer<RestConfig.RestConfig, E, FileSystem.FileSystem>,
   tuning: Tuning
 ): Layer.Layer<Clients, E | NodeTransport.TransportConfigError> =>
-  layerFromConfig(tuning).pipe(Layer.provideMerge(tuneConfig(config, tuning)), Layer.provide(NodeContext.layer))
+  layerFromConfig(tuning).pipe(Layer.provideMerge(tuneConfig(config, tuning)), Layer.provide(nodeServices))
 
 /**
  * kubeconfig if one resolves (`--kubeconfig`-style path, `KUBECONFIG`, `~/.kube/config`), else the pod's service

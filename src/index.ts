@@ -20,6 +20,8 @@ export * as DiscoveryClient from "./DiscoveryClient.js"
 export * as DynamicClient from "./DynamicClient.js"
 /** @since 0.2.0 */
 export * as GroupVersion from "./GroupVersion.js"
+/** @since 0.2.0 */
+export * as HttpExchange from "./HttpExchange.js"
 /** @since 0.1.0 */
 export * as Kube from "./Kube.js"
 /** @since 0.1.0 */

@@ -1,4 +1,4 @@
-// The buffered fast path NodeTransport gives the RestClient (internal/transport/direct.ts): what reaches the server,
+// The buffered fast path NodeTransport gives the RestClient (HttpExchange): what reaches the server,
 // interruption, the body size limit, and that a user's wrapper around the client is never bypassed.
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -16,6 +16,7 @@ import * as Schema from "effect/Schema"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Credentials from "../src/Credentials.js"
+import * as HttpExchange from "../src/HttpExchange.js"
 import * as direct from "../src/internal/transport/direct.js"
 import * as KubeRequest from "../src/KubeRequest.js"
 import * as NodeTransport from "../src/NodeTransport.js"
@@ -92,6 +93,54 @@ describe("NodeTransport direct exchange", () => {
       expect(yield* withClient((c) => Effect.succeed(direct.hasDirect(c)), true)).toBe(false)
       // Anything derived from the client is a new object without it.
       expect(yield* withClient((c) => Effect.succeed(direct.hasDirect(HttpClient.filterStatusOk(c))))).toBe(false)
+    }))
+
+  it.live("HttpExchange.mapRequest / mapRequestEffect keep the exchange, and both paths see the change", () =>
+    Effect.gen(function*() {
+      const request = HttpClientRequest.get(`${base()}/echo`)
+      const seen = yield* withClient((c) =>
+        Effect.gen(function*() {
+          const tagged = HttpExchange.mapRequest(c, HttpClientRequest.setHeader("x-team", "platform"))
+          const counted: Array<string> = []
+          const effectful = HttpExchange.mapRequestEffect(
+            c,
+            (r) => Effect.sync(() => (counted.push(r.url), HttpClientRequest.setHeader(r, "x-effect", "1")))
+          )
+          expect(HttpExchange.hasExchange(tagged)).toBe(true)
+          expect(HttpExchange.hasExchange(effectful)).toBe(true)
+          // The original client is not changed by wrapping it.
+          expect(HttpExchange.exchangeOf(c)).not.toBe(HttpExchange.exchangeOf(tagged))
+          const fast = JSON.parse(text((yield* HttpExchange.exchangeOf(tagged)(request)).body)) as Echo
+          const slow = (yield* Effect.flatMap(tagged.execute(request), (r) => r.json)) as Echo
+          const viaEffect = JSON.parse(text((yield* HttpExchange.exchangeOf(effectful)(request)).body)) as Echo
+          return { fast, slow, viaEffect, counted }
+        })
+      )
+      expect(seen.fast.headers["x-team"]).toBe("platform")
+      expect(seen.slow.headers["x-team"]).toBe("platform")
+      expect(seen.viaEffect.headers["x-effect"]).toBe("1")
+      expect(seen.counted).toEqual([`${base()}/echo`])
+    }))
+
+  it.live("a client without an exchange is used through execute; withExchange does not change the client it copies", () =>
+    Effect.gen(function*() {
+      const request = HttpClientRequest.get(`${base()}/echo`)
+      const result = yield* withClient((c) =>
+        Effect.gen(function*() {
+          const plain = HttpClient.mapRequest(c, HttpClientRequest.setHeader("x-plain", "1"))
+          expect(HttpExchange.hasExchange(plain)).toBe(false)
+          const viaExecute = JSON.parse(text((yield* HttpExchange.exchangeOf(plain)(request)).body)) as Echo
+          let used = 0
+          const own: HttpExchange.Exchange = (r) =>
+            Effect.sync(() => used++).pipe(Effect.zipRight(HttpExchange.fromExecute(plain)(r)))
+          const withOwn = HttpExchange.withExchange(plain, own)
+          yield* HttpExchange.exchangeOf(withOwn)(request)
+          return { viaExecute, used, plainStill: HttpExchange.hasExchange(plain) }
+        })
+      )
+      expect(result.viaExecute.headers["x-plain"]).toBe("1")
+      expect(result.used).toBe(1)
+      expect(result.plainStill).toBe(false)
     }))
 
   it.live("sends method, path, query, headers and body as given; answers with status, headers and body", () =>

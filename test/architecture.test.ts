@@ -13,8 +13,8 @@ import ts from "typescript"
 const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "..")
 const src = Path.join(root, "src")
 
-/** Every file of `src/` a child process loads when it imports `entry` (a runtime graph: dynamic imports count). */
-const loadedBy = (entry: string): ReadonlyArray<string> => {
+/** Every URL a child process loads when it imports `entry` (a runtime graph: dynamic imports count). */
+const loadedUrls = (entry: string): ReadonlyArray<string> => {
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-graph-"))
   try {
     const log = Path.join(dir, "loaded.txt")
@@ -35,14 +35,24 @@ const loadedBy = (entry: string): ReadonlyArray<string> => {
       { cwd: root, encoding: "utf8", timeout: 60_000 }
     )
     expect(r.status, r.stderr).toBe(0)
-    const prefix = Url.pathToFileURL(src).href + "/"
-    return Fs.readFileSync(log, "utf8").split("\n").filter((u) => u.startsWith(prefix)).map((u) =>
-      u.slice(prefix.length)
-    )
+    return Fs.readFileSync(log, "utf8").split("\n").filter((u) => u !== "")
   } finally {
     Fs.rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/** Every file of `src/` a child process loads when it imports `entry`. */
+const loadedBy = (entry: string): ReadonlyArray<string> => {
+  const prefix = Url.pathToFileURL(src).href + "/"
+  return loadedUrls(entry).filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length))
+}
+
+/** The dependency modules among `urls`, as `package/path`. */
+const dependencyModules = (urls: ReadonlyArray<string>): ReadonlyArray<string> =>
+  urls.flatMap((u) => {
+    const at = u.lastIndexOf("/node_modules/")
+    return at < 0 ? [] : [u.slice(at + "/node_modules/".length)]
+  })
 
 const testOnly = (file: string) => /fakeApiServer|FakeApiServer|internal\/patch\/|^testing\.ts$/.test(file)
 
@@ -54,6 +64,18 @@ describe("production imports", () => {
     expect(loaded).toContain("Kube.ts")
     expect(loaded).toContain("Clientset.ts")
     expect(loaded.filter(testOnly)).toEqual([])
+  })
+
+  it("importing effect-kube loads deep modules only: no effect or @effect/platform index, no undici, ws, tar or NodeContext", () => {
+    const deps = dependencyModules(loadedUrls("effect-kube"))
+    expect(deps).toContain("effect/dist/esm/Effect.js")
+    expect(deps).toContain("@effect/platform/dist/esm/HttpClient.js")
+    const heavy = deps.filter((d) =>
+      /^(effect|@effect\/platform|@effect\/platform-node)\/dist\/esm\/index\.js$/.test(d) ||
+      /^(undici|ws|tar)\//.test(d) ||
+      /NodeContext|NodeWorker|NodeTerminal|NodeHttpClient|Undici/.test(d)
+    )
+    expect(heavy).toEqual([])
   })
 
   it("the testing entry point is where the fake comes from", () => {

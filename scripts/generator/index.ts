@@ -49,7 +49,11 @@ export const generateFromSpecFile = (file: string, options: SpecOptions): FileSe
     definitions,
     placements,
     resources,
-    resourceImport: (module) => libraryImport(options.outDir, "Resource", Path.dirname(module))
+    resourceImport: (module) => libraryImport(options.outDir, "Resource", Path.dirname(module)),
+    // Outside the project the helpers' module is not importable (internal/ is closed): each module keeps its own.
+    helperImport: insideRepo(options.outDir)
+      ? (module) => libraryImport(options.outDir, "internal/generatedSchema", Path.dirname(module))
+      : undefined
   })
   for (const [module, source] of modules) files.set(`${module}.ts`, source)
   return files

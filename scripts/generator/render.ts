@@ -19,6 +19,11 @@ export interface RenderInput {
   readonly resources: ReadonlyArray<ResourceInfo>
   /** Import specifier of src/Resource.ts from a module at the given module path. */
   readonly resourceImport: (module: string) => string
+  /**
+   * Where a module imports `struct` and `optional` from (src/internal/generatedSchema.ts for the project's own
+   * modules); without it each module defines them (generated CRD code outside the project).
+   */
+  readonly helperImport?: ((module: string) => string) | undefined
   /** Import specifier of another generated module (definitions outside this output set), if any. */
   readonly externalImport?: (fromModule: string, toModule: string) => string
   /** Modules that belong to this output set (relative imports); others use externalImport. */
@@ -106,8 +111,12 @@ const checks = (c: Constraints | undefined, kind: "string" | "number" | "array" 
   return out
 }
 
+// Every call in a schema expression is marked pure, so a bundler can drop a schema (and everything only it uses)
+// when a program does not use it: one kind does not pull its whole group.
+const pure = "/*#__PURE__*/ "
+
 const piped = (base: string, filters: ReadonlyArray<string>): string =>
-  filters.length === 0 ? base : `${base}.pipe(${filters.join(", ")})`
+  filters.length === 0 ? base : `${pure}${base}.pipe(${filters.map((f) => `${pure}${f}`).join(", ")})`
 
 const schemaExpr = (ctx: ModuleContext, t: TypeIR): string => {
   switch (t._tag) {
@@ -115,7 +124,7 @@ const schemaExpr = (ctx: ModuleContext, t: TypeIR): string => {
       const expr = qualified(ctx, t.name)
       const p = ctx.placements.get(t.name)!
       const direct = p.module === ctx.module ? ctx.emitted.has(t.name) : !ctx.cyclic.has(p.module)
-      return direct ? expr : `Schema.suspend(() => ${expr})`
+      return direct ? expr : `${pure}Schema.suspend(() => ${expr})`
     }
     case "String":
       return piped("Schema.String", checks(t.constraints, "string"))
@@ -126,15 +135,15 @@ const schemaExpr = (ctx: ModuleContext, t: TypeIR): string => {
     case "Unknown":
       return "Schema.Unknown"
     case "Literals":
-      return `Schema.Literal(${t.values.map(literal).join(", ")})`
+      return `${pure}Schema.Literal(${t.values.map(literal).join(", ")})`
     case "IntOrString":
-      return "Schema.Union(Schema.Number, Schema.String)"
+      return `${pure}Schema.Union(Schema.Number, Schema.String)`
     case "Array":
-      return piped(`Schema.Array(${schemaExpr(ctx, t.items)})`, checks(t.constraints, "array"))
+      return piped(`${pure}Schema.Array(${schemaExpr(ctx, t.items)})`, checks(t.constraints, "array"))
     case "Record":
-      return `Schema.Record({ key: Schema.String, value: ${schemaExpr(ctx, t.values)} })`
+      return `${pure}Schema.Record({ key: Schema.String, value: ${schemaExpr(ctx, t.values)} })`
     case "Nullable":
-      return `Schema.NullOr(${schemaExpr(ctx, t.inner)})`
+      return `${pure}Schema.NullOr(${schemaExpr(ctx, t.inner)})`
   }
 }
 
@@ -189,12 +198,12 @@ const renderBody = (ctx: ModuleContext, d: DefinitionIR, ident: string): Array<s
   lines.push("")
   lines.push(...docBlock([`Schema of \`${d.name}\`; unknown fields are kept.`], "schemas"))
   if (body.fields.length === 0) {
-    lines.push(`export const ${ident}: Schema.Schema<${ident}> = struct<${ident}>(${JSON.stringify(ident)}, {})`)
+    lines.push(`export const ${ident}: Schema.Schema<${ident}> = ${pure}struct<${ident}>(${JSON.stringify(ident)}, {})`)
   } else {
-    lines.push(`export const ${ident}: Schema.Schema<${ident}> = struct<${ident}>(${JSON.stringify(ident)}, {`)
+    lines.push(`export const ${ident}: Schema.Schema<${ident}> = ${pure}struct<${ident}>(${JSON.stringify(ident)}, {`)
     body.fields.forEach((f, i) => {
       const expr = schemaExpr(ctx, f.type)
-      const value = f.required ? expr : `optional(${expr})`
+      const value = f.required ? expr : `${pure}optional(${expr})`
       lines.push(`  ${propKey(f.name)}: ${value}${i < body.fields.length - 1 ? "," : ""}`)
     })
     lines.push("})")
@@ -322,9 +331,15 @@ export const renderModules = (input: RenderInput): Map<string, string> => {
     const hasOptional = byModule.get(module)!.some((d) =>
       d.body._tag === "Struct" && d.body.fields.some((f) => !f.required)
     )
+    const shared = [...(hasStruct ? ["struct"] : []), ...(hasOptional ? ["optional"] : [])]
+    if (input.helperImport !== undefined && shared.length > 0) {
+      head.push(`import { ${shared.join(", ")} } from "${input.helperImport(module)}"`)
+    }
     head.push("")
-    if (hasStruct) head.push(...structHelper)
-    if (hasOptional) head.push(...optionalHelper)
+    if (input.helperImport === undefined) {
+      if (hasStruct) head.push(...structHelper)
+      if (hasOptional) head.push(...optionalHelper)
+    }
     out.set(module, [...head, ...body, ...resourceLines, ""].join("\n"))
   }
   return out

@@ -2,20 +2,8 @@
 // dprint-ignore-file
 
 import * as Schema from "effect/Schema"
+import { struct, optional } from "../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.apimachinery.pkg.api.resource.Quantity`
@@ -63,7 +51,7 @@ export type IntOrString = number | string
  * @since 0.1.0
  * @category schemas
  */
-export const IntOrString: Schema.Schema<IntOrString> = Schema.Union(Schema.Number, Schema.String)
+export const IntOrString: Schema.Schema<IntOrString> = /*#__PURE__*/ Schema.Union(Schema.Number, Schema.String)
 
 /**
  * `io.k8s.apimachinery.pkg.version.Info`
@@ -93,18 +81,18 @@ export interface Info {
  * @since 0.1.0
  * @category schemas
  */
-export const Info: Schema.Schema<Info> = struct<Info>("Info", {
+export const Info: Schema.Schema<Info> = /*#__PURE__*/ struct<Info>("Info", {
   buildDate: Schema.String,
   compiler: Schema.String,
-  emulationMajor: optional(Schema.String),
-  emulationMinor: optional(Schema.String),
+  emulationMajor: /*#__PURE__*/ optional(Schema.String),
+  emulationMinor: /*#__PURE__*/ optional(Schema.String),
   gitCommit: Schema.String,
   gitTreeState: Schema.String,
   gitVersion: Schema.String,
   goVersion: Schema.String,
   major: Schema.String,
-  minCompatibilityMajor: optional(Schema.String),
-  minCompatibilityMinor: optional(Schema.String),
+  minCompatibilityMajor: /*#__PURE__*/ optional(Schema.String),
+  minCompatibilityMinor: /*#__PURE__*/ optional(Schema.String),
   minor: Schema.String,
   platform: Schema.String
 })

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.admissionregistration.v1.ApplyConfiguration`
@@ -35,8 +23,8 @@ export interface ApplyConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = struct<ApplyConfiguration>("ApplyConfiguration", {
-  expression: optional(Schema.String)
+export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__*/ struct<ApplyConfiguration>("ApplyConfiguration", {
+  expression: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -56,7 +44,7 @@ export interface AuditAnnotation {
  * @since 0.1.0
  * @category schemas
  */
-export const AuditAnnotation: Schema.Schema<AuditAnnotation> = struct<AuditAnnotation>("AuditAnnotation", {
+export const AuditAnnotation: Schema.Schema<AuditAnnotation> = /*#__PURE__*/ struct<AuditAnnotation>("AuditAnnotation", {
   key: Schema.String,
   valueExpression: Schema.String
 })
@@ -78,7 +66,7 @@ export interface ExpressionWarning {
  * @since 0.1.0
  * @category schemas
  */
-export const ExpressionWarning: Schema.Schema<ExpressionWarning> = struct<ExpressionWarning>("ExpressionWarning", {
+export const ExpressionWarning: Schema.Schema<ExpressionWarning> = /*#__PURE__*/ struct<ExpressionWarning>("ExpressionWarning", {
   fieldRef: Schema.String,
   warning: Schema.String
 })
@@ -99,8 +87,8 @@ export interface JSONPatch {
  * @since 0.1.0
  * @category schemas
  */
-export const JSONPatch: Schema.Schema<JSONPatch> = struct<JSONPatch>("JSONPatch", {
-  expression: optional(Schema.String)
+export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatch>("JSONPatch", {
+  expression: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -120,7 +108,7 @@ export interface MatchCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchCondition: Schema.Schema<MatchCondition> = struct<MatchCondition>("MatchCondition", {
+export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struct<MatchCondition>("MatchCondition", {
   expression: Schema.String,
   name: Schema.String
 })
@@ -146,13 +134,13 @@ export interface NamedRuleWithOperations {
  * @since 0.1.0
  * @category schemas
  */
-export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = struct<NamedRuleWithOperations>("NamedRuleWithOperations", {
-  apiGroups: optional(Schema.Array(Schema.String)),
-  apiVersions: optional(Schema.Array(Schema.String)),
-  operations: optional(Schema.Array(Schema.String)),
-  resourceNames: optional(Schema.Array(Schema.String)),
-  resources: optional(Schema.Array(Schema.String)),
-  scope: optional(Schema.String)
+export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", {
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  scope: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -175,12 +163,12 @@ export interface MatchResources {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchResources: Schema.Schema<MatchResources> = struct<MatchResources>("MatchResources", {
-  excludeResourceRules: optional(Schema.Array(NamedRuleWithOperations)),
-  matchPolicy: optional(Schema.String),
-  namespaceSelector: optional(meta_v1.LabelSelector),
-  objectSelector: optional(meta_v1.LabelSelector),
-  resourceRules: optional(Schema.Array(NamedRuleWithOperations))
+export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", {
+  excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations)),
+  matchPolicy: /*#__PURE__*/ optional(Schema.String),
+  namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations))
 })
 
 /**
@@ -201,9 +189,9 @@ export interface Mutation {
  * @since 0.1.0
  * @category schemas
  */
-export const Mutation: Schema.Schema<Mutation> = struct<Mutation>("Mutation", {
-  applyConfiguration: optional(ApplyConfiguration),
-  jsonPatch: optional(JSONPatch),
+export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>("Mutation", {
+  applyConfiguration: /*#__PURE__*/ optional(ApplyConfiguration),
+  jsonPatch: /*#__PURE__*/ optional(JSONPatch),
   patchType: Schema.String
 })
 
@@ -224,9 +212,9 @@ export interface ParamKind {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamKind: Schema.Schema<ParamKind> = struct<ParamKind>("ParamKind", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String)
+export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKind>("ParamKind", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -246,7 +234,7 @@ export interface Variable {
  * @since 0.1.0
  * @category schemas
  */
-export const Variable: Schema.Schema<Variable> = struct<Variable>("Variable", {
+export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>("Variable", {
   expression: Schema.String,
   name: Schema.String
 })
@@ -273,14 +261,14 @@ export interface MutatingAdmissionPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", {
-  failurePolicy: optional(Schema.String),
-  matchConditions: optional(Schema.Array(MatchCondition)),
-  matchConstraints: optional(MatchResources),
-  mutations: optional(Schema.Array(Mutation)),
-  paramKind: optional(ParamKind),
-  reinvocationPolicy: optional(Schema.String),
-  variables: optional(Schema.Array(Variable))
+export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", {
+  failurePolicy: /*#__PURE__*/ optional(Schema.String),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConstraints: /*#__PURE__*/ optional(MatchResources),
+  mutations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Mutation)),
+  paramKind: /*#__PURE__*/ optional(ParamKind),
+  reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
+  variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
 })
 
 /**
@@ -302,11 +290,11 @@ export interface MutatingAdmissionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(MutatingAdmissionPolicySpec)
+export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /*#__PURE__*/ struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(MutatingAdmissionPolicySpec)
 })
 
 /**
@@ -328,11 +316,11 @@ export interface ParamRef {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamRef: Schema.Schema<ParamRef> = struct<ParamRef>("ParamRef", {
-  name: optional(Schema.String),
-  namespace: optional(Schema.String),
-  parameterNotFoundAction: optional(Schema.String),
-  selector: optional(meta_v1.LabelSelector)
+export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>("ParamRef", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  parameterNotFoundAction: /*#__PURE__*/ optional(Schema.String),
+  selector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
 })
 
 /**
@@ -353,10 +341,10 @@ export interface MutatingAdmissionPolicyBindingSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", {
-  matchResources: optional(MatchResources),
-  paramRef: optional(ParamRef),
-  policyName: optional(Schema.String)
+export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", {
+  matchResources: /*#__PURE__*/ optional(MatchResources),
+  paramRef: /*#__PURE__*/ optional(ParamRef),
+  policyName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -378,11 +366,11 @@ export interface MutatingAdmissionPolicyBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(MutatingAdmissionPolicyBindingSpec)
+export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(MutatingAdmissionPolicyBindingSpec)
 })
 
 /**
@@ -404,11 +392,11 @@ export interface MutatingAdmissionPolicyBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(MutatingAdmissionPolicyBinding),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicyBinding),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -430,11 +418,11 @@ export interface MutatingAdmissionPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(MutatingAdmissionPolicy),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicy),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -457,12 +445,12 @@ export interface RuleWithOperations {
  * @since 0.1.0
  * @category schemas
  */
-export const RuleWithOperations: Schema.Schema<RuleWithOperations> = struct<RuleWithOperations>("RuleWithOperations", {
-  apiGroups: optional(Schema.Array(Schema.String)),
-  apiVersions: optional(Schema.Array(Schema.String)),
-  operations: optional(Schema.Array(Schema.String)),
-  resources: optional(Schema.Array(Schema.String)),
-  scope: optional(Schema.String)
+export const RuleWithOperations: Schema.Schema<RuleWithOperations> = /*#__PURE__*/ struct<RuleWithOperations>("RuleWithOperations", {
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  scope: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -484,11 +472,11 @@ export interface ServiceReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceReference: Schema.Schema<ServiceReference> = struct<ServiceReference>("ServiceReference", {
+export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", {
   name: Schema.String,
   namespace: Schema.String,
-  path: optional(Schema.String),
-  port: optional(Schema.Number)
+  path: /*#__PURE__*/ optional(Schema.String),
+  port: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -509,10 +497,10 @@ export interface WebhookClientConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = struct<WebhookClientConfig>("WebhookClientConfig", {
-  caBundle: optional(Schema.String),
-  service: optional(ServiceReference),
-  url: optional(Schema.String)
+export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE__*/ struct<WebhookClientConfig>("WebhookClientConfig", {
+  caBundle: /*#__PURE__*/ optional(Schema.String),
+  service: /*#__PURE__*/ optional(ServiceReference),
+  url: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -542,19 +530,19 @@ export interface MutatingWebhook {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingWebhook: Schema.Schema<MutatingWebhook> = struct<MutatingWebhook>("MutatingWebhook", {
-  admissionReviewVersions: Schema.Array(Schema.String),
+export const MutatingWebhook: Schema.Schema<MutatingWebhook> = /*#__PURE__*/ struct<MutatingWebhook>("MutatingWebhook", {
+  admissionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String),
   clientConfig: WebhookClientConfig,
-  failurePolicy: optional(Schema.String),
-  matchConditions: optional(Schema.Array(MatchCondition)),
-  matchPolicy: optional(Schema.String),
+  failurePolicy: /*#__PURE__*/ optional(Schema.String),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchPolicy: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  namespaceSelector: optional(meta_v1.LabelSelector),
-  objectSelector: optional(meta_v1.LabelSelector),
-  reinvocationPolicy: optional(Schema.String),
-  rules: optional(Schema.Array(RuleWithOperations)),
+  namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(RuleWithOperations)),
   sideEffects: Schema.String,
-  timeoutSeconds: optional(Schema.Number)
+  timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -576,11 +564,11 @@ export interface MutatingWebhookConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingWebhookConfiguration: Schema.Schema<MutatingWebhookConfiguration> = struct<MutatingWebhookConfiguration>("MutatingWebhookConfiguration", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  webhooks: optional(Schema.Array(MutatingWebhook))
+export const MutatingWebhookConfiguration: Schema.Schema<MutatingWebhookConfiguration> = /*#__PURE__*/ struct<MutatingWebhookConfiguration>("MutatingWebhookConfiguration", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MutatingWebhook))
 })
 
 /**
@@ -602,11 +590,11 @@ export interface MutatingWebhookConfigurationList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingWebhookConfigurationList: Schema.Schema<MutatingWebhookConfigurationList> = struct<MutatingWebhookConfigurationList>("MutatingWebhookConfigurationList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(MutatingWebhookConfiguration),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const MutatingWebhookConfigurationList: Schema.Schema<MutatingWebhookConfigurationList> = /*#__PURE__*/ struct<MutatingWebhookConfigurationList>("MutatingWebhookConfigurationList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(MutatingWebhookConfiguration),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -625,8 +613,8 @@ export interface TypeChecking {
  * @since 0.1.0
  * @category schemas
  */
-export const TypeChecking: Schema.Schema<TypeChecking> = struct<TypeChecking>("TypeChecking", {
-  expressionWarnings: optional(Schema.Array(ExpressionWarning))
+export const TypeChecking: Schema.Schema<TypeChecking> = /*#__PURE__*/ struct<TypeChecking>("TypeChecking", {
+  expressionWarnings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ExpressionWarning))
 })
 
 /**
@@ -648,11 +636,11 @@ export interface Validation {
  * @since 0.1.0
  * @category schemas
  */
-export const Validation: Schema.Schema<Validation> = struct<Validation>("Validation", {
+export const Validation: Schema.Schema<Validation> = /*#__PURE__*/ struct<Validation>("Validation", {
   expression: Schema.String,
-  message: optional(Schema.String),
-  messageExpression: optional(Schema.String),
-  reason: optional(Schema.String)
+  message: /*#__PURE__*/ optional(Schema.String),
+  messageExpression: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -677,14 +665,14 @@ export interface ValidatingAdmissionPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPolicySpec> = struct<ValidatingAdmissionPolicySpec>("ValidatingAdmissionPolicySpec", {
-  auditAnnotations: optional(Schema.Array(AuditAnnotation)),
-  failurePolicy: optional(Schema.String),
-  matchConditions: optional(Schema.Array(MatchCondition)),
-  matchConstraints: optional(MatchResources),
-  paramKind: optional(ParamKind),
-  validations: optional(Schema.Array(Validation)),
-  variables: optional(Schema.Array(Variable))
+export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPolicySpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicySpec>("ValidatingAdmissionPolicySpec", {
+  auditAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AuditAnnotation)),
+  failurePolicy: /*#__PURE__*/ optional(Schema.String),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConstraints: /*#__PURE__*/ optional(MatchResources),
+  paramKind: /*#__PURE__*/ optional(ParamKind),
+  validations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Validation)),
+  variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
 })
 
 /**
@@ -705,10 +693,10 @@ export interface ValidatingAdmissionPolicyStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyStatus: Schema.Schema<ValidatingAdmissionPolicyStatus> = struct<ValidatingAdmissionPolicyStatus>("ValidatingAdmissionPolicyStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  observedGeneration: optional(Schema.Number),
-  typeChecking: optional(TypeChecking)
+export const ValidatingAdmissionPolicyStatus: Schema.Schema<ValidatingAdmissionPolicyStatus> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyStatus>("ValidatingAdmissionPolicyStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  typeChecking: /*#__PURE__*/ optional(TypeChecking)
 })
 
 /**
@@ -731,12 +719,12 @@ export interface ValidatingAdmissionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicy: Schema.Schema<ValidatingAdmissionPolicy> = struct<ValidatingAdmissionPolicy>("ValidatingAdmissionPolicy", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ValidatingAdmissionPolicySpec),
-  status: optional(ValidatingAdmissionPolicyStatus)
+export const ValidatingAdmissionPolicy: Schema.Schema<ValidatingAdmissionPolicy> = /*#__PURE__*/ struct<ValidatingAdmissionPolicy>("ValidatingAdmissionPolicy", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ValidatingAdmissionPolicySpec),
+  status: /*#__PURE__*/ optional(ValidatingAdmissionPolicyStatus)
 })
 
 /**
@@ -758,11 +746,11 @@ export interface ValidatingAdmissionPolicyBindingSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyBindingSpec: Schema.Schema<ValidatingAdmissionPolicyBindingSpec> = struct<ValidatingAdmissionPolicyBindingSpec>("ValidatingAdmissionPolicyBindingSpec", {
-  matchResources: optional(MatchResources),
-  paramRef: optional(ParamRef),
+export const ValidatingAdmissionPolicyBindingSpec: Schema.Schema<ValidatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingSpec>("ValidatingAdmissionPolicyBindingSpec", {
+  matchResources: /*#__PURE__*/ optional(MatchResources),
+  paramRef: /*#__PURE__*/ optional(ParamRef),
   policyName: Schema.String,
-  validationActions: Schema.Array(Schema.String)
+  validationActions: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -784,10 +772,10 @@ export interface ValidatingAdmissionPolicyBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyBinding: Schema.Schema<ValidatingAdmissionPolicyBinding> = struct<ValidatingAdmissionPolicyBinding>("ValidatingAdmissionPolicyBinding", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ValidatingAdmissionPolicyBinding: Schema.Schema<ValidatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBinding>("ValidatingAdmissionPolicyBinding", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ValidatingAdmissionPolicyBindingSpec
 })
 
@@ -810,11 +798,11 @@ export interface ValidatingAdmissionPolicyBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyBindingList: Schema.Schema<ValidatingAdmissionPolicyBindingList> = struct<ValidatingAdmissionPolicyBindingList>("ValidatingAdmissionPolicyBindingList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ValidatingAdmissionPolicyBinding),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ValidatingAdmissionPolicyBindingList: Schema.Schema<ValidatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingList>("ValidatingAdmissionPolicyBindingList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ValidatingAdmissionPolicyBinding),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -836,11 +824,11 @@ export interface ValidatingAdmissionPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyList: Schema.Schema<ValidatingAdmissionPolicyList> = struct<ValidatingAdmissionPolicyList>("ValidatingAdmissionPolicyList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ValidatingAdmissionPolicy),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ValidatingAdmissionPolicyList: Schema.Schema<ValidatingAdmissionPolicyList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyList>("ValidatingAdmissionPolicyList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ValidatingAdmissionPolicy),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -869,18 +857,18 @@ export interface ValidatingWebhook {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = struct<ValidatingWebhook>("ValidatingWebhook", {
-  admissionReviewVersions: Schema.Array(Schema.String),
+export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = /*#__PURE__*/ struct<ValidatingWebhook>("ValidatingWebhook", {
+  admissionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String),
   clientConfig: WebhookClientConfig,
-  failurePolicy: optional(Schema.String),
-  matchConditions: optional(Schema.Array(MatchCondition)),
-  matchPolicy: optional(Schema.String),
+  failurePolicy: /*#__PURE__*/ optional(Schema.String),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchPolicy: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  namespaceSelector: optional(meta_v1.LabelSelector),
-  objectSelector: optional(meta_v1.LabelSelector),
-  rules: optional(Schema.Array(RuleWithOperations)),
+  namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(RuleWithOperations)),
   sideEffects: Schema.String,
-  timeoutSeconds: optional(Schema.Number)
+  timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -902,11 +890,11 @@ export interface ValidatingWebhookConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingWebhookConfiguration: Schema.Schema<ValidatingWebhookConfiguration> = struct<ValidatingWebhookConfiguration>("ValidatingWebhookConfiguration", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  webhooks: optional(Schema.Array(ValidatingWebhook))
+export const ValidatingWebhookConfiguration: Schema.Schema<ValidatingWebhookConfiguration> = /*#__PURE__*/ struct<ValidatingWebhookConfiguration>("ValidatingWebhookConfiguration", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ValidatingWebhook))
 })
 
 /**
@@ -928,11 +916,11 @@ export interface ValidatingWebhookConfigurationList {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingWebhookConfigurationList: Schema.Schema<ValidatingWebhookConfigurationList> = struct<ValidatingWebhookConfigurationList>("ValidatingWebhookConfigurationList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ValidatingWebhookConfiguration),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ValidatingWebhookConfigurationList: Schema.Schema<ValidatingWebhookConfigurationList> = /*#__PURE__*/ struct<ValidatingWebhookConfigurationList>("ValidatingWebhookConfigurationList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ValidatingWebhookConfiguration),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

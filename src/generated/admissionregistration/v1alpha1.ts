@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration`
@@ -35,8 +23,8 @@ export interface ApplyConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = struct<ApplyConfiguration>("ApplyConfiguration", {
-  expression: optional(Schema.String)
+export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__*/ struct<ApplyConfiguration>("ApplyConfiguration", {
+  expression: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -55,8 +43,8 @@ export interface JSONPatch {
  * @since 0.1.0
  * @category schemas
  */
-export const JSONPatch: Schema.Schema<JSONPatch> = struct<JSONPatch>("JSONPatch", {
-  expression: optional(Schema.String)
+export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatch>("JSONPatch", {
+  expression: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -76,7 +64,7 @@ export interface MatchCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchCondition: Schema.Schema<MatchCondition> = struct<MatchCondition>("MatchCondition", {
+export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struct<MatchCondition>("MatchCondition", {
   expression: Schema.String,
   name: Schema.String
 })
@@ -102,13 +90,13 @@ export interface NamedRuleWithOperations {
  * @since 0.1.0
  * @category schemas
  */
-export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = struct<NamedRuleWithOperations>("NamedRuleWithOperations", {
-  apiGroups: optional(Schema.Array(Schema.String)),
-  apiVersions: optional(Schema.Array(Schema.String)),
-  operations: optional(Schema.Array(Schema.String)),
-  resourceNames: optional(Schema.Array(Schema.String)),
-  resources: optional(Schema.Array(Schema.String)),
-  scope: optional(Schema.String)
+export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", {
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  scope: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -131,12 +119,12 @@ export interface MatchResources {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchResources: Schema.Schema<MatchResources> = struct<MatchResources>("MatchResources", {
-  excludeResourceRules: optional(Schema.Array(NamedRuleWithOperations)),
-  matchPolicy: optional(Schema.String),
-  namespaceSelector: optional(meta_v1.LabelSelector),
-  objectSelector: optional(meta_v1.LabelSelector),
-  resourceRules: optional(Schema.Array(NamedRuleWithOperations))
+export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", {
+  excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations)),
+  matchPolicy: /*#__PURE__*/ optional(Schema.String),
+  namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations))
 })
 
 /**
@@ -157,9 +145,9 @@ export interface Mutation {
  * @since 0.1.0
  * @category schemas
  */
-export const Mutation: Schema.Schema<Mutation> = struct<Mutation>("Mutation", {
-  applyConfiguration: optional(ApplyConfiguration),
-  jsonPatch: optional(JSONPatch),
+export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>("Mutation", {
+  applyConfiguration: /*#__PURE__*/ optional(ApplyConfiguration),
+  jsonPatch: /*#__PURE__*/ optional(JSONPatch),
   patchType: Schema.String
 })
 
@@ -180,9 +168,9 @@ export interface ParamKind {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamKind: Schema.Schema<ParamKind> = struct<ParamKind>("ParamKind", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String)
+export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKind>("ParamKind", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -202,7 +190,7 @@ export interface Variable {
  * @since 0.1.0
  * @category schemas
  */
-export const Variable: Schema.Schema<Variable> = struct<Variable>("Variable", {
+export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>("Variable", {
   expression: Schema.String,
   name: Schema.String
 })
@@ -229,14 +217,14 @@ export interface MutatingAdmissionPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", {
-  failurePolicy: optional(Schema.String),
-  matchConditions: optional(Schema.Array(MatchCondition)),
-  matchConstraints: optional(MatchResources),
-  mutations: optional(Schema.Array(Mutation)),
-  paramKind: optional(ParamKind),
-  reinvocationPolicy: optional(Schema.String),
-  variables: optional(Schema.Array(Variable))
+export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", {
+  failurePolicy: /*#__PURE__*/ optional(Schema.String),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConstraints: /*#__PURE__*/ optional(MatchResources),
+  mutations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Mutation)),
+  paramKind: /*#__PURE__*/ optional(ParamKind),
+  reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
+  variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
 })
 
 /**
@@ -258,11 +246,11 @@ export interface MutatingAdmissionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(MutatingAdmissionPolicySpec)
+export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /*#__PURE__*/ struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(MutatingAdmissionPolicySpec)
 })
 
 /**
@@ -284,11 +272,11 @@ export interface ParamRef {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamRef: Schema.Schema<ParamRef> = struct<ParamRef>("ParamRef", {
-  name: optional(Schema.String),
-  namespace: optional(Schema.String),
-  parameterNotFoundAction: optional(Schema.String),
-  selector: optional(meta_v1.LabelSelector)
+export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>("ParamRef", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  parameterNotFoundAction: /*#__PURE__*/ optional(Schema.String),
+  selector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
 })
 
 /**
@@ -309,10 +297,10 @@ export interface MutatingAdmissionPolicyBindingSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", {
-  matchResources: optional(MatchResources),
-  paramRef: optional(ParamRef),
-  policyName: optional(Schema.String)
+export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", {
+  matchResources: /*#__PURE__*/ optional(MatchResources),
+  paramRef: /*#__PURE__*/ optional(ParamRef),
+  policyName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -334,11 +322,11 @@ export interface MutatingAdmissionPolicyBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(MutatingAdmissionPolicyBindingSpec)
+export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(MutatingAdmissionPolicyBindingSpec)
 })
 
 /**
@@ -360,11 +348,11 @@ export interface MutatingAdmissionPolicyBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(MutatingAdmissionPolicyBinding),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicyBinding),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -386,11 +374,11 @@ export interface MutatingAdmissionPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(MutatingAdmissionPolicy),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicy),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

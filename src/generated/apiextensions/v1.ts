@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition`
@@ -40,12 +28,12 @@ export interface CustomResourceColumnDefinition {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceColumnDefinition: Schema.Schema<CustomResourceColumnDefinition> = struct<CustomResourceColumnDefinition>("CustomResourceColumnDefinition", {
-  description: optional(Schema.String),
-  format: optional(Schema.String),
+export const CustomResourceColumnDefinition: Schema.Schema<CustomResourceColumnDefinition> = /*#__PURE__*/ struct<CustomResourceColumnDefinition>("CustomResourceColumnDefinition", {
+  description: /*#__PURE__*/ optional(Schema.String),
+  format: /*#__PURE__*/ optional(Schema.String),
   jsonPath: Schema.String,
   name: Schema.String,
-  priority: optional(Schema.Number),
+  priority: /*#__PURE__*/ optional(Schema.Number),
   type: Schema.String
 })
 
@@ -68,11 +56,11 @@ export interface ServiceReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceReference: Schema.Schema<ServiceReference> = struct<ServiceReference>("ServiceReference", {
+export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", {
   name: Schema.String,
   namespace: Schema.String,
-  path: optional(Schema.String),
-  port: optional(Schema.Number)
+  path: /*#__PURE__*/ optional(Schema.String),
+  port: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -93,10 +81,10 @@ export interface WebhookClientConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = struct<WebhookClientConfig>("WebhookClientConfig", {
-  caBundle: optional(Schema.String),
-  service: optional(ServiceReference),
-  url: optional(Schema.String)
+export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE__*/ struct<WebhookClientConfig>("WebhookClientConfig", {
+  caBundle: /*#__PURE__*/ optional(Schema.String),
+  service: /*#__PURE__*/ optional(ServiceReference),
+  url: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -116,9 +104,9 @@ export interface WebhookConversion {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookConversion: Schema.Schema<WebhookConversion> = struct<WebhookConversion>("WebhookConversion", {
-  clientConfig: optional(WebhookClientConfig),
-  conversionReviewVersions: Schema.Array(Schema.String)
+export const WebhookConversion: Schema.Schema<WebhookConversion> = /*#__PURE__*/ struct<WebhookConversion>("WebhookConversion", {
+  clientConfig: /*#__PURE__*/ optional(WebhookClientConfig),
+  conversionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -138,9 +126,9 @@ export interface CustomResourceConversion {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceConversion: Schema.Schema<CustomResourceConversion> = struct<CustomResourceConversion>("CustomResourceConversion", {
+export const CustomResourceConversion: Schema.Schema<CustomResourceConversion> = /*#__PURE__*/ struct<CustomResourceConversion>("CustomResourceConversion", {
   strategy: Schema.String,
-  webhook: optional(WebhookConversion)
+  webhook: /*#__PURE__*/ optional(WebhookConversion)
 })
 
 /**
@@ -164,13 +152,13 @@ export interface CustomResourceDefinitionNames {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionNames: Schema.Schema<CustomResourceDefinitionNames> = struct<CustomResourceDefinitionNames>("CustomResourceDefinitionNames", {
-  categories: optional(Schema.Array(Schema.String)),
+export const CustomResourceDefinitionNames: Schema.Schema<CustomResourceDefinitionNames> = /*#__PURE__*/ struct<CustomResourceDefinitionNames>("CustomResourceDefinitionNames", {
+  categories: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   kind: Schema.String,
-  listKind: optional(Schema.String),
+  listKind: /*#__PURE__*/ optional(Schema.String),
   plural: Schema.String,
-  shortNames: optional(Schema.Array(Schema.String)),
-  singular: optional(Schema.String)
+  shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  singular: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -191,8 +179,8 @@ export interface CustomResourceSubresourceScale {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceSubresourceScale: Schema.Schema<CustomResourceSubresourceScale> = struct<CustomResourceSubresourceScale>("CustomResourceSubresourceScale", {
-  labelSelectorPath: optional(Schema.String),
+export const CustomResourceSubresourceScale: Schema.Schema<CustomResourceSubresourceScale> = /*#__PURE__*/ struct<CustomResourceSubresourceScale>("CustomResourceSubresourceScale", {
+  labelSelectorPath: /*#__PURE__*/ optional(Schema.String),
   specReplicasPath: Schema.String,
   statusReplicasPath: Schema.String
 })
@@ -211,7 +199,7 @@ export type CustomResourceSubresourceStatus = { readonly [key: string]: unknown 
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceSubresourceStatus: Schema.Schema<CustomResourceSubresourceStatus> = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const CustomResourceSubresourceStatus: Schema.Schema<CustomResourceSubresourceStatus> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources`
@@ -230,9 +218,9 @@ export interface CustomResourceSubresources {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceSubresources: Schema.Schema<CustomResourceSubresources> = struct<CustomResourceSubresources>("CustomResourceSubresources", {
-  scale: optional(CustomResourceSubresourceScale),
-  status: optional(CustomResourceSubresourceStatus)
+export const CustomResourceSubresources: Schema.Schema<CustomResourceSubresources> = /*#__PURE__*/ struct<CustomResourceSubresources>("CustomResourceSubresources", {
+  scale: /*#__PURE__*/ optional(CustomResourceSubresourceScale),
+  status: /*#__PURE__*/ optional(CustomResourceSubresourceStatus)
 })
 
 /**
@@ -252,9 +240,9 @@ export interface ExternalDocumentation {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalDocumentation: Schema.Schema<ExternalDocumentation> = struct<ExternalDocumentation>("ExternalDocumentation", {
-  description: optional(Schema.String),
-  url: optional(Schema.String)
+export const ExternalDocumentation: Schema.Schema<ExternalDocumentation> = /*#__PURE__*/ struct<ExternalDocumentation>("ExternalDocumentation", {
+  description: /*#__PURE__*/ optional(Schema.String),
+  url: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -342,12 +330,12 @@ export interface ValidationRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidationRule: Schema.Schema<ValidationRule> = struct<ValidationRule>("ValidationRule", {
-  fieldPath: optional(Schema.String),
-  message: optional(Schema.String),
-  messageExpression: optional(Schema.String),
-  optionalOldSelf: optional(Schema.Boolean),
-  reason: optional(Schema.String),
+export const ValidationRule: Schema.Schema<ValidationRule> = /*#__PURE__*/ struct<ValidationRule>("ValidationRule", {
+  fieldPath: /*#__PURE__*/ optional(Schema.String),
+  message: /*#__PURE__*/ optional(Schema.String),
+  messageExpression: /*#__PURE__*/ optional(Schema.String),
+  optionalOldSelf: /*#__PURE__*/ optional(Schema.Boolean),
+  reason: /*#__PURE__*/ optional(Schema.String),
   rule: Schema.String
 })
 
@@ -410,51 +398,51 @@ export interface JSONSchemaProps {
  * @since 0.1.0
  * @category schemas
  */
-export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = struct<JSONSchemaProps>("JSONSchemaProps", {
-  $ref: optional(Schema.String),
-  $schema: optional(Schema.String),
-  additionalItems: optional(JSONSchemaPropsOrBool),
-  additionalProperties: optional(JSONSchemaPropsOrBool),
-  allOf: optional(Schema.Array(Schema.suspend(() => JSONSchemaProps))),
-  anyOf: optional(Schema.Array(Schema.suspend(() => JSONSchemaProps))),
-  default: optional(JSON),
-  definitions: optional(Schema.Record({ key: Schema.String, value: Schema.suspend(() => JSONSchemaProps) })),
-  dependencies: optional(Schema.Record({ key: Schema.String, value: JSONSchemaPropsOrStringArray })),
-  description: optional(Schema.String),
-  enum: optional(Schema.Array(JSON)),
-  example: optional(JSON),
-  exclusiveMaximum: optional(Schema.Boolean),
-  exclusiveMinimum: optional(Schema.Boolean),
-  externalDocs: optional(ExternalDocumentation),
-  format: optional(Schema.String),
-  id: optional(Schema.String),
-  items: optional(JSONSchemaPropsOrArray),
-  maxItems: optional(Schema.Number),
-  maxLength: optional(Schema.Number),
-  maxProperties: optional(Schema.Number),
-  maximum: optional(Schema.Number),
-  minItems: optional(Schema.Number),
-  minLength: optional(Schema.Number),
-  minProperties: optional(Schema.Number),
-  minimum: optional(Schema.Number),
-  multipleOf: optional(Schema.Number),
-  not: optional(Schema.suspend(() => JSONSchemaProps)),
-  nullable: optional(Schema.Boolean),
-  oneOf: optional(Schema.Array(Schema.suspend(() => JSONSchemaProps))),
-  pattern: optional(Schema.String),
-  patternProperties: optional(Schema.Record({ key: Schema.String, value: Schema.suspend(() => JSONSchemaProps) })),
-  properties: optional(Schema.Record({ key: Schema.String, value: Schema.suspend(() => JSONSchemaProps) })),
-  required: optional(Schema.Array(Schema.String)),
-  title: optional(Schema.String),
-  type: optional(Schema.String),
-  uniqueItems: optional(Schema.Boolean),
-  "x-kubernetes-embedded-resource": optional(Schema.Boolean),
-  "x-kubernetes-int-or-string": optional(Schema.Boolean),
-  "x-kubernetes-list-map-keys": optional(Schema.Array(Schema.String)),
-  "x-kubernetes-list-type": optional(Schema.String),
-  "x-kubernetes-map-type": optional(Schema.String),
-  "x-kubernetes-preserve-unknown-fields": optional(Schema.Boolean),
-  "x-kubernetes-validations": optional(Schema.Array(ValidationRule))
+export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ struct<JSONSchemaProps>("JSONSchemaProps", {
+  $ref: /*#__PURE__*/ optional(Schema.String),
+  $schema: /*#__PURE__*/ optional(Schema.String),
+  additionalItems: /*#__PURE__*/ optional(JSONSchemaPropsOrBool),
+  additionalProperties: /*#__PURE__*/ optional(JSONSchemaPropsOrBool),
+  allOf: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  anyOf: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  default: /*#__PURE__*/ optional(JSON),
+  definitions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.suspend(() => JSONSchemaProps) })),
+  dependencies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: JSONSchemaPropsOrStringArray })),
+  description: /*#__PURE__*/ optional(Schema.String),
+  enum: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(JSON)),
+  example: /*#__PURE__*/ optional(JSON),
+  exclusiveMaximum: /*#__PURE__*/ optional(Schema.Boolean),
+  exclusiveMinimum: /*#__PURE__*/ optional(Schema.Boolean),
+  externalDocs: /*#__PURE__*/ optional(ExternalDocumentation),
+  format: /*#__PURE__*/ optional(Schema.String),
+  id: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ optional(JSONSchemaPropsOrArray),
+  maxItems: /*#__PURE__*/ optional(Schema.Number),
+  maxLength: /*#__PURE__*/ optional(Schema.Number),
+  maxProperties: /*#__PURE__*/ optional(Schema.Number),
+  maximum: /*#__PURE__*/ optional(Schema.Number),
+  minItems: /*#__PURE__*/ optional(Schema.Number),
+  minLength: /*#__PURE__*/ optional(Schema.Number),
+  minProperties: /*#__PURE__*/ optional(Schema.Number),
+  minimum: /*#__PURE__*/ optional(Schema.Number),
+  multipleOf: /*#__PURE__*/ optional(Schema.Number),
+  not: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps)),
+  nullable: /*#__PURE__*/ optional(Schema.Boolean),
+  oneOf: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  pattern: /*#__PURE__*/ optional(Schema.String),
+  patternProperties: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.suspend(() => JSONSchemaProps) })),
+  properties: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.suspend(() => JSONSchemaProps) })),
+  required: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  title: /*#__PURE__*/ optional(Schema.String),
+  type: /*#__PURE__*/ optional(Schema.String),
+  uniqueItems: /*#__PURE__*/ optional(Schema.Boolean),
+  "x-kubernetes-embedded-resource": /*#__PURE__*/ optional(Schema.Boolean),
+  "x-kubernetes-int-or-string": /*#__PURE__*/ optional(Schema.Boolean),
+  "x-kubernetes-list-map-keys": /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  "x-kubernetes-list-type": /*#__PURE__*/ optional(Schema.String),
+  "x-kubernetes-map-type": /*#__PURE__*/ optional(Schema.String),
+  "x-kubernetes-preserve-unknown-fields": /*#__PURE__*/ optional(Schema.Boolean),
+  "x-kubernetes-validations": /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ValidationRule))
 })
 
 /**
@@ -473,8 +461,8 @@ export interface CustomResourceValidation {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceValidation: Schema.Schema<CustomResourceValidation> = struct<CustomResourceValidation>("CustomResourceValidation", {
-  openAPIV3Schema: optional(JSONSchemaProps)
+export const CustomResourceValidation: Schema.Schema<CustomResourceValidation> = /*#__PURE__*/ struct<CustomResourceValidation>("CustomResourceValidation", {
+  openAPIV3Schema: /*#__PURE__*/ optional(JSONSchemaProps)
 })
 
 /**
@@ -493,7 +481,7 @@ export interface SelectableField {
  * @since 0.1.0
  * @category schemas
  */
-export const SelectableField: Schema.Schema<SelectableField> = struct<SelectableField>("SelectableField", {
+export const SelectableField: Schema.Schema<SelectableField> = /*#__PURE__*/ struct<SelectableField>("SelectableField", {
   jsonPath: Schema.String
 })
 
@@ -521,16 +509,16 @@ export interface CustomResourceDefinitionVersion {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefinitionVersion> = struct<CustomResourceDefinitionVersion>("CustomResourceDefinitionVersion", {
-  additionalPrinterColumns: optional(Schema.Array(CustomResourceColumnDefinition)),
-  deprecated: optional(Schema.Boolean),
-  deprecationWarning: optional(Schema.String),
+export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefinitionVersion> = /*#__PURE__*/ struct<CustomResourceDefinitionVersion>("CustomResourceDefinitionVersion", {
+  additionalPrinterColumns: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CustomResourceColumnDefinition)),
+  deprecated: /*#__PURE__*/ optional(Schema.Boolean),
+  deprecationWarning: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  schema: optional(CustomResourceValidation),
-  selectableFields: optional(Schema.Array(SelectableField)),
+  schema: /*#__PURE__*/ optional(CustomResourceValidation),
+  selectableFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(SelectableField)),
   served: Schema.Boolean,
   storage: Schema.Boolean,
-  subresources: optional(CustomResourceSubresources)
+  subresources: /*#__PURE__*/ optional(CustomResourceSubresources)
 })
 
 /**
@@ -554,13 +542,13 @@ export interface CustomResourceDefinitionSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionSpec: Schema.Schema<CustomResourceDefinitionSpec> = struct<CustomResourceDefinitionSpec>("CustomResourceDefinitionSpec", {
-  conversion: optional(CustomResourceConversion),
+export const CustomResourceDefinitionSpec: Schema.Schema<CustomResourceDefinitionSpec> = /*#__PURE__*/ struct<CustomResourceDefinitionSpec>("CustomResourceDefinitionSpec", {
+  conversion: /*#__PURE__*/ optional(CustomResourceConversion),
   group: Schema.String,
   names: CustomResourceDefinitionNames,
-  preserveUnknownFields: optional(Schema.Boolean),
+  preserveUnknownFields: /*#__PURE__*/ optional(Schema.Boolean),
   scope: Schema.String,
-  versions: Schema.Array(CustomResourceDefinitionVersion)
+  versions: /*#__PURE__*/ Schema.Array(CustomResourceDefinitionVersion)
 })
 
 /**
@@ -584,11 +572,11 @@ export interface CustomResourceDefinitionCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionCondition: Schema.Schema<CustomResourceDefinitionCondition> = struct<CustomResourceDefinitionCondition>("CustomResourceDefinitionCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  observedGeneration: optional(Schema.Number),
-  reason: optional(Schema.String),
+export const CustomResourceDefinitionCondition: Schema.Schema<CustomResourceDefinitionCondition> = /*#__PURE__*/ struct<CustomResourceDefinitionCondition>("CustomResourceDefinitionCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -612,11 +600,11 @@ export interface CustomResourceDefinitionStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionStatus: Schema.Schema<CustomResourceDefinitionStatus> = struct<CustomResourceDefinitionStatus>("CustomResourceDefinitionStatus", {
-  acceptedNames: optional(CustomResourceDefinitionNames),
-  conditions: optional(Schema.Array(CustomResourceDefinitionCondition)),
-  observedGeneration: optional(Schema.Number),
-  storedVersions: optional(Schema.Array(Schema.String))
+export const CustomResourceDefinitionStatus: Schema.Schema<CustomResourceDefinitionStatus> = /*#__PURE__*/ struct<CustomResourceDefinitionStatus>("CustomResourceDefinitionStatus", {
+  acceptedNames: /*#__PURE__*/ optional(CustomResourceDefinitionNames),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CustomResourceDefinitionCondition)),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  storedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -639,12 +627,12 @@ export interface CustomResourceDefinition {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinition: Schema.Schema<CustomResourceDefinition> = struct<CustomResourceDefinition>("CustomResourceDefinition", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const CustomResourceDefinition: Schema.Schema<CustomResourceDefinition> = /*#__PURE__*/ struct<CustomResourceDefinition>("CustomResourceDefinition", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CustomResourceDefinitionSpec,
-  status: optional(CustomResourceDefinitionStatus)
+  status: /*#__PURE__*/ optional(CustomResourceDefinitionStatus)
 })
 
 /**
@@ -666,11 +654,11 @@ export interface CustomResourceDefinitionList {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionList: Schema.Schema<CustomResourceDefinitionList> = struct<CustomResourceDefinitionList>("CustomResourceDefinitionList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(CustomResourceDefinition),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const CustomResourceDefinitionList: Schema.Schema<CustomResourceDefinitionList> = /*#__PURE__*/ struct<CustomResourceDefinitionList>("CustomResourceDefinitionList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(CustomResourceDefinition),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

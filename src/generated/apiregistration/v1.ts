@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference`
@@ -37,10 +25,10 @@ export interface ServiceReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceReference: Schema.Schema<ServiceReference> = struct<ServiceReference>("ServiceReference", {
-  name: optional(Schema.String),
-  namespace: optional(Schema.String),
-  port: optional(Schema.Number)
+export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  port: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -65,13 +53,13 @@ export interface APIServiceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceSpec: Schema.Schema<APIServiceSpec> = struct<APIServiceSpec>("APIServiceSpec", {
-  caBundle: optional(Schema.String),
-  group: optional(Schema.String),
+export const APIServiceSpec: Schema.Schema<APIServiceSpec> = /*#__PURE__*/ struct<APIServiceSpec>("APIServiceSpec", {
+  caBundle: /*#__PURE__*/ optional(Schema.String),
+  group: /*#__PURE__*/ optional(Schema.String),
   groupPriorityMinimum: Schema.Number,
-  insecureSkipTLSVerify: optional(Schema.Boolean),
-  service: optional(ServiceReference),
-  version: optional(Schema.String),
+  insecureSkipTLSVerify: /*#__PURE__*/ optional(Schema.Boolean),
+  service: /*#__PURE__*/ optional(ServiceReference),
+  version: /*#__PURE__*/ optional(Schema.String),
   versionPriority: Schema.Number
 })
 
@@ -95,10 +83,10 @@ export interface APIServiceCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceCondition: Schema.Schema<APIServiceCondition> = struct<APIServiceCondition>("APIServiceCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const APIServiceCondition: Schema.Schema<APIServiceCondition> = /*#__PURE__*/ struct<APIServiceCondition>("APIServiceCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -119,8 +107,8 @@ export interface APIServiceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceStatus: Schema.Schema<APIServiceStatus> = struct<APIServiceStatus>("APIServiceStatus", {
-  conditions: optional(Schema.Array(APIServiceCondition))
+export const APIServiceStatus: Schema.Schema<APIServiceStatus> = /*#__PURE__*/ struct<APIServiceStatus>("APIServiceStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(APIServiceCondition))
 })
 
 /**
@@ -143,12 +131,12 @@ export interface APIService {
  * @since 0.1.0
  * @category schemas
  */
-export const APIService: Schema.Schema<APIService> = struct<APIService>("APIService", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(APIServiceSpec),
-  status: optional(APIServiceStatus)
+export const APIService: Schema.Schema<APIService> = /*#__PURE__*/ struct<APIService>("APIService", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(APIServiceSpec),
+  status: /*#__PURE__*/ optional(APIServiceStatus)
 })
 
 /**
@@ -170,11 +158,11 @@ export interface APIServiceList {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceList: Schema.Schema<APIServiceList> = struct<APIServiceList>("APIServiceList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(APIService),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const APIServiceList: Schema.Schema<APIServiceList> = /*#__PURE__*/ struct<APIServiceList>("APIServiceList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(APIService),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion`
@@ -38,11 +26,11 @@ export interface ServerStorageVersion {
  * @since 0.1.0
  * @category schemas
  */
-export const ServerStorageVersion: Schema.Schema<ServerStorageVersion> = struct<ServerStorageVersion>("ServerStorageVersion", {
+export const ServerStorageVersion: Schema.Schema<ServerStorageVersion> = /*#__PURE__*/ struct<ServerStorageVersion>("ServerStorageVersion", {
   apiServerID: Schema.String,
-  decodableVersions: Schema.Array(Schema.String),
+  decodableVersions: /*#__PURE__*/ Schema.Array(Schema.String),
   encodingVersion: Schema.String,
-  servedVersions: optional(Schema.Array(Schema.String))
+  servedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -59,7 +47,7 @@ export type StorageVersionSpec = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionSpec: Schema.Schema<StorageVersionSpec> = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const StorageVersionSpec: Schema.Schema<StorageVersionSpec> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition`
@@ -82,10 +70,10 @@ export interface StorageVersionCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionCondition: Schema.Schema<StorageVersionCondition> = struct<StorageVersionCondition>("StorageVersionCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
+export const StorageVersionCondition: Schema.Schema<StorageVersionCondition> = /*#__PURE__*/ struct<StorageVersionCondition>("StorageVersionCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: Schema.String,
-  observedGeneration: optional(Schema.Number),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   reason: Schema.String,
   status: Schema.String,
   type: Schema.String
@@ -109,10 +97,10 @@ export interface StorageVersionStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionStatus: Schema.Schema<StorageVersionStatus> = struct<StorageVersionStatus>("StorageVersionStatus", {
-  commonEncodingVersion: optional(Schema.String),
-  conditions: optional(Schema.Array(StorageVersionCondition)),
-  storageVersions: optional(Schema.Array(ServerStorageVersion))
+export const StorageVersionStatus: Schema.Schema<StorageVersionStatus> = /*#__PURE__*/ struct<StorageVersionStatus>("StorageVersionStatus", {
+  commonEncodingVersion: /*#__PURE__*/ optional(Schema.String),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StorageVersionCondition)),
+  storageVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServerStorageVersion))
 })
 
 /**
@@ -135,12 +123,12 @@ export interface StorageVersion {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersion: Schema.Schema<StorageVersion> = struct<StorageVersion>("StorageVersion", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
+export const StorageVersion: Schema.Schema<StorageVersion> = /*#__PURE__*/ struct<StorageVersion>("StorageVersion", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
   metadata: meta_v1.ObjectMeta,
-  spec: optional(StorageVersionSpec),
-  status: optional(StorageVersionStatus)
+  spec: /*#__PURE__*/ optional(StorageVersionSpec),
+  status: /*#__PURE__*/ optional(StorageVersionStatus)
 })
 
 /**
@@ -162,11 +150,11 @@ export interface StorageVersionList {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionList: Schema.Schema<StorageVersionList> = struct<StorageVersionList>("StorageVersionList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(StorageVersion),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const StorageVersionList: Schema.Schema<StorageVersionList> = /*#__PURE__*/ struct<StorageVersionList>("StorageVersionList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(StorageVersion),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -6,20 +6,8 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.apps.v1.ControllerRevision`
@@ -41,11 +29,11 @@ export interface ControllerRevision {
  * @since 0.1.0
  * @category schemas
  */
-export const ControllerRevision: Schema.Schema<ControllerRevision> = struct<ControllerRevision>("ControllerRevision", {
-  apiVersion: optional(Schema.String),
-  data: optional(apimachinery.RawExtension),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ControllerRevision: Schema.Schema<ControllerRevision> = /*#__PURE__*/ struct<ControllerRevision>("ControllerRevision", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  data: /*#__PURE__*/ optional(apimachinery.RawExtension),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   revision: Schema.Number
 })
 
@@ -68,11 +56,11 @@ export interface ControllerRevisionList {
  * @since 0.1.0
  * @category schemas
  */
-export const ControllerRevisionList: Schema.Schema<ControllerRevisionList> = struct<ControllerRevisionList>("ControllerRevisionList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ControllerRevision),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ControllerRevisionList: Schema.Schema<ControllerRevisionList> = /*#__PURE__*/ struct<ControllerRevisionList>("ControllerRevisionList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ControllerRevision),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -92,9 +80,9 @@ export interface RollingUpdateDaemonSet {
  * @since 0.1.0
  * @category schemas
  */
-export const RollingUpdateDaemonSet: Schema.Schema<RollingUpdateDaemonSet> = struct<RollingUpdateDaemonSet>("RollingUpdateDaemonSet", {
-  maxSurge: optional(apimachinery.IntOrString),
-  maxUnavailable: optional(apimachinery.IntOrString)
+export const RollingUpdateDaemonSet: Schema.Schema<RollingUpdateDaemonSet> = /*#__PURE__*/ struct<RollingUpdateDaemonSet>("RollingUpdateDaemonSet", {
+  maxSurge: /*#__PURE__*/ optional(apimachinery.IntOrString),
+  maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString)
 })
 
 /**
@@ -114,9 +102,9 @@ export interface DaemonSetUpdateStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetUpdateStrategy: Schema.Schema<DaemonSetUpdateStrategy> = struct<DaemonSetUpdateStrategy>("DaemonSetUpdateStrategy", {
-  rollingUpdate: optional(RollingUpdateDaemonSet),
-  type: optional(Schema.String)
+export const DaemonSetUpdateStrategy: Schema.Schema<DaemonSetUpdateStrategy> = /*#__PURE__*/ struct<DaemonSetUpdateStrategy>("DaemonSetUpdateStrategy", {
+  rollingUpdate: /*#__PURE__*/ optional(RollingUpdateDaemonSet),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -139,12 +127,12 @@ export interface DaemonSetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetSpec: Schema.Schema<DaemonSetSpec> = struct<DaemonSetSpec>("DaemonSetSpec", {
-  minReadySeconds: optional(Schema.Number),
-  revisionHistoryLimit: optional(Schema.Number),
+export const DaemonSetSpec: Schema.Schema<DaemonSetSpec> = /*#__PURE__*/ struct<DaemonSetSpec>("DaemonSetSpec", {
+  minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
+  revisionHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   selector: meta_v1.LabelSelector,
   template: core_v1.PodTemplateSpec,
-  updateStrategy: optional(DaemonSetUpdateStrategy)
+  updateStrategy: /*#__PURE__*/ optional(DaemonSetUpdateStrategy)
 })
 
 /**
@@ -167,10 +155,10 @@ export interface DaemonSetCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetCondition: Schema.Schema<DaemonSetCondition> = struct<DaemonSetCondition>("DaemonSetCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const DaemonSetCondition: Schema.Schema<DaemonSetCondition> = /*#__PURE__*/ struct<DaemonSetCondition>("DaemonSetCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -200,17 +188,17 @@ export interface DaemonSetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = struct<DaemonSetStatus>("DaemonSetStatus", {
-  collisionCount: optional(Schema.Number),
-  conditions: optional(Schema.Array(DaemonSetCondition)),
+export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = /*#__PURE__*/ struct<DaemonSetStatus>("DaemonSetStatus", {
+  collisionCount: /*#__PURE__*/ optional(Schema.Number),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DaemonSetCondition)),
   currentNumberScheduled: Schema.Number,
   desiredNumberScheduled: Schema.Number,
-  numberAvailable: optional(Schema.Number),
+  numberAvailable: /*#__PURE__*/ optional(Schema.Number),
   numberMisscheduled: Schema.Number,
   numberReady: Schema.Number,
-  numberUnavailable: optional(Schema.Number),
-  observedGeneration: optional(Schema.Number),
-  updatedNumberScheduled: optional(Schema.Number)
+  numberUnavailable: /*#__PURE__*/ optional(Schema.Number),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  updatedNumberScheduled: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -233,12 +221,12 @@ export interface DaemonSet {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSet: Schema.Schema<DaemonSet> = struct<DaemonSet>("DaemonSet", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(DaemonSetSpec),
-  status: optional(DaemonSetStatus)
+export const DaemonSet: Schema.Schema<DaemonSet> = /*#__PURE__*/ struct<DaemonSet>("DaemonSet", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(DaemonSetSpec),
+  status: /*#__PURE__*/ optional(DaemonSetStatus)
 })
 
 /**
@@ -260,11 +248,11 @@ export interface DaemonSetList {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetList: Schema.Schema<DaemonSetList> = struct<DaemonSetList>("DaemonSetList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(DaemonSet),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const DaemonSetList: Schema.Schema<DaemonSetList> = /*#__PURE__*/ struct<DaemonSetList>("DaemonSetList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(DaemonSet),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -284,9 +272,9 @@ export interface RollingUpdateDeployment {
  * @since 0.1.0
  * @category schemas
  */
-export const RollingUpdateDeployment: Schema.Schema<RollingUpdateDeployment> = struct<RollingUpdateDeployment>("RollingUpdateDeployment", {
-  maxSurge: optional(apimachinery.IntOrString),
-  maxUnavailable: optional(apimachinery.IntOrString)
+export const RollingUpdateDeployment: Schema.Schema<RollingUpdateDeployment> = /*#__PURE__*/ struct<RollingUpdateDeployment>("RollingUpdateDeployment", {
+  maxSurge: /*#__PURE__*/ optional(apimachinery.IntOrString),
+  maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString)
 })
 
 /**
@@ -306,9 +294,9 @@ export interface DeploymentStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentStrategy: Schema.Schema<DeploymentStrategy> = struct<DeploymentStrategy>("DeploymentStrategy", {
-  rollingUpdate: optional(RollingUpdateDeployment),
-  type: optional(Schema.String)
+export const DeploymentStrategy: Schema.Schema<DeploymentStrategy> = /*#__PURE__*/ struct<DeploymentStrategy>("DeploymentStrategy", {
+  rollingUpdate: /*#__PURE__*/ optional(RollingUpdateDeployment),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -334,14 +322,14 @@ export interface DeploymentSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentSpec: Schema.Schema<DeploymentSpec> = struct<DeploymentSpec>("DeploymentSpec", {
-  minReadySeconds: optional(Schema.Number),
-  paused: optional(Schema.Boolean),
-  progressDeadlineSeconds: optional(Schema.Number),
-  replicas: optional(Schema.Number),
-  revisionHistoryLimit: optional(Schema.Number),
+export const DeploymentSpec: Schema.Schema<DeploymentSpec> = /*#__PURE__*/ struct<DeploymentSpec>("DeploymentSpec", {
+  minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
+  paused: /*#__PURE__*/ optional(Schema.Boolean),
+  progressDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
+  replicas: /*#__PURE__*/ optional(Schema.Number),
+  revisionHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   selector: meta_v1.LabelSelector,
-  strategy: optional(DeploymentStrategy),
+  strategy: /*#__PURE__*/ optional(DeploymentStrategy),
   template: core_v1.PodTemplateSpec
 })
 
@@ -366,11 +354,11 @@ export interface DeploymentCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentCondition: Schema.Schema<DeploymentCondition> = struct<DeploymentCondition>("DeploymentCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  lastUpdateTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const DeploymentCondition: Schema.Schema<DeploymentCondition> = /*#__PURE__*/ struct<DeploymentCondition>("DeploymentCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastUpdateTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -399,16 +387,16 @@ export interface DeploymentStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentStatus: Schema.Schema<DeploymentStatus> = struct<DeploymentStatus>("DeploymentStatus", {
-  availableReplicas: optional(Schema.Number),
-  collisionCount: optional(Schema.Number),
-  conditions: optional(Schema.Array(DeploymentCondition)),
-  observedGeneration: optional(Schema.Number),
-  readyReplicas: optional(Schema.Number),
-  replicas: optional(Schema.Number),
-  terminatingReplicas: optional(Schema.Number),
-  unavailableReplicas: optional(Schema.Number),
-  updatedReplicas: optional(Schema.Number)
+export const DeploymentStatus: Schema.Schema<DeploymentStatus> = /*#__PURE__*/ struct<DeploymentStatus>("DeploymentStatus", {
+  availableReplicas: /*#__PURE__*/ optional(Schema.Number),
+  collisionCount: /*#__PURE__*/ optional(Schema.Number),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeploymentCondition)),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  readyReplicas: /*#__PURE__*/ optional(Schema.Number),
+  replicas: /*#__PURE__*/ optional(Schema.Number),
+  terminatingReplicas: /*#__PURE__*/ optional(Schema.Number),
+  unavailableReplicas: /*#__PURE__*/ optional(Schema.Number),
+  updatedReplicas: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -431,12 +419,12 @@ export interface Deployment {
  * @since 0.1.0
  * @category schemas
  */
-export const Deployment: Schema.Schema<Deployment> = struct<Deployment>("Deployment", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(DeploymentSpec),
-  status: optional(DeploymentStatus)
+export const Deployment: Schema.Schema<Deployment> = /*#__PURE__*/ struct<Deployment>("Deployment", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(DeploymentSpec),
+  status: /*#__PURE__*/ optional(DeploymentStatus)
 })
 
 /**
@@ -458,11 +446,11 @@ export interface DeploymentList {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentList: Schema.Schema<DeploymentList> = struct<DeploymentList>("DeploymentList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Deployment),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const DeploymentList: Schema.Schema<DeploymentList> = /*#__PURE__*/ struct<DeploymentList>("DeploymentList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Deployment),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -484,11 +472,11 @@ export interface ReplicaSetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetSpec: Schema.Schema<ReplicaSetSpec> = struct<ReplicaSetSpec>("ReplicaSetSpec", {
-  minReadySeconds: optional(Schema.Number),
-  replicas: optional(Schema.Number),
+export const ReplicaSetSpec: Schema.Schema<ReplicaSetSpec> = /*#__PURE__*/ struct<ReplicaSetSpec>("ReplicaSetSpec", {
+  minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
+  replicas: /*#__PURE__*/ optional(Schema.Number),
   selector: meta_v1.LabelSelector,
-  template: optional(core_v1.PodTemplateSpec)
+  template: /*#__PURE__*/ optional(core_v1.PodTemplateSpec)
 })
 
 /**
@@ -511,10 +499,10 @@ export interface ReplicaSetCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetCondition: Schema.Schema<ReplicaSetCondition> = struct<ReplicaSetCondition>("ReplicaSetCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const ReplicaSetCondition: Schema.Schema<ReplicaSetCondition> = /*#__PURE__*/ struct<ReplicaSetCondition>("ReplicaSetCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -541,14 +529,14 @@ export interface ReplicaSetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = struct<ReplicaSetStatus>("ReplicaSetStatus", {
-  availableReplicas: optional(Schema.Number),
-  conditions: optional(Schema.Array(ReplicaSetCondition)),
-  fullyLabeledReplicas: optional(Schema.Number),
-  observedGeneration: optional(Schema.Number),
-  readyReplicas: optional(Schema.Number),
+export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = /*#__PURE__*/ struct<ReplicaSetStatus>("ReplicaSetStatus", {
+  availableReplicas: /*#__PURE__*/ optional(Schema.Number),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReplicaSetCondition)),
+  fullyLabeledReplicas: /*#__PURE__*/ optional(Schema.Number),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  readyReplicas: /*#__PURE__*/ optional(Schema.Number),
   replicas: Schema.Number,
-  terminatingReplicas: optional(Schema.Number)
+  terminatingReplicas: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -571,12 +559,12 @@ export interface ReplicaSet {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSet: Schema.Schema<ReplicaSet> = struct<ReplicaSet>("ReplicaSet", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ReplicaSetSpec),
-  status: optional(ReplicaSetStatus)
+export const ReplicaSet: Schema.Schema<ReplicaSet> = /*#__PURE__*/ struct<ReplicaSet>("ReplicaSet", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ReplicaSetSpec),
+  status: /*#__PURE__*/ optional(ReplicaSetStatus)
 })
 
 /**
@@ -598,11 +586,11 @@ export interface ReplicaSetList {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetList: Schema.Schema<ReplicaSetList> = struct<ReplicaSetList>("ReplicaSetList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ReplicaSet),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ReplicaSetList: Schema.Schema<ReplicaSetList> = /*#__PURE__*/ struct<ReplicaSetList>("ReplicaSetList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ReplicaSet),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -622,9 +610,9 @@ export interface RollingUpdateStatefulSetStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const RollingUpdateStatefulSetStrategy: Schema.Schema<RollingUpdateStatefulSetStrategy> = struct<RollingUpdateStatefulSetStrategy>("RollingUpdateStatefulSetStrategy", {
-  maxUnavailable: optional(apimachinery.IntOrString),
-  partition: optional(Schema.Number)
+export const RollingUpdateStatefulSetStrategy: Schema.Schema<RollingUpdateStatefulSetStrategy> = /*#__PURE__*/ struct<RollingUpdateStatefulSetStrategy>("RollingUpdateStatefulSetStrategy", {
+  maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString),
+  partition: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -643,8 +631,8 @@ export interface StatefulSetOrdinals {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetOrdinals: Schema.Schema<StatefulSetOrdinals> = struct<StatefulSetOrdinals>("StatefulSetOrdinals", {
-  start: optional(Schema.Number)
+export const StatefulSetOrdinals: Schema.Schema<StatefulSetOrdinals> = /*#__PURE__*/ struct<StatefulSetOrdinals>("StatefulSetOrdinals", {
+  start: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -664,9 +652,9 @@ export interface StatefulSetPersistentVolumeClaimRetentionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetPersistentVolumeClaimRetentionPolicy: Schema.Schema<StatefulSetPersistentVolumeClaimRetentionPolicy> = struct<StatefulSetPersistentVolumeClaimRetentionPolicy>("StatefulSetPersistentVolumeClaimRetentionPolicy", {
-  whenDeleted: optional(Schema.String),
-  whenScaled: optional(Schema.String)
+export const StatefulSetPersistentVolumeClaimRetentionPolicy: Schema.Schema<StatefulSetPersistentVolumeClaimRetentionPolicy> = /*#__PURE__*/ struct<StatefulSetPersistentVolumeClaimRetentionPolicy>("StatefulSetPersistentVolumeClaimRetentionPolicy", {
+  whenDeleted: /*#__PURE__*/ optional(Schema.String),
+  whenScaled: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -686,9 +674,9 @@ export interface StatefulSetUpdateStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetUpdateStrategy: Schema.Schema<StatefulSetUpdateStrategy> = struct<StatefulSetUpdateStrategy>("StatefulSetUpdateStrategy", {
-  rollingUpdate: optional(RollingUpdateStatefulSetStrategy),
-  type: optional(Schema.String)
+export const StatefulSetUpdateStrategy: Schema.Schema<StatefulSetUpdateStrategy> = /*#__PURE__*/ struct<StatefulSetUpdateStrategy>("StatefulSetUpdateStrategy", {
+  rollingUpdate: /*#__PURE__*/ optional(RollingUpdateStatefulSetStrategy),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -717,18 +705,18 @@ export interface StatefulSetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = struct<StatefulSetSpec>("StatefulSetSpec", {
-  minReadySeconds: optional(Schema.Number),
-  ordinals: optional(StatefulSetOrdinals),
-  persistentVolumeClaimRetentionPolicy: optional(StatefulSetPersistentVolumeClaimRetentionPolicy),
-  podManagementPolicy: optional(Schema.String),
-  replicas: optional(Schema.Number),
-  revisionHistoryLimit: optional(Schema.Number),
+export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = /*#__PURE__*/ struct<StatefulSetSpec>("StatefulSetSpec", {
+  minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
+  ordinals: /*#__PURE__*/ optional(StatefulSetOrdinals),
+  persistentVolumeClaimRetentionPolicy: /*#__PURE__*/ optional(StatefulSetPersistentVolumeClaimRetentionPolicy),
+  podManagementPolicy: /*#__PURE__*/ optional(Schema.String),
+  replicas: /*#__PURE__*/ optional(Schema.Number),
+  revisionHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   selector: meta_v1.LabelSelector,
-  serviceName: optional(Schema.String),
+  serviceName: /*#__PURE__*/ optional(Schema.String),
   template: core_v1.PodTemplateSpec,
-  updateStrategy: optional(StatefulSetUpdateStrategy),
-  volumeClaimTemplates: optional(Schema.Array(core_v1.PersistentVolumeClaim))
+  updateStrategy: /*#__PURE__*/ optional(StatefulSetUpdateStrategy),
+  volumeClaimTemplates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.PersistentVolumeClaim))
 })
 
 /**
@@ -751,10 +739,10 @@ export interface StatefulSetCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetCondition: Schema.Schema<StatefulSetCondition> = struct<StatefulSetCondition>("StatefulSetCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const StatefulSetCondition: Schema.Schema<StatefulSetCondition> = /*#__PURE__*/ struct<StatefulSetCondition>("StatefulSetCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -784,17 +772,17 @@ export interface StatefulSetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = struct<StatefulSetStatus>("StatefulSetStatus", {
-  availableReplicas: optional(Schema.Number),
-  collisionCount: optional(Schema.Number),
-  conditions: optional(Schema.Array(StatefulSetCondition)),
-  currentReplicas: optional(Schema.Number),
-  currentRevision: optional(Schema.String),
-  observedGeneration: optional(Schema.Number),
-  readyReplicas: optional(Schema.Number),
+export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = /*#__PURE__*/ struct<StatefulSetStatus>("StatefulSetStatus", {
+  availableReplicas: /*#__PURE__*/ optional(Schema.Number),
+  collisionCount: /*#__PURE__*/ optional(Schema.Number),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StatefulSetCondition)),
+  currentReplicas: /*#__PURE__*/ optional(Schema.Number),
+  currentRevision: /*#__PURE__*/ optional(Schema.String),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  readyReplicas: /*#__PURE__*/ optional(Schema.Number),
   replicas: Schema.Number,
-  updateRevision: optional(Schema.String),
-  updatedReplicas: optional(Schema.Number)
+  updateRevision: /*#__PURE__*/ optional(Schema.String),
+  updatedReplicas: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -817,12 +805,12 @@ export interface StatefulSet {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSet: Schema.Schema<StatefulSet> = struct<StatefulSet>("StatefulSet", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(StatefulSetSpec),
-  status: optional(StatefulSetStatus)
+export const StatefulSet: Schema.Schema<StatefulSet> = /*#__PURE__*/ struct<StatefulSet>("StatefulSet", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(StatefulSetSpec),
+  status: /*#__PURE__*/ optional(StatefulSetStatus)
 })
 
 /**
@@ -844,11 +832,11 @@ export interface StatefulSetList {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetList: Schema.Schema<StatefulSetList> = struct<StatefulSetList>("StatefulSetList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(StatefulSet),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const StatefulSetList: Schema.Schema<StatefulSetList> = /*#__PURE__*/ struct<StatefulSetList>("StatefulSetList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(StatefulSet),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.authentication.v1.BoundObjectReference`
@@ -38,11 +26,11 @@ export interface BoundObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const BoundObjectReference: Schema.Schema<BoundObjectReference> = struct<BoundObjectReference>("BoundObjectReference", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  name: optional(Schema.String),
-  uid: optional(Schema.String)
+export const BoundObjectReference: Schema.Schema<BoundObjectReference> = /*#__PURE__*/ struct<BoundObjectReference>("BoundObjectReference", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
+  uid: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -64,11 +52,11 @@ export interface UserInfo {
  * @since 0.1.0
  * @category schemas
  */
-export const UserInfo: Schema.Schema<UserInfo> = struct<UserInfo>("UserInfo", {
-  extra: optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })),
-  groups: optional(Schema.Array(Schema.String)),
-  uid: optional(Schema.String),
-  username: optional(Schema.String)
+export const UserInfo: Schema.Schema<UserInfo> = /*#__PURE__*/ struct<UserInfo>("UserInfo", {
+  extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
+  groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  uid: /*#__PURE__*/ optional(Schema.String),
+  username: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -87,8 +75,8 @@ export interface SelfSubjectReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectReviewStatus: Schema.Schema<SelfSubjectReviewStatus> = struct<SelfSubjectReviewStatus>("SelfSubjectReviewStatus", {
-  userInfo: optional(UserInfo)
+export const SelfSubjectReviewStatus: Schema.Schema<SelfSubjectReviewStatus> = /*#__PURE__*/ struct<SelfSubjectReviewStatus>("SelfSubjectReviewStatus", {
+  userInfo: /*#__PURE__*/ optional(UserInfo)
 })
 
 /**
@@ -110,11 +98,11 @@ export interface SelfSubjectReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectReview: Schema.Schema<SelfSubjectReview> = struct<SelfSubjectReview>("SelfSubjectReview", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  status: optional(SelfSubjectReviewStatus)
+export const SelfSubjectReview: Schema.Schema<SelfSubjectReview> = /*#__PURE__*/ struct<SelfSubjectReview>("SelfSubjectReview", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  status: /*#__PURE__*/ optional(SelfSubjectReviewStatus)
 })
 
 /**
@@ -135,10 +123,10 @@ export interface TokenRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequestSpec: Schema.Schema<TokenRequestSpec> = struct<TokenRequestSpec>("TokenRequestSpec", {
-  audiences: optional(Schema.Array(Schema.String)),
-  boundObjectRef: optional(BoundObjectReference),
-  expirationSeconds: optional(Schema.Number)
+export const TokenRequestSpec: Schema.Schema<TokenRequestSpec> = /*#__PURE__*/ struct<TokenRequestSpec>("TokenRequestSpec", {
+  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  boundObjectRef: /*#__PURE__*/ optional(BoundObjectReference),
+  expirationSeconds: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -158,9 +146,9 @@ export interface TokenRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequestStatus: Schema.Schema<TokenRequestStatus> = struct<TokenRequestStatus>("TokenRequestStatus", {
-  expirationTimestamp: optional(meta_v1.Time),
-  token: optional(Schema.String)
+export const TokenRequestStatus: Schema.Schema<TokenRequestStatus> = /*#__PURE__*/ struct<TokenRequestStatus>("TokenRequestStatus", {
+  expirationTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
+  token: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -183,12 +171,12 @@ export interface TokenRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequest: Schema.Schema<TokenRequest> = struct<TokenRequest>("TokenRequest", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(TokenRequestSpec),
-  status: optional(TokenRequestStatus)
+export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<TokenRequest>("TokenRequest", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(TokenRequestSpec),
+  status: /*#__PURE__*/ optional(TokenRequestStatus)
 })
 
 /**
@@ -208,8 +196,8 @@ export interface TokenReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenReviewSpec: Schema.Schema<TokenReviewSpec> = struct<TokenReviewSpec>("TokenReviewSpec", {
-  audiences: optional(Schema.Array(Schema.String)),
+export const TokenReviewSpec: Schema.Schema<TokenReviewSpec> = /*#__PURE__*/ struct<TokenReviewSpec>("TokenReviewSpec", {
+  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   token: Schema.String
 })
 
@@ -232,11 +220,11 @@ export interface TokenReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenReviewStatus: Schema.Schema<TokenReviewStatus> = struct<TokenReviewStatus>("TokenReviewStatus", {
-  audiences: optional(Schema.Array(Schema.String)),
-  authenticated: optional(Schema.Boolean),
-  error: optional(Schema.String),
-  user: optional(UserInfo)
+export const TokenReviewStatus: Schema.Schema<TokenReviewStatus> = /*#__PURE__*/ struct<TokenReviewStatus>("TokenReviewStatus", {
+  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  authenticated: /*#__PURE__*/ optional(Schema.Boolean),
+  error: /*#__PURE__*/ optional(Schema.String),
+  user: /*#__PURE__*/ optional(UserInfo)
 })
 
 /**
@@ -259,12 +247,12 @@ export interface TokenReview {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenReview: Schema.Schema<TokenReview> = struct<TokenReview>("TokenReview", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const TokenReview: Schema.Schema<TokenReview> = /*#__PURE__*/ struct<TokenReview>("TokenReview", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: TokenReviewSpec,
-  status: optional(TokenReviewStatus)
+  status: /*#__PURE__*/ optional(TokenReviewStatus)
 })
 
 /**

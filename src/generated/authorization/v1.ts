@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.authorization.v1.FieldSelectorAttributes`
@@ -36,9 +24,9 @@ export interface FieldSelectorAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const FieldSelectorAttributes: Schema.Schema<FieldSelectorAttributes> = struct<FieldSelectorAttributes>("FieldSelectorAttributes", {
-  rawSelector: optional(Schema.String),
-  requirements: optional(Schema.Array(meta_v1.FieldSelectorRequirement))
+export const FieldSelectorAttributes: Schema.Schema<FieldSelectorAttributes> = /*#__PURE__*/ struct<FieldSelectorAttributes>("FieldSelectorAttributes", {
+  rawSelector: /*#__PURE__*/ optional(Schema.String),
+  requirements: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.FieldSelectorRequirement))
 })
 
 /**
@@ -58,9 +46,9 @@ export interface LabelSelectorAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const LabelSelectorAttributes: Schema.Schema<LabelSelectorAttributes> = struct<LabelSelectorAttributes>("LabelSelectorAttributes", {
-  rawSelector: optional(Schema.String),
-  requirements: optional(Schema.Array(meta_v1.LabelSelectorRequirement))
+export const LabelSelectorAttributes: Schema.Schema<LabelSelectorAttributes> = /*#__PURE__*/ struct<LabelSelectorAttributes>("LabelSelectorAttributes", {
+  rawSelector: /*#__PURE__*/ optional(Schema.String),
+  requirements: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.LabelSelectorRequirement))
 })
 
 /**
@@ -80,9 +68,9 @@ export interface NonResourceAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const NonResourceAttributes: Schema.Schema<NonResourceAttributes> = struct<NonResourceAttributes>("NonResourceAttributes", {
-  path: optional(Schema.String),
-  verb: optional(Schema.String)
+export const NonResourceAttributes: Schema.Schema<NonResourceAttributes> = /*#__PURE__*/ struct<NonResourceAttributes>("NonResourceAttributes", {
+  path: /*#__PURE__*/ optional(Schema.String),
+  verb: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -109,16 +97,16 @@ export interface ResourceAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceAttributes: Schema.Schema<ResourceAttributes> = struct<ResourceAttributes>("ResourceAttributes", {
-  fieldSelector: optional(FieldSelectorAttributes),
-  group: optional(Schema.String),
-  labelSelector: optional(LabelSelectorAttributes),
-  name: optional(Schema.String),
-  namespace: optional(Schema.String),
-  resource: optional(Schema.String),
-  subresource: optional(Schema.String),
-  verb: optional(Schema.String),
-  version: optional(Schema.String)
+export const ResourceAttributes: Schema.Schema<ResourceAttributes> = /*#__PURE__*/ struct<ResourceAttributes>("ResourceAttributes", {
+  fieldSelector: /*#__PURE__*/ optional(FieldSelectorAttributes),
+  group: /*#__PURE__*/ optional(Schema.String),
+  labelSelector: /*#__PURE__*/ optional(LabelSelectorAttributes),
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  resource: /*#__PURE__*/ optional(Schema.String),
+  subresource: /*#__PURE__*/ optional(Schema.String),
+  verb: /*#__PURE__*/ optional(Schema.String),
+  version: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -142,13 +130,13 @@ export interface SubjectAccessReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectAccessReviewSpec: Schema.Schema<SubjectAccessReviewSpec> = struct<SubjectAccessReviewSpec>("SubjectAccessReviewSpec", {
-  extra: optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })),
-  groups: optional(Schema.Array(Schema.String)),
-  nonResourceAttributes: optional(NonResourceAttributes),
-  resourceAttributes: optional(ResourceAttributes),
-  uid: optional(Schema.String),
-  user: optional(Schema.String)
+export const SubjectAccessReviewSpec: Schema.Schema<SubjectAccessReviewSpec> = /*#__PURE__*/ struct<SubjectAccessReviewSpec>("SubjectAccessReviewSpec", {
+  extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
+  groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  nonResourceAttributes: /*#__PURE__*/ optional(NonResourceAttributes),
+  resourceAttributes: /*#__PURE__*/ optional(ResourceAttributes),
+  uid: /*#__PURE__*/ optional(Schema.String),
+  user: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -170,11 +158,11 @@ export interface SubjectAccessReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectAccessReviewStatus: Schema.Schema<SubjectAccessReviewStatus> = struct<SubjectAccessReviewStatus>("SubjectAccessReviewStatus", {
+export const SubjectAccessReviewStatus: Schema.Schema<SubjectAccessReviewStatus> = /*#__PURE__*/ struct<SubjectAccessReviewStatus>("SubjectAccessReviewStatus", {
   allowed: Schema.Boolean,
-  denied: optional(Schema.Boolean),
-  evaluationError: optional(Schema.String),
-  reason: optional(Schema.String)
+  denied: /*#__PURE__*/ optional(Schema.Boolean),
+  evaluationError: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -197,12 +185,12 @@ export interface LocalSubjectAccessReview {
  * @since 0.1.0
  * @category schemas
  */
-export const LocalSubjectAccessReview: Schema.Schema<LocalSubjectAccessReview> = struct<LocalSubjectAccessReview>("LocalSubjectAccessReview", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const LocalSubjectAccessReview: Schema.Schema<LocalSubjectAccessReview> = /*#__PURE__*/ struct<LocalSubjectAccessReview>("LocalSubjectAccessReview", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SubjectAccessReviewSpec,
-  status: optional(SubjectAccessReviewStatus)
+  status: /*#__PURE__*/ optional(SubjectAccessReviewStatus)
 })
 
 /**
@@ -222,9 +210,9 @@ export interface NonResourceRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NonResourceRule: Schema.Schema<NonResourceRule> = struct<NonResourceRule>("NonResourceRule", {
-  nonResourceURLs: optional(Schema.Array(Schema.String)),
-  verbs: Schema.Array(Schema.String)
+export const NonResourceRule: Schema.Schema<NonResourceRule> = /*#__PURE__*/ struct<NonResourceRule>("NonResourceRule", {
+  nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -246,11 +234,11 @@ export interface ResourceRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceRule: Schema.Schema<ResourceRule> = struct<ResourceRule>("ResourceRule", {
-  apiGroups: optional(Schema.Array(Schema.String)),
-  resourceNames: optional(Schema.Array(Schema.String)),
-  resources: optional(Schema.Array(Schema.String)),
-  verbs: Schema.Array(Schema.String)
+export const ResourceRule: Schema.Schema<ResourceRule> = /*#__PURE__*/ struct<ResourceRule>("ResourceRule", {
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -270,9 +258,9 @@ export interface SelfSubjectAccessReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectAccessReviewSpec: Schema.Schema<SelfSubjectAccessReviewSpec> = struct<SelfSubjectAccessReviewSpec>("SelfSubjectAccessReviewSpec", {
-  nonResourceAttributes: optional(NonResourceAttributes),
-  resourceAttributes: optional(ResourceAttributes)
+export const SelfSubjectAccessReviewSpec: Schema.Schema<SelfSubjectAccessReviewSpec> = /*#__PURE__*/ struct<SelfSubjectAccessReviewSpec>("SelfSubjectAccessReviewSpec", {
+  nonResourceAttributes: /*#__PURE__*/ optional(NonResourceAttributes),
+  resourceAttributes: /*#__PURE__*/ optional(ResourceAttributes)
 })
 
 /**
@@ -295,12 +283,12 @@ export interface SelfSubjectAccessReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectAccessReview: Schema.Schema<SelfSubjectAccessReview> = struct<SelfSubjectAccessReview>("SelfSubjectAccessReview", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const SelfSubjectAccessReview: Schema.Schema<SelfSubjectAccessReview> = /*#__PURE__*/ struct<SelfSubjectAccessReview>("SelfSubjectAccessReview", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SelfSubjectAccessReviewSpec,
-  status: optional(SubjectAccessReviewStatus)
+  status: /*#__PURE__*/ optional(SubjectAccessReviewStatus)
 })
 
 /**
@@ -319,8 +307,8 @@ export interface SelfSubjectRulesReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectRulesReviewSpec: Schema.Schema<SelfSubjectRulesReviewSpec> = struct<SelfSubjectRulesReviewSpec>("SelfSubjectRulesReviewSpec", {
-  namespace: optional(Schema.String)
+export const SelfSubjectRulesReviewSpec: Schema.Schema<SelfSubjectRulesReviewSpec> = /*#__PURE__*/ struct<SelfSubjectRulesReviewSpec>("SelfSubjectRulesReviewSpec", {
+  namespace: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -342,11 +330,11 @@ export interface SubjectRulesReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectRulesReviewStatus: Schema.Schema<SubjectRulesReviewStatus> = struct<SubjectRulesReviewStatus>("SubjectRulesReviewStatus", {
-  evaluationError: optional(Schema.String),
+export const SubjectRulesReviewStatus: Schema.Schema<SubjectRulesReviewStatus> = /*#__PURE__*/ struct<SubjectRulesReviewStatus>("SubjectRulesReviewStatus", {
+  evaluationError: /*#__PURE__*/ optional(Schema.String),
   incomplete: Schema.Boolean,
-  nonResourceRules: Schema.Array(NonResourceRule),
-  resourceRules: Schema.Array(ResourceRule)
+  nonResourceRules: /*#__PURE__*/ Schema.Array(NonResourceRule),
+  resourceRules: /*#__PURE__*/ Schema.Array(ResourceRule)
 })
 
 /**
@@ -369,12 +357,12 @@ export interface SelfSubjectRulesReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectRulesReview: Schema.Schema<SelfSubjectRulesReview> = struct<SelfSubjectRulesReview>("SelfSubjectRulesReview", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const SelfSubjectRulesReview: Schema.Schema<SelfSubjectRulesReview> = /*#__PURE__*/ struct<SelfSubjectRulesReview>("SelfSubjectRulesReview", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SelfSubjectRulesReviewSpec,
-  status: optional(SubjectRulesReviewStatus)
+  status: /*#__PURE__*/ optional(SubjectRulesReviewStatus)
 })
 
 /**
@@ -397,12 +385,12 @@ export interface SubjectAccessReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectAccessReview: Schema.Schema<SubjectAccessReview> = struct<SubjectAccessReview>("SubjectAccessReview", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const SubjectAccessReview: Schema.Schema<SubjectAccessReview> = /*#__PURE__*/ struct<SubjectAccessReview>("SubjectAccessReview", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SubjectAccessReviewSpec,
-  status: optional(SubjectAccessReviewStatus)
+  status: /*#__PURE__*/ optional(SubjectAccessReviewStatus)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.autoscaling.v1.CrossVersionObjectReference`
@@ -37,8 +25,8 @@ export interface CrossVersionObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = struct<CrossVersionObjectReference>("CrossVersionObjectReference", {
-  apiVersion: optional(Schema.String),
+export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = /*#__PURE__*/ struct<CrossVersionObjectReference>("CrossVersionObjectReference", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
 })
@@ -62,11 +50,11 @@ export interface HorizontalPodAutoscalerSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", {
+export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", {
   maxReplicas: Schema.Number,
-  minReplicas: optional(Schema.Number),
+  minReplicas: /*#__PURE__*/ optional(Schema.Number),
   scaleTargetRef: CrossVersionObjectReference,
-  targetCPUUtilizationPercentage: optional(Schema.Number)
+  targetCPUUtilizationPercentage: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -89,12 +77,12 @@ export interface HorizontalPodAutoscalerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", {
-  currentCPUUtilizationPercentage: optional(Schema.Number),
+export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", {
+  currentCPUUtilizationPercentage: /*#__PURE__*/ optional(Schema.Number),
   currentReplicas: Schema.Number,
   desiredReplicas: Schema.Number,
-  lastScaleTime: optional(meta_v1.Time),
-  observedGeneration: optional(Schema.Number)
+  lastScaleTime: /*#__PURE__*/ optional(meta_v1.Time),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -117,12 +105,12 @@ export interface HorizontalPodAutoscaler {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /*#__PURE__*/ struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: HorizontalPodAutoscalerSpec,
-  status: optional(HorizontalPodAutoscalerStatus)
+  status: /*#__PURE__*/ optional(HorizontalPodAutoscalerStatus)
 })
 
 /**
@@ -144,11 +132,11 @@ export interface HorizontalPodAutoscalerList {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(HorizontalPodAutoscaler),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(HorizontalPodAutoscaler),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -167,8 +155,8 @@ export interface ScaleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleSpec: Schema.Schema<ScaleSpec> = struct<ScaleSpec>("ScaleSpec", {
-  replicas: optional(Schema.Number)
+export const ScaleSpec: Schema.Schema<ScaleSpec> = /*#__PURE__*/ struct<ScaleSpec>("ScaleSpec", {
+  replicas: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -188,9 +176,9 @@ export interface ScaleStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleStatus: Schema.Schema<ScaleStatus> = struct<ScaleStatus>("ScaleStatus", {
+export const ScaleStatus: Schema.Schema<ScaleStatus> = /*#__PURE__*/ struct<ScaleStatus>("ScaleStatus", {
   replicas: Schema.Number,
-  selector: optional(Schema.String)
+  selector: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -213,12 +201,12 @@ export interface Scale {
  * @since 0.1.0
  * @category schemas
  */
-export const Scale: Schema.Schema<Scale> = struct<Scale>("Scale", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ScaleSpec),
-  status: optional(ScaleStatus)
+export const Scale: Schema.Schema<Scale> = /*#__PURE__*/ struct<Scale>("Scale", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ScaleSpec),
+  status: /*#__PURE__*/ optional(ScaleStatus)
 })
 
 /**

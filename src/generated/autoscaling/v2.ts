@@ -5,20 +5,8 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.autoscaling.v2.MetricTarget`
@@ -39,11 +27,11 @@ export interface MetricTarget {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricTarget: Schema.Schema<MetricTarget> = struct<MetricTarget>("MetricTarget", {
-  averageUtilization: optional(Schema.Number),
-  averageValue: optional(apimachinery.Quantity),
+export const MetricTarget: Schema.Schema<MetricTarget> = /*#__PURE__*/ struct<MetricTarget>("MetricTarget", {
+  averageUtilization: /*#__PURE__*/ optional(Schema.Number),
+  averageValue: /*#__PURE__*/ optional(apimachinery.Quantity),
   type: Schema.String,
-  value: optional(apimachinery.Quantity)
+  value: /*#__PURE__*/ optional(apimachinery.Quantity)
 })
 
 /**
@@ -64,7 +52,7 @@ export interface ContainerResourceMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerResourceMetricSource: Schema.Schema<ContainerResourceMetricSource> = struct<ContainerResourceMetricSource>("ContainerResourceMetricSource", {
+export const ContainerResourceMetricSource: Schema.Schema<ContainerResourceMetricSource> = /*#__PURE__*/ struct<ContainerResourceMetricSource>("ContainerResourceMetricSource", {
   container: Schema.String,
   name: Schema.String,
   target: MetricTarget
@@ -88,10 +76,10 @@ export interface MetricValueStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricValueStatus: Schema.Schema<MetricValueStatus> = struct<MetricValueStatus>("MetricValueStatus", {
-  averageUtilization: optional(Schema.Number),
-  averageValue: optional(apimachinery.Quantity),
-  value: optional(apimachinery.Quantity)
+export const MetricValueStatus: Schema.Schema<MetricValueStatus> = /*#__PURE__*/ struct<MetricValueStatus>("MetricValueStatus", {
+  averageUtilization: /*#__PURE__*/ optional(Schema.Number),
+  averageValue: /*#__PURE__*/ optional(apimachinery.Quantity),
+  value: /*#__PURE__*/ optional(apimachinery.Quantity)
 })
 
 /**
@@ -112,7 +100,7 @@ export interface ContainerResourceMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerResourceMetricStatus: Schema.Schema<ContainerResourceMetricStatus> = struct<ContainerResourceMetricStatus>("ContainerResourceMetricStatus", {
+export const ContainerResourceMetricStatus: Schema.Schema<ContainerResourceMetricStatus> = /*#__PURE__*/ struct<ContainerResourceMetricStatus>("ContainerResourceMetricStatus", {
   container: Schema.String,
   current: MetricValueStatus,
   name: Schema.String
@@ -136,8 +124,8 @@ export interface CrossVersionObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = struct<CrossVersionObjectReference>("CrossVersionObjectReference", {
-  apiVersion: optional(Schema.String),
+export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = /*#__PURE__*/ struct<CrossVersionObjectReference>("CrossVersionObjectReference", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
 })
@@ -159,9 +147,9 @@ export interface MetricIdentifier {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricIdentifier: Schema.Schema<MetricIdentifier> = struct<MetricIdentifier>("MetricIdentifier", {
+export const MetricIdentifier: Schema.Schema<MetricIdentifier> = /*#__PURE__*/ struct<MetricIdentifier>("MetricIdentifier", {
   name: Schema.String,
-  selector: optional(meta_v1.LabelSelector)
+  selector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
 })
 
 /**
@@ -181,7 +169,7 @@ export interface ExternalMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalMetricSource: Schema.Schema<ExternalMetricSource> = struct<ExternalMetricSource>("ExternalMetricSource", {
+export const ExternalMetricSource: Schema.Schema<ExternalMetricSource> = /*#__PURE__*/ struct<ExternalMetricSource>("ExternalMetricSource", {
   metric: MetricIdentifier,
   target: MetricTarget
 })
@@ -203,7 +191,7 @@ export interface ExternalMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalMetricStatus: Schema.Schema<ExternalMetricStatus> = struct<ExternalMetricStatus>("ExternalMetricStatus", {
+export const ExternalMetricStatus: Schema.Schema<ExternalMetricStatus> = /*#__PURE__*/ struct<ExternalMetricStatus>("ExternalMetricStatus", {
   current: MetricValueStatus,
   metric: MetricIdentifier
 })
@@ -226,7 +214,7 @@ export interface HPAScalingPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const HPAScalingPolicy: Schema.Schema<HPAScalingPolicy> = struct<HPAScalingPolicy>("HPAScalingPolicy", {
+export const HPAScalingPolicy: Schema.Schema<HPAScalingPolicy> = /*#__PURE__*/ struct<HPAScalingPolicy>("HPAScalingPolicy", {
   periodSeconds: Schema.Number,
   type: Schema.String,
   value: Schema.Number
@@ -251,11 +239,11 @@ export interface HPAScalingRules {
  * @since 0.1.0
  * @category schemas
  */
-export const HPAScalingRules: Schema.Schema<HPAScalingRules> = struct<HPAScalingRules>("HPAScalingRules", {
-  policies: optional(Schema.Array(HPAScalingPolicy)),
-  selectPolicy: optional(Schema.String),
-  stabilizationWindowSeconds: optional(Schema.Number),
-  tolerance: optional(apimachinery.Quantity)
+export const HPAScalingRules: Schema.Schema<HPAScalingRules> = /*#__PURE__*/ struct<HPAScalingRules>("HPAScalingRules", {
+  policies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HPAScalingPolicy)),
+  selectPolicy: /*#__PURE__*/ optional(Schema.String),
+  stabilizationWindowSeconds: /*#__PURE__*/ optional(Schema.Number),
+  tolerance: /*#__PURE__*/ optional(apimachinery.Quantity)
 })
 
 /**
@@ -275,9 +263,9 @@ export interface HorizontalPodAutoscalerBehavior {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerBehavior: Schema.Schema<HorizontalPodAutoscalerBehavior> = struct<HorizontalPodAutoscalerBehavior>("HorizontalPodAutoscalerBehavior", {
-  scaleDown: optional(HPAScalingRules),
-  scaleUp: optional(HPAScalingRules)
+export const HorizontalPodAutoscalerBehavior: Schema.Schema<HorizontalPodAutoscalerBehavior> = /*#__PURE__*/ struct<HorizontalPodAutoscalerBehavior>("HorizontalPodAutoscalerBehavior", {
+  scaleDown: /*#__PURE__*/ optional(HPAScalingRules),
+  scaleUp: /*#__PURE__*/ optional(HPAScalingRules)
 })
 
 /**
@@ -298,7 +286,7 @@ export interface ObjectMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectMetricSource: Schema.Schema<ObjectMetricSource> = struct<ObjectMetricSource>("ObjectMetricSource", {
+export const ObjectMetricSource: Schema.Schema<ObjectMetricSource> = /*#__PURE__*/ struct<ObjectMetricSource>("ObjectMetricSource", {
   describedObject: CrossVersionObjectReference,
   metric: MetricIdentifier,
   target: MetricTarget
@@ -321,7 +309,7 @@ export interface PodsMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PodsMetricSource: Schema.Schema<PodsMetricSource> = struct<PodsMetricSource>("PodsMetricSource", {
+export const PodsMetricSource: Schema.Schema<PodsMetricSource> = /*#__PURE__*/ struct<PodsMetricSource>("PodsMetricSource", {
   metric: MetricIdentifier,
   target: MetricTarget
 })
@@ -343,7 +331,7 @@ export interface ResourceMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceMetricSource: Schema.Schema<ResourceMetricSource> = struct<ResourceMetricSource>("ResourceMetricSource", {
+export const ResourceMetricSource: Schema.Schema<ResourceMetricSource> = /*#__PURE__*/ struct<ResourceMetricSource>("ResourceMetricSource", {
   name: Schema.String,
   target: MetricTarget
 })
@@ -369,12 +357,12 @@ export interface MetricSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricSpec: Schema.Schema<MetricSpec> = struct<MetricSpec>("MetricSpec", {
-  containerResource: optional(ContainerResourceMetricSource),
-  external: optional(ExternalMetricSource),
-  object: optional(ObjectMetricSource),
-  pods: optional(PodsMetricSource),
-  resource: optional(ResourceMetricSource),
+export const MetricSpec: Schema.Schema<MetricSpec> = /*#__PURE__*/ struct<MetricSpec>("MetricSpec", {
+  containerResource: /*#__PURE__*/ optional(ContainerResourceMetricSource),
+  external: /*#__PURE__*/ optional(ExternalMetricSource),
+  object: /*#__PURE__*/ optional(ObjectMetricSource),
+  pods: /*#__PURE__*/ optional(PodsMetricSource),
+  resource: /*#__PURE__*/ optional(ResourceMetricSource),
   type: Schema.String
 })
 
@@ -398,11 +386,11 @@ export interface HorizontalPodAutoscalerSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", {
-  behavior: optional(HorizontalPodAutoscalerBehavior),
+export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", {
+  behavior: /*#__PURE__*/ optional(HorizontalPodAutoscalerBehavior),
   maxReplicas: Schema.Number,
-  metrics: optional(Schema.Array(MetricSpec)),
-  minReplicas: optional(Schema.Number),
+  metrics: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MetricSpec)),
+  minReplicas: /*#__PURE__*/ optional(Schema.Number),
   scaleTargetRef: CrossVersionObjectReference
 })
 
@@ -426,10 +414,10 @@ export interface HorizontalPodAutoscalerCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerCondition: Schema.Schema<HorizontalPodAutoscalerCondition> = struct<HorizontalPodAutoscalerCondition>("HorizontalPodAutoscalerCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const HorizontalPodAutoscalerCondition: Schema.Schema<HorizontalPodAutoscalerCondition> = /*#__PURE__*/ struct<HorizontalPodAutoscalerCondition>("HorizontalPodAutoscalerCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -452,7 +440,7 @@ export interface ObjectMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectMetricStatus: Schema.Schema<ObjectMetricStatus> = struct<ObjectMetricStatus>("ObjectMetricStatus", {
+export const ObjectMetricStatus: Schema.Schema<ObjectMetricStatus> = /*#__PURE__*/ struct<ObjectMetricStatus>("ObjectMetricStatus", {
   current: MetricValueStatus,
   describedObject: CrossVersionObjectReference,
   metric: MetricIdentifier
@@ -475,7 +463,7 @@ export interface PodsMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodsMetricStatus: Schema.Schema<PodsMetricStatus> = struct<PodsMetricStatus>("PodsMetricStatus", {
+export const PodsMetricStatus: Schema.Schema<PodsMetricStatus> = /*#__PURE__*/ struct<PodsMetricStatus>("PodsMetricStatus", {
   current: MetricValueStatus,
   metric: MetricIdentifier
 })
@@ -497,7 +485,7 @@ export interface ResourceMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceMetricStatus: Schema.Schema<ResourceMetricStatus> = struct<ResourceMetricStatus>("ResourceMetricStatus", {
+export const ResourceMetricStatus: Schema.Schema<ResourceMetricStatus> = /*#__PURE__*/ struct<ResourceMetricStatus>("ResourceMetricStatus", {
   current: MetricValueStatus,
   name: Schema.String
 })
@@ -523,12 +511,12 @@ export interface MetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricStatus: Schema.Schema<MetricStatus> = struct<MetricStatus>("MetricStatus", {
-  containerResource: optional(ContainerResourceMetricStatus),
-  external: optional(ExternalMetricStatus),
-  object: optional(ObjectMetricStatus),
-  pods: optional(PodsMetricStatus),
-  resource: optional(ResourceMetricStatus),
+export const MetricStatus: Schema.Schema<MetricStatus> = /*#__PURE__*/ struct<MetricStatus>("MetricStatus", {
+  containerResource: /*#__PURE__*/ optional(ContainerResourceMetricStatus),
+  external: /*#__PURE__*/ optional(ExternalMetricStatus),
+  object: /*#__PURE__*/ optional(ObjectMetricStatus),
+  pods: /*#__PURE__*/ optional(PodsMetricStatus),
+  resource: /*#__PURE__*/ optional(ResourceMetricStatus),
   type: Schema.String
 })
 
@@ -553,13 +541,13 @@ export interface HorizontalPodAutoscalerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", {
-  conditions: optional(Schema.Array(HorizontalPodAutoscalerCondition)),
-  currentMetrics: optional(Schema.Array(MetricStatus)),
-  currentReplicas: optional(Schema.Number),
+export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HorizontalPodAutoscalerCondition)),
+  currentMetrics: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MetricStatus)),
+  currentReplicas: /*#__PURE__*/ optional(Schema.Number),
   desiredReplicas: Schema.Number,
-  lastScaleTime: optional(meta_v1.Time),
-  observedGeneration: optional(Schema.Number)
+  lastScaleTime: /*#__PURE__*/ optional(meta_v1.Time),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -582,12 +570,12 @@ export interface HorizontalPodAutoscaler {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /*#__PURE__*/ struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: HorizontalPodAutoscalerSpec,
-  status: optional(HorizontalPodAutoscalerStatus)
+  status: /*#__PURE__*/ optional(HorizontalPodAutoscalerStatus)
 })
 
 /**
@@ -609,11 +597,11 @@ export interface HorizontalPodAutoscalerList {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(HorizontalPodAutoscaler),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(HorizontalPodAutoscaler),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -5,20 +5,8 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement`
@@ -38,10 +26,10 @@ export interface PodFailurePolicyOnExitCodesRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicyOnExitCodesRequirement: Schema.Schema<PodFailurePolicyOnExitCodesRequirement> = struct<PodFailurePolicyOnExitCodesRequirement>("PodFailurePolicyOnExitCodesRequirement", {
-  containerName: optional(Schema.String),
+export const PodFailurePolicyOnExitCodesRequirement: Schema.Schema<PodFailurePolicyOnExitCodesRequirement> = /*#__PURE__*/ struct<PodFailurePolicyOnExitCodesRequirement>("PodFailurePolicyOnExitCodesRequirement", {
+  containerName: /*#__PURE__*/ optional(Schema.String),
   operator: Schema.String,
-  values: Schema.Array(Schema.Number)
+  values: /*#__PURE__*/ Schema.Array(Schema.Number)
 })
 
 /**
@@ -61,8 +49,8 @@ export interface PodFailurePolicyOnPodConditionsPattern {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicyOnPodConditionsPattern: Schema.Schema<PodFailurePolicyOnPodConditionsPattern> = struct<PodFailurePolicyOnPodConditionsPattern>("PodFailurePolicyOnPodConditionsPattern", {
-  status: optional(Schema.String),
+export const PodFailurePolicyOnPodConditionsPattern: Schema.Schema<PodFailurePolicyOnPodConditionsPattern> = /*#__PURE__*/ struct<PodFailurePolicyOnPodConditionsPattern>("PodFailurePolicyOnPodConditionsPattern", {
+  status: /*#__PURE__*/ optional(Schema.String),
   type: Schema.String
 })
 
@@ -84,10 +72,10 @@ export interface PodFailurePolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicyRule: Schema.Schema<PodFailurePolicyRule> = struct<PodFailurePolicyRule>("PodFailurePolicyRule", {
+export const PodFailurePolicyRule: Schema.Schema<PodFailurePolicyRule> = /*#__PURE__*/ struct<PodFailurePolicyRule>("PodFailurePolicyRule", {
   action: Schema.String,
-  onExitCodes: optional(PodFailurePolicyOnExitCodesRequirement),
-  onPodConditions: optional(Schema.Array(PodFailurePolicyOnPodConditionsPattern))
+  onExitCodes: /*#__PURE__*/ optional(PodFailurePolicyOnExitCodesRequirement),
+  onPodConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodFailurePolicyOnPodConditionsPattern))
 })
 
 /**
@@ -106,8 +94,8 @@ export interface PodFailurePolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicy: Schema.Schema<PodFailurePolicy> = struct<PodFailurePolicy>("PodFailurePolicy", {
-  rules: Schema.Array(PodFailurePolicyRule)
+export const PodFailurePolicy: Schema.Schema<PodFailurePolicy> = /*#__PURE__*/ struct<PodFailurePolicy>("PodFailurePolicy", {
+  rules: /*#__PURE__*/ Schema.Array(PodFailurePolicyRule)
 })
 
 /**
@@ -127,9 +115,9 @@ export interface SuccessPolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const SuccessPolicyRule: Schema.Schema<SuccessPolicyRule> = struct<SuccessPolicyRule>("SuccessPolicyRule", {
-  succeededCount: optional(Schema.Number),
-  succeededIndexes: optional(Schema.String)
+export const SuccessPolicyRule: Schema.Schema<SuccessPolicyRule> = /*#__PURE__*/ struct<SuccessPolicyRule>("SuccessPolicyRule", {
+  succeededCount: /*#__PURE__*/ optional(Schema.Number),
+  succeededIndexes: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -148,8 +136,8 @@ export interface SuccessPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const SuccessPolicy: Schema.Schema<SuccessPolicy> = struct<SuccessPolicy>("SuccessPolicy", {
-  rules: Schema.Array(SuccessPolicyRule)
+export const SuccessPolicy: Schema.Schema<SuccessPolicy> = /*#__PURE__*/ struct<SuccessPolicy>("SuccessPolicy", {
+  rules: /*#__PURE__*/ Schema.Array(SuccessPolicyRule)
 })
 
 /**
@@ -183,23 +171,23 @@ export interface JobSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const JobSpec: Schema.Schema<JobSpec> = struct<JobSpec>("JobSpec", {
-  activeDeadlineSeconds: optional(Schema.Number),
-  backoffLimit: optional(Schema.Number),
-  backoffLimitPerIndex: optional(Schema.Number),
-  completionMode: optional(Schema.String),
-  completions: optional(Schema.Number),
-  managedBy: optional(Schema.String),
-  manualSelector: optional(Schema.Boolean),
-  maxFailedIndexes: optional(Schema.Number),
-  parallelism: optional(Schema.Number),
-  podFailurePolicy: optional(PodFailurePolicy),
-  podReplacementPolicy: optional(Schema.String),
-  selector: optional(meta_v1.LabelSelector),
-  successPolicy: optional(SuccessPolicy),
-  suspend: optional(Schema.Boolean),
+export const JobSpec: Schema.Schema<JobSpec> = /*#__PURE__*/ struct<JobSpec>("JobSpec", {
+  activeDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
+  backoffLimit: /*#__PURE__*/ optional(Schema.Number),
+  backoffLimitPerIndex: /*#__PURE__*/ optional(Schema.Number),
+  completionMode: /*#__PURE__*/ optional(Schema.String),
+  completions: /*#__PURE__*/ optional(Schema.Number),
+  managedBy: /*#__PURE__*/ optional(Schema.String),
+  manualSelector: /*#__PURE__*/ optional(Schema.Boolean),
+  maxFailedIndexes: /*#__PURE__*/ optional(Schema.Number),
+  parallelism: /*#__PURE__*/ optional(Schema.Number),
+  podFailurePolicy: /*#__PURE__*/ optional(PodFailurePolicy),
+  podReplacementPolicy: /*#__PURE__*/ optional(Schema.String),
+  selector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  successPolicy: /*#__PURE__*/ optional(SuccessPolicy),
+  suspend: /*#__PURE__*/ optional(Schema.Boolean),
   template: core_v1.PodTemplateSpec,
-  ttlSecondsAfterFinished: optional(Schema.Number)
+  ttlSecondsAfterFinished: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -219,9 +207,9 @@ export interface JobTemplateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const JobTemplateSpec: Schema.Schema<JobTemplateSpec> = struct<JobTemplateSpec>("JobTemplateSpec", {
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(JobSpec)
+export const JobTemplateSpec: Schema.Schema<JobTemplateSpec> = /*#__PURE__*/ struct<JobTemplateSpec>("JobTemplateSpec", {
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(JobSpec)
 })
 
 /**
@@ -247,15 +235,15 @@ export interface CronJobSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJobSpec: Schema.Schema<CronJobSpec> = struct<CronJobSpec>("CronJobSpec", {
-  concurrencyPolicy: optional(Schema.String),
-  failedJobsHistoryLimit: optional(Schema.Number),
+export const CronJobSpec: Schema.Schema<CronJobSpec> = /*#__PURE__*/ struct<CronJobSpec>("CronJobSpec", {
+  concurrencyPolicy: /*#__PURE__*/ optional(Schema.String),
+  failedJobsHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   jobTemplate: JobTemplateSpec,
   schedule: Schema.String,
-  startingDeadlineSeconds: optional(Schema.Number),
-  successfulJobsHistoryLimit: optional(Schema.Number),
-  suspend: optional(Schema.Boolean),
-  timeZone: optional(Schema.String)
+  startingDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
+  successfulJobsHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
+  suspend: /*#__PURE__*/ optional(Schema.Boolean),
+  timeZone: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -276,10 +264,10 @@ export interface CronJobStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJobStatus: Schema.Schema<CronJobStatus> = struct<CronJobStatus>("CronJobStatus", {
-  active: optional(Schema.Array(core_v1.ObjectReference)),
-  lastScheduleTime: optional(meta_v1.Time),
-  lastSuccessfulTime: optional(meta_v1.Time)
+export const CronJobStatus: Schema.Schema<CronJobStatus> = /*#__PURE__*/ struct<CronJobStatus>("CronJobStatus", {
+  active: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.ObjectReference)),
+  lastScheduleTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastSuccessfulTime: /*#__PURE__*/ optional(meta_v1.Time)
 })
 
 /**
@@ -302,12 +290,12 @@ export interface CronJob {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJob: Schema.Schema<CronJob> = struct<CronJob>("CronJob", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const CronJob: Schema.Schema<CronJob> = /*#__PURE__*/ struct<CronJob>("CronJob", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CronJobSpec,
-  status: optional(CronJobStatus)
+  status: /*#__PURE__*/ optional(CronJobStatus)
 })
 
 /**
@@ -329,11 +317,11 @@ export interface CronJobList {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJobList: Schema.Schema<CronJobList> = struct<CronJobList>("CronJobList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(CronJob),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const CronJobList: Schema.Schema<CronJobList> = /*#__PURE__*/ struct<CronJobList>("CronJobList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(CronJob),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -357,11 +345,11 @@ export interface JobCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const JobCondition: Schema.Schema<JobCondition> = struct<JobCondition>("JobCondition", {
-  lastProbeTime: optional(meta_v1.Time),
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const JobCondition: Schema.Schema<JobCondition> = /*#__PURE__*/ struct<JobCondition>("JobCondition", {
+  lastProbeTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -383,9 +371,9 @@ export interface UncountedTerminatedPods {
  * @since 0.1.0
  * @category schemas
  */
-export const UncountedTerminatedPods: Schema.Schema<UncountedTerminatedPods> = struct<UncountedTerminatedPods>("UncountedTerminatedPods", {
-  failed: optional(Schema.Array(Schema.String)),
-  succeeded: optional(Schema.Array(Schema.String))
+export const UncountedTerminatedPods: Schema.Schema<UncountedTerminatedPods> = /*#__PURE__*/ struct<UncountedTerminatedPods>("UncountedTerminatedPods", {
+  failed: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  succeeded: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -414,18 +402,18 @@ export interface JobStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const JobStatus: Schema.Schema<JobStatus> = struct<JobStatus>("JobStatus", {
-  active: optional(Schema.Number),
-  completedIndexes: optional(Schema.String),
-  completionTime: optional(meta_v1.Time),
-  conditions: optional(Schema.Array(JobCondition)),
-  failed: optional(Schema.Number),
-  failedIndexes: optional(Schema.String),
-  ready: optional(Schema.Number),
-  startTime: optional(meta_v1.Time),
-  succeeded: optional(Schema.Number),
-  terminating: optional(Schema.Number),
-  uncountedTerminatedPods: optional(UncountedTerminatedPods)
+export const JobStatus: Schema.Schema<JobStatus> = /*#__PURE__*/ struct<JobStatus>("JobStatus", {
+  active: /*#__PURE__*/ optional(Schema.Number),
+  completedIndexes: /*#__PURE__*/ optional(Schema.String),
+  completionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(JobCondition)),
+  failed: /*#__PURE__*/ optional(Schema.Number),
+  failedIndexes: /*#__PURE__*/ optional(Schema.String),
+  ready: /*#__PURE__*/ optional(Schema.Number),
+  startTime: /*#__PURE__*/ optional(meta_v1.Time),
+  succeeded: /*#__PURE__*/ optional(Schema.Number),
+  terminating: /*#__PURE__*/ optional(Schema.Number),
+  uncountedTerminatedPods: /*#__PURE__*/ optional(UncountedTerminatedPods)
 })
 
 /**
@@ -448,12 +436,12 @@ export interface Job {
  * @since 0.1.0
  * @category schemas
  */
-export const Job: Schema.Schema<Job> = struct<Job>("Job", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(JobSpec),
-  status: optional(JobStatus)
+export const Job: Schema.Schema<Job> = /*#__PURE__*/ struct<Job>("Job", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(JobSpec),
+  status: /*#__PURE__*/ optional(JobStatus)
 })
 
 /**
@@ -475,11 +463,11 @@ export interface JobList {
  * @since 0.1.0
  * @category schemas
  */
-export const JobList: Schema.Schema<JobList> = struct<JobList>("JobList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Job),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const JobList: Schema.Schema<JobList> = /*#__PURE__*/ struct<JobList>("JobList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Job),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestSpec`
@@ -42,15 +30,15 @@ export interface CertificateSigningRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequestSpec> = struct<CertificateSigningRequestSpec>("CertificateSigningRequestSpec", {
-  expirationSeconds: optional(Schema.Number),
-  extra: optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) })),
-  groups: optional(Schema.Array(Schema.String)),
+export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequestSpec> = /*#__PURE__*/ struct<CertificateSigningRequestSpec>("CertificateSigningRequestSpec", {
+  expirationSeconds: /*#__PURE__*/ optional(Schema.Number),
+  extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
+  groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   request: Schema.String,
   signerName: Schema.String,
-  uid: optional(Schema.String),
-  usages: optional(Schema.Array(Schema.String)),
-  username: optional(Schema.String)
+  uid: /*#__PURE__*/ optional(Schema.String),
+  usages: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  username: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -74,11 +62,11 @@ export interface CertificateSigningRequestCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestCondition: Schema.Schema<CertificateSigningRequestCondition> = struct<CertificateSigningRequestCondition>("CertificateSigningRequestCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  lastUpdateTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const CertificateSigningRequestCondition: Schema.Schema<CertificateSigningRequestCondition> = /*#__PURE__*/ struct<CertificateSigningRequestCondition>("CertificateSigningRequestCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastUpdateTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -100,9 +88,9 @@ export interface CertificateSigningRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestStatus: Schema.Schema<CertificateSigningRequestStatus> = struct<CertificateSigningRequestStatus>("CertificateSigningRequestStatus", {
-  certificate: optional(Schema.String),
-  conditions: optional(Schema.Array(CertificateSigningRequestCondition))
+export const CertificateSigningRequestStatus: Schema.Schema<CertificateSigningRequestStatus> = /*#__PURE__*/ struct<CertificateSigningRequestStatus>("CertificateSigningRequestStatus", {
+  certificate: /*#__PURE__*/ optional(Schema.String),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CertificateSigningRequestCondition))
 })
 
 /**
@@ -125,12 +113,12 @@ export interface CertificateSigningRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequest: Schema.Schema<CertificateSigningRequest> = struct<CertificateSigningRequest>("CertificateSigningRequest", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const CertificateSigningRequest: Schema.Schema<CertificateSigningRequest> = /*#__PURE__*/ struct<CertificateSigningRequest>("CertificateSigningRequest", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CertificateSigningRequestSpec,
-  status: optional(CertificateSigningRequestStatus)
+  status: /*#__PURE__*/ optional(CertificateSigningRequestStatus)
 })
 
 /**
@@ -152,11 +140,11 @@ export interface CertificateSigningRequestList {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestList: Schema.Schema<CertificateSigningRequestList> = struct<CertificateSigningRequestList>("CertificateSigningRequestList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(CertificateSigningRequest),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const CertificateSigningRequestList: Schema.Schema<CertificateSigningRequestList> = /*#__PURE__*/ struct<CertificateSigningRequestList>("CertificateSigningRequestList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(CertificateSigningRequest),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

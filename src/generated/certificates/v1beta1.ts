@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec`
@@ -36,8 +24,8 @@ export interface ClusterTrustBundleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = struct<ClusterTrustBundleSpec>("ClusterTrustBundleSpec", {
-  signerName: optional(Schema.String),
+export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#__PURE__*/ struct<ClusterTrustBundleSpec>("ClusterTrustBundleSpec", {
+  signerName: /*#__PURE__*/ optional(Schema.String),
   trustBundle: Schema.String
 })
 
@@ -60,10 +48,10 @@ export interface ClusterTrustBundle {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = struct<ClusterTrustBundle>("ClusterTrustBundle", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__*/ struct<ClusterTrustBundle>("ClusterTrustBundle", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ClusterTrustBundleSpec
 })
 
@@ -86,11 +74,11 @@ export interface ClusterTrustBundleList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = struct<ClusterTrustBundleList>("ClusterTrustBundleList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ClusterTrustBundle),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ClusterTrustBundle),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -120,19 +108,19 @@ export interface PodCertificateRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec> = struct<PodCertificateRequestSpec>("PodCertificateRequestSpec", {
-  maxExpirationSeconds: optional(Schema.Number),
+export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec> = /*#__PURE__*/ struct<PodCertificateRequestSpec>("PodCertificateRequestSpec", {
+  maxExpirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   nodeName: Schema.String,
   nodeUID: Schema.String,
-  pkixPublicKey: optional(Schema.String),
+  pkixPublicKey: /*#__PURE__*/ optional(Schema.String),
   podName: Schema.String,
   podUID: Schema.String,
-  proofOfPossession: optional(Schema.String),
+  proofOfPossession: /*#__PURE__*/ optional(Schema.String),
   serviceAccountName: Schema.String,
   serviceAccountUID: Schema.String,
   signerName: Schema.String,
   stubPKCS10Request: Schema.String,
-  unverifiedUserAnnotations: optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  unverifiedUserAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
 /**
@@ -155,12 +143,12 @@ export interface PodCertificateRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequestStatus: Schema.Schema<PodCertificateRequestStatus> = struct<PodCertificateRequestStatus>("PodCertificateRequestStatus", {
-  beginRefreshAt: optional(meta_v1.Time),
-  certificateChain: optional(Schema.String),
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  notAfter: optional(meta_v1.Time),
-  notBefore: optional(meta_v1.Time)
+export const PodCertificateRequestStatus: Schema.Schema<PodCertificateRequestStatus> = /*#__PURE__*/ struct<PodCertificateRequestStatus>("PodCertificateRequestStatus", {
+  beginRefreshAt: /*#__PURE__*/ optional(meta_v1.Time),
+  certificateChain: /*#__PURE__*/ optional(Schema.String),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  notAfter: /*#__PURE__*/ optional(meta_v1.Time),
+  notBefore: /*#__PURE__*/ optional(meta_v1.Time)
 })
 
 /**
@@ -183,12 +171,12 @@ export interface PodCertificateRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequest: Schema.Schema<PodCertificateRequest> = struct<PodCertificateRequest>("PodCertificateRequest", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const PodCertificateRequest: Schema.Schema<PodCertificateRequest> = /*#__PURE__*/ struct<PodCertificateRequest>("PodCertificateRequest", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: PodCertificateRequestSpec,
-  status: optional(PodCertificateRequestStatus)
+  status: /*#__PURE__*/ optional(PodCertificateRequestStatus)
 })
 
 /**
@@ -210,11 +198,11 @@ export interface PodCertificateRequestList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequestList: Schema.Schema<PodCertificateRequestList> = struct<PodCertificateRequestList>("PodCertificateRequestList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PodCertificateRequest),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PodCertificateRequestList: Schema.Schema<PodCertificateRequestList> = /*#__PURE__*/ struct<PodCertificateRequestList>("PodCertificateRequestList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PodCertificateRequest),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.coordination.v1.LeaseSpec`
@@ -41,14 +29,14 @@ export interface LeaseSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseSpec: Schema.Schema<LeaseSpec> = struct<LeaseSpec>("LeaseSpec", {
-  acquireTime: optional(meta_v1.MicroTime),
-  holderIdentity: optional(Schema.String),
-  leaseDurationSeconds: optional(Schema.Number),
-  leaseTransitions: optional(Schema.Number),
-  preferredHolder: optional(Schema.String),
-  renewTime: optional(meta_v1.MicroTime),
-  strategy: optional(Schema.String)
+export const LeaseSpec: Schema.Schema<LeaseSpec> = /*#__PURE__*/ struct<LeaseSpec>("LeaseSpec", {
+  acquireTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
+  holderIdentity: /*#__PURE__*/ optional(Schema.String),
+  leaseDurationSeconds: /*#__PURE__*/ optional(Schema.Number),
+  leaseTransitions: /*#__PURE__*/ optional(Schema.Number),
+  preferredHolder: /*#__PURE__*/ optional(Schema.String),
+  renewTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
+  strategy: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -70,11 +58,11 @@ export interface Lease {
  * @since 0.1.0
  * @category schemas
  */
-export const Lease: Schema.Schema<Lease> = struct<Lease>("Lease", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(LeaseSpec)
+export const Lease: Schema.Schema<Lease> = /*#__PURE__*/ struct<Lease>("Lease", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(LeaseSpec)
 })
 
 /**
@@ -96,11 +84,11 @@ export interface LeaseList {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseList: Schema.Schema<LeaseList> = struct<LeaseList>("LeaseList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Lease),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const LeaseList: Schema.Schema<LeaseList> = /*#__PURE__*/ struct<LeaseList>("LeaseList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Lease),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

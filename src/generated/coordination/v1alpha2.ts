@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec`
@@ -40,12 +28,12 @@ export interface LeaseCandidateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseCandidateSpec: Schema.Schema<LeaseCandidateSpec> = struct<LeaseCandidateSpec>("LeaseCandidateSpec", {
+export const LeaseCandidateSpec: Schema.Schema<LeaseCandidateSpec> = /*#__PURE__*/ struct<LeaseCandidateSpec>("LeaseCandidateSpec", {
   binaryVersion: Schema.String,
-  emulationVersion: optional(Schema.String),
+  emulationVersion: /*#__PURE__*/ optional(Schema.String),
   leaseName: Schema.String,
-  pingTime: optional(meta_v1.MicroTime),
-  renewTime: optional(meta_v1.MicroTime),
+  pingTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
+  renewTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
   strategy: Schema.String
 })
 
@@ -68,10 +56,10 @@ export interface LeaseCandidate {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseCandidate: Schema.Schema<LeaseCandidate> = struct<LeaseCandidate>("LeaseCandidate", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const LeaseCandidate: Schema.Schema<LeaseCandidate> = /*#__PURE__*/ struct<LeaseCandidate>("LeaseCandidate", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: LeaseCandidateSpec
 })
 
@@ -94,11 +82,11 @@ export interface LeaseCandidateList {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseCandidateList: Schema.Schema<LeaseCandidateList> = struct<LeaseCandidateList>("LeaseCandidateList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(LeaseCandidate),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const LeaseCandidateList: Schema.Schema<LeaseCandidateList> = /*#__PURE__*/ struct<LeaseCandidateList>("LeaseCandidateList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(LeaseCandidate),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

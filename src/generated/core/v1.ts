@@ -5,20 +5,8 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource`
@@ -39,10 +27,10 @@ export interface AWSElasticBlockStoreVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AWSElasticBlockStoreVolumeSource: Schema.Schema<AWSElasticBlockStoreVolumeSource> = struct<AWSElasticBlockStoreVolumeSource>("AWSElasticBlockStoreVolumeSource", {
-  fsType: optional(Schema.String),
-  partition: optional(Schema.Number),
-  readOnly: optional(Schema.Boolean),
+export const AWSElasticBlockStoreVolumeSource: Schema.Schema<AWSElasticBlockStoreVolumeSource> = /*#__PURE__*/ struct<AWSElasticBlockStoreVolumeSource>("AWSElasticBlockStoreVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  partition: /*#__PURE__*/ optional(Schema.Number),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   volumeID: Schema.String
 })
 
@@ -64,10 +52,10 @@ export interface NodeSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSelectorRequirement: Schema.Schema<NodeSelectorRequirement> = struct<NodeSelectorRequirement>("NodeSelectorRequirement", {
+export const NodeSelectorRequirement: Schema.Schema<NodeSelectorRequirement> = /*#__PURE__*/ struct<NodeSelectorRequirement>("NodeSelectorRequirement", {
   key: Schema.String,
   operator: Schema.String,
-  values: optional(Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -87,9 +75,9 @@ export interface NodeSelectorTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSelectorTerm: Schema.Schema<NodeSelectorTerm> = struct<NodeSelectorTerm>("NodeSelectorTerm", {
-  matchExpressions: optional(Schema.Array(NodeSelectorRequirement)),
-  matchFields: optional(Schema.Array(NodeSelectorRequirement))
+export const NodeSelectorTerm: Schema.Schema<NodeSelectorTerm> = /*#__PURE__*/ struct<NodeSelectorTerm>("NodeSelectorTerm", {
+  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeSelectorRequirement)),
+  matchFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeSelectorRequirement))
 })
 
 /**
@@ -108,8 +96,8 @@ export interface NodeSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSelector: Schema.Schema<NodeSelector> = struct<NodeSelector>("NodeSelector", {
-  nodeSelectorTerms: Schema.Array(NodeSelectorTerm)
+export const NodeSelector: Schema.Schema<NodeSelector> = /*#__PURE__*/ struct<NodeSelector>("NodeSelector", {
+  nodeSelectorTerms: /*#__PURE__*/ Schema.Array(NodeSelectorTerm)
 })
 
 /**
@@ -129,7 +117,7 @@ export interface PreferredSchedulingTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const PreferredSchedulingTerm: Schema.Schema<PreferredSchedulingTerm> = struct<PreferredSchedulingTerm>("PreferredSchedulingTerm", {
+export const PreferredSchedulingTerm: Schema.Schema<PreferredSchedulingTerm> = /*#__PURE__*/ struct<PreferredSchedulingTerm>("PreferredSchedulingTerm", {
   preference: NodeSelectorTerm,
   weight: Schema.Number
 })
@@ -151,9 +139,9 @@ export interface NodeAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAffinity: Schema.Schema<NodeAffinity> = struct<NodeAffinity>("NodeAffinity", {
-  preferredDuringSchedulingIgnoredDuringExecution: optional(Schema.Array(PreferredSchedulingTerm)),
-  requiredDuringSchedulingIgnoredDuringExecution: optional(NodeSelector)
+export const NodeAffinity: Schema.Schema<NodeAffinity> = /*#__PURE__*/ struct<NodeAffinity>("NodeAffinity", {
+  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PreferredSchedulingTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(NodeSelector)
 })
 
 /**
@@ -177,12 +165,12 @@ export interface PodAffinityTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const PodAffinityTerm: Schema.Schema<PodAffinityTerm> = struct<PodAffinityTerm>("PodAffinityTerm", {
-  labelSelector: optional(meta_v1.LabelSelector),
-  matchLabelKeys: optional(Schema.Array(Schema.String)),
-  mismatchLabelKeys: optional(Schema.Array(Schema.String)),
-  namespaceSelector: optional(meta_v1.LabelSelector),
-  namespaces: optional(Schema.Array(Schema.String)),
+export const PodAffinityTerm: Schema.Schema<PodAffinityTerm> = /*#__PURE__*/ struct<PodAffinityTerm>("PodAffinityTerm", {
+  labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  mismatchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   topologyKey: Schema.String
 })
 
@@ -203,7 +191,7 @@ export interface WeightedPodAffinityTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const WeightedPodAffinityTerm: Schema.Schema<WeightedPodAffinityTerm> = struct<WeightedPodAffinityTerm>("WeightedPodAffinityTerm", {
+export const WeightedPodAffinityTerm: Schema.Schema<WeightedPodAffinityTerm> = /*#__PURE__*/ struct<WeightedPodAffinityTerm>("WeightedPodAffinityTerm", {
   podAffinityTerm: PodAffinityTerm,
   weight: Schema.Number
 })
@@ -225,9 +213,9 @@ export interface PodAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const PodAffinity: Schema.Schema<PodAffinity> = struct<PodAffinity>("PodAffinity", {
-  preferredDuringSchedulingIgnoredDuringExecution: optional(Schema.Array(WeightedPodAffinityTerm)),
-  requiredDuringSchedulingIgnoredDuringExecution: optional(Schema.Array(PodAffinityTerm))
+export const PodAffinity: Schema.Schema<PodAffinity> = /*#__PURE__*/ struct<PodAffinity>("PodAffinity", {
+  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(WeightedPodAffinityTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodAffinityTerm))
 })
 
 /**
@@ -247,9 +235,9 @@ export interface PodAntiAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const PodAntiAffinity: Schema.Schema<PodAntiAffinity> = struct<PodAntiAffinity>("PodAntiAffinity", {
-  preferredDuringSchedulingIgnoredDuringExecution: optional(Schema.Array(WeightedPodAffinityTerm)),
-  requiredDuringSchedulingIgnoredDuringExecution: optional(Schema.Array(PodAffinityTerm))
+export const PodAntiAffinity: Schema.Schema<PodAntiAffinity> = /*#__PURE__*/ struct<PodAntiAffinity>("PodAntiAffinity", {
+  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(WeightedPodAffinityTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodAffinityTerm))
 })
 
 /**
@@ -270,10 +258,10 @@ export interface Affinity {
  * @since 0.1.0
  * @category schemas
  */
-export const Affinity: Schema.Schema<Affinity> = struct<Affinity>("Affinity", {
-  nodeAffinity: optional(NodeAffinity),
-  podAffinity: optional(PodAffinity),
-  podAntiAffinity: optional(PodAntiAffinity)
+export const Affinity: Schema.Schema<Affinity> = /*#__PURE__*/ struct<Affinity>("Affinity", {
+  nodeAffinity: /*#__PURE__*/ optional(NodeAffinity),
+  podAffinity: /*#__PURE__*/ optional(PodAffinity),
+  podAntiAffinity: /*#__PURE__*/ optional(PodAntiAffinity)
 })
 
 /**
@@ -293,8 +281,8 @@ export interface AppArmorProfile {
  * @since 0.1.0
  * @category schemas
  */
-export const AppArmorProfile: Schema.Schema<AppArmorProfile> = struct<AppArmorProfile>("AppArmorProfile", {
-  localhostProfile: optional(Schema.String),
+export const AppArmorProfile: Schema.Schema<AppArmorProfile> = /*#__PURE__*/ struct<AppArmorProfile>("AppArmorProfile", {
+  localhostProfile: /*#__PURE__*/ optional(Schema.String),
   type: Schema.String
 })
 
@@ -315,7 +303,7 @@ export interface AttachedVolume {
  * @since 0.1.0
  * @category schemas
  */
-export const AttachedVolume: Schema.Schema<AttachedVolume> = struct<AttachedVolume>("AttachedVolume", {
+export const AttachedVolume: Schema.Schema<AttachedVolume> = /*#__PURE__*/ struct<AttachedVolume>("AttachedVolume", {
   devicePath: Schema.String,
   name: Schema.String
 })
@@ -341,13 +329,13 @@ export interface AzureDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AzureDiskVolumeSource: Schema.Schema<AzureDiskVolumeSource> = struct<AzureDiskVolumeSource>("AzureDiskVolumeSource", {
-  cachingMode: optional(Schema.String),
+export const AzureDiskVolumeSource: Schema.Schema<AzureDiskVolumeSource> = /*#__PURE__*/ struct<AzureDiskVolumeSource>("AzureDiskVolumeSource", {
+  cachingMode: /*#__PURE__*/ optional(Schema.String),
   diskName: Schema.String,
   diskURI: Schema.String,
-  fsType: optional(Schema.String),
-  kind: optional(Schema.String),
-  readOnly: optional(Schema.Boolean)
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -369,10 +357,10 @@ export interface AzureFilePersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AzureFilePersistentVolumeSource: Schema.Schema<AzureFilePersistentVolumeSource> = struct<AzureFilePersistentVolumeSource>("AzureFilePersistentVolumeSource", {
-  readOnly: optional(Schema.Boolean),
+export const AzureFilePersistentVolumeSource: Schema.Schema<AzureFilePersistentVolumeSource> = /*#__PURE__*/ struct<AzureFilePersistentVolumeSource>("AzureFilePersistentVolumeSource", {
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretName: Schema.String,
-  secretNamespace: optional(Schema.String),
+  secretNamespace: /*#__PURE__*/ optional(Schema.String),
   shareName: Schema.String
 })
 
@@ -394,8 +382,8 @@ export interface AzureFileVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AzureFileVolumeSource: Schema.Schema<AzureFileVolumeSource> = struct<AzureFileVolumeSource>("AzureFileVolumeSource", {
-  readOnly: optional(Schema.Boolean),
+export const AzureFileVolumeSource: Schema.Schema<AzureFileVolumeSource> = /*#__PURE__*/ struct<AzureFileVolumeSource>("AzureFileVolumeSource", {
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretName: Schema.String,
   shareName: Schema.String
 })
@@ -422,14 +410,14 @@ export interface ObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectReference: Schema.Schema<ObjectReference> = struct<ObjectReference>("ObjectReference", {
-  apiVersion: optional(Schema.String),
-  fieldPath: optional(Schema.String),
-  kind: optional(Schema.String),
-  name: optional(Schema.String),
-  namespace: optional(Schema.String),
-  resourceVersion: optional(Schema.String),
-  uid: optional(Schema.String)
+export const ObjectReference: Schema.Schema<ObjectReference> = /*#__PURE__*/ struct<ObjectReference>("ObjectReference", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  fieldPath: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  resourceVersion: /*#__PURE__*/ optional(Schema.String),
+  uid: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -451,10 +439,10 @@ export interface Binding {
  * @since 0.1.0
  * @category schemas
  */
-export const Binding: Schema.Schema<Binding> = struct<Binding>("Binding", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const Binding: Schema.Schema<Binding> = /*#__PURE__*/ struct<Binding>("Binding", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   target: ObjectReference
 })
 
@@ -475,9 +463,9 @@ export interface SecretReference {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretReference: Schema.Schema<SecretReference> = struct<SecretReference>("SecretReference", {
-  name: optional(Schema.String),
-  namespace: optional(Schema.String)
+export const SecretReference: Schema.Schema<SecretReference> = /*#__PURE__*/ struct<SecretReference>("SecretReference", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -505,16 +493,16 @@ export interface CSIPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource> = struct<CSIPersistentVolumeSource>("CSIPersistentVolumeSource", {
-  controllerExpandSecretRef: optional(SecretReference),
-  controllerPublishSecretRef: optional(SecretReference),
+export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource> = /*#__PURE__*/ struct<CSIPersistentVolumeSource>("CSIPersistentVolumeSource", {
+  controllerExpandSecretRef: /*#__PURE__*/ optional(SecretReference),
+  controllerPublishSecretRef: /*#__PURE__*/ optional(SecretReference),
   driver: Schema.String,
-  fsType: optional(Schema.String),
-  nodeExpandSecretRef: optional(SecretReference),
-  nodePublishSecretRef: optional(SecretReference),
-  nodeStageSecretRef: optional(SecretReference),
-  readOnly: optional(Schema.Boolean),
-  volumeAttributes: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  nodeExpandSecretRef: /*#__PURE__*/ optional(SecretReference),
+  nodePublishSecretRef: /*#__PURE__*/ optional(SecretReference),
+  nodeStageSecretRef: /*#__PURE__*/ optional(SecretReference),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   volumeHandle: Schema.String
 })
 
@@ -534,8 +522,8 @@ export interface LocalObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const LocalObjectReference: Schema.Schema<LocalObjectReference> = struct<LocalObjectReference>("LocalObjectReference", {
-  name: optional(Schema.String)
+export const LocalObjectReference: Schema.Schema<LocalObjectReference> = /*#__PURE__*/ struct<LocalObjectReference>("LocalObjectReference", {
+  name: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -558,12 +546,12 @@ export interface CSIVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIVolumeSource: Schema.Schema<CSIVolumeSource> = struct<CSIVolumeSource>("CSIVolumeSource", {
+export const CSIVolumeSource: Schema.Schema<CSIVolumeSource> = /*#__PURE__*/ struct<CSIVolumeSource>("CSIVolumeSource", {
   driver: Schema.String,
-  fsType: optional(Schema.String),
-  nodePublishSecretRef: optional(LocalObjectReference),
-  readOnly: optional(Schema.Boolean),
-  volumeAttributes: optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  nodePublishSecretRef: /*#__PURE__*/ optional(LocalObjectReference),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
 /**
@@ -583,9 +571,9 @@ export interface Capabilities {
  * @since 0.1.0
  * @category schemas
  */
-export const Capabilities: Schema.Schema<Capabilities> = struct<Capabilities>("Capabilities", {
-  add: optional(Schema.Array(Schema.String)),
-  drop: optional(Schema.Array(Schema.String))
+export const Capabilities: Schema.Schema<Capabilities> = /*#__PURE__*/ struct<Capabilities>("Capabilities", {
+  add: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  drop: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -609,13 +597,13 @@ export interface CephFSPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CephFSPersistentVolumeSource: Schema.Schema<CephFSPersistentVolumeSource> = struct<CephFSPersistentVolumeSource>("CephFSPersistentVolumeSource", {
-  monitors: Schema.Array(Schema.String),
-  path: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretFile: optional(Schema.String),
-  secretRef: optional(SecretReference),
-  user: optional(Schema.String)
+export const CephFSPersistentVolumeSource: Schema.Schema<CephFSPersistentVolumeSource> = /*#__PURE__*/ struct<CephFSPersistentVolumeSource>("CephFSPersistentVolumeSource", {
+  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  path: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretFile: /*#__PURE__*/ optional(Schema.String),
+  secretRef: /*#__PURE__*/ optional(SecretReference),
+  user: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -639,13 +627,13 @@ export interface CephFSVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CephFSVolumeSource: Schema.Schema<CephFSVolumeSource> = struct<CephFSVolumeSource>("CephFSVolumeSource", {
-  monitors: Schema.Array(Schema.String),
-  path: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretFile: optional(Schema.String),
-  secretRef: optional(LocalObjectReference),
-  user: optional(Schema.String)
+export const CephFSVolumeSource: Schema.Schema<CephFSVolumeSource> = /*#__PURE__*/ struct<CephFSVolumeSource>("CephFSVolumeSource", {
+  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  path: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretFile: /*#__PURE__*/ optional(Schema.String),
+  secretRef: /*#__PURE__*/ optional(LocalObjectReference),
+  user: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -667,10 +655,10 @@ export interface CinderPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CinderPersistentVolumeSource: Schema.Schema<CinderPersistentVolumeSource> = struct<CinderPersistentVolumeSource>("CinderPersistentVolumeSource", {
-  fsType: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(SecretReference),
+export const CinderPersistentVolumeSource: Schema.Schema<CinderPersistentVolumeSource> = /*#__PURE__*/ struct<CinderPersistentVolumeSource>("CinderPersistentVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(SecretReference),
   volumeID: Schema.String
 })
 
@@ -693,10 +681,10 @@ export interface CinderVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CinderVolumeSource: Schema.Schema<CinderVolumeSource> = struct<CinderVolumeSource>("CinderVolumeSource", {
-  fsType: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(LocalObjectReference),
+export const CinderVolumeSource: Schema.Schema<CinderVolumeSource> = /*#__PURE__*/ struct<CinderVolumeSource>("CinderVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   volumeID: Schema.String
 })
 
@@ -716,8 +704,8 @@ export interface ClientIPConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const ClientIPConfig: Schema.Schema<ClientIPConfig> = struct<ClientIPConfig>("ClientIPConfig", {
-  timeoutSeconds: optional(Schema.Number)
+export const ClientIPConfig: Schema.Schema<ClientIPConfig> = /*#__PURE__*/ struct<ClientIPConfig>("ClientIPConfig", {
+  timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -740,12 +728,12 @@ export interface ClusterTrustBundleProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleProjection: Schema.Schema<ClusterTrustBundleProjection> = struct<ClusterTrustBundleProjection>("ClusterTrustBundleProjection", {
-  labelSelector: optional(meta_v1.LabelSelector),
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean),
+export const ClusterTrustBundleProjection: Schema.Schema<ClusterTrustBundleProjection> = /*#__PURE__*/ struct<ClusterTrustBundleProjection>("ClusterTrustBundleProjection", {
+  labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean),
   path: Schema.String,
-  signerName: optional(Schema.String)
+  signerName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -767,9 +755,9 @@ export interface ComponentCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const ComponentCondition: Schema.Schema<ComponentCondition> = struct<ComponentCondition>("ComponentCondition", {
-  error: optional(Schema.String),
-  message: optional(Schema.String),
+export const ComponentCondition: Schema.Schema<ComponentCondition> = /*#__PURE__*/ struct<ComponentCondition>("ComponentCondition", {
+  error: /*#__PURE__*/ optional(Schema.String),
+  message: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -793,11 +781,11 @@ export interface ComponentStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ComponentStatus: Schema.Schema<ComponentStatus> = struct<ComponentStatus>("ComponentStatus", {
-  apiVersion: optional(Schema.String),
-  conditions: optional(Schema.Array(ComponentCondition)),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta)
+export const ComponentStatus: Schema.Schema<ComponentStatus> = /*#__PURE__*/ struct<ComponentStatus>("ComponentStatus", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ComponentCondition)),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
 })
 
 /**
@@ -819,11 +807,11 @@ export interface ComponentStatusList {
  * @since 0.1.0
  * @category schemas
  */
-export const ComponentStatusList: Schema.Schema<ComponentStatusList> = struct<ComponentStatusList>("ComponentStatusList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ComponentStatus),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ComponentStatusList: Schema.Schema<ComponentStatusList> = /*#__PURE__*/ struct<ComponentStatusList>("ComponentStatusList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ComponentStatus),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -847,13 +835,13 @@ export interface ConfigMap {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMap: Schema.Schema<ConfigMap> = struct<ConfigMap>("ConfigMap", {
-  apiVersion: optional(Schema.String),
-  binaryData: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  data: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  immutable: optional(Schema.Boolean),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta)
+export const ConfigMap: Schema.Schema<ConfigMap> = /*#__PURE__*/ struct<ConfigMap>("ConfigMap", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  binaryData: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  data: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  immutable: /*#__PURE__*/ optional(Schema.Boolean),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
 })
 
 /**
@@ -873,9 +861,9 @@ export interface ConfigMapEnvSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapEnvSource: Schema.Schema<ConfigMapEnvSource> = struct<ConfigMapEnvSource>("ConfigMapEnvSource", {
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+export const ConfigMapEnvSource: Schema.Schema<ConfigMapEnvSource> = /*#__PURE__*/ struct<ConfigMapEnvSource>("ConfigMapEnvSource", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -896,10 +884,10 @@ export interface ConfigMapKeySelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapKeySelector: Schema.Schema<ConfigMapKeySelector> = struct<ConfigMapKeySelector>("ConfigMapKeySelector", {
+export const ConfigMapKeySelector: Schema.Schema<ConfigMapKeySelector> = /*#__PURE__*/ struct<ConfigMapKeySelector>("ConfigMapKeySelector", {
   key: Schema.String,
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -921,11 +909,11 @@ export interface ConfigMapList {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapList: Schema.Schema<ConfigMapList> = struct<ConfigMapList>("ConfigMapList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ConfigMap),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ConfigMapList: Schema.Schema<ConfigMapList> = /*#__PURE__*/ struct<ConfigMapList>("ConfigMapList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ConfigMap),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -948,12 +936,12 @@ export interface ConfigMapNodeConfigSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapNodeConfigSource: Schema.Schema<ConfigMapNodeConfigSource> = struct<ConfigMapNodeConfigSource>("ConfigMapNodeConfigSource", {
+export const ConfigMapNodeConfigSource: Schema.Schema<ConfigMapNodeConfigSource> = /*#__PURE__*/ struct<ConfigMapNodeConfigSource>("ConfigMapNodeConfigSource", {
   kubeletConfigKey: Schema.String,
   name: Schema.String,
   namespace: Schema.String,
-  resourceVersion: optional(Schema.String),
-  uid: optional(Schema.String)
+  resourceVersion: /*#__PURE__*/ optional(Schema.String),
+  uid: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -974,9 +962,9 @@ export interface KeyToPath {
  * @since 0.1.0
  * @category schemas
  */
-export const KeyToPath: Schema.Schema<KeyToPath> = struct<KeyToPath>("KeyToPath", {
+export const KeyToPath: Schema.Schema<KeyToPath> = /*#__PURE__*/ struct<KeyToPath>("KeyToPath", {
   key: Schema.String,
-  mode: optional(Schema.Number),
+  mode: /*#__PURE__*/ optional(Schema.Number),
   path: Schema.String
 })
 
@@ -998,10 +986,10 @@ export interface ConfigMapProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapProjection: Schema.Schema<ConfigMapProjection> = struct<ConfigMapProjection>("ConfigMapProjection", {
-  items: optional(Schema.Array(KeyToPath)),
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+export const ConfigMapProjection: Schema.Schema<ConfigMapProjection> = /*#__PURE__*/ struct<ConfigMapProjection>("ConfigMapProjection", {
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -1023,11 +1011,11 @@ export interface ConfigMapVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapVolumeSource: Schema.Schema<ConfigMapVolumeSource> = struct<ConfigMapVolumeSource>("ConfigMapVolumeSource", {
-  defaultMode: optional(Schema.Number),
-  items: optional(Schema.Array(KeyToPath)),
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+export const ConfigMapVolumeSource: Schema.Schema<ConfigMapVolumeSource> = /*#__PURE__*/ struct<ConfigMapVolumeSource>("ConfigMapVolumeSource", {
+  defaultMode: /*#__PURE__*/ optional(Schema.Number),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -1050,12 +1038,12 @@ export interface ContainerPort {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerPort: Schema.Schema<ContainerPort> = struct<ContainerPort>("ContainerPort", {
+export const ContainerPort: Schema.Schema<ContainerPort> = /*#__PURE__*/ struct<ContainerPort>("ContainerPort", {
   containerPort: Schema.Number,
-  hostIP: optional(Schema.String),
-  hostPort: optional(Schema.Number),
-  name: optional(Schema.String),
-  protocol: optional(Schema.String)
+  hostIP: /*#__PURE__*/ optional(Schema.String),
+  hostPort: /*#__PURE__*/ optional(Schema.Number),
+  name: /*#__PURE__*/ optional(Schema.String),
+  protocol: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1075,7 +1063,7 @@ export interface ContainerResizePolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerResizePolicy: Schema.Schema<ContainerResizePolicy> = struct<ContainerResizePolicy>("ContainerResizePolicy", {
+export const ContainerResizePolicy: Schema.Schema<ContainerResizePolicy> = /*#__PURE__*/ struct<ContainerResizePolicy>("ContainerResizePolicy", {
   resourceName: Schema.String,
   restartPolicy: Schema.String
 })
@@ -1097,9 +1085,9 @@ export interface ContainerRestartRuleOnExitCodes {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerRestartRuleOnExitCodes: Schema.Schema<ContainerRestartRuleOnExitCodes> = struct<ContainerRestartRuleOnExitCodes>("ContainerRestartRuleOnExitCodes", {
+export const ContainerRestartRuleOnExitCodes: Schema.Schema<ContainerRestartRuleOnExitCodes> = /*#__PURE__*/ struct<ContainerRestartRuleOnExitCodes>("ContainerRestartRuleOnExitCodes", {
   operator: Schema.String,
-  values: optional(Schema.Array(Schema.Number))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number))
 })
 
 /**
@@ -1119,9 +1107,9 @@ export interface ContainerRestartRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerRestartRule: Schema.Schema<ContainerRestartRule> = struct<ContainerRestartRule>("ContainerRestartRule", {
+export const ContainerRestartRule: Schema.Schema<ContainerRestartRule> = /*#__PURE__*/ struct<ContainerRestartRule>("ContainerRestartRule", {
   action: Schema.String,
-  exitCodes: optional(ContainerRestartRuleOnExitCodes)
+  exitCodes: /*#__PURE__*/ optional(ContainerRestartRuleOnExitCodes)
 })
 
 /**
@@ -1141,9 +1129,9 @@ export interface SecretEnvSource {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretEnvSource: Schema.Schema<SecretEnvSource> = struct<SecretEnvSource>("SecretEnvSource", {
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+export const SecretEnvSource: Schema.Schema<SecretEnvSource> = /*#__PURE__*/ struct<SecretEnvSource>("SecretEnvSource", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -1164,10 +1152,10 @@ export interface EnvFromSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EnvFromSource: Schema.Schema<EnvFromSource> = struct<EnvFromSource>("EnvFromSource", {
-  configMapRef: optional(ConfigMapEnvSource),
-  prefix: optional(Schema.String),
-  secretRef: optional(SecretEnvSource)
+export const EnvFromSource: Schema.Schema<EnvFromSource> = /*#__PURE__*/ struct<EnvFromSource>("EnvFromSource", {
+  configMapRef: /*#__PURE__*/ optional(ConfigMapEnvSource),
+  prefix: /*#__PURE__*/ optional(Schema.String),
+  secretRef: /*#__PURE__*/ optional(SecretEnvSource)
 })
 
 /**
@@ -1189,9 +1177,9 @@ export interface FileKeySelector {
  * @since 0.1.0
  * @category schemas
  */
-export const FileKeySelector: Schema.Schema<FileKeySelector> = struct<FileKeySelector>("FileKeySelector", {
+export const FileKeySelector: Schema.Schema<FileKeySelector> = /*#__PURE__*/ struct<FileKeySelector>("FileKeySelector", {
   key: Schema.String,
-  optional: optional(Schema.Boolean),
+  optional: /*#__PURE__*/ optional(Schema.Boolean),
   path: Schema.String,
   volumeName: Schema.String
 })
@@ -1213,8 +1201,8 @@ export interface ObjectFieldSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectFieldSelector: Schema.Schema<ObjectFieldSelector> = struct<ObjectFieldSelector>("ObjectFieldSelector", {
-  apiVersion: optional(Schema.String),
+export const ObjectFieldSelector: Schema.Schema<ObjectFieldSelector> = /*#__PURE__*/ struct<ObjectFieldSelector>("ObjectFieldSelector", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   fieldPath: Schema.String
 })
 
@@ -1236,9 +1224,9 @@ export interface ResourceFieldSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceFieldSelector: Schema.Schema<ResourceFieldSelector> = struct<ResourceFieldSelector>("ResourceFieldSelector", {
-  containerName: optional(Schema.String),
-  divisor: optional(apimachinery.Quantity),
+export const ResourceFieldSelector: Schema.Schema<ResourceFieldSelector> = /*#__PURE__*/ struct<ResourceFieldSelector>("ResourceFieldSelector", {
+  containerName: /*#__PURE__*/ optional(Schema.String),
+  divisor: /*#__PURE__*/ optional(apimachinery.Quantity),
   resource: Schema.String
 })
 
@@ -1260,10 +1248,10 @@ export interface SecretKeySelector {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretKeySelector: Schema.Schema<SecretKeySelector> = struct<SecretKeySelector>("SecretKeySelector", {
+export const SecretKeySelector: Schema.Schema<SecretKeySelector> = /*#__PURE__*/ struct<SecretKeySelector>("SecretKeySelector", {
   key: Schema.String,
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -1286,12 +1274,12 @@ export interface EnvVarSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EnvVarSource: Schema.Schema<EnvVarSource> = struct<EnvVarSource>("EnvVarSource", {
-  configMapKeyRef: optional(ConfigMapKeySelector),
-  fieldRef: optional(ObjectFieldSelector),
-  fileKeyRef: optional(FileKeySelector),
-  resourceFieldRef: optional(ResourceFieldSelector),
-  secretKeyRef: optional(SecretKeySelector)
+export const EnvVarSource: Schema.Schema<EnvVarSource> = /*#__PURE__*/ struct<EnvVarSource>("EnvVarSource", {
+  configMapKeyRef: /*#__PURE__*/ optional(ConfigMapKeySelector),
+  fieldRef: /*#__PURE__*/ optional(ObjectFieldSelector),
+  fileKeyRef: /*#__PURE__*/ optional(FileKeySelector),
+  resourceFieldRef: /*#__PURE__*/ optional(ResourceFieldSelector),
+  secretKeyRef: /*#__PURE__*/ optional(SecretKeySelector)
 })
 
 /**
@@ -1312,10 +1300,10 @@ export interface EnvVar {
  * @since 0.1.0
  * @category schemas
  */
-export const EnvVar: Schema.Schema<EnvVar> = struct<EnvVar>("EnvVar", {
+export const EnvVar: Schema.Schema<EnvVar> = /*#__PURE__*/ struct<EnvVar>("EnvVar", {
   name: Schema.String,
-  value: optional(Schema.String),
-  valueFrom: optional(EnvVarSource)
+  value: /*#__PURE__*/ optional(Schema.String),
+  valueFrom: /*#__PURE__*/ optional(EnvVarSource)
 })
 
 /**
@@ -1334,8 +1322,8 @@ export interface ExecAction {
  * @since 0.1.0
  * @category schemas
  */
-export const ExecAction: Schema.Schema<ExecAction> = struct<ExecAction>("ExecAction", {
-  command: optional(Schema.Array(Schema.String))
+export const ExecAction: Schema.Schema<ExecAction> = /*#__PURE__*/ struct<ExecAction>("ExecAction", {
+  command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -1355,7 +1343,7 @@ export interface HTTPHeader {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPHeader: Schema.Schema<HTTPHeader> = struct<HTTPHeader>("HTTPHeader", {
+export const HTTPHeader: Schema.Schema<HTTPHeader> = /*#__PURE__*/ struct<HTTPHeader>("HTTPHeader", {
   name: Schema.String,
   value: Schema.String
 })
@@ -1380,12 +1368,12 @@ export interface HTTPGetAction {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPGetAction: Schema.Schema<HTTPGetAction> = struct<HTTPGetAction>("HTTPGetAction", {
-  host: optional(Schema.String),
-  httpHeaders: optional(Schema.Array(HTTPHeader)),
-  path: optional(Schema.String),
+export const HTTPGetAction: Schema.Schema<HTTPGetAction> = /*#__PURE__*/ struct<HTTPGetAction>("HTTPGetAction", {
+  host: /*#__PURE__*/ optional(Schema.String),
+  httpHeaders: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HTTPHeader)),
+  path: /*#__PURE__*/ optional(Schema.String),
   port: apimachinery.IntOrString,
-  scheme: optional(Schema.String)
+  scheme: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1404,7 +1392,7 @@ export interface SleepAction {
  * @since 0.1.0
  * @category schemas
  */
-export const SleepAction: Schema.Schema<SleepAction> = struct<SleepAction>("SleepAction", {
+export const SleepAction: Schema.Schema<SleepAction> = /*#__PURE__*/ struct<SleepAction>("SleepAction", {
   seconds: Schema.Number
 })
 
@@ -1425,8 +1413,8 @@ export interface TCPSocketAction {
  * @since 0.1.0
  * @category schemas
  */
-export const TCPSocketAction: Schema.Schema<TCPSocketAction> = struct<TCPSocketAction>("TCPSocketAction", {
-  host: optional(Schema.String),
+export const TCPSocketAction: Schema.Schema<TCPSocketAction> = /*#__PURE__*/ struct<TCPSocketAction>("TCPSocketAction", {
+  host: /*#__PURE__*/ optional(Schema.String),
   port: apimachinery.IntOrString
 })
 
@@ -1449,11 +1437,11 @@ export interface LifecycleHandler {
  * @since 0.1.0
  * @category schemas
  */
-export const LifecycleHandler: Schema.Schema<LifecycleHandler> = struct<LifecycleHandler>("LifecycleHandler", {
-  exec: optional(ExecAction),
-  httpGet: optional(HTTPGetAction),
-  sleep: optional(SleepAction),
-  tcpSocket: optional(TCPSocketAction)
+export const LifecycleHandler: Schema.Schema<LifecycleHandler> = /*#__PURE__*/ struct<LifecycleHandler>("LifecycleHandler", {
+  exec: /*#__PURE__*/ optional(ExecAction),
+  httpGet: /*#__PURE__*/ optional(HTTPGetAction),
+  sleep: /*#__PURE__*/ optional(SleepAction),
+  tcpSocket: /*#__PURE__*/ optional(TCPSocketAction)
 })
 
 /**
@@ -1474,10 +1462,10 @@ export interface Lifecycle {
  * @since 0.1.0
  * @category schemas
  */
-export const Lifecycle: Schema.Schema<Lifecycle> = struct<Lifecycle>("Lifecycle", {
-  postStart: optional(LifecycleHandler),
-  preStop: optional(LifecycleHandler),
-  stopSignal: optional(Schema.String)
+export const Lifecycle: Schema.Schema<Lifecycle> = /*#__PURE__*/ struct<Lifecycle>("Lifecycle", {
+  postStart: /*#__PURE__*/ optional(LifecycleHandler),
+  preStop: /*#__PURE__*/ optional(LifecycleHandler),
+  stopSignal: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1497,9 +1485,9 @@ export interface GRPCAction {
  * @since 0.1.0
  * @category schemas
  */
-export const GRPCAction: Schema.Schema<GRPCAction> = struct<GRPCAction>("GRPCAction", {
+export const GRPCAction: Schema.Schema<GRPCAction> = /*#__PURE__*/ struct<GRPCAction>("GRPCAction", {
   port: Schema.Number,
-  service: optional(Schema.String)
+  service: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1527,17 +1515,17 @@ export interface Probe {
  * @since 0.1.0
  * @category schemas
  */
-export const Probe: Schema.Schema<Probe> = struct<Probe>("Probe", {
-  exec: optional(ExecAction),
-  failureThreshold: optional(Schema.Number),
-  grpc: optional(GRPCAction),
-  httpGet: optional(HTTPGetAction),
-  initialDelaySeconds: optional(Schema.Number),
-  periodSeconds: optional(Schema.Number),
-  successThreshold: optional(Schema.Number),
-  tcpSocket: optional(TCPSocketAction),
-  terminationGracePeriodSeconds: optional(Schema.Number),
-  timeoutSeconds: optional(Schema.Number)
+export const Probe: Schema.Schema<Probe> = /*#__PURE__*/ struct<Probe>("Probe", {
+  exec: /*#__PURE__*/ optional(ExecAction),
+  failureThreshold: /*#__PURE__*/ optional(Schema.Number),
+  grpc: /*#__PURE__*/ optional(GRPCAction),
+  httpGet: /*#__PURE__*/ optional(HTTPGetAction),
+  initialDelaySeconds: /*#__PURE__*/ optional(Schema.Number),
+  periodSeconds: /*#__PURE__*/ optional(Schema.Number),
+  successThreshold: /*#__PURE__*/ optional(Schema.Number),
+  tcpSocket: /*#__PURE__*/ optional(TCPSocketAction),
+  terminationGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
+  timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -1557,9 +1545,9 @@ export interface ResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaim: Schema.Schema<ResourceClaim> = struct<ResourceClaim>("ResourceClaim", {
+export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<ResourceClaim>("ResourceClaim", {
   name: Schema.String,
-  request: optional(Schema.String)
+  request: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1580,10 +1568,10 @@ export interface ResourceRequirements {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceRequirements: Schema.Schema<ResourceRequirements> = struct<ResourceRequirements>("ResourceRequirements", {
-  claims: optional(Schema.Array(ResourceClaim)),
-  limits: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  requests: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+export const ResourceRequirements: Schema.Schema<ResourceRequirements> = /*#__PURE__*/ struct<ResourceRequirements>("ResourceRequirements", {
+  claims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceClaim)),
+  limits: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
 })
 
 /**
@@ -1605,11 +1593,11 @@ export interface SELinuxOptions {
  * @since 0.1.0
  * @category schemas
  */
-export const SELinuxOptions: Schema.Schema<SELinuxOptions> = struct<SELinuxOptions>("SELinuxOptions", {
-  level: optional(Schema.String),
-  role: optional(Schema.String),
-  type: optional(Schema.String),
-  user: optional(Schema.String)
+export const SELinuxOptions: Schema.Schema<SELinuxOptions> = /*#__PURE__*/ struct<SELinuxOptions>("SELinuxOptions", {
+  level: /*#__PURE__*/ optional(Schema.String),
+  role: /*#__PURE__*/ optional(Schema.String),
+  type: /*#__PURE__*/ optional(Schema.String),
+  user: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1629,8 +1617,8 @@ export interface SeccompProfile {
  * @since 0.1.0
  * @category schemas
  */
-export const SeccompProfile: Schema.Schema<SeccompProfile> = struct<SeccompProfile>("SeccompProfile", {
-  localhostProfile: optional(Schema.String),
+export const SeccompProfile: Schema.Schema<SeccompProfile> = /*#__PURE__*/ struct<SeccompProfile>("SeccompProfile", {
+  localhostProfile: /*#__PURE__*/ optional(Schema.String),
   type: Schema.String
 })
 
@@ -1653,11 +1641,11 @@ export interface WindowsSecurityContextOptions {
  * @since 0.1.0
  * @category schemas
  */
-export const WindowsSecurityContextOptions: Schema.Schema<WindowsSecurityContextOptions> = struct<WindowsSecurityContextOptions>("WindowsSecurityContextOptions", {
-  gmsaCredentialSpec: optional(Schema.String),
-  gmsaCredentialSpecName: optional(Schema.String),
-  hostProcess: optional(Schema.Boolean),
-  runAsUserName: optional(Schema.String)
+export const WindowsSecurityContextOptions: Schema.Schema<WindowsSecurityContextOptions> = /*#__PURE__*/ struct<WindowsSecurityContextOptions>("WindowsSecurityContextOptions", {
+  gmsaCredentialSpec: /*#__PURE__*/ optional(Schema.String),
+  gmsaCredentialSpecName: /*#__PURE__*/ optional(Schema.String),
+  hostProcess: /*#__PURE__*/ optional(Schema.Boolean),
+  runAsUserName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1687,19 +1675,19 @@ export interface SecurityContext {
  * @since 0.1.0
  * @category schemas
  */
-export const SecurityContext: Schema.Schema<SecurityContext> = struct<SecurityContext>("SecurityContext", {
-  allowPrivilegeEscalation: optional(Schema.Boolean),
-  appArmorProfile: optional(AppArmorProfile),
-  capabilities: optional(Capabilities),
-  privileged: optional(Schema.Boolean),
-  procMount: optional(Schema.String),
-  readOnlyRootFilesystem: optional(Schema.Boolean),
-  runAsGroup: optional(Schema.Number),
-  runAsNonRoot: optional(Schema.Boolean),
-  runAsUser: optional(Schema.Number),
-  seLinuxOptions: optional(SELinuxOptions),
-  seccompProfile: optional(SeccompProfile),
-  windowsOptions: optional(WindowsSecurityContextOptions)
+export const SecurityContext: Schema.Schema<SecurityContext> = /*#__PURE__*/ struct<SecurityContext>("SecurityContext", {
+  allowPrivilegeEscalation: /*#__PURE__*/ optional(Schema.Boolean),
+  appArmorProfile: /*#__PURE__*/ optional(AppArmorProfile),
+  capabilities: /*#__PURE__*/ optional(Capabilities),
+  privileged: /*#__PURE__*/ optional(Schema.Boolean),
+  procMount: /*#__PURE__*/ optional(Schema.String),
+  readOnlyRootFilesystem: /*#__PURE__*/ optional(Schema.Boolean),
+  runAsGroup: /*#__PURE__*/ optional(Schema.Number),
+  runAsNonRoot: /*#__PURE__*/ optional(Schema.Boolean),
+  runAsUser: /*#__PURE__*/ optional(Schema.Number),
+  seLinuxOptions: /*#__PURE__*/ optional(SELinuxOptions),
+  seccompProfile: /*#__PURE__*/ optional(SeccompProfile),
+  windowsOptions: /*#__PURE__*/ optional(WindowsSecurityContextOptions)
 })
 
 /**
@@ -1719,7 +1707,7 @@ export interface VolumeDevice {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeDevice: Schema.Schema<VolumeDevice> = struct<VolumeDevice>("VolumeDevice", {
+export const VolumeDevice: Schema.Schema<VolumeDevice> = /*#__PURE__*/ struct<VolumeDevice>("VolumeDevice", {
   devicePath: Schema.String,
   name: Schema.String
 })
@@ -1746,14 +1734,14 @@ export interface VolumeMount {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeMount: Schema.Schema<VolumeMount> = struct<VolumeMount>("VolumeMount", {
+export const VolumeMount: Schema.Schema<VolumeMount> = /*#__PURE__*/ struct<VolumeMount>("VolumeMount", {
   mountPath: Schema.String,
-  mountPropagation: optional(Schema.String),
+  mountPropagation: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  readOnly: optional(Schema.Boolean),
-  recursiveReadOnly: optional(Schema.String),
-  subPath: optional(Schema.String),
-  subPathExpr: optional(Schema.String)
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  recursiveReadOnly: /*#__PURE__*/ optional(Schema.String),
+  subPath: /*#__PURE__*/ optional(Schema.String),
+  subPathExpr: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1796,32 +1784,32 @@ export interface Container {
  * @since 0.1.0
  * @category schemas
  */
-export const Container: Schema.Schema<Container> = struct<Container>("Container", {
-  args: optional(Schema.Array(Schema.String)),
-  command: optional(Schema.Array(Schema.String)),
-  env: optional(Schema.Array(EnvVar)),
-  envFrom: optional(Schema.Array(EnvFromSource)),
-  image: optional(Schema.String),
-  imagePullPolicy: optional(Schema.String),
-  lifecycle: optional(Lifecycle),
-  livenessProbe: optional(Probe),
+export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Container>("Container", {
+  args: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  env: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvVar)),
+  envFrom: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvFromSource)),
+  image: /*#__PURE__*/ optional(Schema.String),
+  imagePullPolicy: /*#__PURE__*/ optional(Schema.String),
+  lifecycle: /*#__PURE__*/ optional(Lifecycle),
+  livenessProbe: /*#__PURE__*/ optional(Probe),
   name: Schema.String,
-  ports: optional(Schema.Array(ContainerPort)),
-  readinessProbe: optional(Probe),
-  resizePolicy: optional(Schema.Array(ContainerResizePolicy)),
-  resources: optional(ResourceRequirements),
-  restartPolicy: optional(Schema.String),
-  restartPolicyRules: optional(Schema.Array(ContainerRestartRule)),
-  securityContext: optional(SecurityContext),
-  startupProbe: optional(Probe),
-  stdin: optional(Schema.Boolean),
-  stdinOnce: optional(Schema.Boolean),
-  terminationMessagePath: optional(Schema.String),
-  terminationMessagePolicy: optional(Schema.String),
-  tty: optional(Schema.Boolean),
-  volumeDevices: optional(Schema.Array(VolumeDevice)),
-  volumeMounts: optional(Schema.Array(VolumeMount)),
-  workingDir: optional(Schema.String)
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerPort)),
+  readinessProbe: /*#__PURE__*/ optional(Probe),
+  resizePolicy: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerResizePolicy)),
+  resources: /*#__PURE__*/ optional(ResourceRequirements),
+  restartPolicy: /*#__PURE__*/ optional(Schema.String),
+  restartPolicyRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerRestartRule)),
+  securityContext: /*#__PURE__*/ optional(SecurityContext),
+  startupProbe: /*#__PURE__*/ optional(Probe),
+  stdin: /*#__PURE__*/ optional(Schema.Boolean),
+  stdinOnce: /*#__PURE__*/ optional(Schema.Boolean),
+  terminationMessagePath: /*#__PURE__*/ optional(Schema.String),
+  terminationMessagePolicy: /*#__PURE__*/ optional(Schema.String),
+  tty: /*#__PURE__*/ optional(Schema.Boolean),
+  volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeDevice)),
+  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMount)),
+  workingDir: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1842,7 +1830,7 @@ export interface ContainerExtendedResourceRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerExtendedResourceRequest: Schema.Schema<ContainerExtendedResourceRequest> = struct<ContainerExtendedResourceRequest>("ContainerExtendedResourceRequest", {
+export const ContainerExtendedResourceRequest: Schema.Schema<ContainerExtendedResourceRequest> = /*#__PURE__*/ struct<ContainerExtendedResourceRequest>("ContainerExtendedResourceRequest", {
   containerName: Schema.String,
   requestName: Schema.String,
   resourceName: Schema.String
@@ -1865,9 +1853,9 @@ export interface ContainerImage {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerImage: Schema.Schema<ContainerImage> = struct<ContainerImage>("ContainerImage", {
-  names: optional(Schema.Array(Schema.String)),
-  sizeBytes: optional(Schema.Number)
+export const ContainerImage: Schema.Schema<ContainerImage> = /*#__PURE__*/ struct<ContainerImage>("ContainerImage", {
+  names: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  sizeBytes: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -1886,8 +1874,8 @@ export interface ContainerStateRunning {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStateRunning: Schema.Schema<ContainerStateRunning> = struct<ContainerStateRunning>("ContainerStateRunning", {
-  startedAt: optional(meta_v1.Time)
+export const ContainerStateRunning: Schema.Schema<ContainerStateRunning> = /*#__PURE__*/ struct<ContainerStateRunning>("ContainerStateRunning", {
+  startedAt: /*#__PURE__*/ optional(meta_v1.Time)
 })
 
 /**
@@ -1912,14 +1900,14 @@ export interface ContainerStateTerminated {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStateTerminated: Schema.Schema<ContainerStateTerminated> = struct<ContainerStateTerminated>("ContainerStateTerminated", {
-  containerID: optional(Schema.String),
+export const ContainerStateTerminated: Schema.Schema<ContainerStateTerminated> = /*#__PURE__*/ struct<ContainerStateTerminated>("ContainerStateTerminated", {
+  containerID: /*#__PURE__*/ optional(Schema.String),
   exitCode: Schema.Number,
-  finishedAt: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
-  signal: optional(Schema.Number),
-  startedAt: optional(meta_v1.Time)
+  finishedAt: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
+  signal: /*#__PURE__*/ optional(Schema.Number),
+  startedAt: /*#__PURE__*/ optional(meta_v1.Time)
 })
 
 /**
@@ -1939,9 +1927,9 @@ export interface ContainerStateWaiting {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStateWaiting: Schema.Schema<ContainerStateWaiting> = struct<ContainerStateWaiting>("ContainerStateWaiting", {
-  message: optional(Schema.String),
-  reason: optional(Schema.String)
+export const ContainerStateWaiting: Schema.Schema<ContainerStateWaiting> = /*#__PURE__*/ struct<ContainerStateWaiting>("ContainerStateWaiting", {
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -1962,10 +1950,10 @@ export interface ContainerState {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerState: Schema.Schema<ContainerState> = struct<ContainerState>("ContainerState", {
-  running: optional(ContainerStateRunning),
-  terminated: optional(ContainerStateTerminated),
-  waiting: optional(ContainerStateWaiting)
+export const ContainerState: Schema.Schema<ContainerState> = /*#__PURE__*/ struct<ContainerState>("ContainerState", {
+  running: /*#__PURE__*/ optional(ContainerStateRunning),
+  terminated: /*#__PURE__*/ optional(ContainerStateTerminated),
+  waiting: /*#__PURE__*/ optional(ContainerStateWaiting)
 })
 
 /**
@@ -1986,9 +1974,9 @@ export interface LinuxContainerUser {
  * @since 0.1.0
  * @category schemas
  */
-export const LinuxContainerUser: Schema.Schema<LinuxContainerUser> = struct<LinuxContainerUser>("LinuxContainerUser", {
+export const LinuxContainerUser: Schema.Schema<LinuxContainerUser> = /*#__PURE__*/ struct<LinuxContainerUser>("LinuxContainerUser", {
   gid: Schema.Number,
-  supplementalGroups: optional(Schema.Array(Schema.Number)),
+  supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
   uid: Schema.Number
 })
 
@@ -2008,8 +1996,8 @@ export interface ContainerUser {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerUser: Schema.Schema<ContainerUser> = struct<ContainerUser>("ContainerUser", {
-  linux: optional(LinuxContainerUser)
+export const ContainerUser: Schema.Schema<ContainerUser> = /*#__PURE__*/ struct<ContainerUser>("ContainerUser", {
+  linux: /*#__PURE__*/ optional(LinuxContainerUser)
 })
 
 /**
@@ -2030,9 +2018,9 @@ export interface ResourceHealth {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceHealth: Schema.Schema<ResourceHealth> = struct<ResourceHealth>("ResourceHealth", {
-  health: optional(Schema.String),
-  message: optional(Schema.String),
+export const ResourceHealth: Schema.Schema<ResourceHealth> = /*#__PURE__*/ struct<ResourceHealth>("ResourceHealth", {
+  health: /*#__PURE__*/ optional(Schema.String),
+  message: /*#__PURE__*/ optional(Schema.String),
   resourceID: Schema.String
 })
 
@@ -2053,9 +2041,9 @@ export interface ResourceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceStatus: Schema.Schema<ResourceStatus> = struct<ResourceStatus>("ResourceStatus", {
+export const ResourceStatus: Schema.Schema<ResourceStatus> = /*#__PURE__*/ struct<ResourceStatus>("ResourceStatus", {
   name: Schema.String,
-  resources: optional(Schema.Array(ResourceHealth))
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceHealth))
 })
 
 /**
@@ -2074,7 +2062,7 @@ export interface ImageVolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ImageVolumeStatus: Schema.Schema<ImageVolumeStatus> = struct<ImageVolumeStatus>("ImageVolumeStatus", {
+export const ImageVolumeStatus: Schema.Schema<ImageVolumeStatus> = /*#__PURE__*/ struct<ImageVolumeStatus>("ImageVolumeStatus", {
   imageRef: Schema.String
 })
 
@@ -2094,8 +2082,8 @@ export interface VolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeStatus: Schema.Schema<VolumeStatus> = struct<VolumeStatus>("VolumeStatus", {
-  image: optional(ImageVolumeStatus)
+export const VolumeStatus: Schema.Schema<VolumeStatus> = /*#__PURE__*/ struct<VolumeStatus>("VolumeStatus", {
+  image: /*#__PURE__*/ optional(ImageVolumeStatus)
 })
 
 /**
@@ -2118,12 +2106,12 @@ export interface VolumeMountStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeMountStatus: Schema.Schema<VolumeMountStatus> = struct<VolumeMountStatus>("VolumeMountStatus", {
+export const VolumeMountStatus: Schema.Schema<VolumeMountStatus> = /*#__PURE__*/ struct<VolumeMountStatus>("VolumeMountStatus", {
   mountPath: Schema.String,
   name: Schema.String,
-  readOnly: optional(Schema.Boolean),
-  recursiveReadOnly: optional(Schema.String),
-  volumeStatus: optional(VolumeStatus)
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  recursiveReadOnly: /*#__PURE__*/ optional(Schema.String),
+  volumeStatus: /*#__PURE__*/ optional(VolumeStatus)
 })
 
 /**
@@ -2156,22 +2144,22 @@ export interface ContainerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStatus: Schema.Schema<ContainerStatus> = struct<ContainerStatus>("ContainerStatus", {
-  allocatedResources: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  allocatedResourcesStatus: optional(Schema.Array(ResourceStatus)),
-  containerID: optional(Schema.String),
+export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ struct<ContainerStatus>("ContainerStatus", {
+  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  allocatedResourcesStatus: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceStatus)),
+  containerID: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
   imageID: Schema.String,
-  lastState: optional(ContainerState),
+  lastState: /*#__PURE__*/ optional(ContainerState),
   name: Schema.String,
   ready: Schema.Boolean,
-  resources: optional(ResourceRequirements),
+  resources: /*#__PURE__*/ optional(ResourceRequirements),
   restartCount: Schema.Number,
-  started: optional(Schema.Boolean),
-  state: optional(ContainerState),
-  stopSignal: optional(Schema.String),
-  user: optional(ContainerUser),
-  volumeMounts: optional(Schema.Array(VolumeMountStatus))
+  started: /*#__PURE__*/ optional(Schema.Boolean),
+  state: /*#__PURE__*/ optional(ContainerState),
+  stopSignal: /*#__PURE__*/ optional(Schema.String),
+  user: /*#__PURE__*/ optional(ContainerUser),
+  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMountStatus))
 })
 
 /**
@@ -2190,7 +2178,7 @@ export interface DaemonEndpoint {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonEndpoint: Schema.Schema<DaemonEndpoint> = struct<DaemonEndpoint>("DaemonEndpoint", {
+export const DaemonEndpoint: Schema.Schema<DaemonEndpoint> = /*#__PURE__*/ struct<DaemonEndpoint>("DaemonEndpoint", {
   Port: Schema.Number
 })
 
@@ -2213,11 +2201,11 @@ export interface DownwardAPIVolumeFile {
  * @since 0.1.0
  * @category schemas
  */
-export const DownwardAPIVolumeFile: Schema.Schema<DownwardAPIVolumeFile> = struct<DownwardAPIVolumeFile>("DownwardAPIVolumeFile", {
-  fieldRef: optional(ObjectFieldSelector),
-  mode: optional(Schema.Number),
+export const DownwardAPIVolumeFile: Schema.Schema<DownwardAPIVolumeFile> = /*#__PURE__*/ struct<DownwardAPIVolumeFile>("DownwardAPIVolumeFile", {
+  fieldRef: /*#__PURE__*/ optional(ObjectFieldSelector),
+  mode: /*#__PURE__*/ optional(Schema.Number),
   path: Schema.String,
-  resourceFieldRef: optional(ResourceFieldSelector)
+  resourceFieldRef: /*#__PURE__*/ optional(ResourceFieldSelector)
 })
 
 /**
@@ -2236,8 +2224,8 @@ export interface DownwardAPIProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const DownwardAPIProjection: Schema.Schema<DownwardAPIProjection> = struct<DownwardAPIProjection>("DownwardAPIProjection", {
-  items: optional(Schema.Array(DownwardAPIVolumeFile))
+export const DownwardAPIProjection: Schema.Schema<DownwardAPIProjection> = /*#__PURE__*/ struct<DownwardAPIProjection>("DownwardAPIProjection", {
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DownwardAPIVolumeFile))
 })
 
 /**
@@ -2257,9 +2245,9 @@ export interface DownwardAPIVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const DownwardAPIVolumeSource: Schema.Schema<DownwardAPIVolumeSource> = struct<DownwardAPIVolumeSource>("DownwardAPIVolumeSource", {
-  defaultMode: optional(Schema.Number),
-  items: optional(Schema.Array(DownwardAPIVolumeFile))
+export const DownwardAPIVolumeSource: Schema.Schema<DownwardAPIVolumeSource> = /*#__PURE__*/ struct<DownwardAPIVolumeSource>("DownwardAPIVolumeSource", {
+  defaultMode: /*#__PURE__*/ optional(Schema.Number),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DownwardAPIVolumeFile))
 })
 
 /**
@@ -2279,9 +2267,9 @@ export interface EmptyDirVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EmptyDirVolumeSource: Schema.Schema<EmptyDirVolumeSource> = struct<EmptyDirVolumeSource>("EmptyDirVolumeSource", {
-  medium: optional(Schema.String),
-  sizeLimit: optional(apimachinery.Quantity)
+export const EmptyDirVolumeSource: Schema.Schema<EmptyDirVolumeSource> = /*#__PURE__*/ struct<EmptyDirVolumeSource>("EmptyDirVolumeSource", {
+  medium: /*#__PURE__*/ optional(Schema.String),
+  sizeLimit: /*#__PURE__*/ optional(apimachinery.Quantity)
 })
 
 /**
@@ -2303,11 +2291,11 @@ export interface EndpointAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointAddress: Schema.Schema<EndpointAddress> = struct<EndpointAddress>("EndpointAddress", {
-  hostname: optional(Schema.String),
+export const EndpointAddress: Schema.Schema<EndpointAddress> = /*#__PURE__*/ struct<EndpointAddress>("EndpointAddress", {
+  hostname: /*#__PURE__*/ optional(Schema.String),
   ip: Schema.String,
-  nodeName: optional(Schema.String),
-  targetRef: optional(ObjectReference)
+  nodeName: /*#__PURE__*/ optional(Schema.String),
+  targetRef: /*#__PURE__*/ optional(ObjectReference)
 })
 
 /**
@@ -2329,11 +2317,11 @@ export interface EndpointPort {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointPort: Schema.Schema<EndpointPort> = struct<EndpointPort>("EndpointPort", {
-  appProtocol: optional(Schema.String),
-  name: optional(Schema.String),
+export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<EndpointPort>("EndpointPort", {
+  appProtocol: /*#__PURE__*/ optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
   port: Schema.Number,
-  protocol: optional(Schema.String)
+  protocol: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2354,10 +2342,10 @@ export interface EndpointSubset {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointSubset: Schema.Schema<EndpointSubset> = struct<EndpointSubset>("EndpointSubset", {
-  addresses: optional(Schema.Array(EndpointAddress)),
-  notReadyAddresses: optional(Schema.Array(EndpointAddress)),
-  ports: optional(Schema.Array(EndpointPort))
+export const EndpointSubset: Schema.Schema<EndpointSubset> = /*#__PURE__*/ struct<EndpointSubset>("EndpointSubset", {
+  addresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointAddress)),
+  notReadyAddresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointAddress)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointPort))
 })
 
 /**
@@ -2379,11 +2367,11 @@ export interface Endpoints {
  * @since 0.1.0
  * @category schemas
  */
-export const Endpoints: Schema.Schema<Endpoints> = struct<Endpoints>("Endpoints", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  subsets: optional(Schema.Array(EndpointSubset))
+export const Endpoints: Schema.Schema<Endpoints> = /*#__PURE__*/ struct<Endpoints>("Endpoints", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  subsets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointSubset))
 })
 
 /**
@@ -2405,11 +2393,11 @@ export interface EndpointsList {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointsList: Schema.Schema<EndpointsList> = struct<EndpointsList>("EndpointsList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Endpoints),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const EndpointsList: Schema.Schema<EndpointsList> = /*#__PURE__*/ struct<EndpointsList>("EndpointsList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Endpoints),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -2453,33 +2441,33 @@ export interface EphemeralContainer {
  * @since 0.1.0
  * @category schemas
  */
-export const EphemeralContainer: Schema.Schema<EphemeralContainer> = struct<EphemeralContainer>("EphemeralContainer", {
-  args: optional(Schema.Array(Schema.String)),
-  command: optional(Schema.Array(Schema.String)),
-  env: optional(Schema.Array(EnvVar)),
-  envFrom: optional(Schema.Array(EnvFromSource)),
-  image: optional(Schema.String),
-  imagePullPolicy: optional(Schema.String),
-  lifecycle: optional(Lifecycle),
-  livenessProbe: optional(Probe),
+export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__*/ struct<EphemeralContainer>("EphemeralContainer", {
+  args: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  env: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvVar)),
+  envFrom: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvFromSource)),
+  image: /*#__PURE__*/ optional(Schema.String),
+  imagePullPolicy: /*#__PURE__*/ optional(Schema.String),
+  lifecycle: /*#__PURE__*/ optional(Lifecycle),
+  livenessProbe: /*#__PURE__*/ optional(Probe),
   name: Schema.String,
-  ports: optional(Schema.Array(ContainerPort)),
-  readinessProbe: optional(Probe),
-  resizePolicy: optional(Schema.Array(ContainerResizePolicy)),
-  resources: optional(ResourceRequirements),
-  restartPolicy: optional(Schema.String),
-  restartPolicyRules: optional(Schema.Array(ContainerRestartRule)),
-  securityContext: optional(SecurityContext),
-  startupProbe: optional(Probe),
-  stdin: optional(Schema.Boolean),
-  stdinOnce: optional(Schema.Boolean),
-  targetContainerName: optional(Schema.String),
-  terminationMessagePath: optional(Schema.String),
-  terminationMessagePolicy: optional(Schema.String),
-  tty: optional(Schema.Boolean),
-  volumeDevices: optional(Schema.Array(VolumeDevice)),
-  volumeMounts: optional(Schema.Array(VolumeMount)),
-  workingDir: optional(Schema.String)
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerPort)),
+  readinessProbe: /*#__PURE__*/ optional(Probe),
+  resizePolicy: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerResizePolicy)),
+  resources: /*#__PURE__*/ optional(ResourceRequirements),
+  restartPolicy: /*#__PURE__*/ optional(Schema.String),
+  restartPolicyRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerRestartRule)),
+  securityContext: /*#__PURE__*/ optional(SecurityContext),
+  startupProbe: /*#__PURE__*/ optional(Probe),
+  stdin: /*#__PURE__*/ optional(Schema.Boolean),
+  stdinOnce: /*#__PURE__*/ optional(Schema.Boolean),
+  targetContainerName: /*#__PURE__*/ optional(Schema.String),
+  terminationMessagePath: /*#__PURE__*/ optional(Schema.String),
+  terminationMessagePolicy: /*#__PURE__*/ optional(Schema.String),
+  tty: /*#__PURE__*/ optional(Schema.Boolean),
+  volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeDevice)),
+  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMount)),
+  workingDir: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2500,8 +2488,8 @@ export interface TypedLocalObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = struct<TypedLocalObjectReference>("TypedLocalObjectReference", {
-  apiGroup: optional(Schema.String),
+export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = /*#__PURE__*/ struct<TypedLocalObjectReference>("TypedLocalObjectReference", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
 })
@@ -2525,11 +2513,11 @@ export interface TypedObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const TypedObjectReference: Schema.Schema<TypedObjectReference> = struct<TypedObjectReference>("TypedObjectReference", {
-  apiGroup: optional(Schema.String),
+export const TypedObjectReference: Schema.Schema<TypedObjectReference> = /*#__PURE__*/ struct<TypedObjectReference>("TypedObjectReference", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
-  namespace: optional(Schema.String)
+  namespace: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2549,9 +2537,9 @@ export interface VolumeResourceRequirements {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeResourceRequirements: Schema.Schema<VolumeResourceRequirements> = struct<VolumeResourceRequirements>("VolumeResourceRequirements", {
-  limits: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  requests: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+export const VolumeResourceRequirements: Schema.Schema<VolumeResourceRequirements> = /*#__PURE__*/ struct<VolumeResourceRequirements>("VolumeResourceRequirements", {
+  limits: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
 })
 
 /**
@@ -2578,16 +2566,16 @@ export interface PersistentVolumeClaimSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec> = struct<PersistentVolumeClaimSpec>("PersistentVolumeClaimSpec", {
-  accessModes: optional(Schema.Array(Schema.String)),
-  dataSource: optional(TypedLocalObjectReference),
-  dataSourceRef: optional(TypedObjectReference),
-  resources: optional(VolumeResourceRequirements),
-  selector: optional(meta_v1.LabelSelector),
-  storageClassName: optional(Schema.String),
-  volumeAttributesClassName: optional(Schema.String),
-  volumeMode: optional(Schema.String),
-  volumeName: optional(Schema.String)
+export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec> = /*#__PURE__*/ struct<PersistentVolumeClaimSpec>("PersistentVolumeClaimSpec", {
+  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  dataSource: /*#__PURE__*/ optional(TypedLocalObjectReference),
+  dataSourceRef: /*#__PURE__*/ optional(TypedObjectReference),
+  resources: /*#__PURE__*/ optional(VolumeResourceRequirements),
+  selector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  storageClassName: /*#__PURE__*/ optional(Schema.String),
+  volumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
+  volumeMode: /*#__PURE__*/ optional(Schema.String),
+  volumeName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2607,8 +2595,8 @@ export interface PersistentVolumeClaimTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimTemplate: Schema.Schema<PersistentVolumeClaimTemplate> = struct<PersistentVolumeClaimTemplate>("PersistentVolumeClaimTemplate", {
-  metadata: optional(meta_v1.ObjectMeta),
+export const PersistentVolumeClaimTemplate: Schema.Schema<PersistentVolumeClaimTemplate> = /*#__PURE__*/ struct<PersistentVolumeClaimTemplate>("PersistentVolumeClaimTemplate", {
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: PersistentVolumeClaimSpec
 })
 
@@ -2628,8 +2616,8 @@ export interface EphemeralVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EphemeralVolumeSource: Schema.Schema<EphemeralVolumeSource> = struct<EphemeralVolumeSource>("EphemeralVolumeSource", {
-  volumeClaimTemplate: optional(PersistentVolumeClaimTemplate)
+export const EphemeralVolumeSource: Schema.Schema<EphemeralVolumeSource> = /*#__PURE__*/ struct<EphemeralVolumeSource>("EphemeralVolumeSource", {
+  volumeClaimTemplate: /*#__PURE__*/ optional(PersistentVolumeClaimTemplate)
 })
 
 /**
@@ -2649,9 +2637,9 @@ export interface EventSeries {
  * @since 0.1.0
  * @category schemas
  */
-export const EventSeries: Schema.Schema<EventSeries> = struct<EventSeries>("EventSeries", {
-  count: optional(Schema.Number),
-  lastObservedTime: optional(meta_v1.MicroTime)
+export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<EventSeries>("EventSeries", {
+  count: /*#__PURE__*/ optional(Schema.Number),
+  lastObservedTime: /*#__PURE__*/ optional(meta_v1.MicroTime)
 })
 
 /**
@@ -2671,9 +2659,9 @@ export interface EventSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EventSource: Schema.Schema<EventSource> = struct<EventSource>("EventSource", {
-  component: optional(Schema.String),
-  host: optional(Schema.String)
+export const EventSource: Schema.Schema<EventSource> = /*#__PURE__*/ struct<EventSource>("EventSource", {
+  component: /*#__PURE__*/ optional(Schema.String),
+  host: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2708,24 +2696,24 @@ export interface Event {
  * @since 0.1.0
  * @category schemas
  */
-export const Event: Schema.Schema<Event> = struct<Event>("Event", {
-  action: optional(Schema.String),
-  apiVersion: optional(Schema.String),
-  count: optional(Schema.Number),
-  eventTime: optional(meta_v1.MicroTime),
-  firstTimestamp: optional(meta_v1.Time),
+export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", {
+  action: /*#__PURE__*/ optional(Schema.String),
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  count: /*#__PURE__*/ optional(Schema.Number),
+  eventTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
+  firstTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
   involvedObject: ObjectReference,
-  kind: optional(Schema.String),
-  lastTimestamp: optional(meta_v1.Time),
-  message: optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  lastTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
   metadata: meta_v1.ObjectMeta,
-  reason: optional(Schema.String),
-  related: optional(ObjectReference),
-  reportingComponent: optional(Schema.String),
-  reportingInstance: optional(Schema.String),
-  series: optional(EventSeries),
-  source: optional(EventSource),
-  type: optional(Schema.String)
+  reason: /*#__PURE__*/ optional(Schema.String),
+  related: /*#__PURE__*/ optional(ObjectReference),
+  reportingComponent: /*#__PURE__*/ optional(Schema.String),
+  reportingInstance: /*#__PURE__*/ optional(Schema.String),
+  series: /*#__PURE__*/ optional(EventSeries),
+  source: /*#__PURE__*/ optional(EventSource),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2747,11 +2735,11 @@ export interface EventList {
  * @since 0.1.0
  * @category schemas
  */
-export const EventList: Schema.Schema<EventList> = struct<EventList>("EventList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Event),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Event),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -2774,12 +2762,12 @@ export interface FCVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FCVolumeSource: Schema.Schema<FCVolumeSource> = struct<FCVolumeSource>("FCVolumeSource", {
-  fsType: optional(Schema.String),
-  lun: optional(Schema.Number),
-  readOnly: optional(Schema.Boolean),
-  targetWWNs: optional(Schema.Array(Schema.String)),
-  wwids: optional(Schema.Array(Schema.String))
+export const FCVolumeSource: Schema.Schema<FCVolumeSource> = /*#__PURE__*/ struct<FCVolumeSource>("FCVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  lun: /*#__PURE__*/ optional(Schema.Number),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  targetWWNs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  wwids: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -2802,12 +2790,12 @@ export interface FlexPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FlexPersistentVolumeSource: Schema.Schema<FlexPersistentVolumeSource> = struct<FlexPersistentVolumeSource>("FlexPersistentVolumeSource", {
+export const FlexPersistentVolumeSource: Schema.Schema<FlexPersistentVolumeSource> = /*#__PURE__*/ struct<FlexPersistentVolumeSource>("FlexPersistentVolumeSource", {
   driver: Schema.String,
-  fsType: optional(Schema.String),
-  options: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(SecretReference)
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(SecretReference)
 })
 
 /**
@@ -2830,12 +2818,12 @@ export interface FlexVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FlexVolumeSource: Schema.Schema<FlexVolumeSource> = struct<FlexVolumeSource>("FlexVolumeSource", {
+export const FlexVolumeSource: Schema.Schema<FlexVolumeSource> = /*#__PURE__*/ struct<FlexVolumeSource>("FlexVolumeSource", {
   driver: Schema.String,
-  fsType: optional(Schema.String),
-  options: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(LocalObjectReference)
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(LocalObjectReference)
 })
 
 /**
@@ -2855,9 +2843,9 @@ export interface FlockerVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FlockerVolumeSource: Schema.Schema<FlockerVolumeSource> = struct<FlockerVolumeSource>("FlockerVolumeSource", {
-  datasetName: optional(Schema.String),
-  datasetUUID: optional(Schema.String)
+export const FlockerVolumeSource: Schema.Schema<FlockerVolumeSource> = /*#__PURE__*/ struct<FlockerVolumeSource>("FlockerVolumeSource", {
+  datasetName: /*#__PURE__*/ optional(Schema.String),
+  datasetUUID: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2879,11 +2867,11 @@ export interface GCEPersistentDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GCEPersistentDiskVolumeSource: Schema.Schema<GCEPersistentDiskVolumeSource> = struct<GCEPersistentDiskVolumeSource>("GCEPersistentDiskVolumeSource", {
-  fsType: optional(Schema.String),
-  partition: optional(Schema.Number),
+export const GCEPersistentDiskVolumeSource: Schema.Schema<GCEPersistentDiskVolumeSource> = /*#__PURE__*/ struct<GCEPersistentDiskVolumeSource>("GCEPersistentDiskVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  partition: /*#__PURE__*/ optional(Schema.Number),
   pdName: Schema.String,
-  readOnly: optional(Schema.Boolean)
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -2904,10 +2892,10 @@ export interface GitRepoVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GitRepoVolumeSource: Schema.Schema<GitRepoVolumeSource> = struct<GitRepoVolumeSource>("GitRepoVolumeSource", {
-  directory: optional(Schema.String),
+export const GitRepoVolumeSource: Schema.Schema<GitRepoVolumeSource> = /*#__PURE__*/ struct<GitRepoVolumeSource>("GitRepoVolumeSource", {
+  directory: /*#__PURE__*/ optional(Schema.String),
   repository: Schema.String,
-  revision: optional(Schema.String)
+  revision: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -2929,11 +2917,11 @@ export interface GlusterfsPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GlusterfsPersistentVolumeSource: Schema.Schema<GlusterfsPersistentVolumeSource> = struct<GlusterfsPersistentVolumeSource>("GlusterfsPersistentVolumeSource", {
+export const GlusterfsPersistentVolumeSource: Schema.Schema<GlusterfsPersistentVolumeSource> = /*#__PURE__*/ struct<GlusterfsPersistentVolumeSource>("GlusterfsPersistentVolumeSource", {
   endpoints: Schema.String,
-  endpointsNamespace: optional(Schema.String),
+  endpointsNamespace: /*#__PURE__*/ optional(Schema.String),
   path: Schema.String,
-  readOnly: optional(Schema.Boolean)
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -2954,10 +2942,10 @@ export interface GlusterfsVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GlusterfsVolumeSource: Schema.Schema<GlusterfsVolumeSource> = struct<GlusterfsVolumeSource>("GlusterfsVolumeSource", {
+export const GlusterfsVolumeSource: Schema.Schema<GlusterfsVolumeSource> = /*#__PURE__*/ struct<GlusterfsVolumeSource>("GlusterfsVolumeSource", {
   endpoints: Schema.String,
   path: Schema.String,
-  readOnly: optional(Schema.Boolean)
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -2977,8 +2965,8 @@ export interface HostAlias {
  * @since 0.1.0
  * @category schemas
  */
-export const HostAlias: Schema.Schema<HostAlias> = struct<HostAlias>("HostAlias", {
-  hostnames: optional(Schema.Array(Schema.String)),
+export const HostAlias: Schema.Schema<HostAlias> = /*#__PURE__*/ struct<HostAlias>("HostAlias", {
+  hostnames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   ip: Schema.String
 })
 
@@ -2998,7 +2986,7 @@ export interface HostIP {
  * @since 0.1.0
  * @category schemas
  */
-export const HostIP: Schema.Schema<HostIP> = struct<HostIP>("HostIP", {
+export const HostIP: Schema.Schema<HostIP> = /*#__PURE__*/ struct<HostIP>("HostIP", {
   ip: Schema.String
 })
 
@@ -3019,9 +3007,9 @@ export interface HostPathVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const HostPathVolumeSource: Schema.Schema<HostPathVolumeSource> = struct<HostPathVolumeSource>("HostPathVolumeSource", {
+export const HostPathVolumeSource: Schema.Schema<HostPathVolumeSource> = /*#__PURE__*/ struct<HostPathVolumeSource>("HostPathVolumeSource", {
   path: Schema.String,
-  type: optional(Schema.String)
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -3050,17 +3038,17 @@ export interface ISCSIPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSource> = struct<ISCSIPersistentVolumeSource>("ISCSIPersistentVolumeSource", {
-  chapAuthDiscovery: optional(Schema.Boolean),
-  chapAuthSession: optional(Schema.Boolean),
-  fsType: optional(Schema.String),
-  initiatorName: optional(Schema.String),
+export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSource> = /*#__PURE__*/ struct<ISCSIPersistentVolumeSource>("ISCSIPersistentVolumeSource", {
+  chapAuthDiscovery: /*#__PURE__*/ optional(Schema.Boolean),
+  chapAuthSession: /*#__PURE__*/ optional(Schema.Boolean),
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  initiatorName: /*#__PURE__*/ optional(Schema.String),
   iqn: Schema.String,
-  iscsiInterface: optional(Schema.String),
+  iscsiInterface: /*#__PURE__*/ optional(Schema.String),
   lun: Schema.Number,
-  portals: optional(Schema.Array(Schema.String)),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(SecretReference),
+  portals: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(SecretReference),
   targetPortal: Schema.String
 })
 
@@ -3090,17 +3078,17 @@ export interface ISCSIVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = struct<ISCSIVolumeSource>("ISCSIVolumeSource", {
-  chapAuthDiscovery: optional(Schema.Boolean),
-  chapAuthSession: optional(Schema.Boolean),
-  fsType: optional(Schema.String),
-  initiatorName: optional(Schema.String),
+export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = /*#__PURE__*/ struct<ISCSIVolumeSource>("ISCSIVolumeSource", {
+  chapAuthDiscovery: /*#__PURE__*/ optional(Schema.Boolean),
+  chapAuthSession: /*#__PURE__*/ optional(Schema.Boolean),
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  initiatorName: /*#__PURE__*/ optional(Schema.String),
   iqn: Schema.String,
-  iscsiInterface: optional(Schema.String),
+  iscsiInterface: /*#__PURE__*/ optional(Schema.String),
   lun: Schema.Number,
-  portals: optional(Schema.Array(Schema.String)),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(LocalObjectReference),
+  portals: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   targetPortal: Schema.String
 })
 
@@ -3121,9 +3109,9 @@ export interface ImageVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ImageVolumeSource: Schema.Schema<ImageVolumeSource> = struct<ImageVolumeSource>("ImageVolumeSource", {
-  pullPolicy: optional(Schema.String),
-  reference: optional(Schema.String)
+export const ImageVolumeSource: Schema.Schema<ImageVolumeSource> = /*#__PURE__*/ struct<ImageVolumeSource>("ImageVolumeSource", {
+  pullPolicy: /*#__PURE__*/ optional(Schema.String),
+  reference: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -3147,12 +3135,12 @@ export interface LimitRangeItem {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRangeItem: Schema.Schema<LimitRangeItem> = struct<LimitRangeItem>("LimitRangeItem", {
-  default: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  defaultRequest: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  max: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  maxLimitRequestRatio: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  min: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+export const LimitRangeItem: Schema.Schema<LimitRangeItem> = /*#__PURE__*/ struct<LimitRangeItem>("LimitRangeItem", {
+  default: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  defaultRequest: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  max: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  maxLimitRequestRatio: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  min: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   type: Schema.String
 })
 
@@ -3172,8 +3160,8 @@ export interface LimitRangeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRangeSpec: Schema.Schema<LimitRangeSpec> = struct<LimitRangeSpec>("LimitRangeSpec", {
-  limits: Schema.Array(LimitRangeItem)
+export const LimitRangeSpec: Schema.Schema<LimitRangeSpec> = /*#__PURE__*/ struct<LimitRangeSpec>("LimitRangeSpec", {
+  limits: /*#__PURE__*/ Schema.Array(LimitRangeItem)
 })
 
 /**
@@ -3195,11 +3183,11 @@ export interface LimitRange {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRange: Schema.Schema<LimitRange> = struct<LimitRange>("LimitRange", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(LimitRangeSpec)
+export const LimitRange: Schema.Schema<LimitRange> = /*#__PURE__*/ struct<LimitRange>("LimitRange", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(LimitRangeSpec)
 })
 
 /**
@@ -3221,11 +3209,11 @@ export interface LimitRangeList {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRangeList: Schema.Schema<LimitRangeList> = struct<LimitRangeList>("LimitRangeList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(LimitRange),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const LimitRangeList: Schema.Schema<LimitRangeList> = /*#__PURE__*/ struct<LimitRangeList>("LimitRangeList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(LimitRange),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -3246,8 +3234,8 @@ export interface PortStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PortStatus: Schema.Schema<PortStatus> = struct<PortStatus>("PortStatus", {
-  error: optional(Schema.String),
+export const PortStatus: Schema.Schema<PortStatus> = /*#__PURE__*/ struct<PortStatus>("PortStatus", {
+  error: /*#__PURE__*/ optional(Schema.String),
   port: Schema.Number,
   protocol: Schema.String
 })
@@ -3271,11 +3259,11 @@ export interface LoadBalancerIngress {
  * @since 0.1.0
  * @category schemas
  */
-export const LoadBalancerIngress: Schema.Schema<LoadBalancerIngress> = struct<LoadBalancerIngress>("LoadBalancerIngress", {
-  hostname: optional(Schema.String),
-  ip: optional(Schema.String),
-  ipMode: optional(Schema.String),
-  ports: optional(Schema.Array(PortStatus))
+export const LoadBalancerIngress: Schema.Schema<LoadBalancerIngress> = /*#__PURE__*/ struct<LoadBalancerIngress>("LoadBalancerIngress", {
+  hostname: /*#__PURE__*/ optional(Schema.String),
+  ip: /*#__PURE__*/ optional(Schema.String),
+  ipMode: /*#__PURE__*/ optional(Schema.String),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PortStatus))
 })
 
 /**
@@ -3294,8 +3282,8 @@ export interface LoadBalancerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const LoadBalancerStatus: Schema.Schema<LoadBalancerStatus> = struct<LoadBalancerStatus>("LoadBalancerStatus", {
-  ingress: optional(Schema.Array(LoadBalancerIngress))
+export const LoadBalancerStatus: Schema.Schema<LoadBalancerStatus> = /*#__PURE__*/ struct<LoadBalancerStatus>("LoadBalancerStatus", {
+  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LoadBalancerIngress))
 })
 
 /**
@@ -3315,8 +3303,8 @@ export interface LocalVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const LocalVolumeSource: Schema.Schema<LocalVolumeSource> = struct<LocalVolumeSource>("LocalVolumeSource", {
-  fsType: optional(Schema.String),
+export const LocalVolumeSource: Schema.Schema<LocalVolumeSource> = /*#__PURE__*/ struct<LocalVolumeSource>("LocalVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
   path: Schema.String
 })
 
@@ -3337,9 +3325,9 @@ export interface ModifyVolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ModifyVolumeStatus: Schema.Schema<ModifyVolumeStatus> = struct<ModifyVolumeStatus>("ModifyVolumeStatus", {
+export const ModifyVolumeStatus: Schema.Schema<ModifyVolumeStatus> = /*#__PURE__*/ struct<ModifyVolumeStatus>("ModifyVolumeStatus", {
   status: Schema.String,
-  targetVolumeAttributesClassName: optional(Schema.String)
+  targetVolumeAttributesClassName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -3360,9 +3348,9 @@ export interface NFSVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const NFSVolumeSource: Schema.Schema<NFSVolumeSource> = struct<NFSVolumeSource>("NFSVolumeSource", {
+export const NFSVolumeSource: Schema.Schema<NFSVolumeSource> = /*#__PURE__*/ struct<NFSVolumeSource>("NFSVolumeSource", {
   path: Schema.String,
-  readOnly: optional(Schema.Boolean),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   server: Schema.String
 })
 
@@ -3382,8 +3370,8 @@ export interface NamespaceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceSpec: Schema.Schema<NamespaceSpec> = struct<NamespaceSpec>("NamespaceSpec", {
-  finalizers: optional(Schema.Array(Schema.String))
+export const NamespaceSpec: Schema.Schema<NamespaceSpec> = /*#__PURE__*/ struct<NamespaceSpec>("NamespaceSpec", {
+  finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -3406,10 +3394,10 @@ export interface NamespaceCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceCondition: Schema.Schema<NamespaceCondition> = struct<NamespaceCondition>("NamespaceCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const NamespaceCondition: Schema.Schema<NamespaceCondition> = /*#__PURE__*/ struct<NamespaceCondition>("NamespaceCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -3431,9 +3419,9 @@ export interface NamespaceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceStatus: Schema.Schema<NamespaceStatus> = struct<NamespaceStatus>("NamespaceStatus", {
-  conditions: optional(Schema.Array(NamespaceCondition)),
-  phase: optional(Schema.String)
+export const NamespaceStatus: Schema.Schema<NamespaceStatus> = /*#__PURE__*/ struct<NamespaceStatus>("NamespaceStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamespaceCondition)),
+  phase: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -3456,12 +3444,12 @@ export interface Namespace {
  * @since 0.1.0
  * @category schemas
  */
-export const Namespace: Schema.Schema<Namespace> = struct<Namespace>("Namespace", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(NamespaceSpec),
-  status: optional(NamespaceStatus)
+export const Namespace: Schema.Schema<Namespace> = /*#__PURE__*/ struct<Namespace>("Namespace", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(NamespaceSpec),
+  status: /*#__PURE__*/ optional(NamespaceStatus)
 })
 
 /**
@@ -3483,11 +3471,11 @@ export interface NamespaceList {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceList: Schema.Schema<NamespaceList> = struct<NamespaceList>("NamespaceList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Namespace),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const NamespaceList: Schema.Schema<NamespaceList> = /*#__PURE__*/ struct<NamespaceList>("NamespaceList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Namespace),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -3506,8 +3494,8 @@ export interface NodeConfigSource {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeConfigSource: Schema.Schema<NodeConfigSource> = struct<NodeConfigSource>("NodeConfigSource", {
-  configMap: optional(ConfigMapNodeConfigSource)
+export const NodeConfigSource: Schema.Schema<NodeConfigSource> = /*#__PURE__*/ struct<NodeConfigSource>("NodeConfigSource", {
+  configMap: /*#__PURE__*/ optional(ConfigMapNodeConfigSource)
 })
 
 /**
@@ -3529,11 +3517,11 @@ export interface Taint {
  * @since 0.1.0
  * @category schemas
  */
-export const Taint: Schema.Schema<Taint> = struct<Taint>("Taint", {
+export const Taint: Schema.Schema<Taint> = /*#__PURE__*/ struct<Taint>("Taint", {
   effect: Schema.String,
   key: Schema.String,
-  timeAdded: optional(meta_v1.Time),
-  value: optional(Schema.String)
+  timeAdded: /*#__PURE__*/ optional(meta_v1.Time),
+  value: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -3558,14 +3546,14 @@ export interface NodeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSpec: Schema.Schema<NodeSpec> = struct<NodeSpec>("NodeSpec", {
-  configSource: optional(NodeConfigSource),
-  externalID: optional(Schema.String),
-  podCIDR: optional(Schema.String),
-  podCIDRs: optional(Schema.Array(Schema.String)),
-  providerID: optional(Schema.String),
-  taints: optional(Schema.Array(Taint)),
-  unschedulable: optional(Schema.Boolean)
+export const NodeSpec: Schema.Schema<NodeSpec> = /*#__PURE__*/ struct<NodeSpec>("NodeSpec", {
+  configSource: /*#__PURE__*/ optional(NodeConfigSource),
+  externalID: /*#__PURE__*/ optional(Schema.String),
+  podCIDR: /*#__PURE__*/ optional(Schema.String),
+  podCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  providerID: /*#__PURE__*/ optional(Schema.String),
+  taints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Taint)),
+  unschedulable: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -3585,7 +3573,7 @@ export interface NodeAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAddress: Schema.Schema<NodeAddress> = struct<NodeAddress>("NodeAddress", {
+export const NodeAddress: Schema.Schema<NodeAddress> = /*#__PURE__*/ struct<NodeAddress>("NodeAddress", {
   address: Schema.String,
   type: Schema.String
 })
@@ -3611,11 +3599,11 @@ export interface NodeCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeCondition: Schema.Schema<NodeCondition> = struct<NodeCondition>("NodeCondition", {
-  lastHeartbeatTime: optional(meta_v1.Time),
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const NodeCondition: Schema.Schema<NodeCondition> = /*#__PURE__*/ struct<NodeCondition>("NodeCondition", {
+  lastHeartbeatTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -3639,11 +3627,11 @@ export interface NodeConfigStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeConfigStatus: Schema.Schema<NodeConfigStatus> = struct<NodeConfigStatus>("NodeConfigStatus", {
-  active: optional(NodeConfigSource),
-  assigned: optional(NodeConfigSource),
-  error: optional(Schema.String),
-  lastKnownGood: optional(NodeConfigSource)
+export const NodeConfigStatus: Schema.Schema<NodeConfigStatus> = /*#__PURE__*/ struct<NodeConfigStatus>("NodeConfigStatus", {
+  active: /*#__PURE__*/ optional(NodeConfigSource),
+  assigned: /*#__PURE__*/ optional(NodeConfigSource),
+  error: /*#__PURE__*/ optional(Schema.String),
+  lastKnownGood: /*#__PURE__*/ optional(NodeConfigSource)
 })
 
 /**
@@ -3662,8 +3650,8 @@ export interface NodeDaemonEndpoints {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeDaemonEndpoints: Schema.Schema<NodeDaemonEndpoints> = struct<NodeDaemonEndpoints>("NodeDaemonEndpoints", {
-  kubeletEndpoint: optional(DaemonEndpoint)
+export const NodeDaemonEndpoints: Schema.Schema<NodeDaemonEndpoints> = /*#__PURE__*/ struct<NodeDaemonEndpoints>("NodeDaemonEndpoints", {
+  kubeletEndpoint: /*#__PURE__*/ optional(DaemonEndpoint)
 })
 
 /**
@@ -3682,8 +3670,8 @@ export interface NodeFeatures {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeFeatures: Schema.Schema<NodeFeatures> = struct<NodeFeatures>("NodeFeatures", {
-  supplementalGroupsPolicy: optional(Schema.Boolean)
+export const NodeFeatures: Schema.Schema<NodeFeatures> = /*#__PURE__*/ struct<NodeFeatures>("NodeFeatures", {
+  supplementalGroupsPolicy: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -3703,9 +3691,9 @@ export interface NodeRuntimeHandlerFeatures {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeRuntimeHandlerFeatures: Schema.Schema<NodeRuntimeHandlerFeatures> = struct<NodeRuntimeHandlerFeatures>("NodeRuntimeHandlerFeatures", {
-  recursiveReadOnlyMounts: optional(Schema.Boolean),
-  userNamespaces: optional(Schema.Boolean)
+export const NodeRuntimeHandlerFeatures: Schema.Schema<NodeRuntimeHandlerFeatures> = /*#__PURE__*/ struct<NodeRuntimeHandlerFeatures>("NodeRuntimeHandlerFeatures", {
+  recursiveReadOnlyMounts: /*#__PURE__*/ optional(Schema.Boolean),
+  userNamespaces: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -3725,9 +3713,9 @@ export interface NodeRuntimeHandler {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeRuntimeHandler: Schema.Schema<NodeRuntimeHandler> = struct<NodeRuntimeHandler>("NodeRuntimeHandler", {
-  features: optional(NodeRuntimeHandlerFeatures),
-  name: optional(Schema.String)
+export const NodeRuntimeHandler: Schema.Schema<NodeRuntimeHandler> = /*#__PURE__*/ struct<NodeRuntimeHandler>("NodeRuntimeHandler", {
+  features: /*#__PURE__*/ optional(NodeRuntimeHandlerFeatures),
+  name: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -3746,8 +3734,8 @@ export interface NodeSwapStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSwapStatus: Schema.Schema<NodeSwapStatus> = struct<NodeSwapStatus>("NodeSwapStatus", {
-  capacity: optional(Schema.Number)
+export const NodeSwapStatus: Schema.Schema<NodeSwapStatus> = /*#__PURE__*/ struct<NodeSwapStatus>("NodeSwapStatus", {
+  capacity: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -3776,7 +3764,7 @@ export interface NodeSystemInfo {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = struct<NodeSystemInfo>("NodeSystemInfo", {
+export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = /*#__PURE__*/ struct<NodeSystemInfo>("NodeSystemInfo", {
   architecture: Schema.String,
   bootID: Schema.String,
   containerRuntimeVersion: Schema.String,
@@ -3786,7 +3774,7 @@ export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = struct<NodeSystemIn
   machineID: Schema.String,
   operatingSystem: Schema.String,
   osImage: Schema.String,
-  swap: optional(NodeSwapStatus),
+  swap: /*#__PURE__*/ optional(NodeSwapStatus),
   systemUUID: Schema.String
 })
 
@@ -3819,21 +3807,21 @@ export interface NodeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeStatus: Schema.Schema<NodeStatus> = struct<NodeStatus>("NodeStatus", {
-  addresses: optional(Schema.Array(NodeAddress)),
-  allocatable: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  capacity: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  conditions: optional(Schema.Array(NodeCondition)),
-  config: optional(NodeConfigStatus),
-  daemonEndpoints: optional(NodeDaemonEndpoints),
-  declaredFeatures: optional(Schema.Array(Schema.String)),
-  features: optional(NodeFeatures),
-  images: optional(Schema.Array(ContainerImage)),
-  nodeInfo: optional(NodeSystemInfo),
-  phase: optional(Schema.String),
-  runtimeHandlers: optional(Schema.Array(NodeRuntimeHandler)),
-  volumesAttached: optional(Schema.Array(AttachedVolume)),
-  volumesInUse: optional(Schema.Array(Schema.String))
+export const NodeStatus: Schema.Schema<NodeStatus> = /*#__PURE__*/ struct<NodeStatus>("NodeStatus", {
+  addresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeAddress)),
+  allocatable: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeCondition)),
+  config: /*#__PURE__*/ optional(NodeConfigStatus),
+  daemonEndpoints: /*#__PURE__*/ optional(NodeDaemonEndpoints),
+  declaredFeatures: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  features: /*#__PURE__*/ optional(NodeFeatures),
+  images: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerImage)),
+  nodeInfo: /*#__PURE__*/ optional(NodeSystemInfo),
+  phase: /*#__PURE__*/ optional(Schema.String),
+  runtimeHandlers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeRuntimeHandler)),
+  volumesAttached: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AttachedVolume)),
+  volumesInUse: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -3856,12 +3844,12 @@ export interface Node {
  * @since 0.1.0
  * @category schemas
  */
-export const Node: Schema.Schema<Node> = struct<Node>("Node", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(NodeSpec),
-  status: optional(NodeStatus)
+export const Node: Schema.Schema<Node> = /*#__PURE__*/ struct<Node>("Node", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(NodeSpec),
+  status: /*#__PURE__*/ optional(NodeStatus)
 })
 
 /**
@@ -3882,10 +3870,10 @@ export interface NodeAllocatableResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAllocatableResourceClaimStatus: Schema.Schema<NodeAllocatableResourceClaimStatus> = struct<NodeAllocatableResourceClaimStatus>("NodeAllocatableResourceClaimStatus", {
-  containers: optional(Schema.Array(Schema.String)),
+export const NodeAllocatableResourceClaimStatus: Schema.Schema<NodeAllocatableResourceClaimStatus> = /*#__PURE__*/ struct<NodeAllocatableResourceClaimStatus>("NodeAllocatableResourceClaimStatus", {
+  containers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resourceClaimName: Schema.String,
-  resources: Schema.Record({ key: Schema.String, value: apimachinery.Quantity })
+  resources: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })
 })
 
 /**
@@ -3907,11 +3895,11 @@ export interface NodeList {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeList: Schema.Schema<NodeList> = struct<NodeList>("NodeList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Node),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const NodeList: Schema.Schema<NodeList> = /*#__PURE__*/ struct<NodeList>("NodeList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Node),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -3931,8 +3919,8 @@ export interface PhotonPersistentDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PhotonPersistentDiskVolumeSource: Schema.Schema<PhotonPersistentDiskVolumeSource> = struct<PhotonPersistentDiskVolumeSource>("PhotonPersistentDiskVolumeSource", {
-  fsType: optional(Schema.String),
+export const PhotonPersistentDiskVolumeSource: Schema.Schema<PhotonPersistentDiskVolumeSource> = /*#__PURE__*/ struct<PhotonPersistentDiskVolumeSource>("PhotonPersistentDiskVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
   pdID: Schema.String
 })
 
@@ -3954,9 +3942,9 @@ export interface PortworxVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PortworxVolumeSource: Schema.Schema<PortworxVolumeSource> = struct<PortworxVolumeSource>("PortworxVolumeSource", {
-  fsType: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
+export const PortworxVolumeSource: Schema.Schema<PortworxVolumeSource> = /*#__PURE__*/ struct<PortworxVolumeSource>("PortworxVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   volumeID: Schema.String
 })
 
@@ -3981,12 +3969,12 @@ export interface QuobyteVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const QuobyteVolumeSource: Schema.Schema<QuobyteVolumeSource> = struct<QuobyteVolumeSource>("QuobyteVolumeSource", {
-  group: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
+export const QuobyteVolumeSource: Schema.Schema<QuobyteVolumeSource> = /*#__PURE__*/ struct<QuobyteVolumeSource>("QuobyteVolumeSource", {
+  group: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   registry: Schema.String,
-  tenant: optional(Schema.String),
-  user: optional(Schema.String),
+  tenant: /*#__PURE__*/ optional(Schema.String),
+  user: /*#__PURE__*/ optional(Schema.String),
   volume: Schema.String
 })
 
@@ -4013,15 +4001,15 @@ export interface RBDPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource> = struct<RBDPersistentVolumeSource>("RBDPersistentVolumeSource", {
-  fsType: optional(Schema.String),
+export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource> = /*#__PURE__*/ struct<RBDPersistentVolumeSource>("RBDPersistentVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
-  keyring: optional(Schema.String),
-  monitors: Schema.Array(Schema.String),
-  pool: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(SecretReference),
-  user: optional(Schema.String)
+  keyring: /*#__PURE__*/ optional(Schema.String),
+  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  pool: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(SecretReference),
+  user: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4049,17 +4037,17 @@ export interface ScaleIOPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleIOPersistentVolumeSource: Schema.Schema<ScaleIOPersistentVolumeSource> = struct<ScaleIOPersistentVolumeSource>("ScaleIOPersistentVolumeSource", {
-  fsType: optional(Schema.String),
+export const ScaleIOPersistentVolumeSource: Schema.Schema<ScaleIOPersistentVolumeSource> = /*#__PURE__*/ struct<ScaleIOPersistentVolumeSource>("ScaleIOPersistentVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
   gateway: Schema.String,
-  protectionDomain: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
+  protectionDomain: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: SecretReference,
-  sslEnabled: optional(Schema.Boolean),
-  storageMode: optional(Schema.String),
-  storagePool: optional(Schema.String),
+  sslEnabled: /*#__PURE__*/ optional(Schema.Boolean),
+  storageMode: /*#__PURE__*/ optional(Schema.String),
+  storagePool: /*#__PURE__*/ optional(Schema.String),
   system: Schema.String,
-  volumeName: optional(Schema.String)
+  volumeName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4082,12 +4070,12 @@ export interface StorageOSPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageOSPersistentVolumeSource: Schema.Schema<StorageOSPersistentVolumeSource> = struct<StorageOSPersistentVolumeSource>("StorageOSPersistentVolumeSource", {
-  fsType: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(ObjectReference),
-  volumeName: optional(Schema.String),
-  volumeNamespace: optional(Schema.String)
+export const StorageOSPersistentVolumeSource: Schema.Schema<StorageOSPersistentVolumeSource> = /*#__PURE__*/ struct<StorageOSPersistentVolumeSource>("StorageOSPersistentVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(ObjectReference),
+  volumeName: /*#__PURE__*/ optional(Schema.String),
+  volumeNamespace: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4106,8 +4094,8 @@ export interface VolumeNodeAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeNodeAffinity: Schema.Schema<VolumeNodeAffinity> = struct<VolumeNodeAffinity>("VolumeNodeAffinity", {
-  required: optional(NodeSelector)
+export const VolumeNodeAffinity: Schema.Schema<VolumeNodeAffinity> = /*#__PURE__*/ struct<VolumeNodeAffinity>("VolumeNodeAffinity", {
+  required: /*#__PURE__*/ optional(NodeSelector)
 })
 
 /**
@@ -4129,10 +4117,10 @@ export interface VsphereVirtualDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const VsphereVirtualDiskVolumeSource: Schema.Schema<VsphereVirtualDiskVolumeSource> = struct<VsphereVirtualDiskVolumeSource>("VsphereVirtualDiskVolumeSource", {
-  fsType: optional(Schema.String),
-  storagePolicyID: optional(Schema.String),
-  storagePolicyName: optional(Schema.String),
+export const VsphereVirtualDiskVolumeSource: Schema.Schema<VsphereVirtualDiskVolumeSource> = /*#__PURE__*/ struct<VsphereVirtualDiskVolumeSource>("VsphereVirtualDiskVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  storagePolicyID: /*#__PURE__*/ optional(Schema.String),
+  storagePolicyName: /*#__PURE__*/ optional(Schema.String),
   volumePath: Schema.String
 })
 
@@ -4182,38 +4170,38 @@ export interface PersistentVolumeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = struct<PersistentVolumeSpec>("PersistentVolumeSpec", {
-  accessModes: optional(Schema.Array(Schema.String)),
-  awsElasticBlockStore: optional(AWSElasticBlockStoreVolumeSource),
-  azureDisk: optional(AzureDiskVolumeSource),
-  azureFile: optional(AzureFilePersistentVolumeSource),
-  capacity: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  cephfs: optional(CephFSPersistentVolumeSource),
-  cinder: optional(CinderPersistentVolumeSource),
-  claimRef: optional(ObjectReference),
-  csi: optional(CSIPersistentVolumeSource),
-  fc: optional(FCVolumeSource),
-  flexVolume: optional(FlexPersistentVolumeSource),
-  flocker: optional(FlockerVolumeSource),
-  gcePersistentDisk: optional(GCEPersistentDiskVolumeSource),
-  glusterfs: optional(GlusterfsPersistentVolumeSource),
-  hostPath: optional(HostPathVolumeSource),
-  iscsi: optional(ISCSIPersistentVolumeSource),
-  local: optional(LocalVolumeSource),
-  mountOptions: optional(Schema.Array(Schema.String)),
-  nfs: optional(NFSVolumeSource),
-  nodeAffinity: optional(VolumeNodeAffinity),
-  persistentVolumeReclaimPolicy: optional(Schema.String),
-  photonPersistentDisk: optional(PhotonPersistentDiskVolumeSource),
-  portworxVolume: optional(PortworxVolumeSource),
-  quobyte: optional(QuobyteVolumeSource),
-  rbd: optional(RBDPersistentVolumeSource),
-  scaleIO: optional(ScaleIOPersistentVolumeSource),
-  storageClassName: optional(Schema.String),
-  storageos: optional(StorageOSPersistentVolumeSource),
-  volumeAttributesClassName: optional(Schema.String),
-  volumeMode: optional(Schema.String),
-  vsphereVolume: optional(VsphereVirtualDiskVolumeSource)
+export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PURE__*/ struct<PersistentVolumeSpec>("PersistentVolumeSpec", {
+  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  awsElasticBlockStore: /*#__PURE__*/ optional(AWSElasticBlockStoreVolumeSource),
+  azureDisk: /*#__PURE__*/ optional(AzureDiskVolumeSource),
+  azureFile: /*#__PURE__*/ optional(AzureFilePersistentVolumeSource),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  cephfs: /*#__PURE__*/ optional(CephFSPersistentVolumeSource),
+  cinder: /*#__PURE__*/ optional(CinderPersistentVolumeSource),
+  claimRef: /*#__PURE__*/ optional(ObjectReference),
+  csi: /*#__PURE__*/ optional(CSIPersistentVolumeSource),
+  fc: /*#__PURE__*/ optional(FCVolumeSource),
+  flexVolume: /*#__PURE__*/ optional(FlexPersistentVolumeSource),
+  flocker: /*#__PURE__*/ optional(FlockerVolumeSource),
+  gcePersistentDisk: /*#__PURE__*/ optional(GCEPersistentDiskVolumeSource),
+  glusterfs: /*#__PURE__*/ optional(GlusterfsPersistentVolumeSource),
+  hostPath: /*#__PURE__*/ optional(HostPathVolumeSource),
+  iscsi: /*#__PURE__*/ optional(ISCSIPersistentVolumeSource),
+  local: /*#__PURE__*/ optional(LocalVolumeSource),
+  mountOptions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  nfs: /*#__PURE__*/ optional(NFSVolumeSource),
+  nodeAffinity: /*#__PURE__*/ optional(VolumeNodeAffinity),
+  persistentVolumeReclaimPolicy: /*#__PURE__*/ optional(Schema.String),
+  photonPersistentDisk: /*#__PURE__*/ optional(PhotonPersistentDiskVolumeSource),
+  portworxVolume: /*#__PURE__*/ optional(PortworxVolumeSource),
+  quobyte: /*#__PURE__*/ optional(QuobyteVolumeSource),
+  rbd: /*#__PURE__*/ optional(RBDPersistentVolumeSource),
+  scaleIO: /*#__PURE__*/ optional(ScaleIOPersistentVolumeSource),
+  storageClassName: /*#__PURE__*/ optional(Schema.String),
+  storageos: /*#__PURE__*/ optional(StorageOSPersistentVolumeSource),
+  volumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
+  volumeMode: /*#__PURE__*/ optional(Schema.String),
+  vsphereVolume: /*#__PURE__*/ optional(VsphereVirtualDiskVolumeSource)
 })
 
 /**
@@ -4235,11 +4223,11 @@ export interface PersistentVolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeStatus: Schema.Schema<PersistentVolumeStatus> = struct<PersistentVolumeStatus>("PersistentVolumeStatus", {
-  lastPhaseTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  phase: optional(Schema.String),
-  reason: optional(Schema.String)
+export const PersistentVolumeStatus: Schema.Schema<PersistentVolumeStatus> = /*#__PURE__*/ struct<PersistentVolumeStatus>("PersistentVolumeStatus", {
+  lastPhaseTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  phase: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4262,12 +4250,12 @@ export interface PersistentVolume {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolume: Schema.Schema<PersistentVolume> = struct<PersistentVolume>("PersistentVolume", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(PersistentVolumeSpec),
-  status: optional(PersistentVolumeStatus)
+export const PersistentVolume: Schema.Schema<PersistentVolume> = /*#__PURE__*/ struct<PersistentVolume>("PersistentVolume", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(PersistentVolumeSpec),
+  status: /*#__PURE__*/ optional(PersistentVolumeStatus)
 })
 
 /**
@@ -4291,11 +4279,11 @@ export interface PersistentVolumeClaimCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimCondition: Schema.Schema<PersistentVolumeClaimCondition> = struct<PersistentVolumeClaimCondition>("PersistentVolumeClaimCondition", {
-  lastProbeTime: optional(meta_v1.Time),
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const PersistentVolumeClaimCondition: Schema.Schema<PersistentVolumeClaimCondition> = /*#__PURE__*/ struct<PersistentVolumeClaimCondition>("PersistentVolumeClaimCondition", {
+  lastProbeTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -4323,15 +4311,15 @@ export interface PersistentVolumeClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimStatus> = struct<PersistentVolumeClaimStatus>("PersistentVolumeClaimStatus", {
-  accessModes: optional(Schema.Array(Schema.String)),
-  allocatedResourceStatuses: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  allocatedResources: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  capacity: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  conditions: optional(Schema.Array(PersistentVolumeClaimCondition)),
-  currentVolumeAttributesClassName: optional(Schema.String),
-  modifyVolumeStatus: optional(ModifyVolumeStatus),
-  phase: optional(Schema.String)
+export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimStatus> = /*#__PURE__*/ struct<PersistentVolumeClaimStatus>("PersistentVolumeClaimStatus", {
+  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  allocatedResourceStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PersistentVolumeClaimCondition)),
+  currentVolumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
+  modifyVolumeStatus: /*#__PURE__*/ optional(ModifyVolumeStatus),
+  phase: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4354,12 +4342,12 @@ export interface PersistentVolumeClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaim: Schema.Schema<PersistentVolumeClaim> = struct<PersistentVolumeClaim>("PersistentVolumeClaim", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(PersistentVolumeClaimSpec),
-  status: optional(PersistentVolumeClaimStatus)
+export const PersistentVolumeClaim: Schema.Schema<PersistentVolumeClaim> = /*#__PURE__*/ struct<PersistentVolumeClaim>("PersistentVolumeClaim", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(PersistentVolumeClaimSpec),
+  status: /*#__PURE__*/ optional(PersistentVolumeClaimStatus)
 })
 
 /**
@@ -4381,11 +4369,11 @@ export interface PersistentVolumeClaimList {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimList: Schema.Schema<PersistentVolumeClaimList> = struct<PersistentVolumeClaimList>("PersistentVolumeClaimList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PersistentVolumeClaim),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PersistentVolumeClaimList: Schema.Schema<PersistentVolumeClaimList> = /*#__PURE__*/ struct<PersistentVolumeClaimList>("PersistentVolumeClaimList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PersistentVolumeClaim),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -4405,9 +4393,9 @@ export interface PersistentVolumeClaimVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimVolumeSource: Schema.Schema<PersistentVolumeClaimVolumeSource> = struct<PersistentVolumeClaimVolumeSource>("PersistentVolumeClaimVolumeSource", {
+export const PersistentVolumeClaimVolumeSource: Schema.Schema<PersistentVolumeClaimVolumeSource> = /*#__PURE__*/ struct<PersistentVolumeClaimVolumeSource>("PersistentVolumeClaimVolumeSource", {
   claimName: Schema.String,
-  readOnly: optional(Schema.Boolean)
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -4429,11 +4417,11 @@ export interface PersistentVolumeList {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeList: Schema.Schema<PersistentVolumeList> = struct<PersistentVolumeList>("PersistentVolumeList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PersistentVolume),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PersistentVolumeList: Schema.Schema<PersistentVolumeList> = /*#__PURE__*/ struct<PersistentVolumeList>("PersistentVolumeList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PersistentVolume),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -4453,9 +4441,9 @@ export interface PodDNSConfigOption {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDNSConfigOption: Schema.Schema<PodDNSConfigOption> = struct<PodDNSConfigOption>("PodDNSConfigOption", {
-  name: optional(Schema.String),
-  value: optional(Schema.String)
+export const PodDNSConfigOption: Schema.Schema<PodDNSConfigOption> = /*#__PURE__*/ struct<PodDNSConfigOption>("PodDNSConfigOption", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  value: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4476,10 +4464,10 @@ export interface PodDNSConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDNSConfig: Schema.Schema<PodDNSConfig> = struct<PodDNSConfig>("PodDNSConfig", {
-  nameservers: optional(Schema.Array(Schema.String)),
-  options: optional(Schema.Array(PodDNSConfigOption)),
-  searches: optional(Schema.Array(Schema.String))
+export const PodDNSConfig: Schema.Schema<PodDNSConfig> = /*#__PURE__*/ struct<PodDNSConfig>("PodDNSConfig", {
+  nameservers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodDNSConfigOption)),
+  searches: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -4498,7 +4486,7 @@ export interface PodOS {
  * @since 0.1.0
  * @category schemas
  */
-export const PodOS: Schema.Schema<PodOS> = struct<PodOS>("PodOS", {
+export const PodOS: Schema.Schema<PodOS> = /*#__PURE__*/ struct<PodOS>("PodOS", {
   name: Schema.String
 })
 
@@ -4518,7 +4506,7 @@ export interface PodReadinessGate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodReadinessGate: Schema.Schema<PodReadinessGate> = struct<PodReadinessGate>("PodReadinessGate", {
+export const PodReadinessGate: Schema.Schema<PodReadinessGate> = /*#__PURE__*/ struct<PodReadinessGate>("PodReadinessGate", {
   conditionType: Schema.String
 })
 
@@ -4540,10 +4528,10 @@ export interface PodResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const PodResourceClaim: Schema.Schema<PodResourceClaim> = struct<PodResourceClaim>("PodResourceClaim", {
+export const PodResourceClaim: Schema.Schema<PodResourceClaim> = /*#__PURE__*/ struct<PodResourceClaim>("PodResourceClaim", {
   name: Schema.String,
-  resourceClaimName: optional(Schema.String),
-  resourceClaimTemplateName: optional(Schema.String)
+  resourceClaimName: /*#__PURE__*/ optional(Schema.String),
+  resourceClaimTemplateName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4562,7 +4550,7 @@ export interface PodSchedulingGate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSchedulingGate: Schema.Schema<PodSchedulingGate> = struct<PodSchedulingGate>("PodSchedulingGate", {
+export const PodSchedulingGate: Schema.Schema<PodSchedulingGate> = /*#__PURE__*/ struct<PodSchedulingGate>("PodSchedulingGate", {
   name: Schema.String
 })
 
@@ -4582,8 +4570,8 @@ export interface PodSchedulingGroup {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSchedulingGroup: Schema.Schema<PodSchedulingGroup> = struct<PodSchedulingGroup>("PodSchedulingGroup", {
-  podGroupName: optional(Schema.String)
+export const PodSchedulingGroup: Schema.Schema<PodSchedulingGroup> = /*#__PURE__*/ struct<PodSchedulingGroup>("PodSchedulingGroup", {
+  podGroupName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4603,7 +4591,7 @@ export interface Sysctl {
  * @since 0.1.0
  * @category schemas
  */
-export const Sysctl: Schema.Schema<Sysctl> = struct<Sysctl>("Sysctl", {
+export const Sysctl: Schema.Schema<Sysctl> = /*#__PURE__*/ struct<Sysctl>("Sysctl", {
   name: Schema.String,
   value: Schema.String
 })
@@ -4636,20 +4624,20 @@ export interface PodSecurityContext {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSecurityContext: Schema.Schema<PodSecurityContext> = struct<PodSecurityContext>("PodSecurityContext", {
-  appArmorProfile: optional(AppArmorProfile),
-  fsGroup: optional(Schema.Number),
-  fsGroupChangePolicy: optional(Schema.String),
-  runAsGroup: optional(Schema.Number),
-  runAsNonRoot: optional(Schema.Boolean),
-  runAsUser: optional(Schema.Number),
-  seLinuxChangePolicy: optional(Schema.String),
-  seLinuxOptions: optional(SELinuxOptions),
-  seccompProfile: optional(SeccompProfile),
-  supplementalGroups: optional(Schema.Array(Schema.Number)),
-  supplementalGroupsPolicy: optional(Schema.String),
-  sysctls: optional(Schema.Array(Sysctl)),
-  windowsOptions: optional(WindowsSecurityContextOptions)
+export const PodSecurityContext: Schema.Schema<PodSecurityContext> = /*#__PURE__*/ struct<PodSecurityContext>("PodSecurityContext", {
+  appArmorProfile: /*#__PURE__*/ optional(AppArmorProfile),
+  fsGroup: /*#__PURE__*/ optional(Schema.Number),
+  fsGroupChangePolicy: /*#__PURE__*/ optional(Schema.String),
+  runAsGroup: /*#__PURE__*/ optional(Schema.Number),
+  runAsNonRoot: /*#__PURE__*/ optional(Schema.Boolean),
+  runAsUser: /*#__PURE__*/ optional(Schema.Number),
+  seLinuxChangePolicy: /*#__PURE__*/ optional(Schema.String),
+  seLinuxOptions: /*#__PURE__*/ optional(SELinuxOptions),
+  seccompProfile: /*#__PURE__*/ optional(SeccompProfile),
+  supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
+  supplementalGroupsPolicy: /*#__PURE__*/ optional(Schema.String),
+  sysctls: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Sysctl)),
+  windowsOptions: /*#__PURE__*/ optional(WindowsSecurityContextOptions)
 })
 
 /**
@@ -4672,12 +4660,12 @@ export interface Toleration {
  * @since 0.1.0
  * @category schemas
  */
-export const Toleration: Schema.Schema<Toleration> = struct<Toleration>("Toleration", {
-  effect: optional(Schema.String),
-  key: optional(Schema.String),
-  operator: optional(Schema.String),
-  tolerationSeconds: optional(Schema.Number),
-  value: optional(Schema.String)
+export const Toleration: Schema.Schema<Toleration> = /*#__PURE__*/ struct<Toleration>("Toleration", {
+  effect: /*#__PURE__*/ optional(Schema.String),
+  key: /*#__PURE__*/ optional(Schema.String),
+  operator: /*#__PURE__*/ optional(Schema.String),
+  tolerationSeconds: /*#__PURE__*/ optional(Schema.Number),
+  value: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4703,13 +4691,13 @@ export interface TopologySpreadConstraint {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> = struct<TopologySpreadConstraint>("TopologySpreadConstraint", {
-  labelSelector: optional(meta_v1.LabelSelector),
-  matchLabelKeys: optional(Schema.Array(Schema.String)),
+export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> = /*#__PURE__*/ struct<TopologySpreadConstraint>("TopologySpreadConstraint", {
+  labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   maxSkew: Schema.Number,
-  minDomains: optional(Schema.Number),
-  nodeAffinityPolicy: optional(Schema.String),
-  nodeTaintsPolicy: optional(Schema.String),
+  minDomains: /*#__PURE__*/ optional(Schema.Number),
+  nodeAffinityPolicy: /*#__PURE__*/ optional(Schema.String),
+  nodeTaintsPolicy: /*#__PURE__*/ optional(Schema.String),
   topologyKey: Schema.String,
   whenUnsatisfiable: Schema.String
 })
@@ -4736,14 +4724,14 @@ export interface PodCertificateProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> = struct<PodCertificateProjection>("PodCertificateProjection", {
-  certificateChainPath: optional(Schema.String),
-  credentialBundlePath: optional(Schema.String),
-  keyPath: optional(Schema.String),
+export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> = /*#__PURE__*/ struct<PodCertificateProjection>("PodCertificateProjection", {
+  certificateChainPath: /*#__PURE__*/ optional(Schema.String),
+  credentialBundlePath: /*#__PURE__*/ optional(Schema.String),
+  keyPath: /*#__PURE__*/ optional(Schema.String),
   keyType: Schema.String,
-  maxExpirationSeconds: optional(Schema.Number),
+  maxExpirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   signerName: Schema.String,
-  userAnnotations: optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  userAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
 /**
@@ -4764,10 +4752,10 @@ export interface SecretProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretProjection: Schema.Schema<SecretProjection> = struct<SecretProjection>("SecretProjection", {
-  items: optional(Schema.Array(KeyToPath)),
-  name: optional(Schema.String),
-  optional: optional(Schema.Boolean)
+export const SecretProjection: Schema.Schema<SecretProjection> = /*#__PURE__*/ struct<SecretProjection>("SecretProjection", {
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  name: /*#__PURE__*/ optional(Schema.String),
+  optional: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -4788,9 +4776,9 @@ export interface ServiceAccountTokenProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccountTokenProjection: Schema.Schema<ServiceAccountTokenProjection> = struct<ServiceAccountTokenProjection>("ServiceAccountTokenProjection", {
-  audience: optional(Schema.String),
-  expirationSeconds: optional(Schema.Number),
+export const ServiceAccountTokenProjection: Schema.Schema<ServiceAccountTokenProjection> = /*#__PURE__*/ struct<ServiceAccountTokenProjection>("ServiceAccountTokenProjection", {
+  audience: /*#__PURE__*/ optional(Schema.String),
+  expirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   path: Schema.String
 })
 
@@ -4815,13 +4803,13 @@ export interface VolumeProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeProjection: Schema.Schema<VolumeProjection> = struct<VolumeProjection>("VolumeProjection", {
-  clusterTrustBundle: optional(ClusterTrustBundleProjection),
-  configMap: optional(ConfigMapProjection),
-  downwardAPI: optional(DownwardAPIProjection),
-  podCertificate: optional(PodCertificateProjection),
-  secret: optional(SecretProjection),
-  serviceAccountToken: optional(ServiceAccountTokenProjection)
+export const VolumeProjection: Schema.Schema<VolumeProjection> = /*#__PURE__*/ struct<VolumeProjection>("VolumeProjection", {
+  clusterTrustBundle: /*#__PURE__*/ optional(ClusterTrustBundleProjection),
+  configMap: /*#__PURE__*/ optional(ConfigMapProjection),
+  downwardAPI: /*#__PURE__*/ optional(DownwardAPIProjection),
+  podCertificate: /*#__PURE__*/ optional(PodCertificateProjection),
+  secret: /*#__PURE__*/ optional(SecretProjection),
+  serviceAccountToken: /*#__PURE__*/ optional(ServiceAccountTokenProjection)
 })
 
 /**
@@ -4841,9 +4829,9 @@ export interface ProjectedVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ProjectedVolumeSource: Schema.Schema<ProjectedVolumeSource> = struct<ProjectedVolumeSource>("ProjectedVolumeSource", {
-  defaultMode: optional(Schema.Number),
-  sources: optional(Schema.Array(VolumeProjection))
+export const ProjectedVolumeSource: Schema.Schema<ProjectedVolumeSource> = /*#__PURE__*/ struct<ProjectedVolumeSource>("ProjectedVolumeSource", {
+  defaultMode: /*#__PURE__*/ optional(Schema.Number),
+  sources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeProjection))
 })
 
 /**
@@ -4869,15 +4857,15 @@ export interface RBDVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = struct<RBDVolumeSource>("RBDVolumeSource", {
-  fsType: optional(Schema.String),
+export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = /*#__PURE__*/ struct<RBDVolumeSource>("RBDVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
-  keyring: optional(Schema.String),
-  monitors: Schema.Array(Schema.String),
-  pool: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(LocalObjectReference),
-  user: optional(Schema.String)
+  keyring: /*#__PURE__*/ optional(Schema.String),
+  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  pool: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(LocalObjectReference),
+  user: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4905,17 +4893,17 @@ export interface ScaleIOVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleIOVolumeSource: Schema.Schema<ScaleIOVolumeSource> = struct<ScaleIOVolumeSource>("ScaleIOVolumeSource", {
-  fsType: optional(Schema.String),
+export const ScaleIOVolumeSource: Schema.Schema<ScaleIOVolumeSource> = /*#__PURE__*/ struct<ScaleIOVolumeSource>("ScaleIOVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
   gateway: Schema.String,
-  protectionDomain: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
+  protectionDomain: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: LocalObjectReference,
-  sslEnabled: optional(Schema.Boolean),
-  storageMode: optional(Schema.String),
-  storagePool: optional(Schema.String),
+  sslEnabled: /*#__PURE__*/ optional(Schema.Boolean),
+  storageMode: /*#__PURE__*/ optional(Schema.String),
+  storagePool: /*#__PURE__*/ optional(Schema.String),
   system: Schema.String,
-  volumeName: optional(Schema.String)
+  volumeName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4937,11 +4925,11 @@ export interface SecretVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretVolumeSource: Schema.Schema<SecretVolumeSource> = struct<SecretVolumeSource>("SecretVolumeSource", {
-  defaultMode: optional(Schema.Number),
-  items: optional(Schema.Array(KeyToPath)),
-  optional: optional(Schema.Boolean),
-  secretName: optional(Schema.String)
+export const SecretVolumeSource: Schema.Schema<SecretVolumeSource> = /*#__PURE__*/ struct<SecretVolumeSource>("SecretVolumeSource", {
+  defaultMode: /*#__PURE__*/ optional(Schema.Number),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  optional: /*#__PURE__*/ optional(Schema.Boolean),
+  secretName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -4964,12 +4952,12 @@ export interface StorageOSVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageOSVolumeSource: Schema.Schema<StorageOSVolumeSource> = struct<StorageOSVolumeSource>("StorageOSVolumeSource", {
-  fsType: optional(Schema.String),
-  readOnly: optional(Schema.Boolean),
-  secretRef: optional(LocalObjectReference),
-  volumeName: optional(Schema.String),
-  volumeNamespace: optional(Schema.String)
+export const StorageOSVolumeSource: Schema.Schema<StorageOSVolumeSource> = /*#__PURE__*/ struct<StorageOSVolumeSource>("StorageOSVolumeSource", {
+  fsType: /*#__PURE__*/ optional(Schema.String),
+  readOnly: /*#__PURE__*/ optional(Schema.Boolean),
+  secretRef: /*#__PURE__*/ optional(LocalObjectReference),
+  volumeName: /*#__PURE__*/ optional(Schema.String),
+  volumeNamespace: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -5018,38 +5006,38 @@ export interface Volume {
  * @since 0.1.0
  * @category schemas
  */
-export const Volume: Schema.Schema<Volume> = struct<Volume>("Volume", {
-  awsElasticBlockStore: optional(AWSElasticBlockStoreVolumeSource),
-  azureDisk: optional(AzureDiskVolumeSource),
-  azureFile: optional(AzureFileVolumeSource),
-  cephfs: optional(CephFSVolumeSource),
-  cinder: optional(CinderVolumeSource),
-  configMap: optional(ConfigMapVolumeSource),
-  csi: optional(CSIVolumeSource),
-  downwardAPI: optional(DownwardAPIVolumeSource),
-  emptyDir: optional(EmptyDirVolumeSource),
-  ephemeral: optional(EphemeralVolumeSource),
-  fc: optional(FCVolumeSource),
-  flexVolume: optional(FlexVolumeSource),
-  flocker: optional(FlockerVolumeSource),
-  gcePersistentDisk: optional(GCEPersistentDiskVolumeSource),
-  gitRepo: optional(GitRepoVolumeSource),
-  glusterfs: optional(GlusterfsVolumeSource),
-  hostPath: optional(HostPathVolumeSource),
-  image: optional(ImageVolumeSource),
-  iscsi: optional(ISCSIVolumeSource),
+export const Volume: Schema.Schema<Volume> = /*#__PURE__*/ struct<Volume>("Volume", {
+  awsElasticBlockStore: /*#__PURE__*/ optional(AWSElasticBlockStoreVolumeSource),
+  azureDisk: /*#__PURE__*/ optional(AzureDiskVolumeSource),
+  azureFile: /*#__PURE__*/ optional(AzureFileVolumeSource),
+  cephfs: /*#__PURE__*/ optional(CephFSVolumeSource),
+  cinder: /*#__PURE__*/ optional(CinderVolumeSource),
+  configMap: /*#__PURE__*/ optional(ConfigMapVolumeSource),
+  csi: /*#__PURE__*/ optional(CSIVolumeSource),
+  downwardAPI: /*#__PURE__*/ optional(DownwardAPIVolumeSource),
+  emptyDir: /*#__PURE__*/ optional(EmptyDirVolumeSource),
+  ephemeral: /*#__PURE__*/ optional(EphemeralVolumeSource),
+  fc: /*#__PURE__*/ optional(FCVolumeSource),
+  flexVolume: /*#__PURE__*/ optional(FlexVolumeSource),
+  flocker: /*#__PURE__*/ optional(FlockerVolumeSource),
+  gcePersistentDisk: /*#__PURE__*/ optional(GCEPersistentDiskVolumeSource),
+  gitRepo: /*#__PURE__*/ optional(GitRepoVolumeSource),
+  glusterfs: /*#__PURE__*/ optional(GlusterfsVolumeSource),
+  hostPath: /*#__PURE__*/ optional(HostPathVolumeSource),
+  image: /*#__PURE__*/ optional(ImageVolumeSource),
+  iscsi: /*#__PURE__*/ optional(ISCSIVolumeSource),
   name: Schema.String,
-  nfs: optional(NFSVolumeSource),
-  persistentVolumeClaim: optional(PersistentVolumeClaimVolumeSource),
-  photonPersistentDisk: optional(PhotonPersistentDiskVolumeSource),
-  portworxVolume: optional(PortworxVolumeSource),
-  projected: optional(ProjectedVolumeSource),
-  quobyte: optional(QuobyteVolumeSource),
-  rbd: optional(RBDVolumeSource),
-  scaleIO: optional(ScaleIOVolumeSource),
-  secret: optional(SecretVolumeSource),
-  storageos: optional(StorageOSVolumeSource),
-  vsphereVolume: optional(VsphereVirtualDiskVolumeSource)
+  nfs: /*#__PURE__*/ optional(NFSVolumeSource),
+  persistentVolumeClaim: /*#__PURE__*/ optional(PersistentVolumeClaimVolumeSource),
+  photonPersistentDisk: /*#__PURE__*/ optional(PhotonPersistentDiskVolumeSource),
+  portworxVolume: /*#__PURE__*/ optional(PortworxVolumeSource),
+  projected: /*#__PURE__*/ optional(ProjectedVolumeSource),
+  quobyte: /*#__PURE__*/ optional(QuobyteVolumeSource),
+  rbd: /*#__PURE__*/ optional(RBDVolumeSource),
+  scaleIO: /*#__PURE__*/ optional(ScaleIOVolumeSource),
+  secret: /*#__PURE__*/ optional(SecretVolumeSource),
+  storageos: /*#__PURE__*/ optional(StorageOSVolumeSource),
+  vsphereVolume: /*#__PURE__*/ optional(VsphereVirtualDiskVolumeSource)
 })
 
 /**
@@ -5109,49 +5097,49 @@ export interface PodSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSpec: Schema.Schema<PodSpec> = struct<PodSpec>("PodSpec", {
-  activeDeadlineSeconds: optional(Schema.Number),
-  affinity: optional(Affinity),
-  automountServiceAccountToken: optional(Schema.Boolean),
-  containers: Schema.Array(Container),
-  dnsConfig: optional(PodDNSConfig),
-  dnsPolicy: optional(Schema.String),
-  enableServiceLinks: optional(Schema.Boolean),
-  ephemeralContainers: optional(Schema.Array(EphemeralContainer)),
-  hostAliases: optional(Schema.Array(HostAlias)),
-  hostIPC: optional(Schema.Boolean),
-  hostNetwork: optional(Schema.Boolean),
-  hostPID: optional(Schema.Boolean),
-  hostUsers: optional(Schema.Boolean),
-  hostname: optional(Schema.String),
-  hostnameOverride: optional(Schema.String),
-  imagePullSecrets: optional(Schema.Array(LocalObjectReference)),
-  initContainers: optional(Schema.Array(Container)),
-  nodeName: optional(Schema.String),
-  nodeSelector: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  os: optional(PodOS),
-  overhead: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  preemptionPolicy: optional(Schema.String),
-  priority: optional(Schema.Number),
-  priorityClassName: optional(Schema.String),
-  readinessGates: optional(Schema.Array(PodReadinessGate)),
-  resourceClaims: optional(Schema.Array(PodResourceClaim)),
-  resources: optional(ResourceRequirements),
-  restartPolicy: optional(Schema.String),
-  runtimeClassName: optional(Schema.String),
-  schedulerName: optional(Schema.String),
-  schedulingGates: optional(Schema.Array(PodSchedulingGate)),
-  schedulingGroup: optional(PodSchedulingGroup),
-  securityContext: optional(PodSecurityContext),
-  serviceAccount: optional(Schema.String),
-  serviceAccountName: optional(Schema.String),
-  setHostnameAsFQDN: optional(Schema.Boolean),
-  shareProcessNamespace: optional(Schema.Boolean),
-  subdomain: optional(Schema.String),
-  terminationGracePeriodSeconds: optional(Schema.Number),
-  tolerations: optional(Schema.Array(Toleration)),
-  topologySpreadConstraints: optional(Schema.Array(TopologySpreadConstraint)),
-  volumes: optional(Schema.Array(Volume))
+export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("PodSpec", {
+  activeDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
+  affinity: /*#__PURE__*/ optional(Affinity),
+  automountServiceAccountToken: /*#__PURE__*/ optional(Schema.Boolean),
+  containers: /*#__PURE__*/ Schema.Array(Container),
+  dnsConfig: /*#__PURE__*/ optional(PodDNSConfig),
+  dnsPolicy: /*#__PURE__*/ optional(Schema.String),
+  enableServiceLinks: /*#__PURE__*/ optional(Schema.Boolean),
+  ephemeralContainers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EphemeralContainer)),
+  hostAliases: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HostAlias)),
+  hostIPC: /*#__PURE__*/ optional(Schema.Boolean),
+  hostNetwork: /*#__PURE__*/ optional(Schema.Boolean),
+  hostPID: /*#__PURE__*/ optional(Schema.Boolean),
+  hostUsers: /*#__PURE__*/ optional(Schema.Boolean),
+  hostname: /*#__PURE__*/ optional(Schema.String),
+  hostnameOverride: /*#__PURE__*/ optional(Schema.String),
+  imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LocalObjectReference)),
+  initContainers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Container)),
+  nodeName: /*#__PURE__*/ optional(Schema.String),
+  nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  os: /*#__PURE__*/ optional(PodOS),
+  overhead: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  preemptionPolicy: /*#__PURE__*/ optional(Schema.String),
+  priority: /*#__PURE__*/ optional(Schema.Number),
+  priorityClassName: /*#__PURE__*/ optional(Schema.String),
+  readinessGates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodReadinessGate)),
+  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodResourceClaim)),
+  resources: /*#__PURE__*/ optional(ResourceRequirements),
+  restartPolicy: /*#__PURE__*/ optional(Schema.String),
+  runtimeClassName: /*#__PURE__*/ optional(Schema.String),
+  schedulerName: /*#__PURE__*/ optional(Schema.String),
+  schedulingGates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodSchedulingGate)),
+  schedulingGroup: /*#__PURE__*/ optional(PodSchedulingGroup),
+  securityContext: /*#__PURE__*/ optional(PodSecurityContext),
+  serviceAccount: /*#__PURE__*/ optional(Schema.String),
+  serviceAccountName: /*#__PURE__*/ optional(Schema.String),
+  setHostnameAsFQDN: /*#__PURE__*/ optional(Schema.Boolean),
+  shareProcessNamespace: /*#__PURE__*/ optional(Schema.Boolean),
+  subdomain: /*#__PURE__*/ optional(Schema.String),
+  terminationGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Toleration)),
+  topologySpreadConstraints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologySpreadConstraint)),
+  volumes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Volume))
 })
 
 /**
@@ -5176,12 +5164,12 @@ export interface PodCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCondition: Schema.Schema<PodCondition> = struct<PodCondition>("PodCondition", {
-  lastProbeTime: optional(meta_v1.Time),
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  observedGeneration: optional(Schema.Number),
-  reason: optional(Schema.String),
+export const PodCondition: Schema.Schema<PodCondition> = /*#__PURE__*/ struct<PodCondition>("PodCondition", {
+  lastProbeTime: /*#__PURE__*/ optional(meta_v1.Time),
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -5203,8 +5191,8 @@ export interface PodExtendedResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodExtendedResourceClaimStatus: Schema.Schema<PodExtendedResourceClaimStatus> = struct<PodExtendedResourceClaimStatus>("PodExtendedResourceClaimStatus", {
-  requestMappings: Schema.Array(ContainerExtendedResourceRequest),
+export const PodExtendedResourceClaimStatus: Schema.Schema<PodExtendedResourceClaimStatus> = /*#__PURE__*/ struct<PodExtendedResourceClaimStatus>("PodExtendedResourceClaimStatus", {
+  requestMappings: /*#__PURE__*/ Schema.Array(ContainerExtendedResourceRequest),
   resourceClaimName: Schema.String
 })
 
@@ -5224,7 +5212,7 @@ export interface PodIP {
  * @since 0.1.0
  * @category schemas
  */
-export const PodIP: Schema.Schema<PodIP> = struct<PodIP>("PodIP", {
+export const PodIP: Schema.Schema<PodIP> = /*#__PURE__*/ struct<PodIP>("PodIP", {
   ip: Schema.String
 })
 
@@ -5245,9 +5233,9 @@ export interface PodResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodResourceClaimStatus: Schema.Schema<PodResourceClaimStatus> = struct<PodResourceClaimStatus>("PodResourceClaimStatus", {
+export const PodResourceClaimStatus: Schema.Schema<PodResourceClaimStatus> = /*#__PURE__*/ struct<PodResourceClaimStatus>("PodResourceClaimStatus", {
   name: Schema.String,
-  resourceClaimName: optional(Schema.String)
+  resourceClaimName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -5286,28 +5274,28 @@ export interface PodStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodStatus: Schema.Schema<PodStatus> = struct<PodStatus>("PodStatus", {
-  allocatedResources: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  conditions: optional(Schema.Array(PodCondition)),
-  containerStatuses: optional(Schema.Array(ContainerStatus)),
-  ephemeralContainerStatuses: optional(Schema.Array(ContainerStatus)),
-  extendedResourceClaimStatus: optional(PodExtendedResourceClaimStatus),
-  hostIP: optional(Schema.String),
-  hostIPs: optional(Schema.Array(HostIP)),
-  initContainerStatuses: optional(Schema.Array(ContainerStatus)),
-  message: optional(Schema.String),
-  nodeAllocatableResourceClaimStatuses: optional(Schema.Array(NodeAllocatableResourceClaimStatus)),
-  nominatedNodeName: optional(Schema.String),
-  observedGeneration: optional(Schema.Number),
-  phase: optional(Schema.String),
-  podIP: optional(Schema.String),
-  podIPs: optional(Schema.Array(PodIP)),
-  qosClass: optional(Schema.String),
-  reason: optional(Schema.String),
-  resize: optional(Schema.String),
-  resourceClaimStatuses: optional(Schema.Array(PodResourceClaimStatus)),
-  resources: optional(ResourceRequirements),
-  startTime: optional(meta_v1.Time)
+export const PodStatus: Schema.Schema<PodStatus> = /*#__PURE__*/ struct<PodStatus>("PodStatus", {
+  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodCondition)),
+  containerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
+  ephemeralContainerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
+  extendedResourceClaimStatus: /*#__PURE__*/ optional(PodExtendedResourceClaimStatus),
+  hostIP: /*#__PURE__*/ optional(Schema.String),
+  hostIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HostIP)),
+  initContainerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
+  message: /*#__PURE__*/ optional(Schema.String),
+  nodeAllocatableResourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeAllocatableResourceClaimStatus)),
+  nominatedNodeName: /*#__PURE__*/ optional(Schema.String),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  phase: /*#__PURE__*/ optional(Schema.String),
+  podIP: /*#__PURE__*/ optional(Schema.String),
+  podIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodIP)),
+  qosClass: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
+  resize: /*#__PURE__*/ optional(Schema.String),
+  resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodResourceClaimStatus)),
+  resources: /*#__PURE__*/ optional(ResourceRequirements),
+  startTime: /*#__PURE__*/ optional(meta_v1.Time)
 })
 
 /**
@@ -5330,12 +5318,12 @@ export interface Pod {
  * @since 0.1.0
  * @category schemas
  */
-export const Pod: Schema.Schema<Pod> = struct<Pod>("Pod", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(PodSpec),
-  status: optional(PodStatus)
+export const Pod: Schema.Schema<Pod> = /*#__PURE__*/ struct<Pod>("Pod", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(PodSpec),
+  status: /*#__PURE__*/ optional(PodStatus)
 })
 
 /**
@@ -5357,11 +5345,11 @@ export interface PodList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodList: Schema.Schema<PodList> = struct<PodList>("PodList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Pod),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PodList: Schema.Schema<PodList> = /*#__PURE__*/ struct<PodList>("PodList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Pod),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -5381,9 +5369,9 @@ export interface PodTemplateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodTemplateSpec: Schema.Schema<PodTemplateSpec> = struct<PodTemplateSpec>("PodTemplateSpec", {
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(PodSpec)
+export const PodTemplateSpec: Schema.Schema<PodTemplateSpec> = /*#__PURE__*/ struct<PodTemplateSpec>("PodTemplateSpec", {
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(PodSpec)
 })
 
 /**
@@ -5405,11 +5393,11 @@ export interface PodTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodTemplate: Schema.Schema<PodTemplate> = struct<PodTemplate>("PodTemplate", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  template: optional(PodTemplateSpec)
+export const PodTemplate: Schema.Schema<PodTemplate> = /*#__PURE__*/ struct<PodTemplate>("PodTemplate", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  template: /*#__PURE__*/ optional(PodTemplateSpec)
 })
 
 /**
@@ -5431,11 +5419,11 @@ export interface PodTemplateList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodTemplateList: Schema.Schema<PodTemplateList> = struct<PodTemplateList>("PodTemplateList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PodTemplate),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PodTemplateList: Schema.Schema<PodTemplateList> = /*#__PURE__*/ struct<PodTemplateList>("PodTemplateList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PodTemplate),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -5457,11 +5445,11 @@ export interface ReplicationControllerSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerSpec: Schema.Schema<ReplicationControllerSpec> = struct<ReplicationControllerSpec>("ReplicationControllerSpec", {
-  minReadySeconds: optional(Schema.Number),
-  replicas: optional(Schema.Number),
-  selector: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  template: optional(PodTemplateSpec)
+export const ReplicationControllerSpec: Schema.Schema<ReplicationControllerSpec> = /*#__PURE__*/ struct<ReplicationControllerSpec>("ReplicationControllerSpec", {
+  minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
+  replicas: /*#__PURE__*/ optional(Schema.Number),
+  selector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  template: /*#__PURE__*/ optional(PodTemplateSpec)
 })
 
 /**
@@ -5484,10 +5472,10 @@ export interface ReplicationControllerCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerCondition: Schema.Schema<ReplicationControllerCondition> = struct<ReplicationControllerCondition>("ReplicationControllerCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
+export const ReplicationControllerCondition: Schema.Schema<ReplicationControllerCondition> = /*#__PURE__*/ struct<ReplicationControllerCondition>("ReplicationControllerCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
 })
@@ -5513,12 +5501,12 @@ export interface ReplicationControllerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerStatus: Schema.Schema<ReplicationControllerStatus> = struct<ReplicationControllerStatus>("ReplicationControllerStatus", {
-  availableReplicas: optional(Schema.Number),
-  conditions: optional(Schema.Array(ReplicationControllerCondition)),
-  fullyLabeledReplicas: optional(Schema.Number),
-  observedGeneration: optional(Schema.Number),
-  readyReplicas: optional(Schema.Number),
+export const ReplicationControllerStatus: Schema.Schema<ReplicationControllerStatus> = /*#__PURE__*/ struct<ReplicationControllerStatus>("ReplicationControllerStatus", {
+  availableReplicas: /*#__PURE__*/ optional(Schema.Number),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReplicationControllerCondition)),
+  fullyLabeledReplicas: /*#__PURE__*/ optional(Schema.Number),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
+  readyReplicas: /*#__PURE__*/ optional(Schema.Number),
   replicas: Schema.Number
 })
 
@@ -5542,12 +5530,12 @@ export interface ReplicationController {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationController: Schema.Schema<ReplicationController> = struct<ReplicationController>("ReplicationController", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ReplicationControllerSpec),
-  status: optional(ReplicationControllerStatus)
+export const ReplicationController: Schema.Schema<ReplicationController> = /*#__PURE__*/ struct<ReplicationController>("ReplicationController", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ReplicationControllerSpec),
+  status: /*#__PURE__*/ optional(ReplicationControllerStatus)
 })
 
 /**
@@ -5569,11 +5557,11 @@ export interface ReplicationControllerList {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerList: Schema.Schema<ReplicationControllerList> = struct<ReplicationControllerList>("ReplicationControllerList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ReplicationController),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ReplicationControllerList: Schema.Schema<ReplicationControllerList> = /*#__PURE__*/ struct<ReplicationControllerList>("ReplicationControllerList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ReplicationController),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -5594,10 +5582,10 @@ export interface ScopedResourceSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const ScopedResourceSelectorRequirement: Schema.Schema<ScopedResourceSelectorRequirement> = struct<ScopedResourceSelectorRequirement>("ScopedResourceSelectorRequirement", {
+export const ScopedResourceSelectorRequirement: Schema.Schema<ScopedResourceSelectorRequirement> = /*#__PURE__*/ struct<ScopedResourceSelectorRequirement>("ScopedResourceSelectorRequirement", {
   operator: Schema.String,
   scopeName: Schema.String,
-  values: optional(Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -5616,8 +5604,8 @@ export interface ScopeSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ScopeSelector: Schema.Schema<ScopeSelector> = struct<ScopeSelector>("ScopeSelector", {
-  matchExpressions: optional(Schema.Array(ScopedResourceSelectorRequirement))
+export const ScopeSelector: Schema.Schema<ScopeSelector> = /*#__PURE__*/ struct<ScopeSelector>("ScopeSelector", {
+  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ScopedResourceSelectorRequirement))
 })
 
 /**
@@ -5638,10 +5626,10 @@ export interface ResourceQuotaSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuotaSpec: Schema.Schema<ResourceQuotaSpec> = struct<ResourceQuotaSpec>("ResourceQuotaSpec", {
-  hard: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  scopeSelector: optional(ScopeSelector),
-  scopes: optional(Schema.Array(Schema.String))
+export const ResourceQuotaSpec: Schema.Schema<ResourceQuotaSpec> = /*#__PURE__*/ struct<ResourceQuotaSpec>("ResourceQuotaSpec", {
+  hard: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  scopeSelector: /*#__PURE__*/ optional(ScopeSelector),
+  scopes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -5661,9 +5649,9 @@ export interface ResourceQuotaStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuotaStatus: Schema.Schema<ResourceQuotaStatus> = struct<ResourceQuotaStatus>("ResourceQuotaStatus", {
-  hard: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  used: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+export const ResourceQuotaStatus: Schema.Schema<ResourceQuotaStatus> = /*#__PURE__*/ struct<ResourceQuotaStatus>("ResourceQuotaStatus", {
+  hard: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  used: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
 })
 
 /**
@@ -5686,12 +5674,12 @@ export interface ResourceQuota {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuota: Schema.Schema<ResourceQuota> = struct<ResourceQuota>("ResourceQuota", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ResourceQuotaSpec),
-  status: optional(ResourceQuotaStatus)
+export const ResourceQuota: Schema.Schema<ResourceQuota> = /*#__PURE__*/ struct<ResourceQuota>("ResourceQuota", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ResourceQuotaSpec),
+  status: /*#__PURE__*/ optional(ResourceQuotaStatus)
 })
 
 /**
@@ -5713,11 +5701,11 @@ export interface ResourceQuotaList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuotaList: Schema.Schema<ResourceQuotaList> = struct<ResourceQuotaList>("ResourceQuotaList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ResourceQuota),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ResourceQuotaList: Schema.Schema<ResourceQuotaList> = /*#__PURE__*/ struct<ResourceQuotaList>("ResourceQuotaList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ResourceQuota),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -5742,14 +5730,14 @@ export interface Secret {
  * @since 0.1.0
  * @category schemas
  */
-export const Secret: Schema.Schema<Secret> = struct<Secret>("Secret", {
-  apiVersion: optional(Schema.String),
-  data: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  immutable: optional(Schema.Boolean),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  stringData: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  type: optional(Schema.String)
+export const Secret: Schema.Schema<Secret> = /*#__PURE__*/ struct<Secret>("Secret", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  data: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  immutable: /*#__PURE__*/ optional(Schema.Boolean),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  stringData: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -5771,11 +5759,11 @@ export interface SecretList {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretList: Schema.Schema<SecretList> = struct<SecretList>("SecretList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Secret),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const SecretList: Schema.Schema<SecretList> = /*#__PURE__*/ struct<SecretList>("SecretList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Secret),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -5799,13 +5787,13 @@ export interface ServicePort {
  * @since 0.1.0
  * @category schemas
  */
-export const ServicePort: Schema.Schema<ServicePort> = struct<ServicePort>("ServicePort", {
-  appProtocol: optional(Schema.String),
-  name: optional(Schema.String),
-  nodePort: optional(Schema.Number),
+export const ServicePort: Schema.Schema<ServicePort> = /*#__PURE__*/ struct<ServicePort>("ServicePort", {
+  appProtocol: /*#__PURE__*/ optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
+  nodePort: /*#__PURE__*/ optional(Schema.Number),
   port: Schema.Number,
-  protocol: optional(Schema.String),
-  targetPort: optional(apimachinery.IntOrString)
+  protocol: /*#__PURE__*/ optional(Schema.String),
+  targetPort: /*#__PURE__*/ optional(apimachinery.IntOrString)
 })
 
 /**
@@ -5824,8 +5812,8 @@ export interface SessionAffinityConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const SessionAffinityConfig: Schema.Schema<SessionAffinityConfig> = struct<SessionAffinityConfig>("SessionAffinityConfig", {
-  clientIP: optional(ClientIPConfig)
+export const SessionAffinityConfig: Schema.Schema<SessionAffinityConfig> = /*#__PURE__*/ struct<SessionAffinityConfig>("SessionAffinityConfig", {
+  clientIP: /*#__PURE__*/ optional(ClientIPConfig)
 })
 
 /**
@@ -5863,27 +5851,27 @@ export interface ServiceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceSpec: Schema.Schema<ServiceSpec> = struct<ServiceSpec>("ServiceSpec", {
-  allocateLoadBalancerNodePorts: optional(Schema.Boolean),
-  clusterIP: optional(Schema.String),
-  clusterIPs: optional(Schema.Array(Schema.String)),
-  externalIPs: optional(Schema.Array(Schema.String)),
-  externalName: optional(Schema.String),
-  externalTrafficPolicy: optional(Schema.String),
-  healthCheckNodePort: optional(Schema.Number),
-  internalTrafficPolicy: optional(Schema.String),
-  ipFamilies: optional(Schema.Array(Schema.String)),
-  ipFamilyPolicy: optional(Schema.String),
-  loadBalancerClass: optional(Schema.String),
-  loadBalancerIP: optional(Schema.String),
-  loadBalancerSourceRanges: optional(Schema.Array(Schema.String)),
-  ports: optional(Schema.Array(ServicePort)),
-  publishNotReadyAddresses: optional(Schema.Boolean),
-  selector: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  sessionAffinity: optional(Schema.String),
-  sessionAffinityConfig: optional(SessionAffinityConfig),
-  trafficDistribution: optional(Schema.String),
-  type: optional(Schema.String)
+export const ServiceSpec: Schema.Schema<ServiceSpec> = /*#__PURE__*/ struct<ServiceSpec>("ServiceSpec", {
+  allocateLoadBalancerNodePorts: /*#__PURE__*/ optional(Schema.Boolean),
+  clusterIP: /*#__PURE__*/ optional(Schema.String),
+  clusterIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  externalIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  externalName: /*#__PURE__*/ optional(Schema.String),
+  externalTrafficPolicy: /*#__PURE__*/ optional(Schema.String),
+  healthCheckNodePort: /*#__PURE__*/ optional(Schema.Number),
+  internalTrafficPolicy: /*#__PURE__*/ optional(Schema.String),
+  ipFamilies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  ipFamilyPolicy: /*#__PURE__*/ optional(Schema.String),
+  loadBalancerClass: /*#__PURE__*/ optional(Schema.String),
+  loadBalancerIP: /*#__PURE__*/ optional(Schema.String),
+  loadBalancerSourceRanges: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServicePort)),
+  publishNotReadyAddresses: /*#__PURE__*/ optional(Schema.Boolean),
+  selector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  sessionAffinity: /*#__PURE__*/ optional(Schema.String),
+  sessionAffinityConfig: /*#__PURE__*/ optional(SessionAffinityConfig),
+  trafficDistribution: /*#__PURE__*/ optional(Schema.String),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -5903,9 +5891,9 @@ export interface ServiceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceStatus: Schema.Schema<ServiceStatus> = struct<ServiceStatus>("ServiceStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  loadBalancer: optional(LoadBalancerStatus)
+export const ServiceStatus: Schema.Schema<ServiceStatus> = /*#__PURE__*/ struct<ServiceStatus>("ServiceStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  loadBalancer: /*#__PURE__*/ optional(LoadBalancerStatus)
 })
 
 /**
@@ -5928,12 +5916,12 @@ export interface Service {
  * @since 0.1.0
  * @category schemas
  */
-export const Service: Schema.Schema<Service> = struct<Service>("Service", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ServiceSpec),
-  status: optional(ServiceStatus)
+export const Service: Schema.Schema<Service> = /*#__PURE__*/ struct<Service>("Service", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ServiceSpec),
+  status: /*#__PURE__*/ optional(ServiceStatus)
 })
 
 /**
@@ -5957,13 +5945,13 @@ export interface ServiceAccount {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccount: Schema.Schema<ServiceAccount> = struct<ServiceAccount>("ServiceAccount", {
-  apiVersion: optional(Schema.String),
-  automountServiceAccountToken: optional(Schema.Boolean),
-  imagePullSecrets: optional(Schema.Array(LocalObjectReference)),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  secrets: optional(Schema.Array(ObjectReference))
+export const ServiceAccount: Schema.Schema<ServiceAccount> = /*#__PURE__*/ struct<ServiceAccount>("ServiceAccount", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  automountServiceAccountToken: /*#__PURE__*/ optional(Schema.Boolean),
+  imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LocalObjectReference)),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  secrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ObjectReference))
 })
 
 /**
@@ -5985,11 +5973,11 @@ export interface ServiceAccountList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccountList: Schema.Schema<ServiceAccountList> = struct<ServiceAccountList>("ServiceAccountList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ServiceAccount),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ServiceAccountList: Schema.Schema<ServiceAccountList> = /*#__PURE__*/ struct<ServiceAccountList>("ServiceAccountList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ServiceAccount),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -6011,11 +5999,11 @@ export interface ServiceList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceList: Schema.Schema<ServiceList> = struct<ServiceList>("ServiceList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Service),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ServiceList: Schema.Schema<ServiceList> = /*#__PURE__*/ struct<ServiceList>("ServiceList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Service),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -6035,9 +6023,9 @@ export interface TopologySelectorLabelRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologySelectorLabelRequirement: Schema.Schema<TopologySelectorLabelRequirement> = struct<TopologySelectorLabelRequirement>("TopologySelectorLabelRequirement", {
+export const TopologySelectorLabelRequirement: Schema.Schema<TopologySelectorLabelRequirement> = /*#__PURE__*/ struct<TopologySelectorLabelRequirement>("TopologySelectorLabelRequirement", {
   key: Schema.String,
-  values: Schema.Array(Schema.String)
+  values: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -6056,8 +6044,8 @@ export interface TopologySelectorTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologySelectorTerm: Schema.Schema<TopologySelectorTerm> = struct<TopologySelectorTerm>("TopologySelectorTerm", {
-  matchLabelExpressions: optional(Schema.Array(TopologySelectorLabelRequirement))
+export const TopologySelectorTerm: Schema.Schema<TopologySelectorTerm> = /*#__PURE__*/ struct<TopologySelectorTerm>("TopologySelectorTerm", {
+  matchLabelExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologySelectorLabelRequirement))
 })
 
 /**

@@ -5,20 +5,8 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.discovery.v1.EndpointConditions`
@@ -38,10 +26,10 @@ export interface EndpointConditions {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointConditions: Schema.Schema<EndpointConditions> = struct<EndpointConditions>("EndpointConditions", {
-  ready: optional(Schema.Boolean),
-  serving: optional(Schema.Boolean),
-  terminating: optional(Schema.Boolean)
+export const EndpointConditions: Schema.Schema<EndpointConditions> = /*#__PURE__*/ struct<EndpointConditions>("EndpointConditions", {
+  ready: /*#__PURE__*/ optional(Schema.Boolean),
+  serving: /*#__PURE__*/ optional(Schema.Boolean),
+  terminating: /*#__PURE__*/ optional(Schema.Boolean)
 })
 
 /**
@@ -60,7 +48,7 @@ export interface ForNode {
  * @since 0.1.0
  * @category schemas
  */
-export const ForNode: Schema.Schema<ForNode> = struct<ForNode>("ForNode", {
+export const ForNode: Schema.Schema<ForNode> = /*#__PURE__*/ struct<ForNode>("ForNode", {
   name: Schema.String
 })
 
@@ -80,7 +68,7 @@ export interface ForZone {
  * @since 0.1.0
  * @category schemas
  */
-export const ForZone: Schema.Schema<ForZone> = struct<ForZone>("ForZone", {
+export const ForZone: Schema.Schema<ForZone> = /*#__PURE__*/ struct<ForZone>("ForZone", {
   name: Schema.String
 })
 
@@ -101,9 +89,9 @@ export interface EndpointHints {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointHints: Schema.Schema<EndpointHints> = struct<EndpointHints>("EndpointHints", {
-  forNodes: optional(Schema.Array(ForNode)),
-  forZones: optional(Schema.Array(ForZone))
+export const EndpointHints: Schema.Schema<EndpointHints> = /*#__PURE__*/ struct<EndpointHints>("EndpointHints", {
+  forNodes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ForNode)),
+  forZones: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ForZone))
 })
 
 /**
@@ -129,15 +117,15 @@ export interface Endpoint {
  * @since 0.1.0
  * @category schemas
  */
-export const Endpoint: Schema.Schema<Endpoint> = struct<Endpoint>("Endpoint", {
-  addresses: Schema.Array(Schema.String),
-  conditions: optional(EndpointConditions),
-  deprecatedTopology: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  hints: optional(EndpointHints),
-  hostname: optional(Schema.String),
-  nodeName: optional(Schema.String),
-  targetRef: optional(core_v1.ObjectReference),
-  zone: optional(Schema.String)
+export const Endpoint: Schema.Schema<Endpoint> = /*#__PURE__*/ struct<Endpoint>("Endpoint", {
+  addresses: /*#__PURE__*/ Schema.Array(Schema.String),
+  conditions: /*#__PURE__*/ optional(EndpointConditions),
+  deprecatedTopology: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  hints: /*#__PURE__*/ optional(EndpointHints),
+  hostname: /*#__PURE__*/ optional(Schema.String),
+  nodeName: /*#__PURE__*/ optional(Schema.String),
+  targetRef: /*#__PURE__*/ optional(core_v1.ObjectReference),
+  zone: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -159,11 +147,11 @@ export interface EndpointPort {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointPort: Schema.Schema<EndpointPort> = struct<EndpointPort>("EndpointPort", {
-  appProtocol: optional(Schema.String),
-  name: optional(Schema.String),
-  port: optional(Schema.Number),
-  protocol: optional(Schema.String)
+export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<EndpointPort>("EndpointPort", {
+  appProtocol: /*#__PURE__*/ optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
+  port: /*#__PURE__*/ optional(Schema.Number),
+  protocol: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -187,13 +175,13 @@ export interface EndpointSlice {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointSlice: Schema.Schema<EndpointSlice> = struct<EndpointSlice>("EndpointSlice", {
+export const EndpointSlice: Schema.Schema<EndpointSlice> = /*#__PURE__*/ struct<EndpointSlice>("EndpointSlice", {
   addressType: Schema.String,
-  apiVersion: optional(Schema.String),
-  endpoints: optional(Schema.Array(Endpoint)),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  ports: optional(Schema.Array(EndpointPort))
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  endpoints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Endpoint)),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointPort))
 })
 
 /**
@@ -215,11 +203,11 @@ export interface EndpointSliceList {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointSliceList: Schema.Schema<EndpointSliceList> = struct<EndpointSliceList>("EndpointSliceList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(EndpointSlice),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const EndpointSliceList: Schema.Schema<EndpointSliceList> = /*#__PURE__*/ struct<EndpointSliceList>("EndpointSliceList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(EndpointSlice),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -5,20 +5,8 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.events.v1.EventSeries`
@@ -37,7 +25,7 @@ export interface EventSeries {
  * @since 0.1.0
  * @category schemas
  */
-export const EventSeries: Schema.Schema<EventSeries> = struct<EventSeries>("EventSeries", {
+export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<EventSeries>("EventSeries", {
   count: Schema.Number,
   lastObservedTime: meta_v1.MicroTime
 })
@@ -74,24 +62,24 @@ export interface Event {
  * @since 0.1.0
  * @category schemas
  */
-export const Event: Schema.Schema<Event> = struct<Event>("Event", {
-  action: optional(Schema.String),
-  apiVersion: optional(Schema.String),
-  deprecatedCount: optional(Schema.Number),
-  deprecatedFirstTimestamp: optional(meta_v1.Time),
-  deprecatedLastTimestamp: optional(meta_v1.Time),
-  deprecatedSource: optional(core_v1.EventSource),
+export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", {
+  action: /*#__PURE__*/ optional(Schema.String),
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  deprecatedCount: /*#__PURE__*/ optional(Schema.Number),
+  deprecatedFirstTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
+  deprecatedLastTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
+  deprecatedSource: /*#__PURE__*/ optional(core_v1.EventSource),
   eventTime: meta_v1.MicroTime,
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  note: optional(Schema.String),
-  reason: optional(Schema.String),
-  regarding: optional(core_v1.ObjectReference),
-  related: optional(core_v1.ObjectReference),
-  reportingController: optional(Schema.String),
-  reportingInstance: optional(Schema.String),
-  series: optional(EventSeries),
-  type: optional(Schema.String)
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  note: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
+  regarding: /*#__PURE__*/ optional(core_v1.ObjectReference),
+  related: /*#__PURE__*/ optional(core_v1.ObjectReference),
+  reportingController: /*#__PURE__*/ optional(Schema.String),
+  reportingInstance: /*#__PURE__*/ optional(Schema.String),
+  series: /*#__PURE__*/ optional(EventSeries),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -113,11 +101,11 @@ export interface EventList {
  * @since 0.1.0
  * @category schemas
  */
-export const EventList: Schema.Schema<EventList> = struct<EventList>("EventList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Event),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Event),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

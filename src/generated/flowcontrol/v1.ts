@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration`
@@ -36,9 +24,9 @@ export interface ExemptPriorityLevelConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ExemptPriorityLevelConfiguration: Schema.Schema<ExemptPriorityLevelConfiguration> = struct<ExemptPriorityLevelConfiguration>("ExemptPriorityLevelConfiguration", {
-  lendablePercent: optional(Schema.Number),
-  nominalConcurrencyShares: optional(Schema.Number)
+export const ExemptPriorityLevelConfiguration: Schema.Schema<ExemptPriorityLevelConfiguration> = /*#__PURE__*/ struct<ExemptPriorityLevelConfiguration>("ExemptPriorityLevelConfiguration", {
+  lendablePercent: /*#__PURE__*/ optional(Schema.Number),
+  nominalConcurrencyShares: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -57,7 +45,7 @@ export interface FlowDistinguisherMethod {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowDistinguisherMethod: Schema.Schema<FlowDistinguisherMethod> = struct<FlowDistinguisherMethod>("FlowDistinguisherMethod", {
+export const FlowDistinguisherMethod: Schema.Schema<FlowDistinguisherMethod> = /*#__PURE__*/ struct<FlowDistinguisherMethod>("FlowDistinguisherMethod", {
   type: Schema.String
 })
 
@@ -78,9 +66,9 @@ export interface NonResourcePolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NonResourcePolicyRule: Schema.Schema<NonResourcePolicyRule> = struct<NonResourcePolicyRule>("NonResourcePolicyRule", {
-  nonResourceURLs: Schema.Array(Schema.String),
-  verbs: Schema.Array(Schema.String)
+export const NonResourcePolicyRule: Schema.Schema<NonResourcePolicyRule> = /*#__PURE__*/ struct<NonResourcePolicyRule>("NonResourcePolicyRule", {
+  nonResourceURLs: /*#__PURE__*/ Schema.Array(Schema.String),
+  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -103,12 +91,12 @@ export interface ResourcePolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePolicyRule: Schema.Schema<ResourcePolicyRule> = struct<ResourcePolicyRule>("ResourcePolicyRule", {
-  apiGroups: Schema.Array(Schema.String),
-  clusterScope: optional(Schema.Boolean),
-  namespaces: optional(Schema.Array(Schema.String)),
-  resources: Schema.Array(Schema.String),
-  verbs: Schema.Array(Schema.String)
+export const ResourcePolicyRule: Schema.Schema<ResourcePolicyRule> = /*#__PURE__*/ struct<ResourcePolicyRule>("ResourcePolicyRule", {
+  apiGroups: /*#__PURE__*/ Schema.Array(Schema.String),
+  clusterScope: /*#__PURE__*/ optional(Schema.Boolean),
+  namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resources: /*#__PURE__*/ Schema.Array(Schema.String),
+  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -127,7 +115,7 @@ export interface GroupSubject {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupSubject: Schema.Schema<GroupSubject> = struct<GroupSubject>("GroupSubject", {
+export const GroupSubject: Schema.Schema<GroupSubject> = /*#__PURE__*/ struct<GroupSubject>("GroupSubject", {
   name: Schema.String
 })
 
@@ -148,7 +136,7 @@ export interface ServiceAccountSubject {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccountSubject: Schema.Schema<ServiceAccountSubject> = struct<ServiceAccountSubject>("ServiceAccountSubject", {
+export const ServiceAccountSubject: Schema.Schema<ServiceAccountSubject> = /*#__PURE__*/ struct<ServiceAccountSubject>("ServiceAccountSubject", {
   name: Schema.String,
   namespace: Schema.String
 })
@@ -169,7 +157,7 @@ export interface UserSubject {
  * @since 0.1.0
  * @category schemas
  */
-export const UserSubject: Schema.Schema<UserSubject> = struct<UserSubject>("UserSubject", {
+export const UserSubject: Schema.Schema<UserSubject> = /*#__PURE__*/ struct<UserSubject>("UserSubject", {
   name: Schema.String
 })
 
@@ -192,11 +180,11 @@ export interface Subject {
  * @since 0.1.0
  * @category schemas
  */
-export const Subject: Schema.Schema<Subject> = struct<Subject>("Subject", {
-  group: optional(GroupSubject),
+export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Subject", {
+  group: /*#__PURE__*/ optional(GroupSubject),
   kind: Schema.String,
-  serviceAccount: optional(ServiceAccountSubject),
-  user: optional(UserSubject)
+  serviceAccount: /*#__PURE__*/ optional(ServiceAccountSubject),
+  user: /*#__PURE__*/ optional(UserSubject)
 })
 
 /**
@@ -217,10 +205,10 @@ export interface PolicyRulesWithSubjects {
  * @since 0.1.0
  * @category schemas
  */
-export const PolicyRulesWithSubjects: Schema.Schema<PolicyRulesWithSubjects> = struct<PolicyRulesWithSubjects>("PolicyRulesWithSubjects", {
-  nonResourceRules: optional(Schema.Array(NonResourcePolicyRule)),
-  resourceRules: optional(Schema.Array(ResourcePolicyRule)),
-  subjects: Schema.Array(Subject)
+export const PolicyRulesWithSubjects: Schema.Schema<PolicyRulesWithSubjects> = /*#__PURE__*/ struct<PolicyRulesWithSubjects>("PolicyRulesWithSubjects", {
+  nonResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NonResourcePolicyRule)),
+  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourcePolicyRule)),
+  subjects: /*#__PURE__*/ Schema.Array(Subject)
 })
 
 /**
@@ -239,7 +227,7 @@ export interface PriorityLevelConfigurationReference {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationReference: Schema.Schema<PriorityLevelConfigurationReference> = struct<PriorityLevelConfigurationReference>("PriorityLevelConfigurationReference", {
+export const PriorityLevelConfigurationReference: Schema.Schema<PriorityLevelConfigurationReference> = /*#__PURE__*/ struct<PriorityLevelConfigurationReference>("PriorityLevelConfigurationReference", {
   name: Schema.String
 })
 
@@ -262,11 +250,11 @@ export interface FlowSchemaSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaSpec: Schema.Schema<FlowSchemaSpec> = struct<FlowSchemaSpec>("FlowSchemaSpec", {
-  distinguisherMethod: optional(FlowDistinguisherMethod),
-  matchingPrecedence: optional(Schema.Number),
+export const FlowSchemaSpec: Schema.Schema<FlowSchemaSpec> = /*#__PURE__*/ struct<FlowSchemaSpec>("FlowSchemaSpec", {
+  distinguisherMethod: /*#__PURE__*/ optional(FlowDistinguisherMethod),
+  matchingPrecedence: /*#__PURE__*/ optional(Schema.Number),
   priorityLevelConfiguration: PriorityLevelConfigurationReference,
-  rules: optional(Schema.Array(PolicyRulesWithSubjects))
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRulesWithSubjects))
 })
 
 /**
@@ -289,12 +277,12 @@ export interface FlowSchemaCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaCondition: Schema.Schema<FlowSchemaCondition> = struct<FlowSchemaCondition>("FlowSchemaCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
-  status: optional(Schema.String),
-  type: optional(Schema.String)
+export const FlowSchemaCondition: Schema.Schema<FlowSchemaCondition> = /*#__PURE__*/ struct<FlowSchemaCondition>("FlowSchemaCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
+  status: /*#__PURE__*/ optional(Schema.String),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -313,8 +301,8 @@ export interface FlowSchemaStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaStatus: Schema.Schema<FlowSchemaStatus> = struct<FlowSchemaStatus>("FlowSchemaStatus", {
-  conditions: optional(Schema.Array(FlowSchemaCondition))
+export const FlowSchemaStatus: Schema.Schema<FlowSchemaStatus> = /*#__PURE__*/ struct<FlowSchemaStatus>("FlowSchemaStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(FlowSchemaCondition))
 })
 
 /**
@@ -337,12 +325,12 @@ export interface FlowSchema {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchema: Schema.Schema<FlowSchema> = struct<FlowSchema>("FlowSchema", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(FlowSchemaSpec),
-  status: optional(FlowSchemaStatus)
+export const FlowSchema: Schema.Schema<FlowSchema> = /*#__PURE__*/ struct<FlowSchema>("FlowSchema", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(FlowSchemaSpec),
+  status: /*#__PURE__*/ optional(FlowSchemaStatus)
 })
 
 /**
@@ -364,11 +352,11 @@ export interface FlowSchemaList {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaList: Schema.Schema<FlowSchemaList> = struct<FlowSchemaList>("FlowSchemaList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(FlowSchema),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const FlowSchemaList: Schema.Schema<FlowSchemaList> = /*#__PURE__*/ struct<FlowSchemaList>("FlowSchemaList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(FlowSchema),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -389,10 +377,10 @@ export interface QueuingConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const QueuingConfiguration: Schema.Schema<QueuingConfiguration> = struct<QueuingConfiguration>("QueuingConfiguration", {
-  handSize: optional(Schema.Number),
-  queueLengthLimit: optional(Schema.Number),
-  queues: optional(Schema.Number)
+export const QueuingConfiguration: Schema.Schema<QueuingConfiguration> = /*#__PURE__*/ struct<QueuingConfiguration>("QueuingConfiguration", {
+  handSize: /*#__PURE__*/ optional(Schema.Number),
+  queueLengthLimit: /*#__PURE__*/ optional(Schema.Number),
+  queues: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -412,8 +400,8 @@ export interface LimitResponse {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitResponse: Schema.Schema<LimitResponse> = struct<LimitResponse>("LimitResponse", {
-  queuing: optional(QueuingConfiguration),
+export const LimitResponse: Schema.Schema<LimitResponse> = /*#__PURE__*/ struct<LimitResponse>("LimitResponse", {
+  queuing: /*#__PURE__*/ optional(QueuingConfiguration),
   type: Schema.String
 })
 
@@ -436,11 +424,11 @@ export interface LimitedPriorityLevelConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitedPriorityLevelConfiguration: Schema.Schema<LimitedPriorityLevelConfiguration> = struct<LimitedPriorityLevelConfiguration>("LimitedPriorityLevelConfiguration", {
-  borrowingLimitPercent: optional(Schema.Number),
-  lendablePercent: optional(Schema.Number),
-  limitResponse: optional(LimitResponse),
-  nominalConcurrencyShares: optional(Schema.Number)
+export const LimitedPriorityLevelConfiguration: Schema.Schema<LimitedPriorityLevelConfiguration> = /*#__PURE__*/ struct<LimitedPriorityLevelConfiguration>("LimitedPriorityLevelConfiguration", {
+  borrowingLimitPercent: /*#__PURE__*/ optional(Schema.Number),
+  lendablePercent: /*#__PURE__*/ optional(Schema.Number),
+  limitResponse: /*#__PURE__*/ optional(LimitResponse),
+  nominalConcurrencyShares: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -461,9 +449,9 @@ export interface PriorityLevelConfigurationSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationSpec: Schema.Schema<PriorityLevelConfigurationSpec> = struct<PriorityLevelConfigurationSpec>("PriorityLevelConfigurationSpec", {
-  exempt: optional(ExemptPriorityLevelConfiguration),
-  limited: optional(LimitedPriorityLevelConfiguration),
+export const PriorityLevelConfigurationSpec: Schema.Schema<PriorityLevelConfigurationSpec> = /*#__PURE__*/ struct<PriorityLevelConfigurationSpec>("PriorityLevelConfigurationSpec", {
+  exempt: /*#__PURE__*/ optional(ExemptPriorityLevelConfiguration),
+  limited: /*#__PURE__*/ optional(LimitedPriorityLevelConfiguration),
   type: Schema.String
 })
 
@@ -487,12 +475,12 @@ export interface PriorityLevelConfigurationCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationCondition: Schema.Schema<PriorityLevelConfigurationCondition> = struct<PriorityLevelConfigurationCondition>("PriorityLevelConfigurationCondition", {
-  lastTransitionTime: optional(meta_v1.Time),
-  message: optional(Schema.String),
-  reason: optional(Schema.String),
-  status: optional(Schema.String),
-  type: optional(Schema.String)
+export const PriorityLevelConfigurationCondition: Schema.Schema<PriorityLevelConfigurationCondition> = /*#__PURE__*/ struct<PriorityLevelConfigurationCondition>("PriorityLevelConfigurationCondition", {
+  lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String),
+  status: /*#__PURE__*/ optional(Schema.String),
+  type: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -511,8 +499,8 @@ export interface PriorityLevelConfigurationStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationStatus: Schema.Schema<PriorityLevelConfigurationStatus> = struct<PriorityLevelConfigurationStatus>("PriorityLevelConfigurationStatus", {
-  conditions: optional(Schema.Array(PriorityLevelConfigurationCondition))
+export const PriorityLevelConfigurationStatus: Schema.Schema<PriorityLevelConfigurationStatus> = /*#__PURE__*/ struct<PriorityLevelConfigurationStatus>("PriorityLevelConfigurationStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PriorityLevelConfigurationCondition))
 })
 
 /**
@@ -535,12 +523,12 @@ export interface PriorityLevelConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfiguration: Schema.Schema<PriorityLevelConfiguration> = struct<PriorityLevelConfiguration>("PriorityLevelConfiguration", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(PriorityLevelConfigurationSpec),
-  status: optional(PriorityLevelConfigurationStatus)
+export const PriorityLevelConfiguration: Schema.Schema<PriorityLevelConfiguration> = /*#__PURE__*/ struct<PriorityLevelConfiguration>("PriorityLevelConfiguration", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(PriorityLevelConfigurationSpec),
+  status: /*#__PURE__*/ optional(PriorityLevelConfigurationStatus)
 })
 
 /**
@@ -562,11 +550,11 @@ export interface PriorityLevelConfigurationList {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationList: Schema.Schema<PriorityLevelConfigurationList> = struct<PriorityLevelConfigurationList>("PriorityLevelConfigurationList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PriorityLevelConfiguration),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PriorityLevelConfigurationList: Schema.Schema<PriorityLevelConfigurationList> = /*#__PURE__*/ struct<PriorityLevelConfigurationList>("PriorityLevelConfigurationList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PriorityLevelConfiguration),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -3,20 +3,8 @@
 
 import * as Schema from "effect/Schema"
 import * as apimachinery from "../apimachinery.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery`
@@ -35,7 +23,7 @@ export interface GroupVersionForDiscovery {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupVersionForDiscovery: Schema.Schema<GroupVersionForDiscovery> = struct<GroupVersionForDiscovery>("GroupVersionForDiscovery", {
+export const GroupVersionForDiscovery: Schema.Schema<GroupVersionForDiscovery> = /*#__PURE__*/ struct<GroupVersionForDiscovery>("GroupVersionForDiscovery", {
   groupVersion: Schema.String,
   version: Schema.String
 })
@@ -57,7 +45,7 @@ export interface ServerAddressByClientCIDR {
  * @since 0.1.0
  * @category schemas
  */
-export const ServerAddressByClientCIDR: Schema.Schema<ServerAddressByClientCIDR> = struct<ServerAddressByClientCIDR>("ServerAddressByClientCIDR", {
+export const ServerAddressByClientCIDR: Schema.Schema<ServerAddressByClientCIDR> = /*#__PURE__*/ struct<ServerAddressByClientCIDR>("ServerAddressByClientCIDR", {
   clientCIDR: Schema.String,
   serverAddress: Schema.String
 })
@@ -83,13 +71,13 @@ export interface APIGroup {
  * @since 0.1.0
  * @category schemas
  */
-export const APIGroup: Schema.Schema<APIGroup> = struct<APIGroup>("APIGroup", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
+export const APIGroup: Schema.Schema<APIGroup> = /*#__PURE__*/ struct<APIGroup>("APIGroup", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  preferredVersion: optional(GroupVersionForDiscovery),
-  serverAddressByClientCIDRs: optional(Schema.Array(ServerAddressByClientCIDR)),
-  versions: Schema.Array(GroupVersionForDiscovery)
+  preferredVersion: /*#__PURE__*/ optional(GroupVersionForDiscovery),
+  serverAddressByClientCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServerAddressByClientCIDR)),
+  versions: /*#__PURE__*/ Schema.Array(GroupVersionForDiscovery)
 })
 
 /**
@@ -110,10 +98,10 @@ export interface APIGroupList {
  * @since 0.1.0
  * @category schemas
  */
-export const APIGroupList: Schema.Schema<APIGroupList> = struct<APIGroupList>("APIGroupList", {
-  apiVersion: optional(Schema.String),
-  groups: Schema.Array(APIGroup),
-  kind: optional(Schema.String)
+export const APIGroupList: Schema.Schema<APIGroupList> = /*#__PURE__*/ struct<APIGroupList>("APIGroupList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  groups: /*#__PURE__*/ Schema.Array(APIGroup),
+  kind: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -141,17 +129,17 @@ export interface APIResource {
  * @since 0.1.0
  * @category schemas
  */
-export const APIResource: Schema.Schema<APIResource> = struct<APIResource>("APIResource", {
-  categories: optional(Schema.Array(Schema.String)),
-  group: optional(Schema.String),
+export const APIResource: Schema.Schema<APIResource> = /*#__PURE__*/ struct<APIResource>("APIResource", {
+  categories: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  group: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
   namespaced: Schema.Boolean,
-  shortNames: optional(Schema.Array(Schema.String)),
+  shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   singularName: Schema.String,
-  storageVersionHash: optional(Schema.String),
-  verbs: Schema.Array(Schema.String),
-  version: optional(Schema.String)
+  storageVersionHash: /*#__PURE__*/ optional(Schema.String),
+  verbs: /*#__PURE__*/ Schema.Array(Schema.String),
+  version: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -173,11 +161,11 @@ export interface APIResourceList {
  * @since 0.1.0
  * @category schemas
  */
-export const APIResourceList: Schema.Schema<APIResourceList> = struct<APIResourceList>("APIResourceList", {
-  apiVersion: optional(Schema.String),
+export const APIResourceList: Schema.Schema<APIResourceList> = /*#__PURE__*/ struct<APIResourceList>("APIResourceList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   groupVersion: Schema.String,
-  kind: optional(Schema.String),
-  resources: Schema.Array(APIResource)
+  kind: /*#__PURE__*/ optional(Schema.String),
+  resources: /*#__PURE__*/ Schema.Array(APIResource)
 })
 
 /**
@@ -199,11 +187,11 @@ export interface APIVersions {
  * @since 0.1.0
  * @category schemas
  */
-export const APIVersions: Schema.Schema<APIVersions> = struct<APIVersions>("APIVersions", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  serverAddressByClientCIDRs: Schema.Array(ServerAddressByClientCIDR),
-  versions: Schema.Array(Schema.String)
+export const APIVersions: Schema.Schema<APIVersions> = /*#__PURE__*/ struct<APIVersions>("APIVersions", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  serverAddressByClientCIDRs: /*#__PURE__*/ Schema.Array(ServerAddressByClientCIDR),
+  versions: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -220,7 +208,7 @@ export type Time = string | null
  * @since 0.1.0
  * @category schemas
  */
-export const Time: Schema.Schema<Time> = Schema.NullOr(Schema.String)
+export const Time: Schema.Schema<Time> = /*#__PURE__*/ Schema.NullOr(Schema.String)
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Condition`
@@ -243,10 +231,10 @@ export interface Condition {
  * @since 0.1.0
  * @category schemas
  */
-export const Condition: Schema.Schema<Condition> = struct<Condition>("Condition", {
+export const Condition: Schema.Schema<Condition> = /*#__PURE__*/ struct<Condition>("Condition", {
   lastTransitionTime: Time,
   message: Schema.String,
-  observedGeneration: optional(Schema.Number),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   reason: Schema.String,
   status: Schema.String,
   type: Schema.String
@@ -269,9 +257,9 @@ export interface Preconditions {
  * @since 0.1.0
  * @category schemas
  */
-export const Preconditions: Schema.Schema<Preconditions> = struct<Preconditions>("Preconditions", {
-  resourceVersion: optional(Schema.String),
-  uid: optional(Schema.String)
+export const Preconditions: Schema.Schema<Preconditions> = /*#__PURE__*/ struct<Preconditions>("Preconditions", {
+  resourceVersion: /*#__PURE__*/ optional(Schema.String),
+  uid: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -297,15 +285,15 @@ export interface DeleteOptions {
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteOptions: Schema.Schema<DeleteOptions> = struct<DeleteOptions>("DeleteOptions", {
-  apiVersion: optional(Schema.String),
-  dryRun: optional(Schema.Array(Schema.String)),
-  gracePeriodSeconds: optional(Schema.Number),
-  ignoreStoreReadErrorWithClusterBreakingPotential: optional(Schema.Boolean),
-  kind: optional(Schema.String),
-  orphanDependents: optional(Schema.Boolean),
-  preconditions: optional(Preconditions),
-  propagationPolicy: optional(Schema.String)
+export const DeleteOptions: Schema.Schema<DeleteOptions> = /*#__PURE__*/ struct<DeleteOptions>("DeleteOptions", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  dryRun: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  gracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
+  ignoreStoreReadErrorWithClusterBreakingPotential: /*#__PURE__*/ optional(Schema.Boolean),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  orphanDependents: /*#__PURE__*/ optional(Schema.Boolean),
+  preconditions: /*#__PURE__*/ optional(Preconditions),
+  propagationPolicy: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -326,10 +314,10 @@ export interface FieldSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const FieldSelectorRequirement: Schema.Schema<FieldSelectorRequirement> = struct<FieldSelectorRequirement>("FieldSelectorRequirement", {
+export const FieldSelectorRequirement: Schema.Schema<FieldSelectorRequirement> = /*#__PURE__*/ struct<FieldSelectorRequirement>("FieldSelectorRequirement", {
   key: Schema.String,
   operator: Schema.String,
-  values: optional(Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -346,7 +334,7 @@ export type FieldsV1 = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const FieldsV1: Schema.Schema<FieldsV1> = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const FieldsV1: Schema.Schema<FieldsV1> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource`
@@ -365,7 +353,7 @@ export interface GroupResource {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupResource: Schema.Schema<GroupResource> = struct<GroupResource>("GroupResource", {
+export const GroupResource: Schema.Schema<GroupResource> = /*#__PURE__*/ struct<GroupResource>("GroupResource", {
   group: Schema.String,
   resource: Schema.String
 })
@@ -388,10 +376,10 @@ export interface LabelSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const LabelSelectorRequirement: Schema.Schema<LabelSelectorRequirement> = struct<LabelSelectorRequirement>("LabelSelectorRequirement", {
+export const LabelSelectorRequirement: Schema.Schema<LabelSelectorRequirement> = /*#__PURE__*/ struct<LabelSelectorRequirement>("LabelSelectorRequirement", {
   key: Schema.String,
   operator: Schema.String,
-  values: optional(Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -411,9 +399,9 @@ export interface LabelSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const LabelSelector: Schema.Schema<LabelSelector> = struct<LabelSelector>("LabelSelector", {
-  matchExpressions: optional(Schema.Array(LabelSelectorRequirement)),
-  matchLabels: optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+export const LabelSelector: Schema.Schema<LabelSelector> = /*#__PURE__*/ struct<LabelSelector>("LabelSelector", {
+  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LabelSelectorRequirement)),
+  matchLabels: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
 /**
@@ -432,7 +420,7 @@ export interface ShardInfo {
  * @since 0.1.0
  * @category schemas
  */
-export const ShardInfo: Schema.Schema<ShardInfo> = struct<ShardInfo>("ShardInfo", {
+export const ShardInfo: Schema.Schema<ShardInfo> = /*#__PURE__*/ struct<ShardInfo>("ShardInfo", {
   selector: Schema.String
 })
 
@@ -456,12 +444,12 @@ export interface ListMeta {
  * @since 0.1.0
  * @category schemas
  */
-export const ListMeta: Schema.Schema<ListMeta> = struct<ListMeta>("ListMeta", {
-  continue: optional(Schema.String),
-  remainingItemCount: optional(Schema.Number),
-  resourceVersion: optional(Schema.String),
-  selfLink: optional(Schema.String),
-  shardInfo: optional(ShardInfo)
+export const ListMeta: Schema.Schema<ListMeta> = /*#__PURE__*/ struct<ListMeta>("ListMeta", {
+  continue: /*#__PURE__*/ optional(Schema.String),
+  remainingItemCount: /*#__PURE__*/ optional(Schema.Number),
+  resourceVersion: /*#__PURE__*/ optional(Schema.String),
+  selfLink: /*#__PURE__*/ optional(Schema.String),
+  shardInfo: /*#__PURE__*/ optional(ShardInfo)
 })
 
 /**
@@ -486,14 +474,14 @@ export interface ManagedFieldsEntry {
  * @since 0.1.0
  * @category schemas
  */
-export const ManagedFieldsEntry: Schema.Schema<ManagedFieldsEntry> = struct<ManagedFieldsEntry>("ManagedFieldsEntry", {
-  apiVersion: optional(Schema.String),
-  fieldsType: optional(Schema.String),
-  fieldsV1: optional(FieldsV1),
-  manager: optional(Schema.String),
-  operation: optional(Schema.String),
-  subresource: optional(Schema.String),
-  time: optional(Time)
+export const ManagedFieldsEntry: Schema.Schema<ManagedFieldsEntry> = /*#__PURE__*/ struct<ManagedFieldsEntry>("ManagedFieldsEntry", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  fieldsType: /*#__PURE__*/ optional(Schema.String),
+  fieldsV1: /*#__PURE__*/ optional(FieldsV1),
+  manager: /*#__PURE__*/ optional(Schema.String),
+  operation: /*#__PURE__*/ optional(Schema.String),
+  subresource: /*#__PURE__*/ optional(Schema.String),
+  time: /*#__PURE__*/ optional(Time)
 })
 
 /**
@@ -510,7 +498,7 @@ export type MicroTime = string | null
  * @since 0.1.0
  * @category schemas
  */
-export const MicroTime: Schema.Schema<MicroTime> = Schema.NullOr(Schema.String)
+export const MicroTime: Schema.Schema<MicroTime> = /*#__PURE__*/ Schema.NullOr(Schema.String)
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference`
@@ -533,10 +521,10 @@ export interface OwnerReference {
  * @since 0.1.0
  * @category schemas
  */
-export const OwnerReference: Schema.Schema<OwnerReference> = struct<OwnerReference>("OwnerReference", {
+export const OwnerReference: Schema.Schema<OwnerReference> = /*#__PURE__*/ struct<OwnerReference>("OwnerReference", {
   apiVersion: Schema.String,
-  blockOwnerDeletion: optional(Schema.Boolean),
-  controller: optional(Schema.Boolean),
+  blockOwnerDeletion: /*#__PURE__*/ optional(Schema.Boolean),
+  controller: /*#__PURE__*/ optional(Schema.Boolean),
   kind: Schema.String,
   name: Schema.String,
   uid: Schema.String
@@ -572,22 +560,22 @@ export interface ObjectMeta {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectMeta: Schema.Schema<ObjectMeta> = struct<ObjectMeta>("ObjectMeta", {
-  annotations: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  creationTimestamp: optional(Time),
-  deletionGracePeriodSeconds: optional(Schema.Number),
-  deletionTimestamp: optional(Time),
-  finalizers: optional(Schema.Array(Schema.String)),
-  generateName: optional(Schema.String),
-  generation: optional(Schema.Number),
-  labels: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  managedFields: optional(Schema.Array(ManagedFieldsEntry)),
-  name: optional(Schema.String),
-  namespace: optional(Schema.String),
-  ownerReferences: optional(Schema.Array(OwnerReference)),
-  resourceVersion: optional(Schema.String),
-  selfLink: optional(Schema.String),
-  uid: optional(Schema.String)
+export const ObjectMeta: Schema.Schema<ObjectMeta> = /*#__PURE__*/ struct<ObjectMeta>("ObjectMeta", {
+  annotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  creationTimestamp: /*#__PURE__*/ optional(Time),
+  deletionGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
+  deletionTimestamp: /*#__PURE__*/ optional(Time),
+  finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  generateName: /*#__PURE__*/ optional(Schema.String),
+  generation: /*#__PURE__*/ optional(Schema.Number),
+  labels: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  managedFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ManagedFieldsEntry)),
+  name: /*#__PURE__*/ optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  ownerReferences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(OwnerReference)),
+  resourceVersion: /*#__PURE__*/ optional(Schema.String),
+  selfLink: /*#__PURE__*/ optional(Schema.String),
+  uid: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -604,7 +592,7 @@ export type Patch = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const Patch: Schema.Schema<Patch> = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const Patch: Schema.Schema<Patch> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause`
@@ -624,10 +612,10 @@ export interface StatusCause {
  * @since 0.1.0
  * @category schemas
  */
-export const StatusCause: Schema.Schema<StatusCause> = struct<StatusCause>("StatusCause", {
-  field: optional(Schema.String),
-  message: optional(Schema.String),
-  reason: optional(Schema.String)
+export const StatusCause: Schema.Schema<StatusCause> = /*#__PURE__*/ struct<StatusCause>("StatusCause", {
+  field: /*#__PURE__*/ optional(Schema.String),
+  message: /*#__PURE__*/ optional(Schema.String),
+  reason: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -651,13 +639,13 @@ export interface StatusDetails {
  * @since 0.1.0
  * @category schemas
  */
-export const StatusDetails: Schema.Schema<StatusDetails> = struct<StatusDetails>("StatusDetails", {
-  causes: optional(Schema.Array(StatusCause)),
-  group: optional(Schema.String),
-  kind: optional(Schema.String),
-  name: optional(Schema.String),
-  retryAfterSeconds: optional(Schema.Number),
-  uid: optional(Schema.String)
+export const StatusDetails: Schema.Schema<StatusDetails> = /*#__PURE__*/ struct<StatusDetails>("StatusDetails", {
+  causes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StatusCause)),
+  group: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  name: /*#__PURE__*/ optional(Schema.String),
+  retryAfterSeconds: /*#__PURE__*/ optional(Schema.Number),
+  uid: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -683,15 +671,15 @@ export interface Status {
  * @since 0.1.0
  * @category schemas
  */
-export const Status: Schema.Schema<Status> = struct<Status>("Status", {
-  apiVersion: optional(Schema.String),
-  code: optional(Schema.Number),
-  details: optional(StatusDetails),
-  kind: optional(Schema.String),
-  message: optional(Schema.String),
-  metadata: optional(ListMeta),
-  reason: optional(Schema.String),
-  status: optional(Schema.String)
+export const Status: Schema.Schema<Status> = /*#__PURE__*/ struct<Status>("Status", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  code: /*#__PURE__*/ optional(Schema.Number),
+  details: /*#__PURE__*/ optional(StatusDetails),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  message: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(ListMeta),
+  reason: /*#__PURE__*/ optional(Schema.String),
+  status: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -711,7 +699,7 @@ export interface WatchEvent {
  * @since 0.1.0
  * @category schemas
  */
-export const WatchEvent: Schema.Schema<WatchEvent> = struct<WatchEvent>("WatchEvent", {
+export const WatchEvent: Schema.Schema<WatchEvent> = /*#__PURE__*/ struct<WatchEvent>("WatchEvent", {
   object: apimachinery.RawExtension,
   type: Schema.String
 })

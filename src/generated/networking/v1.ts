@@ -6,20 +6,8 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.networking.v1.ServiceBackendPort`
@@ -38,9 +26,9 @@ export interface ServiceBackendPort {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceBackendPort: Schema.Schema<ServiceBackendPort> = struct<ServiceBackendPort>("ServiceBackendPort", {
-  name: optional(Schema.String),
-  number: optional(Schema.Number)
+export const ServiceBackendPort: Schema.Schema<ServiceBackendPort> = /*#__PURE__*/ struct<ServiceBackendPort>("ServiceBackendPort", {
+  name: /*#__PURE__*/ optional(Schema.String),
+  number: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -60,9 +48,9 @@ export interface IngressServiceBackend {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressServiceBackend: Schema.Schema<IngressServiceBackend> = struct<IngressServiceBackend>("IngressServiceBackend", {
+export const IngressServiceBackend: Schema.Schema<IngressServiceBackend> = /*#__PURE__*/ struct<IngressServiceBackend>("IngressServiceBackend", {
   name: Schema.String,
-  port: optional(ServiceBackendPort)
+  port: /*#__PURE__*/ optional(ServiceBackendPort)
 })
 
 /**
@@ -82,9 +70,9 @@ export interface IngressBackend {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressBackend: Schema.Schema<IngressBackend> = struct<IngressBackend>("IngressBackend", {
-  resource: optional(core_v1.TypedLocalObjectReference),
-  service: optional(IngressServiceBackend)
+export const IngressBackend: Schema.Schema<IngressBackend> = /*#__PURE__*/ struct<IngressBackend>("IngressBackend", {
+  resource: /*#__PURE__*/ optional(core_v1.TypedLocalObjectReference),
+  service: /*#__PURE__*/ optional(IngressServiceBackend)
 })
 
 /**
@@ -105,9 +93,9 @@ export interface HTTPIngressPath {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPIngressPath: Schema.Schema<HTTPIngressPath> = struct<HTTPIngressPath>("HTTPIngressPath", {
+export const HTTPIngressPath: Schema.Schema<HTTPIngressPath> = /*#__PURE__*/ struct<HTTPIngressPath>("HTTPIngressPath", {
   backend: IngressBackend,
-  path: optional(Schema.String),
+  path: /*#__PURE__*/ optional(Schema.String),
   pathType: Schema.String
 })
 
@@ -127,8 +115,8 @@ export interface HTTPIngressRuleValue {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPIngressRuleValue: Schema.Schema<HTTPIngressRuleValue> = struct<HTTPIngressRuleValue>("HTTPIngressRuleValue", {
-  paths: Schema.Array(HTTPIngressPath)
+export const HTTPIngressRuleValue: Schema.Schema<HTTPIngressRuleValue> = /*#__PURE__*/ struct<HTTPIngressRuleValue>("HTTPIngressRuleValue", {
+  paths: /*#__PURE__*/ Schema.Array(HTTPIngressPath)
 })
 
 /**
@@ -150,10 +138,10 @@ export interface ParentReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ParentReference: Schema.Schema<ParentReference> = struct<ParentReference>("ParentReference", {
-  group: optional(Schema.String),
+export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ struct<ParentReference>("ParentReference", {
+  group: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  namespace: optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
   resource: Schema.String
 })
 
@@ -173,7 +161,7 @@ export interface IPAddressSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressSpec: Schema.Schema<IPAddressSpec> = struct<IPAddressSpec>("IPAddressSpec", {
+export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<IPAddressSpec>("IPAddressSpec", {
   parentRef: ParentReference
 })
 
@@ -196,10 +184,10 @@ export interface IPAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddress: Schema.Schema<IPAddress> = struct<IPAddress>("IPAddress", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddress>("IPAddress", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: IPAddressSpec
 })
 
@@ -222,11 +210,11 @@ export interface IPAddressList {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressList: Schema.Schema<IPAddressList> = struct<IPAddressList>("IPAddressList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(IPAddress),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(IPAddress),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -246,9 +234,9 @@ export interface IPBlock {
  * @since 0.1.0
  * @category schemas
  */
-export const IPBlock: Schema.Schema<IPBlock> = struct<IPBlock>("IPBlock", {
+export const IPBlock: Schema.Schema<IPBlock> = /*#__PURE__*/ struct<IPBlock>("IPBlock", {
   cidr: Schema.String,
-  except: optional(Schema.Array(Schema.String))
+  except: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -268,9 +256,9 @@ export interface IngressRule {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressRule: Schema.Schema<IngressRule> = struct<IngressRule>("IngressRule", {
-  host: optional(Schema.String),
-  http: optional(HTTPIngressRuleValue)
+export const IngressRule: Schema.Schema<IngressRule> = /*#__PURE__*/ struct<IngressRule>("IngressRule", {
+  host: /*#__PURE__*/ optional(Schema.String),
+  http: /*#__PURE__*/ optional(HTTPIngressRuleValue)
 })
 
 /**
@@ -290,9 +278,9 @@ export interface IngressTLS {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressTLS: Schema.Schema<IngressTLS> = struct<IngressTLS>("IngressTLS", {
-  hosts: optional(Schema.Array(Schema.String)),
-  secretName: optional(Schema.String)
+export const IngressTLS: Schema.Schema<IngressTLS> = /*#__PURE__*/ struct<IngressTLS>("IngressTLS", {
+  hosts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  secretName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -314,11 +302,11 @@ export interface IngressSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressSpec: Schema.Schema<IngressSpec> = struct<IngressSpec>("IngressSpec", {
-  defaultBackend: optional(IngressBackend),
-  ingressClassName: optional(Schema.String),
-  rules: optional(Schema.Array(IngressRule)),
-  tls: optional(Schema.Array(IngressTLS))
+export const IngressSpec: Schema.Schema<IngressSpec> = /*#__PURE__*/ struct<IngressSpec>("IngressSpec", {
+  defaultBackend: /*#__PURE__*/ optional(IngressBackend),
+  ingressClassName: /*#__PURE__*/ optional(Schema.String),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressRule)),
+  tls: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressTLS))
 })
 
 /**
@@ -339,8 +327,8 @@ export interface IngressPortStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressPortStatus: Schema.Schema<IngressPortStatus> = struct<IngressPortStatus>("IngressPortStatus", {
-  error: optional(Schema.String),
+export const IngressPortStatus: Schema.Schema<IngressPortStatus> = /*#__PURE__*/ struct<IngressPortStatus>("IngressPortStatus", {
+  error: /*#__PURE__*/ optional(Schema.String),
   port: Schema.Number,
   protocol: Schema.String
 })
@@ -363,10 +351,10 @@ export interface IngressLoadBalancerIngress {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressLoadBalancerIngress: Schema.Schema<IngressLoadBalancerIngress> = struct<IngressLoadBalancerIngress>("IngressLoadBalancerIngress", {
-  hostname: optional(Schema.String),
-  ip: optional(Schema.String),
-  ports: optional(Schema.Array(IngressPortStatus))
+export const IngressLoadBalancerIngress: Schema.Schema<IngressLoadBalancerIngress> = /*#__PURE__*/ struct<IngressLoadBalancerIngress>("IngressLoadBalancerIngress", {
+  hostname: /*#__PURE__*/ optional(Schema.String),
+  ip: /*#__PURE__*/ optional(Schema.String),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressPortStatus))
 })
 
 /**
@@ -385,8 +373,8 @@ export interface IngressLoadBalancerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressLoadBalancerStatus: Schema.Schema<IngressLoadBalancerStatus> = struct<IngressLoadBalancerStatus>("IngressLoadBalancerStatus", {
-  ingress: optional(Schema.Array(IngressLoadBalancerIngress))
+export const IngressLoadBalancerStatus: Schema.Schema<IngressLoadBalancerStatus> = /*#__PURE__*/ struct<IngressLoadBalancerStatus>("IngressLoadBalancerStatus", {
+  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressLoadBalancerIngress))
 })
 
 /**
@@ -405,8 +393,8 @@ export interface IngressStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressStatus: Schema.Schema<IngressStatus> = struct<IngressStatus>("IngressStatus", {
-  loadBalancer: optional(IngressLoadBalancerStatus)
+export const IngressStatus: Schema.Schema<IngressStatus> = /*#__PURE__*/ struct<IngressStatus>("IngressStatus", {
+  loadBalancer: /*#__PURE__*/ optional(IngressLoadBalancerStatus)
 })
 
 /**
@@ -429,12 +417,12 @@ export interface Ingress {
  * @since 0.1.0
  * @category schemas
  */
-export const Ingress: Schema.Schema<Ingress> = struct<Ingress>("Ingress", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(IngressSpec),
-  status: optional(IngressStatus)
+export const Ingress: Schema.Schema<Ingress> = /*#__PURE__*/ struct<Ingress>("Ingress", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(IngressSpec),
+  status: /*#__PURE__*/ optional(IngressStatus)
 })
 
 /**
@@ -457,12 +445,12 @@ export interface IngressClassParametersReference {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClassParametersReference: Schema.Schema<IngressClassParametersReference> = struct<IngressClassParametersReference>("IngressClassParametersReference", {
-  apiGroup: optional(Schema.String),
+export const IngressClassParametersReference: Schema.Schema<IngressClassParametersReference> = /*#__PURE__*/ struct<IngressClassParametersReference>("IngressClassParametersReference", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
-  namespace: optional(Schema.String),
-  scope: optional(Schema.String)
+  namespace: /*#__PURE__*/ optional(Schema.String),
+  scope: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -482,9 +470,9 @@ export interface IngressClassSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClassSpec: Schema.Schema<IngressClassSpec> = struct<IngressClassSpec>("IngressClassSpec", {
-  controller: optional(Schema.String),
-  parameters: optional(IngressClassParametersReference)
+export const IngressClassSpec: Schema.Schema<IngressClassSpec> = /*#__PURE__*/ struct<IngressClassSpec>("IngressClassSpec", {
+  controller: /*#__PURE__*/ optional(Schema.String),
+  parameters: /*#__PURE__*/ optional(IngressClassParametersReference)
 })
 
 /**
@@ -506,11 +494,11 @@ export interface IngressClass {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClass: Schema.Schema<IngressClass> = struct<IngressClass>("IngressClass", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(IngressClassSpec)
+export const IngressClass: Schema.Schema<IngressClass> = /*#__PURE__*/ struct<IngressClass>("IngressClass", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(IngressClassSpec)
 })
 
 /**
@@ -532,11 +520,11 @@ export interface IngressClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClassList: Schema.Schema<IngressClassList> = struct<IngressClassList>("IngressClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(IngressClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const IngressClassList: Schema.Schema<IngressClassList> = /*#__PURE__*/ struct<IngressClassList>("IngressClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(IngressClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -558,11 +546,11 @@ export interface IngressList {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressList: Schema.Schema<IngressList> = struct<IngressList>("IngressList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Ingress),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const IngressList: Schema.Schema<IngressList> = /*#__PURE__*/ struct<IngressList>("IngressList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Ingress),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -583,10 +571,10 @@ export interface NetworkPolicyPeer {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyPeer: Schema.Schema<NetworkPolicyPeer> = struct<NetworkPolicyPeer>("NetworkPolicyPeer", {
-  ipBlock: optional(IPBlock),
-  namespaceSelector: optional(meta_v1.LabelSelector),
-  podSelector: optional(meta_v1.LabelSelector)
+export const NetworkPolicyPeer: Schema.Schema<NetworkPolicyPeer> = /*#__PURE__*/ struct<NetworkPolicyPeer>("NetworkPolicyPeer", {
+  ipBlock: /*#__PURE__*/ optional(IPBlock),
+  namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  podSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
 })
 
 /**
@@ -607,10 +595,10 @@ export interface NetworkPolicyPort {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyPort: Schema.Schema<NetworkPolicyPort> = struct<NetworkPolicyPort>("NetworkPolicyPort", {
-  endPort: optional(Schema.Number),
-  port: optional(apimachinery.IntOrString),
-  protocol: optional(Schema.String)
+export const NetworkPolicyPort: Schema.Schema<NetworkPolicyPort> = /*#__PURE__*/ struct<NetworkPolicyPort>("NetworkPolicyPort", {
+  endPort: /*#__PURE__*/ optional(Schema.Number),
+  port: /*#__PURE__*/ optional(apimachinery.IntOrString),
+  protocol: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -630,9 +618,9 @@ export interface NetworkPolicyEgressRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyEgressRule: Schema.Schema<NetworkPolicyEgressRule> = struct<NetworkPolicyEgressRule>("NetworkPolicyEgressRule", {
-  ports: optional(Schema.Array(NetworkPolicyPort)),
-  to: optional(Schema.Array(NetworkPolicyPeer))
+export const NetworkPolicyEgressRule: Schema.Schema<NetworkPolicyEgressRule> = /*#__PURE__*/ struct<NetworkPolicyEgressRule>("NetworkPolicyEgressRule", {
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPort)),
+  to: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPeer))
 })
 
 /**
@@ -652,9 +640,9 @@ export interface NetworkPolicyIngressRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyIngressRule: Schema.Schema<NetworkPolicyIngressRule> = struct<NetworkPolicyIngressRule>("NetworkPolicyIngressRule", {
-  from: optional(Schema.Array(NetworkPolicyPeer)),
-  ports: optional(Schema.Array(NetworkPolicyPort))
+export const NetworkPolicyIngressRule: Schema.Schema<NetworkPolicyIngressRule> = /*#__PURE__*/ struct<NetworkPolicyIngressRule>("NetworkPolicyIngressRule", {
+  from: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPeer)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPort))
 })
 
 /**
@@ -676,11 +664,11 @@ export interface NetworkPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicySpec: Schema.Schema<NetworkPolicySpec> = struct<NetworkPolicySpec>("NetworkPolicySpec", {
-  egress: optional(Schema.Array(NetworkPolicyEgressRule)),
-  ingress: optional(Schema.Array(NetworkPolicyIngressRule)),
-  podSelector: optional(meta_v1.LabelSelector),
-  policyTypes: optional(Schema.Array(Schema.String))
+export const NetworkPolicySpec: Schema.Schema<NetworkPolicySpec> = /*#__PURE__*/ struct<NetworkPolicySpec>("NetworkPolicySpec", {
+  egress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyEgressRule)),
+  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyIngressRule)),
+  podSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  policyTypes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -702,11 +690,11 @@ export interface NetworkPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicy: Schema.Schema<NetworkPolicy> = struct<NetworkPolicy>("NetworkPolicy", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(NetworkPolicySpec)
+export const NetworkPolicy: Schema.Schema<NetworkPolicy> = /*#__PURE__*/ struct<NetworkPolicy>("NetworkPolicy", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(NetworkPolicySpec)
 })
 
 /**
@@ -728,11 +716,11 @@ export interface NetworkPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyList: Schema.Schema<NetworkPolicyList> = struct<NetworkPolicyList>("NetworkPolicyList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(NetworkPolicy),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const NetworkPolicyList: Schema.Schema<NetworkPolicyList> = /*#__PURE__*/ struct<NetworkPolicyList>("NetworkPolicyList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(NetworkPolicy),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -751,8 +739,8 @@ export interface ServiceCIDRSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = struct<ServiceCIDRSpec>("ServiceCIDRSpec", {
-  cidrs: optional(Schema.Array(Schema.String))
+export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", {
+  cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -771,8 +759,8 @@ export interface ServiceCIDRStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = struct<ServiceCIDRStatus>("ServiceCIDRStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition))
+export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
 })
 
 /**
@@ -795,12 +783,12 @@ export interface ServiceCIDR {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDR: Schema.Schema<ServiceCIDR> = struct<ServiceCIDR>("ServiceCIDR", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ServiceCIDRSpec),
-  status: optional(ServiceCIDRStatus)
+export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<ServiceCIDR>("ServiceCIDR", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ServiceCIDRSpec),
+  status: /*#__PURE__*/ optional(ServiceCIDRStatus)
 })
 
 /**
@@ -822,11 +810,11 @@ export interface ServiceCIDRList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = struct<ServiceCIDRList>("ServiceCIDRList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ServiceCIDR),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ServiceCIDR),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

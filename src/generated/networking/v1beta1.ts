@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.networking.v1beta1.ParentReference`
@@ -38,10 +26,10 @@ export interface ParentReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ParentReference: Schema.Schema<ParentReference> = struct<ParentReference>("ParentReference", {
-  group: optional(Schema.String),
+export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ struct<ParentReference>("ParentReference", {
+  group: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  namespace: optional(Schema.String),
+  namespace: /*#__PURE__*/ optional(Schema.String),
   resource: Schema.String
 })
 
@@ -61,7 +49,7 @@ export interface IPAddressSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressSpec: Schema.Schema<IPAddressSpec> = struct<IPAddressSpec>("IPAddressSpec", {
+export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<IPAddressSpec>("IPAddressSpec", {
   parentRef: ParentReference
 })
 
@@ -84,10 +72,10 @@ export interface IPAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddress: Schema.Schema<IPAddress> = struct<IPAddress>("IPAddress", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddress>("IPAddress", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: IPAddressSpec
 })
 
@@ -110,11 +98,11 @@ export interface IPAddressList {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressList: Schema.Schema<IPAddressList> = struct<IPAddressList>("IPAddressList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(IPAddress),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(IPAddress),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -133,8 +121,8 @@ export interface ServiceCIDRSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = struct<ServiceCIDRSpec>("ServiceCIDRSpec", {
-  cidrs: optional(Schema.Array(Schema.String))
+export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", {
+  cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -153,8 +141,8 @@ export interface ServiceCIDRStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = struct<ServiceCIDRStatus>("ServiceCIDRStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition))
+export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
 })
 
 /**
@@ -177,12 +165,12 @@ export interface ServiceCIDR {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDR: Schema.Schema<ServiceCIDR> = struct<ServiceCIDR>("ServiceCIDR", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(ServiceCIDRSpec),
-  status: optional(ServiceCIDRStatus)
+export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<ServiceCIDR>("ServiceCIDR", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(ServiceCIDRSpec),
+  status: /*#__PURE__*/ optional(ServiceCIDRStatus)
 })
 
 /**
@@ -204,11 +192,11 @@ export interface ServiceCIDRList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = struct<ServiceCIDRList>("ServiceCIDRList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ServiceCIDR),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ServiceCIDR),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

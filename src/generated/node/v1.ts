@@ -6,20 +6,8 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.node.v1.Overhead`
@@ -37,8 +25,8 @@ export interface Overhead {
  * @since 0.1.0
  * @category schemas
  */
-export const Overhead: Schema.Schema<Overhead> = struct<Overhead>("Overhead", {
-  podFixed: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+export const Overhead: Schema.Schema<Overhead> = /*#__PURE__*/ struct<Overhead>("Overhead", {
+  podFixed: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
 })
 
 /**
@@ -58,9 +46,9 @@ export interface Scheduling {
  * @since 0.1.0
  * @category schemas
  */
-export const Scheduling: Schema.Schema<Scheduling> = struct<Scheduling>("Scheduling", {
-  nodeSelector: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  tolerations: optional(Schema.Array(core_v1.Toleration))
+export const Scheduling: Schema.Schema<Scheduling> = /*#__PURE__*/ struct<Scheduling>("Scheduling", {
+  nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.Toleration))
 })
 
 /**
@@ -84,13 +72,13 @@ export interface RuntimeClass {
  * @since 0.1.0
  * @category schemas
  */
-export const RuntimeClass: Schema.Schema<RuntimeClass> = struct<RuntimeClass>("RuntimeClass", {
-  apiVersion: optional(Schema.String),
+export const RuntimeClass: Schema.Schema<RuntimeClass> = /*#__PURE__*/ struct<RuntimeClass>("RuntimeClass", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   handler: Schema.String,
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  overhead: optional(Overhead),
-  scheduling: optional(Scheduling)
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  overhead: /*#__PURE__*/ optional(Overhead),
+  scheduling: /*#__PURE__*/ optional(Scheduling)
 })
 
 /**
@@ -112,11 +100,11 @@ export interface RuntimeClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const RuntimeClassList: Schema.Schema<RuntimeClassList> = struct<RuntimeClassList>("RuntimeClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(RuntimeClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const RuntimeClassList: Schema.Schema<RuntimeClassList> = /*#__PURE__*/ struct<RuntimeClassList>("RuntimeClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(RuntimeClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

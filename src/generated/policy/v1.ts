@@ -5,20 +5,8 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.policy.v1.Eviction`
@@ -39,11 +27,11 @@ export interface Eviction {
  * @since 0.1.0
  * @category schemas
  */
-export const Eviction: Schema.Schema<Eviction> = struct<Eviction>("Eviction", {
-  apiVersion: optional(Schema.String),
-  deleteOptions: optional(meta_v1.DeleteOptions),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta)
+export const Eviction: Schema.Schema<Eviction> = /*#__PURE__*/ struct<Eviction>("Eviction", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  deleteOptions: /*#__PURE__*/ optional(meta_v1.DeleteOptions),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
 })
 
 /**
@@ -65,11 +53,11 @@ export interface PodDisruptionBudgetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudgetSpec: Schema.Schema<PodDisruptionBudgetSpec> = struct<PodDisruptionBudgetSpec>("PodDisruptionBudgetSpec", {
-  maxUnavailable: optional(apimachinery.IntOrString),
-  minAvailable: optional(apimachinery.IntOrString),
-  selector: optional(meta_v1.LabelSelector),
-  unhealthyPodEvictionPolicy: optional(Schema.String)
+export const PodDisruptionBudgetSpec: Schema.Schema<PodDisruptionBudgetSpec> = /*#__PURE__*/ struct<PodDisruptionBudgetSpec>("PodDisruptionBudgetSpec", {
+  maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString),
+  minAvailable: /*#__PURE__*/ optional(apimachinery.IntOrString),
+  selector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
+  unhealthyPodEvictionPolicy: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -94,14 +82,14 @@ export interface PodDisruptionBudgetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus> = struct<PodDisruptionBudgetStatus>("PodDisruptionBudgetStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  currentHealthy: optional(Schema.Number),
-  desiredHealthy: optional(Schema.Number),
-  disruptedPods: optional(Schema.Record({ key: Schema.String, value: meta_v1.Time })),
-  disruptionsAllowed: optional(Schema.Number),
-  expectedPods: optional(Schema.Number),
-  observedGeneration: optional(Schema.Number)
+export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus> = /*#__PURE__*/ struct<PodDisruptionBudgetStatus>("PodDisruptionBudgetStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  currentHealthy: /*#__PURE__*/ optional(Schema.Number),
+  desiredHealthy: /*#__PURE__*/ optional(Schema.Number),
+  disruptedPods: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: meta_v1.Time })),
+  disruptionsAllowed: /*#__PURE__*/ optional(Schema.Number),
+  expectedPods: /*#__PURE__*/ optional(Schema.Number),
+  observedGeneration: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -124,12 +112,12 @@ export interface PodDisruptionBudget {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudget: Schema.Schema<PodDisruptionBudget> = struct<PodDisruptionBudget>("PodDisruptionBudget", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(PodDisruptionBudgetSpec),
-  status: optional(PodDisruptionBudgetStatus)
+export const PodDisruptionBudget: Schema.Schema<PodDisruptionBudget> = /*#__PURE__*/ struct<PodDisruptionBudget>("PodDisruptionBudget", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(PodDisruptionBudgetSpec),
+  status: /*#__PURE__*/ optional(PodDisruptionBudgetStatus)
 })
 
 /**
@@ -151,11 +139,11 @@ export interface PodDisruptionBudgetList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudgetList: Schema.Schema<PodDisruptionBudgetList> = struct<PodDisruptionBudgetList>("PodDisruptionBudgetList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PodDisruptionBudget),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PodDisruptionBudgetList: Schema.Schema<PodDisruptionBudgetList> = /*#__PURE__*/ struct<PodDisruptionBudgetList>("PodDisruptionBudgetList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PodDisruptionBudget),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.rbac.v1.AggregationRule`
@@ -35,8 +23,8 @@ export interface AggregationRule {
  * @since 0.1.0
  * @category schemas
  */
-export const AggregationRule: Schema.Schema<AggregationRule> = struct<AggregationRule>("AggregationRule", {
-  clusterRoleSelectors: optional(Schema.Array(meta_v1.LabelSelector))
+export const AggregationRule: Schema.Schema<AggregationRule> = /*#__PURE__*/ struct<AggregationRule>("AggregationRule", {
+  clusterRoleSelectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.LabelSelector))
 })
 
 /**
@@ -59,12 +47,12 @@ export interface PolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const PolicyRule: Schema.Schema<PolicyRule> = struct<PolicyRule>("PolicyRule", {
-  apiGroups: optional(Schema.Array(Schema.String)),
-  nonResourceURLs: optional(Schema.Array(Schema.String)),
-  resourceNames: optional(Schema.Array(Schema.String)),
-  resources: optional(Schema.Array(Schema.String)),
-  verbs: Schema.Array(Schema.String)
+export const PolicyRule: Schema.Schema<PolicyRule> = /*#__PURE__*/ struct<PolicyRule>("PolicyRule", {
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
 })
 
 /**
@@ -87,12 +75,12 @@ export interface ClusterRole {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRole: Schema.Schema<ClusterRole> = struct<ClusterRole>("ClusterRole", {
-  aggregationRule: optional(AggregationRule),
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  rules: optional(Schema.Array(PolicyRule))
+export const ClusterRole: Schema.Schema<ClusterRole> = /*#__PURE__*/ struct<ClusterRole>("ClusterRole", {
+  aggregationRule: /*#__PURE__*/ optional(AggregationRule),
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRule))
 })
 
 /**
@@ -113,8 +101,8 @@ export interface RoleRef {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleRef: Schema.Schema<RoleRef> = struct<RoleRef>("RoleRef", {
-  apiGroup: optional(Schema.String),
+export const RoleRef: Schema.Schema<RoleRef> = /*#__PURE__*/ struct<RoleRef>("RoleRef", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
 })
@@ -138,11 +126,11 @@ export interface Subject {
  * @since 0.1.0
  * @category schemas
  */
-export const Subject: Schema.Schema<Subject> = struct<Subject>("Subject", {
-  apiGroup: optional(Schema.String),
+export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Subject", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
-  namespace: optional(Schema.String)
+  namespace: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -165,12 +153,12 @@ export interface ClusterRoleBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRoleBinding: Schema.Schema<ClusterRoleBinding> = struct<ClusterRoleBinding>("ClusterRoleBinding", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ClusterRoleBinding: Schema.Schema<ClusterRoleBinding> = /*#__PURE__*/ struct<ClusterRoleBinding>("ClusterRoleBinding", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   roleRef: RoleRef,
-  subjects: optional(Schema.Array(Subject))
+  subjects: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Subject))
 })
 
 /**
@@ -192,11 +180,11 @@ export interface ClusterRoleBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRoleBindingList: Schema.Schema<ClusterRoleBindingList> = struct<ClusterRoleBindingList>("ClusterRoleBindingList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ClusterRoleBinding),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ClusterRoleBindingList: Schema.Schema<ClusterRoleBindingList> = /*#__PURE__*/ struct<ClusterRoleBindingList>("ClusterRoleBindingList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ClusterRoleBinding),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -218,11 +206,11 @@ export interface ClusterRoleList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRoleList: Schema.Schema<ClusterRoleList> = struct<ClusterRoleList>("ClusterRoleList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ClusterRole),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ClusterRoleList: Schema.Schema<ClusterRoleList> = /*#__PURE__*/ struct<ClusterRoleList>("ClusterRoleList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ClusterRole),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -244,11 +232,11 @@ export interface Role {
  * @since 0.1.0
  * @category schemas
  */
-export const Role: Schema.Schema<Role> = struct<Role>("Role", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  rules: optional(Schema.Array(PolicyRule))
+export const Role: Schema.Schema<Role> = /*#__PURE__*/ struct<Role>("Role", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRule))
 })
 
 /**
@@ -271,12 +259,12 @@ export interface RoleBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleBinding: Schema.Schema<RoleBinding> = struct<RoleBinding>("RoleBinding", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const RoleBinding: Schema.Schema<RoleBinding> = /*#__PURE__*/ struct<RoleBinding>("RoleBinding", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   roleRef: RoleRef,
-  subjects: optional(Schema.Array(Subject))
+  subjects: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Subject))
 })
 
 /**
@@ -298,11 +286,11 @@ export interface RoleBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleBindingList: Schema.Schema<RoleBindingList> = struct<RoleBindingList>("RoleBindingList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(RoleBinding),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const RoleBindingList: Schema.Schema<RoleBindingList> = /*#__PURE__*/ struct<RoleBindingList>("RoleBindingList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(RoleBinding),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -324,11 +312,11 @@ export interface RoleList {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleList: Schema.Schema<RoleList> = struct<RoleList>("RoleList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Role),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const RoleList: Schema.Schema<RoleList> = /*#__PURE__*/ struct<RoleList>("RoleList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Role),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaint`
@@ -38,11 +26,11 @@ export interface DeviceTaint {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaint: Schema.Schema<DeviceTaint> = struct<DeviceTaint>("DeviceTaint", {
+export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<DeviceTaint>("DeviceTaint", {
   effect: Schema.String,
   key: Schema.String,
-  timeAdded: optional(meta_v1.Time),
-  value: optional(Schema.String)
+  timeAdded: /*#__PURE__*/ optional(meta_v1.Time),
+  value: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -63,10 +51,10 @@ export interface DeviceTaintSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintSelector: Schema.Schema<DeviceTaintSelector> = struct<DeviceTaintSelector>("DeviceTaintSelector", {
-  device: optional(Schema.String),
-  driver: optional(Schema.String),
-  pool: optional(Schema.String)
+export const DeviceTaintSelector: Schema.Schema<DeviceTaintSelector> = /*#__PURE__*/ struct<DeviceTaintSelector>("DeviceTaintSelector", {
+  device: /*#__PURE__*/ optional(Schema.String),
+  driver: /*#__PURE__*/ optional(Schema.String),
+  pool: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -86,8 +74,8 @@ export interface DeviceTaintRuleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRuleSpec: Schema.Schema<DeviceTaintRuleSpec> = struct<DeviceTaintRuleSpec>("DeviceTaintRuleSpec", {
-  deviceSelector: optional(DeviceTaintSelector),
+export const DeviceTaintRuleSpec: Schema.Schema<DeviceTaintRuleSpec> = /*#__PURE__*/ struct<DeviceTaintRuleSpec>("DeviceTaintRuleSpec", {
+  deviceSelector: /*#__PURE__*/ optional(DeviceTaintSelector),
   taint: DeviceTaint
 })
 
@@ -107,8 +95,8 @@ export interface DeviceTaintRuleStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRuleStatus: Schema.Schema<DeviceTaintRuleStatus> = struct<DeviceTaintRuleStatus>("DeviceTaintRuleStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition))
+export const DeviceTaintRuleStatus: Schema.Schema<DeviceTaintRuleStatus> = /*#__PURE__*/ struct<DeviceTaintRuleStatus>("DeviceTaintRuleStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
 })
 
 /**
@@ -131,12 +119,12 @@ export interface DeviceTaintRule {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRule: Schema.Schema<DeviceTaintRule> = struct<DeviceTaintRule>("DeviceTaintRule", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const DeviceTaintRule: Schema.Schema<DeviceTaintRule> = /*#__PURE__*/ struct<DeviceTaintRule>("DeviceTaintRule", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: DeviceTaintRuleSpec,
-  status: optional(DeviceTaintRuleStatus)
+  status: /*#__PURE__*/ optional(DeviceTaintRuleStatus)
 })
 
 /**
@@ -158,11 +146,11 @@ export interface DeviceTaintRuleList {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRuleList: Schema.Schema<DeviceTaintRuleList> = struct<DeviceTaintRuleList>("DeviceTaintRuleList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(DeviceTaintRule),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const DeviceTaintRuleList: Schema.Schema<DeviceTaintRuleList> = /*#__PURE__*/ struct<DeviceTaintRuleList>("DeviceTaintRuleList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(DeviceTaintRule),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -190,17 +178,17 @@ export interface PoolStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PoolStatus: Schema.Schema<PoolStatus> = struct<PoolStatus>("PoolStatus", {
-  allocatedDevices: optional(Schema.Number),
-  availableDevices: optional(Schema.Number),
+export const PoolStatus: Schema.Schema<PoolStatus> = /*#__PURE__*/ struct<PoolStatus>("PoolStatus", {
+  allocatedDevices: /*#__PURE__*/ optional(Schema.Number),
+  availableDevices: /*#__PURE__*/ optional(Schema.Number),
   driver: Schema.String,
   generation: Schema.Number,
-  nodeName: optional(Schema.String),
+  nodeName: /*#__PURE__*/ optional(Schema.String),
   poolName: Schema.String,
-  resourceSliceCount: optional(Schema.Number),
-  totalDevices: optional(Schema.Number),
-  unavailableDevices: optional(Schema.Number),
-  validationError: optional(Schema.String)
+  resourceSliceCount: /*#__PURE__*/ optional(Schema.Number),
+  totalDevices: /*#__PURE__*/ optional(Schema.Number),
+  unavailableDevices: /*#__PURE__*/ optional(Schema.Number),
+  validationError: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -221,10 +209,10 @@ export interface ResourcePoolStatusRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequestSpec: Schema.Schema<ResourcePoolStatusRequestSpec> = struct<ResourcePoolStatusRequestSpec>("ResourcePoolStatusRequestSpec", {
+export const ResourcePoolStatusRequestSpec: Schema.Schema<ResourcePoolStatusRequestSpec> = /*#__PURE__*/ struct<ResourcePoolStatusRequestSpec>("ResourcePoolStatusRequestSpec", {
   driver: Schema.String,
-  limit: optional(Schema.Number),
-  poolName: optional(Schema.String)
+  limit: /*#__PURE__*/ optional(Schema.Number),
+  poolName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -245,10 +233,10 @@ export interface ResourcePoolStatusRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequestStatus: Schema.Schema<ResourcePoolStatusRequestStatus> = struct<ResourcePoolStatusRequestStatus>("ResourcePoolStatusRequestStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
+export const ResourcePoolStatusRequestStatus: Schema.Schema<ResourcePoolStatusRequestStatus> = /*#__PURE__*/ struct<ResourcePoolStatusRequestStatus>("ResourcePoolStatusRequestStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   poolCount: Schema.Number,
-  pools: optional(Schema.Array(PoolStatus))
+  pools: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PoolStatus))
 })
 
 /**
@@ -271,12 +259,12 @@ export interface ResourcePoolStatusRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequest: Schema.Schema<ResourcePoolStatusRequest> = struct<ResourcePoolStatusRequest>("ResourcePoolStatusRequest", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
+export const ResourcePoolStatusRequest: Schema.Schema<ResourcePoolStatusRequest> = /*#__PURE__*/ struct<ResourcePoolStatusRequest>("ResourcePoolStatusRequest", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
   metadata: meta_v1.ObjectMeta,
   spec: ResourcePoolStatusRequestSpec,
-  status: optional(ResourcePoolStatusRequestStatus)
+  status: /*#__PURE__*/ optional(ResourcePoolStatusRequestStatus)
 })
 
 /**
@@ -298,11 +286,11 @@ export interface ResourcePoolStatusRequestList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequestList: Schema.Schema<ResourcePoolStatusRequestList> = struct<ResourcePoolStatusRequestList>("ResourcePoolStatusRequestList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ResourcePoolStatusRequest),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ResourcePoolStatusRequestList: Schema.Schema<ResourcePoolStatusRequestList> = /*#__PURE__*/ struct<ResourcePoolStatusRequestList>("ResourcePoolStatusRequestList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ResourcePoolStatusRequest),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -6,20 +6,8 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.resource.v1beta1.NetworkDeviceData`
@@ -39,10 +27,10 @@ export interface NetworkDeviceData {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkDeviceData: Schema.Schema<NetworkDeviceData> = struct<NetworkDeviceData>("NetworkDeviceData", {
-  hardwareAddress: optional(Schema.String),
-  interfaceName: optional(Schema.String),
-  ips: optional(Schema.Array(Schema.String))
+export const NetworkDeviceData: Schema.Schema<NetworkDeviceData> = /*#__PURE__*/ struct<NetworkDeviceData>("NetworkDeviceData", {
+  hardwareAddress: /*#__PURE__*/ optional(Schema.String),
+  interfaceName: /*#__PURE__*/ optional(Schema.String),
+  ips: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -67,14 +55,14 @@ export interface AllocatedDeviceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = struct<AllocatedDeviceStatus>("AllocatedDeviceStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  data: optional(apimachinery.RawExtension),
+export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = /*#__PURE__*/ struct<AllocatedDeviceStatus>("AllocatedDeviceStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  data: /*#__PURE__*/ optional(apimachinery.RawExtension),
   device: Schema.String,
   driver: Schema.String,
-  networkData: optional(NetworkDeviceData),
+  networkData: /*#__PURE__*/ optional(NetworkDeviceData),
   pool: Schema.String,
-  shareID: optional(Schema.String)
+  shareID: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -94,7 +82,7 @@ export interface OpaqueDeviceConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const OpaqueDeviceConfiguration: Schema.Schema<OpaqueDeviceConfiguration> = struct<OpaqueDeviceConfiguration>("OpaqueDeviceConfiguration", {
+export const OpaqueDeviceConfiguration: Schema.Schema<OpaqueDeviceConfiguration> = /*#__PURE__*/ struct<OpaqueDeviceConfiguration>("OpaqueDeviceConfiguration", {
   driver: Schema.String,
   parameters: apimachinery.RawExtension
 })
@@ -117,9 +105,9 @@ export interface DeviceAllocationConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceAllocationConfiguration: Schema.Schema<DeviceAllocationConfiguration> = struct<DeviceAllocationConfiguration>("DeviceAllocationConfiguration", {
-  opaque: optional(OpaqueDeviceConfiguration),
-  requests: optional(Schema.Array(Schema.String)),
+export const DeviceAllocationConfiguration: Schema.Schema<DeviceAllocationConfiguration> = /*#__PURE__*/ struct<DeviceAllocationConfiguration>("DeviceAllocationConfiguration", {
+  opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   source: Schema.String
 })
 
@@ -143,12 +131,12 @@ export interface DeviceToleration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceToleration: Schema.Schema<DeviceToleration> = struct<DeviceToleration>("DeviceToleration", {
-  effect: optional(Schema.String),
-  key: optional(Schema.String),
-  operator: optional(Schema.String),
-  tolerationSeconds: optional(Schema.Number),
-  value: optional(Schema.String)
+export const DeviceToleration: Schema.Schema<DeviceToleration> = /*#__PURE__*/ struct<DeviceToleration>("DeviceToleration", {
+  effect: /*#__PURE__*/ optional(Schema.String),
+  key: /*#__PURE__*/ optional(Schema.String),
+  operator: /*#__PURE__*/ optional(Schema.String),
+  tolerationSeconds: /*#__PURE__*/ optional(Schema.Number),
+  value: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -176,17 +164,17 @@ export interface DeviceRequestAllocationResult {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocationResult> = struct<DeviceRequestAllocationResult>("DeviceRequestAllocationResult", {
-  adminAccess: optional(Schema.Boolean),
-  bindingConditions: optional(Schema.Array(Schema.String)),
-  bindingFailureConditions: optional(Schema.Array(Schema.String)),
-  consumedCapacity: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocationResult> = /*#__PURE__*/ struct<DeviceRequestAllocationResult>("DeviceRequestAllocationResult", {
+  adminAccess: /*#__PURE__*/ optional(Schema.Boolean),
+  bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  consumedCapacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   device: Schema.String,
   driver: Schema.String,
   pool: Schema.String,
   request: Schema.String,
-  shareID: optional(Schema.String),
-  tolerations: optional(Schema.Array(DeviceToleration))
+  shareID: /*#__PURE__*/ optional(Schema.String),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
 })
 
 /**
@@ -206,9 +194,9 @@ export interface DeviceAllocationResult {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceAllocationResult: Schema.Schema<DeviceAllocationResult> = struct<DeviceAllocationResult>("DeviceAllocationResult", {
-  config: optional(Schema.Array(DeviceAllocationConfiguration)),
-  results: optional(Schema.Array(DeviceRequestAllocationResult))
+export const DeviceAllocationResult: Schema.Schema<DeviceAllocationResult> = /*#__PURE__*/ struct<DeviceAllocationResult>("DeviceAllocationResult", {
+  config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceAllocationConfiguration)),
+  results: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceRequestAllocationResult))
 })
 
 /**
@@ -229,10 +217,10 @@ export interface AllocationResult {
  * @since 0.1.0
  * @category schemas
  */
-export const AllocationResult: Schema.Schema<AllocationResult> = struct<AllocationResult>("AllocationResult", {
-  allocationTimestamp: optional(meta_v1.Time),
-  devices: optional(DeviceAllocationResult),
-  nodeSelector: optional(core_v1.NodeSelector)
+export const AllocationResult: Schema.Schema<AllocationResult> = /*#__PURE__*/ struct<AllocationResult>("AllocationResult", {
+  allocationTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
+  devices: /*#__PURE__*/ optional(DeviceAllocationResult),
+  nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector)
 })
 
 /**
@@ -258,15 +246,15 @@ export interface DeviceAttribute {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceAttribute: Schema.Schema<DeviceAttribute> = struct<DeviceAttribute>("DeviceAttribute", {
-  bool: optional(Schema.Boolean),
-  bools: optional(Schema.Array(Schema.Boolean)),
-  int: optional(Schema.Number),
-  ints: optional(Schema.Array(Schema.Number)),
-  string: optional(Schema.String),
-  strings: optional(Schema.Array(Schema.String)),
-  version: optional(Schema.String),
-  versions: optional(Schema.Array(Schema.String))
+export const DeviceAttribute: Schema.Schema<DeviceAttribute> = /*#__PURE__*/ struct<DeviceAttribute>("DeviceAttribute", {
+  bool: /*#__PURE__*/ optional(Schema.Boolean),
+  bools: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Boolean)),
+  int: /*#__PURE__*/ optional(Schema.Number),
+  ints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
+  string: /*#__PURE__*/ optional(Schema.String),
+  strings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  version: /*#__PURE__*/ optional(Schema.String),
+  versions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -287,10 +275,10 @@ export interface CapacityRequestPolicyRange {
  * @since 0.1.0
  * @category schemas
  */
-export const CapacityRequestPolicyRange: Schema.Schema<CapacityRequestPolicyRange> = struct<CapacityRequestPolicyRange>("CapacityRequestPolicyRange", {
-  max: optional(apimachinery.Quantity),
+export const CapacityRequestPolicyRange: Schema.Schema<CapacityRequestPolicyRange> = /*#__PURE__*/ struct<CapacityRequestPolicyRange>("CapacityRequestPolicyRange", {
+  max: /*#__PURE__*/ optional(apimachinery.Quantity),
   min: apimachinery.Quantity,
-  step: optional(apimachinery.Quantity)
+  step: /*#__PURE__*/ optional(apimachinery.Quantity)
 })
 
 /**
@@ -311,10 +299,10 @@ export interface CapacityRequestPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const CapacityRequestPolicy: Schema.Schema<CapacityRequestPolicy> = struct<CapacityRequestPolicy>("CapacityRequestPolicy", {
-  default: optional(apimachinery.Quantity),
-  validRange: optional(CapacityRequestPolicyRange),
-  validValues: optional(Schema.Array(apimachinery.Quantity))
+export const CapacityRequestPolicy: Schema.Schema<CapacityRequestPolicy> = /*#__PURE__*/ struct<CapacityRequestPolicy>("CapacityRequestPolicy", {
+  default: /*#__PURE__*/ optional(apimachinery.Quantity),
+  validRange: /*#__PURE__*/ optional(CapacityRequestPolicyRange),
+  validValues: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(apimachinery.Quantity))
 })
 
 /**
@@ -334,8 +322,8 @@ export interface DeviceCapacity {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceCapacity: Schema.Schema<DeviceCapacity> = struct<DeviceCapacity>("DeviceCapacity", {
-  requestPolicy: optional(CapacityRequestPolicy),
+export const DeviceCapacity: Schema.Schema<DeviceCapacity> = /*#__PURE__*/ struct<DeviceCapacity>("DeviceCapacity", {
+  requestPolicy: /*#__PURE__*/ optional(CapacityRequestPolicy),
   value: apimachinery.Quantity
 })
 
@@ -355,7 +343,7 @@ export interface Counter {
  * @since 0.1.0
  * @category schemas
  */
-export const Counter: Schema.Schema<Counter> = struct<Counter>("Counter", {
+export const Counter: Schema.Schema<Counter> = /*#__PURE__*/ struct<Counter>("Counter", {
   value: apimachinery.Quantity
 })
 
@@ -376,9 +364,9 @@ export interface DeviceCounterConsumption {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceCounterConsumption: Schema.Schema<DeviceCounterConsumption> = struct<DeviceCounterConsumption>("DeviceCounterConsumption", {
+export const DeviceCounterConsumption: Schema.Schema<DeviceCounterConsumption> = /*#__PURE__*/ struct<DeviceCounterConsumption>("DeviceCounterConsumption", {
   counterSet: Schema.String,
-  counters: Schema.Record({ key: Schema.String, value: Counter })
+  counters: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Counter })
 })
 
 /**
@@ -400,11 +388,11 @@ export interface DeviceTaint {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaint: Schema.Schema<DeviceTaint> = struct<DeviceTaint>("DeviceTaint", {
+export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<DeviceTaint>("DeviceTaint", {
   effect: Schema.String,
   key: Schema.String,
-  timeAdded: optional(meta_v1.Time),
-  value: optional(Schema.String)
+  timeAdded: /*#__PURE__*/ optional(meta_v1.Time),
+  value: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -424,9 +412,9 @@ export interface NodeAllocatableResourceMapping {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAllocatableResourceMapping: Schema.Schema<NodeAllocatableResourceMapping> = struct<NodeAllocatableResourceMapping>("NodeAllocatableResourceMapping", {
-  allocationMultiplier: optional(apimachinery.Quantity),
-  capacityKey: optional(Schema.String)
+export const NodeAllocatableResourceMapping: Schema.Schema<NodeAllocatableResourceMapping> = /*#__PURE__*/ struct<NodeAllocatableResourceMapping>("NodeAllocatableResourceMapping", {
+  allocationMultiplier: /*#__PURE__*/ optional(apimachinery.Quantity),
+  capacityKey: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -456,19 +444,19 @@ export interface BasicDevice {
  * @since 0.1.0
  * @category schemas
  */
-export const BasicDevice: Schema.Schema<BasicDevice> = struct<BasicDevice>("BasicDevice", {
-  allNodes: optional(Schema.Boolean),
-  allowMultipleAllocations: optional(Schema.Boolean),
-  attributes: optional(Schema.Record({ key: Schema.String, value: DeviceAttribute })),
-  bindingConditions: optional(Schema.Array(Schema.String)),
-  bindingFailureConditions: optional(Schema.Array(Schema.String)),
-  bindsToNode: optional(Schema.Boolean),
-  capacity: optional(Schema.Record({ key: Schema.String, value: DeviceCapacity })),
-  consumesCounters: optional(Schema.Array(DeviceCounterConsumption)),
-  nodeAllocatableResourceMappings: optional(Schema.Record({ key: Schema.String, value: NodeAllocatableResourceMapping })),
-  nodeName: optional(Schema.String),
-  nodeSelector: optional(core_v1.NodeSelector),
-  taints: optional(Schema.Array(DeviceTaint))
+export const BasicDevice: Schema.Schema<BasicDevice> = /*#__PURE__*/ struct<BasicDevice>("BasicDevice", {
+  allNodes: /*#__PURE__*/ optional(Schema.Boolean),
+  allowMultipleAllocations: /*#__PURE__*/ optional(Schema.Boolean),
+  attributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: DeviceAttribute })),
+  bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  bindsToNode: /*#__PURE__*/ optional(Schema.Boolean),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: DeviceCapacity })),
+  consumesCounters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceCounterConsumption)),
+  nodeAllocatableResourceMappings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: NodeAllocatableResourceMapping })),
+  nodeName: /*#__PURE__*/ optional(Schema.String),
+  nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector),
+  taints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceTaint))
 })
 
 /**
@@ -487,7 +475,7 @@ export interface CELDeviceSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const CELDeviceSelector: Schema.Schema<CELDeviceSelector> = struct<CELDeviceSelector>("CELDeviceSelector", {
+export const CELDeviceSelector: Schema.Schema<CELDeviceSelector> = /*#__PURE__*/ struct<CELDeviceSelector>("CELDeviceSelector", {
   expression: Schema.String
 })
 
@@ -507,8 +495,8 @@ export interface CapacityRequirements {
  * @since 0.1.0
  * @category schemas
  */
-export const CapacityRequirements: Schema.Schema<CapacityRequirements> = struct<CapacityRequirements>("CapacityRequirements", {
-  requests: optional(Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+export const CapacityRequirements: Schema.Schema<CapacityRequirements> = /*#__PURE__*/ struct<CapacityRequirements>("CapacityRequirements", {
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
 })
 
 /**
@@ -528,8 +516,8 @@ export interface CounterSet {
  * @since 0.1.0
  * @category schemas
  */
-export const CounterSet: Schema.Schema<CounterSet> = struct<CounterSet>("CounterSet", {
-  counters: Schema.Record({ key: Schema.String, value: Counter }),
+export const CounterSet: Schema.Schema<CounterSet> = /*#__PURE__*/ struct<CounterSet>("CounterSet", {
+  counters: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Counter }),
   name: Schema.String
 })
 
@@ -550,8 +538,8 @@ export interface Device {
  * @since 0.1.0
  * @category schemas
  */
-export const Device: Schema.Schema<Device> = struct<Device>("Device", {
-  basic: optional(BasicDevice),
+export const Device: Schema.Schema<Device> = /*#__PURE__*/ struct<Device>("Device", {
+  basic: /*#__PURE__*/ optional(BasicDevice),
   name: Schema.String
 })
 
@@ -572,9 +560,9 @@ export interface DeviceClaimConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClaimConfiguration: Schema.Schema<DeviceClaimConfiguration> = struct<DeviceClaimConfiguration>("DeviceClaimConfiguration", {
-  opaque: optional(OpaqueDeviceConfiguration),
-  requests: optional(Schema.Array(Schema.String))
+export const DeviceClaimConfiguration: Schema.Schema<DeviceClaimConfiguration> = /*#__PURE__*/ struct<DeviceClaimConfiguration>("DeviceClaimConfiguration", {
+  opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -595,10 +583,10 @@ export interface DeviceConstraint {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceConstraint: Schema.Schema<DeviceConstraint> = struct<DeviceConstraint>("DeviceConstraint", {
-  distinctAttribute: optional(Schema.String),
-  matchAttribute: optional(Schema.String),
-  requests: optional(Schema.Array(Schema.String))
+export const DeviceConstraint: Schema.Schema<DeviceConstraint> = /*#__PURE__*/ struct<DeviceConstraint>("DeviceConstraint", {
+  distinctAttribute: /*#__PURE__*/ optional(Schema.String),
+  matchAttribute: /*#__PURE__*/ optional(Schema.String),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -617,8 +605,8 @@ export interface DeviceSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceSelector: Schema.Schema<DeviceSelector> = struct<DeviceSelector>("DeviceSelector", {
-  cel: optional(CELDeviceSelector)
+export const DeviceSelector: Schema.Schema<DeviceSelector> = /*#__PURE__*/ struct<DeviceSelector>("DeviceSelector", {
+  cel: /*#__PURE__*/ optional(CELDeviceSelector)
 })
 
 /**
@@ -643,14 +631,14 @@ export interface DeviceSubRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = struct<DeviceSubRequest>("DeviceSubRequest", {
-  allocationMode: optional(Schema.String),
-  capacity: optional(CapacityRequirements),
-  count: optional(Schema.Number),
+export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = /*#__PURE__*/ struct<DeviceSubRequest>("DeviceSubRequest", {
+  allocationMode: /*#__PURE__*/ optional(Schema.String),
+  capacity: /*#__PURE__*/ optional(CapacityRequirements),
+  count: /*#__PURE__*/ optional(Schema.Number),
   deviceClassName: Schema.String,
   name: Schema.String,
-  selectors: optional(Schema.Array(DeviceSelector)),
-  tolerations: optional(Schema.Array(DeviceToleration))
+  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector)),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
 })
 
 /**
@@ -677,16 +665,16 @@ export interface DeviceRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceRequest: Schema.Schema<DeviceRequest> = struct<DeviceRequest>("DeviceRequest", {
-  adminAccess: optional(Schema.Boolean),
-  allocationMode: optional(Schema.String),
-  capacity: optional(CapacityRequirements),
-  count: optional(Schema.Number),
-  deviceClassName: optional(Schema.String),
-  firstAvailable: optional(Schema.Array(DeviceSubRequest)),
+export const DeviceRequest: Schema.Schema<DeviceRequest> = /*#__PURE__*/ struct<DeviceRequest>("DeviceRequest", {
+  adminAccess: /*#__PURE__*/ optional(Schema.Boolean),
+  allocationMode: /*#__PURE__*/ optional(Schema.String),
+  capacity: /*#__PURE__*/ optional(CapacityRequirements),
+  count: /*#__PURE__*/ optional(Schema.Number),
+  deviceClassName: /*#__PURE__*/ optional(Schema.String),
+  firstAvailable: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSubRequest)),
   name: Schema.String,
-  selectors: optional(Schema.Array(DeviceSelector)),
-  tolerations: optional(Schema.Array(DeviceToleration))
+  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector)),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
 })
 
 /**
@@ -707,10 +695,10 @@ export interface DeviceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClaim: Schema.Schema<DeviceClaim> = struct<DeviceClaim>("DeviceClaim", {
-  config: optional(Schema.Array(DeviceClaimConfiguration)),
-  constraints: optional(Schema.Array(DeviceConstraint)),
-  requests: optional(Schema.Array(DeviceRequest))
+export const DeviceClaim: Schema.Schema<DeviceClaim> = /*#__PURE__*/ struct<DeviceClaim>("DeviceClaim", {
+  config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceClaimConfiguration)),
+  constraints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceConstraint)),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceRequest))
 })
 
 /**
@@ -729,8 +717,8 @@ export interface DeviceClassConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClassConfiguration: Schema.Schema<DeviceClassConfiguration> = struct<DeviceClassConfiguration>("DeviceClassConfiguration", {
-  opaque: optional(OpaqueDeviceConfiguration)
+export const DeviceClassConfiguration: Schema.Schema<DeviceClassConfiguration> = /*#__PURE__*/ struct<DeviceClassConfiguration>("DeviceClassConfiguration", {
+  opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration)
 })
 
 /**
@@ -751,10 +739,10 @@ export interface DeviceClassSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClassSpec: Schema.Schema<DeviceClassSpec> = struct<DeviceClassSpec>("DeviceClassSpec", {
-  config: optional(Schema.Array(DeviceClassConfiguration)),
-  extendedResourceName: optional(Schema.String),
-  selectors: optional(Schema.Array(DeviceSelector))
+export const DeviceClassSpec: Schema.Schema<DeviceClassSpec> = /*#__PURE__*/ struct<DeviceClassSpec>("DeviceClassSpec", {
+  config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceClassConfiguration)),
+  extendedResourceName: /*#__PURE__*/ optional(Schema.String),
+  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector))
 })
 
 /**
@@ -776,10 +764,10 @@ export interface DeviceClass {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClass: Schema.Schema<DeviceClass> = struct<DeviceClass>("DeviceClass", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const DeviceClass: Schema.Schema<DeviceClass> = /*#__PURE__*/ struct<DeviceClass>("DeviceClass", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: DeviceClassSpec
 })
 
@@ -802,11 +790,11 @@ export interface DeviceClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClassList: Schema.Schema<DeviceClassList> = struct<DeviceClassList>("DeviceClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(DeviceClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const DeviceClassList: Schema.Schema<DeviceClassList> = /*#__PURE__*/ struct<DeviceClassList>("DeviceClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(DeviceClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -825,8 +813,8 @@ export interface ResourceClaimSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimSpec: Schema.Schema<ResourceClaimSpec> = struct<ResourceClaimSpec>("ResourceClaimSpec", {
-  devices: optional(DeviceClaim)
+export const ResourceClaimSpec: Schema.Schema<ResourceClaimSpec> = /*#__PURE__*/ struct<ResourceClaimSpec>("ResourceClaimSpec", {
+  devices: /*#__PURE__*/ optional(DeviceClaim)
 })
 
 /**
@@ -848,8 +836,8 @@ export interface ResourceClaimConsumerReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimConsumerReference: Schema.Schema<ResourceClaimConsumerReference> = struct<ResourceClaimConsumerReference>("ResourceClaimConsumerReference", {
-  apiGroup: optional(Schema.String),
+export const ResourceClaimConsumerReference: Schema.Schema<ResourceClaimConsumerReference> = /*#__PURE__*/ struct<ResourceClaimConsumerReference>("ResourceClaimConsumerReference", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   resource: Schema.String,
   uid: Schema.String
@@ -873,10 +861,10 @@ export interface ResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimStatus: Schema.Schema<ResourceClaimStatus> = struct<ResourceClaimStatus>("ResourceClaimStatus", {
-  allocation: optional(AllocationResult),
-  devices: optional(Schema.Array(AllocatedDeviceStatus)),
-  reservedFor: optional(Schema.Array(ResourceClaimConsumerReference))
+export const ResourceClaimStatus: Schema.Schema<ResourceClaimStatus> = /*#__PURE__*/ struct<ResourceClaimStatus>("ResourceClaimStatus", {
+  allocation: /*#__PURE__*/ optional(AllocationResult),
+  devices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AllocatedDeviceStatus)),
+  reservedFor: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceClaimConsumerReference))
 })
 
 /**
@@ -899,12 +887,12 @@ export interface ResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaim: Schema.Schema<ResourceClaim> = struct<ResourceClaim>("ResourceClaim", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<ResourceClaim>("ResourceClaim", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceClaimSpec,
-  status: optional(ResourceClaimStatus)
+  status: /*#__PURE__*/ optional(ResourceClaimStatus)
 })
 
 /**
@@ -926,11 +914,11 @@ export interface ResourceClaimList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimList: Schema.Schema<ResourceClaimList> = struct<ResourceClaimList>("ResourceClaimList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ResourceClaim),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ResourceClaimList: Schema.Schema<ResourceClaimList> = /*#__PURE__*/ struct<ResourceClaimList>("ResourceClaimList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ResourceClaim),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -950,8 +938,8 @@ export interface ResourceClaimTemplateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimTemplateSpec: Schema.Schema<ResourceClaimTemplateSpec> = struct<ResourceClaimTemplateSpec>("ResourceClaimTemplateSpec", {
-  metadata: optional(meta_v1.ObjectMeta),
+export const ResourceClaimTemplateSpec: Schema.Schema<ResourceClaimTemplateSpec> = /*#__PURE__*/ struct<ResourceClaimTemplateSpec>("ResourceClaimTemplateSpec", {
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceClaimSpec
 })
 
@@ -974,10 +962,10 @@ export interface ResourceClaimTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimTemplate: Schema.Schema<ResourceClaimTemplate> = struct<ResourceClaimTemplate>("ResourceClaimTemplate", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ResourceClaimTemplate: Schema.Schema<ResourceClaimTemplate> = /*#__PURE__*/ struct<ResourceClaimTemplate>("ResourceClaimTemplate", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceClaimTemplateSpec
 })
 
@@ -1000,11 +988,11 @@ export interface ResourceClaimTemplateList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimTemplateList: Schema.Schema<ResourceClaimTemplateList> = struct<ResourceClaimTemplateList>("ResourceClaimTemplateList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ResourceClaimTemplate),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ResourceClaimTemplateList: Schema.Schema<ResourceClaimTemplateList> = /*#__PURE__*/ struct<ResourceClaimTemplateList>("ResourceClaimTemplateList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ResourceClaimTemplate),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -1025,7 +1013,7 @@ export interface ResourcePool {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePool: Schema.Schema<ResourcePool> = struct<ResourcePool>("ResourcePool", {
+export const ResourcePool: Schema.Schema<ResourcePool> = /*#__PURE__*/ struct<ResourcePool>("ResourcePool", {
   generation: Schema.Number,
   name: Schema.String,
   resourceSliceCount: Schema.Number
@@ -1054,15 +1042,15 @@ export interface ResourceSliceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = struct<ResourceSliceSpec>("ResourceSliceSpec", {
-  allNodes: optional(Schema.Boolean),
-  devices: optional(Schema.Array(Device)),
+export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = /*#__PURE__*/ struct<ResourceSliceSpec>("ResourceSliceSpec", {
+  allNodes: /*#__PURE__*/ optional(Schema.Boolean),
+  devices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Device)),
   driver: Schema.String,
-  nodeName: optional(Schema.String),
-  nodeSelector: optional(core_v1.NodeSelector),
-  perDeviceNodeSelection: optional(Schema.Boolean),
+  nodeName: /*#__PURE__*/ optional(Schema.String),
+  nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector),
+  perDeviceNodeSelection: /*#__PURE__*/ optional(Schema.Boolean),
   pool: ResourcePool,
-  sharedCounters: optional(Schema.Array(CounterSet))
+  sharedCounters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CounterSet))
 })
 
 /**
@@ -1084,10 +1072,10 @@ export interface ResourceSlice {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceSlice: Schema.Schema<ResourceSlice> = struct<ResourceSlice>("ResourceSlice", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const ResourceSlice: Schema.Schema<ResourceSlice> = /*#__PURE__*/ struct<ResourceSlice>("ResourceSlice", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceSliceSpec
 })
 
@@ -1110,11 +1098,11 @@ export interface ResourceSliceList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceSliceList: Schema.Schema<ResourceSliceList> = struct<ResourceSliceList>("ResourceSliceList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(ResourceSlice),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const ResourceSliceList: Schema.Schema<ResourceSliceList> = /*#__PURE__*/ struct<ResourceSliceList>("ResourceSliceList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(ResourceSlice),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.scheduling.v1.PriorityClass`
@@ -41,14 +29,14 @@ export interface PriorityClass {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityClass: Schema.Schema<PriorityClass> = struct<PriorityClass>("PriorityClass", {
-  apiVersion: optional(Schema.String),
-  description: optional(Schema.String),
-  globalDefault: optional(Schema.Boolean),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  preemptionPolicy: optional(Schema.String),
-  value: optional(Schema.Number)
+export const PriorityClass: Schema.Schema<PriorityClass> = /*#__PURE__*/ struct<PriorityClass>("PriorityClass", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  description: /*#__PURE__*/ optional(Schema.String),
+  globalDefault: /*#__PURE__*/ optional(Schema.Boolean),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  preemptionPolicy: /*#__PURE__*/ optional(Schema.String),
+  value: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -70,11 +58,11 @@ export interface PriorityClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityClassList: Schema.Schema<PriorityClassList> = struct<PriorityClassList>("PriorityClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PriorityClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PriorityClassList: Schema.Schema<PriorityClassList> = /*#__PURE__*/ struct<PriorityClassList>("PriorityClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PriorityClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.BasicSchedulingPolicy`
@@ -33,7 +21,7 @@ export type BasicSchedulingPolicy = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const BasicSchedulingPolicy: Schema.Schema<BasicSchedulingPolicy> = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const BasicSchedulingPolicy: Schema.Schema<BasicSchedulingPolicy> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.GangSchedulingPolicy`
@@ -51,7 +39,7 @@ export interface GangSchedulingPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const GangSchedulingPolicy: Schema.Schema<GangSchedulingPolicy> = struct<GangSchedulingPolicy>("GangSchedulingPolicy", {
+export const GangSchedulingPolicy: Schema.Schema<GangSchedulingPolicy> = /*#__PURE__*/ struct<GangSchedulingPolicy>("GangSchedulingPolicy", {
   minCount: Schema.Number
 })
 
@@ -73,10 +61,10 @@ export interface PodGroupResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupResourceClaim: Schema.Schema<PodGroupResourceClaim> = struct<PodGroupResourceClaim>("PodGroupResourceClaim", {
+export const PodGroupResourceClaim: Schema.Schema<PodGroupResourceClaim> = /*#__PURE__*/ struct<PodGroupResourceClaim>("PodGroupResourceClaim", {
   name: Schema.String,
-  resourceClaimName: optional(Schema.String),
-  resourceClaimTemplateName: optional(Schema.String)
+  resourceClaimName: /*#__PURE__*/ optional(Schema.String),
+  resourceClaimTemplateName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -95,7 +83,7 @@ export interface TopologyConstraint {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologyConstraint: Schema.Schema<TopologyConstraint> = struct<TopologyConstraint>("TopologyConstraint", {
+export const TopologyConstraint: Schema.Schema<TopologyConstraint> = /*#__PURE__*/ struct<TopologyConstraint>("TopologyConstraint", {
   key: Schema.String
 })
 
@@ -115,8 +103,8 @@ export interface PodGroupSchedulingConstraints {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupSchedulingConstraints: Schema.Schema<PodGroupSchedulingConstraints> = struct<PodGroupSchedulingConstraints>("PodGroupSchedulingConstraints", {
-  topology: optional(Schema.Array(TopologyConstraint))
+export const PodGroupSchedulingConstraints: Schema.Schema<PodGroupSchedulingConstraints> = /*#__PURE__*/ struct<PodGroupSchedulingConstraints>("PodGroupSchedulingConstraints", {
+  topology: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologyConstraint))
 })
 
 /**
@@ -136,9 +124,9 @@ export interface PodGroupSchedulingPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupSchedulingPolicy: Schema.Schema<PodGroupSchedulingPolicy> = struct<PodGroupSchedulingPolicy>("PodGroupSchedulingPolicy", {
-  basic: optional(BasicSchedulingPolicy),
-  gang: optional(GangSchedulingPolicy)
+export const PodGroupSchedulingPolicy: Schema.Schema<PodGroupSchedulingPolicy> = /*#__PURE__*/ struct<PodGroupSchedulingPolicy>("PodGroupSchedulingPolicy", {
+  basic: /*#__PURE__*/ optional(BasicSchedulingPolicy),
+  gang: /*#__PURE__*/ optional(GangSchedulingPolicy)
 })
 
 /**
@@ -158,7 +146,7 @@ export interface WorkloadPodGroupTemplateReference {
  * @since 0.1.0
  * @category schemas
  */
-export const WorkloadPodGroupTemplateReference: Schema.Schema<WorkloadPodGroupTemplateReference> = struct<WorkloadPodGroupTemplateReference>("WorkloadPodGroupTemplateReference", {
+export const WorkloadPodGroupTemplateReference: Schema.Schema<WorkloadPodGroupTemplateReference> = /*#__PURE__*/ struct<WorkloadPodGroupTemplateReference>("WorkloadPodGroupTemplateReference", {
   podGroupTemplateName: Schema.String,
   workloadName: Schema.String
 })
@@ -179,8 +167,8 @@ export interface PodGroupTemplateReference {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupTemplateReference: Schema.Schema<PodGroupTemplateReference> = struct<PodGroupTemplateReference>("PodGroupTemplateReference", {
-  workload: optional(WorkloadPodGroupTemplateReference)
+export const PodGroupTemplateReference: Schema.Schema<PodGroupTemplateReference> = /*#__PURE__*/ struct<PodGroupTemplateReference>("PodGroupTemplateReference", {
+  workload: /*#__PURE__*/ optional(WorkloadPodGroupTemplateReference)
 })
 
 /**
@@ -205,13 +193,13 @@ export interface PodGroupSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupSpec: Schema.Schema<PodGroupSpec> = struct<PodGroupSpec>("PodGroupSpec", {
-  disruptionMode: optional(Schema.String),
-  podGroupTemplateRef: optional(PodGroupTemplateReference),
-  priority: optional(Schema.Number),
-  priorityClassName: optional(Schema.String),
-  resourceClaims: optional(Schema.Array(PodGroupResourceClaim)),
-  schedulingConstraints: optional(PodGroupSchedulingConstraints),
+export const PodGroupSpec: Schema.Schema<PodGroupSpec> = /*#__PURE__*/ struct<PodGroupSpec>("PodGroupSpec", {
+  disruptionMode: /*#__PURE__*/ optional(Schema.String),
+  podGroupTemplateRef: /*#__PURE__*/ optional(PodGroupTemplateReference),
+  priority: /*#__PURE__*/ optional(Schema.Number),
+  priorityClassName: /*#__PURE__*/ optional(Schema.String),
+  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaim)),
+  schedulingConstraints: /*#__PURE__*/ optional(PodGroupSchedulingConstraints),
   schedulingPolicy: PodGroupSchedulingPolicy
 })
 
@@ -232,9 +220,9 @@ export interface PodGroupResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupResourceClaimStatus: Schema.Schema<PodGroupResourceClaimStatus> = struct<PodGroupResourceClaimStatus>("PodGroupResourceClaimStatus", {
+export const PodGroupResourceClaimStatus: Schema.Schema<PodGroupResourceClaimStatus> = /*#__PURE__*/ struct<PodGroupResourceClaimStatus>("PodGroupResourceClaimStatus", {
   name: Schema.String,
-  resourceClaimName: optional(Schema.String)
+  resourceClaimName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -254,9 +242,9 @@ export interface PodGroupStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupStatus: Schema.Schema<PodGroupStatus> = struct<PodGroupStatus>("PodGroupStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  resourceClaimStatuses: optional(Schema.Array(PodGroupResourceClaimStatus))
+export const PodGroupStatus: Schema.Schema<PodGroupStatus> = /*#__PURE__*/ struct<PodGroupStatus>("PodGroupStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaimStatus))
 })
 
 /**
@@ -279,12 +267,12 @@ export interface PodGroup {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroup: Schema.Schema<PodGroup> = struct<PodGroup>("PodGroup", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const PodGroup: Schema.Schema<PodGroup> = /*#__PURE__*/ struct<PodGroup>("PodGroup", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: PodGroupSpec,
-  status: optional(PodGroupStatus)
+  status: /*#__PURE__*/ optional(PodGroupStatus)
 })
 
 /**
@@ -306,11 +294,11 @@ export interface PodGroupList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupList: Schema.Schema<PodGroupList> = struct<PodGroupList>("PodGroupList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(PodGroup),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const PodGroupList: Schema.Schema<PodGroupList> = /*#__PURE__*/ struct<PodGroupList>("PodGroupList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(PodGroup),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -335,13 +323,13 @@ export interface PodGroupTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = struct<PodGroupTemplate>("PodGroupTemplate", {
-  disruptionMode: optional(Schema.String),
+export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = /*#__PURE__*/ struct<PodGroupTemplate>("PodGroupTemplate", {
+  disruptionMode: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
-  priority: optional(Schema.Number),
-  priorityClassName: optional(Schema.String),
-  resourceClaims: optional(Schema.Array(PodGroupResourceClaim)),
-  schedulingConstraints: optional(PodGroupSchedulingConstraints),
+  priority: /*#__PURE__*/ optional(Schema.Number),
+  priorityClassName: /*#__PURE__*/ optional(Schema.String),
+  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaim)),
+  schedulingConstraints: /*#__PURE__*/ optional(PodGroupSchedulingConstraints),
   schedulingPolicy: PodGroupSchedulingPolicy
 })
 
@@ -363,8 +351,8 @@ export interface TypedLocalObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = struct<TypedLocalObjectReference>("TypedLocalObjectReference", {
-  apiGroup: optional(Schema.String),
+export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = /*#__PURE__*/ struct<TypedLocalObjectReference>("TypedLocalObjectReference", {
+  apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
 })
@@ -386,9 +374,9 @@ export interface WorkloadSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const WorkloadSpec: Schema.Schema<WorkloadSpec> = struct<WorkloadSpec>("WorkloadSpec", {
-  controllerRef: optional(TypedLocalObjectReference),
-  podGroupTemplates: Schema.Array(PodGroupTemplate)
+export const WorkloadSpec: Schema.Schema<WorkloadSpec> = /*#__PURE__*/ struct<WorkloadSpec>("WorkloadSpec", {
+  controllerRef: /*#__PURE__*/ optional(TypedLocalObjectReference),
+  podGroupTemplates: /*#__PURE__*/ Schema.Array(PodGroupTemplate)
 })
 
 /**
@@ -410,10 +398,10 @@ export interface Workload {
  * @since 0.1.0
  * @category schemas
  */
-export const Workload: Schema.Schema<Workload> = struct<Workload>("Workload", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const Workload: Schema.Schema<Workload> = /*#__PURE__*/ struct<Workload>("Workload", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: WorkloadSpec
 })
 
@@ -436,11 +424,11 @@ export interface WorkloadList {
  * @since 0.1.0
  * @category schemas
  */
-export const WorkloadList: Schema.Schema<WorkloadList> = struct<WorkloadList>("WorkloadList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(Workload),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const WorkloadList: Schema.Schema<WorkloadList> = /*#__PURE__*/ struct<WorkloadList>("WorkloadList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(Workload),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -6,20 +6,8 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.storage.v1.TokenRequest`
@@ -38,9 +26,9 @@ export interface TokenRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequest: Schema.Schema<TokenRequest> = struct<TokenRequest>("TokenRequest", {
+export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<TokenRequest>("TokenRequest", {
   audience: Schema.String,
-  expirationSeconds: optional(Schema.Number)
+  expirationSeconds: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -69,18 +57,18 @@ export interface CSIDriverSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = struct<CSIDriverSpec>("CSIDriverSpec", {
-  attachRequired: optional(Schema.Boolean),
-  fsGroupPolicy: optional(Schema.String),
-  nodeAllocatableUpdatePeriodSeconds: optional(Schema.Number),
-  podInfoOnMount: optional(Schema.Boolean),
-  preventPodSchedulingIfMissing: optional(Schema.Boolean),
-  requiresRepublish: optional(Schema.Boolean),
-  seLinuxMount: optional(Schema.Boolean),
-  serviceAccountTokenInSecrets: optional(Schema.Boolean),
-  storageCapacity: optional(Schema.Boolean),
-  tokenRequests: optional(Schema.Array(TokenRequest)),
-  volumeLifecycleModes: optional(Schema.Array(Schema.String))
+export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = /*#__PURE__*/ struct<CSIDriverSpec>("CSIDriverSpec", {
+  attachRequired: /*#__PURE__*/ optional(Schema.Boolean),
+  fsGroupPolicy: /*#__PURE__*/ optional(Schema.String),
+  nodeAllocatableUpdatePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
+  podInfoOnMount: /*#__PURE__*/ optional(Schema.Boolean),
+  preventPodSchedulingIfMissing: /*#__PURE__*/ optional(Schema.Boolean),
+  requiresRepublish: /*#__PURE__*/ optional(Schema.Boolean),
+  seLinuxMount: /*#__PURE__*/ optional(Schema.Boolean),
+  serviceAccountTokenInSecrets: /*#__PURE__*/ optional(Schema.Boolean),
+  storageCapacity: /*#__PURE__*/ optional(Schema.Boolean),
+  tokenRequests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TokenRequest)),
+  volumeLifecycleModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -102,10 +90,10 @@ export interface CSIDriver {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIDriver: Schema.Schema<CSIDriver> = struct<CSIDriver>("CSIDriver", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const CSIDriver: Schema.Schema<CSIDriver> = /*#__PURE__*/ struct<CSIDriver>("CSIDriver", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CSIDriverSpec
 })
 
@@ -128,11 +116,11 @@ export interface CSIDriverList {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIDriverList: Schema.Schema<CSIDriverList> = struct<CSIDriverList>("CSIDriverList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(CSIDriver),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const CSIDriverList: Schema.Schema<CSIDriverList> = /*#__PURE__*/ struct<CSIDriverList>("CSIDriverList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(CSIDriver),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -151,8 +139,8 @@ export interface VolumeNodeResources {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeNodeResources: Schema.Schema<VolumeNodeResources> = struct<VolumeNodeResources>("VolumeNodeResources", {
-  count: optional(Schema.Number)
+export const VolumeNodeResources: Schema.Schema<VolumeNodeResources> = /*#__PURE__*/ struct<VolumeNodeResources>("VolumeNodeResources", {
+  count: /*#__PURE__*/ optional(Schema.Number)
 })
 
 /**
@@ -174,11 +162,11 @@ export interface CSINodeDriver {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINodeDriver: Schema.Schema<CSINodeDriver> = struct<CSINodeDriver>("CSINodeDriver", {
-  allocatable: optional(VolumeNodeResources),
+export const CSINodeDriver: Schema.Schema<CSINodeDriver> = /*#__PURE__*/ struct<CSINodeDriver>("CSINodeDriver", {
+  allocatable: /*#__PURE__*/ optional(VolumeNodeResources),
   name: Schema.String,
   nodeID: Schema.String,
-  topologyKeys: optional(Schema.Array(Schema.String))
+  topologyKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
 })
 
 /**
@@ -197,8 +185,8 @@ export interface CSINodeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINodeSpec: Schema.Schema<CSINodeSpec> = struct<CSINodeSpec>("CSINodeSpec", {
-  drivers: Schema.Array(CSINodeDriver)
+export const CSINodeSpec: Schema.Schema<CSINodeSpec> = /*#__PURE__*/ struct<CSINodeSpec>("CSINodeSpec", {
+  drivers: /*#__PURE__*/ Schema.Array(CSINodeDriver)
 })
 
 /**
@@ -220,10 +208,10 @@ export interface CSINode {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINode: Schema.Schema<CSINode> = struct<CSINode>("CSINode", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const CSINode: Schema.Schema<CSINode> = /*#__PURE__*/ struct<CSINode>("CSINode", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CSINodeSpec
 })
 
@@ -246,11 +234,11 @@ export interface CSINodeList {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINodeList: Schema.Schema<CSINodeList> = struct<CSINodeList>("CSINodeList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(CSINode),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const CSINodeList: Schema.Schema<CSINodeList> = /*#__PURE__*/ struct<CSINodeList>("CSINodeList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(CSINode),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -275,13 +263,13 @@ export interface CSIStorageCapacity {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIStorageCapacity: Schema.Schema<CSIStorageCapacity> = struct<CSIStorageCapacity>("CSIStorageCapacity", {
-  apiVersion: optional(Schema.String),
-  capacity: optional(apimachinery.Quantity),
-  kind: optional(Schema.String),
-  maximumVolumeSize: optional(apimachinery.Quantity),
-  metadata: optional(meta_v1.ObjectMeta),
-  nodeTopology: optional(meta_v1.LabelSelector),
+export const CSIStorageCapacity: Schema.Schema<CSIStorageCapacity> = /*#__PURE__*/ struct<CSIStorageCapacity>("CSIStorageCapacity", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  capacity: /*#__PURE__*/ optional(apimachinery.Quantity),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  maximumVolumeSize: /*#__PURE__*/ optional(apimachinery.Quantity),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  nodeTopology: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   storageClassName: Schema.String
 })
 
@@ -304,11 +292,11 @@ export interface CSIStorageCapacityList {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIStorageCapacityList: Schema.Schema<CSIStorageCapacityList> = struct<CSIStorageCapacityList>("CSIStorageCapacityList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(CSIStorageCapacity),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const CSIStorageCapacityList: Schema.Schema<CSIStorageCapacityList> = /*#__PURE__*/ struct<CSIStorageCapacityList>("CSIStorageCapacityList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(CSIStorageCapacity),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -336,17 +324,17 @@ export interface StorageClass {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageClass: Schema.Schema<StorageClass> = struct<StorageClass>("StorageClass", {
-  allowVolumeExpansion: optional(Schema.Boolean),
-  allowedTopologies: optional(Schema.Array(core_v1.TopologySelectorTerm)),
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  mountOptions: optional(Schema.Array(Schema.String)),
-  parameters: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+export const StorageClass: Schema.Schema<StorageClass> = /*#__PURE__*/ struct<StorageClass>("StorageClass", {
+  allowVolumeExpansion: /*#__PURE__*/ optional(Schema.Boolean),
+  allowedTopologies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.TopologySelectorTerm)),
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  mountOptions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   provisioner: Schema.String,
-  reclaimPolicy: optional(Schema.String),
-  volumeBindingMode: optional(Schema.String)
+  reclaimPolicy: /*#__PURE__*/ optional(Schema.String),
+  volumeBindingMode: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -368,11 +356,11 @@ export interface StorageClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageClassList: Schema.Schema<StorageClassList> = struct<StorageClassList>("StorageClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(StorageClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const StorageClassList: Schema.Schema<StorageClassList> = /*#__PURE__*/ struct<StorageClassList>("StorageClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(StorageClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -392,9 +380,9 @@ export interface VolumeAttachmentSource {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentSource: Schema.Schema<VolumeAttachmentSource> = struct<VolumeAttachmentSource>("VolumeAttachmentSource", {
-  inlineVolumeSpec: optional(core_v1.PersistentVolumeSpec),
-  persistentVolumeName: optional(Schema.String)
+export const VolumeAttachmentSource: Schema.Schema<VolumeAttachmentSource> = /*#__PURE__*/ struct<VolumeAttachmentSource>("VolumeAttachmentSource", {
+  inlineVolumeSpec: /*#__PURE__*/ optional(core_v1.PersistentVolumeSpec),
+  persistentVolumeName: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -415,7 +403,7 @@ export interface VolumeAttachmentSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentSpec: Schema.Schema<VolumeAttachmentSpec> = struct<VolumeAttachmentSpec>("VolumeAttachmentSpec", {
+export const VolumeAttachmentSpec: Schema.Schema<VolumeAttachmentSpec> = /*#__PURE__*/ struct<VolumeAttachmentSpec>("VolumeAttachmentSpec", {
   attacher: Schema.String,
   nodeName: Schema.String,
   source: VolumeAttachmentSource
@@ -439,10 +427,10 @@ export interface VolumeError {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeError: Schema.Schema<VolumeError> = struct<VolumeError>("VolumeError", {
-  errorCode: optional(Schema.Number),
-  message: optional(Schema.String),
-  time: optional(meta_v1.Time)
+export const VolumeError: Schema.Schema<VolumeError> = /*#__PURE__*/ struct<VolumeError>("VolumeError", {
+  errorCode: /*#__PURE__*/ optional(Schema.Number),
+  message: /*#__PURE__*/ optional(Schema.String),
+  time: /*#__PURE__*/ optional(meta_v1.Time)
 })
 
 /**
@@ -464,11 +452,11 @@ export interface VolumeAttachmentStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentStatus: Schema.Schema<VolumeAttachmentStatus> = struct<VolumeAttachmentStatus>("VolumeAttachmentStatus", {
-  attachError: optional(VolumeError),
+export const VolumeAttachmentStatus: Schema.Schema<VolumeAttachmentStatus> = /*#__PURE__*/ struct<VolumeAttachmentStatus>("VolumeAttachmentStatus", {
+  attachError: /*#__PURE__*/ optional(VolumeError),
   attached: Schema.Boolean,
-  attachmentMetadata: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
-  detachError: optional(VolumeError)
+  attachmentMetadata: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  detachError: /*#__PURE__*/ optional(VolumeError)
 })
 
 /**
@@ -491,12 +479,12 @@ export interface VolumeAttachment {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachment: Schema.Schema<VolumeAttachment> = struct<VolumeAttachment>("VolumeAttachment", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
+export const VolumeAttachment: Schema.Schema<VolumeAttachment> = /*#__PURE__*/ struct<VolumeAttachment>("VolumeAttachment", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: VolumeAttachmentSpec,
-  status: optional(VolumeAttachmentStatus)
+  status: /*#__PURE__*/ optional(VolumeAttachmentStatus)
 })
 
 /**
@@ -518,11 +506,11 @@ export interface VolumeAttachmentList {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentList: Schema.Schema<VolumeAttachmentList> = struct<VolumeAttachmentList>("VolumeAttachmentList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(VolumeAttachment),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const VolumeAttachmentList: Schema.Schema<VolumeAttachmentList> = /*#__PURE__*/ struct<VolumeAttachmentList>("VolumeAttachmentList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(VolumeAttachment),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**
@@ -545,12 +533,12 @@ export interface VolumeAttributesClass {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = struct<VolumeAttributesClass>("VolumeAttributesClass", {
-  apiVersion: optional(Schema.String),
+export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__PURE__*/ struct<VolumeAttributesClass>("VolumeAttributesClass", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   driverName: Schema.String,
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  parameters: optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
 /**
@@ -572,11 +560,11 @@ export interface VolumeAttributesClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = struct<VolumeAttributesClassList>("VolumeAttributesClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(VolumeAttributesClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(VolumeAttributesClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.storage.v1beta1.VolumeAttributesClass`
@@ -39,12 +27,12 @@ export interface VolumeAttributesClass {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = struct<VolumeAttributesClass>("VolumeAttributesClass", {
-  apiVersion: optional(Schema.String),
+export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__PURE__*/ struct<VolumeAttributesClass>("VolumeAttributesClass", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
   driverName: Schema.String,
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  parameters: optional(Schema.Record({ key: Schema.String, value: Schema.String }))
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
 /**
@@ -66,11 +54,11 @@ export interface VolumeAttributesClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = struct<VolumeAttributesClassList>("VolumeAttributesClassList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(VolumeAttributesClass),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(VolumeAttributesClass),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

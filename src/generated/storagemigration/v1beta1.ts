@@ -4,20 +4,8 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
+import { struct, optional } from "../../internal/generatedSchema.js"
 
-type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
-type _Fields<A> = {
-  readonly [K in keyof A]-?: K extends _OptionalKeys<A>
-    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>
-    : Schema.Schema<A[K]>
-}
-const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>
-  Schema.Struct(fields as Schema.Struct.Fields).annotations({
-    identifier,
-    parseOptions: { onExcessProperty: "preserve" }
-  }) as unknown as Schema.Schema<A>
-const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
 
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec`
@@ -35,7 +23,7 @@ export interface StorageVersionMigrationSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigrationSpec: Schema.Schema<StorageVersionMigrationSpec> = struct<StorageVersionMigrationSpec>("StorageVersionMigrationSpec", {
+export const StorageVersionMigrationSpec: Schema.Schema<StorageVersionMigrationSpec> = /*#__PURE__*/ struct<StorageVersionMigrationSpec>("StorageVersionMigrationSpec", {
   resource: meta_v1.GroupResource
 })
 
@@ -56,9 +44,9 @@ export interface StorageVersionMigrationStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigrationStatus: Schema.Schema<StorageVersionMigrationStatus> = struct<StorageVersionMigrationStatus>("StorageVersionMigrationStatus", {
-  conditions: optional(Schema.Array(meta_v1.Condition)),
-  resourceVersion: optional(Schema.String)
+export const StorageVersionMigrationStatus: Schema.Schema<StorageVersionMigrationStatus> = /*#__PURE__*/ struct<StorageVersionMigrationStatus>("StorageVersionMigrationStatus", {
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  resourceVersion: /*#__PURE__*/ optional(Schema.String)
 })
 
 /**
@@ -81,12 +69,12 @@ export interface StorageVersionMigration {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigration: Schema.Schema<StorageVersionMigration> = struct<StorageVersionMigration>("StorageVersionMigration", {
-  apiVersion: optional(Schema.String),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ObjectMeta),
-  spec: optional(StorageVersionMigrationSpec),
-  status: optional(StorageVersionMigrationStatus)
+export const StorageVersionMigration: Schema.Schema<StorageVersionMigration> = /*#__PURE__*/ struct<StorageVersionMigration>("StorageVersionMigration", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
+  spec: /*#__PURE__*/ optional(StorageVersionMigrationSpec),
+  status: /*#__PURE__*/ optional(StorageVersionMigrationStatus)
 })
 
 /**
@@ -108,11 +96,11 @@ export interface StorageVersionMigrationList {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigrationList: Schema.Schema<StorageVersionMigrationList> = struct<StorageVersionMigrationList>("StorageVersionMigrationList", {
-  apiVersion: optional(Schema.String),
-  items: Schema.Array(StorageVersionMigration),
-  kind: optional(Schema.String),
-  metadata: optional(meta_v1.ListMeta)
+export const StorageVersionMigrationList: Schema.Schema<StorageVersionMigrationList> = /*#__PURE__*/ struct<StorageVersionMigrationList>("StorageVersionMigrationList", {
+  apiVersion: /*#__PURE__*/ optional(Schema.String),
+  items: /*#__PURE__*/ Schema.Array(StorageVersionMigration),
+  kind: /*#__PURE__*/ optional(Schema.String),
+  metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 })
 
 /**

@@ -14,6 +14,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Credentials } from "../../Credentials.js"
+import * as HttpExchange from "../../HttpExchange.js"
 import {
   type ApiError,
   DecodeError,
@@ -34,7 +35,6 @@ import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientErr
 import { RestConfig } from "../../RestConfig.js"
 import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
 import * as Watch from "../../Watch.js"
-import * as direct from "../transport/direct.js"
 import { decodeValue, parseJson, type RequestContext } from "./decode.js"
 import { credentialsCause, fromCause } from "./transport.js"
 import { parseWarnings, WarningHandler } from "./warnings.js"
@@ -224,7 +224,9 @@ export const make = Effect.gen(function*() {
     })
   }
 
-  const exchange = direct.exchangeFor(httpClient)
+  // The client's own buffered exchange when it carries one (NodeTransport's, or a wrapper made with
+  // HttpExchange.mapRequest), else `execute` and a full read: either way through the HttpClient the layer was given.
+  const exchange = HttpExchange.exchangeOf(httpClient)
 
   const handleWarnings = (prepared: Prepared, header: string) =>
     Effect.forEach(
@@ -279,7 +281,7 @@ export const make = Effect.gen(function*() {
     Effect.mapError(credentials.authorize(prepared.http), (error): Failure => ({ error }))
 
   /** A buffered attempt: the whole body is read as part of it (every call but streams and watches). */
-  const bufferedAttempt = (prepared: Prepared): Effect.Effect<direct.Buffered, Failure> =>
+  const bufferedAttempt = (prepared: Prepared): Effect.Effect<HttpExchange.Buffered, Failure> =>
     Effect.flatMap(authorize(prepared), (authorized) =>
       timed(
         prepared,
@@ -411,7 +413,7 @@ export const make = Effect.gen(function*() {
   const decodeSuccess = <A, I>(
     schema: Schema.Schema<A, I>,
     prepared: Prepared,
-    response: direct.Buffered
+    response: HttpExchange.Buffered
   ): Effect.Effect<A, RestClientError> => {
     const contentType = response.headers["content-type"]
     if (!isJsonMediaType(contentType)) return checkMediaType(prepared, contentType) as Effect.Effect<never, DecodeError>

@@ -145,10 +145,19 @@ class ForwardingHttpAgent extends Http.Agent {
 }
 
 /**
+ * The agents of one connection pool. Not @effect/platform-node's `HttpAgent`: its module loads undici, which a
+ * program on node:http never uses.
+ */
+export interface Agents {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}
+
+/**
  * Keep-alive agents for plain and TLS connections. Both carry the same material so a server URL on either scheme
  * behaves the same; the TLS options only matter for the https agent.
  */
-export const makeAgents = (material: AgentMaterial): { readonly http: Http.Agent; readonly https: Https.Agent } => {
+export const makeAgents = (material: AgentMaterial): Agents => {
   const tls: Https.AgentOptions = {
     keepAlive: true,
     rejectUnauthorized: material.rejectUnauthorized,

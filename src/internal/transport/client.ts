@@ -1,4 +1,3 @@
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -16,7 +15,7 @@ import * as Tls from "node:tls"
 import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
 import { Limits } from "../../Limits.js"
 import type { RestConfig } from "../../RestConfig.js"
-import { type AgentMaterial, displayProxy, makeAgents } from "./agent.js"
+import { type AgentMaterial, type Agents, displayProxy, makeAgents } from "./agent.js"
 import * as direct from "./direct.js"
 import * as errors from "./errors.js"
 import { gunzip } from "./gzip.js"
@@ -32,7 +31,7 @@ export interface MakeOptions {
 
 interface Pool {
   readonly certificate: Option.Option<ClientCertificate>
-  readonly agent: NodeHttpClient.HttpAgent
+  readonly agent: Agents
   readonly client: HttpClient.HttpClient
 }
 
@@ -41,7 +40,7 @@ const sameCertificate = (a: Option.Option<ClientCertificate>, b: Option.Option<C
     ? Option.isNone(a) && Option.isNone(b)
     : a.value.certificate === b.value.certificate && Redacted.value(a.value.key) === Redacted.value(b.value.key)
 
-const destroy = (agent: NodeHttpClient.HttpAgent) =>
+const destroy = (agent: Agents) =>
   Effect.sync(() => {
     agent.http.destroy()
     agent.https.destroy()
@@ -162,17 +161,12 @@ export const make = (
     const material = yield* loadMaterial(config)
     const limits = yield* Limits
     const build = (certificate: Option.Option<ClientCertificate>): Effect.Effect<Pool> => {
-      const agents = makeAgents(
+      const agent = makeAgents(
         Option.match(certificate, {
           onNone: () => material,
           onSome: (c) => ({ ...material, cert: c.certificate, key: Redacted.value(c.key) })
         })
       )
-      const agent: NodeHttpClient.HttpAgent = {
-        [NodeHttpClient.HttpAgentTypeId]: NodeHttpClient.HttpAgentTypeId,
-        http: agents.http,
-        https: agents.https
-      }
       const client = nodeClient.make(agent)
       return Effect.succeed({
         certificate,

@@ -8,7 +8,6 @@
  * once per response. Streaming and FormData bodies are written as the platform does. Request spans, trace
  * propagation, interruption (the request is aborted) and `MaxBodySize` behave as with any `HttpClient.make` client.
  */
-import type * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeSink from "@effect/platform-node/NodeSink"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Cookies from "@effect/platform/Cookies"
@@ -23,7 +22,6 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Exit from "effect/Exit"
-import type * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -32,6 +30,7 @@ import * as Https from "node:https"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import * as Zlib from "node:zlib"
+import type { Agents } from "./agent.js"
 import type * as direct from "./direct.js"
 import { BodyTooLarge } from "./errors.js"
 import { safeRequest } from "./redact.js"
@@ -253,7 +252,7 @@ const sendStreamingBody = (
   return Effect.void
 }
 
-export const make = (agent: NodeHttpClient.HttpAgent): HttpClient.HttpClient =>
+export const make = (agent: Agents): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.suspend(() => {
       const options: Http.RequestOptions = {
@@ -338,11 +337,11 @@ export interface RoundTripOptions {
 
 /**
  * One request and its whole response without the platform client: no AbortController, no FinalizationRegistry, no
- * response wrapper, and a single asynchronous step (send, read, decompress). When the fiber is interrupted the
- * request is destroyed as the fiber exits (see `watchFiber`).
+ * response wrapper, and a single asynchronous step (send, read, decompress). Interrupting the fiber destroys the
+ * request: the step's canceler, as `Effect.async` documents it.
  */
 export const roundTrip = (
-  agent: NodeHttpClient.HttpAgent,
+  agent: Agents,
   request: HttpClientRequest.HttpClientRequest,
   headers: Http.OutgoingHttpHeaders,
   options: RoundTripOptions
@@ -366,8 +365,7 @@ export const roundTrip = (
     const target = targetOf(parts.origin)
     const body = request.body
     return Effect.async<direct.Buffered, HttpClientError.HttpClientError>((resume) => {
-      watchFiber(fiber)
-      const exchange = new Exchange(resume, request, limit, fiber as unknown as Slotted, options)
+      const exchange = new Exchange(resume, request, limit, options)
       const nodeOptions: Http.RequestOptions = {
         method: request.method,
         hostname: target.hostname,
@@ -380,6 +378,7 @@ export const roundTrip = (
       exchange.start(nodeRequest)
       if (body._tag === "Uint8Array" || body._tag === "Raw") nodeRequest.end(body.body)
       else nodeRequest.end()
+      return exchange.canceler
     })
   })
 
@@ -398,30 +397,6 @@ const headersOf = (source: Http.IncomingHttpHeaders, decompressed: boolean): Rec
 const isGzip = (encoding: string | undefined): boolean =>
   encoding !== undefined && encoding.trim().toLowerCase() === "gzip"
 
-/**
- * Interruption. A fiber waits on one exchange at a time, so that exchange sits in a slot on the fiber, and one
- * observer per fiber, added the first time the fiber sends, destroys whatever is still in the slot when the fiber
- * exits. An interrupted fiber always exits (a timeout or race runs its contender in a fiber of its own), so an
- * interrupted request is destroyed once the fiber's finalizers have run. The async step itself returns no canceler:
- * Effect wraps an async step that has one in an uninterruptible region with exit handlers, and measured on a run of
- * small GETs that wrapping cost more than the rest of the exchange, mostly in garbage collection (a canceler closure
- * per request, worse).
- */
-const pendingSlot: unique symbol = Symbol.for("effect-kube/internal/transport/pendingExchange")
-const observedSlot: unique symbol = Symbol.for("effect-kube/internal/transport/exchangeObserver")
-
-interface Slotted {
-  [pendingSlot]?: Exchange | undefined
-  [observedSlot]?: true | undefined
-}
-
-const watchFiber = (fiber: Fiber.RuntimeFiber<unknown, unknown>): void => {
-  const slotted = fiber as unknown as Slotted
-  if (slotted[observedSlot]) return
-  slotted[observedSlot] = true
-  fiber.addObserver(() => slotted[pendingSlot]?.cancel())
-}
-
 type Resume = (effect: Effect.Effect<direct.Buffered, HttpClientError.HttpClientError>) => void
 
 /**
@@ -438,13 +413,14 @@ class Exchange {
     private resume: Resume | undefined,
     private readonly request: HttpClientRequest.HttpClientRequest,
     private readonly limit: number | undefined,
-    private readonly fiber: Slotted,
     private readonly options: RoundTripOptions
   ) {}
 
+  /** Run by Effect when the fiber waiting on this exchange is interrupted. */
+  readonly canceler: Effect.Effect<void> = Effect.sync(() => this.cancel())
+
   start(node: Http.ClientRequest): void {
     this.node = node
-    this.fiber[pendingSlot] = this
     // Stays attached after the response: later socket errors must never become uncaught exceptions.
     node.on("error", this.onError)
     node.on("response", this.onResponse)
@@ -466,7 +442,6 @@ class Exchange {
   private finish(): Resume | undefined {
     const resume = this.resume
     this.resume = undefined
-    if (this.fiber[pendingSlot] === this) this.fiber[pendingSlot] = undefined
     this.node = undefined
     this.chunks = undefined
     if (this.timer !== undefined) {

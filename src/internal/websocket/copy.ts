@@ -5,13 +5,16 @@ import * as Stream from "effect/Stream"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Posix from "node:path/posix"
-import { Parser, type ReadEntry } from "tar"
+import type { ReadEntry } from "tar"
 import type { CopyOptions, CopyResult } from "../../PodCopy.js"
 import type { PodRef } from "../../PodExec.js"
 import type { DialError } from "../../WebSocketTransport.js"
 import type { WebSocketTransport } from "../../WebSocketTransport.js"
-import { ContainerFs, pack } from "../tarFs.js"
 import { CopyError, UnsafePath } from "./errors.js"
+
+// Loaded on the first copy: a program that never copies files does not pay for tar at start-up.
+const tarFs = Effect.promise(() => import("../tarFs.js"))
+const tar = Effect.promise(() => import("tar"))
 import { exec, execCollect } from "./exec.js"
 
 const decoder = new TextDecoder()
@@ -21,28 +24,29 @@ const localArchive = (
   localPath: string,
   name: string
 ): Effect.Effect<{ archive: Uint8Array; files: number }, CopyError> =>
-  Effect.try({
-    try: () => {
-      const staging = new ContainerFs()
-      let files = 0
-      const visit = (path: string, target: string) => {
-        const stat = Fs.lstatSync(path)
-        if (stat.isDirectory()) {
-          staging.mkdirp(target, stat.mtime)
-          for (const entry of Fs.readdirSync(path).sort()) visit(Path.join(path, entry), Posix.join(target, entry))
-        } else if (stat.isFile()) {
-          staging.writeFile(target, Fs.readFileSync(path), stat.mode & 0o777, stat.mtime)
-          files++
+  Effect.flatMap(tarFs, ({ ContainerFs, pack }) =>
+    Effect.try({
+      try: () => {
+        const staging = new ContainerFs()
+        let files = 0
+        const visit = (path: string, target: string) => {
+          const stat = Fs.lstatSync(path)
+          if (stat.isDirectory()) {
+            staging.mkdirp(target, stat.mtime)
+            for (const entry of Fs.readdirSync(path).sort()) visit(Path.join(path, entry), Posix.join(target, entry))
+          } else if (stat.isFile()) {
+            staging.writeFile(target, Fs.readFileSync(path), stat.mode & 0o777, stat.mtime)
+            files++
+          }
+          // Symlinks and devices are skipped, as kubectl cp does not follow them either.
         }
-        // Symlinks and devices are skipped, as kubectl cp does not follow them either.
-      }
-      visit(localPath, "/" + name)
-      const archive = pack(staging, ["/" + name])
-      if (typeof archive === "string") throw new Error(archive)
-      return { archive, files }
-    },
-    catch: (cause) => new CopyError({ detail: `cannot read ${localPath}: ${(cause as Error).message}`, cause })
-  })
+        visit(localPath, "/" + name)
+        const archive = pack(staging, ["/" + name])
+        if (typeof archive === "string") throw new Error(archive)
+        return { archive, files }
+      },
+      catch: (cause) => new CopyError({ detail: `cannot read ${localPath}: ${(cause as Error).message}`, cause })
+    }))
 
 export const copyTo = (
   pod: PodRef,
@@ -95,6 +99,7 @@ export const copyFrom = (
     const remote = Posix.normalize(options.remotePath)
     const prefix = remote.replace(/^\/+/, "").replace(/\/+$/, "")
     const session = yield* exec(pod, { container: options.container, command: ["tar", "cf", "-", remote] })
+    const { Parser } = yield* tar
     let files = 0
     let bytes = 0
     let problem: UnsafePath | CopyError | undefined

@@ -10,7 +10,6 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Http from "node:http"
-import * as WS from "ws"
 import type { Credentials, CredentialsError } from "../../Credentials.js"
 import * as KubeError from "../../KubeError.js"
 import type { RestConfig } from "../../RestConfig.js"
@@ -19,6 +18,9 @@ import { makeAgents } from "../transport/agent.js"
 import { loadMaterial } from "../transport/client.js"
 import type * as TransportErrors from "../transport/errors.js"
 import { classifyTls } from "../transport/errors.js"
+
+// Loaded on the first dial: a program that never opens a WebSocket does not pay for ws at start-up.
+const wsModule = Effect.promise(() => import("ws"))
 import { type Connection, open, type Opened, type RawSocket, type Refused } from "./connection.js"
 
 export interface DialRequest {
@@ -74,6 +76,7 @@ export const make = (
 
     const attempt = (request: DialRequest) =>
       Effect.gen(function*() {
+        const WS = yield* wsModule
         const headers = yield* headersFor(request)
         const certificate = dynamicCertificate === undefined ? Option.none() : yield* dynamicCertificate
         const tls = Option.match(certificate, {

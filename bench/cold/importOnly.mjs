@@ -1,0 +1,8 @@
+// `import "effect-kube"` alone (the barrel of run.ts's esbuild transpile of src/), no request. Prints one JSON line.
+// argv: server kubeconfig namespace name buildDir
+const start = performance.now()
+const buildDir = process.argv[6]
+await import(`${buildDir}/src/index.js`)
+const imported = performance.now()
+console.log(JSON.stringify({ importMs: imported - start, firstRequestMs: 0, sinceProcessStart: imported }))
+process.exit(0)
