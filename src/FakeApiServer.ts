@@ -111,6 +111,14 @@ export interface Options {
   readonly openapiV2?: unknown
   /** How many requests the log keeps. Default 10,000. */
   readonly maxLoggedRequests?: number | undefined
+  /**
+   * Serve streaming lists (the WatchList feature: watches with `sendInitialEvents` / `resourceVersionMatch`).
+   * Default true; false answers them 422 Invalid, as an apiserver without the feature gate does, so clients can be
+   * tested on their fallback to list + watch.
+   *
+   * @since 0.2.0
+   */
+  readonly watchList?: boolean | undefined
 }
 
 /**
@@ -413,6 +421,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, FakeApiServe
       historySize: options.historySize ?? 1000,
       bookmarkInterval: Duration.decode(options.bookmarkInterval ?? Duration.minutes(1)),
       watchTimeout: Duration.decode(options.watchTimeout ?? Duration.minutes(30)),
+      watchList: options.watchList ?? true,
       patch: makePatchEngine(options.patchMeta ?? generatedPatchMeta)
     })
     let address = inProcessUrl
