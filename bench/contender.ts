@@ -28,6 +28,11 @@ export interface Contender {
   readonly informerSync?: ((namespace: string) => Promise<ReadonlyArray<unknown>>) | undefined
   /** The same, caching only each pod's metadata (PartialObjectMetadata). */
   readonly metadataInformerSync?: ((namespace: string) => Promise<ReadonlyArray<unknown>>) | undefined
+  /**
+   * An informer over the namespace, synced, then its update events counted until `count`: the rate from the end of
+   * the sync to the `count`th update, failing after `maxMs`.
+   */
+  readonly informerWatch?: ((namespace: string, count: number, maxMs: number) => Promise<Rate>) | undefined
   readonly close: () => Promise<void>
 }
 

@@ -170,6 +170,19 @@ const allScenarios: ReadonlyArray<Scenario> = [
     budgetMs: 80_000,
     timeoutMs: 70_000,
     target: 0.7
+  },
+  {
+    key: "informerWatch",
+    title: "informer steady state, updates of 1,000 cached pods (events/s; raw: watch lines parsed into a Map)",
+    kind: "rate",
+    heap: false,
+    request: (server) => ({ op: "informerWatch", namespace: "pods-1k", expected: server.watchEvents, maxMs: 60_000 }),
+    warmups: 1,
+    minSamples: scale(3),
+    maxSamples: scale(7),
+    budgetMs: 80_000,
+    timeoutMs: 70_000,
+    target: 0.9
   }
 ]
 

@@ -5,7 +5,9 @@
 //   GET /api/v1/namespaces/{ns}/pods?limit=N&continue=T  one page, with metadata.continue and remainingItemCount
 //   GET /api/v1/namespaces/{ns}/pods/{name}              one pod
 //   GET /api/v1/namespaces/{ns}/pods?watch=true          WATCH_EVENTS MODIFIED events (NDJSON, one write per
-//                                                        event, as the apiserver flushes them), then the end
+//                                                        event, as the apiserver flushes them), then the end;
+//                                                        pods-1k's events (for informers) are updates: each
+//                                                        carries a resourceVersion newer than the cached one
 // It listens on 127.0.0.1 only and sends the port to the parent over IPC.
 import * as Http from "node:http"
 import { makePods } from "./data.js"
@@ -21,7 +23,22 @@ interface Dataset {
   readonly pages: Map<string, Buffer>
 }
 
-const dataset = (namespace: string, count: number, seed: number, withWatch: boolean): Dataset => {
+type WatchLines = "none" | "same" | "updates"
+
+// "updates": five rounds over the pods, each event a new resourceVersion (informers drop an event whose
+// resourceVersion equals the cached one); consecutive events of one pod differ also when the lines wrap around.
+const updateLines = (pods: ReadonlyArray<Record<string, unknown>>): Array<Buffer> => {
+  const lines: Array<Buffer> = []
+  for (let round = 0; round < 5; round++) {
+    pods.forEach((pod, i) => {
+      const metadata = { ...(pod.metadata as object), resourceVersion: String(200_001 + round * pods.length + i) }
+      lines.push(Buffer.from(`{"type":"MODIFIED","object":${JSON.stringify({ ...pod, metadata })}}\n`))
+    })
+  }
+  return lines
+}
+
+const dataset = (namespace: string, count: number, seed: number, watch: WatchLines): Dataset => {
   const pods = makePods(namespace, count, seed)
   const items = pods.map((pod) => JSON.stringify(pod))
   const byName = new Map<string, Buffer>()
@@ -30,7 +47,11 @@ const dataset = (namespace: string, count: number, seed: number, withWatch: bool
     items,
     byName,
     full: listBody(items, 0, items.length),
-    watchLines: withWatch ? items.map((item) => Buffer.from(`{"type":"MODIFIED","object":${item}}\n`)) : [],
+    watchLines: watch === "same"
+      ? items.map((item) => Buffer.from(`{"type":"MODIFIED","object":${item}}\n`))
+      : watch === "updates"
+      ? updateLines(pods as ReadonlyArray<Record<string, unknown>>)
+      : [],
     pages: new Map()
   }
 }
@@ -52,8 +73,8 @@ const listBody = (items: ReadonlyArray<string>, start: number, end: number): Buf
 }
 
 const datasets = new Map<string, Dataset>([
-  ["pods-1k", dataset("pods-1k", 1_000, 1, false)],
-  ["pods-10k", dataset("pods-10k", 10_000, 2, true)]
+  ["pods-1k", dataset("pods-1k", 1_000, 1, "updates")],
+  ["pods-10k", dataset("pods-10k", 10_000, 2, "same")]
 ])
 
 const status = (res: Http.ServerResponse, code: number, reason: string, message: string) => {

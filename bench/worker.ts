@@ -16,6 +16,7 @@ export type Request =
   }
   | { readonly op: "watch"; readonly namespace: string; readonly expected: number; readonly maxMs: number }
   | { readonly op: "informer"; readonly namespace: string; readonly expected: number; readonly metadata: boolean }
+  | { readonly op: "informerWatch"; readonly namespace: string; readonly expected: number; readonly maxMs: number }
 
 export interface ListResult {
   readonly ms: number
@@ -91,6 +92,12 @@ const handle = async (contender: Contender, request: Request): Promise<ListResul
       const sync = request.metadata ? contender.metadataInformerSync : contender.informerSync
       if (sync === undefined) throw new Error("no informer for this contender")
       return measureList(request.expected, () => sync(request.namespace))
+    }
+    case "informerWatch": {
+      if (contender.informerWatch === undefined) throw new Error("no informer for this contender")
+      const rate = await contender.informerWatch(request.namespace, request.expected, request.maxMs)
+      if (rate.count !== request.expected) throw new Error(`expected ${request.expected} updates, got ${rate.count}`)
+      return rate
     }
     case "watch": {
       const rate = await contender.watch(request.namespace, request.maxMs)

@@ -7,12 +7,9 @@
  *   npm run example examples/exec.ts [--kubeconfig FILE] [--context NAME] [--namespace NS] [--pod NAME]
  *   (on the fake, the pod's default commands answer: echo, cat, sh -c 'exit N')
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Clientset from "effect-kube/Clientset"
-import * as Credentials from "effect-kube/Credentials"
 import * as FakeApiServer from "effect-kube/FakeApiServer"
 import * as Kube from "effect-kube/Kube"
-import * as RestConfig from "effect-kube/RestConfig"
 import * as WebSocketTransport from "effect-kube/WebSocketTransport"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -57,17 +54,11 @@ export const fakeLayer: Layer.Layer<
   StackError
 > = Layer.provideMerge(FakeApiServer.layerWebSocketTransport, fake())
 
-/** Every client plus WebSockets from a kubeconfig. */
+/** Every client plus WebSockets from a kubeconfig: the Kube layers include the WebSocket transport. */
 export const clusterLayer = (
   flags: Flags
 ): Layer.Layer<Kube.Clients | WebSocketTransport.WebSocketTransport, StackError> =>
-  Layer.merge(Kube.layerFromConfig(), WebSocketTransport.layer).pipe(
-    Layer.provideMerge(Credentials.layer),
-    Layer.provideMerge(
-      RestConfig.layerKubeconfig({ path: flags.kubeconfig, context: flags.context, namespace: flags.namespace })
-    ),
-    Layer.provide(NodeContext.layer)
-  )
+  Kube.layerKubeconfig({ path: flags.kubeconfig, context: flags.context, namespace: flags.namespace })
 
 if (isMain(import.meta.url)) {
   const argv = process.argv.slice(2)

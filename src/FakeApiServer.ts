@@ -142,6 +142,14 @@ export interface Options {
    * @since 0.2.0
    */
   readonly maxWatchBacklogBytes?: number | undefined
+  /**
+   * Serve streaming lists (the WatchList feature: watches with `sendInitialEvents` / `resourceVersionMatch`).
+   * Default true; false answers them 422 Invalid, as an apiserver without the feature gate does, so clients can be
+   * tested on their fallback to list + watch.
+   *
+   * @since 0.2.0
+   */
+  readonly watchList?: boolean | undefined
 }
 
 /**
@@ -490,6 +498,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
       historySize: options.historySize ?? 1000,
       bookmarkInterval: Duration.decode(options.bookmarkInterval ?? Duration.minutes(1)),
       watchTimeout: Duration.decode(options.watchTimeout ?? Duration.minutes(30)),
+      watchList: options.watchList ?? true,
       patch: makePatchEngine(options.patchMeta ?? generatedPatchMeta),
       simulation
     })

@@ -31,6 +31,7 @@ import * as RestConfig from "./RestConfig.js"
 import * as RestMapper from "./RestMapper.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as ScaleClient from "./ScaleClient.js"
+import * as WebSocketTransport from "./WebSocketTransport.js"
 
 /**
  * Every service the stack provides to a program.
@@ -48,6 +49,16 @@ export type Clients =
   | DiscoveryClient.DiscoveryClient
   | RestMapper.RestMapper
   | ScaleClient.ScaleClient
+
+/**
+ * What the Node stacks ({@link layer}, {@link layerKubeconfig}, {@link layerInCluster}, {@link layerFromConfig})
+ * provide: every client, plus the WebSockets that `PodExec`, `PortForward` and `PodCopy` dial with the same TLS
+ * material, proxy and credentials. (The fake's stack gets its WebSockets from `FakeApiServer.layerWebSocketTransport`.)
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type NodeClients = Clients | WebSocketTransport.WebSocketTransport
 
 /**
  * Where the stack's configuration may fail to load.
@@ -163,18 +174,20 @@ export const layerClients: Layer.Layer<
 > = layerClientsWith()
 
 /**
- * The stack for a RestConfig already in the Context: credentials and the Node transport, then every client.
+ * The stack for a RestConfig already in the Context: credentials and the Node transport, then every client, and
+ * the WebSocket transport for exec, attach, port-forward and cp.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerFromConfig = (tuning: Tuning = {}): Layer.Layer<
-  Exclude<Clients, RestConfig.RestConfig>,
+  Exclude<NodeClients, RestConfig.RestConfig>,
   NodeTransport.TransportConfigError,
   RestConfig.RestConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor
 > =>
   layerClientsWith(tuning).pipe(
     Layer.provide(tuning.tracing === true ? NodeTransport.layerWith({ tracing: true }) : NodeTransport.layer),
+    Layer.merge(WebSocketTransport.layer),
     Layer.provideMerge(Credentials.layer)
   )
 
@@ -188,7 +201,7 @@ const nodeServices: Layer.Layer<FileSystem.FileSystem | CommandExecutor.CommandE
 const onNode = <E>(
   config: Layer.Layer<RestConfig.RestConfig, E, FileSystem.FileSystem>,
   tuning: Tuning
-): Layer.Layer<Clients, E | NodeTransport.TransportConfigError> =>
+): Layer.Layer<NodeClients, E | NodeTransport.TransportConfigError> =>
   layerFromConfig(tuning).pipe(Layer.provideMerge(tuneConfig(config, tuning)), Layer.provide(nodeServices))
 
 /**
@@ -201,7 +214,7 @@ const onNode = <E>(
 export const layer = (
   options?: RestConfig.KubeconfigOptions & { readonly inCluster?: RestConfig.InClusterOptions | undefined },
   tuning: Tuning = {}
-): Layer.Layer<Clients, ConfigError> => onNode(RestConfig.layerInfer(options), tuning)
+): Layer.Layer<NodeClients, ConfigError> => onNode(RestConfig.layerInfer(options), tuning)
 
 /**
  * From kubeconfig files only (client-go `BuildConfigFromFlags`).
@@ -212,7 +225,7 @@ export const layer = (
 export const layerKubeconfig = (
   options?: RestConfig.KubeconfigOptions,
   tuning: Tuning = {}
-): Layer.Layer<Clients, Kubeconfig.KubeconfigError | NodeTransport.TransportConfigError> =>
+): Layer.Layer<NodeClients, Kubeconfig.KubeconfigError | NodeTransport.TransportConfigError> =>
   onNode(RestConfig.layerKubeconfig(options), tuning)
 
 /**
@@ -224,5 +237,5 @@ export const layerKubeconfig = (
 export const layerInCluster = (
   options?: RestConfig.InClusterOptions,
   tuning: Tuning = {}
-): Layer.Layer<Clients, RestConfig.InClusterConfigError | NodeTransport.TransportConfigError> =>
+): Layer.Layer<NodeClients, RestConfig.InClusterConfigError | NodeTransport.TransportConfigError> =>
   onNode(RestConfig.layerInCluster(options), tuning)

@@ -115,6 +115,34 @@ describe("Controller", () => {
       yield* Fiber.interrupt(run)
     }).pipe(withShared))
 
+  it.effect("interrupting the controller returns when the in-flight reconcile ends, well before the grace period", () =>
+    Effect.gen(function*() {
+      const cs = yield* Clientset.Clientset
+      yield* cs.coreV1.configMaps("default").create(cm("a") as any)
+      let started = false
+      let ended = false
+      const running = yield* Effect.fork(Controller.make({
+        for: ConfigMapResource,
+        gracePeriod: "30 seconds",
+        reconcile: () =>
+          Effect.gen(function*() {
+            started = true
+            yield* Effect.sleep("2 seconds")
+            ended = true
+            return Controller.done
+          })
+      }))
+      for (let i = 0; i < 200 && !started; i++) yield* TestClock.adjust("10 millis")
+      expect(started).toBe(true)
+      const stopping = yield* Effect.fork(Fiber.interrupt(running))
+      yield* TestClock.adjust("1 second")
+      expect(stopping.unsafePoll()).toBeNull()
+      for (let i = 0; i < 20 && stopping.unsafePoll() === null; i++) yield* TestClock.adjust("100 millis")
+      expect(ended).toBe(true)
+      expect(stopping.unsafePoll()).not.toBeNull()
+      yield* Fiber.join(stopping)
+    }).pipe(withShared))
+
   it.scopedLive("a deleted object is reconciled once more with its last state, or skipped by option", () =>
     Effect.gen(function*() {
       const cs = yield* Clientset.Clientset

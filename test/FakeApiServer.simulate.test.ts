@@ -42,6 +42,7 @@ const engine = () =>
     bookmarkInterval: Duration.minutes(1),
     watchTimeout: Duration.minutes(30),
     maxWatchBacklogBytes: 64 * 1024 * 1024,
+    watchList: true,
     patch: makePatchEngine(patchMeta)
   })
 

@@ -105,6 +105,35 @@ describe("FakeApiServer watch", () => {
       expect(events[1].object.metadata.annotations).toEqual({ "k8s.io/initial-events-end": "true" })
     }).pipe(withFake()))
 
+  it.effect("watchList: false refuses streaming lists as an apiserver without the WatchList feature", () =>
+    Effect.gen(function*() {
+      const fake = yield* Fake
+      yield* fake.seed(configMap("a"))
+      const refused = yield* get(
+        `${configmaps}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`
+      )
+      expect(refused.status).toBe(422)
+      expect(refused.json).toMatchObject({
+        kind: "Status",
+        reason: "Invalid",
+        code: 422,
+        details: {
+          kind: "ListOptions",
+          group: "meta.k8s.io",
+          causes: [
+            { reason: "FieldValueForbidden", field: "resourceVersionMatch" },
+            { reason: "FieldValueForbidden", field: "sendInitialEvents" }
+          ]
+        }
+      })
+      expect((refused.json as any).message).toContain("ListOptions.meta.k8s.io \"\" is invalid")
+      // Either field alone is refused; plain watches and lists are served as before.
+      expect((yield* get(`${configmaps}?watch=true&sendInitialEvents=false`)).status).toBe(422)
+      const plain = yield* streamLines(`${configmaps}?watch=true`, 1)
+      expect(summary(plain)).toEqual(["ADDED a"])
+      expect((yield* get(`${configmaps}?resourceVersionMatch=NotOlderThan&resourceVersion=1`)).status).toBe(200)
+    }).pipe(withFake({ watchList: false })))
+
   it.effect("legacy /watch/ paths, for a collection and for one object", () =>
     Effect.gen(function*() {
       const fake = yield* Fake

@@ -94,6 +94,37 @@ describe("Informer", () => {
       expect(relists.length).toBe(2)
     }).pipe(withFake({ historySize: 5 })))
 
+  it.scopedLive("against an apiserver without streaming lists, falls back to list + watch and stays there", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeApiServer.FakeApiServer
+      const cs = yield* Clientset.Clientset
+      const cms = cs.coreV1.configMaps("default")
+      yield* fake.seed(cm("a"), cm("b"), cm("c"))
+      // The first watch after the list finds its resourceVersion expired: the informer must relist.
+      yield* fake.failNext({ match: { path: /[?&]resourceVersion=\d/ }, status: 410, reason: "Expired", times: 1 })
+      const informer = yield* Informer.make(cms, { ...fast, pageSize: 2 })
+      yield* informer.waitForSync
+      expect(names(yield* informer.store.list())).toEqual(["a", "b", "c"])
+      const gets = Effect.map(fake.requests, (rs) => rs.filter((r) => r.method === "GET").map((r) => r.url))
+      const lists = Effect.map(gets, (us) => us.filter((u) => !u.includes("watch=true")).length)
+      for (let i = 0; i < 100 && (yield* lists) < 4; i++) yield* Effect.sleep("50 millis")
+      const seen = yield* informer.events.pipe(Stream.drop(3), Stream.take(2), Stream.runCollect, Effect.fork)
+      yield* Effect.sleep("20 millis")
+      yield* cms.create(cm("d") as any)
+      yield* cms.delete("a")
+      expect([...(yield* Fiber.join(seen))].map(describeEvent)).toEqual(["Added d", "Deleted a"])
+      expect(names(yield* informer.store.list())).toEqual(["b", "c", "d"])
+      const urls = yield* gets
+      // One refused streaming list, then pages and watches from resourceVersions only, the relist included.
+      expect(urls[0]).toContain("sendInitialEvents=true")
+      expect(urls.filter((u) => u.includes("sendInitialEvents") || u.includes("resourceVersionMatch"))).toHaveLength(1)
+      expect(
+        urls.slice(1, 7).map((u) => u.includes("watch=true") ? "watch" : u.includes("continue=") ? "next" : "list")
+      )
+        .toEqual(["list", "next", "watch", "list", "next", "watch"])
+      for (const u of urls.filter((u) => u.includes("watch=true")).slice(1)) expect(u).toMatch(/resourceVersion=\d+/)
+    }).pipe(withFake({ watchList: false })))
+
   it.scopedLive("two hundred informers for one key share one watch", () =>
     Effect.gen(function*() {
       const fake = yield* FakeApiServer.FakeApiServer

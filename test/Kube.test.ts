@@ -12,6 +12,7 @@ import * as DiscoveryClient from "../src/DiscoveryClient.js"
 import * as DynamicClient from "../src/DynamicClient.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Kube from "../src/Kube.js"
+import * as PodExec from "../src/PodExec.js"
 import * as RestConfig from "../src/RestConfig.js"
 import * as ScaleClient from "../src/ScaleClient.js"
 import * as Testing from "../src/testing.js"
@@ -115,6 +116,24 @@ describe("Kube.layerKubeconfig", () => {
       expect(requests.length).toBeGreaterThan(0)
       expect(requests.every((r) => r.status !== 401)).toBe(true)
       fs.rmSync(dir, { recursive: true, force: true })
+    }))
+
+  it.scoped("provides the WebSocket transport: exec over the kubeconfig's TLS and token, no extra wiring", () =>
+    Effect.gen(function*() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "effect-kube-kube-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      const kubeconfigPath = path.join(dir, "config")
+      const pod = {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "web", namespace: "default" },
+        spec: { containers: [{ name: "main", image: "busybox" }] }
+      }
+      // The listening fake demands the random token it wrote into the kubeconfig, over TLS with its own CA.
+      yield* FakeApiServer.listen({ https: true, kubeconfigPath, seed: [pod] })
+      const result = yield* PodExec.execCollect({ namespace: "default", name: "web" }, { command: ["echo", "hi"] })
+        .pipe(Effect.provide(Kube.layerKubeconfig({ path: kubeconfigPath })))
+      expect(result).toEqual({ stdout: "hi\n", stderr: "", exitCode: 0 })
     }))
 
   it.effect("fails with a typed error naming a missing kubeconfig file", () =>

@@ -65,6 +65,45 @@ describe("Watcher timing", () => {
       expect(before).toBe(times.length + 1)
     }).pipe(withFake()))
 
+  it.scoped("a healthy watch resets the backoff: the next failure waits the first step again", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeApiServer.FakeApiServer
+      const cs = yield* Clientset.Clientset
+      yield* fake.seed(cm("a"))
+      // Four failed watches push the backoff to its fifth step (6.4 s) before the fifth watch holds.
+      yield* fake.failNext({ match: { path: /watch=true/ }, status: 500, reason: "InternalError", times: 4 })
+      yield* Watcher.watch(cs.coreV1.configMaps("default"), { streamingList: false, timeoutSeconds: 5 }).pipe(
+        Stream.runDrain,
+        Effect.forkScoped
+      )
+      const times: Array<number> = []
+      let now = 0
+      const step = Effect.gen(function*() {
+        yield* TestClock.adjust("100 millis")
+        now += 100
+        const count = yield* watchRequests
+        while (times.length < count) times.push(now)
+      })
+      for (let i = 0; i < 300 && times.length < 5; i++) yield* step
+      expect(times).toHaveLength(5)
+      const gaps = times.slice(1).map((t, i) => t - times[i]!)
+      expect(gaps[3]).toBeGreaterThanOrEqual(6400 * 0.8 - 100)
+      // The fifth watch delivers an event, then the server ends it at its 5 s timeout; the two watches after it fail.
+      yield* fake.failNext({ match: { path: /watch=true/ }, status: 500, reason: "InternalError", times: 2 })
+      yield* cs.coreV1.configMaps("default").create(cm("b") as any)
+      for (let i = 0; i < 300 && times.length < 8; i++) yield* step
+      expect(times).toHaveLength(8)
+      const after = times.slice(5).map((t, i) => t - times[4 + i]!)
+      // A clean end after a healthy watch resumes at once (the server's 5 s timeout is the whole gap) ...
+      expect(after[0]).toBeGreaterThanOrEqual(5_000)
+      expect(after[0]).toBeLessThanOrEqual(5_100)
+      // ... and the failures after it start over at 800 ms, then 1.6 s, not at the 12.8 s the schedule had reached.
+      expect(after[1]).toBeGreaterThanOrEqual(800 * 0.8 - 100)
+      expect(after[1]).toBeLessThanOrEqual(800 * 1.2 + 100)
+      expect(after[2]).toBeGreaterThanOrEqual(1600 * 0.8 - 100)
+      expect(after[2]).toBeLessThanOrEqual(1600 * 1.2 + 100)
+    }).pipe(withFake()))
+
   it.scoped("a watch that delivers nothing within the idle limit is abandoned and resumed", () =>
     Effect.gen(function*() {
       const cs = yield* Clientset.Clientset

@@ -183,6 +183,32 @@ describe("WorkQueue", () => {
       expect(yield* q.inFlight).toBe(0)
     }))
 
+  it.scoped("interrupting process returns as soon as the in-flight handlers end, not at the grace period", () =>
+    Effect.gen(function*() {
+      const q = yield* WorkQueue.make({ name: "t-grace-early" })
+      const started = yield* Deferred.make<void>()
+      const finished: Array<string> = []
+      const worker = yield* Effect.fork(q.process(
+        (key) =>
+          Effect.gen(function*() {
+            yield* Deferred.succeed(started, undefined)
+            yield* Effect.sleep("1 second")
+            finished.push(key)
+          }),
+        { gracePeriod: "10 seconds" }
+      ))
+      yield* q.add("a")
+      yield* Deferred.await(started)
+      const stopping = yield* Effect.fork(Fiber.interrupt(worker))
+      yield* TestClock.adjust("900 millis")
+      expect(stopping.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("100 millis")
+      // The handler ended at 1 s: nothing else may hold the interrupt back (no clock time passes from here on).
+      yield* Fiber.join(stopping)
+      expect(finished).toEqual(["a"])
+      expect(yield* q.inFlight).toBe(0)
+    }))
+
   it.scoped("a handler that dies is logged and its key handed back", () =>
     Effect.gen(function*() {
       const q = yield* WorkQueue.make({ name: "t-die" })

@@ -69,5 +69,29 @@ export const make = async (target: Target): Promise<Contender> => {
     return items
   }
 
-  return { list, listPaged, gets, watch, informerSync, close: async () => {} }
+  const informerWatch = (namespace: string, count: number, maxMs: number): Promise<Rate> => {
+    const informer = k8s.makeInformer(
+      kc,
+      `/api/v1/namespaces/${namespace}/pods`,
+      () => api.listNamespacedPod({ namespace })
+    )
+    let start = 0
+    let seen = 0
+    const run = new Promise<Rate>((resolve, reject) => {
+      informer.on("update", () => {
+        if (++seen === count) {
+          resolve({ count: seen, ms: performance.now() - start })
+          void informer.stop()
+        }
+      })
+      informer.on("error", reject)
+      // start() resolves once the list is cached and the watch is being opened.
+      informer.start().then(() => {
+        start = performance.now()
+      }, reject)
+    })
+    return withTimeout("client-node informer watch", maxMs, run, () => void informer.stop())
+  }
+
+  return { list, listPaged, gets, watch, informerSync, informerWatch, close: async () => {} }
 }

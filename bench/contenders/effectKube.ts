@@ -15,6 +15,7 @@ import type * as Watcher from "effect-kube/Watcher"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -61,6 +62,32 @@ const syncOf = <A, E>(runtime: ManagedRuntime.ManagedRuntime<any, any>, source: 
     return yield* informer.store.list()
   })))
 
+// The rate from the end of the sync to the `count`th Updated event a subscriber receives.
+const updatesOf = <A, E>(
+  runtime: ManagedRuntime.ManagedRuntime<any, any>,
+  source: Watcher.Source<A, E>,
+  count: number,
+  maxMs: number
+): Promise<Rate> =>
+  runtime.runPromise(Effect.scoped(Effect.gen(function*() {
+    const informer = yield* Informer.make(source, { streamingList: false, pageSize: 10_000 })
+    const updates = yield* informer.events.pipe(
+      Stream.filter((e) => e._tag === "Updated"),
+      Stream.take(count),
+      Stream.runCount,
+      Effect.fork
+    )
+    yield* informer.waitForSync
+    const start = performance.now()
+    const seen = yield* Fiber.join(updates).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(maxMs),
+        onTimeout: () => new Error(`effect-kube informer saw fewer than ${count} updates within ${maxMs} ms`)
+      })
+    )
+    return { count: seen, ms: performance.now() - start }
+  })))
+
 const podsResource = { group: "", version: "v1", resource: "pods" }
 
 const setup = async (target: Target) => {
@@ -84,6 +111,7 @@ export const makeTyped = async (target: Target): Promise<Contender> => {
     },
     watch: (namespace, maxMs) => runtime.runPromise(countEvents(pods(namespace).watch(), maxMs)),
     informerSync: (namespace) => syncOf(runtime, pods(namespace)),
+    informerWatch: (namespace, count, maxMs) => updatesOf(runtime, pods(namespace), count, maxMs),
     metadataInformerSync: (namespace) =>
       syncOf(runtime, MetadataClient.fromRestClient(cs.restClient).resource(podsResource).namespace(namespace)),
     close: () => runtime.dispose()
@@ -120,6 +148,8 @@ export const makeRest = async (target: Target): Promise<Contender> => {
       runtime.runPromise(countEvents(rest.watch(KubeRequest.watch(podsOf(namespace)), Schema.Unknown), maxMs)),
     informerSync: (namespace) =>
       syncOf(runtime, DynamicClient.fromRestClient(rest).resource(podsResource).namespace(namespace)),
+    informerWatch: (namespace, count, maxMs) =>
+      updatesOf(runtime, DynamicClient.fromRestClient(rest).resource(podsResource).namespace(namespace), count, maxMs),
     close: () => runtime.dispose()
   }
 }

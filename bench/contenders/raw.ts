@@ -116,5 +116,61 @@ export const make = async (target: Target): Promise<Contender> => {
     return [...cache.values()]
   }
 
-  return { list, listPaged, gets, watch, informerSync, metadataInformerSync, close: async () => agent.destroy() }
+  // The baseline informer: the list into a Map, then the watch from its resourceVersion, each event parsed and
+  // stored under its key.
+  const informerWatch = async (namespace: string, count: number, maxMs: number): Promise<Rate> => {
+    const listed = await getJson<PodList & { metadata?: { resourceVersion?: string } }>(podsPath(namespace))
+    const cache = new Map<string, unknown>()
+    const keyOf = (o: unknown) => {
+      const meta = (o as { metadata?: { namespace?: string; name?: string } }).metadata
+      return `${meta?.namespace}/${meta?.name}`
+    }
+    for (const item of listed.items) cache.set(keyOf(item), item)
+    let req: Http.ClientRequest | undefined
+    const run = new Promise<Rate>((resolve, reject) => {
+      const start = performance.now()
+      let seen = 0
+      const path = `${podsPath(namespace)}?watch=true&resourceVersion=${listed.metadata?.resourceVersion ?? ""}`
+      req = Http.get(options(path), (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`watch: ${res.statusCode}`))
+        res.setEncoding("utf8")
+        let pending = ""
+        res.on("data", (chunk: string) => {
+          pending += chunk
+          let from = 0
+          let newline: number
+          while ((newline = pending.indexOf("\n", from)) !== -1) {
+            const line = pending.slice(from, newline)
+            from = newline + 1
+            if (line.trim() === "") continue
+            const event = JSON.parse(line) as { type: string; object: unknown }
+            if (event.type === "ERROR" || event.type === "BOOKMARK") continue
+            if (event.type === "DELETED") cache.delete(keyOf(event.object))
+            else cache.set(keyOf(event.object), event.object)
+            if (++seen === count) {
+              resolve({ count: seen, ms: performance.now() - start })
+              req?.destroy()
+              return
+            }
+          }
+          pending = pending.slice(from)
+        })
+        res.on("error", reject)
+        res.on("end", () => reject(new Error(`raw informer watch ended after ${seen} events`)))
+      })
+      req.on("error", (error) => seen < count && reject(error))
+    })
+    return withTimeout("raw informer watch", maxMs, run, () => req?.destroy())
+  }
+
+  return {
+    list,
+    listPaged,
+    gets,
+    watch,
+    informerSync,
+    metadataInformerSync,
+    informerWatch,
+    close: async () => agent.destroy()
+  }
 }

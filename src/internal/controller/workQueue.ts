@@ -237,10 +237,14 @@ export const make = (
           const fiber = yield* Effect.forkDaemon(Effect.interruptible(handler(key)))
           const exit = yield* restore(Fiber.await(fiber)).pipe(
             // The worker is being interrupted and cannot race a timer here (its losing side could not be
-            // interrupted), so a detached timer interrupts the handler once the grace period is over.
+            // interrupted), so a detached timer interrupts the handler once the grace period is over. A fiber forked
+            // here inherits this finalizer's uninterruptibility: without `interruptible` the timer could not be
+            // stopped, and shutdown would wait out the whole grace period after the handler had ended.
             Effect.onInterrupt(() =>
               Effect.gen(function*() {
-                const killer = yield* Effect.forkDaemon(Effect.zipRight(Effect.sleep(grace), Fiber.interrupt(fiber)))
+                const killer = yield* Effect.forkDaemon(
+                  Effect.interruptible(Effect.zipRight(Effect.sleep(grace), Fiber.interrupt(fiber)))
+                )
                 yield* Fiber.await(fiber)
                 yield* Fiber.interrupt(killer)
               })

@@ -22,6 +22,8 @@ export interface EngineOptions {
   readonly bookmarkInterval: Duration.Duration
   /** Server-side watch timeout when the client sends no timeoutSeconds. */
   readonly watchTimeout: Duration.Duration
+  /** Streaming lists served (the WatchList feature gate); false refuses them as an apiserver without it. */
+  readonly watchList: boolean
   readonly patch: PatchEngine
   /** What the simulated cluster runs (garbage collector, namespace lifecycle); undefined: nothing. */
   readonly simulation?: Simulation | undefined

@@ -136,10 +136,28 @@ export function list(e: EngineState, r: ResourceRequest): ApiReply {
   return renderList(r, items, listMeta)
 }
 
+/** An apiserver without the WatchList feature validates a watch's ListOptions and forbids both of its fields. */
+const watchListRefused = (q: URLSearchParams): ApiReply | undefined => {
+  const causes: Array<{ reason: string; message: string; field: string }> = []
+  const forbid = (field: string) =>
+    causes.push({
+      reason: "FieldValueForbidden",
+      field,
+      message: `Forbidden: ${field} is forbidden for watch unless the WatchList feature gate is enabled`
+    })
+  if ((q.get("resourceVersionMatch") ?? "") !== "") forbid("resourceVersionMatch")
+  if (q.has("sendInitialEvents")) forbid("sendInitialEvents")
+  return causes.length === 0 ? undefined : S.invalid("ListOptions", "meta.k8s.io", "", causes)
+}
+
 export function watch(e: EngineState, r: ResourceRequest): ApiReply {
   const sel = selectors(r)
   if (isReply(sel)) return sel
   const q = r.req.query
+  if (!e.options.watchList) {
+    const refused = watchListRefused(q)
+    if (refused !== undefined) return refused
+  }
   const parsedRv = parseResourceVersion(q.get("resourceVersion"))
   if (isReply(parsedRv)) return parsedRv
   const resourceVersion = parsedRv._tag === "At" ? parsedRv.rv : undefined
