@@ -8,9 +8,10 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as NodePath from "node:path"
 import * as DynamicClient from "../DynamicClient.js"
+import * as KubeError from "../KubeError.js"
 import * as RestClient from "../RestClient.js"
 import type { Command } from "./command.js"
-import { commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
+import { CliError, commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
 
 const flags = [
   ...commonFlags,
@@ -54,26 +55,17 @@ export const command: Command = commandWith("create", (args, globals) =>
       yield* Console.error(`error: exactly one NAME is required, got: ${rest.length}`)
       return 1
     }
-    const data: Record<string, string> = {}
-    for (const literal of parsed.all.get("from-literal") ?? []) {
-      const eq = literal.indexOf("=")
-      if (eq <= 0) {
-        yield* Console.error(`error: invalid literal source ${literal}, expected key=value`)
-        return 1
-      }
-      data[literal.slice(0, eq)] = literal.slice(eq + 1)
+    const collected = yield* collect(
+      what === "secret" ? "Secret" : "ConfigMap",
+      name,
+      parsed.all.get("from-literal") ?? [],
+      parsed.all.get("from-file") ?? []
+    )
+    if ("error" in collected) {
+      yield* Console.error(`error: ${collected.error}`)
+      return 1
     }
-    const fs = yield* FileSystem.FileSystem
-    for (const source of parsed.all.get("from-file") ?? []) {
-      const eq = source.indexOf("=")
-      const [key, path] = eq > 0 ? [source.slice(0, eq), source.slice(eq + 1)] : [NodePath.basename(source), source]
-      const text = yield* Effect.either(fs.readFileString(path))
-      if (text._tag === "Left") {
-        yield* Console.error(`error: error reading ${path}: no such file or directory`)
-        return 1
-      }
-      data[key] = text.right
-    }
+    const data = collected.data
     const options = stackOptions(globals)
     if ("error" in options) {
       yield* Console.error(`error: ${options.error}`)
@@ -98,7 +90,7 @@ export const command: Command = commandWith("create", (args, globals) =>
             ...(Object.keys(data).length > 0 ? { data } : {})
           },
           { dryRun, fieldManager: "kubectl-create" }
-        )
+        ).pipe(wrapped("failed to create configmap: "))
       } else {
         const encoded = Object.fromEntries(
           Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "utf8").toString("base64")])
@@ -112,9 +104,90 @@ export const command: Command = commandWith("create", (args, globals) =>
             ...(Object.keys(encoded).length > 0 ? { data: encoded } : {})
           },
           { dryRun, fieldManager: "kubectl-create" }
-        )
+        ).pipe(wrapped("failed to create secret "))
       }
       yield* Console.log(`${what}/${name} created${dryRun === undefined ? "" : " (server dry run)"}`)
       return 0
     }).pipe(Effect.provide(layer(options)))
   }))
+
+/**
+ * kubectl's configmap and secret generators wrap the server's error in their own words (the namespace one does not;
+ * the secret one has no colon).
+ */
+const wrapped = (prefix: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(
+    effect,
+    KubeError.isApiError,
+    (e) => Effect.fail(new CliError({ message: `${prefix}${e.status.message ?? ""}` }))
+  )
+
+const keyPattern = /^[-._a-zA-Z0-9]+$/
+
+/** apimachinery's IsConfigMapKey (the same rule for Secret keys). */
+const keyProblem = (key: string): string | undefined =>
+  key.length > 253
+    ? "must be no more than 253 characters"
+    : !keyPattern.test(key)
+    ? "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+    : key === "." || key === ".." || key.startsWith("..")
+    ? "must not be '.' or '..' or start with '..'"
+    : undefined
+
+/**
+ * kubectl's generators: literals first, then files (a directory adds each regular file in it, by its name), each
+ * key once, with kubectl's errors.
+ */
+const collect = (
+  kind: "ConfigMap" | "Secret",
+  name: string,
+  literals: ReadonlyArray<string>,
+  files: ReadonlyArray<string>
+) =>
+  Effect.gen(function*() {
+    const data: Record<string, string> = {}
+    const add = (key: string, value: string): string | undefined => {
+      const problem = keyProblem(key)
+      if (problem !== undefined) return `${JSON.stringify(key)} is not a valid key name for a ${kind}: ${problem}`
+      if (Object.hasOwn(data, key)) {
+        return kind === "ConfigMap"
+          ? `cannot add key ${JSON.stringify(key)}, another key by that name already exists in Data for ConfigMap ${
+            JSON.stringify(name)
+          }`
+          : `cannot add key ${key}, another key by that name already exists`
+      }
+      data[key] = value
+      return undefined
+    }
+    for (const literal of literals) {
+      const eq = literal.indexOf("=")
+      if (eq < 0) return { error: `invalid literal source ${literal}, expected key=value` }
+      const failed = add(literal.slice(0, eq), literal.slice(eq + 1))
+      if (failed !== undefined) return { error: failed }
+    }
+    const fs = yield* FileSystem.FileSystem
+    for (const source of files) {
+      const eq = source.indexOf("=")
+      const [key, path] = eq >= 0 ? [source.slice(0, eq), source.slice(eq + 1)] : [undefined, source]
+      if (key === "") return { error: `key name for file path ${path} missing` }
+      const info = yield* Effect.either(fs.stat(path))
+      if (info._tag === "Left") return { error: `error reading ${path}: no such file or directory` }
+      if (info.right.type === "Directory") {
+        if (key !== undefined) return { error: "cannot give a key name for a directory path" }
+        const entries = [...(yield* Effect.orElseSucceed(fs.readDirectory(path), () => []))].sort()
+        for (const entry of entries) {
+          const full = NodePath.join(path, entry)
+          const stat = yield* Effect.either(fs.stat(full))
+          if (stat._tag === "Left" || stat.right.type !== "File" || keyProblem(entry) !== undefined) continue
+          const failed = add(entry, yield* Effect.orElseSucceed(fs.readFileString(full), () => ""))
+          if (failed !== undefined) return { error: failed }
+        }
+        continue
+      }
+      const text = yield* Effect.either(fs.readFileString(path))
+      if (text._tag === "Left") return { error: `error reading ${path}: no such file or directory` }
+      const failed = add(key ?? NodePath.basename(path), text.right)
+      if (failed !== undefined) return { error: failed }
+    }
+    return { data }
+  })

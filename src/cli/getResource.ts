@@ -5,9 +5,12 @@
  *
  * Output as kubectl prints it: the server's meta.k8s.io Table by default (`-o wide` adds the low-priority
  * columns, `-A` a NAMESPACE column, several types prefix names with `kind.group/`), `-o json|yaml` (a `List` for
- * anything but one named object, keys sorted as Go prints maps), `-o name`; `-w` keeps watching and prints each
+ * anything but one named object, keys sorted as Go prints maps; managedFields left out, as kubectl leaves them out
+ * without --show-managed-fields), `-o jsonpath=...` (./jsonPath.ts, over the same object or List), `-o name`;
+ * `-w` keeps watching and prints each
  * change as a row. Errors and exit codes follow kubectl.
  */
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -21,6 +24,7 @@ import * as RestMapper from "../RestMapper.js"
 import type { Unstructured } from "../Unstructured.js"
 import type { Command } from "./command.js"
 import { describeFailure } from "./failure.js"
+import * as JsonPath from "./jsonPath.js"
 import { CliError, commandWith, commonFlags, layer, parseArgs, stackOptions, tabwrite } from "./stack.js"
 
 const tableAccept =
@@ -32,6 +36,8 @@ const flags = [
   { name: "selector", short: "l" },
   { name: "field-selector" },
   { name: "output", short: "o" },
+  { name: "template" },
+  { name: "show-managed-fields", bool: true },
   { name: "watch", short: "w", bool: true },
   { name: "no-headers", bool: true },
   { name: "chunk-size" }
@@ -119,6 +125,12 @@ const goJson = (value: unknown): string =>
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
   )
 
+const withoutManagedFields = (obj: Unstructured): Unstructured => {
+  if (obj.metadata === undefined || !("managedFields" in obj.metadata)) return obj
+  const { managedFields: _m, ...metadata } = obj.metadata
+  return { ...obj, metadata }
+}
+
 /** Go marshals maps with sorted keys, so kubectl's JSON and YAML list fields alphabetically. */
 const sortKeys = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(sortKeys)
@@ -141,13 +153,40 @@ export const getResource: Command = commandWith("get", (args, globals) =>
       yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube get --help' for usage.`)
       return 1
     }
-    const output = parsed.values.get("output") ?? ""
-    if (!["", "wide", "json", "yaml", "name"].includes(output)) {
+    const format = parsed.values.get("output") ?? ""
+    const jsonPathOutput = /^(jsonpath|jsonpath-as-json|jsonpath-file)(?:=(.*))?$/s.exec(format)
+    const output = jsonPathOutput === null ? format : "jsonpath"
+    if (!["", "wide", "json", "yaml", "name", "jsonpath"].includes(output)) {
       yield* Console.error(
-        `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`
+        `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml`
       )
       return 1
     }
+    let template: JsonPath.Template | undefined
+    if (jsonPathOutput !== null) {
+      let source = jsonPathOutput[2] ?? parsed.values.get("template") ?? ""
+      if (source === "") {
+        yield* Console.error("error: template format specified but no template given")
+        return 1
+      }
+      if (jsonPathOutput[1] === "jsonpath-file") {
+        const file = source
+        const fs = yield* FileSystem.FileSystem
+        const read = yield* Effect.either(fs.readFileString(file))
+        if (Either.isLeft(read)) {
+          yield* Console.error(`error: error reading --template ${file}, open ${file}: no such file or directory`)
+          return 1
+        }
+        source = read.right
+      }
+      try {
+        template = JsonPath.parse(source)
+      } catch (e) {
+        yield* Console.error(`error: error parsing jsonpath ${source}, ${e instanceof Error ? e.message : String(e)}`)
+        return 1
+      }
+    }
+    const showManagedFields = parsed.bools.get("show-managed-fields") === true
     const [typeArg, ...nameArgs] = parsed.positional
     if (typeArg === undefined) {
       yield* Console.error(
@@ -235,7 +274,7 @@ export const getResource: Command = commandWith("get", (args, globals) =>
           return errors.length > 0 ? 1 : 0
         })
 
-      if (output === "json" || output === "yaml" || output === "name") {
+      if (output === "json" || output === "yaml" || output === "name" || output === "jsonpath") {
         const objects: Array<Unstructured> = []
         for (const { mapping, names } of targets) {
           const base = dynamic.resource(mapping.resource)
@@ -259,11 +298,24 @@ export const getResource: Command = commandWith("get", (args, globals) =>
           return yield* finish(objects.length > 0)
         }
         if (objects.length === 0 && errors.length > 0) return yield* finish(false)
+        const shown = showManagedFields || output === "jsonpath" ? objects : objects.map(withoutManagedFields)
         const value = sortKeys(
-          single ? objects[0] : { apiVersion: "v1", items: objects, kind: "List", metadata: { resourceVersion: "" } }
+          single ? shown[0] : { apiVersion: "v1", items: shown, kind: "List", metadata: { resourceVersion: "" } }
         )
-        if (output === "json") yield* Console.log(goJson(value))
-        else yield* Console.log(YAML.stringify(value, { indentSeq: false, lineWidth: 0 }).replace(/\n$/, ""))
+        if (template !== undefined) {
+          const printed = Either.try({
+            try: () => JsonPath.execute(template, value, jsonPathOutput?.[1] === "jsonpath-as-json"),
+            catch: (e) => e instanceof JsonPath.JsonPathError ? JsonPath.executionError(template, e, value) : String(e)
+          })
+          if (Either.isLeft(printed)) {
+            yield* Console.error(`error: ${printed.left}`)
+            return 1
+          }
+          yield* Effect.sync(() => void process.stdout.write(printed.right))
+        } else if (output === "json") yield* Console.log(goJson(value))
+        else {yield* Console.log(
+            YAML.stringify(value, { indentSeq: false, lineWidth: 0, version: "1.1" }).replace(/\n$/, "")
+          )}
         if (!single && objects.length === 0) return yield* finish(false)
         return yield* finish(true)
       }

@@ -64,19 +64,26 @@ export const maskHeader = (name: string, value: string): string => {
 /** A klog string value: Go's %q quoting. */
 const quote = (text: string): string => JSON.stringify(text)
 
-const headerBlock = (headers: Readonly<Record<string, string>>): string => {
-  const lines = Object.entries(headers)
-    .map(([k, v]) => [canonicalHeader(k), maskHeader(k, v)] as const)
+/**
+ * One entry per header line, sorted by name: a header holding several values (Impersonate-Group, stored as a string
+ * array, see src/internal/credentials/headers.ts) is several lines, as client-go prints each value of a Go header.
+ */
+const headerLines = (headers: Readonly<Record<string, string>>): ReadonlyArray<readonly [string, string]> =>
+  Object.entries(headers)
+    .flatMap(([k, v]) =>
+      (Array.isArray(v) ? v as ReadonlyArray<string> : [v]).map((one) =>
+        [canonicalHeader(k), maskHeader(k, one)] as const
+      )
+    )
     .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
-    .map(([k, v]) => `\t${k}: ${v}\n`)
+
+const headerBlock = (headers: Readonly<Record<string, string>>): string => {
+  const lines = headerLines(headers).map(([k, v]) => `\t${k}: ${v}\n`)
   return lines.length === 0 ? `""` : `<\n${lines.join("")} >`
 }
 
 export const curlLine = (method: string, url: string, headers: Readonly<Record<string, string>>): string => {
-  const parts = Object.entries(headers)
-    .map(([k, v]) => [canonicalHeader(k), maskHeader(k, v)] as const)
-    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
-    .map(([k, v]) => ` -H ${quote(`${k}: ${v}`)}`)
+  const parts = headerLines(headers).map(([k, v]) => ` -H ${quote(`${k}: ${v}`)}`)
   return `curl -v -X${method} ${parts.join("")} '${url}'`
 }
 

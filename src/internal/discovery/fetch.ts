@@ -136,9 +136,16 @@ export const fetchGroups = (
 ): Effect.Effect<GroupsResult, RestClientError> =>
   Effect.gen(function*() {
     const accept = options.aggregated ? aggregatedAccept : "application/json"
-    const core = yield* rawGet(rest, "/api", accept)
-    const coreBody = yield* Effect.either(Effect.try(() => JSON.parse(core.text) as unknown))
-    const coreJson = Either.getOrElse(coreBody, () => undefined)
+    // A 404 from either endpoint reads as "no groups there", as client-go tolerates it (aggregated API servers and
+    // path-prefixed proxies answer so).
+    const core = yield* Effect.catchIf(
+      Effect.map(rawGet(rest, "/api", accept), (r) => r as typeof r | undefined),
+      isNotFound,
+      () => Effect.succeed(undefined)
+    )
+    const coreJson = core === undefined
+      ? undefined
+      : Either.getOrElse(Either.try(() => JSON.parse(core.text) as unknown), () => undefined)
     const apis = yield* Effect.catchIf(
       Effect.map(rawGet(rest, "/apis", accept), (r) => r as typeof r | undefined),
       isNotFound,
@@ -148,10 +155,10 @@ export const fetchGroups = (
       Either.try(() => JSON.parse(apis.text) as unknown),
       () => undefined
     )
-    const coreAggregated = isAggregated(core.headers["content-type"], coreJson)
+    const coreAggregated = core === undefined || isAggregated(core.headers["content-type"], coreJson)
     const apisAggregated = apis === undefined || isAggregated(apis.headers["content-type"], apisJson)
     if (options.aggregated && coreAggregated && apisAggregated) {
-      const a = fromAggregated(coreJson)
+      const a = core === undefined ? { groups: [], resources: [], failed: [] } : fromAggregated(coreJson)
       const b = apis === undefined ? { groups: [], resources: [], failed: [] } : fromAggregated(apisJson)
       const aggregated = {
         groups: [...a.groups, ...b.groups],
@@ -161,7 +168,9 @@ export const fetchGroups = (
       return { groups: aggregated.groups, aggregated }
     }
     // Legacy documents (or a server that answered one endpoint without aggregation: read both the legacy way).
-    const versions = coreAggregated
+    const versions = core === undefined
+      ? { versions: [] }
+      : coreAggregated
       ? yield* Effect.flatMap(
         rawGet(rest, "/api", "application/json"),
         (r) => decodeText(meta.APIVersions, r.text, ctx("/api", rest))

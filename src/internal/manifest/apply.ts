@@ -229,11 +229,14 @@ export const apply = (
         const t = yield* target(ctx, obj)
         const before = yield* getLive(t.client, t.ref.name)
         const after = yield* t.client.patch(t.ref.name, "apply", t.body, { fieldManager, force: options.force, dryRun })
+        // "unchanged" when the object reads the same, as kubectl's empty patch: a write that only changed
+        // managedFields (an apiserver records before-first-apply on the first apply over an object without
+        // managedFields, such as a Namespace that was applied with nothing but its name) is no change to the user.
         const action: ApplyAction = Option.isNone(before)
           ? "created"
-          : dryRun !== undefined
-          ? (sameJson(comparable(before.value), comparable(after)) ? "unchanged" : "configured")
-          : metaString(before.value, "resourceVersion") === metaString(after, "resourceVersion")
+          : (dryRun === undefined &&
+              metaString(before.value, "resourceVersion") === metaString(after, "resourceVersion")) ||
+              sameJson(comparable(before.value), comparable(after))
           ? "unchanged"
           : "configured"
         if (t.mapping.groupVersionKind.kind === "CustomResourceDefinition" && dryRun === undefined) {
