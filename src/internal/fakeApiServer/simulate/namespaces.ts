@@ -6,6 +6,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { timestamp } from "../objects.js"
 import type { Obj } from "../types.js"
 import type { ClusterApi } from "./api.js"
 import { refOf } from "./api.js"
@@ -13,10 +14,17 @@ import type { Controller } from "./controller.js"
 import { namespaceFinalizer } from "./namespaceAdmission.js"
 import { reconcileLoop } from "./reconcile.js"
 
-/** Deletes what is left in a namespace; true when nothing is left. */
+interface Remaining {
+  /** Instances left per resource (`pods.`, `deployments.apps`: the controller's wording). */
+  readonly resources: Map<string, number>
+  /** Instances left per finalizer they wait for. */
+  readonly finalizers: Map<string, number>
+}
+
+/** Deletes what is left in a namespace and counts what is still there afterwards. */
 const sweep = (api: ClusterApi, namespace: string) =>
   Effect.gen(function*() {
-    let remaining = 0
+    const remaining: Remaining = { resources: new Map(), finalizers: new Map() }
     for (const resource of api.resources()) {
       if (!resource.info.namespaced || !resource.info.verbs.includes("delete")) continue
       for (const obj of yield* api.listResource(resource, namespace)) {
@@ -25,9 +33,87 @@ const sweep = (api: ClusterApi, namespace: string) =>
             .pipe(Effect.catchIf((e) => e.code === 404 || e.code === 409, () => Effect.void))
         }
       }
-      remaining += (yield* api.listResource(resource, namespace)).length
+      const left = yield* api.listResource(resource, namespace)
+      if (left.length === 0) continue
+      remaining.resources.set(`${resource.info.plural}.${resource.info.group}`, left.length)
+      for (const obj of left) {
+        for (const f of (obj.metadata.finalizers ?? []) as Array<string>) {
+          remaining.finalizers.set(f, (remaining.finalizers.get(f) ?? 0) + 1)
+        }
+      }
     }
-    return remaining === 0
+    return remaining
+  })
+
+const listed = (counts: Map<string, number>, verb: string) =>
+  [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${k} ${verb} ${n} resource instances`)
+    .join(", ")
+
+/** The conditions the namespace controller reports on a Terminating namespace, as `kubectl describe ns` shows them. */
+const conditionsFor = (remaining: Remaining, time: string) => {
+  const condition = (type: string, holds: boolean, reason: string, message: string) => ({
+    type,
+    status: holds ? "True" : "False",
+    lastTransitionTime: time,
+    reason,
+    message
+  })
+  return [
+    condition(
+      "NamespaceDeletionDiscoveryFailure",
+      false,
+      "ResourcesDiscovered",
+      "All resources successfully discovered"
+    ),
+    condition(
+      "NamespaceDeletionGroupVersionParsingFailure",
+      false,
+      "ParsedGroupVersions",
+      "All legacy kube types successfully parsed"
+    ),
+    condition(
+      "NamespaceDeletionContentFailure",
+      false,
+      "ContentDeleted",
+      "All content successfully deleted, may be waiting on finalization"
+    ),
+    remaining.resources.size > 0
+      ? condition(
+        "NamespaceContentRemaining",
+        true,
+        "SomeResourcesRemain",
+        `Some resources are remaining: ${listed(remaining.resources, "has")}`
+      )
+      : condition("NamespaceContentRemaining", false, "ContentRemoved", "All content successfully removed"),
+    remaining.finalizers.size > 0
+      ? condition(
+        "NamespaceFinalizersRemaining",
+        true,
+        "SomeFinalizersRemain",
+        `Some content in the namespace has finalizers remaining: ${listed(remaining.finalizers, "in")}`
+      )
+      : condition(
+        "NamespaceFinalizersRemaining",
+        false,
+        "ContentHasNoFinalizers",
+        "All content-preserving finalizers finished"
+      )
+  ]
+}
+
+/** Writes the conditions when their status, reason or message changed (transition times of unchanged ones kept). */
+const report = (api: ClusterApi, ns: Obj, remaining: Remaining) =>
+  Effect.gen(function*() {
+    const time = timestamp(yield* api.now)
+    const before = (ns.status?.conditions ?? []) as Array<Obj>
+    const next = conditionsFor(remaining, time).map((c) => {
+      const old = before.find((b) => b.type === c.type)
+      return old !== undefined && old.status === c.status && old.reason === c.reason && old.message === c.message
+        ? old
+        : c
+    })
+    if (JSON.stringify(next) === JSON.stringify(before)) return ns
+    return yield* api.update({ ...ns, status: { ...ns.status, conditions: next } }, { subresource: "status" })
   })
 
 const finalize = (api: ClusterApi, ns: Obj) => {
@@ -65,7 +151,9 @@ export const namespaceController: Controller = {
           Effect.gen(function*() {
             const ns = yield* api.get({ apiVersion: "v1", kind: "Namespace", name })
             if (Option.isNone(ns) || ns.value.metadata.deletionTimestamp === undefined) return
-            if (yield* sweep(api, name)) yield* finalize(api, ns.value)
+            const remaining = yield* sweep(api, name)
+            const reported = yield* report(api, ns.value, remaining)
+            if (remaining.resources.size === 0) yield* finalize(api, reported)
           })
       })
     })
