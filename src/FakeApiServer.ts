@@ -49,6 +49,7 @@ import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
 import type { RequestLogEntry as InternalLogEntry } from "./internal/fakeApiServer/router.js"
 import { Router } from "./internal/fakeApiServer/router.js"
 import * as simulateOptions from "./internal/fakeApiServer/simulate/options.js"
+import type * as podLifecycle from "./internal/fakeApiServer/simulate/podLifecycle.js"
 import { start as startSimulation } from "./internal/fakeApiServer/simulate/runner.js"
 import { objectKey } from "./internal/fakeApiServer/store.js"
 import { serve as serveStreams, Streaming } from "./internal/fakeApiServer/streaming.js"
@@ -160,6 +161,15 @@ export interface Options {
  * @category models
  */
 export type SimulateOptions = simulateOptions.SimulateOptions
+
+/**
+ * What a simulated pod does (`SimulateOptions.pods.behavior`, or the pod's `simulate.effect-kube.io/behavior`
+ * annotation): become Ready, never pass readiness, crash-loop, fail, succeed (exit 0), or stay in ImagePullBackOff.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type PodBehavior = podLifecycle.PodBehavior
 
 /**
  * Delays of the simulated cluster's steps, on the fake's clock.

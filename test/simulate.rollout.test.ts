@@ -136,6 +136,18 @@ describe("revisions", () => {
     expect(made.metadata.ownerReferences).toStrictEqual([owner])
     expect(findNewReplicaSet(d, [made])).toBe(made)
     expect(findNewReplicaSet({ ...d, spec: { ...d.spec, template: template("nginx:2") } }, [made])).toBeUndefined()
+    // What kubectl rollout undo sends back has Go's zero values spelled out: still the same template.
+    const viaKubectl = {
+      ...d,
+      spec: {
+        ...d.spec,
+        template: {
+          metadata: { labels: { app: "web" }, creationTimestamp: null, generation: 0 },
+          spec: { ...template("nginx:1").spec, volumes: [] }
+        }
+      }
+    }
+    expect(findNewReplicaSet(viaKubectl, [made])).toBe(made)
   })
 
   it("copies the deployment's annotations, bumps the revision, and records history when one comes back", () => {

@@ -33,8 +33,25 @@ export const revisionOf = (o: Obj): number => {
 
 export const maxRevision = (rss: ReadonlyArray<Obj>): number => rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0)
 
+/**
+ * Go compares decoded structs, where null, absent, empty and zero are one value for most fields (Semantic.DeepEqual
+ * over non-pointer fields): a template that went through kubectl or protobuf (`creationTimestamp: null`,
+ * `stdin: false`, `generation: 0`) is the same template.
+ */
+const semantic = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map(semantic)
+  if (!isObj(value)) return value === null || value === false || value === 0 || value === "" ? undefined : value
+  const out: Obj = {}
+  for (const [k, v] of Object.entries(value)) {
+    const s = semantic(v)
+    if (s !== undefined) out[k] = s
+  }
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
 /** `EqualIgnoreHash`: the templates are the same but for the pod-template-hash label. */
-export const sameTemplate = (a: unknown, b: unknown): boolean => deepEqual(withoutHashLabel(a), withoutHashLabel(b))
+export const sameTemplate = (a: unknown, b: unknown): boolean =>
+  deepEqual(semantic(withoutHashLabel(a)), semantic(withoutHashLabel(b)))
 
 /** `FindNewReplicaSet`: the oldest ReplicaSet whose template is the deployment's. */
 export const findNewReplicaSet = (d: Obj, rss: ReadonlyArray<Obj>): Obj | undefined =>
