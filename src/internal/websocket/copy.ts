@@ -8,10 +8,10 @@ import * as Posix from "node:path/posix"
 import { Parser, type ReadEntry } from "tar"
 import type { CopyOptions, CopyResult } from "../../PodCopy.js"
 import type { PodRef } from "../../PodExec.js"
+import { CopyError, UnsafePath } from "../../PodStreamError.js"
 import type { DialError } from "../../WebSocketTransport.js"
 import type { WebSocketTransport } from "../../WebSocketTransport.js"
 import { ContainerFs, pack } from "../tarFs.js"
-import { CopyError, UnsafePath } from "./errors.js"
 import { exec, execCollect } from "./exec.js"
 
 const decoder = new TextDecoder()
