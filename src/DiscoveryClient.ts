@@ -19,10 +19,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as model from "./DiscoveryModel.js"
 import * as gvk from "./GroupVersion.js"
 import * as internal from "./internal/discovery/client.js"
 import * as disk from "./internal/discovery/diskCache.js"
-import * as model from "./internal/discovery/model.js"
 import { RestClient } from "./RestClient.js"
 
 export type {
@@ -63,7 +63,7 @@ export type APIResourceList = model.APIResourceList
  * @since 0.1.0
  * @category models
  */
-export type VersionInfo = internal.VersionInfo
+export type VersionInfo = model.VersionInfo
 
 /**
  * Groups and the resource lists of every group version that could be discovered; `failed` names the others.
@@ -77,7 +77,7 @@ export type GroupsAndResources = model.Snapshot
  * @since 0.1.0
  * @category models
  */
-export type ResourceLists = internal.ResourceLists
+export type ResourceLists = model.ResourceLists
 
 /**
  * One group version that could not be discovered, and why.
@@ -126,7 +126,7 @@ export type GroupDiscoveryFailed = model.GroupDiscoveryFailed
  * @since 0.1.0
  * @category models
  */
-export type DiscoveryClient = internal.Service
+export type DiscoveryClient = model.Service
 
 /**
  * @since 0.1.0

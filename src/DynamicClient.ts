@@ -16,6 +16,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as resource from "./DynamicResourceClient.js"
 import type { GroupVersionResource } from "./GroupVersion.js"
 import * as internal from "./internal/dynamic/client.js"
 import { RestClient } from "./RestClient.js"
@@ -36,22 +37,22 @@ export type {
  * @since 0.1.0
  * @category models
  */
-export type ResourceClient = internal.ResourceClient
+export type DynamicResourceClient = resource.DynamicResourceClient
 
 /**
- * A {@link ResourceClient} for cluster-scoped resources (or lists and watches across all namespaces) that can be
+ * A {@link DynamicResourceClient} for cluster-scoped resources (or lists and watches across all namespaces) that can be
  * narrowed to a namespace with `namespace(ns)`.
  *
  * @since 0.1.0
  * @category models
  */
-export type NamespaceableResourceClient = internal.NamespaceableResourceClient
+export type NamespaceableResourceClient = resource.NamespaceableResourceClient
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type Subresource = internal.Subresource
+export type Subresource = resource.Subresource
 
 /**
  * @since 0.1.0

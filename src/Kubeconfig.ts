@@ -24,8 +24,8 @@ import * as Effect from "effect/Effect"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalModel from "./internal/kubeconfig/model.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
-import * as S from "./internal/kubeconfig/schema.js"
 import * as internalView from "./internal/kubeconfig/view.js"
+import * as S from "./KubeconfigModel.js"
 import type * as RestConfig from "./RestConfig.js"
 import * as errors from "./RestConfigError.js"
 
@@ -84,7 +84,7 @@ export type NamedExtension = S.NamedExtension
  * @since 0.1.0
  * @category models
  */
-export type Entry<A> = internalModel.Entry<A>
+export type Entry<A> = S.Entry<A>
 
 /**
  * The merged kubeconfig, as loaded: values are kept as written (relative paths unresolved, base64 undecoded, unknown
@@ -93,7 +93,7 @@ export type Entry<A> = internalModel.Entry<A>
  * @since 0.1.0
  * @category models
  */
-export type Kubeconfig = internalModel.Kubeconfig
+export type Kubeconfig = S.Kubeconfig
 
 /**
  * One parsed file.
@@ -101,7 +101,7 @@ export type Kubeconfig = internalModel.Kubeconfig
  * @since 0.1.0
  * @category models
  */
-export type KubeconfigFile = internalModel.KubeconfigFile
+export type KubeconfigFile = S.KubeconfigFile
 
 /**
  * Loading or resolving failed. `reason` says how, `file` and `key` say where; `detail` never holds a credential.

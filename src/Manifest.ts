@@ -21,9 +21,10 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type * as DynamicClient from "./DynamicClient.js"
 import * as internalApply from "./internal/manifest/apply.js"
-import * as internalErrors from "./internal/manifest/errors.js"
 import * as internalFiles from "./internal/manifest/files.js"
 import * as internalParse from "./internal/manifest/parse.js"
+import * as ManifestError from "./ManifestError.js"
+import type * as ManifestModel from "./ManifestModel.js"
 import type * as RestMapper from "./RestMapper.js"
 import type { Unstructured } from "./Unstructured.js"
 
@@ -34,13 +35,13 @@ import type { Unstructured } from "./Unstructured.js"
  * @since 0.2.0
  * @category errors
  */
-export const ManifestParseError = internalErrors.ManifestParseError
+export const ManifestParseError = ManifestError.ManifestParseError
 
 /**
  * @since 0.2.0
  * @category errors
  */
-export type ManifestParseError = internalErrors.ManifestParseError
+export type ManifestParseError = ManifestError.ManifestParseError
 
 /**
  * A manifest path that does not exist or cannot be read.
@@ -48,13 +49,13 @@ export type ManifestParseError = internalErrors.ManifestParseError
  * @since 0.2.0
  * @category errors
  */
-export const ManifestReadError = internalErrors.ManifestReadError
+export const ManifestReadError = ManifestError.ManifestReadError
 
 /**
  * @since 0.2.0
  * @category errors
  */
-export type ManifestReadError = internalErrors.ManifestReadError
+export type ManifestReadError = ManifestError.ManifestReadError
 
 /**
  * A namespaced object names a namespace other than the one `enforceNamespace` insists on (kubectl's `-n`).
@@ -62,13 +63,13 @@ export type ManifestReadError = internalErrors.ManifestReadError
  * @since 0.2.0
  * @category errors
  */
-export const NamespaceMismatch = internalErrors.NamespaceMismatch
+export const NamespaceMismatch = ManifestError.NamespaceMismatch
 
 /**
  * @since 0.2.0
  * @category errors
  */
-export type NamespaceMismatch = internalErrors.NamespaceMismatch
+export type NamespaceMismatch = ManifestError.NamespaceMismatch
 
 /**
  * An object without `metadata.name`.
@@ -76,13 +77,13 @@ export type NamespaceMismatch = internalErrors.NamespaceMismatch
  * @since 0.2.0
  * @category errors
  */
-export const MissingName = internalErrors.MissingName
+export const MissingName = ManifestError.MissingName
 
 /**
  * @since 0.2.0
  * @category errors
  */
-export type MissingName = internalErrors.MissingName
+export type MissingName = ManifestError.MissingName
 
 /**
  * A CustomResourceDefinition applied in this run was not Established within `crdTimeout`, so its custom resources
@@ -91,13 +92,13 @@ export type MissingName = internalErrors.MissingName
  * @since 0.2.0
  * @category errors
  */
-export const CrdNotEstablished = internalErrors.CrdNotEstablished
+export const CrdNotEstablished = ManifestError.CrdNotEstablished
 
 /**
  * @since 0.2.0
  * @category errors
  */
-export type CrdNotEstablished = internalErrors.CrdNotEstablished
+export type CrdNotEstablished = ManifestError.CrdNotEstablished
 
 /**
  * What can go wrong for one object: its kind is unknown to the server (`NoKindMatch`), the request failed
@@ -106,7 +107,7 @@ export type CrdNotEstablished = internalErrors.CrdNotEstablished
  * @since 0.2.0
  * @category errors
  */
-export type ObjectError = internalApply.ObjectError
+export type ObjectError = ManifestError.ObjectError
 
 /**
  * An object of a manifest with where it came from.
@@ -114,7 +115,7 @@ export type ObjectError = internalApply.ObjectError
  * @since 0.2.0
  * @category models
  */
-export type Located = internalParse.Located
+export type Located = ManifestModel.Located
 
 /**
  * One entry of {@link parseDocuments}: an object, or the error of a document that is not one.
@@ -122,7 +123,7 @@ export type Located = internalParse.Located
  * @since 0.2.0
  * @category models
  */
-export type ParsedDocument = internalParse.ParsedDocument
+export type ParsedDocument = ManifestModel.ParsedDocument
 
 /**
  * Which object a result is about. `resource` is set once the RestMapper has resolved the kind; `namespace` is the
@@ -131,13 +132,13 @@ export type ParsedDocument = internalParse.ParsedDocument
  * @since 0.2.0
  * @category models
  */
-export type ObjectRef = internalApply.ObjectRef
+export type ObjectRef = ManifestModel.ObjectRef
 
 /**
  * @since 0.2.0
  * @category models
  */
-export type ApplyAction = internalApply.ApplyAction
+export type ApplyAction = ManifestModel.ApplyAction
 
 /**
  * One result of {@link apply}. `index` is the object's position in the input (pruned objects come after the
@@ -146,19 +147,19 @@ export type ApplyAction = internalApply.ApplyAction
  * @since 0.2.0
  * @category models
  */
-export type ApplyResult = internalApply.ApplyResult
+export type ApplyResult = ManifestModel.ApplyResult
 
 /**
  * @since 0.2.0
  * @category models
  */
-export type DeleteResult = internalApply.DeleteResult
+export type DeleteResult = ManifestModel.DeleteResult
 
 /**
  * @since 0.2.0
  * @category models
  */
-export type DiffResult = internalApply.DiffResult
+export type DiffResult = ManifestModel.DiffResult
 
 /**
  * Prune after apply: objects of `kinds` (kubectl's default allowlist unless given) matching `selector`, managed by
@@ -168,7 +169,7 @@ export type DiffResult = internalApply.DiffResult
  * @since 0.2.0
  * @category models
  */
-export type PruneOptions = internalApply.PruneOptions
+export type PruneOptions = ManifestModel.PruneOptions
 
 /**
  * Options of {@link apply}.
@@ -185,7 +186,7 @@ export type PruneOptions = internalApply.PruneOptions
  * @since 0.2.0
  * @category models
  */
-export type ApplyOptions = internalApply.ApplyOptions
+export type ApplyOptions = ManifestModel.ApplyOptions
 
 /**
  * Options of {@link delete_}: `propagationPolicy` defaults to `Background`, as kubectl's.
@@ -193,13 +194,13 @@ export type ApplyOptions = internalApply.ApplyOptions
  * @since 0.2.0
  * @category models
  */
-export type DeleteOptions = internalApply.DeleteOptions
+export type DeleteOptions = ManifestModel.DeleteOptions
 
 /**
  * @since 0.2.0
  * @category models
  */
-export type DiffOptions = internalApply.DiffOptions
+export type DiffOptions = ManifestModel.DiffOptions
 
 /**
  * The field manager used when none is given.

@@ -19,8 +19,8 @@ import type * as Scope from "effect/Scope"
 import { type ClientCertificate, Credentials, type CredentialsError } from "./Credentials.js"
 import { CredentialsError as CredentialsErrorClass } from "./internal/credentials/error.js"
 import * as internal from "./internal/transport/client.js"
-import * as errors from "./internal/transport/errors.js"
 import { RestConfig } from "./RestConfig.js"
+import * as errors from "./TransportError.js"
 
 /**
  * The transport could not be built from the RestConfig. `reason`: `UnreadableFile` (names the CA / certificate /

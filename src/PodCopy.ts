@@ -10,8 +10,8 @@
  */
 import type * as Effect from "effect/Effect"
 import * as internal from "./internal/websocket/copy.js"
-import * as errors from "./internal/websocket/errors.js"
 import type { PodRef } from "./PodExec.js"
+import * as errors from "./PodStreamError.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 
 /**

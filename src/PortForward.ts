@@ -13,9 +13,9 @@ import type * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Sink from "effect/Sink"
 import type * as Stream from "effect/Stream"
-import * as errors from "./internal/websocket/errors.js"
 import * as internal from "./internal/websocket/portForward.js"
 import type { PodRef } from "./PodExec.js"
+import * as errors from "./PodStreamError.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 
 /**

@@ -17,12 +17,12 @@ import type * as Stream from "effect/Stream"
 import type { Credentials } from "./Credentials.js"
 import * as internal from "./internal/restClient/client.js"
 import { lines as splitLines } from "./internal/restClient/lines.js"
-import * as warnings from "./internal/restClient/warnings.js"
 import type { KubeError } from "./KubeError.js"
 import type { KubeRequest } from "./KubeRequest.js"
 import * as RateLimit from "./RateLimit.js"
 import type { RestConfig } from "./RestConfig.js"
 import * as RetryPolicy from "./RetryPolicy.js"
+import * as warnings from "./WarningHandler.js"
 import type { WatchEvent } from "./Watch.js"
 
 /**

@@ -15,11 +15,12 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { DiscoveryClient } from "./DiscoveryClient.js"
+import type { Snapshot } from "./DiscoveryModel.js"
 import type { GroupKind, GroupResource, GroupVersionKind, GroupVersionResource } from "./GroupVersion.js"
 import * as gvk from "./GroupVersion.js"
 import * as internal from "./internal/discovery/mapper.js"
-import type { Snapshot } from "./internal/discovery/model.js"
 import type { RestClientError } from "./RestClient.js"
+import * as mapping from "./RestMapping.js"
 
 export type {
   /**
@@ -50,7 +51,7 @@ export type {
  * @since 0.1.0
  * @category models
  */
-export type RestMapping = internal.RestMapping
+export type RestMapping = mapping.RestMapping
 
 /**
  * A resource with optional group and version (empty means any).
@@ -58,49 +59,49 @@ export type RestMapping = internal.RestMapping
  * @since 0.1.0
  * @category models
  */
-export type PartialResource = internal.PartialResource
+export type PartialResource = mapping.PartialResource
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export const NoResourceMatch: typeof internal.NoResourceMatch = internal.NoResourceMatch
+export const NoResourceMatch: typeof mapping.NoResourceMatch = mapping.NoResourceMatch
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type NoResourceMatch = internal.NoResourceMatch
+export type NoResourceMatch = mapping.NoResourceMatch
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export const NoKindMatch: typeof internal.NoKindMatch = internal.NoKindMatch
+export const NoKindMatch: typeof mapping.NoKindMatch = mapping.NoKindMatch
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type NoKindMatch = internal.NoKindMatch
+export type NoKindMatch = mapping.NoKindMatch
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export const AmbiguousResource: typeof internal.AmbiguousResource = internal.AmbiguousResource
+export const AmbiguousResource: typeof mapping.AmbiguousResource = mapping.AmbiguousResource
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type AmbiguousResource = internal.AmbiguousResource
+export type AmbiguousResource = mapping.AmbiguousResource
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type RestMapperError = internal.MatchError | RestClientError
+export type RestMapperError = mapping.MatchError | RestClientError
 
 /**
  * @since 0.1.0
@@ -198,7 +199,7 @@ const build = (
       withIndex((index) => {
         const found = internal.resourcesFor(index, internal.expandShortcut(index, partial))
         return found.length === 0
-          ? Either.left(new internal.NoResourceMatch({ partialResource: partial }))
+          ? Either.left(new mapping.NoResourceMatch({ partialResource: partial }))
           : Either.right(found.map((m) => m.resource))
       }),
     kindFor: (partial) => Effect.map(mappingFor(partial), (m) => m.groupVersionKind),

@@ -11,7 +11,7 @@
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type CacheStore, type IndexFunc, InvalidSelector } from "./internal/informer/store.js"
+import { type CacheStore, InvalidSelector } from "./internal/informer/store.js"
 
 /**
  * Values an object is indexed under (client-go `IndexFunc`), e.g. `(pod) => [pod.spec?.nodeName ?? ""]`.
@@ -19,7 +19,7 @@ import { type CacheStore, type IndexFunc, InvalidSelector } from "./internal/inf
  * @since 0.2.0
  * @category models
  */
-export type Indexer<A> = IndexFunc<A>
+export type Indexer<A> = (object: A) => ReadonlyArray<string>
 
 /**
  * The name of the index every store has: objects by `metadata.namespace` ("" for cluster-scoped ones).

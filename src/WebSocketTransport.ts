@@ -13,11 +13,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { Credentials, type CredentialsError } from "./Credentials.js"
-import type * as internalConnection from "./internal/websocket/connection.js"
 import * as internalDial from "./internal/websocket/dial.js"
 import type * as KubeError from "./KubeError.js"
 import type { TransportConfigError } from "./NodeTransport.js"
 import { RestConfig } from "./RestConfig.js"
+import type * as connection from "./WebSocketConnection.js"
 
 /**
  * What opening a WebSocket can fail with: the typed error of the Status the server answered instead of upgrading
@@ -51,7 +51,7 @@ export interface DialRequest {
  * @since 0.2.0
  * @category models
  */
-export type Connection = internalConnection.Connection
+export type Connection = connection.Connection
 
 /**
  * @since 0.2.0

@@ -3,8 +3,8 @@ import * as Path from "node:path"
 import { parseFileSpec } from "../src/cli/cp.js"
 import { parsePortSpec } from "../src/cli/portForward.js"
 import { destinationOf } from "../src/internal/websocket/copy.js"
-import { UnsafePath } from "../src/internal/websocket/errors.js"
 import { exitOf } from "../src/internal/websocket/exec.js"
+import { UnsafePath } from "../src/PodStreamError.js"
 
 describe("copy destinations", () => {
   const root = Path.resolve("/tmp/dest")

@@ -5,47 +5,13 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import * as Schema from "effect/Schema"
+import type { APIResourceList, Service, Snapshot } from "../../DiscoveryModel.js"
+import { VersionInfo } from "../../DiscoveryModel.js"
 import * as KubeRequest from "../../KubeRequest.js"
 import type { RestClient, RestClientError } from "../../RestClient.js"
 import { decodeText } from "../restClient/decode.js"
 import * as disk from "./diskCache.js"
 import { fetchGroups, fetchGroupVersion, fetchResources } from "./fetch.js"
-import type { APIGroup, APIResourceList, FailedGroupVersion, Snapshot } from "./model.js"
-
-/** `/version`: kept open so newer fields survive. */
-export const VersionInfo = Schema.Struct({
-  major: Schema.optionalWith(Schema.String, { default: () => "" }),
-  minor: Schema.optionalWith(Schema.String, { default: () => "" }),
-  gitVersion: Schema.optionalWith(Schema.String, { default: () => "" }),
-  gitCommit: Schema.optional(Schema.String),
-  gitTreeState: Schema.optional(Schema.String),
-  buildDate: Schema.optional(Schema.String),
-  goVersion: Schema.optional(Schema.String),
-  compiler: Schema.optional(Schema.String),
-  platform: Schema.optional(Schema.String)
-}).annotations({ parseOptions: { onExcessProperty: "preserve" } })
-
-export type VersionInfo = typeof VersionInfo.Type
-
-export interface ResourceLists {
-  readonly resources: ReadonlyArray<APIResourceList>
-  readonly failed: ReadonlyArray<FailedGroupVersion>
-}
-
-export interface Service {
-  readonly serverVersion: Effect.Effect<VersionInfo, RestClientError>
-  readonly serverGroups: Effect.Effect<{ readonly groups: ReadonlyArray<APIGroup> }, RestClientError>
-  readonly serverResourcesForGroupVersion: (
-    groupVersion: string
-  ) => Effect.Effect<APIResourceList, RestClientError>
-  readonly serverGroupsAndResources: Effect.Effect<Snapshot, RestClientError>
-  readonly serverPreferredResources: Effect.Effect<ResourceLists, RestClientError>
-  readonly serverPreferredNamespacedResources: Effect.Effect<ResourceLists, RestClientError>
-  readonly invalidate: Effect.Effect<void>
-  /** True when the last snapshot came from the server rather than from a cache (client-go's `Fresh`). */
-  readonly fresh: Effect.Effect<boolean>
-}
 
 export interface MakeOptions {
   readonly aggregated: boolean

@@ -14,8 +14,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Path from "node:path"
+import type { APIGroup, APIResourceList } from "../../DiscoveryModel.js"
 import * as meta from "../../generated/meta/v1.js"
-import type { APIGroup, APIResourceList } from "./model.js"
 
 /**
  * The cache directory for `server` under `root`, as kubectl names it (`https://a.b:6443` → `a.b_6443`): the scheme

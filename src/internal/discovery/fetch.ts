@@ -5,18 +5,18 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as meta from "../../generated/meta/v1.js"
-import { isNotFound } from "../../KubeError.js"
-import * as KubeRequest from "../../KubeRequest.js"
-import type { RestClient, RestClientError } from "../../RestClient.js"
-import { decodeText } from "../restClient/decode.js"
 import {
   type APIGroup,
   type APIResource,
   type APIResourceList,
   type FailedGroupVersion,
   StaleGroupVersion
-} from "./model.js"
+} from "../../DiscoveryModel.js"
+import * as meta from "../../generated/meta/v1.js"
+import { isNotFound } from "../../KubeError.js"
+import * as KubeRequest from "../../KubeRequest.js"
+import type { RestClient, RestClientError } from "../../RestClient.js"
+import { decodeText } from "../restClient/decode.js"
 
 /** What kubectl sends: aggregated v2, then v2beta1, then the legacy documents. */
 export const aggregatedAccept =

@@ -3,86 +3,17 @@
  * (groups in discovery order, each group's preferred version first), kubectl's short-name expander and discovery
  * category expansion.
  */
-import * as Data from "effect/Data"
 import * as Either from "effect/Either"
+import type { Snapshot } from "../../DiscoveryModel.js"
 import {
-  type GroupKind,
-  type GroupResource,
-  type GroupVersionKind,
-  type GroupVersionResource,
-  parseGroupVersion,
-  parseResourceArg
-} from "./gvk.js"
-import type { Snapshot } from "./model.js"
-
-/** How one resource is served, as the mapper knows it. */
-export interface RestMapping {
-  readonly resource: GroupVersionResource
-  readonly groupVersionKind: GroupVersionKind
-  readonly namespaced: boolean
-  readonly singular: string
-  readonly shortNames: ReadonlyArray<string>
-  readonly categories: ReadonlyArray<string>
-  readonly verbs: ReadonlyArray<string>
-  /** Subresources served under it: `status`, `scale`, ... */
-  readonly subresources: ReadonlyArray<string>
-}
-
-/** A partially specified resource: empty group or version match any. */
-export interface PartialResource {
-  readonly group?: string | undefined
-  readonly version?: string | undefined
-  readonly resource: string
-}
-
-const describeResource = (p: PartialResource) => {
-  const parts = [p.resource]
-  if (p.version) parts.push(p.version)
-  if (p.group) parts.push(p.group)
-  return parts.join(".")
-}
-
-/** No served resource matches (client-go's `NoResourceMatchError`). */
-export class NoResourceMatch extends Data.TaggedError("NoResourceMatch")<{
-  readonly partialResource: PartialResource
-}> {
-  override get message(): string {
-    return `no matches for resource "${describeResource(this.partialResource)}"`
-  }
-}
-
-/** No served kind matches (client-go's `NoKindMatchError`). */
-export class NoKindMatch extends Data.TaggedError("NoKindMatch")<{
-  readonly groupKind: GroupKind
-  readonly versions: ReadonlyArray<string>
-}> {
-  override get message(): string {
-    const gk = this.groupKind
-    const searched = this.versions.filter((v) => v !== "")
-    if (searched.length === 0) {
-      return gk.group === ""
-        ? `no matches for kind "${gk.kind}"`
-        : `no matches for kind "${gk.kind}" in group "${gk.group}"`
-    }
-    const gv = (v: string) => gk.group === "" ? v : `${gk.group}/${v}`
-    return searched.length === 1
-      ? `no matches for kind "${gk.kind}" in version "${gv(searched[0]!)}"`
-      : `no matches for kind "${gk.kind}" in versions [${searched.map(gv).join(" ")}]`
-  }
-}
-
-/** More than one resource matches and the priorities cannot choose (client-go's `AmbiguousResourceError`). */
-export class AmbiguousResource extends Data.TaggedError("AmbiguousResource")<{
-  readonly partialResource: PartialResource
-  readonly matches: ReadonlyArray<GroupVersionResource>
-}> {
-  override get message(): string {
-    const list = this.matches.map((m) => `${m.group}/${m.version}, Resource=${m.resource}`).join(", ")
-    return `${describeResource(this.partialResource)} matches multiple resources [${list}]`
-  }
-}
-
-export type MatchError = NoResourceMatch | NoKindMatch | AmbiguousResource
+  AmbiguousResource,
+  type MatchError,
+  NoKindMatch,
+  NoResourceMatch,
+  type PartialResource,
+  type RestMapping
+} from "../../RestMapping.js"
+import { type GroupKind, type GroupResource, parseGroupVersion, parseResourceArg } from "./gvk.js"
 
 interface Entry extends RestMapping {
   readonly order: number

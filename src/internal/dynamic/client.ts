@@ -4,66 +4,15 @@
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import type {
+  DynamicResourceClient as ResourceClient,
+  NamespaceableResourceClient,
+  Subresource
+} from "../../DynamicResourceClient.js"
 import * as KubeRequest from "../../KubeRequest.js"
-import type { ListPage, ListPagesOptions, RestClient, RestClientError } from "../../RestClient.js"
+import type { RestClient } from "../../RestClient.js"
 import { Unstructured, type UnstructuredList } from "../../Unstructured.js"
-import type { WatchEvent } from "../../Watch.js"
 import type { GroupVersionResource } from "../discovery/gvk.js"
-
-/** Options of calls that may address a subresource (`status`, `scale`, ...). */
-export interface Subresource {
-  readonly subresource?: string | undefined
-}
-
-export interface ResourceClient {
-  readonly gvr: GroupVersionResource
-  /** The namespace requests go to; undefined for cluster-scoped use (or all namespaces, for list and watch). */
-  readonly targetNamespace: string | undefined
-  readonly get: (
-    name: string,
-    options?: KubeRequest.GetOptions & Subresource
-  ) => Effect.Effect<Unstructured, RestClientError>
-  readonly list: (options?: KubeRequest.ListOptions) => Effect.Effect<UnstructuredList, RestClientError>
-  readonly listPages: (
-    options?: KubeRequest.ListOptions,
-    pages?: ListPagesOptions
-  ) => Stream.Stream<ListPage<Unstructured>, RestClientError>
-  readonly listAll: (
-    options?: KubeRequest.ListOptions,
-    pages?: ListPagesOptions
-  ) => Stream.Stream<Unstructured, RestClientError>
-  readonly watch: (options?: KubeRequest.ListOptions) => Stream.Stream<WatchEvent<Unstructured>, RestClientError>
-  readonly create: (
-    obj: Unstructured,
-    options?: KubeRequest.CreateOptions & Subresource
-  ) => Effect.Effect<Unstructured, RestClientError>
-  readonly update: (
-    obj: Unstructured,
-    options?: KubeRequest.UpdateOptions & Subresource
-  ) => Effect.Effect<Unstructured, RestClientError>
-  readonly updateStatus: (
-    obj: Unstructured,
-    options?: KubeRequest.UpdateOptions
-  ) => Effect.Effect<Unstructured, RestClientError>
-  readonly patch: (
-    name: string,
-    patchType: KubeRequest.PatchType,
-    patch: unknown,
-    options?: KubeRequest.PatchOptions & Subresource
-  ) => Effect.Effect<Unstructured, RestClientError>
-  readonly delete: (
-    name: string,
-    options?: KubeRequest.DeleteOptions
-  ) => Effect.Effect<Unstructured, RestClientError>
-  readonly deleteCollection: (
-    options?: KubeRequest.DeleteOptions,
-    listOptions?: KubeRequest.ListOptions
-  ) => Effect.Effect<Unstructured, RestClientError>
-}
-
-export interface NamespaceableResourceClient extends ResourceClient {
-  readonly namespace: (namespace: string) => ResourceClient
-}
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

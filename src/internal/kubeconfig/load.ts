@@ -13,11 +13,11 @@ import * as Schema from "effect/Schema"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import * as YAML from "yaml"
+import * as S from "../../KubeconfigModel.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, entryKey, KubeconfigError } from "./error.js"
 import { makeFastYaml } from "./fastYaml.js"
 import * as Model from "./model.js"
-import * as S from "./schema.js"
 
 const decodeConfig = Schema.decodeUnknownEither(S.Config, { onExcessProperty: "preserve", errors: "first" })
 

@@ -2,31 +2,10 @@
  * The merged kubeconfig: what client-go keeps in `clientcmdapi.Config` after applying the loading rules. Every named
  * entry remembers the file that defined it, because relative paths inside it resolve against that file's directory.
  */
-import type * as S from "./schema.js"
+import type * as S from "../../KubeconfigModel.js"
+import type { Entry, Kubeconfig, KubeconfigFile } from "../../KubeconfigModel.js"
 
-export interface Entry<A> {
-  readonly name: string
-  readonly value: A
-  /** The file that defined this entry, as listed in the loading rules (possibly relative to the working directory). */
-  readonly origin: string
-}
-
-export interface Kubeconfig {
-  /** The files that were read, in precedence order. */
-  readonly files: ReadonlyArray<string>
-  readonly clusters: ReadonlyArray<Entry<S.Cluster>>
-  readonly users: ReadonlyArray<Entry<S.AuthInfo>>
-  readonly contexts: ReadonlyArray<Entry<S.Context>>
-  /** "" when no file sets it, as in client-go. */
-  readonly currentContext: string
-  readonly preferences: S.Preferences
-  readonly extensions: ReadonlyArray<S.NamedExtension>
-}
-
-export interface KubeconfigFile {
-  readonly path: string
-  readonly config: S.Config
-}
+export type { Entry, Kubeconfig, KubeconfigFile } from "../../KubeconfigModel.js"
 
 export const empty: Kubeconfig = {
   files: [],

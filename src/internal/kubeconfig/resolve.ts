@@ -8,11 +8,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as NodePath from "node:path"
+import type * as S from "../../KubeconfigModel.js"
 import type * as RestConfig from "../../RestConfig.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, entryKey, KubeconfigError } from "./error.js"
 import type * as Model from "./model.js"
-import type * as S from "./schema.js"
 import { defaultUserAgent } from "./userAgent.js"
 
 export interface Overrides {

@@ -5,11 +5,11 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as YAML from "yaml"
+import type * as S from "../../KubeconfigModel.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, KubeconfigError } from "./error.js"
 import type * as Model from "./model.js"
 import { resolvePath } from "./resolve.js"
-import type * as S from "./schema.js"
 
 /** `clientcmdapi.MinifyConfig`, with the `--context` flag applied first as `kubectl config view` does. */
 export const minify = (

@@ -8,59 +8,23 @@ import * as Stream from "effect/Stream"
 import * as YAML from "yaml"
 import * as DynamicClient from "../../DynamicClient.js"
 import * as KubeError from "../../KubeError.js"
-import type { RestClientError } from "../../RestClient.js"
+import { CrdNotEstablished, MissingName, NamespaceMismatch, type ObjectError } from "../../ManifestError.js"
+import type {
+  ApplyAction,
+  ApplyOptions,
+  ApplyResult,
+  DeleteOptions,
+  DeleteResult,
+  DiffOptions,
+  DiffResult,
+  ObjectRef,
+  PruneOptions
+} from "../../ManifestModel.js"
 import * as RestConfig from "../../RestConfig.js"
 import * as RestMapper from "../../RestMapper.js"
 import type { Unstructured } from "../../Unstructured.js"
 import { unifiedDiff } from "./diff.js"
-import { CrdNotEstablished, MissingName, NamespaceMismatch } from "./errors.js"
 import { applyOrder } from "./order.js"
-
-export interface ObjectRef {
-  readonly group: string
-  readonly version: string
-  readonly kind: string
-  /** The plural resource, once the mapper resolved the kind. */
-  readonly resource: string | undefined
-  readonly namespace: string | undefined
-  readonly name: string
-}
-
-export type ObjectError =
-  | RestMapper.RestMapperError
-  | RestClientError
-  | NamespaceMismatch
-  | MissingName
-  | CrdNotEstablished
-
-export type ApplyAction = "created" | "configured" | "unchanged"
-
-export type ApplyResult =
-  | {
-    readonly _tag: "Applied"
-    readonly index: number
-    readonly ref: ObjectRef
-    readonly action: ApplyAction
-    readonly object: Unstructured
-  }
-  | { readonly _tag: "Pruned"; readonly index: number; readonly ref: ObjectRef }
-  | { readonly _tag: "Failed"; readonly index: number; readonly ref: ObjectRef; readonly error: ObjectError }
-
-export interface ApplyOptions {
-  readonly fieldManager?: string | undefined
-  readonly force?: boolean | undefined
-  readonly namespace?: string | undefined
-  readonly enforceNamespace?: boolean | undefined
-  readonly dryRun?: "server" | undefined
-  readonly stopOnError?: boolean | undefined
-  readonly prune?: PruneOptions | undefined
-  readonly crdTimeout?: Duration.DurationInput | undefined
-}
-
-export interface PruneOptions {
-  readonly selector: string
-  readonly kinds?: ReadonlyArray<{ readonly group: string; readonly kind: string }> | undefined
-}
 
 export const defaultFieldManager = "effect-kube"
 
@@ -109,7 +73,7 @@ export const refOf = (obj: Unstructured): ObjectRef => ({
 interface Target {
   readonly ref: ObjectRef
   readonly mapping: RestMapper.RestMapping
-  readonly client: DynamicClient.ResourceClient
+  readonly client: DynamicClient.DynamicResourceClient
   readonly body: Unstructured
 }
 
@@ -160,7 +124,7 @@ const target = (ctx: Context, obj: Unstructured): Effect.Effect<Target, ObjectEr
     }
   })
 
-const getLive = (client: DynamicClient.ResourceClient, name: string) =>
+const getLive = (client: DynamicClient.DynamicResourceClient, name: string) =>
   client.get(name).pipe(
     Effect.map(Option.some),
     Effect.catchIf(KubeError.isNotFound, () => Effect.succeed(Option.none<Unstructured>()))
@@ -314,18 +278,6 @@ const prune = (
     return out
   })
 
-export type DeleteResult =
-  | { readonly _tag: "Deleted"; readonly index: number; readonly ref: ObjectRef }
-  | { readonly _tag: "Failed"; readonly index: number; readonly ref: ObjectRef; readonly error: ObjectError }
-
-export interface DeleteOptions {
-  readonly namespace?: string | undefined
-  readonly enforceNamespace?: boolean | undefined
-  readonly propagationPolicy?: "Orphan" | "Background" | "Foreground" | undefined
-  readonly dryRun?: "server" | undefined
-  readonly ignoreNotFound?: boolean | undefined
-}
-
 export const del = (
   objects: ReadonlyArray<Unstructured>,
   options: DeleteOptions = {}
@@ -351,25 +303,6 @@ export const del = (
     }
     return results.sort((a, b) => a.index - b.index)
   })
-
-export type DiffResult =
-  | {
-    readonly _tag: "Diff"
-    readonly index: number
-    readonly ref: ObjectRef
-    readonly live: Unstructured | undefined
-    readonly merged: Unstructured
-    /** Unified diff of the two as YAML (managedFields left out); empty when they are equal. */
-    readonly diff: string
-  }
-  | { readonly _tag: "Failed"; readonly index: number; readonly ref: ObjectRef; readonly error: ObjectError }
-
-export interface DiffOptions {
-  readonly fieldManager?: string | undefined
-  readonly force?: boolean | undefined
-  readonly namespace?: string | undefined
-  readonly enforceNamespace?: boolean | undefined
-}
 
 // kubectl diff leaves managedFields out of both sides.
 const forDiff = (obj: Unstructured | undefined): string => {

@@ -6,8 +6,9 @@ import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as NodePath from "node:path"
-import { ManifestReadError } from "./errors.js"
-import { type ParsedDocument, parseDocuments } from "./parse.js"
+import { ManifestReadError } from "../../ManifestError.js"
+import type { ParsedDocument } from "../../ManifestModel.js"
+import { parseDocuments } from "./parse.js"
 
 const manifestExtensions = new Set([".json", ".yaml", ".yml"])
 

@@ -2,20 +2,9 @@
  * Multi-document YAML (or JSON) into objects, keeping where each came from so errors can point at it.
  */
 import * as YAML from "yaml"
+import { ManifestParseError } from "../../ManifestError.js"
+import type { ParsedDocument } from "../../ManifestModel.js"
 import type { Unstructured } from "../../Unstructured.js"
-import { ManifestParseError } from "./errors.js"
-
-/** One object of a manifest with its origin: the source, the document's 0-based index and its 1-based line. */
-export interface Located {
-  readonly object: Unstructured
-  readonly source: string
-  readonly document: number
-  readonly line: number
-}
-
-export type ParsedDocument =
-  | { readonly _tag: "Object"; readonly located: Located }
-  | { readonly _tag: "Error"; readonly error: ManifestParseError }
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

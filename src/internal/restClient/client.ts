@@ -34,10 +34,11 @@ import { RateLimit } from "../../RateLimit.js"
 import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientError } from "../../RestClient.js"
 import { RestConfig } from "../../RestConfig.js"
 import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
+import { WarningHandler } from "../../WarningHandler.js"
 import * as Watch from "../../Watch.js"
 import { decodeValue, parseJson, type RequestContext } from "./decode.js"
 import { credentialsCause, fromCause } from "./transport.js"
-import { parseWarnings, WarningHandler } from "./warnings.js"
+import { parseWarnings } from "./warnings.js"
 
 interface Prepared {
   readonly request: KubeRequest.KubeRequest

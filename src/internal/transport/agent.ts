@@ -3,7 +3,7 @@ import * as Https from "node:https"
 import * as Net from "node:net"
 import type * as Stream from "node:stream"
 import * as Tls from "node:tls"
-import { ProxyError } from "./errors.js"
+import { ProxyError } from "../../TransportError.js"
 
 /** TLS and proxy settings for one pair of agents. */
 export interface AgentMaterial {

@@ -15,9 +15,10 @@ import * as Tls from "node:tls"
 import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
 import { Limits } from "../../Limits.js"
 import type { RestConfig } from "../../RestConfig.js"
+import * as errors from "../../TransportError.js"
 import { type AgentMaterial, type Agents, displayProxy, makeAgents } from "./agent.js"
 import * as direct from "./direct.js"
-import * as errors from "./errors.js"
+import { classifyTls } from "./errors.js"
 import { gunzip } from "./gzip.js"
 import * as nodeClient from "./nodeClient.js"
 import { safeRequest } from "./redact.js"
@@ -217,7 +218,7 @@ export const make = (
       } catch {
         server = error.request.url
       }
-      const tls = errors.classifyTls(error.cause, server)
+      const tls = classifyTls(error.cause, server)
       return tls === undefined ? error : new HttpClientError.RequestError({
         request: safeRequest(error.request),
         reason: "Transport",

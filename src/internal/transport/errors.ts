@@ -1,65 +1,8 @@
+/**
+ * The transport's own failure classification; the error classes users see are in `TransportError`.
+ */
 import * as Data from "effect/Data"
-import type * as Duration from "effect/Duration"
-
-export type TransportConfigErrorReason =
-  | "UnreadableFile"
-  | "InvalidTlsMaterial"
-  | "InvalidTlsConfig"
-  | "InvalidProxyUrl"
-  | "UnsupportedProxy"
-
-export class TransportConfigError extends Data.TaggedError("TransportConfigError")<{
-  readonly reason: TransportConfigErrorReason
-  readonly detail: string
-  /** The file that could not be read, for `UnreadableFile`. */
-  readonly path?: string
-  readonly cause?: unknown
-}> {
-  override get message(): string {
-    return this.detail
-  }
-}
-
-export class TlsError extends Data.TaggedError("TlsError")<{
-  /**
-   * `ServerCertificate`: the server's certificate failed verification (unknown CA, wrong name, expired).
-   * `Handshake`: the handshake failed otherwise, typically because the server refused our (missing) client
-   * certificate.
-   */
-  readonly kind: "ServerCertificate" | "Handshake"
-  /** Node / OpenSSL error code, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_TLS_CERT_ALTNAME_INVALID`. */
-  readonly code: string
-  readonly server: string
-  readonly cause?: unknown
-}> {
-  override get message(): string {
-    return this.kind === "ServerCertificate"
-      ? `TLS: the certificate of ${this.server} was not accepted (${this.code})`
-      : `TLS: handshake with ${this.server} failed (${this.code})`
-  }
-}
-
-export class ProxyError extends Data.TaggedError("ProxyError")<{
-  /** The proxy URL without user info. */
-  readonly proxy: string
-  readonly target: string
-  readonly detail: string
-  readonly status?: number
-  readonly cause?: unknown
-}> {
-  override get message(): string {
-    return `proxy ${this.proxy} could not open a tunnel to ${this.target}: ${this.detail}`
-  }
-}
-
-export class TimeoutError extends Data.TaggedError("TimeoutError")<{
-  readonly timeout: Duration.Duration
-  readonly url: string
-}> {
-  override get message(): string {
-    return `no response from ${this.url} within the configured timeout`
-  }
-}
+import { TlsError } from "../../TransportError.js"
 
 // Verification results OpenSSL reports for the peer certificate, plus Node's own host name check.
 const verifyCodes = new Set([

@@ -12,13 +12,10 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type { Closed, Connection } from "../../WebSocketConnection.js"
 import { onceDrained } from "./channels.js"
 
-/** How a connection ended: the close code and reason the peer sent (1006 when the transport dropped). */
-export interface Closed {
-  readonly code: number
-  readonly reason: string
-}
+export type { Closed, Connection } from "../../WebSocketConnection.js"
 
 /** A refused upgrade: the HTTP answer in place of `101 Switching Protocols`. */
 export interface Refused {
@@ -59,18 +56,6 @@ export interface Opened {
   readonly refused: () => Refused | undefined
   /** The error the socket reported before opening (ECONNREFUSED, a TLS failure). */
   readonly error: () => unknown
-}
-
-export interface Connection {
-  /** The negotiated subprotocol. */
-  readonly protocol: string
-  /** The next binary message; `undefined` once the socket closed (see {@link closed}). */
-  readonly receive: Effect.Effect<Uint8Array | undefined>
-  /** Sends one binary message, waiting first while more than the high-water mark is still unsent. */
-  readonly send: (data: Uint8Array) => Effect.Effect<void>
-  /** Starts the closing handshake (idempotent). */
-  readonly close: (code?: number, reason?: string) => Effect.Effect<void>
-  readonly closed: Effect.Effect<Closed>
 }
 
 /** Received bytes held before the socket is paused; unsent bytes held before a writer waits. */

@@ -8,9 +8,9 @@ import * as Posix from "node:path/posix"
 import type { ReadEntry } from "tar"
 import type { CopyOptions, CopyResult } from "../../PodCopy.js"
 import type { PodRef } from "../../PodExec.js"
+import { CopyError, UnsafePath } from "../../PodStreamError.js"
 import type { DialError } from "../../WebSocketTransport.js"
 import type { WebSocketTransport } from "../../WebSocketTransport.js"
-import { CopyError, UnsafePath } from "./errors.js"
 
 // Loaded on the first copy: a program that never copies files does not pay for tar at start-up.
 const tarFs = Effect.promise(() => import("../tarFs.js"))

@@ -13,10 +13,10 @@ import type * as Http from "node:http"
 import type { Credentials, CredentialsError } from "../../Credentials.js"
 import * as KubeError from "../../KubeError.js"
 import type { RestConfig } from "../../RestConfig.js"
+import type * as TransportErrors from "../../TransportError.js"
 import { fromCause } from "../restClient/transport.js"
 import { makeAgents } from "../transport/agent.js"
 import { loadMaterial } from "../transport/client.js"
-import type * as TransportErrors from "../transport/errors.js"
 import { classifyTls } from "../transport/errors.js"
 
 // Loaded on the first dial: a program that never opens a WebSocket does not pay for ws at start-up.

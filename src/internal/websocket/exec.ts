@@ -9,10 +9,10 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import * as KubeError from "../../KubeError.js"
 import type { AttachOptions, Collected, ExecOptions, ExitError, PodRef, Session } from "../../PodExec.js"
+import { NonZeroExit, StreamProtocolError } from "../../PodStreamError.js"
 import { type DialError, WebSocketTransport } from "../../WebSocketTransport.js"
 import * as channels from "./channels.js"
 import type { Connection } from "./connection.js"
-import { NonZeroExit, StreamProtocolError } from "./errors.js"
 
 const podPath = (pod: PodRef, subresource: string) =>
   `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/${subresource}`

@@ -9,10 +9,10 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import * as Net from "node:net"
 import type { PodRef } from "../../PodExec.js"
+import { ListenError, PortForwardError } from "../../PodStreamError.js"
 import type { Listening, ListenOptions, PortStream } from "../../PortForward.js"
 import { type DialError, WebSocketTransport } from "../../WebSocketTransport.js"
 import * as channels from "./channels.js"
-import { ListenError, PortForwardError } from "./errors.js"
 
 type Item = Uint8Array | null | PortForwardError
 

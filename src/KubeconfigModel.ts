@@ -1,6 +1,10 @@
 /**
- * The kubeconfig v1 file as an Effect Schema. Field names are camelCase on the type side and the kubeconfig spelling
- * on the encoded side; decoding with `onExcessProperty: "preserve"` keeps fields this version does not know.
+ * The kubeconfig v1 file as an Effect Schema, and the merged kubeconfig the loaders build from the files. Field names
+ * are camelCase on the type side and the kubeconfig spelling on the encoded side; decoding with
+ * `onExcessProperty: "preserve"` keeps fields this version does not know. Re-exported by `Kubeconfig`; defined apart
+ * from it so the implementations under `internal/` can use them without importing the module that wires them.
+ *
+ * @since 0.2.0
  */
 import * as Schema from "effect/Schema"
 
@@ -14,15 +18,27 @@ const Name = Schema.optionalWith(Schema.String, { nullable: true, default: () =>
 const optKey = <S extends Schema.Schema.Any>(key: string, schema: S) =>
   Schema.optionalWith(schema, { exact: true, nullable: true }).pipe(Schema.fromKey(key))
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const NamedExtension = Schema.Struct({
   name: Name,
   extension: opt(Schema.Unknown)
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type NamedExtension = Schema.Schema.Type<typeof NamedExtension>
 
 const Extensions = opt(Schema.Array(NamedExtension))
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const Cluster = Schema.Struct({
   server: opt(Schema.String),
   tlsServerName: optKey("tls-server-name", Schema.String),
@@ -34,10 +50,22 @@ export const Cluster = Schema.Struct({
   extensions: Extensions
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type Cluster = Schema.Schema.Type<typeof Cluster>
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const ExecEnvVar = Schema.Struct({ name: Schema.String, value: Schema.String })
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const ExecConfig = Schema.Struct({
   command: opt(Schema.String),
   args: opt(Schema.Array(Schema.String)),
@@ -48,15 +76,31 @@ export const ExecConfig = Schema.Struct({
   interactiveMode: opt(Schema.String)
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type ExecConfig = Schema.Schema.Type<typeof ExecConfig>
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const AuthProviderConfig = Schema.Struct({
   name: Schema.String,
   config: opt(Schema.Record({ key: Schema.String, value: Schema.String }))
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type AuthProviderConfig = Schema.Schema.Type<typeof AuthProviderConfig>
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const AuthInfo = Schema.Struct({
   clientCertificate: optKey("client-certificate", Schema.String),
   clientCertificateData: optKey("client-certificate-data", Schema.String),
@@ -75,8 +119,16 @@ export const AuthInfo = Schema.Struct({
   extensions: Extensions
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type AuthInfo = Schema.Schema.Type<typeof AuthInfo>
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const Context = Schema.Struct({
   cluster: opt(Schema.String),
   user: opt(Schema.String),
@@ -84,15 +136,31 @@ export const Context = Schema.Struct({
   extensions: Extensions
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type Context = Schema.Schema.Type<typeof Context>
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const Preferences = Schema.Struct({
   colors: opt(Schema.Boolean),
   extensions: Extensions
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type Preferences = Schema.Schema.Type<typeof Preferences>
 
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
 export const Config = Schema.Struct({
   kind: opt(Schema.String),
   apiVersion: opt(Schema.String),
@@ -104,4 +172,51 @@ export const Config = Schema.Struct({
   extensions: Extensions
 })
 
+/**
+ * @since 0.2.0
+ * @category models
+ */
 export type Config = Schema.Schema.Type<typeof Config>
+
+/**
+ * A named entry of the merged kubeconfig and the file that defined it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Entry<A> {
+  readonly name: string
+  readonly value: A
+  /** The file that defined this entry, as listed in the loading rules (possibly relative to the working directory). */
+  readonly origin: string
+}
+
+/**
+ * The merged kubeconfig, as loaded: values are kept as written (relative paths unresolved, base64 undecoded, unknown
+ * fields preserved) so it can be printed like `kubectl config view`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Kubeconfig {
+  /** The files that were read, in precedence order. */
+  readonly files: ReadonlyArray<string>
+  readonly clusters: ReadonlyArray<Entry<Cluster>>
+  readonly users: ReadonlyArray<Entry<AuthInfo>>
+  readonly contexts: ReadonlyArray<Entry<Context>>
+  /** "" when no file sets it, as in client-go. */
+  readonly currentContext: string
+  readonly preferences: Preferences
+  readonly extensions: ReadonlyArray<NamedExtension>
+}
+
+/**
+ * One parsed file.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KubeconfigFile {
+  readonly path: string
+  readonly config: Config
+}
