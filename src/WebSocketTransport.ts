@@ -27,7 +27,7 @@ import type * as connection from "./WebSocketConnection.js"
  * @since 0.2.0
  * @category errors
  */
-export type DialError = KubeError.ApiError | KubeError.TransportError | CredentialsError
+export type DialError = KubeError.ApiError | KubeError.TransportError | KubeError.InvalidRequest | CredentialsError
 
 /**
  * One upgrade request.

@@ -2,35 +2,15 @@
 // rollout status / undo / history and wait, and helm v4's install --wait of a chart with a Deployment and Service.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { execFile } from "node:child_process"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { ensureHelm, ensureKubectl } from "../scripts/kubectl.mjs"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
+import { runTool } from "./support/tool.js"
 
 const run = (bin: string, home: string, args: ReadonlyArray<string>, timeoutMs = 40_000) =>
-  Effect.async<Run>((resume) => {
-    const child = execFile(
-      bin,
-      args,
-      {
-        env: { HOME: home, PATH: process.env.PATH ?? "", HELM_CACHE_HOME: Path.join(home, ".cache") },
-        timeout: timeoutMs
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1
-        resume(Effect.succeed({ code, stdout, stderr }))
-      }
-    )
-    return Effect.sync(() => child.kill())
-  })
+  runTool(bin, home, args, timeoutMs)
 
 const setup = Effect.gen(function*() {
   const home = yield* Effect.acquireRelease(

@@ -31,7 +31,7 @@ export interface DialRequest {
   readonly protocols: ReadonlyArray<string>
 }
 
-export type DialError = KubeError.ApiError | KubeError.TransportError | CredentialsError
+export type DialError = KubeError.ApiError | KubeError.TransportError | KubeError.InvalidRequest | CredentialsError
 
 export type Dial = (request: DialRequest) => Effect.Effect<Connection, DialError, Scope.Scope>
 
@@ -61,8 +61,10 @@ export const make = (
     const dynamicCertificate = material.cert === undefined ? credentials.clientCertificate : undefined
     // One agent pair for the proxy case only: without a proxy the upgrade request carries the TLS options itself.
     const agents = material.proxy === undefined ? undefined : makeAgents(material)
-    const server = new URL(config.server)
-    const serverHost = server.host
+    // A server URL that does not parse fails every dial typed (as every request of the RestClient does), not the
+    // layer: a program that never dials must still start.
+    const server = URL.canParse(config.server) ? new URL(config.server) : undefined
+    const serverHost = server?.host ?? ""
 
     const headersFor = (request: DialRequest) =>
       Effect.map(
@@ -98,7 +100,7 @@ export const make = (
           if (tls.key !== undefined) options.key = tls.key
           if (material.servername !== undefined) options.servername = material.servername
           if (agents !== undefined) {
-            options.agent = server.protocol === "https:" ? agents.https : agents.http
+            options.agent = server?.protocol === "https:" ? agents.https : agents.http
           }
           const raw = new WS.WebSocket(wsUrl(config.server, request), [...request.protocols], options)
           raw.on("unexpected-response", (req: Http.ClientRequest, res: Http.IncomingMessage) => {
@@ -134,6 +136,15 @@ export const make = (
 
     const method = "GET"
     const dial: Dial = (request) => {
+      if (server === undefined || (server.protocol !== "http:" && server.protocol !== "https:")) {
+        return Effect.fail(
+          new KubeError.InvalidRequest({
+            detail: `the server URL ${JSON.stringify(config.server)} ${
+              server === undefined ? "does not parse as a URL" : "must use http or https"
+            }`
+          })
+        )
+      }
       const url = displayUrl(config.server, request)
       const once = Effect.catchAll(attempt(request), (failure): Effect.Effect<never, DialError> => {
         if ("_tag" in failure && failure._tag === "CredentialsError") return Effect.fail(failure)
