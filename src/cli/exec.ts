@@ -10,7 +10,7 @@ import * as Stream from "effect/Stream"
 import * as PodExec from "../PodExec.js"
 import type { Command } from "./command.js"
 import { namespaceOf, resolveContainer, streamLayer } from "./podStreams.js"
-import { commandWith, commonFlags, parseArgs, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, parseCommand } from "./stack.js"
 
 const usage = `Execute a command in a container.
 
@@ -68,20 +68,9 @@ export const runSession = (session: PodExec.Session, options: { readonly stdin: 
 
 export const command: Command = commandWith("exec", (args, globals) =>
   Effect.gen(function*() {
-    const parsed = parseArgs(args, flags)
-    if ("error" in parsed) {
-      yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube exec --help' for usage.`)
-      return 1
-    }
-    if (parsed.bools.get("help") === true) {
-      yield* Console.log(usage)
-      return 0
-    }
-    const options = stackOptions(globals)
-    if ("error" in options) {
-      yield* Console.error(`error: ${options.error}`)
-      return 1
-    }
+    const start = yield* parseCommand("exec", args, flags, usage, globals)
+    if (typeof start === "number") return start
+    const { options, parsed } = start
     const [pod, ...commandLine] = parsed.positional
     if (pod === undefined || pod === "") {
       yield* Console.error(

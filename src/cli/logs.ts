@@ -10,7 +10,7 @@ import { RestClient } from "../RestClient.js"
 import type { Command } from "./command.js"
 import { writeTo } from "./exec.js"
 import { namespaceOf, resolveContainer } from "./podStreams.js"
-import { commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, layer, parseCommand } from "./stack.js"
 
 const usage = `Print the logs for a container in a pod.
 
@@ -29,20 +29,9 @@ const flags = [
 
 export const command: Command = commandWith("logs", (args, globals) =>
   Effect.gen(function*() {
-    const parsed = parseArgs(args, flags)
-    if ("error" in parsed) {
-      yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube logs --help' for usage.`)
-      return 1
-    }
-    if (parsed.bools.get("help") === true) {
-      yield* Console.log(usage)
-      return 0
-    }
-    const options = stackOptions(globals)
-    if ("error" in options) {
-      yield* Console.error(`error: ${options.error}`)
-      return 1
-    }
+    const start = yield* parseCommand("logs", args, flags, usage, globals)
+    if (typeof start === "number") return start
+    const { options, parsed } = start
     const [pod] = parsed.positional
     if (pod === undefined) {
       yield* Console.error(

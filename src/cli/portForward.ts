@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as PortForward from "../PortForward.js"
 import type { Command } from "./command.js"
 import { namespaceOf, streamLayer } from "./podStreams.js"
-import { commandWith, commonFlags, parseArgs, stackOptions } from "./stack.js"
+import { commandWith, commonFlags, parseCommand } from "./stack.js"
 
 const usage = `Forward one or more local ports to a pod.
 
@@ -35,20 +35,9 @@ export const parsePortSpec = (spec: string): { local: number; remote: number } |
 
 export const command: Command = commandWith("port-forward", (args, globals) =>
   Effect.gen(function*() {
-    const parsed = parseArgs(args, flags)
-    if ("error" in parsed) {
-      yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube port-forward --help' for usage.`)
-      return 1
-    }
-    if (parsed.bools.get("help") === true) {
-      yield* Console.log(usage)
-      return 0
-    }
-    const options = stackOptions(globals)
-    if ("error" in options) {
-      yield* Console.error(`error: ${options.error}`)
-      return 1
-    }
+    const start = yield* parseCommand("port-forward", args, flags, usage, globals)
+    if (typeof start === "number") return start
+    const { options, parsed } = start
     const [pod, ...specs] = parsed.positional
     if (pod === undefined || specs.length === 0) {
       yield* Console.error("error: TYPE/NAME and list of ports are required for port-forward")

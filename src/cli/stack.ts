@@ -212,3 +212,32 @@ export const commandWith = <R>(
   }
   return run(body(resolved.rest, resolved.globals), resolved.globals.verbosity)
 }
+
+/**
+ * The start every pod-stream command shares: its flags parsed (pflag's error and usage hint), `--help` answered and
+ * the global flags checked; a number is the exit code that ends the command there.
+ */
+export const parseCommand = (
+  name: string,
+  args: ReadonlyArray<string>,
+  flags: ReadonlyArray<FlagSpec>,
+  usage: string,
+  globals: GlobalFlags
+): Effect.Effect<{ readonly parsed: ParsedArgs; readonly options: StackOptions } | number> =>
+  Effect.gen(function*() {
+    const parsed = parseArgs(args, flags)
+    if ("error" in parsed) {
+      yield* Console.error(`error: ${parsed.error}\nSee 'effect-kube ${name} --help' for usage.`)
+      return 1
+    }
+    if (parsed.bools.get("help") === true) {
+      yield* Console.log(usage)
+      return 0
+    }
+    const options = stackOptions(globals)
+    if ("error" in options) {
+      yield* Console.error(`error: ${options.error}`)
+      return 1
+    }
+    return { parsed, options }
+  })
