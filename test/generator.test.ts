@@ -7,8 +7,10 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { compareVersionPriority, preferredVersion } from "../scripts/generator/discoveryFacts.js"
+import { fieldFacts, referenceLinks, referenceMinor } from "../scripts/generator/docs.js"
 import { diffFiles } from "../scripts/generator/emit.js"
 import { generateFromCrdFiles, generateFromSpecFile } from "../scripts/generator/index.js"
+import { swaggerDefinitions } from "../scripts/generator/ir.js"
 import { placeDefinitions } from "../scripts/generator/naming.js"
 import { buildResources, parsePath } from "../scripts/generator/resources.js"
 import { defaultSpecPath } from "../scripts/specPath.js"
@@ -362,6 +364,58 @@ describe("CRD generator", () => {
     } finally {
       Fs.rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe("API reference links", () => {
+  const spec = JSON.parse(Fs.readFileSync(specFile, "utf8"))
+  const definitions = swaggerDefinitions(spec)
+  const link = referenceLinks(definitions, "1.36")
+  const base = "https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/"
+
+  it("takes the minor version from the spec file's name, and none from a name without one", () => {
+    expect(referenceMinor("/x/swagger-v1.36.json")).toBe("1.36")
+    expect(referenceMinor("/x/openapi.json")).toBeUndefined()
+  })
+
+  it("anchors each definition at its kind, version and group section", () => {
+    expect(link("io.k8s.api.core.v1.PodSpec").url).toBe(`${base}#podspec-v1-core`)
+    expect(link("io.k8s.api.apps.v1.Deployment")).toStrictEqual({
+      url: `${base}#deployment-v1-apps`,
+      label: "Deployment v1 apps"
+    })
+    // A group with dots, and a package whose Go name differs from its group (rbac -> rbac.authorization.k8s.io).
+    expect(link("io.k8s.api.rbac.v1.PolicyRule").url).toBe(`${base}#policyrule-v1-rbac-authorization-k8s-io`)
+    expect(link("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps").url).toBe(
+      `${base}#jsonschemaprops-v1-apiextensions-k8s-io`
+    )
+    expect(link("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").url).toBe(`${base}#objectmeta-v1-meta`)
+    // No section of its own: the page.
+    expect(link("io.k8s.apimachinery.pkg.api.resource.Quantity").url).toBe(base)
+  })
+
+  it("states a field's format, list and patch semantics from the spec's facts", () => {
+    const podSpec = spec.definitions["io.k8s.api.core.v1.PodSpec"]
+    expect(fieldFacts(podSpec.properties.containers, true)).toStrictEqual([
+      "required",
+      "list type `map` keyed by `name`",
+      "patch strategy `merge` on `name`"
+    ])
+    expect(fieldFacts(spec.definitions["io.k8s.api.core.v1.ContainerPort"].properties.containerPort, true))
+      .toStrictEqual(["`int32`", "required"])
+    expect(fieldFacts({ type: "string" }, false)).toStrictEqual([])
+  })
+
+  it("links every generated type and field of a group module, fields to the definition their value is", () => {
+    const source = Fs.readFileSync(Path.join(root, "src/generated/core/v1.ts"), "utf8")
+    const podSpec = source.slice(source.indexOf("export interface PodSpec {"))
+    const block = podSpec.slice(0, podSpec.indexOf("\n}"))
+    const containers = block.split("\n").findIndex((l) => l.includes("readonly containers:"))
+    expect(block.split("\n")[containers - 1]).toContain(`{@link ${base}#container-v1-core | Container v1 core}`)
+    const fields = block.split("\n").filter((l) => l.trimStart().startsWith("readonly "))
+    const docs = block.split("\n").filter((l) => l.includes(`{@link ${base}`))
+    expect(docs.length).toBe(fields.length)
+    expect(source).toContain(`API reference: {@link ${base}#pod-v1-core | Pod v1 core}`)
   })
 })
 

@@ -4,6 +4,7 @@
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { convertCrds, loadCrds } from "./crd.js"
+import { referenceLinks, referenceMinor } from "./docs.js"
 import { header } from "./emit.js"
 import type { FileSet } from "./emit.js"
 import { swaggerDefinitions } from "./ir.js"
@@ -44,6 +45,7 @@ export const generateFromSpecFile = (file: string, options: SpecOptions): FileSe
   )
   const definitions = swaggerDefinitions(spec)
   const placements = placeDefinitions(definitions.map((d) => d.name))
+  const minor = referenceMinor(file)
   const modules = renderModules({
     header: head,
     definitions,
@@ -53,7 +55,8 @@ export const generateFromSpecFile = (file: string, options: SpecOptions): FileSe
     // Outside the project the helpers' module is not importable (internal/ is closed): each module keeps its own.
     helperImport: insideRepo(options.outDir)
       ? (module) => libraryImport(options.outDir, "internal/generatedSchema", Path.dirname(module))
-      : undefined
+      : undefined,
+    reference: minor === undefined ? undefined : referenceLinks(definitions, minor)
   })
   for (const [module, source] of modules) files.set(`${module}.ts`, source)
   return files

@@ -2,6 +2,7 @@
  * A small intermediate form between the input schemas (Swagger definitions, CRD openAPIV3Schema) and the emitted
  * TypeScript: named definitions whose bodies are structs or aliases of type expressions.
  */
+import { fieldFacts } from "./docs.js"
 import type { GroupVersionKind, JsonSchema, SwaggerSpec } from "./spec.js"
 import { compareStrings, schemaRef, typeOf } from "./spec.js"
 
@@ -35,6 +36,8 @@ export interface FieldIR {
   readonly name: string
   readonly type: TypeIR
   readonly required: boolean
+  /** Short facts for the field's documentation (wire format, list semantics, patch strategy); never spec prose. */
+  readonly facts?: ReadonlyArray<string>
 }
 
 export type BodyIR =
@@ -117,7 +120,8 @@ export const swaggerDefinitions = (spec: SwaggerSpec): Array<DefinitionIR> => {
       const fields = Object.keys(def.properties).sort(compareStrings).map((field): FieldIR => ({
         name: field,
         type: swaggerType(def.properties![field]!),
-        required: required.has(field)
+        required: required.has(field),
+        facts: fieldFacts(def.properties![field]!, required.has(field))
       }))
       return { name, gvks, body: { _tag: "Struct", fields } }
     }

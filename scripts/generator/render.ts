@@ -4,7 +4,8 @@
  */
 import * as Path from "node:path"
 import type { ResourceInfo } from "../../src/Resource.js"
-import type { BodyIR, Constraints, DefinitionIR, TypeIR } from "./ir.js"
+import type { ReferenceLink } from "./docs.js"
+import type { BodyIR, Constraints, DefinitionIR, FieldIR, TypeIR } from "./ir.js"
 import { bodyRefs } from "./ir.js"
 import type { Placement } from "./naming.js"
 import { moduleAlias } from "./naming.js"
@@ -28,6 +29,8 @@ export interface RenderInput {
   readonly externalImport?: (fromModule: string, toModule: string) => string
   /** Modules that belong to this output set (relative imports); others use externalImport. */
   readonly localModules?: ReadonlySet<string>
+  /** The API reference section of a definition, linked from its documentation and its fields'. */
+  readonly reference?: ((name: string) => ReferenceLink) | undefined
 }
 
 const isIdentifier = (s: string): boolean => /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)
@@ -48,6 +51,7 @@ interface ModuleContext {
   /** Modules imported with a cycle back to this one: references into them are suspended. */
   readonly cyclic: ReadonlySet<string>
   readonly imports: Set<string>
+  readonly reference: ((name: string) => ReferenceLink) | undefined
 }
 
 const qualified = (ctx: ModuleContext, name: string): string => {
@@ -168,29 +172,67 @@ const topoOrder = (defs: ReadonlyArray<DefinitionIR>): Array<DefinitionIR> => {
 
 const docBlock = (lines: ReadonlyArray<string>, category: string): Array<string> => [
   "/**",
-  ...lines.map((l) => ` * ${l}`),
+  ...lines.map((l) => (l === "" ? " *" : ` * ${l}`)),
   " *",
   " * @since 0.1.0",
   ` * @category ${category}`,
   " */"
 ]
 
+const seeAlso = (link: ReferenceLink): string => `{@link ${link.url} | ${link.label}}`
+
+/** The definition's name, the kinds it is served as (when few), and its API reference section. */
+const typeDoc = (ctx: ModuleContext, d: DefinitionIR, first: string): Array<string> => {
+  const lines = [first]
+  if (d.gvks.length > 0 && d.gvks.length <= 2) {
+    for (const gvk of d.gvks) {
+      lines.push("", `Kind \`${gvk.kind}\` of \`${gvk.group === "" ? gvk.version : `${gvk.group}/${gvk.version}`}\`.`)
+    }
+  }
+  if (ctx.reference !== undefined) lines.push("", `API reference: ${seeAlso(ctx.reference(d.name))}`)
+  return lines
+}
+
+/** The definition a field's value is made of (through arrays, maps and null), if it is one. */
+const valueDefinition = (t: TypeIR): string | undefined => {
+  switch (t._tag) {
+    case "Ref":
+      return t.name
+    case "Array":
+      return valueDefinition(t.items)
+    case "Record":
+      return valueDefinition(t.values)
+    case "Nullable":
+      return valueDefinition(t.inner)
+    default:
+      return undefined
+  }
+}
+
+/** A field links to the section of the definition its value is, else to its own definition's section. */
+const fieldDoc = (ctx: ModuleContext, d: DefinitionIR, f: FieldIR): Array<string> => {
+  if (ctx.reference === undefined) return []
+  const target = valueDefinition(f.type) ?? d.name
+  return [`  /** ${[...(f.facts ?? []), seeAlso(ctx.reference(target))].join("; ")} */`]
+}
+
 const renderBody = (ctx: ModuleContext, d: DefinitionIR, ident: string): Array<string> => {
   const body: BodyIR = d.body
   const lines: Array<string> = []
   if (body._tag === "Alias") {
-    lines.push(...docBlock([`\`${d.name}\``], "models"))
+    lines.push(...docBlock(typeDoc(ctx, d, `\`${d.name}\``), "models"))
     lines.push(`export type ${ident} = ${tsType(ctx, body.type)}`, "")
     lines.push(...docBlock([`Schema of \`${d.name}\`.`], "schemas"))
     lines.push(`export const ${ident}: Schema.Schema<${ident}> = ${schemaExpr(ctx, body.type)}`)
     return lines
   }
-  lines.push(...docBlock([`\`${d.name}\``], "models"))
+  lines.push(...docBlock(typeDoc(ctx, d, `\`${d.name}\``), "models"))
   if (body.fields.length === 0) {
     lines.push(`export interface ${ident} {}`)
   } else {
     lines.push(`export interface ${ident} {`)
     for (const f of body.fields) {
+      lines.push(...fieldDoc(ctx, d, f))
       lines.push(`  readonly ${propKey(f.name)}${f.required ? "" : "?"}: ${tsType(ctx, f.type)}`)
     }
     lines.push("}")
@@ -296,7 +338,8 @@ export const renderModules = (input: RenderInput): Map<string, string> => {
       placements: input.placements,
       emitted: new Set(),
       cyclic: cyclicModules(deps, module),
-      imports: new Set()
+      imports: new Set(),
+      reference: input.reference
     }
     const body: Array<string> = []
     const taken = new Set(byModule.get(module)!.map((d) => input.placements.get(d.name)!.ident))

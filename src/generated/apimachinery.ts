@@ -8,6 +8,8 @@ import { struct, optional } from "../internal/generatedSchema.js"
 /**
  * `io.k8s.apimachinery.pkg.api.resource.Quantity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -23,6 +25,8 @@ export const Quantity: Schema.Schema<Quantity> = Schema.String
 
 /**
  * `io.k8s.apimachinery.pkg.runtime.RawExtension`
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference}
  *
  * @since 0.1.0
  * @category models
@@ -40,6 +44,8 @@ export const RawExtension: Schema.Schema<RawExtension> = Schema.Unknown
 /**
  * `io.k8s.apimachinery.pkg.util.intstr.IntOrString`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -56,22 +62,37 @@ export const IntOrString: Schema.Schema<IntOrString> = /*#__PURE__*/ Schema.Unio
 /**
  * `io.k8s.apimachinery.pkg.version.Info`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Info {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly buildDate: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly compiler: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly emulationMajor?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly emulationMinor?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly gitCommit: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly gitTreeState: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly gitVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly goVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly major: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly minCompatibilityMajor?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly minCompatibilityMinor?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly minor: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly platform: string
 }
 

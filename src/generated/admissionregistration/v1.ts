@@ -10,10 +10,13 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.admissionregistration.v1.ApplyConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#applyconfiguration-v1-admissionregistration-k8s-io | ApplyConfiguration v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ApplyConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#applyconfiguration-v1-admissionregistration-k8s-io | ApplyConfiguration v1 admissionregistration.k8s.io} */
   readonly expression?: string
 }
 
@@ -30,11 +33,15 @@ export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__
 /**
  * `io.k8s.api.admissionregistration.v1.AuditAnnotation`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#auditannotation-v1-admissionregistration-k8s-io | AuditAnnotation v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AuditAnnotation {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#auditannotation-v1-admissionregistration-k8s-io | AuditAnnotation v1 admissionregistration.k8s.io} */
   readonly key: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#auditannotation-v1-admissionregistration-k8s-io | AuditAnnotation v1 admissionregistration.k8s.io} */
   readonly valueExpression: string
 }
 
@@ -52,11 +59,15 @@ export const AuditAnnotation: Schema.Schema<AuditAnnotation> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.admissionregistration.v1.ExpressionWarning`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#expressionwarning-v1-admissionregistration-k8s-io | ExpressionWarning v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExpressionWarning {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#expressionwarning-v1-admissionregistration-k8s-io | ExpressionWarning v1 admissionregistration.k8s.io} */
   readonly fieldRef: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#expressionwarning-v1-admissionregistration-k8s-io | ExpressionWarning v1 admissionregistration.k8s.io} */
   readonly warning: string
 }
 
@@ -74,10 +85,13 @@ export const ExpressionWarning: Schema.Schema<ExpressionWarning> = /*#__PURE__*/
 /**
  * `io.k8s.api.admissionregistration.v1.JSONPatch`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonpatch-v1-admissionregistration-k8s-io | JSONPatch v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JSONPatch {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonpatch-v1-admissionregistration-k8s-io | JSONPatch v1 admissionregistration.k8s.io} */
   readonly expression?: string
 }
 
@@ -94,11 +108,15 @@ export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatc
 /**
  * `io.k8s.api.admissionregistration.v1.MatchCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MatchCondition {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io} */
   readonly expression: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io} */
   readonly name: string
 }
 
@@ -116,15 +134,23 @@ export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.admissionregistration.v1.NamedRuleWithOperations`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NamedRuleWithOperations {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly apiGroups?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly apiVersions?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly operations?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly resourceNames?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly resources?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly scope?: string
 }
 
@@ -146,14 +172,21 @@ export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /
 /**
  * `io.k8s.api.admissionregistration.v1.MatchResources`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1-admissionregistration-k8s-io | MatchResources v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MatchResources {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly excludeResourceRules?: ReadonlyArray<NamedRuleWithOperations>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1-admissionregistration-k8s-io | MatchResources v1 admissionregistration.k8s.io} */
   readonly matchPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly namespaceSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly objectSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1-admissionregistration-k8s-io | NamedRuleWithOperations v1 admissionregistration.k8s.io} */
   readonly resourceRules?: ReadonlyArray<NamedRuleWithOperations>
 }
 
@@ -174,12 +207,17 @@ export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.admissionregistration.v1.Mutation`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutation-v1-admissionregistration-k8s-io | Mutation v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Mutation {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#applyconfiguration-v1-admissionregistration-k8s-io | ApplyConfiguration v1 admissionregistration.k8s.io} */
   readonly applyConfiguration?: ApplyConfiguration
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonpatch-v1-admissionregistration-k8s-io | JSONPatch v1 admissionregistration.k8s.io} */
   readonly jsonPatch?: JSONPatch
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutation-v1-admissionregistration-k8s-io | Mutation v1 admissionregistration.k8s.io} */
   readonly patchType: string
 }
 
@@ -198,11 +236,15 @@ export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>(
 /**
  * `io.k8s.api.admissionregistration.v1.ParamKind`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1-admissionregistration-k8s-io | ParamKind v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParamKind {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1-admissionregistration-k8s-io | ParamKind v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1-admissionregistration-k8s-io | ParamKind v1 admissionregistration.k8s.io} */
   readonly kind?: string
 }
 
@@ -220,11 +262,15 @@ export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKin
 /**
  * `io.k8s.api.admissionregistration.v1.Variable`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1-admissionregistration-k8s-io | Variable v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Variable {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1-admissionregistration-k8s-io | Variable v1 admissionregistration.k8s.io} */
   readonly expression: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1-admissionregistration-k8s-io | Variable v1 admissionregistration.k8s.io} */
   readonly name: string
 }
 
@@ -242,16 +288,25 @@ export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>(
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicySpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1 admissionregistration.k8s.io} */
   readonly failurePolicy?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io} */
   readonly matchConditions?: ReadonlyArray<MatchCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1-admissionregistration-k8s-io | MatchResources v1 admissionregistration.k8s.io} */
   readonly matchConstraints?: MatchResources
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutation-v1-admissionregistration-k8s-io | Mutation v1 admissionregistration.k8s.io} */
   readonly mutations?: ReadonlyArray<Mutation>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1-admissionregistration-k8s-io | ParamKind v1 admissionregistration.k8s.io} */
   readonly paramKind?: ParamKind
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1 admissionregistration.k8s.io} */
   readonly reinvocationPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1-admissionregistration-k8s-io | Variable v1 admissionregistration.k8s.io} */
   readonly variables?: ReadonlyArray<Variable>
 }
 
@@ -274,13 +329,21 @@ export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicyS
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy`
  *
+ * Kind `MutatingAdmissionPolicy` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1 admissionregistration.k8s.io} */
   readonly spec?: MutatingAdmissionPolicySpec
 }
 
@@ -300,13 +363,19 @@ export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /
 /**
  * `io.k8s.api.admissionregistration.v1.ParamRef`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1-admissionregistration-k8s-io | ParamRef v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParamRef {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1-admissionregistration-k8s-io | ParamRef v1 admissionregistration.k8s.io} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1-admissionregistration-k8s-io | ParamRef v1 admissionregistration.k8s.io} */
   readonly namespace?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1-admissionregistration-k8s-io | ParamRef v1 admissionregistration.k8s.io} */
   readonly parameterNotFoundAction?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector?: meta_v1.LabelSelector
 }
 
@@ -326,12 +395,17 @@ export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>(
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyBindingSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1-admissionregistration-k8s-io | MatchResources v1 admissionregistration.k8s.io} */
   readonly matchResources?: MatchResources
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1-admissionregistration-k8s-io | ParamRef v1 admissionregistration.k8s.io} */
   readonly paramRef?: ParamRef
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io} */
   readonly policyName?: string
 }
 
@@ -350,13 +424,21 @@ export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmission
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding`
  *
+ * Kind `MutatingAdmissionPolicyBinding` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyBinding {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io} */
   readonly spec?: MutatingAdmissionPolicyBindingSpec
 }
 
@@ -376,13 +458,21 @@ export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPoli
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList`
  *
+ * Kind `MutatingAdmissionPolicyBindingList` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindinglist-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingList v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyBindingList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindinglist-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingList v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<MutatingAdmissionPolicyBinding>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindinglist-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingList v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -402,13 +492,21 @@ export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmission
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList`
  *
+ * Kind `MutatingAdmissionPolicyList` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicylist-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyList v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicylist-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyList v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<MutatingAdmissionPolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicylist-v1-admissionregistration-k8s-io | MutatingAdmissionPolicyList v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -428,14 +526,21 @@ export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyL
 /**
  * `io.k8s.api.admissionregistration.v1.RuleWithOperations`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RuleWithOperations {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly apiGroups?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly apiVersions?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly operations?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly resources?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly scope?: string
 }
 
@@ -456,13 +561,19 @@ export const RuleWithOperations: Schema.Schema<RuleWithOperations> = /*#__PURE__
 /**
  * `io.k8s.api.admissionregistration.v1.ServiceReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-admissionregistration-k8s-io | ServiceReference v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceReference {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-admissionregistration-k8s-io | ServiceReference v1 admissionregistration.k8s.io} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-admissionregistration-k8s-io | ServiceReference v1 admissionregistration.k8s.io} */
   readonly namespace: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-admissionregistration-k8s-io | ServiceReference v1 admissionregistration.k8s.io} */
   readonly path?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-admissionregistration-k8s-io | ServiceReference v1 admissionregistration.k8s.io} */
   readonly port?: number
 }
 
@@ -482,12 +593,17 @@ export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.admissionregistration.v1.WebhookClientConfig`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-admissionregistration-k8s-io | WebhookClientConfig v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WebhookClientConfig {
+  /** `byte`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-admissionregistration-k8s-io | WebhookClientConfig v1 admissionregistration.k8s.io} */
   readonly caBundle?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-admissionregistration-k8s-io | ServiceReference v1 admissionregistration.k8s.io} */
   readonly service?: ServiceReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-admissionregistration-k8s-io | WebhookClientConfig v1 admissionregistration.k8s.io} */
   readonly url?: string
 }
 
@@ -506,21 +622,35 @@ export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingWebhook`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingWebhook {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly admissionReviewVersions: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-admissionregistration-k8s-io | WebhookClientConfig v1 admissionregistration.k8s.io} */
   readonly clientConfig: WebhookClientConfig
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly failurePolicy?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io} */
   readonly matchConditions?: ReadonlyArray<MatchCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly matchPolicy?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly namespaceSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly objectSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly reinvocationPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly rules?: ReadonlyArray<RuleWithOperations>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly sideEffects: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly timeoutSeconds?: number
 }
 
@@ -548,13 +678,21 @@ export const MutatingWebhook: Schema.Schema<MutatingWebhook> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration`
  *
+ * Kind `MutatingWebhookConfiguration` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfiguration-v1-admissionregistration-k8s-io | MutatingWebhookConfiguration v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingWebhookConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfiguration-v1-admissionregistration-k8s-io | MutatingWebhookConfiguration v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfiguration-v1-admissionregistration-k8s-io | MutatingWebhookConfiguration v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhook-v1-admissionregistration-k8s-io | MutatingWebhook v1 admissionregistration.k8s.io} */
   readonly webhooks?: ReadonlyArray<MutatingWebhook>
 }
 
@@ -574,13 +712,21 @@ export const MutatingWebhookConfiguration: Schema.Schema<MutatingWebhookConfigur
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList`
  *
+ * Kind `MutatingWebhookConfigurationList` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfigurationlist-v1-admissionregistration-k8s-io | MutatingWebhookConfigurationList v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingWebhookConfigurationList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfigurationlist-v1-admissionregistration-k8s-io | MutatingWebhookConfigurationList v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfiguration-v1-admissionregistration-k8s-io | MutatingWebhookConfiguration v1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<MutatingWebhookConfiguration>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingwebhookconfigurationlist-v1-admissionregistration-k8s-io | MutatingWebhookConfigurationList v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -600,10 +746,13 @@ export const MutatingWebhookConfigurationList: Schema.Schema<MutatingWebhookConf
 /**
  * `io.k8s.api.admissionregistration.v1.TypeChecking`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typechecking-v1-admissionregistration-k8s-io | TypeChecking v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TypeChecking {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#expressionwarning-v1-admissionregistration-k8s-io | ExpressionWarning v1 admissionregistration.k8s.io} */
   readonly expressionWarnings?: ReadonlyArray<ExpressionWarning>
 }
 
@@ -620,13 +769,19 @@ export const TypeChecking: Schema.Schema<TypeChecking> = /*#__PURE__*/ struct<Ty
 /**
  * `io.k8s.api.admissionregistration.v1.Validation`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validation-v1-admissionregistration-k8s-io | Validation v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Validation {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validation-v1-admissionregistration-k8s-io | Validation v1 admissionregistration.k8s.io} */
   readonly expression: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validation-v1-admissionregistration-k8s-io | Validation v1 admissionregistration.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validation-v1-admissionregistration-k8s-io | Validation v1 admissionregistration.k8s.io} */
   readonly messageExpression?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validation-v1-admissionregistration-k8s-io | Validation v1 admissionregistration.k8s.io} */
   readonly reason?: string
 }
 
@@ -646,16 +801,25 @@ export const Validation: Schema.Schema<Validation> = /*#__PURE__*/ struct<Valida
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicyspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicySpec v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicySpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#auditannotation-v1-admissionregistration-k8s-io | AuditAnnotation v1 admissionregistration.k8s.io} */
   readonly auditAnnotations?: ReadonlyArray<AuditAnnotation>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicyspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicySpec v1 admissionregistration.k8s.io} */
   readonly failurePolicy?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io} */
   readonly matchConditions?: ReadonlyArray<MatchCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1-admissionregistration-k8s-io | MatchResources v1 admissionregistration.k8s.io} */
   readonly matchConstraints?: MatchResources
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1-admissionregistration-k8s-io | ParamKind v1 admissionregistration.k8s.io} */
   readonly paramKind?: ParamKind
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validation-v1-admissionregistration-k8s-io | Validation v1 admissionregistration.k8s.io} */
   readonly validations?: ReadonlyArray<Validation>
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1-admissionregistration-k8s-io | Variable v1 admissionregistration.k8s.io} */
   readonly variables?: ReadonlyArray<Variable>
 }
 
@@ -678,12 +842,17 @@ export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPol
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicystatus-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyStatus v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicyStatus {
+  /** list type `map` keyed by `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicystatus-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyStatus v1 admissionregistration.k8s.io} */
   readonly observedGeneration?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typechecking-v1-admissionregistration-k8s-io | TypeChecking v1 admissionregistration.k8s.io} */
   readonly typeChecking?: TypeChecking
 }
 
@@ -702,14 +871,23 @@ export const ValidatingAdmissionPolicyStatus: Schema.Schema<ValidatingAdmissionP
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy`
  *
+ * Kind `ValidatingAdmissionPolicy` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicy-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicy v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicy-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicy v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicy-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicy v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicyspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicySpec v1 admissionregistration.k8s.io} */
   readonly spec?: ValidatingAdmissionPolicySpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicystatus-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyStatus v1 admissionregistration.k8s.io} */
   readonly status?: ValidatingAdmissionPolicyStatus
 }
 
@@ -730,13 +908,19 @@ export const ValidatingAdmissionPolicy: Schema.Schema<ValidatingAdmissionPolicy>
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicyBindingSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1-admissionregistration-k8s-io | MatchResources v1 admissionregistration.k8s.io} */
   readonly matchResources?: MatchResources
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1-admissionregistration-k8s-io | ParamRef v1 admissionregistration.k8s.io} */
   readonly paramRef?: ParamRef
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io} */
   readonly policyName: string
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io} */
   readonly validationActions: ReadonlyArray<string>
 }
 
@@ -756,13 +940,21 @@ export const ValidatingAdmissionPolicyBindingSpec: Schema.Schema<ValidatingAdmis
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding`
  *
+ * Kind `ValidatingAdmissionPolicyBinding` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybinding-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBinding v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicyBinding {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybinding-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBinding v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybinding-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBinding v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindingspec-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingSpec v1 admissionregistration.k8s.io} */
   readonly spec: ValidatingAdmissionPolicyBindingSpec
 }
 
@@ -782,13 +974,21 @@ export const ValidatingAdmissionPolicyBinding: Schema.Schema<ValidatingAdmission
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList`
  *
+ * Kind `ValidatingAdmissionPolicyBindingList` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindinglist-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingList v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicyBindingList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindinglist-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingList v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybinding-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBinding v1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<ValidatingAdmissionPolicyBinding>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicybindinglist-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyBindingList v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -808,13 +1008,21 @@ export const ValidatingAdmissionPolicyBindingList: Schema.Schema<ValidatingAdmis
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList`
  *
+ * Kind `ValidatingAdmissionPolicyList` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicylist-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyList v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingAdmissionPolicyList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicylist-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyList v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicy-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicy v1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<ValidatingAdmissionPolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingadmissionpolicylist-v1-admissionregistration-k8s-io | ValidatingAdmissionPolicyList v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -834,20 +1042,33 @@ export const ValidatingAdmissionPolicyList: Schema.Schema<ValidatingAdmissionPol
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingWebhook`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingWebhook {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly admissionReviewVersions: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-admissionregistration-k8s-io | WebhookClientConfig v1 admissionregistration.k8s.io} */
   readonly clientConfig: WebhookClientConfig
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly failurePolicy?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1-admissionregistration-k8s-io | MatchCondition v1 admissionregistration.k8s.io} */
   readonly matchConditions?: ReadonlyArray<MatchCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly matchPolicy?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly namespaceSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly objectSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rulewithoperations-v1-admissionregistration-k8s-io | RuleWithOperations v1 admissionregistration.k8s.io} */
   readonly rules?: ReadonlyArray<RuleWithOperations>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly sideEffects: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly timeoutSeconds?: number
 }
 
@@ -874,13 +1095,21 @@ export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = /*#__PURE__*/
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration`
  *
+ * Kind `ValidatingWebhookConfiguration` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfiguration-v1-admissionregistration-k8s-io | ValidatingWebhookConfiguration v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingWebhookConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfiguration-v1-admissionregistration-k8s-io | ValidatingWebhookConfiguration v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfiguration-v1-admissionregistration-k8s-io | ValidatingWebhookConfiguration v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhook-v1-admissionregistration-k8s-io | ValidatingWebhook v1 admissionregistration.k8s.io} */
   readonly webhooks?: ReadonlyArray<ValidatingWebhook>
 }
 
@@ -900,13 +1129,21 @@ export const ValidatingWebhookConfiguration: Schema.Schema<ValidatingWebhookConf
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList`
  *
+ * Kind `ValidatingWebhookConfigurationList` of `admissionregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfigurationlist-v1-admissionregistration-k8s-io | ValidatingWebhookConfigurationList v1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidatingWebhookConfigurationList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfigurationlist-v1-admissionregistration-k8s-io | ValidatingWebhookConfigurationList v1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfiguration-v1-admissionregistration-k8s-io | ValidatingWebhookConfiguration v1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<ValidatingWebhookConfiguration>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validatingwebhookconfigurationlist-v1-admissionregistration-k8s-io | ValidatingWebhookConfigurationList v1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

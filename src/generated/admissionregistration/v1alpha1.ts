@@ -10,10 +10,13 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#applyconfiguration-v1alpha1-admissionregistration-k8s-io | ApplyConfiguration v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ApplyConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#applyconfiguration-v1alpha1-admissionregistration-k8s-io | ApplyConfiguration v1alpha1 admissionregistration.k8s.io} */
   readonly expression?: string
 }
 
@@ -30,10 +33,13 @@ export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.JSONPatch`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonpatch-v1alpha1-admissionregistration-k8s-io | JSONPatch v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JSONPatch {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonpatch-v1alpha1-admissionregistration-k8s-io | JSONPatch v1alpha1 admissionregistration.k8s.io} */
   readonly expression?: string
 }
 
@@ -50,11 +56,15 @@ export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatc
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MatchCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1alpha1-admissionregistration-k8s-io | MatchCondition v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MatchCondition {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1alpha1-admissionregistration-k8s-io | MatchCondition v1alpha1 admissionregistration.k8s.io} */
   readonly expression: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1alpha1-admissionregistration-k8s-io | MatchCondition v1alpha1 admissionregistration.k8s.io} */
   readonly name: string
 }
 
@@ -72,15 +82,23 @@ export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NamedRuleWithOperations {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly apiGroups?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly apiVersions?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly operations?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly resourceNames?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly resources?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly scope?: string
 }
 
@@ -102,14 +120,21 @@ export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MatchResources`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1alpha1-admissionregistration-k8s-io | MatchResources v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MatchResources {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly excludeResourceRules?: ReadonlyArray<NamedRuleWithOperations>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1alpha1-admissionregistration-k8s-io | MatchResources v1alpha1 admissionregistration.k8s.io} */
   readonly matchPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly namespaceSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly objectSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namedrulewithoperations-v1alpha1-admissionregistration-k8s-io | NamedRuleWithOperations v1alpha1 admissionregistration.k8s.io} */
   readonly resourceRules?: ReadonlyArray<NamedRuleWithOperations>
 }
 
@@ -130,12 +155,17 @@ export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.Mutation`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutation-v1alpha1-admissionregistration-k8s-io | Mutation v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Mutation {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#applyconfiguration-v1alpha1-admissionregistration-k8s-io | ApplyConfiguration v1alpha1 admissionregistration.k8s.io} */
   readonly applyConfiguration?: ApplyConfiguration
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonpatch-v1alpha1-admissionregistration-k8s-io | JSONPatch v1alpha1 admissionregistration.k8s.io} */
   readonly jsonPatch?: JSONPatch
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutation-v1alpha1-admissionregistration-k8s-io | Mutation v1alpha1 admissionregistration.k8s.io} */
   readonly patchType: string
 }
 
@@ -154,11 +184,15 @@ export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>(
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.ParamKind`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1alpha1-admissionregistration-k8s-io | ParamKind v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParamKind {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1alpha1-admissionregistration-k8s-io | ParamKind v1alpha1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1alpha1-admissionregistration-k8s-io | ParamKind v1alpha1 admissionregistration.k8s.io} */
   readonly kind?: string
 }
 
@@ -176,11 +210,15 @@ export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKin
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.Variable`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1alpha1-admissionregistration-k8s-io | Variable v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Variable {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1alpha1-admissionregistration-k8s-io | Variable v1alpha1 admissionregistration.k8s.io} */
   readonly expression: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1alpha1-admissionregistration-k8s-io | Variable v1alpha1 admissionregistration.k8s.io} */
   readonly name: string
 }
 
@@ -198,16 +236,25 @@ export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>(
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicySpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1alpha1 admissionregistration.k8s.io} */
   readonly failurePolicy?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchcondition-v1alpha1-admissionregistration-k8s-io | MatchCondition v1alpha1 admissionregistration.k8s.io} */
   readonly matchConditions?: ReadonlyArray<MatchCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1alpha1-admissionregistration-k8s-io | MatchResources v1alpha1 admissionregistration.k8s.io} */
   readonly matchConstraints?: MatchResources
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutation-v1alpha1-admissionregistration-k8s-io | Mutation v1alpha1 admissionregistration.k8s.io} */
   readonly mutations?: ReadonlyArray<Mutation>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramkind-v1alpha1-admissionregistration-k8s-io | ParamKind v1alpha1 admissionregistration.k8s.io} */
   readonly paramKind?: ParamKind
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1alpha1 admissionregistration.k8s.io} */
   readonly reinvocationPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#variable-v1alpha1-admissionregistration-k8s-io | Variable v1alpha1 admissionregistration.k8s.io} */
   readonly variables?: ReadonlyArray<Variable>
 }
 
@@ -230,13 +277,21 @@ export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicyS
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy`
  *
+ * Kind `MutatingAdmissionPolicy` of `admissionregistration.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1alpha1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1alpha1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicyspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicySpec v1alpha1 admissionregistration.k8s.io} */
   readonly spec?: MutatingAdmissionPolicySpec
 }
 
@@ -256,13 +311,19 @@ export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.ParamRef`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1alpha1-admissionregistration-k8s-io | ParamRef v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParamRef {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1alpha1-admissionregistration-k8s-io | ParamRef v1alpha1 admissionregistration.k8s.io} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1alpha1-admissionregistration-k8s-io | ParamRef v1alpha1 admissionregistration.k8s.io} */
   readonly namespace?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1alpha1-admissionregistration-k8s-io | ParamRef v1alpha1 admissionregistration.k8s.io} */
   readonly parameterNotFoundAction?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector?: meta_v1.LabelSelector
 }
 
@@ -282,12 +343,17 @@ export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>(
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindingspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingSpec v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyBindingSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#matchresources-v1alpha1-admissionregistration-k8s-io | MatchResources v1alpha1 admissionregistration.k8s.io} */
   readonly matchResources?: MatchResources
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#paramref-v1alpha1-admissionregistration-k8s-io | ParamRef v1alpha1 admissionregistration.k8s.io} */
   readonly paramRef?: ParamRef
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindingspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingSpec v1alpha1 admissionregistration.k8s.io} */
   readonly policyName?: string
 }
 
@@ -306,13 +372,21 @@ export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmission
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding`
  *
+ * Kind `MutatingAdmissionPolicyBinding` of `admissionregistration.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyBinding {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1alpha1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1alpha1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindingspec-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingSpec v1alpha1 admissionregistration.k8s.io} */
   readonly spec?: MutatingAdmissionPolicyBindingSpec
 }
 
@@ -332,13 +406,21 @@ export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPoli
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList`
  *
+ * Kind `MutatingAdmissionPolicyBindingList` of `admissionregistration.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindinglist-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingList v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyBindingList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindinglist-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingList v1alpha1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybinding-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBinding v1alpha1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<MutatingAdmissionPolicyBinding>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicybindinglist-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyBindingList v1alpha1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -358,13 +440,21 @@ export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmission
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList`
  *
+ * Kind `MutatingAdmissionPolicyList` of `admissionregistration.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicylist-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyList v1alpha1 admissionregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MutatingAdmissionPolicyList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicylist-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyList v1alpha1 admissionregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicy-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicy v1alpha1 admissionregistration.k8s.io} */
   readonly items: ReadonlyArray<MutatingAdmissionPolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#mutatingadmissionpolicylist-v1alpha1-admissionregistration-k8s-io | MutatingAdmissionPolicyList v1alpha1 admissionregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,15 +10,23 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceColumnDefinition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly description?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly format?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly jsonPath: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly name: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly priority?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly type: string
 }
 
@@ -40,13 +48,19 @@ export const CustomResourceColumnDefinition: Schema.Schema<CustomResourceColumnD
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiextensions-k8s-io | ServiceReference v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceReference {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiextensions-k8s-io | ServiceReference v1 apiextensions.k8s.io} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiextensions-k8s-io | ServiceReference v1 apiextensions.k8s.io} */
   readonly namespace: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiextensions-k8s-io | ServiceReference v1 apiextensions.k8s.io} */
   readonly path?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiextensions-k8s-io | ServiceReference v1 apiextensions.k8s.io} */
   readonly port?: number
 }
 
@@ -66,12 +80,17 @@ export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ s
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-apiextensions-k8s-io | WebhookClientConfig v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WebhookClientConfig {
+  /** `byte`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-apiextensions-k8s-io | WebhookClientConfig v1 apiextensions.k8s.io} */
   readonly caBundle?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiextensions-k8s-io | ServiceReference v1 apiextensions.k8s.io} */
   readonly service?: ServiceReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-apiextensions-k8s-io | WebhookClientConfig v1 apiextensions.k8s.io} */
   readonly url?: string
 }
 
@@ -90,11 +109,15 @@ export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookconversion-v1-apiextensions-k8s-io | WebhookConversion v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WebhookConversion {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookclientconfig-v1-apiextensions-k8s-io | WebhookClientConfig v1 apiextensions.k8s.io} */
   readonly clientConfig?: WebhookClientConfig
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookconversion-v1-apiextensions-k8s-io | WebhookConversion v1 apiextensions.k8s.io} */
   readonly conversionReviewVersions: ReadonlyArray<string>
 }
 
@@ -112,11 +135,15 @@ export const WebhookConversion: Schema.Schema<WebhookConversion> = /*#__PURE__*/
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourceconversion-v1-apiextensions-k8s-io | CustomResourceConversion v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceConversion {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourceconversion-v1-apiextensions-k8s-io | CustomResourceConversion v1 apiextensions.k8s.io} */
   readonly strategy: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#webhookconversion-v1-apiextensions-k8s-io | WebhookConversion v1 apiextensions.k8s.io} */
   readonly webhook?: WebhookConversion
 }
 
@@ -134,15 +161,23 @@ export const CustomResourceConversion: Schema.Schema<CustomResourceConversion> =
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinitionNames {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly categories?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly kind: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly listKind?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly plural: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly shortNames?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly singular?: string
 }
 
@@ -164,12 +199,17 @@ export const CustomResourceDefinitionNames: Schema.Schema<CustomResourceDefiniti
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcescale-v1-apiextensions-k8s-io | CustomResourceSubresourceScale v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceSubresourceScale {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcescale-v1-apiextensions-k8s-io | CustomResourceSubresourceScale v1 apiextensions.k8s.io} */
   readonly labelSelectorPath?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcescale-v1-apiextensions-k8s-io | CustomResourceSubresourceScale v1 apiextensions.k8s.io} */
   readonly specReplicasPath: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcescale-v1-apiextensions-k8s-io | CustomResourceSubresourceScale v1 apiextensions.k8s.io} */
   readonly statusReplicasPath: string
 }
 
@@ -188,6 +228,8 @@ export const CustomResourceSubresourceScale: Schema.Schema<CustomResourceSubreso
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcestatus-v1-apiextensions-k8s-io | CustomResourceSubresourceStatus v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -204,11 +246,15 @@ export const CustomResourceSubresourceStatus: Schema.Schema<CustomResourceSubres
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresources-v1-apiextensions-k8s-io | CustomResourceSubresources v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceSubresources {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcescale-v1-apiextensions-k8s-io | CustomResourceSubresourceScale v1 apiextensions.k8s.io} */
   readonly scale?: CustomResourceSubresourceScale
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresourcestatus-v1-apiextensions-k8s-io | CustomResourceSubresourceStatus v1 apiextensions.k8s.io} */
   readonly status?: CustomResourceSubresourceStatus
 }
 
@@ -226,11 +272,15 @@ export const CustomResourceSubresources: Schema.Schema<CustomResourceSubresource
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externaldocumentation-v1-apiextensions-k8s-io | ExternalDocumentation v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExternalDocumentation {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externaldocumentation-v1-apiextensions-k8s-io | ExternalDocumentation v1 apiextensions.k8s.io} */
   readonly description?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externaldocumentation-v1-apiextensions-k8s-io | ExternalDocumentation v1 apiextensions.k8s.io} */
   readonly url?: string
 }
 
@@ -248,6 +298,8 @@ export const ExternalDocumentation: Schema.Schema<ExternalDocumentation> = /*#__
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#json-v1-apiextensions-k8s-io | JSON v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -263,6 +315,8 @@ export const JSON: Schema.Schema<JSON> = Schema.Unknown
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray`
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorarray-v1-apiextensions-k8s-io | JSONSchemaPropsOrArray v1 apiextensions.k8s.io}
  *
  * @since 0.1.0
  * @category models
@@ -280,6 +334,8 @@ export const JSONSchemaPropsOrArray: Schema.Schema<JSONSchemaPropsOrArray> = Sch
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorbool-v1-apiextensions-k8s-io | JSONSchemaPropsOrBool v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -295,6 +351,8 @@ export const JSONSchemaPropsOrBool: Schema.Schema<JSONSchemaPropsOrBool> = Schem
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray`
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorstringarray-v1-apiextensions-k8s-io | JSONSchemaPropsOrStringArray v1 apiextensions.k8s.io}
  *
  * @since 0.1.0
  * @category models
@@ -312,15 +370,23 @@ export const JSONSchemaPropsOrStringArray: Schema.Schema<JSONSchemaPropsOrString
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ValidationRule {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly fieldPath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly messageExpression?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly optionalOldSelf?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly rule: string
 }
 
@@ -342,53 +408,99 @@ export const ValidationRule: Schema.Schema<ValidationRule> = /*#__PURE__*/ struc
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JSONSchemaProps {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly $ref?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly $schema?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorbool-v1-apiextensions-k8s-io | JSONSchemaPropsOrBool v1 apiextensions.k8s.io} */
   readonly additionalItems?: JSONSchemaPropsOrBool
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorbool-v1-apiextensions-k8s-io | JSONSchemaPropsOrBool v1 apiextensions.k8s.io} */
   readonly additionalProperties?: JSONSchemaPropsOrBool
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly allOf?: ReadonlyArray<JSONSchemaProps>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly anyOf?: ReadonlyArray<JSONSchemaProps>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#json-v1-apiextensions-k8s-io | JSON v1 apiextensions.k8s.io} */
   readonly default?: JSON
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly definitions?: { readonly [key: string]: JSONSchemaProps }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorstringarray-v1-apiextensions-k8s-io | JSONSchemaPropsOrStringArray v1 apiextensions.k8s.io} */
   readonly dependencies?: { readonly [key: string]: JSONSchemaPropsOrStringArray }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly description?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#json-v1-apiextensions-k8s-io | JSON v1 apiextensions.k8s.io} */
   readonly enum?: ReadonlyArray<JSON>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#json-v1-apiextensions-k8s-io | JSON v1 apiextensions.k8s.io} */
   readonly example?: JSON
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly exclusiveMaximum?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly exclusiveMinimum?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externaldocumentation-v1-apiextensions-k8s-io | ExternalDocumentation v1 apiextensions.k8s.io} */
   readonly externalDocs?: ExternalDocumentation
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly format?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly id?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemapropsorarray-v1-apiextensions-k8s-io | JSONSchemaPropsOrArray v1 apiextensions.k8s.io} */
   readonly items?: JSONSchemaPropsOrArray
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly maxItems?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly maxLength?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly maxProperties?: number
+  /** `double`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly maximum?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly minItems?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly minLength?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly minProperties?: number
+  /** `double`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly minimum?: number
+  /** `double`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly multipleOf?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly not?: JSONSchemaProps
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly nullable?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly oneOf?: ReadonlyArray<JSONSchemaProps>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly pattern?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly patternProperties?: { readonly [key: string]: JSONSchemaProps }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly properties?: { readonly [key: string]: JSONSchemaProps }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly required?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly title?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly type?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly uniqueItems?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-embedded-resource"?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-int-or-string"?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-list-map-keys"?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-list-type"?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-map-type"?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-preserve-unknown-fields"?: boolean
+  /** list type `map` keyed by `rule`; patch strategy `merge` on `rule`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#validationrule-v1-apiextensions-k8s-io | ValidationRule v1 apiextensions.k8s.io} */
   readonly "x-kubernetes-validations"?: ReadonlyArray<ValidationRule>
 }
 
@@ -448,10 +560,13 @@ export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ str
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcevalidation-v1-apiextensions-k8s-io | CustomResourceValidation v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceValidation {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jsonschemaprops-v1-apiextensions-k8s-io | JSONSchemaProps v1 apiextensions.k8s.io} */
   readonly openAPIV3Schema?: JSONSchemaProps
 }
 
@@ -468,10 +583,13 @@ export const CustomResourceValidation: Schema.Schema<CustomResourceValidation> =
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selectablefield-v1-apiextensions-k8s-io | SelectableField v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelectableField {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selectablefield-v1-apiextensions-k8s-io | SelectableField v1 apiextensions.k8s.io} */
   readonly jsonPath: string
 }
 
@@ -488,18 +606,29 @@ export const SelectableField: Schema.Schema<SelectableField> = /*#__PURE__*/ str
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinitionVersion {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcecolumndefinition-v1-apiextensions-k8s-io | CustomResourceColumnDefinition v1 apiextensions.k8s.io} */
   readonly additionalPrinterColumns?: ReadonlyArray<CustomResourceColumnDefinition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io} */
   readonly deprecated?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io} */
   readonly deprecationWarning?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcevalidation-v1-apiextensions-k8s-io | CustomResourceValidation v1 apiextensions.k8s.io} */
   readonly schema?: CustomResourceValidation
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selectablefield-v1-apiextensions-k8s-io | SelectableField v1 apiextensions.k8s.io} */
   readonly selectableFields?: ReadonlyArray<SelectableField>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io} */
   readonly served: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io} */
   readonly storage: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcesubresources-v1-apiextensions-k8s-io | CustomResourceSubresources v1 apiextensions.k8s.io} */
   readonly subresources?: CustomResourceSubresources
 }
 
@@ -524,15 +653,23 @@ export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefini
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionspec-v1-apiextensions-k8s-io | CustomResourceDefinitionSpec v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinitionSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourceconversion-v1-apiextensions-k8s-io | CustomResourceConversion v1 apiextensions.k8s.io} */
   readonly conversion?: CustomResourceConversion
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionspec-v1-apiextensions-k8s-io | CustomResourceDefinitionSpec v1 apiextensions.k8s.io} */
   readonly group: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly names: CustomResourceDefinitionNames
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionspec-v1-apiextensions-k8s-io | CustomResourceDefinitionSpec v1 apiextensions.k8s.io} */
   readonly preserveUnknownFields?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionspec-v1-apiextensions-k8s-io | CustomResourceDefinitionSpec v1 apiextensions.k8s.io} */
   readonly scope: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionversion-v1-apiextensions-k8s-io | CustomResourceDefinitionVersion v1 apiextensions.k8s.io} */
   readonly versions: ReadonlyArray<CustomResourceDefinitionVersion>
 }
 
@@ -554,15 +691,23 @@ export const CustomResourceDefinitionSpec: Schema.Schema<CustomResourceDefinitio
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinitionCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io} */
   readonly message?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io} */
   readonly observedGeneration?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io} */
   readonly type: string
 }
 
@@ -584,13 +729,19 @@ export const CustomResourceDefinitionCondition: Schema.Schema<CustomResourceDefi
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionstatus-v1-apiextensions-k8s-io | CustomResourceDefinitionStatus v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinitionStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionnames-v1-apiextensions-k8s-io | CustomResourceDefinitionNames v1 apiextensions.k8s.io} */
   readonly acceptedNames?: CustomResourceDefinitionNames
+  /** list type `map` keyed by `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitioncondition-v1-apiextensions-k8s-io | CustomResourceDefinitionCondition v1 apiextensions.k8s.io} */
   readonly conditions?: ReadonlyArray<CustomResourceDefinitionCondition>
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionstatus-v1-apiextensions-k8s-io | CustomResourceDefinitionStatus v1 apiextensions.k8s.io} */
   readonly observedGeneration?: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionstatus-v1-apiextensions-k8s-io | CustomResourceDefinitionStatus v1 apiextensions.k8s.io} */
   readonly storedVersions?: ReadonlyArray<string>
 }
 
@@ -610,14 +761,23 @@ export const CustomResourceDefinitionStatus: Schema.Schema<CustomResourceDefinit
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition`
  *
+ * Kind `CustomResourceDefinition` of `apiextensions.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinition-v1-apiextensions-k8s-io | CustomResourceDefinition v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinition-v1-apiextensions-k8s-io | CustomResourceDefinition v1 apiextensions.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinition-v1-apiextensions-k8s-io | CustomResourceDefinition v1 apiextensions.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionspec-v1-apiextensions-k8s-io | CustomResourceDefinitionSpec v1 apiextensions.k8s.io} */
   readonly spec: CustomResourceDefinitionSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionstatus-v1-apiextensions-k8s-io | CustomResourceDefinitionStatus v1 apiextensions.k8s.io} */
   readonly status?: CustomResourceDefinitionStatus
 }
 
@@ -638,13 +798,21 @@ export const CustomResourceDefinition: Schema.Schema<CustomResourceDefinition> =
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList`
  *
+ * Kind `CustomResourceDefinitionList` of `apiextensions.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionlist-v1-apiextensions-k8s-io | CustomResourceDefinitionList v1 apiextensions.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CustomResourceDefinitionList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionlist-v1-apiextensions-k8s-io | CustomResourceDefinitionList v1 apiextensions.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinition-v1-apiextensions-k8s-io | CustomResourceDefinition v1 apiextensions.k8s.io} */
   readonly items: ReadonlyArray<CustomResourceDefinition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#customresourcedefinitionlist-v1-apiextensions-k8s-io | CustomResourceDefinitionList v1 apiextensions.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,12 +10,17 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiregistration-k8s-io | ServiceReference v1 apiregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiregistration-k8s-io | ServiceReference v1 apiregistration.k8s.io} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiregistration-k8s-io | ServiceReference v1 apiregistration.k8s.io} */
   readonly namespace?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiregistration-k8s-io | ServiceReference v1 apiregistration.k8s.io} */
   readonly port?: number
 }
 
@@ -34,16 +39,25 @@ export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ s
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIServiceSpec {
+  /** `byte`; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly caBundle?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly group?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly groupPriorityMinimum: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly insecureSkipTLSVerify?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicereference-v1-apiregistration-k8s-io | ServiceReference v1 apiregistration.k8s.io} */
   readonly service?: ServiceReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly version?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly versionPriority: number
 }
 
@@ -66,14 +80,21 @@ export const APIServiceSpec: Schema.Schema<APIServiceSpec> = /*#__PURE__*/ struc
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicecondition-v1-apiregistration-k8s-io | APIServiceCondition v1 apiregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIServiceCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicecondition-v1-apiregistration-k8s-io | APIServiceCondition v1 apiregistration.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicecondition-v1-apiregistration-k8s-io | APIServiceCondition v1 apiregistration.k8s.io} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicecondition-v1-apiregistration-k8s-io | APIServiceCondition v1 apiregistration.k8s.io} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicecondition-v1-apiregistration-k8s-io | APIServiceCondition v1 apiregistration.k8s.io} */
   readonly type: string
 }
 
@@ -94,10 +115,13 @@ export const APIServiceCondition: Schema.Schema<APIServiceCondition> = /*#__PURE
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicestatus-v1-apiregistration-k8s-io | APIServiceStatus v1 apiregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIServiceStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicecondition-v1-apiregistration-k8s-io | APIServiceCondition v1 apiregistration.k8s.io} */
   readonly conditions?: ReadonlyArray<APIServiceCondition>
 }
 
@@ -114,14 +138,23 @@ export const APIServiceStatus: Schema.Schema<APIServiceStatus> = /*#__PURE__*/ s
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService`
  *
+ * Kind `APIService` of `apiregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservice-v1-apiregistration-k8s-io | APIService v1 apiregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIService {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservice-v1-apiregistration-k8s-io | APIService v1 apiregistration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservice-v1-apiregistration-k8s-io | APIService v1 apiregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicespec-v1-apiregistration-k8s-io | APIServiceSpec v1 apiregistration.k8s.io} */
   readonly spec?: APIServiceSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicestatus-v1-apiregistration-k8s-io | APIServiceStatus v1 apiregistration.k8s.io} */
   readonly status?: APIServiceStatus
 }
 
@@ -142,13 +175,21 @@ export const APIService: Schema.Schema<APIService> = /*#__PURE__*/ struct<APISer
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList`
  *
+ * Kind `APIServiceList` of `apiregistration.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicelist-v1-apiregistration-k8s-io | APIServiceList v1 apiregistration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIServiceList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicelist-v1-apiregistration-k8s-io | APIServiceList v1 apiregistration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservice-v1-apiregistration-k8s-io | APIService v1 apiregistration.k8s.io} */
   readonly items: ReadonlyArray<APIService>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiservicelist-v1-apiregistration-k8s-io | APIServiceList v1 apiregistration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

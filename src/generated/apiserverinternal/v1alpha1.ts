@@ -10,13 +10,19 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serverstorageversion-v1alpha1-internal-apiserver-k8s-io | ServerStorageVersion v1alpha1 internal.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServerStorageVersion {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serverstorageversion-v1alpha1-internal-apiserver-k8s-io | ServerStorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly apiServerID: string
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serverstorageversion-v1alpha1-internal-apiserver-k8s-io | ServerStorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly decodableVersions: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serverstorageversion-v1alpha1-internal-apiserver-k8s-io | ServerStorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly encodingVersion: string
+  /** list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serverstorageversion-v1alpha1-internal-apiserver-k8s-io | ServerStorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly servedVersions?: ReadonlyArray<string>
 }
 
@@ -36,6 +42,8 @@ export const ServerStorageVersion: Schema.Schema<ServerStorageVersion> = /*#__PU
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionspec-v1alpha1-internal-apiserver-k8s-io | StorageVersionSpec v1alpha1 internal.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -52,15 +60,23 @@ export const StorageVersionSpec: Schema.Schema<StorageVersionSpec> = /*#__PURE__
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io} */
   readonly message: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io} */
   readonly observedGeneration?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io} */
   readonly reason: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io} */
   readonly type: string
 }
 
@@ -82,12 +98,17 @@ export const StorageVersionCondition: Schema.Schema<StorageVersionCondition> = /
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionstatus-v1alpha1-internal-apiserver-k8s-io | StorageVersionStatus v1alpha1 internal.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionstatus-v1alpha1-internal-apiserver-k8s-io | StorageVersionStatus v1alpha1 internal.apiserver.k8s.io} */
   readonly commonEncodingVersion?: string
+  /** list type `map` keyed by `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversioncondition-v1alpha1-internal-apiserver-k8s-io | StorageVersionCondition v1alpha1 internal.apiserver.k8s.io} */
   readonly conditions?: ReadonlyArray<StorageVersionCondition>
+  /** list type `map` keyed by `apiServerID`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serverstorageversion-v1alpha1-internal-apiserver-k8s-io | ServerStorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly storageVersions?: ReadonlyArray<ServerStorageVersion>
 }
 
@@ -106,14 +127,23 @@ export const StorageVersionStatus: Schema.Schema<StorageVersionStatus> = /*#__PU
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersion`
  *
+ * Kind `StorageVersion` of `internal.apiserver.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversion-v1alpha1-internal-apiserver-k8s-io | StorageVersion v1alpha1 internal.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersion {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversion-v1alpha1-internal-apiserver-k8s-io | StorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversion-v1alpha1-internal-apiserver-k8s-io | StorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly kind?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionspec-v1alpha1-internal-apiserver-k8s-io | StorageVersionSpec v1alpha1 internal.apiserver.k8s.io} */
   readonly spec?: StorageVersionSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionstatus-v1alpha1-internal-apiserver-k8s-io | StorageVersionStatus v1alpha1 internal.apiserver.k8s.io} */
   readonly status?: StorageVersionStatus
 }
 
@@ -134,13 +164,21 @@ export const StorageVersion: Schema.Schema<StorageVersion> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList`
  *
+ * Kind `StorageVersionList` of `internal.apiserver.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionlist-v1alpha1-internal-apiserver-k8s-io | StorageVersionList v1alpha1 internal.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionlist-v1alpha1-internal-apiserver-k8s-io | StorageVersionList v1alpha1 internal.apiserver.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversion-v1alpha1-internal-apiserver-k8s-io | StorageVersion v1alpha1 internal.apiserver.k8s.io} */
   readonly items: ReadonlyArray<StorageVersion>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionlist-v1alpha1-internal-apiserver-k8s-io | StorageVersionList v1alpha1 internal.apiserver.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

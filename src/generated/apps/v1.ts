@@ -12,14 +12,23 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.apps.v1.ControllerRevision`
  *
+ * Kind `ControllerRevision` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevision-v1-apps | ControllerRevision v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ControllerRevision {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevision-v1-apps | ControllerRevision v1 apps} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly data?: apimachinery.RawExtension
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevision-v1-apps | ControllerRevision v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevision-v1-apps | ControllerRevision v1 apps} */
   readonly revision: number
 }
 
@@ -40,13 +49,21 @@ export const ControllerRevision: Schema.Schema<ControllerRevision> = /*#__PURE__
 /**
  * `io.k8s.api.apps.v1.ControllerRevisionList`
  *
+ * Kind `ControllerRevisionList` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevisionlist-v1-apps | ControllerRevisionList v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ControllerRevisionList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevisionlist-v1-apps | ControllerRevisionList v1 apps} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevision-v1-apps | ControllerRevision v1 apps} */
   readonly items: ReadonlyArray<ControllerRevision>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#controllerrevisionlist-v1-apps | ControllerRevisionList v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -66,11 +83,15 @@ export const ControllerRevisionList: Schema.Schema<ControllerRevisionList> = /*#
 /**
  * `io.k8s.api.apps.v1.RollingUpdateDaemonSet`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatedaemonset-v1-apps | RollingUpdateDaemonSet v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RollingUpdateDaemonSet {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxSurge?: apimachinery.IntOrString
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxUnavailable?: apimachinery.IntOrString
 }
 
@@ -88,11 +109,15 @@ export const RollingUpdateDaemonSet: Schema.Schema<RollingUpdateDaemonSet> = /*#
 /**
  * `io.k8s.api.apps.v1.DaemonSetUpdateStrategy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetupdatestrategy-v1-apps | DaemonSetUpdateStrategy v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonSetUpdateStrategy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatedaemonset-v1-apps | RollingUpdateDaemonSet v1 apps} */
   readonly rollingUpdate?: RollingUpdateDaemonSet
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetupdatestrategy-v1-apps | DaemonSetUpdateStrategy v1 apps} */
   readonly type?: string
 }
 
@@ -110,14 +135,21 @@ export const DaemonSetUpdateStrategy: Schema.Schema<DaemonSetUpdateStrategy> = /
 /**
  * `io.k8s.api.apps.v1.DaemonSetSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetspec-v1-apps | DaemonSetSpec v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonSetSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetspec-v1-apps | DaemonSetSpec v1 apps} */
   readonly minReadySeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetspec-v1-apps | DaemonSetSpec v1 apps} */
   readonly revisionHistoryLimit?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector: meta_v1.LabelSelector
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template: core_v1.PodTemplateSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetupdatestrategy-v1-apps | DaemonSetUpdateStrategy v1 apps} */
   readonly updateStrategy?: DaemonSetUpdateStrategy
 }
 
@@ -138,14 +170,21 @@ export const DaemonSetSpec: Schema.Schema<DaemonSetSpec> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.apps.v1.DaemonSetCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetcondition-v1-apps | DaemonSetCondition v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonSetCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetcondition-v1-apps | DaemonSetCondition v1 apps} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetcondition-v1-apps | DaemonSetCondition v1 apps} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetcondition-v1-apps | DaemonSetCondition v1 apps} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetcondition-v1-apps | DaemonSetCondition v1 apps} */
   readonly type: string
 }
 
@@ -166,19 +205,31 @@ export const DaemonSetCondition: Schema.Schema<DaemonSetCondition> = /*#__PURE__
 /**
  * `io.k8s.api.apps.v1.DaemonSetStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonSetStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly collisionCount?: number
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetcondition-v1-apps | DaemonSetCondition v1 apps} */
   readonly conditions?: ReadonlyArray<DaemonSetCondition>
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly currentNumberScheduled: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly desiredNumberScheduled: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly numberAvailable?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly numberMisscheduled: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly numberReady: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly numberUnavailable?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly observedGeneration?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly updatedNumberScheduled?: number
 }
 
@@ -204,14 +255,23 @@ export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.apps.v1.DaemonSet`
  *
+ * Kind `DaemonSet` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonset-v1-apps | DaemonSet v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonSet {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonset-v1-apps | DaemonSet v1 apps} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonset-v1-apps | DaemonSet v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetspec-v1-apps | DaemonSetSpec v1 apps} */
   readonly spec?: DaemonSetSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetstatus-v1-apps | DaemonSetStatus v1 apps} */
   readonly status?: DaemonSetStatus
 }
 
@@ -232,13 +292,21 @@ export const DaemonSet: Schema.Schema<DaemonSet> = /*#__PURE__*/ struct<DaemonSe
 /**
  * `io.k8s.api.apps.v1.DaemonSetList`
  *
+ * Kind `DaemonSetList` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetlist-v1-apps | DaemonSetList v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonSetList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetlist-v1-apps | DaemonSetList v1 apps} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonset-v1-apps | DaemonSet v1 apps} */
   readonly items: ReadonlyArray<DaemonSet>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonsetlist-v1-apps | DaemonSetList v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -258,11 +326,15 @@ export const DaemonSetList: Schema.Schema<DaemonSetList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.apps.v1.RollingUpdateDeployment`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatedeployment-v1-apps | RollingUpdateDeployment v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RollingUpdateDeployment {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxSurge?: apimachinery.IntOrString
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxUnavailable?: apimachinery.IntOrString
 }
 
@@ -280,11 +352,15 @@ export const RollingUpdateDeployment: Schema.Schema<RollingUpdateDeployment> = /
 /**
  * `io.k8s.api.apps.v1.DeploymentStrategy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstrategy-v1-apps | DeploymentStrategy v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeploymentStrategy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatedeployment-v1-apps | RollingUpdateDeployment v1 apps} */
   readonly rollingUpdate?: RollingUpdateDeployment
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstrategy-v1-apps | DeploymentStrategy v1 apps} */
   readonly type?: string
 }
 
@@ -302,17 +378,27 @@ export const DeploymentStrategy: Schema.Schema<DeploymentStrategy> = /*#__PURE__
 /**
  * `io.k8s.api.apps.v1.DeploymentSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeploymentSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps} */
   readonly minReadySeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps} */
   readonly paused?: boolean
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps} */
   readonly progressDeadlineSeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps} */
   readonly replicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps} */
   readonly revisionHistoryLimit?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector: meta_v1.LabelSelector
+  /** patch strategy `retainKeys`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstrategy-v1-apps | DeploymentStrategy v1 apps} */
   readonly strategy?: DeploymentStrategy
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template: core_v1.PodTemplateSpec
 }
 
@@ -336,15 +422,23 @@ export const DeploymentSpec: Schema.Schema<DeploymentSpec> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.apps.v1.DeploymentCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentcondition-v1-apps | DeploymentCondition v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeploymentCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastUpdateTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentcondition-v1-apps | DeploymentCondition v1 apps} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentcondition-v1-apps | DeploymentCondition v1 apps} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentcondition-v1-apps | DeploymentCondition v1 apps} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentcondition-v1-apps | DeploymentCondition v1 apps} */
   readonly type: string
 }
 
@@ -366,18 +460,29 @@ export const DeploymentCondition: Schema.Schema<DeploymentCondition> = /*#__PURE
 /**
  * `io.k8s.api.apps.v1.DeploymentStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeploymentStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly availableReplicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly collisionCount?: number
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentcondition-v1-apps | DeploymentCondition v1 apps} */
   readonly conditions?: ReadonlyArray<DeploymentCondition>
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly observedGeneration?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly readyReplicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly replicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly terminatingReplicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly unavailableReplicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly updatedReplicas?: number
 }
 
@@ -402,14 +507,23 @@ export const DeploymentStatus: Schema.Schema<DeploymentStatus> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.apps.v1.Deployment`
  *
+ * Kind `Deployment` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deployment-v1-apps | Deployment v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Deployment {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deployment-v1-apps | Deployment v1 apps} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deployment-v1-apps | Deployment v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentspec-v1-apps | DeploymentSpec v1 apps} */
   readonly spec?: DeploymentSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentstatus-v1-apps | DeploymentStatus v1 apps} */
   readonly status?: DeploymentStatus
 }
 
@@ -430,13 +544,21 @@ export const Deployment: Schema.Schema<Deployment> = /*#__PURE__*/ struct<Deploy
 /**
  * `io.k8s.api.apps.v1.DeploymentList`
  *
+ * Kind `DeploymentList` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentlist-v1-apps | DeploymentList v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeploymentList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentlist-v1-apps | DeploymentList v1 apps} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deployment-v1-apps | Deployment v1 apps} */
   readonly items: ReadonlyArray<Deployment>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deploymentlist-v1-apps | DeploymentList v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -456,13 +578,19 @@ export const DeploymentList: Schema.Schema<DeploymentList> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.apps.v1.ReplicaSetSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetspec-v1-apps | ReplicaSetSpec v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicaSetSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetspec-v1-apps | ReplicaSetSpec v1 apps} */
   readonly minReadySeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetspec-v1-apps | ReplicaSetSpec v1 apps} */
   readonly replicas?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template?: core_v1.PodTemplateSpec
 }
 
@@ -482,14 +610,21 @@ export const ReplicaSetSpec: Schema.Schema<ReplicaSetSpec> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.apps.v1.ReplicaSetCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetcondition-v1-apps | ReplicaSetCondition v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicaSetCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetcondition-v1-apps | ReplicaSetCondition v1 apps} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetcondition-v1-apps | ReplicaSetCondition v1 apps} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetcondition-v1-apps | ReplicaSetCondition v1 apps} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetcondition-v1-apps | ReplicaSetCondition v1 apps} */
   readonly type: string
 }
 
@@ -510,16 +645,25 @@ export const ReplicaSetCondition: Schema.Schema<ReplicaSetCondition> = /*#__PURE
 /**
  * `io.k8s.api.apps.v1.ReplicaSetStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicaSetStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly availableReplicas?: number
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetcondition-v1-apps | ReplicaSetCondition v1 apps} */
   readonly conditions?: ReadonlyArray<ReplicaSetCondition>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly fullyLabeledReplicas?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly observedGeneration?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly readyReplicas?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly replicas: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly terminatingReplicas?: number
 }
 
@@ -542,14 +686,23 @@ export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.apps.v1.ReplicaSet`
  *
+ * Kind `ReplicaSet` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicaset-v1-apps | ReplicaSet v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicaSet {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicaset-v1-apps | ReplicaSet v1 apps} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicaset-v1-apps | ReplicaSet v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetspec-v1-apps | ReplicaSetSpec v1 apps} */
   readonly spec?: ReplicaSetSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetstatus-v1-apps | ReplicaSetStatus v1 apps} */
   readonly status?: ReplicaSetStatus
 }
 
@@ -570,13 +723,21 @@ export const ReplicaSet: Schema.Schema<ReplicaSet> = /*#__PURE__*/ struct<Replic
 /**
  * `io.k8s.api.apps.v1.ReplicaSetList`
  *
+ * Kind `ReplicaSetList` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetlist-v1-apps | ReplicaSetList v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicaSetList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetlist-v1-apps | ReplicaSetList v1 apps} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicaset-v1-apps | ReplicaSet v1 apps} */
   readonly items: ReadonlyArray<ReplicaSet>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicasetlist-v1-apps | ReplicaSetList v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -596,11 +757,15 @@ export const ReplicaSetList: Schema.Schema<ReplicaSetList> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatestatefulsetstrategy-v1-apps | RollingUpdateStatefulSetStrategy v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RollingUpdateStatefulSetStrategy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxUnavailable?: apimachinery.IntOrString
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatestatefulsetstrategy-v1-apps | RollingUpdateStatefulSetStrategy v1 apps} */
   readonly partition?: number
 }
 
@@ -618,10 +783,13 @@ export const RollingUpdateStatefulSetStrategy: Schema.Schema<RollingUpdateStatef
 /**
  * `io.k8s.api.apps.v1.StatefulSetOrdinals`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetordinals-v1-apps | StatefulSetOrdinals v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetOrdinals {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetordinals-v1-apps | StatefulSetOrdinals v1 apps} */
   readonly start?: number
 }
 
@@ -638,11 +806,15 @@ export const StatefulSetOrdinals: Schema.Schema<StatefulSetOrdinals> = /*#__PURE
 /**
  * `io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetpersistentvolumeclaimretentionpolicy-v1-apps | StatefulSetPersistentVolumeClaimRetentionPolicy v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetPersistentVolumeClaimRetentionPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetpersistentvolumeclaimretentionpolicy-v1-apps | StatefulSetPersistentVolumeClaimRetentionPolicy v1 apps} */
   readonly whenDeleted?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetpersistentvolumeclaimretentionpolicy-v1-apps | StatefulSetPersistentVolumeClaimRetentionPolicy v1 apps} */
   readonly whenScaled?: string
 }
 
@@ -660,11 +832,15 @@ export const StatefulSetPersistentVolumeClaimRetentionPolicy: Schema.Schema<Stat
 /**
  * `io.k8s.api.apps.v1.StatefulSetUpdateStrategy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetupdatestrategy-v1-apps | StatefulSetUpdateStrategy v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetUpdateStrategy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rollingupdatestatefulsetstrategy-v1-apps | RollingUpdateStatefulSetStrategy v1 apps} */
   readonly rollingUpdate?: RollingUpdateStatefulSetStrategy
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetupdatestrategy-v1-apps | StatefulSetUpdateStrategy v1 apps} */
   readonly type?: string
 }
 
@@ -682,20 +858,33 @@ export const StatefulSetUpdateStrategy: Schema.Schema<StatefulSetUpdateStrategy>
 /**
  * `io.k8s.api.apps.v1.StatefulSetSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps} */
   readonly minReadySeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetordinals-v1-apps | StatefulSetOrdinals v1 apps} */
   readonly ordinals?: StatefulSetOrdinals
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetpersistentvolumeclaimretentionpolicy-v1-apps | StatefulSetPersistentVolumeClaimRetentionPolicy v1 apps} */
   readonly persistentVolumeClaimRetentionPolicy?: StatefulSetPersistentVolumeClaimRetentionPolicy
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps} */
   readonly podManagementPolicy?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps} */
   readonly replicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps} */
   readonly revisionHistoryLimit?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps} */
   readonly serviceName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template: core_v1.PodTemplateSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetupdatestrategy-v1-apps | StatefulSetUpdateStrategy v1 apps} */
   readonly updateStrategy?: StatefulSetUpdateStrategy
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaim-v1-core | PersistentVolumeClaim v1 core} */
   readonly volumeClaimTemplates?: ReadonlyArray<core_v1.PersistentVolumeClaim>
 }
 
@@ -722,14 +911,21 @@ export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.apps.v1.StatefulSetCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetcondition-v1-apps | StatefulSetCondition v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetcondition-v1-apps | StatefulSetCondition v1 apps} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetcondition-v1-apps | StatefulSetCondition v1 apps} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetcondition-v1-apps | StatefulSetCondition v1 apps} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetcondition-v1-apps | StatefulSetCondition v1 apps} */
   readonly type: string
 }
 
@@ -750,19 +946,31 @@ export const StatefulSetCondition: Schema.Schema<StatefulSetCondition> = /*#__PU
 /**
  * `io.k8s.api.apps.v1.StatefulSetStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly availableReplicas?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly collisionCount?: number
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetcondition-v1-apps | StatefulSetCondition v1 apps} */
   readonly conditions?: ReadonlyArray<StatefulSetCondition>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly currentReplicas?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly currentRevision?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly observedGeneration?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly readyReplicas?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly replicas: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly updateRevision?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly updatedReplicas?: number
 }
 
@@ -788,14 +996,23 @@ export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.apps.v1.StatefulSet`
  *
+ * Kind `StatefulSet` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulset-v1-apps | StatefulSet v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSet {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulset-v1-apps | StatefulSet v1 apps} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulset-v1-apps | StatefulSet v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetspec-v1-apps | StatefulSetSpec v1 apps} */
   readonly spec?: StatefulSetSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetstatus-v1-apps | StatefulSetStatus v1 apps} */
   readonly status?: StatefulSetStatus
 }
 
@@ -816,13 +1033,21 @@ export const StatefulSet: Schema.Schema<StatefulSet> = /*#__PURE__*/ struct<Stat
 /**
  * `io.k8s.api.apps.v1.StatefulSetList`
  *
+ * Kind `StatefulSetList` of `apps/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetlist-v1-apps | StatefulSetList v1 apps}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatefulSetList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetlist-v1-apps | StatefulSetList v1 apps} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulset-v1-apps | StatefulSet v1 apps} */
   readonly items: ReadonlyArray<StatefulSet>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statefulsetlist-v1-apps | StatefulSetList v1 apps} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,13 +10,19 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.authentication.v1.BoundObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#boundobjectreference-v1-authentication-k8s-io | BoundObjectReference v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface BoundObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#boundobjectreference-v1-authentication-k8s-io | BoundObjectReference v1 authentication.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#boundobjectreference-v1-authentication-k8s-io | BoundObjectReference v1 authentication.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#boundobjectreference-v1-authentication-k8s-io | BoundObjectReference v1 authentication.k8s.io} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#boundobjectreference-v1-authentication-k8s-io | BoundObjectReference v1 authentication.k8s.io} */
   readonly uid?: string
 }
 
@@ -36,13 +42,19 @@ export const BoundObjectReference: Schema.Schema<BoundObjectReference> = /*#__PU
 /**
  * `io.k8s.api.authentication.v1.UserInfo`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface UserInfo {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io} */
   readonly extra?: { readonly [key: string]: ReadonlyArray<string> }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io} */
   readonly groups?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io} */
   readonly uid?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io} */
   readonly username?: string
 }
 
@@ -62,10 +74,13 @@ export const UserInfo: Schema.Schema<UserInfo> = /*#__PURE__*/ struct<UserInfo>(
 /**
  * `io.k8s.api.authentication.v1.SelfSubjectReviewStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectreviewstatus-v1-authentication-k8s-io | SelfSubjectReviewStatus v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelfSubjectReviewStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io} */
   readonly userInfo?: UserInfo
 }
 
@@ -82,13 +97,21 @@ export const SelfSubjectReviewStatus: Schema.Schema<SelfSubjectReviewStatus> = /
 /**
  * `io.k8s.api.authentication.v1.SelfSubjectReview`
  *
+ * Kind `SelfSubjectReview` of `authentication.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectreview-v1-authentication-k8s-io | SelfSubjectReview v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelfSubjectReview {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectreview-v1-authentication-k8s-io | SelfSubjectReview v1 authentication.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectreview-v1-authentication-k8s-io | SelfSubjectReview v1 authentication.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectreviewstatus-v1-authentication-k8s-io | SelfSubjectReviewStatus v1 authentication.k8s.io} */
   readonly status?: SelfSubjectReviewStatus
 }
 
@@ -108,12 +131,17 @@ export const SelfSubjectReview: Schema.Schema<SelfSubjectReview> = /*#__PURE__*/
 /**
  * `io.k8s.api.authentication.v1.TokenRequestSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequestspec-v1-authentication-k8s-io | TokenRequestSpec v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenRequestSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequestspec-v1-authentication-k8s-io | TokenRequestSpec v1 authentication.k8s.io} */
   readonly audiences?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#boundobjectreference-v1-authentication-k8s-io | BoundObjectReference v1 authentication.k8s.io} */
   readonly boundObjectRef?: BoundObjectReference
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequestspec-v1-authentication-k8s-io | TokenRequestSpec v1 authentication.k8s.io} */
   readonly expirationSeconds?: number
 }
 
@@ -132,11 +160,15 @@ export const TokenRequestSpec: Schema.Schema<TokenRequestSpec> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.authentication.v1.TokenRequestStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequeststatus-v1-authentication-k8s-io | TokenRequestStatus v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenRequestStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly expirationTimestamp?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequeststatus-v1-authentication-k8s-io | TokenRequestStatus v1 authentication.k8s.io} */
   readonly token?: string
 }
 
@@ -154,14 +186,23 @@ export const TokenRequestStatus: Schema.Schema<TokenRequestStatus> = /*#__PURE__
 /**
  * `io.k8s.api.authentication.v1.TokenRequest`
  *
+ * Kind `TokenRequest` of `authentication.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-authentication-k8s-io | TokenRequest v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-authentication-k8s-io | TokenRequest v1 authentication.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-authentication-k8s-io | TokenRequest v1 authentication.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequestspec-v1-authentication-k8s-io | TokenRequestSpec v1 authentication.k8s.io} */
   readonly spec?: TokenRequestSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequeststatus-v1-authentication-k8s-io | TokenRequestStatus v1 authentication.k8s.io} */
   readonly status?: TokenRequestStatus
 }
 
@@ -182,11 +223,15 @@ export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<To
 /**
  * `io.k8s.api.authentication.v1.TokenReviewSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewspec-v1-authentication-k8s-io | TokenReviewSpec v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenReviewSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewspec-v1-authentication-k8s-io | TokenReviewSpec v1 authentication.k8s.io} */
   readonly audiences?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewspec-v1-authentication-k8s-io | TokenReviewSpec v1 authentication.k8s.io} */
   readonly token: string
 }
 
@@ -204,13 +249,19 @@ export const TokenReviewSpec: Schema.Schema<TokenReviewSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.authentication.v1.TokenReviewStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewstatus-v1-authentication-k8s-io | TokenReviewStatus v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenReviewStatus {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewstatus-v1-authentication-k8s-io | TokenReviewStatus v1 authentication.k8s.io} */
   readonly audiences?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewstatus-v1-authentication-k8s-io | TokenReviewStatus v1 authentication.k8s.io} */
   readonly authenticated?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewstatus-v1-authentication-k8s-io | TokenReviewStatus v1 authentication.k8s.io} */
   readonly error?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#userinfo-v1-authentication-k8s-io | UserInfo v1 authentication.k8s.io} */
   readonly user?: UserInfo
 }
 
@@ -230,14 +281,23 @@ export const TokenReviewStatus: Schema.Schema<TokenReviewStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.authentication.v1.TokenReview`
  *
+ * Kind `TokenReview` of `authentication.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreview-v1-authentication-k8s-io | TokenReview v1 authentication.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenReview {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreview-v1-authentication-k8s-io | TokenReview v1 authentication.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreview-v1-authentication-k8s-io | TokenReview v1 authentication.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewspec-v1-authentication-k8s-io | TokenReviewSpec v1 authentication.k8s.io} */
   readonly spec: TokenReviewSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenreviewstatus-v1-authentication-k8s-io | TokenReviewStatus v1 authentication.k8s.io} */
   readonly status?: TokenReviewStatus
 }
 

@@ -10,11 +10,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.authorization.v1.FieldSelectorAttributes`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorattributes-v1-authorization-k8s-io | FieldSelectorAttributes v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FieldSelectorAttributes {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorattributes-v1-authorization-k8s-io | FieldSelectorAttributes v1 authorization.k8s.io} */
   readonly rawSelector?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorrequirement-v1-meta | FieldSelectorRequirement v1 meta} */
   readonly requirements?: ReadonlyArray<meta_v1.FieldSelectorRequirement>
 }
 
@@ -32,11 +36,15 @@ export const FieldSelectorAttributes: Schema.Schema<FieldSelectorAttributes> = /
 /**
  * `io.k8s.api.authorization.v1.LabelSelectorAttributes`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorattributes-v1-authorization-k8s-io | LabelSelectorAttributes v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LabelSelectorAttributes {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorattributes-v1-authorization-k8s-io | LabelSelectorAttributes v1 authorization.k8s.io} */
   readonly rawSelector?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorrequirement-v1-meta | LabelSelectorRequirement v1 meta} */
   readonly requirements?: ReadonlyArray<meta_v1.LabelSelectorRequirement>
 }
 
@@ -54,11 +62,15 @@ export const LabelSelectorAttributes: Schema.Schema<LabelSelectorAttributes> = /
 /**
  * `io.k8s.api.authorization.v1.NonResourceAttributes`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourceattributes-v1-authorization-k8s-io | NonResourceAttributes v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NonResourceAttributes {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourceattributes-v1-authorization-k8s-io | NonResourceAttributes v1 authorization.k8s.io} */
   readonly path?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourceattributes-v1-authorization-k8s-io | NonResourceAttributes v1 authorization.k8s.io} */
   readonly verb?: string
 }
 
@@ -76,18 +88,29 @@ export const NonResourceAttributes: Schema.Schema<NonResourceAttributes> = /*#__
 /**
  * `io.k8s.api.authorization.v1.ResourceAttributes`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceAttributes {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorattributes-v1-authorization-k8s-io | FieldSelectorAttributes v1 authorization.k8s.io} */
   readonly fieldSelector?: FieldSelectorAttributes
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly group?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorattributes-v1-authorization-k8s-io | LabelSelectorAttributes v1 authorization.k8s.io} */
   readonly labelSelector?: LabelSelectorAttributes
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly namespace?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly resource?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly subresource?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly verb?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly version?: string
 }
 
@@ -112,15 +135,23 @@ export const ResourceAttributes: Schema.Schema<ResourceAttributes> = /*#__PURE__
 /**
  * `io.k8s.api.authorization.v1.SubjectAccessReviewSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SubjectAccessReviewSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly extra?: { readonly [key: string]: ReadonlyArray<string> }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly groups?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourceattributes-v1-authorization-k8s-io | NonResourceAttributes v1 authorization.k8s.io} */
   readonly nonResourceAttributes?: NonResourceAttributes
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly resourceAttributes?: ResourceAttributes
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly uid?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly user?: string
 }
 
@@ -142,13 +173,19 @@ export const SubjectAccessReviewSpec: Schema.Schema<SubjectAccessReviewSpec> = /
 /**
  * `io.k8s.api.authorization.v1.SubjectAccessReviewStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SubjectAccessReviewStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly allowed: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly denied?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly evaluationError?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly reason?: string
 }
 
@@ -168,14 +205,23 @@ export const SubjectAccessReviewStatus: Schema.Schema<SubjectAccessReviewStatus>
 /**
  * `io.k8s.api.authorization.v1.LocalSubjectAccessReview`
  *
+ * Kind `LocalSubjectAccessReview` of `authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localsubjectaccessreview-v1-authorization-k8s-io | LocalSubjectAccessReview v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LocalSubjectAccessReview {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localsubjectaccessreview-v1-authorization-k8s-io | LocalSubjectAccessReview v1 authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localsubjectaccessreview-v1-authorization-k8s-io | LocalSubjectAccessReview v1 authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly spec: SubjectAccessReviewSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly status?: SubjectAccessReviewStatus
 }
 
@@ -196,11 +242,15 @@ export const LocalSubjectAccessReview: Schema.Schema<LocalSubjectAccessReview> =
 /**
  * `io.k8s.api.authorization.v1.NonResourceRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcerule-v1-authorization-k8s-io | NonResourceRule v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NonResourceRule {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcerule-v1-authorization-k8s-io | NonResourceRule v1 authorization.k8s.io} */
   readonly nonResourceURLs?: ReadonlyArray<string>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcerule-v1-authorization-k8s-io | NonResourceRule v1 authorization.k8s.io} */
   readonly verbs: ReadonlyArray<string>
 }
 
@@ -218,13 +268,19 @@ export const NonResourceRule: Schema.Schema<NonResourceRule> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.authorization.v1.ResourceRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerule-v1-authorization-k8s-io | ResourceRule v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceRule {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerule-v1-authorization-k8s-io | ResourceRule v1 authorization.k8s.io} */
   readonly apiGroups?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerule-v1-authorization-k8s-io | ResourceRule v1 authorization.k8s.io} */
   readonly resourceNames?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerule-v1-authorization-k8s-io | ResourceRule v1 authorization.k8s.io} */
   readonly resources?: ReadonlyArray<string>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerule-v1-authorization-k8s-io | ResourceRule v1 authorization.k8s.io} */
   readonly verbs: ReadonlyArray<string>
 }
 
@@ -244,11 +300,15 @@ export const ResourceRule: Schema.Schema<ResourceRule> = /*#__PURE__*/ struct<Re
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectaccessreviewspec-v1-authorization-k8s-io | SelfSubjectAccessReviewSpec v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelfSubjectAccessReviewSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourceattributes-v1-authorization-k8s-io | NonResourceAttributes v1 authorization.k8s.io} */
   readonly nonResourceAttributes?: NonResourceAttributes
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceattributes-v1-authorization-k8s-io | ResourceAttributes v1 authorization.k8s.io} */
   readonly resourceAttributes?: ResourceAttributes
 }
 
@@ -266,14 +326,23 @@ export const SelfSubjectAccessReviewSpec: Schema.Schema<SelfSubjectAccessReviewS
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectAccessReview`
  *
+ * Kind `SelfSubjectAccessReview` of `authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectaccessreview-v1-authorization-k8s-io | SelfSubjectAccessReview v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelfSubjectAccessReview {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectaccessreview-v1-authorization-k8s-io | SelfSubjectAccessReview v1 authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectaccessreview-v1-authorization-k8s-io | SelfSubjectAccessReview v1 authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectaccessreviewspec-v1-authorization-k8s-io | SelfSubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly spec: SelfSubjectAccessReviewSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly status?: SubjectAccessReviewStatus
 }
 
@@ -294,10 +363,13 @@ export const SelfSubjectAccessReview: Schema.Schema<SelfSubjectAccessReview> = /
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectrulesreviewspec-v1-authorization-k8s-io | SelfSubjectRulesReviewSpec v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelfSubjectRulesReviewSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectrulesreviewspec-v1-authorization-k8s-io | SelfSubjectRulesReviewSpec v1 authorization.k8s.io} */
   readonly namespace?: string
 }
 
@@ -314,13 +386,19 @@ export const SelfSubjectRulesReviewSpec: Schema.Schema<SelfSubjectRulesReviewSpe
 /**
  * `io.k8s.api.authorization.v1.SubjectRulesReviewStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectrulesreviewstatus-v1-authorization-k8s-io | SubjectRulesReviewStatus v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SubjectRulesReviewStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectrulesreviewstatus-v1-authorization-k8s-io | SubjectRulesReviewStatus v1 authorization.k8s.io} */
   readonly evaluationError?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectrulesreviewstatus-v1-authorization-k8s-io | SubjectRulesReviewStatus v1 authorization.k8s.io} */
   readonly incomplete: boolean
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcerule-v1-authorization-k8s-io | NonResourceRule v1 authorization.k8s.io} */
   readonly nonResourceRules: ReadonlyArray<NonResourceRule>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerule-v1-authorization-k8s-io | ResourceRule v1 authorization.k8s.io} */
   readonly resourceRules: ReadonlyArray<ResourceRule>
 }
 
@@ -340,14 +418,23 @@ export const SubjectRulesReviewStatus: Schema.Schema<SubjectRulesReviewStatus> =
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectRulesReview`
  *
+ * Kind `SelfSubjectRulesReview` of `authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectrulesreview-v1-authorization-k8s-io | SelfSubjectRulesReview v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SelfSubjectRulesReview {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectrulesreview-v1-authorization-k8s-io | SelfSubjectRulesReview v1 authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectrulesreview-v1-authorization-k8s-io | SelfSubjectRulesReview v1 authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selfsubjectrulesreviewspec-v1-authorization-k8s-io | SelfSubjectRulesReviewSpec v1 authorization.k8s.io} */
   readonly spec: SelfSubjectRulesReviewSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectrulesreviewstatus-v1-authorization-k8s-io | SubjectRulesReviewStatus v1 authorization.k8s.io} */
   readonly status?: SubjectRulesReviewStatus
 }
 
@@ -368,14 +455,23 @@ export const SelfSubjectRulesReview: Schema.Schema<SelfSubjectRulesReview> = /*#
 /**
  * `io.k8s.api.authorization.v1.SubjectAccessReview`
  *
+ * Kind `SubjectAccessReview` of `authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreview-v1-authorization-k8s-io | SubjectAccessReview v1 authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SubjectAccessReview {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreview-v1-authorization-k8s-io | SubjectAccessReview v1 authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreview-v1-authorization-k8s-io | SubjectAccessReview v1 authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewspec-v1-authorization-k8s-io | SubjectAccessReviewSpec v1 authorization.k8s.io} */
   readonly spec: SubjectAccessReviewSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subjectaccessreviewstatus-v1-authorization-k8s-io | SubjectAccessReviewStatus v1 authorization.k8s.io} */
   readonly status?: SubjectAccessReviewStatus
 }
 

@@ -10,12 +10,17 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.autoscaling.v1.CrossVersionObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v1-autoscaling | CrossVersionObjectReference v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CrossVersionObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v1-autoscaling | CrossVersionObjectReference v1 autoscaling} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v1-autoscaling | CrossVersionObjectReference v1 autoscaling} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v1-autoscaling | CrossVersionObjectReference v1 autoscaling} */
   readonly name: string
 }
 
@@ -34,13 +39,19 @@ export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectRefere
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v1-autoscaling | HorizontalPodAutoscalerSpec v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerSpec {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v1-autoscaling | HorizontalPodAutoscalerSpec v1 autoscaling} */
   readonly maxReplicas: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v1-autoscaling | HorizontalPodAutoscalerSpec v1 autoscaling} */
   readonly minReplicas?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v1-autoscaling | CrossVersionObjectReference v1 autoscaling} */
   readonly scaleTargetRef: CrossVersionObjectReference
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v1-autoscaling | HorizontalPodAutoscalerSpec v1 autoscaling} */
   readonly targetCPUUtilizationPercentage?: number
 }
 
@@ -60,14 +71,21 @@ export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerS
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v1-autoscaling | HorizontalPodAutoscalerStatus v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v1-autoscaling | HorizontalPodAutoscalerStatus v1 autoscaling} */
   readonly currentCPUUtilizationPercentage?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v1-autoscaling | HorizontalPodAutoscalerStatus v1 autoscaling} */
   readonly currentReplicas: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v1-autoscaling | HorizontalPodAutoscalerStatus v1 autoscaling} */
   readonly desiredReplicas: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastScaleTime?: meta_v1.Time
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v1-autoscaling | HorizontalPodAutoscalerStatus v1 autoscaling} */
   readonly observedGeneration?: number
 }
 
@@ -88,14 +106,23 @@ export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscale
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler`
  *
+ * Kind `HorizontalPodAutoscaler` of `autoscaling/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v1-autoscaling | HorizontalPodAutoscaler v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscaler {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v1-autoscaling | HorizontalPodAutoscaler v1 autoscaling} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v1-autoscaling | HorizontalPodAutoscaler v1 autoscaling} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v1-autoscaling | HorizontalPodAutoscalerSpec v1 autoscaling} */
   readonly spec: HorizontalPodAutoscalerSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v1-autoscaling | HorizontalPodAutoscalerStatus v1 autoscaling} */
   readonly status?: HorizontalPodAutoscalerStatus
 }
 
@@ -116,13 +143,21 @@ export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList`
  *
+ * Kind `HorizontalPodAutoscalerList` of `autoscaling/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerlist-v1-autoscaling | HorizontalPodAutoscalerList v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerlist-v1-autoscaling | HorizontalPodAutoscalerList v1 autoscaling} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v1-autoscaling | HorizontalPodAutoscaler v1 autoscaling} */
   readonly items: ReadonlyArray<HorizontalPodAutoscaler>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerlist-v1-autoscaling | HorizontalPodAutoscalerList v1 autoscaling} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -142,10 +177,13 @@ export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerL
 /**
  * `io.k8s.api.autoscaling.v1.ScaleSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalespec-v1-autoscaling | ScaleSpec v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ScaleSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalespec-v1-autoscaling | ScaleSpec v1 autoscaling} */
   readonly replicas?: number
 }
 
@@ -162,11 +200,15 @@ export const ScaleSpec: Schema.Schema<ScaleSpec> = /*#__PURE__*/ struct<ScaleSpe
 /**
  * `io.k8s.api.autoscaling.v1.ScaleStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalestatus-v1-autoscaling | ScaleStatus v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ScaleStatus {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalestatus-v1-autoscaling | ScaleStatus v1 autoscaling} */
   readonly replicas: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalestatus-v1-autoscaling | ScaleStatus v1 autoscaling} */
   readonly selector?: string
 }
 
@@ -184,14 +226,23 @@ export const ScaleStatus: Schema.Schema<ScaleStatus> = /*#__PURE__*/ struct<Scal
 /**
  * `io.k8s.api.autoscaling.v1.Scale`
  *
+ * Kind `Scale` of `autoscaling/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scale-v1-autoscaling | Scale v1 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Scale {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scale-v1-autoscaling | Scale v1 autoscaling} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scale-v1-autoscaling | Scale v1 autoscaling} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalespec-v1-autoscaling | ScaleSpec v1 autoscaling} */
   readonly spec?: ScaleSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scalestatus-v1-autoscaling | ScaleStatus v1 autoscaling} */
   readonly status?: ScaleStatus
 }
 

@@ -11,13 +11,19 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.autoscaling.v2.MetricTarget`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MetricTarget {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly averageUtilization?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly averageValue?: apimachinery.Quantity
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly type: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly value?: apimachinery.Quantity
 }
 
@@ -37,12 +43,17 @@ export const MetricTarget: Schema.Schema<MetricTarget> = /*#__PURE__*/ struct<Me
 /**
  * `io.k8s.api.autoscaling.v2.ContainerResourceMetricSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricsource-v2-autoscaling | ContainerResourceMetricSource v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerResourceMetricSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricsource-v2-autoscaling | ContainerResourceMetricSource v2 autoscaling} */
   readonly container: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricsource-v2-autoscaling | ContainerResourceMetricSource v2 autoscaling} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly target: MetricTarget
 }
 
@@ -61,12 +72,17 @@ export const ContainerResourceMetricSource: Schema.Schema<ContainerResourceMetri
 /**
  * `io.k8s.api.autoscaling.v2.MetricValueStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MetricValueStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling} */
   readonly averageUtilization?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly averageValue?: apimachinery.Quantity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly value?: apimachinery.Quantity
 }
 
@@ -85,12 +101,17 @@ export const MetricValueStatus: Schema.Schema<MetricValueStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricstatus-v2-autoscaling | ContainerResourceMetricStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerResourceMetricStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricstatus-v2-autoscaling | ContainerResourceMetricStatus v2 autoscaling} */
   readonly container: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling} */
   readonly current: MetricValueStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricstatus-v2-autoscaling | ContainerResourceMetricStatus v2 autoscaling} */
   readonly name: string
 }
 
@@ -109,12 +130,17 @@ export const ContainerResourceMetricStatus: Schema.Schema<ContainerResourceMetri
 /**
  * `io.k8s.api.autoscaling.v2.CrossVersionObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CrossVersionObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling} */
   readonly name: string
 }
 
@@ -133,11 +159,15 @@ export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectRefere
 /**
  * `io.k8s.api.autoscaling.v2.MetricIdentifier`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MetricIdentifier {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector?: meta_v1.LabelSelector
 }
 
@@ -155,11 +185,15 @@ export const MetricIdentifier: Schema.Schema<MetricIdentifier> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.autoscaling.v2.ExternalMetricSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externalmetricsource-v2-autoscaling | ExternalMetricSource v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExternalMetricSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly metric: MetricIdentifier
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly target: MetricTarget
 }
 
@@ -177,11 +211,15 @@ export const ExternalMetricSource: Schema.Schema<ExternalMetricSource> = /*#__PU
 /**
  * `io.k8s.api.autoscaling.v2.ExternalMetricStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externalmetricstatus-v2-autoscaling | ExternalMetricStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExternalMetricStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling} */
   readonly current: MetricValueStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly metric: MetricIdentifier
 }
 
@@ -199,12 +237,17 @@ export const ExternalMetricStatus: Schema.Schema<ExternalMetricStatus> = /*#__PU
 /**
  * `io.k8s.api.autoscaling.v2.HPAScalingPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingpolicy-v2-autoscaling | HPAScalingPolicy v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HPAScalingPolicy {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingpolicy-v2-autoscaling | HPAScalingPolicy v2 autoscaling} */
   readonly periodSeconds: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingpolicy-v2-autoscaling | HPAScalingPolicy v2 autoscaling} */
   readonly type: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingpolicy-v2-autoscaling | HPAScalingPolicy v2 autoscaling} */
   readonly value: number
 }
 
@@ -223,13 +266,19 @@ export const HPAScalingPolicy: Schema.Schema<HPAScalingPolicy> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.autoscaling.v2.HPAScalingRules`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingrules-v2-autoscaling | HPAScalingRules v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HPAScalingRules {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingpolicy-v2-autoscaling | HPAScalingPolicy v2 autoscaling} */
   readonly policies?: ReadonlyArray<HPAScalingPolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingrules-v2-autoscaling | HPAScalingRules v2 autoscaling} */
   readonly selectPolicy?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingrules-v2-autoscaling | HPAScalingRules v2 autoscaling} */
   readonly stabilizationWindowSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly tolerance?: apimachinery.Quantity
 }
 
@@ -249,11 +298,15 @@ export const HPAScalingRules: Schema.Schema<HPAScalingRules> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerbehavior-v2-autoscaling | HorizontalPodAutoscalerBehavior v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerBehavior {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingrules-v2-autoscaling | HPAScalingRules v2 autoscaling} */
   readonly scaleDown?: HPAScalingRules
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hpascalingrules-v2-autoscaling | HPAScalingRules v2 autoscaling} */
   readonly scaleUp?: HPAScalingRules
 }
 
@@ -271,12 +324,17 @@ export const HorizontalPodAutoscalerBehavior: Schema.Schema<HorizontalPodAutosca
 /**
  * `io.k8s.api.autoscaling.v2.ObjectMetricSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmetricsource-v2-autoscaling | ObjectMetricSource v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ObjectMetricSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling} */
   readonly describedObject: CrossVersionObjectReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly metric: MetricIdentifier
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly target: MetricTarget
 }
 
@@ -295,11 +353,15 @@ export const ObjectMetricSource: Schema.Schema<ObjectMetricSource> = /*#__PURE__
 /**
  * `io.k8s.api.autoscaling.v2.PodsMetricSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsmetricsource-v2-autoscaling | PodsMetricSource v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodsMetricSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly metric: MetricIdentifier
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly target: MetricTarget
 }
 
@@ -317,11 +379,15 @@ export const PodsMetricSource: Schema.Schema<PodsMetricSource> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.autoscaling.v2.ResourceMetricSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcemetricsource-v2-autoscaling | ResourceMetricSource v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceMetricSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcemetricsource-v2-autoscaling | ResourceMetricSource v2 autoscaling} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metrictarget-v2-autoscaling | MetricTarget v2 autoscaling} */
   readonly target: MetricTarget
 }
 
@@ -339,15 +405,23 @@ export const ResourceMetricSource: Schema.Schema<ResourceMetricSource> = /*#__PU
 /**
  * `io.k8s.api.autoscaling.v2.MetricSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricspec-v2-autoscaling | MetricSpec v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MetricSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricsource-v2-autoscaling | ContainerResourceMetricSource v2 autoscaling} */
   readonly containerResource?: ContainerResourceMetricSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externalmetricsource-v2-autoscaling | ExternalMetricSource v2 autoscaling} */
   readonly external?: ExternalMetricSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmetricsource-v2-autoscaling | ObjectMetricSource v2 autoscaling} */
   readonly object?: ObjectMetricSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsmetricsource-v2-autoscaling | PodsMetricSource v2 autoscaling} */
   readonly pods?: PodsMetricSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcemetricsource-v2-autoscaling | ResourceMetricSource v2 autoscaling} */
   readonly resource?: ResourceMetricSource
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricspec-v2-autoscaling | MetricSpec v2 autoscaling} */
   readonly type: string
 }
 
@@ -369,14 +443,21 @@ export const MetricSpec: Schema.Schema<MetricSpec> = /*#__PURE__*/ struct<Metric
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v2-autoscaling | HorizontalPodAutoscalerSpec v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerbehavior-v2-autoscaling | HorizontalPodAutoscalerBehavior v2 autoscaling} */
   readonly behavior?: HorizontalPodAutoscalerBehavior
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v2-autoscaling | HorizontalPodAutoscalerSpec v2 autoscaling} */
   readonly maxReplicas: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricspec-v2-autoscaling | MetricSpec v2 autoscaling} */
   readonly metrics?: ReadonlyArray<MetricSpec>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v2-autoscaling | HorizontalPodAutoscalerSpec v2 autoscaling} */
   readonly minReplicas?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling} */
   readonly scaleTargetRef: CrossVersionObjectReference
 }
 
@@ -397,14 +478,21 @@ export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerS
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalercondition-v2-autoscaling | HorizontalPodAutoscalerCondition v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalercondition-v2-autoscaling | HorizontalPodAutoscalerCondition v2 autoscaling} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalercondition-v2-autoscaling | HorizontalPodAutoscalerCondition v2 autoscaling} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalercondition-v2-autoscaling | HorizontalPodAutoscalerCondition v2 autoscaling} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalercondition-v2-autoscaling | HorizontalPodAutoscalerCondition v2 autoscaling} */
   readonly type: string
 }
 
@@ -425,12 +513,17 @@ export const HorizontalPodAutoscalerCondition: Schema.Schema<HorizontalPodAutosc
 /**
  * `io.k8s.api.autoscaling.v2.ObjectMetricStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmetricstatus-v2-autoscaling | ObjectMetricStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ObjectMetricStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling} */
   readonly current: MetricValueStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#crossversionobjectreference-v2-autoscaling | CrossVersionObjectReference v2 autoscaling} */
   readonly describedObject: CrossVersionObjectReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly metric: MetricIdentifier
 }
 
@@ -449,11 +542,15 @@ export const ObjectMetricStatus: Schema.Schema<ObjectMetricStatus> = /*#__PURE__
 /**
  * `io.k8s.api.autoscaling.v2.PodsMetricStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsmetricstatus-v2-autoscaling | PodsMetricStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodsMetricStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling} */
   readonly current: MetricValueStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricidentifier-v2-autoscaling | MetricIdentifier v2 autoscaling} */
   readonly metric: MetricIdentifier
 }
 
@@ -471,11 +568,15 @@ export const PodsMetricStatus: Schema.Schema<PodsMetricStatus> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.autoscaling.v2.ResourceMetricStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcemetricstatus-v2-autoscaling | ResourceMetricStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceMetricStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricvaluestatus-v2-autoscaling | MetricValueStatus v2 autoscaling} */
   readonly current: MetricValueStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcemetricstatus-v2-autoscaling | ResourceMetricStatus v2 autoscaling} */
   readonly name: string
 }
 
@@ -493,15 +594,23 @@ export const ResourceMetricStatus: Schema.Schema<ResourceMetricStatus> = /*#__PU
 /**
  * `io.k8s.api.autoscaling.v2.MetricStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricstatus-v2-autoscaling | MetricStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface MetricStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresourcemetricstatus-v2-autoscaling | ContainerResourceMetricStatus v2 autoscaling} */
   readonly containerResource?: ContainerResourceMetricStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#externalmetricstatus-v2-autoscaling | ExternalMetricStatus v2 autoscaling} */
   readonly external?: ExternalMetricStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmetricstatus-v2-autoscaling | ObjectMetricStatus v2 autoscaling} */
   readonly object?: ObjectMetricStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsmetricstatus-v2-autoscaling | PodsMetricStatus v2 autoscaling} */
   readonly pods?: PodsMetricStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcemetricstatus-v2-autoscaling | ResourceMetricStatus v2 autoscaling} */
   readonly resource?: ResourceMetricStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricstatus-v2-autoscaling | MetricStatus v2 autoscaling} */
   readonly type: string
 }
 
@@ -523,15 +632,23 @@ export const MetricStatus: Schema.Schema<MetricStatus> = /*#__PURE__*/ struct<Me
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v2-autoscaling | HorizontalPodAutoscalerStatus v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalercondition-v2-autoscaling | HorizontalPodAutoscalerCondition v2 autoscaling} */
   readonly conditions?: ReadonlyArray<HorizontalPodAutoscalerCondition>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#metricstatus-v2-autoscaling | MetricStatus v2 autoscaling} */
   readonly currentMetrics?: ReadonlyArray<MetricStatus>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v2-autoscaling | HorizontalPodAutoscalerStatus v2 autoscaling} */
   readonly currentReplicas?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v2-autoscaling | HorizontalPodAutoscalerStatus v2 autoscaling} */
   readonly desiredReplicas: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastScaleTime?: meta_v1.Time
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v2-autoscaling | HorizontalPodAutoscalerStatus v2 autoscaling} */
   readonly observedGeneration?: number
 }
 
@@ -553,14 +670,23 @@ export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscale
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler`
  *
+ * Kind `HorizontalPodAutoscaler` of `autoscaling/v2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v2-autoscaling | HorizontalPodAutoscaler v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscaler {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v2-autoscaling | HorizontalPodAutoscaler v2 autoscaling} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v2-autoscaling | HorizontalPodAutoscaler v2 autoscaling} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerspec-v2-autoscaling | HorizontalPodAutoscalerSpec v2 autoscaling} */
   readonly spec: HorizontalPodAutoscalerSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerstatus-v2-autoscaling | HorizontalPodAutoscalerStatus v2 autoscaling} */
   readonly status?: HorizontalPodAutoscalerStatus
 }
 
@@ -581,13 +707,21 @@ export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList`
  *
+ * Kind `HorizontalPodAutoscalerList` of `autoscaling/v2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerlist-v2-autoscaling | HorizontalPodAutoscalerList v2 autoscaling}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HorizontalPodAutoscalerList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerlist-v2-autoscaling | HorizontalPodAutoscalerList v2 autoscaling} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscaler-v2-autoscaling | HorizontalPodAutoscaler v2 autoscaling} */
   readonly items: ReadonlyArray<HorizontalPodAutoscaler>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#horizontalpodautoscalerlist-v2-autoscaling | HorizontalPodAutoscalerList v2 autoscaling} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

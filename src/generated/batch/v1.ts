@@ -11,12 +11,17 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonexitcodesrequirement-v1-batch | PodFailurePolicyOnExitCodesRequirement v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodFailurePolicyOnExitCodesRequirement {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonexitcodesrequirement-v1-batch | PodFailurePolicyOnExitCodesRequirement v1 batch} */
   readonly containerName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonexitcodesrequirement-v1-batch | PodFailurePolicyOnExitCodesRequirement v1 batch} */
   readonly operator: string
+  /** `int32`; required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonexitcodesrequirement-v1-batch | PodFailurePolicyOnExitCodesRequirement v1 batch} */
   readonly values: ReadonlyArray<number>
 }
 
@@ -35,11 +40,15 @@ export const PodFailurePolicyOnExitCodesRequirement: Schema.Schema<PodFailurePol
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonpodconditionspattern-v1-batch | PodFailurePolicyOnPodConditionsPattern v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodFailurePolicyOnPodConditionsPattern {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonpodconditionspattern-v1-batch | PodFailurePolicyOnPodConditionsPattern v1 batch} */
   readonly status?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonpodconditionspattern-v1-batch | PodFailurePolicyOnPodConditionsPattern v1 batch} */
   readonly type: string
 }
 
@@ -57,12 +66,17 @@ export const PodFailurePolicyOnPodConditionsPattern: Schema.Schema<PodFailurePol
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicyRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyrule-v1-batch | PodFailurePolicyRule v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodFailurePolicyRule {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyrule-v1-batch | PodFailurePolicyRule v1 batch} */
   readonly action: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonexitcodesrequirement-v1-batch | PodFailurePolicyOnExitCodesRequirement v1 batch} */
   readonly onExitCodes?: PodFailurePolicyOnExitCodesRequirement
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyonpodconditionspattern-v1-batch | PodFailurePolicyOnPodConditionsPattern v1 batch} */
   readonly onPodConditions?: ReadonlyArray<PodFailurePolicyOnPodConditionsPattern>
 }
 
@@ -81,10 +95,13 @@ export const PodFailurePolicyRule: Schema.Schema<PodFailurePolicyRule> = /*#__PU
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicy-v1-batch | PodFailurePolicy v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodFailurePolicy {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicyrule-v1-batch | PodFailurePolicyRule v1 batch} */
   readonly rules: ReadonlyArray<PodFailurePolicyRule>
 }
 
@@ -101,11 +118,15 @@ export const PodFailurePolicy: Schema.Schema<PodFailurePolicy> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.batch.v1.SuccessPolicyRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#successpolicyrule-v1-batch | SuccessPolicyRule v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SuccessPolicyRule {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#successpolicyrule-v1-batch | SuccessPolicyRule v1 batch} */
   readonly succeededCount?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#successpolicyrule-v1-batch | SuccessPolicyRule v1 batch} */
   readonly succeededIndexes?: string
 }
 
@@ -123,10 +144,13 @@ export const SuccessPolicyRule: Schema.Schema<SuccessPolicyRule> = /*#__PURE__*/
 /**
  * `io.k8s.api.batch.v1.SuccessPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#successpolicy-v1-batch | SuccessPolicy v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SuccessPolicy {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#successpolicyrule-v1-batch | SuccessPolicyRule v1 batch} */
   readonly rules: ReadonlyArray<SuccessPolicyRule>
 }
 
@@ -143,25 +167,43 @@ export const SuccessPolicy: Schema.Schema<SuccessPolicy> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.batch.v1.JobSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JobSpec {
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly activeDeadlineSeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly backoffLimit?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly backoffLimitPerIndex?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly completionMode?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly completions?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly managedBy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly manualSelector?: boolean
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly maxFailedIndexes?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly parallelism?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podfailurepolicy-v1-batch | PodFailurePolicy v1 batch} */
   readonly podFailurePolicy?: PodFailurePolicy
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly podReplacementPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#successpolicy-v1-batch | SuccessPolicy v1 batch} */
   readonly successPolicy?: SuccessPolicy
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly suspend?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template: core_v1.PodTemplateSpec
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly ttlSecondsAfterFinished?: number
 }
 
@@ -193,11 +235,15 @@ export const JobSpec: Schema.Schema<JobSpec> = /*#__PURE__*/ struct<JobSpec>("Jo
 /**
  * `io.k8s.api.batch.v1.JobTemplateSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobtemplatespec-v1-batch | JobTemplateSpec v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JobTemplateSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly spec?: JobSpec
 }
 
@@ -215,17 +261,27 @@ export const JobTemplateSpec: Schema.Schema<JobTemplateSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.batch.v1.CronJobSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CronJobSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly concurrencyPolicy?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly failedJobsHistoryLimit?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobtemplatespec-v1-batch | JobTemplateSpec v1 batch} */
   readonly jobTemplate: JobTemplateSpec
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly schedule: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly startingDeadlineSeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly successfulJobsHistoryLimit?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly suspend?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly timeZone?: string
 }
 
@@ -249,12 +305,17 @@ export const CronJobSpec: Schema.Schema<CronJobSpec> = /*#__PURE__*/ struct<Cron
 /**
  * `io.k8s.api.batch.v1.CronJobStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobstatus-v1-batch | CronJobStatus v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CronJobStatus {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly active?: ReadonlyArray<core_v1.ObjectReference>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastScheduleTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastSuccessfulTime?: meta_v1.Time
 }
 
@@ -273,14 +334,23 @@ export const CronJobStatus: Schema.Schema<CronJobStatus> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.batch.v1.CronJob`
  *
+ * Kind `CronJob` of `batch/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjob-v1-batch | CronJob v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CronJob {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjob-v1-batch | CronJob v1 batch} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjob-v1-batch | CronJob v1 batch} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobspec-v1-batch | CronJobSpec v1 batch} */
   readonly spec: CronJobSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjobstatus-v1-batch | CronJobStatus v1 batch} */
   readonly status?: CronJobStatus
 }
 
@@ -301,13 +371,21 @@ export const CronJob: Schema.Schema<CronJob> = /*#__PURE__*/ struct<CronJob>("Cr
 /**
  * `io.k8s.api.batch.v1.CronJobList`
  *
+ * Kind `CronJobList` of `batch/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjoblist-v1-batch | CronJobList v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CronJobList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjoblist-v1-batch | CronJobList v1 batch} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjob-v1-batch | CronJob v1 batch} */
   readonly items: ReadonlyArray<CronJob>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cronjoblist-v1-batch | CronJobList v1 batch} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -327,15 +405,23 @@ export const CronJobList: Schema.Schema<CronJobList> = /*#__PURE__*/ struct<Cron
 /**
  * `io.k8s.api.batch.v1.JobCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobcondition-v1-batch | JobCondition v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JobCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastProbeTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobcondition-v1-batch | JobCondition v1 batch} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobcondition-v1-batch | JobCondition v1 batch} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobcondition-v1-batch | JobCondition v1 batch} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobcondition-v1-batch | JobCondition v1 batch} */
   readonly type: string
 }
 
@@ -357,11 +443,15 @@ export const JobCondition: Schema.Schema<JobCondition> = /*#__PURE__*/ struct<Jo
 /**
  * `io.k8s.api.batch.v1.UncountedTerminatedPods`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#uncountedterminatedpods-v1-batch | UncountedTerminatedPods v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface UncountedTerminatedPods {
+  /** list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#uncountedterminatedpods-v1-batch | UncountedTerminatedPods v1 batch} */
   readonly failed?: ReadonlyArray<string>
+  /** list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#uncountedterminatedpods-v1-batch | UncountedTerminatedPods v1 batch} */
   readonly succeeded?: ReadonlyArray<string>
 }
 
@@ -379,20 +469,33 @@ export const UncountedTerminatedPods: Schema.Schema<UncountedTerminatedPods> = /
 /**
  * `io.k8s.api.batch.v1.JobStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JobStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly active?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly completedIndexes?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly completionTime?: meta_v1.Time
+  /** list type `atomic`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobcondition-v1-batch | JobCondition v1 batch} */
   readonly conditions?: ReadonlyArray<JobCondition>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly failed?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly failedIndexes?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly ready?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly startTime?: meta_v1.Time
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly succeeded?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly terminating?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#uncountedterminatedpods-v1-batch | UncountedTerminatedPods v1 batch} */
   readonly uncountedTerminatedPods?: UncountedTerminatedPods
 }
 
@@ -419,14 +522,23 @@ export const JobStatus: Schema.Schema<JobStatus> = /*#__PURE__*/ struct<JobStatu
 /**
  * `io.k8s.api.batch.v1.Job`
  *
+ * Kind `Job` of `batch/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#job-v1-batch | Job v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Job {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#job-v1-batch | Job v1 batch} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#job-v1-batch | Job v1 batch} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobspec-v1-batch | JobSpec v1 batch} */
   readonly spec?: JobSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#jobstatus-v1-batch | JobStatus v1 batch} */
   readonly status?: JobStatus
 }
 
@@ -447,13 +559,21 @@ export const Job: Schema.Schema<Job> = /*#__PURE__*/ struct<Job>("Job", {
 /**
  * `io.k8s.api.batch.v1.JobList`
  *
+ * Kind `JobList` of `batch/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#joblist-v1-batch | JobList v1 batch}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface JobList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#joblist-v1-batch | JobList v1 batch} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#job-v1-batch | Job v1 batch} */
   readonly items: ReadonlyArray<Job>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#joblist-v1-batch | JobList v1 batch} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

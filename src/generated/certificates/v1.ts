@@ -10,17 +10,27 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CertificateSigningRequestSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly expirationSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly extra?: { readonly [key: string]: ReadonlyArray<string> }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly groups?: ReadonlyArray<string>
+  /** `byte`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly request: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly signerName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly uid?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly usages?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly username?: string
 }
 
@@ -44,15 +54,23 @@ export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequ
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestcondition-v1-certificates-k8s-io | CertificateSigningRequestCondition v1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CertificateSigningRequestCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastUpdateTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestcondition-v1-certificates-k8s-io | CertificateSigningRequestCondition v1 certificates.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestcondition-v1-certificates-k8s-io | CertificateSigningRequestCondition v1 certificates.k8s.io} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestcondition-v1-certificates-k8s-io | CertificateSigningRequestCondition v1 certificates.k8s.io} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestcondition-v1-certificates-k8s-io | CertificateSigningRequestCondition v1 certificates.k8s.io} */
   readonly type: string
 }
 
@@ -74,11 +92,15 @@ export const CertificateSigningRequestCondition: Schema.Schema<CertificateSignin
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequeststatus-v1-certificates-k8s-io | CertificateSigningRequestStatus v1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CertificateSigningRequestStatus {
+  /** `byte`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequeststatus-v1-certificates-k8s-io | CertificateSigningRequestStatus v1 certificates.k8s.io} */
   readonly certificate?: string
+  /** list type `map` keyed by `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestcondition-v1-certificates-k8s-io | CertificateSigningRequestCondition v1 certificates.k8s.io} */
   readonly conditions?: ReadonlyArray<CertificateSigningRequestCondition>
 }
 
@@ -96,14 +118,23 @@ export const CertificateSigningRequestStatus: Schema.Schema<CertificateSigningRe
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequest`
  *
+ * Kind `CertificateSigningRequest` of `certificates.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequest-v1-certificates-k8s-io | CertificateSigningRequest v1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CertificateSigningRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequest-v1-certificates-k8s-io | CertificateSigningRequest v1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequest-v1-certificates-k8s-io | CertificateSigningRequest v1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestspec-v1-certificates-k8s-io | CertificateSigningRequestSpec v1 certificates.k8s.io} */
   readonly spec: CertificateSigningRequestSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequeststatus-v1-certificates-k8s-io | CertificateSigningRequestStatus v1 certificates.k8s.io} */
   readonly status?: CertificateSigningRequestStatus
 }
 
@@ -124,13 +155,21 @@ export const CertificateSigningRequest: Schema.Schema<CertificateSigningRequest>
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestList`
  *
+ * Kind `CertificateSigningRequestList` of `certificates.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestlist-v1-certificates-k8s-io | CertificateSigningRequestList v1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CertificateSigningRequestList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestlist-v1-certificates-k8s-io | CertificateSigningRequestList v1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequest-v1-certificates-k8s-io | CertificateSigningRequest v1 certificates.k8s.io} */
   readonly items: ReadonlyArray<CertificateSigningRequest>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#certificatesigningrequestlist-v1-certificates-k8s-io | CertificateSigningRequestList v1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,11 +10,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.certificates.v1alpha1.ClusterTrustBundleSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1alpha1-certificates-k8s-io | ClusterTrustBundleSpec v1alpha1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundleSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1alpha1-certificates-k8s-io | ClusterTrustBundleSpec v1alpha1 certificates.k8s.io} */
   readonly signerName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1alpha1-certificates-k8s-io | ClusterTrustBundleSpec v1alpha1 certificates.k8s.io} */
   readonly trustBundle: string
 }
 
@@ -32,13 +36,21 @@ export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#
 /**
  * `io.k8s.api.certificates.v1alpha1.ClusterTrustBundle`
  *
+ * Kind `ClusterTrustBundle` of `certificates.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1alpha1-certificates-k8s-io | ClusterTrustBundle v1alpha1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundle {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1alpha1-certificates-k8s-io | ClusterTrustBundle v1alpha1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1alpha1-certificates-k8s-io | ClusterTrustBundle v1alpha1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1alpha1-certificates-k8s-io | ClusterTrustBundleSpec v1alpha1 certificates.k8s.io} */
   readonly spec: ClusterTrustBundleSpec
 }
 
@@ -58,13 +70,21 @@ export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__
 /**
  * `io.k8s.api.certificates.v1alpha1.ClusterTrustBundleList`
  *
+ * Kind `ClusterTrustBundleList` of `certificates.k8s.io/v1alpha1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlelist-v1alpha1-certificates-k8s-io | ClusterTrustBundleList v1alpha1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundleList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlelist-v1alpha1-certificates-k8s-io | ClusterTrustBundleList v1alpha1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1alpha1-certificates-k8s-io | ClusterTrustBundle v1alpha1 certificates.k8s.io} */
   readonly items: ReadonlyArray<ClusterTrustBundle>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlelist-v1alpha1-certificates-k8s-io | ClusterTrustBundleList v1alpha1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

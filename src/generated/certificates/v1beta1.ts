@@ -10,11 +10,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1beta1-certificates-k8s-io | ClusterTrustBundleSpec v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundleSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1beta1-certificates-k8s-io | ClusterTrustBundleSpec v1beta1 certificates.k8s.io} */
   readonly signerName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1beta1-certificates-k8s-io | ClusterTrustBundleSpec v1beta1 certificates.k8s.io} */
   readonly trustBundle: string
 }
 
@@ -32,13 +36,21 @@ export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#
 /**
  * `io.k8s.api.certificates.v1beta1.ClusterTrustBundle`
  *
+ * Kind `ClusterTrustBundle` of `certificates.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1beta1-certificates-k8s-io | ClusterTrustBundle v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundle {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1beta1-certificates-k8s-io | ClusterTrustBundle v1beta1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1beta1-certificates-k8s-io | ClusterTrustBundle v1beta1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlespec-v1beta1-certificates-k8s-io | ClusterTrustBundleSpec v1beta1 certificates.k8s.io} */
   readonly spec: ClusterTrustBundleSpec
 }
 
@@ -58,13 +70,21 @@ export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__
 /**
  * `io.k8s.api.certificates.v1beta1.ClusterTrustBundleList`
  *
+ * Kind `ClusterTrustBundleList` of `certificates.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlelist-v1beta1-certificates-k8s-io | ClusterTrustBundleList v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundleList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlelist-v1beta1-certificates-k8s-io | ClusterTrustBundleList v1beta1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundle-v1beta1-certificates-k8s-io | ClusterTrustBundle v1beta1 certificates.k8s.io} */
   readonly items: ReadonlyArray<ClusterTrustBundle>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundlelist-v1beta1-certificates-k8s-io | ClusterTrustBundleList v1beta1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -84,21 +104,35 @@ export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodCertificateRequestSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly maxExpirationSeconds?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly nodeName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly nodeUID: string
+  /** `byte`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly pkixPublicKey?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly podName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly podUID: string
+  /** `byte`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly proofOfPossession?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly serviceAccountName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly serviceAccountUID: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly signerName: string
+  /** `byte`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly stubPKCS10Request: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly unverifiedUserAnnotations?: { readonly [key: string]: string }
 }
 
@@ -126,14 +160,21 @@ export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec>
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequeststatus-v1beta1-certificates-k8s-io | PodCertificateRequestStatus v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodCertificateRequestStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly beginRefreshAt?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequeststatus-v1beta1-certificates-k8s-io | PodCertificateRequestStatus v1beta1 certificates.k8s.io} */
   readonly certificateChain?: string
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly notAfter?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly notBefore?: meta_v1.Time
 }
 
@@ -154,14 +195,23 @@ export const PodCertificateRequestStatus: Schema.Schema<PodCertificateRequestSta
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequest`
  *
+ * Kind `PodCertificateRequest` of `certificates.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequest-v1beta1-certificates-k8s-io | PodCertificateRequest v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodCertificateRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequest-v1beta1-certificates-k8s-io | PodCertificateRequest v1beta1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequest-v1beta1-certificates-k8s-io | PodCertificateRequest v1beta1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestspec-v1beta1-certificates-k8s-io | PodCertificateRequestSpec v1beta1 certificates.k8s.io} */
   readonly spec: PodCertificateRequestSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequeststatus-v1beta1-certificates-k8s-io | PodCertificateRequestStatus v1beta1 certificates.k8s.io} */
   readonly status?: PodCertificateRequestStatus
 }
 
@@ -182,13 +232,21 @@ export const PodCertificateRequest: Schema.Schema<PodCertificateRequest> = /*#__
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequestList`
  *
+ * Kind `PodCertificateRequestList` of `certificates.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestlist-v1beta1-certificates-k8s-io | PodCertificateRequestList v1beta1 certificates.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodCertificateRequestList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestlist-v1beta1-certificates-k8s-io | PodCertificateRequestList v1beta1 certificates.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequest-v1beta1-certificates-k8s-io | PodCertificateRequest v1beta1 certificates.k8s.io} */
   readonly items: ReadonlyArray<PodCertificateRequest>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificaterequestlist-v1beta1-certificates-k8s-io | PodCertificateRequestList v1beta1 certificates.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,16 +10,25 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.coordination.v1.LeaseSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LeaseSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly acquireTime?: meta_v1.MicroTime
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io} */
   readonly holderIdentity?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io} */
   readonly leaseDurationSeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io} */
   readonly leaseTransitions?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io} */
   readonly preferredHolder?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly renewTime?: meta_v1.MicroTime
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io} */
   readonly strategy?: string
 }
 
@@ -42,13 +51,21 @@ export const LeaseSpec: Schema.Schema<LeaseSpec> = /*#__PURE__*/ struct<LeaseSpe
 /**
  * `io.k8s.api.coordination.v1.Lease`
  *
+ * Kind `Lease` of `coordination.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lease-v1-coordination-k8s-io | Lease v1 coordination.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Lease {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lease-v1-coordination-k8s-io | Lease v1 coordination.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lease-v1-coordination-k8s-io | Lease v1 coordination.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasespec-v1-coordination-k8s-io | LeaseSpec v1 coordination.k8s.io} */
   readonly spec?: LeaseSpec
 }
 
@@ -68,13 +85,21 @@ export const Lease: Schema.Schema<Lease> = /*#__PURE__*/ struct<Lease>("Lease", 
 /**
  * `io.k8s.api.coordination.v1.LeaseList`
  *
+ * Kind `LeaseList` of `coordination.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leaselist-v1-coordination-k8s-io | LeaseList v1 coordination.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LeaseList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leaselist-v1-coordination-k8s-io | LeaseList v1 coordination.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lease-v1-coordination-k8s-io | Lease v1 coordination.k8s.io} */
   readonly items: ReadonlyArray<Lease>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leaselist-v1-coordination-k8s-io | LeaseList v1 coordination.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

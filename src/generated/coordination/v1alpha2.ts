@@ -10,15 +10,23 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatespec-v1alpha2-coordination-k8s-io | LeaseCandidateSpec v1alpha2 coordination.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LeaseCandidateSpec {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatespec-v1alpha2-coordination-k8s-io | LeaseCandidateSpec v1alpha2 coordination.k8s.io} */
   readonly binaryVersion: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatespec-v1alpha2-coordination-k8s-io | LeaseCandidateSpec v1alpha2 coordination.k8s.io} */
   readonly emulationVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatespec-v1alpha2-coordination-k8s-io | LeaseCandidateSpec v1alpha2 coordination.k8s.io} */
   readonly leaseName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly pingTime?: meta_v1.MicroTime
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly renewTime?: meta_v1.MicroTime
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatespec-v1alpha2-coordination-k8s-io | LeaseCandidateSpec v1alpha2 coordination.k8s.io} */
   readonly strategy: string
 }
 
@@ -40,13 +48,21 @@ export const LeaseCandidateSpec: Schema.Schema<LeaseCandidateSpec> = /*#__PURE__
 /**
  * `io.k8s.api.coordination.v1alpha2.LeaseCandidate`
  *
+ * Kind `LeaseCandidate` of `coordination.k8s.io/v1alpha2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidate-v1alpha2-coordination-k8s-io | LeaseCandidate v1alpha2 coordination.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LeaseCandidate {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidate-v1alpha2-coordination-k8s-io | LeaseCandidate v1alpha2 coordination.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidate-v1alpha2-coordination-k8s-io | LeaseCandidate v1alpha2 coordination.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatespec-v1alpha2-coordination-k8s-io | LeaseCandidateSpec v1alpha2 coordination.k8s.io} */
   readonly spec: LeaseCandidateSpec
 }
 
@@ -66,13 +82,21 @@ export const LeaseCandidate: Schema.Schema<LeaseCandidate> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.coordination.v1alpha2.LeaseCandidateList`
  *
+ * Kind `LeaseCandidateList` of `coordination.k8s.io/v1alpha2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatelist-v1alpha2-coordination-k8s-io | LeaseCandidateList v1alpha2 coordination.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LeaseCandidateList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatelist-v1alpha2-coordination-k8s-io | LeaseCandidateList v1alpha2 coordination.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidate-v1alpha2-coordination-k8s-io | LeaseCandidate v1alpha2 coordination.k8s.io} */
   readonly items: ReadonlyArray<LeaseCandidate>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#leasecandidatelist-v1alpha2-coordination-k8s-io | LeaseCandidateList v1alpha2 coordination.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

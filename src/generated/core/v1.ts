@@ -11,13 +11,19 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AWSElasticBlockStoreVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core} */
   readonly fsType?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core} */
   readonly partition?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core} */
   readonly volumeID: string
 }
 
@@ -37,12 +43,17 @@ export const AWSElasticBlockStoreVolumeSource: Schema.Schema<AWSElasticBlockStor
 /**
  * `io.k8s.api.core.v1.NodeSelectorRequirement`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorrequirement-v1-core | NodeSelectorRequirement v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeSelectorRequirement {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorrequirement-v1-core | NodeSelectorRequirement v1 core} */
   readonly key: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorrequirement-v1-core | NodeSelectorRequirement v1 core} */
   readonly operator: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorrequirement-v1-core | NodeSelectorRequirement v1 core} */
   readonly values?: ReadonlyArray<string>
 }
 
@@ -61,11 +72,15 @@ export const NodeSelectorRequirement: Schema.Schema<NodeSelectorRequirement> = /
 /**
  * `io.k8s.api.core.v1.NodeSelectorTerm`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorterm-v1-core | NodeSelectorTerm v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeSelectorTerm {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorrequirement-v1-core | NodeSelectorRequirement v1 core} */
   readonly matchExpressions?: ReadonlyArray<NodeSelectorRequirement>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorrequirement-v1-core | NodeSelectorRequirement v1 core} */
   readonly matchFields?: ReadonlyArray<NodeSelectorRequirement>
 }
 
@@ -83,10 +98,13 @@ export const NodeSelectorTerm: Schema.Schema<NodeSelectorTerm> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.NodeSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselector-v1-core | NodeSelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeSelector {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorterm-v1-core | NodeSelectorTerm v1 core} */
   readonly nodeSelectorTerms: ReadonlyArray<NodeSelectorTerm>
 }
 
@@ -103,11 +121,15 @@ export const NodeSelector: Schema.Schema<NodeSelector> = /*#__PURE__*/ struct<No
 /**
  * `io.k8s.api.core.v1.PreferredSchedulingTerm`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preferredschedulingterm-v1-core | PreferredSchedulingTerm v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PreferredSchedulingTerm {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselectorterm-v1-core | NodeSelectorTerm v1 core} */
   readonly preference: NodeSelectorTerm
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preferredschedulingterm-v1-core | PreferredSchedulingTerm v1 core} */
   readonly weight: number
 }
 
@@ -125,11 +147,15 @@ export const PreferredSchedulingTerm: Schema.Schema<PreferredSchedulingTerm> = /
 /**
  * `io.k8s.api.core.v1.NodeAffinity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeaffinity-v1-core | NodeAffinity v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeAffinity {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preferredschedulingterm-v1-core | PreferredSchedulingTerm v1 core} */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ReadonlyArray<PreferredSchedulingTerm>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselector-v1-core | NodeSelector v1 core} */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector
 }
 
@@ -147,15 +173,23 @@ export const NodeAffinity: Schema.Schema<NodeAffinity> = /*#__PURE__*/ struct<No
 /**
  * `io.k8s.api.core.v1.PodAffinityTerm`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodAffinityTerm {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly labelSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly matchLabelKeys?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly mismatchLabelKeys?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly namespaceSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly namespaces?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly topologyKey: string
 }
 
@@ -177,11 +211,15 @@ export const PodAffinityTerm: Schema.Schema<PodAffinityTerm> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.WeightedPodAffinityTerm`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#weightedpodaffinityterm-v1-core | WeightedPodAffinityTerm v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WeightedPodAffinityTerm {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly podAffinityTerm: PodAffinityTerm
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#weightedpodaffinityterm-v1-core | WeightedPodAffinityTerm v1 core} */
   readonly weight: number
 }
 
@@ -199,11 +237,15 @@ export const WeightedPodAffinityTerm: Schema.Schema<WeightedPodAffinityTerm> = /
 /**
  * `io.k8s.api.core.v1.PodAffinity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinity-v1-core | PodAffinity v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodAffinity {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#weightedpodaffinityterm-v1-core | WeightedPodAffinityTerm v1 core} */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ReadonlyArray<WeightedPodAffinityTerm>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ReadonlyArray<PodAffinityTerm>
 }
 
@@ -221,11 +263,15 @@ export const PodAffinity: Schema.Schema<PodAffinity> = /*#__PURE__*/ struct<PodA
 /**
  * `io.k8s.api.core.v1.PodAntiAffinity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podantiaffinity-v1-core | PodAntiAffinity v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodAntiAffinity {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#weightedpodaffinityterm-v1-core | WeightedPodAffinityTerm v1 core} */
   readonly preferredDuringSchedulingIgnoredDuringExecution?: ReadonlyArray<WeightedPodAffinityTerm>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinityterm-v1-core | PodAffinityTerm v1 core} */
   readonly requiredDuringSchedulingIgnoredDuringExecution?: ReadonlyArray<PodAffinityTerm>
 }
 
@@ -243,12 +289,17 @@ export const PodAntiAffinity: Schema.Schema<PodAntiAffinity> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.Affinity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#affinity-v1-core | Affinity v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Affinity {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeaffinity-v1-core | NodeAffinity v1 core} */
   readonly nodeAffinity?: NodeAffinity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podaffinity-v1-core | PodAffinity v1 core} */
   readonly podAffinity?: PodAffinity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podantiaffinity-v1-core | PodAntiAffinity v1 core} */
   readonly podAntiAffinity?: PodAntiAffinity
 }
 
@@ -267,11 +318,15 @@ export const Affinity: Schema.Schema<Affinity> = /*#__PURE__*/ struct<Affinity>(
 /**
  * `io.k8s.api.core.v1.AppArmorProfile`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apparmorprofile-v1-core | AppArmorProfile v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AppArmorProfile {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apparmorprofile-v1-core | AppArmorProfile v1 core} */
   readonly localhostProfile?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apparmorprofile-v1-core | AppArmorProfile v1 core} */
   readonly type: string
 }
 
@@ -289,11 +344,15 @@ export const AppArmorProfile: Schema.Schema<AppArmorProfile> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.AttachedVolume`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#attachedvolume-v1-core | AttachedVolume v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AttachedVolume {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#attachedvolume-v1-core | AttachedVolume v1 core} */
   readonly devicePath: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#attachedvolume-v1-core | AttachedVolume v1 core} */
   readonly name: string
 }
 
@@ -311,15 +370,23 @@ export const AttachedVolume: Schema.Schema<AttachedVolume> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.AzureDiskVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AzureDiskVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly cachingMode?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly diskName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly diskURI: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly readOnly?: boolean
 }
 
@@ -341,13 +408,19 @@ export const AzureDiskVolumeSource: Schema.Schema<AzureDiskVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.AzureFilePersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilepersistentvolumesource-v1-core | AzureFilePersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AzureFilePersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilepersistentvolumesource-v1-core | AzureFilePersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilepersistentvolumesource-v1-core | AzureFilePersistentVolumeSource v1 core} */
   readonly secretName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilepersistentvolumesource-v1-core | AzureFilePersistentVolumeSource v1 core} */
   readonly secretNamespace?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilepersistentvolumesource-v1-core | AzureFilePersistentVolumeSource v1 core} */
   readonly shareName: string
 }
 
@@ -367,12 +440,17 @@ export const AzureFilePersistentVolumeSource: Schema.Schema<AzureFilePersistentV
 /**
  * `io.k8s.api.core.v1.AzureFileVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilevolumesource-v1-core | AzureFileVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AzureFileVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilevolumesource-v1-core | AzureFileVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilevolumesource-v1-core | AzureFileVolumeSource v1 core} */
   readonly secretName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilevolumesource-v1-core | AzureFileVolumeSource v1 core} */
   readonly shareName: string
 }
 
@@ -391,16 +469,25 @@ export const AzureFileVolumeSource: Schema.Schema<AzureFileVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.ObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly fieldPath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly namespace?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly resourceVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly uid?: string
 }
 
@@ -423,13 +510,21 @@ export const ObjectReference: Schema.Schema<ObjectReference> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.Binding`
  *
+ * Kind `Binding` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#binding-v1-core | Binding v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Binding {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#binding-v1-core | Binding v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#binding-v1-core | Binding v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly target: ObjectReference
 }
 
@@ -449,11 +544,15 @@ export const Binding: Schema.Schema<Binding> = /*#__PURE__*/ struct<Binding>("Bi
 /**
  * `io.k8s.api.core.v1.SecretReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecretReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly namespace?: string
 }
 
@@ -471,19 +570,31 @@ export const SecretReference: Schema.Schema<SecretReference> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.CSIPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIPersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly controllerExpandSecretRef?: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly controllerPublishSecretRef?: SecretReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core} */
   readonly driver: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly nodeExpandSecretRef?: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly nodePublishSecretRef?: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly nodeStageSecretRef?: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core} */
   readonly volumeAttributes?: { readonly [key: string]: string }
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core} */
   readonly volumeHandle: string
 }
 
@@ -509,10 +620,13 @@ export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource>
 /**
  * `io.k8s.api.core.v1.LocalObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LocalObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly name?: string
 }
 
@@ -529,14 +643,21 @@ export const LocalObjectReference: Schema.Schema<LocalObjectReference> = /*#__PU
 /**
  * `io.k8s.api.core.v1.CSIVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csivolumesource-v1-core | CSIVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csivolumesource-v1-core | CSIVolumeSource v1 core} */
   readonly driver: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csivolumesource-v1-core | CSIVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly nodePublishSecretRef?: LocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csivolumesource-v1-core | CSIVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csivolumesource-v1-core | CSIVolumeSource v1 core} */
   readonly volumeAttributes?: { readonly [key: string]: string }
 }
 
@@ -557,11 +678,15 @@ export const CSIVolumeSource: Schema.Schema<CSIVolumeSource> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.Capabilities`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capabilities-v1-core | Capabilities v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Capabilities {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capabilities-v1-core | Capabilities v1 core} */
   readonly add?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capabilities-v1-core | Capabilities v1 core} */
   readonly drop?: ReadonlyArray<string>
 }
 
@@ -579,15 +704,23 @@ export const Capabilities: Schema.Schema<Capabilities> = /*#__PURE__*/ struct<Ca
 /**
  * `io.k8s.api.core.v1.CephFSPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CephFSPersistentVolumeSource {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core} */
   readonly monitors: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core} */
   readonly path?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core} */
   readonly secretFile?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly secretRef?: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core} */
   readonly user?: string
 }
 
@@ -609,15 +742,23 @@ export const CephFSPersistentVolumeSource: Schema.Schema<CephFSPersistentVolumeS
 /**
  * `io.k8s.api.core.v1.CephFSVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CephFSVolumeSource {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core} */
   readonly monitors: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core} */
   readonly path?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core} */
   readonly secretFile?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef?: LocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core} */
   readonly user?: string
 }
 
@@ -639,13 +780,19 @@ export const CephFSVolumeSource: Schema.Schema<CephFSVolumeSource> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.CinderPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cinderpersistentvolumesource-v1-core | CinderPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CinderPersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cinderpersistentvolumesource-v1-core | CinderPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cinderpersistentvolumesource-v1-core | CinderPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly secretRef?: SecretReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cinderpersistentvolumesource-v1-core | CinderPersistentVolumeSource v1 core} */
   readonly volumeID: string
 }
 
@@ -665,13 +812,19 @@ export const CinderPersistentVolumeSource: Schema.Schema<CinderPersistentVolumeS
 /**
  * `io.k8s.api.core.v1.CinderVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cindervolumesource-v1-core | CinderVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CinderVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cindervolumesource-v1-core | CinderVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cindervolumesource-v1-core | CinderVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef?: LocalObjectReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cindervolumesource-v1-core | CinderVolumeSource v1 core} */
   readonly volumeID: string
 }
 
@@ -691,10 +844,13 @@ export const CinderVolumeSource: Schema.Schema<CinderVolumeSource> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.ClientIPConfig`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clientipconfig-v1-core | ClientIPConfig v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClientIPConfig {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clientipconfig-v1-core | ClientIPConfig v1 core} */
   readonly timeoutSeconds?: number
 }
 
@@ -711,14 +867,21 @@ export const ClientIPConfig: Schema.Schema<ClientIPConfig> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.ClusterTrustBundleProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundleprojection-v1-core | ClusterTrustBundleProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterTrustBundleProjection {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly labelSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundleprojection-v1-core | ClusterTrustBundleProjection v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundleprojection-v1-core | ClusterTrustBundleProjection v1 core} */
   readonly optional?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundleprojection-v1-core | ClusterTrustBundleProjection v1 core} */
   readonly path: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundleprojection-v1-core | ClusterTrustBundleProjection v1 core} */
   readonly signerName?: string
 }
 
@@ -739,13 +902,19 @@ export const ClusterTrustBundleProjection: Schema.Schema<ClusterTrustBundleProje
 /**
  * `io.k8s.api.core.v1.ComponentCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentcondition-v1-core | ComponentCondition v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ComponentCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentcondition-v1-core | ComponentCondition v1 core} */
   readonly error?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentcondition-v1-core | ComponentCondition v1 core} */
   readonly message?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentcondition-v1-core | ComponentCondition v1 core} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentcondition-v1-core | ComponentCondition v1 core} */
   readonly type: string
 }
 
@@ -765,13 +934,21 @@ export const ComponentCondition: Schema.Schema<ComponentCondition> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.ComponentStatus`
  *
+ * Kind `ComponentStatus` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatus-v1-core | ComponentStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ComponentStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatus-v1-core | ComponentStatus v1 core} */
   readonly apiVersion?: string
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentcondition-v1-core | ComponentCondition v1 core} */
   readonly conditions?: ReadonlyArray<ComponentCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatus-v1-core | ComponentStatus v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
 }
 
@@ -791,13 +968,21 @@ export const ComponentStatus: Schema.Schema<ComponentStatus> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.ComponentStatusList`
  *
+ * Kind `ComponentStatusList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatuslist-v1-core | ComponentStatusList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ComponentStatusList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatuslist-v1-core | ComponentStatusList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatus-v1-core | ComponentStatus v1 core} */
   readonly items: ReadonlyArray<ComponentStatus>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#componentstatuslist-v1-core | ComponentStatusList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -817,15 +1002,25 @@ export const ComponentStatusList: Schema.Schema<ComponentStatusList> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.ConfigMap`
  *
+ * Kind `ConfigMap` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMap {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core} */
   readonly binaryData?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core} */
   readonly data?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core} */
   readonly immutable?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
 }
 
@@ -847,11 +1042,15 @@ export const ConfigMap: Schema.Schema<ConfigMap> = /*#__PURE__*/ struct<ConfigMa
 /**
  * `io.k8s.api.core.v1.ConfigMapEnvSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapenvsource-v1-core | ConfigMapEnvSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMapEnvSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapenvsource-v1-core | ConfigMapEnvSource v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapenvsource-v1-core | ConfigMapEnvSource v1 core} */
   readonly optional?: boolean
 }
 
@@ -869,12 +1068,17 @@ export const ConfigMapEnvSource: Schema.Schema<ConfigMapEnvSource> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.ConfigMapKeySelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapkeyselector-v1-core | ConfigMapKeySelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMapKeySelector {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapkeyselector-v1-core | ConfigMapKeySelector v1 core} */
   readonly key: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapkeyselector-v1-core | ConfigMapKeySelector v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapkeyselector-v1-core | ConfigMapKeySelector v1 core} */
   readonly optional?: boolean
 }
 
@@ -893,13 +1097,21 @@ export const ConfigMapKeySelector: Schema.Schema<ConfigMapKeySelector> = /*#__PU
 /**
  * `io.k8s.api.core.v1.ConfigMapList`
  *
+ * Kind `ConfigMapList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmaplist-v1-core | ConfigMapList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMapList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmaplist-v1-core | ConfigMapList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmap-v1-core | ConfigMap v1 core} */
   readonly items: ReadonlyArray<ConfigMap>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmaplist-v1-core | ConfigMapList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -919,14 +1131,21 @@ export const ConfigMapList: Schema.Schema<ConfigMapList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.ConfigMapNodeConfigSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMapNodeConfigSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core} */
   readonly kubeletConfigKey: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core} */
   readonly namespace: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core} */
   readonly resourceVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core} */
   readonly uid?: string
 }
 
@@ -947,12 +1166,17 @@ export const ConfigMapNodeConfigSource: Schema.Schema<ConfigMapNodeConfigSource>
 /**
  * `io.k8s.api.core.v1.KeyToPath`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface KeyToPath {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly key: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly mode?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly path: string
 }
 
@@ -971,12 +1195,17 @@ export const KeyToPath: Schema.Schema<KeyToPath> = /*#__PURE__*/ struct<KeyToPat
 /**
  * `io.k8s.api.core.v1.ConfigMapProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapprojection-v1-core | ConfigMapProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMapProjection {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly items?: ReadonlyArray<KeyToPath>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapprojection-v1-core | ConfigMapProjection v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapprojection-v1-core | ConfigMapProjection v1 core} */
   readonly optional?: boolean
 }
 
@@ -995,13 +1224,19 @@ export const ConfigMapProjection: Schema.Schema<ConfigMapProjection> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.ConfigMapVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapvolumesource-v1-core | ConfigMapVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ConfigMapVolumeSource {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapvolumesource-v1-core | ConfigMapVolumeSource v1 core} */
   readonly defaultMode?: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly items?: ReadonlyArray<KeyToPath>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapvolumesource-v1-core | ConfigMapVolumeSource v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapvolumesource-v1-core | ConfigMapVolumeSource v1 core} */
   readonly optional?: boolean
 }
 
@@ -1021,14 +1256,21 @@ export const ConfigMapVolumeSource: Schema.Schema<ConfigMapVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.ContainerPort`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerPort {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly containerPort: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly hostIP?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly hostPort?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly protocol?: string
 }
 
@@ -1049,11 +1291,15 @@ export const ContainerPort: Schema.Schema<ContainerPort> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.ContainerResizePolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresizepolicy-v1-core | ContainerResizePolicy v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerResizePolicy {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresizepolicy-v1-core | ContainerResizePolicy v1 core} */
   readonly resourceName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresizepolicy-v1-core | ContainerResizePolicy v1 core} */
   readonly restartPolicy: string
 }
 
@@ -1071,11 +1317,15 @@ export const ContainerResizePolicy: Schema.Schema<ContainerResizePolicy> = /*#__
 /**
  * `io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartruleonexitcodes-v1-core | ContainerRestartRuleOnExitCodes v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerRestartRuleOnExitCodes {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartruleonexitcodes-v1-core | ContainerRestartRuleOnExitCodes v1 core} */
   readonly operator: string
+  /** `int32`; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartruleonexitcodes-v1-core | ContainerRestartRuleOnExitCodes v1 core} */
   readonly values?: ReadonlyArray<number>
 }
 
@@ -1093,11 +1343,15 @@ export const ContainerRestartRuleOnExitCodes: Schema.Schema<ContainerRestartRule
 /**
  * `io.k8s.api.core.v1.ContainerRestartRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartrule-v1-core | ContainerRestartRule v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerRestartRule {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartrule-v1-core | ContainerRestartRule v1 core} */
   readonly action: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartruleonexitcodes-v1-core | ContainerRestartRuleOnExitCodes v1 core} */
   readonly exitCodes?: ContainerRestartRuleOnExitCodes
 }
 
@@ -1115,11 +1369,15 @@ export const ContainerRestartRule: Schema.Schema<ContainerRestartRule> = /*#__PU
 /**
  * `io.k8s.api.core.v1.SecretEnvSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretenvsource-v1-core | SecretEnvSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecretEnvSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretenvsource-v1-core | SecretEnvSource v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretenvsource-v1-core | SecretEnvSource v1 core} */
   readonly optional?: boolean
 }
 
@@ -1137,12 +1395,17 @@ export const SecretEnvSource: Schema.Schema<SecretEnvSource> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.EnvFromSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envfromsource-v1-core | EnvFromSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EnvFromSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapenvsource-v1-core | ConfigMapEnvSource v1 core} */
   readonly configMapRef?: ConfigMapEnvSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envfromsource-v1-core | EnvFromSource v1 core} */
   readonly prefix?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretenvsource-v1-core | SecretEnvSource v1 core} */
   readonly secretRef?: SecretEnvSource
 }
 
@@ -1161,13 +1424,19 @@ export const EnvFromSource: Schema.Schema<EnvFromSource> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.FileKeySelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#filekeyselector-v1-core | FileKeySelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FileKeySelector {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#filekeyselector-v1-core | FileKeySelector v1 core} */
   readonly key: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#filekeyselector-v1-core | FileKeySelector v1 core} */
   readonly optional?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#filekeyselector-v1-core | FileKeySelector v1 core} */
   readonly path: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#filekeyselector-v1-core | FileKeySelector v1 core} */
   readonly volumeName: string
 }
 
@@ -1187,11 +1456,15 @@ export const FileKeySelector: Schema.Schema<FileKeySelector> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.ObjectFieldSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectfieldselector-v1-core | ObjectFieldSelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ObjectFieldSelector {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectfieldselector-v1-core | ObjectFieldSelector v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectfieldselector-v1-core | ObjectFieldSelector v1 core} */
   readonly fieldPath: string
 }
 
@@ -1209,12 +1482,17 @@ export const ObjectFieldSelector: Schema.Schema<ObjectFieldSelector> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.ResourceFieldSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcefieldselector-v1-core | ResourceFieldSelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceFieldSelector {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcefieldselector-v1-core | ResourceFieldSelector v1 core} */
   readonly containerName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly divisor?: apimachinery.Quantity
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcefieldselector-v1-core | ResourceFieldSelector v1 core} */
   readonly resource: string
 }
 
@@ -1233,12 +1511,17 @@ export const ResourceFieldSelector: Schema.Schema<ResourceFieldSelector> = /*#__
 /**
  * `io.k8s.api.core.v1.SecretKeySelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretkeyselector-v1-core | SecretKeySelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecretKeySelector {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretkeyselector-v1-core | SecretKeySelector v1 core} */
   readonly key: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretkeyselector-v1-core | SecretKeySelector v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretkeyselector-v1-core | SecretKeySelector v1 core} */
   readonly optional?: boolean
 }
 
@@ -1257,14 +1540,21 @@ export const SecretKeySelector: Schema.Schema<SecretKeySelector> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.EnvVarSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvarsource-v1-core | EnvVarSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EnvVarSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapkeyselector-v1-core | ConfigMapKeySelector v1 core} */
   readonly configMapKeyRef?: ConfigMapKeySelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectfieldselector-v1-core | ObjectFieldSelector v1 core} */
   readonly fieldRef?: ObjectFieldSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#filekeyselector-v1-core | FileKeySelector v1 core} */
   readonly fileKeyRef?: FileKeySelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcefieldselector-v1-core | ResourceFieldSelector v1 core} */
   readonly resourceFieldRef?: ResourceFieldSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretkeyselector-v1-core | SecretKeySelector v1 core} */
   readonly secretKeyRef?: SecretKeySelector
 }
 
@@ -1285,12 +1575,17 @@ export const EnvVarSource: Schema.Schema<EnvVarSource> = /*#__PURE__*/ struct<En
 /**
  * `io.k8s.api.core.v1.EnvVar`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvar-v1-core | EnvVar v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EnvVar {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvar-v1-core | EnvVar v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvar-v1-core | EnvVar v1 core} */
   readonly value?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvarsource-v1-core | EnvVarSource v1 core} */
   readonly valueFrom?: EnvVarSource
 }
 
@@ -1309,10 +1604,13 @@ export const EnvVar: Schema.Schema<EnvVar> = /*#__PURE__*/ struct<EnvVar>("EnvVa
 /**
  * `io.k8s.api.core.v1.ExecAction`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#execaction-v1-core | ExecAction v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExecAction {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#execaction-v1-core | ExecAction v1 core} */
   readonly command?: ReadonlyArray<string>
 }
 
@@ -1329,11 +1627,15 @@ export const ExecAction: Schema.Schema<ExecAction> = /*#__PURE__*/ struct<ExecAc
 /**
  * `io.k8s.api.core.v1.HTTPHeader`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpheader-v1-core | HTTPHeader v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HTTPHeader {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpheader-v1-core | HTTPHeader v1 core} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpheader-v1-core | HTTPHeader v1 core} */
   readonly value: string
 }
 
@@ -1351,14 +1653,21 @@ export const HTTPHeader: Schema.Schema<HTTPHeader> = /*#__PURE__*/ struct<HTTPHe
 /**
  * `io.k8s.api.core.v1.HTTPGetAction`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpgetaction-v1-core | HTTPGetAction v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HTTPGetAction {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpgetaction-v1-core | HTTPGetAction v1 core} */
   readonly host?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpheader-v1-core | HTTPHeader v1 core} */
   readonly httpHeaders?: ReadonlyArray<HTTPHeader>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpgetaction-v1-core | HTTPGetAction v1 core} */
   readonly path?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly port: apimachinery.IntOrString
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpgetaction-v1-core | HTTPGetAction v1 core} */
   readonly scheme?: string
 }
 
@@ -1379,10 +1688,13 @@ export const HTTPGetAction: Schema.Schema<HTTPGetAction> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.SleepAction`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sleepaction-v1-core | SleepAction v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SleepAction {
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sleepaction-v1-core | SleepAction v1 core} */
   readonly seconds: number
 }
 
@@ -1399,11 +1711,15 @@ export const SleepAction: Schema.Schema<SleepAction> = /*#__PURE__*/ struct<Slee
 /**
  * `io.k8s.api.core.v1.TCPSocketAction`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tcpsocketaction-v1-core | TCPSocketAction v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TCPSocketAction {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tcpsocketaction-v1-core | TCPSocketAction v1 core} */
   readonly host?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly port: apimachinery.IntOrString
 }
 
@@ -1421,13 +1737,19 @@ export const TCPSocketAction: Schema.Schema<TCPSocketAction> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.LifecycleHandler`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecyclehandler-v1-core | LifecycleHandler v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LifecycleHandler {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#execaction-v1-core | ExecAction v1 core} */
   readonly exec?: ExecAction
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpgetaction-v1-core | HTTPGetAction v1 core} */
   readonly httpGet?: HTTPGetAction
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sleepaction-v1-core | SleepAction v1 core} */
   readonly sleep?: SleepAction
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tcpsocketaction-v1-core | TCPSocketAction v1 core} */
   readonly tcpSocket?: TCPSocketAction
 }
 
@@ -1447,12 +1769,17 @@ export const LifecycleHandler: Schema.Schema<LifecycleHandler> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.Lifecycle`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecycle-v1-core | Lifecycle v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Lifecycle {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecyclehandler-v1-core | LifecycleHandler v1 core} */
   readonly postStart?: LifecycleHandler
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecyclehandler-v1-core | LifecycleHandler v1 core} */
   readonly preStop?: LifecycleHandler
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecycle-v1-core | Lifecycle v1 core} */
   readonly stopSignal?: string
 }
 
@@ -1471,11 +1798,15 @@ export const Lifecycle: Schema.Schema<Lifecycle> = /*#__PURE__*/ struct<Lifecycl
 /**
  * `io.k8s.api.core.v1.GRPCAction`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#grpcaction-v1-core | GRPCAction v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GRPCAction {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#grpcaction-v1-core | GRPCAction v1 core} */
   readonly port: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#grpcaction-v1-core | GRPCAction v1 core} */
   readonly service?: string
 }
 
@@ -1493,19 +1824,31 @@ export const GRPCAction: Schema.Schema<GRPCAction> = /*#__PURE__*/ struct<GRPCAc
 /**
  * `io.k8s.api.core.v1.Probe`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Probe {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#execaction-v1-core | ExecAction v1 core} */
   readonly exec?: ExecAction
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly failureThreshold?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#grpcaction-v1-core | GRPCAction v1 core} */
   readonly grpc?: GRPCAction
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpgetaction-v1-core | HTTPGetAction v1 core} */
   readonly httpGet?: HTTPGetAction
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly initialDelaySeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly periodSeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly successThreshold?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tcpsocketaction-v1-core | TCPSocketAction v1 core} */
   readonly tcpSocket?: TCPSocketAction
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly terminationGracePeriodSeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly timeoutSeconds?: number
 }
 
@@ -1531,11 +1874,15 @@ export const Probe: Schema.Schema<Probe> = /*#__PURE__*/ struct<Probe>("Probe", 
 /**
  * `io.k8s.api.core.v1.ResourceClaim`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-core | ResourceClaim v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaim {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-core | ResourceClaim v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-core | ResourceClaim v1 core} */
   readonly request?: string
 }
 
@@ -1553,12 +1900,17 @@ export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.ResourceRequirements`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerequirements-v1-core | ResourceRequirements v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceRequirements {
+  /** list type `map` keyed by `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-core | ResourceClaim v1 core} */
   readonly claims?: ReadonlyArray<ResourceClaim>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly limits?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly requests?: { readonly [key: string]: apimachinery.Quantity }
 }
 
@@ -1577,13 +1929,19 @@ export const ResourceRequirements: Schema.Schema<ResourceRequirements> = /*#__PU
 /**
  * `io.k8s.api.core.v1.SELinuxOptions`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SELinuxOptions {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core} */
   readonly level?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core} */
   readonly role?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core} */
   readonly type?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core} */
   readonly user?: string
 }
 
@@ -1603,11 +1961,15 @@ export const SELinuxOptions: Schema.Schema<SELinuxOptions> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.SeccompProfile`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#seccompprofile-v1-core | SeccompProfile v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SeccompProfile {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#seccompprofile-v1-core | SeccompProfile v1 core} */
   readonly localhostProfile?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#seccompprofile-v1-core | SeccompProfile v1 core} */
   readonly type: string
 }
 
@@ -1625,13 +1987,19 @@ export const SeccompProfile: Schema.Schema<SeccompProfile> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.WindowsSecurityContextOptions`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WindowsSecurityContextOptions {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core} */
   readonly gmsaCredentialSpec?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core} */
   readonly gmsaCredentialSpecName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core} */
   readonly hostProcess?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core} */
   readonly runAsUserName?: string
 }
 
@@ -1651,21 +2019,35 @@ export const WindowsSecurityContextOptions: Schema.Schema<WindowsSecurityContext
 /**
  * `io.k8s.api.core.v1.SecurityContext`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecurityContext {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly allowPrivilegeEscalation?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apparmorprofile-v1-core | AppArmorProfile v1 core} */
   readonly appArmorProfile?: AppArmorProfile
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capabilities-v1-core | Capabilities v1 core} */
   readonly capabilities?: Capabilities
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly privileged?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly procMount?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly readOnlyRootFilesystem?: boolean
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly runAsGroup?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly runAsNonRoot?: boolean
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly runAsUser?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core} */
   readonly seLinuxOptions?: SELinuxOptions
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#seccompprofile-v1-core | SeccompProfile v1 core} */
   readonly seccompProfile?: SeccompProfile
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core} */
   readonly windowsOptions?: WindowsSecurityContextOptions
 }
 
@@ -1693,11 +2075,15 @@ export const SecurityContext: Schema.Schema<SecurityContext> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.VolumeDevice`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumedevice-v1-core | VolumeDevice v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeDevice {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumedevice-v1-core | VolumeDevice v1 core} */
   readonly devicePath: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumedevice-v1-core | VolumeDevice v1 core} */
   readonly name: string
 }
 
@@ -1715,16 +2101,25 @@ export const VolumeDevice: Schema.Schema<VolumeDevice> = /*#__PURE__*/ struct<Vo
 /**
  * `io.k8s.api.core.v1.VolumeMount`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeMount {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly mountPath: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly mountPropagation?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly recursiveReadOnly?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly subPath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly subPathExpr?: string
 }
 
@@ -1747,34 +2142,61 @@ export const VolumeMount: Schema.Schema<VolumeMount> = /*#__PURE__*/ struct<Volu
 /**
  * `io.k8s.api.core.v1.Container`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Container {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly args?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly command?: ReadonlyArray<string>
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvar-v1-core | EnvVar v1 core} */
   readonly env?: ReadonlyArray<EnvVar>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envfromsource-v1-core | EnvFromSource v1 core} */
   readonly envFrom?: ReadonlyArray<EnvFromSource>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly image?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly imagePullPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecycle-v1-core | Lifecycle v1 core} */
   readonly lifecycle?: Lifecycle
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly livenessProbe?: Probe
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly name: string
+  /** list type `map` keyed by `containerPort`, `protocol`; patch strategy `merge` on `containerPort`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly ports?: ReadonlyArray<ContainerPort>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly readinessProbe?: Probe
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresizepolicy-v1-core | ContainerResizePolicy v1 core} */
   readonly resizePolicy?: ReadonlyArray<ContainerResizePolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerequirements-v1-core | ResourceRequirements v1 core} */
   readonly resources?: ResourceRequirements
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly restartPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartrule-v1-core | ContainerRestartRule v1 core} */
   readonly restartPolicyRules?: ReadonlyArray<ContainerRestartRule>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly securityContext?: SecurityContext
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly startupProbe?: Probe
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly stdin?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly stdinOnce?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly terminationMessagePath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly terminationMessagePolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly tty?: boolean
+  /** list type `map` keyed by `devicePath`; patch strategy `merge` on `devicePath`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumedevice-v1-core | VolumeDevice v1 core} */
   readonly volumeDevices?: ReadonlyArray<VolumeDevice>
+  /** list type `map` keyed by `mountPath`; patch strategy `merge` on `mountPath`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly volumeMounts?: ReadonlyArray<VolumeMount>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly workingDir?: string
 }
 
@@ -1815,12 +2237,17 @@ export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Containe
 /**
  * `io.k8s.api.core.v1.ContainerExtendedResourceRequest`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerextendedresourcerequest-v1-core | ContainerExtendedResourceRequest v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerExtendedResourceRequest {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerextendedresourcerequest-v1-core | ContainerExtendedResourceRequest v1 core} */
   readonly containerName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerextendedresourcerequest-v1-core | ContainerExtendedResourceRequest v1 core} */
   readonly requestName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerextendedresourcerequest-v1-core | ContainerExtendedResourceRequest v1 core} */
   readonly resourceName: string
 }
 
@@ -1839,11 +2266,15 @@ export const ContainerExtendedResourceRequest: Schema.Schema<ContainerExtendedRe
 /**
  * `io.k8s.api.core.v1.ContainerImage`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerimage-v1-core | ContainerImage v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerImage {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerimage-v1-core | ContainerImage v1 core} */
   readonly names?: ReadonlyArray<string>
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerimage-v1-core | ContainerImage v1 core} */
   readonly sizeBytes?: number
 }
 
@@ -1861,10 +2292,13 @@ export const ContainerImage: Schema.Schema<ContainerImage> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.ContainerStateRunning`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstaterunning-v1-core | ContainerStateRunning v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerStateRunning {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly startedAt?: meta_v1.Time
 }
 
@@ -1881,16 +2315,25 @@ export const ContainerStateRunning: Schema.Schema<ContainerStateRunning> = /*#__
 /**
  * `io.k8s.api.core.v1.ContainerStateTerminated`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerStateTerminated {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core} */
   readonly containerID?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core} */
   readonly exitCode: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly finishedAt?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core} */
   readonly reason?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core} */
   readonly signal?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly startedAt?: meta_v1.Time
 }
 
@@ -1913,11 +2356,15 @@ export const ContainerStateTerminated: Schema.Schema<ContainerStateTerminated> =
 /**
  * `io.k8s.api.core.v1.ContainerStateWaiting`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatewaiting-v1-core | ContainerStateWaiting v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerStateWaiting {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatewaiting-v1-core | ContainerStateWaiting v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatewaiting-v1-core | ContainerStateWaiting v1 core} */
   readonly reason?: string
 }
 
@@ -1935,12 +2382,17 @@ export const ContainerStateWaiting: Schema.Schema<ContainerStateWaiting> = /*#__
 /**
  * `io.k8s.api.core.v1.ContainerState`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstate-v1-core | ContainerState v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerState {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstaterunning-v1-core | ContainerStateRunning v1 core} */
   readonly running?: ContainerStateRunning
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstateterminated-v1-core | ContainerStateTerminated v1 core} */
   readonly terminated?: ContainerStateTerminated
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatewaiting-v1-core | ContainerStateWaiting v1 core} */
   readonly waiting?: ContainerStateWaiting
 }
 
@@ -1959,12 +2411,17 @@ export const ContainerState: Schema.Schema<ContainerState> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.LinuxContainerUser`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#linuxcontaineruser-v1-core | LinuxContainerUser v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LinuxContainerUser {
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#linuxcontaineruser-v1-core | LinuxContainerUser v1 core} */
   readonly gid: number
+  /** `int64`; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#linuxcontaineruser-v1-core | LinuxContainerUser v1 core} */
   readonly supplementalGroups?: ReadonlyArray<number>
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#linuxcontaineruser-v1-core | LinuxContainerUser v1 core} */
   readonly uid: number
 }
 
@@ -1983,10 +2440,13 @@ export const LinuxContainerUser: Schema.Schema<LinuxContainerUser> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.ContainerUser`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containeruser-v1-core | ContainerUser v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerUser {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#linuxcontaineruser-v1-core | LinuxContainerUser v1 core} */
   readonly linux?: LinuxContainerUser
 }
 
@@ -2003,12 +2463,17 @@ export const ContainerUser: Schema.Schema<ContainerUser> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.ResourceHealth`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcehealth-v1-core | ResourceHealth v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceHealth {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcehealth-v1-core | ResourceHealth v1 core} */
   readonly health?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcehealth-v1-core | ResourceHealth v1 core} */
   readonly message?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcehealth-v1-core | ResourceHealth v1 core} */
   readonly resourceID: string
 }
 
@@ -2027,11 +2492,15 @@ export const ResourceHealth: Schema.Schema<ResourceHealth> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.ResourceStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcestatus-v1-core | ResourceStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcestatus-v1-core | ResourceStatus v1 core} */
   readonly name: string
+  /** list type `map` keyed by `resourceID`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcehealth-v1-core | ResourceHealth v1 core} */
   readonly resources?: ReadonlyArray<ResourceHealth>
 }
 
@@ -2049,10 +2518,13 @@ export const ResourceStatus: Schema.Schema<ResourceStatus> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.ImageVolumeStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumestatus-v1-core | ImageVolumeStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ImageVolumeStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumestatus-v1-core | ImageVolumeStatus v1 core} */
   readonly imageRef: string
 }
 
@@ -2069,10 +2541,13 @@ export const ImageVolumeStatus: Schema.Schema<ImageVolumeStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.VolumeStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumestatus-v1-core | VolumeStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumestatus-v1-core | ImageVolumeStatus v1 core} */
   readonly image?: ImageVolumeStatus
 }
 
@@ -2089,14 +2564,21 @@ export const VolumeStatus: Schema.Schema<VolumeStatus> = /*#__PURE__*/ struct<Vo
 /**
  * `io.k8s.api.core.v1.VolumeMountStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemountstatus-v1-core | VolumeMountStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeMountStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemountstatus-v1-core | VolumeMountStatus v1 core} */
   readonly mountPath: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemountstatus-v1-core | VolumeMountStatus v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemountstatus-v1-core | VolumeMountStatus v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemountstatus-v1-core | VolumeMountStatus v1 core} */
   readonly recursiveReadOnly?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumestatus-v1-core | VolumeStatus v1 core} */
   readonly volumeStatus?: VolumeStatus
 }
 
@@ -2117,24 +2599,41 @@ export const VolumeMountStatus: Schema.Schema<VolumeMountStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.ContainerStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ContainerStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly allocatedResources?: { readonly [key: string]: apimachinery.Quantity }
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcestatus-v1-core | ResourceStatus v1 core} */
   readonly allocatedResourcesStatus?: ReadonlyArray<ResourceStatus>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly containerID?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly image: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly imageID: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstate-v1-core | ContainerState v1 core} */
   readonly lastState?: ContainerState
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly ready: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerequirements-v1-core | ResourceRequirements v1 core} */
   readonly resources?: ResourceRequirements
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly restartCount: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly started?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstate-v1-core | ContainerState v1 core} */
   readonly state?: ContainerState
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly stopSignal?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containeruser-v1-core | ContainerUser v1 core} */
   readonly user?: ContainerUser
+  /** list type `map` keyed by `mountPath`; patch strategy `merge` on `mountPath`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemountstatus-v1-core | VolumeMountStatus v1 core} */
   readonly volumeMounts?: ReadonlyArray<VolumeMountStatus>
 }
 
@@ -2165,10 +2664,13 @@ export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.DaemonEndpoint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonendpoint-v1-core | DaemonEndpoint v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DaemonEndpoint {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonendpoint-v1-core | DaemonEndpoint v1 core} */
   readonly Port: number
 }
 
@@ -2185,13 +2687,19 @@ export const DaemonEndpoint: Schema.Schema<DaemonEndpoint> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.DownwardAPIVolumeFile`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumefile-v1-core | DownwardAPIVolumeFile v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DownwardAPIVolumeFile {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectfieldselector-v1-core | ObjectFieldSelector v1 core} */
   readonly fieldRef?: ObjectFieldSelector
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumefile-v1-core | DownwardAPIVolumeFile v1 core} */
   readonly mode?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumefile-v1-core | DownwardAPIVolumeFile v1 core} */
   readonly path: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcefieldselector-v1-core | ResourceFieldSelector v1 core} */
   readonly resourceFieldRef?: ResourceFieldSelector
 }
 
@@ -2211,10 +2719,13 @@ export const DownwardAPIVolumeFile: Schema.Schema<DownwardAPIVolumeFile> = /*#__
 /**
  * `io.k8s.api.core.v1.DownwardAPIProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapiprojection-v1-core | DownwardAPIProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DownwardAPIProjection {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumefile-v1-core | DownwardAPIVolumeFile v1 core} */
   readonly items?: ReadonlyArray<DownwardAPIVolumeFile>
 }
 
@@ -2231,11 +2742,15 @@ export const DownwardAPIProjection: Schema.Schema<DownwardAPIProjection> = /*#__
 /**
  * `io.k8s.api.core.v1.DownwardAPIVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumesource-v1-core | DownwardAPIVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DownwardAPIVolumeSource {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumesource-v1-core | DownwardAPIVolumeSource v1 core} */
   readonly defaultMode?: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumefile-v1-core | DownwardAPIVolumeFile v1 core} */
   readonly items?: ReadonlyArray<DownwardAPIVolumeFile>
 }
 
@@ -2253,11 +2768,15 @@ export const DownwardAPIVolumeSource: Schema.Schema<DownwardAPIVolumeSource> = /
 /**
  * `io.k8s.api.core.v1.EmptyDirVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#emptydirvolumesource-v1-core | EmptyDirVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EmptyDirVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#emptydirvolumesource-v1-core | EmptyDirVolumeSource v1 core} */
   readonly medium?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly sizeLimit?: apimachinery.Quantity
 }
 
@@ -2275,13 +2794,19 @@ export const EmptyDirVolumeSource: Schema.Schema<EmptyDirVolumeSource> = /*#__PU
 /**
  * `io.k8s.api.core.v1.EndpointAddress`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointaddress-v1-core | EndpointAddress v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointAddress {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointaddress-v1-core | EndpointAddress v1 core} */
   readonly hostname?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointaddress-v1-core | EndpointAddress v1 core} */
   readonly ip: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointaddress-v1-core | EndpointAddress v1 core} */
   readonly nodeName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly targetRef?: ObjectReference
 }
 
@@ -2301,13 +2826,19 @@ export const EndpointAddress: Schema.Schema<EndpointAddress> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.EndpointPort`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-core | EndpointPort v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointPort {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-core | EndpointPort v1 core} */
   readonly appProtocol?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-core | EndpointPort v1 core} */
   readonly name?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-core | EndpointPort v1 core} */
   readonly port: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-core | EndpointPort v1 core} */
   readonly protocol?: string
 }
 
@@ -2327,12 +2858,17 @@ export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<En
 /**
  * `io.k8s.api.core.v1.EndpointSubset`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointsubset-v1-core | EndpointSubset v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointSubset {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointaddress-v1-core | EndpointAddress v1 core} */
   readonly addresses?: ReadonlyArray<EndpointAddress>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointaddress-v1-core | EndpointAddress v1 core} */
   readonly notReadyAddresses?: ReadonlyArray<EndpointAddress>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-core | EndpointPort v1 core} */
   readonly ports?: ReadonlyArray<EndpointPort>
 }
 
@@ -2351,13 +2887,21 @@ export const EndpointSubset: Schema.Schema<EndpointSubset> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.Endpoints`
  *
+ * Kind `Endpoints` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoints-v1-core | Endpoints v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Endpoints {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoints-v1-core | Endpoints v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoints-v1-core | Endpoints v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointsubset-v1-core | EndpointSubset v1 core} */
   readonly subsets?: ReadonlyArray<EndpointSubset>
 }
 
@@ -2377,13 +2921,21 @@ export const Endpoints: Schema.Schema<Endpoints> = /*#__PURE__*/ struct<Endpoint
 /**
  * `io.k8s.api.core.v1.EndpointsList`
  *
+ * Kind `EndpointsList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslist-v1-core | EndpointsList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointsList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslist-v1-core | EndpointsList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoints-v1-core | Endpoints v1 core} */
   readonly items: ReadonlyArray<Endpoints>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslist-v1-core | EndpointsList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -2403,35 +2955,63 @@ export const EndpointsList: Schema.Schema<EndpointsList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.EphemeralContainer`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EphemeralContainer {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly args?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly command?: ReadonlyArray<string>
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envvar-v1-core | EnvVar v1 core} */
   readonly env?: ReadonlyArray<EnvVar>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#envfromsource-v1-core | EnvFromSource v1 core} */
   readonly envFrom?: ReadonlyArray<EnvFromSource>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly image?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly imagePullPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#lifecycle-v1-core | Lifecycle v1 core} */
   readonly lifecycle?: Lifecycle
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly livenessProbe?: Probe
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly name: string
+  /** list type `map` keyed by `containerPort`, `protocol`; patch strategy `merge` on `containerPort`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerport-v1-core | ContainerPort v1 core} */
   readonly ports?: ReadonlyArray<ContainerPort>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly readinessProbe?: Probe
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerresizepolicy-v1-core | ContainerResizePolicy v1 core} */
   readonly resizePolicy?: ReadonlyArray<ContainerResizePolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerequirements-v1-core | ResourceRequirements v1 core} */
   readonly resources?: ResourceRequirements
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly restartPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerrestartrule-v1-core | ContainerRestartRule v1 core} */
   readonly restartPolicyRules?: ReadonlyArray<ContainerRestartRule>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#securitycontext-v1-core | SecurityContext v1 core} */
   readonly securityContext?: SecurityContext
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#probe-v1-core | Probe v1 core} */
   readonly startupProbe?: Probe
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly stdin?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly stdinOnce?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly targetContainerName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly terminationMessagePath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly terminationMessagePolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly tty?: boolean
+  /** list type `map` keyed by `devicePath`; patch strategy `merge` on `devicePath`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumedevice-v1-core | VolumeDevice v1 core} */
   readonly volumeDevices?: ReadonlyArray<VolumeDevice>
+  /** list type `map` keyed by `mountPath`; patch strategy `merge` on `mountPath`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumemount-v1-core | VolumeMount v1 core} */
   readonly volumeMounts?: ReadonlyArray<VolumeMount>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly workingDir?: string
 }
 
@@ -2473,12 +3053,17 @@ export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.TypedLocalObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1-core | TypedLocalObjectReference v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TypedLocalObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1-core | TypedLocalObjectReference v1 core} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1-core | TypedLocalObjectReference v1 core} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1-core | TypedLocalObjectReference v1 core} */
   readonly name: string
 }
 
@@ -2497,13 +3082,19 @@ export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference>
 /**
  * `io.k8s.api.core.v1.TypedObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedobjectreference-v1-core | TypedObjectReference v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TypedObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedobjectreference-v1-core | TypedObjectReference v1 core} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedobjectreference-v1-core | TypedObjectReference v1 core} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedobjectreference-v1-core | TypedObjectReference v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedobjectreference-v1-core | TypedObjectReference v1 core} */
   readonly namespace?: string
 }
 
@@ -2523,11 +3114,15 @@ export const TypedObjectReference: Schema.Schema<TypedObjectReference> = /*#__PU
 /**
  * `io.k8s.api.core.v1.VolumeResourceRequirements`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeresourcerequirements-v1-core | VolumeResourceRequirements v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeResourceRequirements {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly limits?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly requests?: { readonly [key: string]: apimachinery.Quantity }
 }
 
@@ -2545,18 +3140,29 @@ export const VolumeResourceRequirements: Schema.Schema<VolumeResourceRequirement
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaimSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly accessModes?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1-core | TypedLocalObjectReference v1 core} */
   readonly dataSource?: TypedLocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedobjectreference-v1-core | TypedObjectReference v1 core} */
   readonly dataSourceRef?: TypedObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeresourcerequirements-v1-core | VolumeResourceRequirements v1 core} */
   readonly resources?: VolumeResourceRequirements
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly storageClassName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly volumeAttributesClassName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly volumeMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly volumeName?: string
 }
 
@@ -2581,11 +3187,15 @@ export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec>
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimTemplate`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimtemplate-v1-core | PersistentVolumeClaimTemplate v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaimTemplate {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly spec: PersistentVolumeClaimSpec
 }
 
@@ -2603,10 +3213,13 @@ export const PersistentVolumeClaimTemplate: Schema.Schema<PersistentVolumeClaimT
 /**
  * `io.k8s.api.core.v1.EphemeralVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralvolumesource-v1-core | EphemeralVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EphemeralVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimtemplate-v1-core | PersistentVolumeClaimTemplate v1 core} */
   readonly volumeClaimTemplate?: PersistentVolumeClaimTemplate
 }
 
@@ -2623,11 +3236,15 @@ export const EphemeralVolumeSource: Schema.Schema<EphemeralVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.EventSeries`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventseries-v1-core | EventSeries v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EventSeries {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventseries-v1-core | EventSeries v1 core} */
   readonly count?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly lastObservedTime?: meta_v1.MicroTime
 }
 
@@ -2645,11 +3262,15 @@ export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<Even
 /**
  * `io.k8s.api.core.v1.EventSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventsource-v1-core | EventSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EventSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventsource-v1-core | EventSource v1 core} */
   readonly component?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventsource-v1-core | EventSource v1 core} */
   readonly host?: string
 }
 
@@ -2667,26 +3288,47 @@ export const EventSource: Schema.Schema<EventSource> = /*#__PURE__*/ struct<Even
 /**
  * `io.k8s.api.core.v1.Event`
  *
+ * Kind `Event` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Event {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly action?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly apiVersion?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly count?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly eventTime?: meta_v1.MicroTime
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly firstTimestamp?: meta_v1.Time
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly involvedObject: ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTimestamp?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly message?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly reason?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly related?: ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly reportingComponent?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly reportingInstance?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventseries-v1-core | EventSeries v1 core} */
   readonly series?: EventSeries
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventsource-v1-core | EventSource v1 core} */
   readonly source?: EventSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly type?: string
 }
 
@@ -2719,13 +3361,21 @@ export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", 
 /**
  * `io.k8s.api.core.v1.EventList`
  *
+ * Kind `EventList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventlist-v1-core | EventList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EventList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventlist-v1-core | EventList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-core | Event v1 core} */
   readonly items: ReadonlyArray<Event>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventlist-v1-core | EventList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -2745,14 +3395,21 @@ export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventLis
 /**
  * `io.k8s.api.core.v1.FCVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FCVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly fsType?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly lun?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly targetWWNs?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly wwids?: ReadonlyArray<string>
 }
 
@@ -2773,14 +3430,21 @@ export const FCVolumeSource: Schema.Schema<FCVolumeSource> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.FlexPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexpersistentvolumesource-v1-core | FlexPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlexPersistentVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexpersistentvolumesource-v1-core | FlexPersistentVolumeSource v1 core} */
   readonly driver: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexpersistentvolumesource-v1-core | FlexPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexpersistentvolumesource-v1-core | FlexPersistentVolumeSource v1 core} */
   readonly options?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexpersistentvolumesource-v1-core | FlexPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly secretRef?: SecretReference
 }
 
@@ -2801,14 +3465,21 @@ export const FlexPersistentVolumeSource: Schema.Schema<FlexPersistentVolumeSourc
 /**
  * `io.k8s.api.core.v1.FlexVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexvolumesource-v1-core | FlexVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlexVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexvolumesource-v1-core | FlexVolumeSource v1 core} */
   readonly driver: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexvolumesource-v1-core | FlexVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexvolumesource-v1-core | FlexVolumeSource v1 core} */
   readonly options?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexvolumesource-v1-core | FlexVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef?: LocalObjectReference
 }
 
@@ -2829,11 +3500,15 @@ export const FlexVolumeSource: Schema.Schema<FlexVolumeSource> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.FlockerVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flockervolumesource-v1-core | FlockerVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlockerVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flockervolumesource-v1-core | FlockerVolumeSource v1 core} */
   readonly datasetName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flockervolumesource-v1-core | FlockerVolumeSource v1 core} */
   readonly datasetUUID?: string
 }
 
@@ -2851,13 +3526,19 @@ export const FlockerVolumeSource: Schema.Schema<FlockerVolumeSource> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.GCEPersistentDiskVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GCEPersistentDiskVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core} */
   readonly fsType?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core} */
   readonly partition?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core} */
   readonly pdName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core} */
   readonly readOnly?: boolean
 }
 
@@ -2877,12 +3558,17 @@ export const GCEPersistentDiskVolumeSource: Schema.Schema<GCEPersistentDiskVolum
 /**
  * `io.k8s.api.core.v1.GitRepoVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gitrepovolumesource-v1-core | GitRepoVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GitRepoVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gitrepovolumesource-v1-core | GitRepoVolumeSource v1 core} */
   readonly directory?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gitrepovolumesource-v1-core | GitRepoVolumeSource v1 core} */
   readonly repository: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gitrepovolumesource-v1-core | GitRepoVolumeSource v1 core} */
   readonly revision?: string
 }
 
@@ -2901,13 +3587,19 @@ export const GitRepoVolumeSource: Schema.Schema<GitRepoVolumeSource> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.GlusterfsPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfspersistentvolumesource-v1-core | GlusterfsPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GlusterfsPersistentVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfspersistentvolumesource-v1-core | GlusterfsPersistentVolumeSource v1 core} */
   readonly endpoints: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfspersistentvolumesource-v1-core | GlusterfsPersistentVolumeSource v1 core} */
   readonly endpointsNamespace?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfspersistentvolumesource-v1-core | GlusterfsPersistentVolumeSource v1 core} */
   readonly path: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfspersistentvolumesource-v1-core | GlusterfsPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
 }
 
@@ -2927,12 +3619,17 @@ export const GlusterfsPersistentVolumeSource: Schema.Schema<GlusterfsPersistentV
 /**
  * `io.k8s.api.core.v1.GlusterfsVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfsvolumesource-v1-core | GlusterfsVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GlusterfsVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfsvolumesource-v1-core | GlusterfsVolumeSource v1 core} */
   readonly endpoints: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfsvolumesource-v1-core | GlusterfsVolumeSource v1 core} */
   readonly path: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfsvolumesource-v1-core | GlusterfsVolumeSource v1 core} */
   readonly readOnly?: boolean
 }
 
@@ -2951,11 +3648,15 @@ export const GlusterfsVolumeSource: Schema.Schema<GlusterfsVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.HostAlias`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostalias-v1-core | HostAlias v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HostAlias {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostalias-v1-core | HostAlias v1 core} */
   readonly hostnames?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostalias-v1-core | HostAlias v1 core} */
   readonly ip: string
 }
 
@@ -2973,10 +3674,13 @@ export const HostAlias: Schema.Schema<HostAlias> = /*#__PURE__*/ struct<HostAlia
 /**
  * `io.k8s.api.core.v1.HostIP`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostip-v1-core | HostIP v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HostIP {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostip-v1-core | HostIP v1 core} */
   readonly ip: string
 }
 
@@ -2993,11 +3697,15 @@ export const HostIP: Schema.Schema<HostIP> = /*#__PURE__*/ struct<HostIP>("HostI
 /**
  * `io.k8s.api.core.v1.HostPathVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostpathvolumesource-v1-core | HostPathVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HostPathVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostpathvolumesource-v1-core | HostPathVolumeSource v1 core} */
   readonly path: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostpathvolumesource-v1-core | HostPathVolumeSource v1 core} */
   readonly type?: string
 }
 
@@ -3015,20 +3723,33 @@ export const HostPathVolumeSource: Schema.Schema<HostPathVolumeSource> = /*#__PU
 /**
  * `io.k8s.api.core.v1.ISCSIPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ISCSIPersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly chapAuthDiscovery?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly chapAuthSession?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly initiatorName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly iqn: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly iscsiInterface?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly lun: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly portals?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly secretRef?: SecretReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly targetPortal: string
 }
 
@@ -3055,20 +3776,33 @@ export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSou
 /**
  * `io.k8s.api.core.v1.ISCSIVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ISCSIVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly chapAuthDiscovery?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly chapAuthSession?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly initiatorName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly iqn: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly iscsiInterface?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly lun: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly portals?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef?: LocalObjectReference
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly targetPortal: string
 }
 
@@ -3095,11 +3829,15 @@ export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.ImageVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumesource-v1-core | ImageVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ImageVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumesource-v1-core | ImageVolumeSource v1 core} */
   readonly pullPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumesource-v1-core | ImageVolumeSource v1 core} */
   readonly reference?: string
 }
 
@@ -3117,15 +3855,23 @@ export const ImageVolumeSource: Schema.Schema<ImageVolumeSource> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.LimitRangeItem`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangeitem-v1-core | LimitRangeItem v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LimitRangeItem {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly default?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly defaultRequest?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly max?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxLimitRequestRatio?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly min?: { readonly [key: string]: apimachinery.Quantity }
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangeitem-v1-core | LimitRangeItem v1 core} */
   readonly type: string
 }
 
@@ -3147,10 +3893,13 @@ export const LimitRangeItem: Schema.Schema<LimitRangeItem> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.LimitRangeSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangespec-v1-core | LimitRangeSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LimitRangeSpec {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangeitem-v1-core | LimitRangeItem v1 core} */
   readonly limits: ReadonlyArray<LimitRangeItem>
 }
 
@@ -3167,13 +3916,21 @@ export const LimitRangeSpec: Schema.Schema<LimitRangeSpec> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.LimitRange`
  *
+ * Kind `LimitRange` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrange-v1-core | LimitRange v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LimitRange {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrange-v1-core | LimitRange v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrange-v1-core | LimitRange v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangespec-v1-core | LimitRangeSpec v1 core} */
   readonly spec?: LimitRangeSpec
 }
 
@@ -3193,13 +3950,21 @@ export const LimitRange: Schema.Schema<LimitRange> = /*#__PURE__*/ struct<LimitR
 /**
  * `io.k8s.api.core.v1.LimitRangeList`
  *
+ * Kind `LimitRangeList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangelist-v1-core | LimitRangeList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LimitRangeList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangelist-v1-core | LimitRangeList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrange-v1-core | LimitRange v1 core} */
   readonly items: ReadonlyArray<LimitRange>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitrangelist-v1-core | LimitRangeList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -3219,12 +3984,17 @@ export const LimitRangeList: Schema.Schema<LimitRangeList> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.PortStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portstatus-v1-core | PortStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PortStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portstatus-v1-core | PortStatus v1 core} */
   readonly error?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portstatus-v1-core | PortStatus v1 core} */
   readonly port: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portstatus-v1-core | PortStatus v1 core} */
   readonly protocol: string
 }
 
@@ -3243,13 +4013,19 @@ export const PortStatus: Schema.Schema<PortStatus> = /*#__PURE__*/ struct<PortSt
 /**
  * `io.k8s.api.core.v1.LoadBalancerIngress`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalanceringress-v1-core | LoadBalancerIngress v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LoadBalancerIngress {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalanceringress-v1-core | LoadBalancerIngress v1 core} */
   readonly hostname?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalanceringress-v1-core | LoadBalancerIngress v1 core} */
   readonly ip?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalanceringress-v1-core | LoadBalancerIngress v1 core} */
   readonly ipMode?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portstatus-v1-core | PortStatus v1 core} */
   readonly ports?: ReadonlyArray<PortStatus>
 }
 
@@ -3269,10 +4045,13 @@ export const LoadBalancerIngress: Schema.Schema<LoadBalancerIngress> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.LoadBalancerStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalancerstatus-v1-core | LoadBalancerStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LoadBalancerStatus {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalanceringress-v1-core | LoadBalancerIngress v1 core} */
   readonly ingress?: ReadonlyArray<LoadBalancerIngress>
 }
 
@@ -3289,11 +4068,15 @@ export const LoadBalancerStatus: Schema.Schema<LoadBalancerStatus> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.LocalVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localvolumesource-v1-core | LocalVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LocalVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localvolumesource-v1-core | LocalVolumeSource v1 core} */
   readonly fsType?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localvolumesource-v1-core | LocalVolumeSource v1 core} */
   readonly path: string
 }
 
@@ -3311,11 +4094,15 @@ export const LocalVolumeSource: Schema.Schema<LocalVolumeSource> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.ModifyVolumeStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#modifyvolumestatus-v1-core | ModifyVolumeStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ModifyVolumeStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#modifyvolumestatus-v1-core | ModifyVolumeStatus v1 core} */
   readonly status: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#modifyvolumestatus-v1-core | ModifyVolumeStatus v1 core} */
   readonly targetVolumeAttributesClassName?: string
 }
 
@@ -3333,12 +4120,17 @@ export const ModifyVolumeStatus: Schema.Schema<ModifyVolumeStatus> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.NFSVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nfsvolumesource-v1-core | NFSVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NFSVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nfsvolumesource-v1-core | NFSVolumeSource v1 core} */
   readonly path: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nfsvolumesource-v1-core | NFSVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nfsvolumesource-v1-core | NFSVolumeSource v1 core} */
   readonly server: string
 }
 
@@ -3357,10 +4149,13 @@ export const NFSVolumeSource: Schema.Schema<NFSVolumeSource> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.NamespaceSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacespec-v1-core | NamespaceSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NamespaceSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacespec-v1-core | NamespaceSpec v1 core} */
   readonly finalizers?: ReadonlyArray<string>
 }
 
@@ -3377,14 +4172,21 @@ export const NamespaceSpec: Schema.Schema<NamespaceSpec> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.NamespaceCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacecondition-v1-core | NamespaceCondition v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NamespaceCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacecondition-v1-core | NamespaceCondition v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacecondition-v1-core | NamespaceCondition v1 core} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacecondition-v1-core | NamespaceCondition v1 core} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacecondition-v1-core | NamespaceCondition v1 core} */
   readonly type: string
 }
 
@@ -3405,11 +4207,15 @@ export const NamespaceCondition: Schema.Schema<NamespaceCondition> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.NamespaceStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacestatus-v1-core | NamespaceStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NamespaceStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacecondition-v1-core | NamespaceCondition v1 core} */
   readonly conditions?: ReadonlyArray<NamespaceCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacestatus-v1-core | NamespaceStatus v1 core} */
   readonly phase?: string
 }
 
@@ -3427,14 +4233,23 @@ export const NamespaceStatus: Schema.Schema<NamespaceStatus> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.Namespace`
  *
+ * Kind `Namespace` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespace-v1-core | Namespace v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Namespace {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespace-v1-core | Namespace v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespace-v1-core | Namespace v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacespec-v1-core | NamespaceSpec v1 core} */
   readonly spec?: NamespaceSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacestatus-v1-core | NamespaceStatus v1 core} */
   readonly status?: NamespaceStatus
 }
 
@@ -3455,13 +4270,21 @@ export const Namespace: Schema.Schema<Namespace> = /*#__PURE__*/ struct<Namespac
 /**
  * `io.k8s.api.core.v1.NamespaceList`
  *
+ * Kind `NamespaceList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacelist-v1-core | NamespaceList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NamespaceList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacelist-v1-core | NamespaceList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespace-v1-core | Namespace v1 core} */
   readonly items: ReadonlyArray<Namespace>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#namespacelist-v1-core | NamespaceList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -3481,10 +4304,13 @@ export const NamespaceList: Schema.Schema<NamespaceList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.NodeConfigSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigsource-v1-core | NodeConfigSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeConfigSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapnodeconfigsource-v1-core | ConfigMapNodeConfigSource v1 core} */
   readonly configMap?: ConfigMapNodeConfigSource
 }
 
@@ -3501,13 +4327,19 @@ export const NodeConfigSource: Schema.Schema<NodeConfigSource> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.Taint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#taint-v1-core | Taint v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Taint {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#taint-v1-core | Taint v1 core} */
   readonly effect: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#taint-v1-core | Taint v1 core} */
   readonly key: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly timeAdded?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#taint-v1-core | Taint v1 core} */
   readonly value?: string
 }
 
@@ -3527,16 +4359,25 @@ export const Taint: Schema.Schema<Taint> = /*#__PURE__*/ struct<Taint>("Taint", 
 /**
  * `io.k8s.api.core.v1.NodeSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigsource-v1-core | NodeConfigSource v1 core} */
   readonly configSource?: NodeConfigSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core} */
   readonly externalID?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core} */
   readonly podCIDR?: string
+  /** list type `set`; patch strategy `merge`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core} */
   readonly podCIDRs?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core} */
   readonly providerID?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#taint-v1-core | Taint v1 core} */
   readonly taints?: ReadonlyArray<Taint>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core} */
   readonly unschedulable?: boolean
 }
 
@@ -3559,11 +4400,15 @@ export const NodeSpec: Schema.Schema<NodeSpec> = /*#__PURE__*/ struct<NodeSpec>(
 /**
  * `io.k8s.api.core.v1.NodeAddress`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeaddress-v1-core | NodeAddress v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeAddress {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeaddress-v1-core | NodeAddress v1 core} */
   readonly address: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeaddress-v1-core | NodeAddress v1 core} */
   readonly type: string
 }
 
@@ -3581,15 +4426,23 @@ export const NodeAddress: Schema.Schema<NodeAddress> = /*#__PURE__*/ struct<Node
 /**
  * `io.k8s.api.core.v1.NodeCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodecondition-v1-core | NodeCondition v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastHeartbeatTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodecondition-v1-core | NodeCondition v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodecondition-v1-core | NodeCondition v1 core} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodecondition-v1-core | NodeCondition v1 core} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodecondition-v1-core | NodeCondition v1 core} */
   readonly type: string
 }
 
@@ -3611,13 +4464,19 @@ export const NodeCondition: Schema.Schema<NodeCondition> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.NodeConfigStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigstatus-v1-core | NodeConfigStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeConfigStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigsource-v1-core | NodeConfigSource v1 core} */
   readonly active?: NodeConfigSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigsource-v1-core | NodeConfigSource v1 core} */
   readonly assigned?: NodeConfigSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigstatus-v1-core | NodeConfigStatus v1 core} */
   readonly error?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigsource-v1-core | NodeConfigSource v1 core} */
   readonly lastKnownGood?: NodeConfigSource
 }
 
@@ -3637,10 +4496,13 @@ export const NodeConfigStatus: Schema.Schema<NodeConfigStatus> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.NodeDaemonEndpoints`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodedaemonendpoints-v1-core | NodeDaemonEndpoints v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeDaemonEndpoints {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#daemonendpoint-v1-core | DaemonEndpoint v1 core} */
   readonly kubeletEndpoint?: DaemonEndpoint
 }
 
@@ -3657,10 +4519,13 @@ export const NodeDaemonEndpoints: Schema.Schema<NodeDaemonEndpoints> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.NodeFeatures`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodefeatures-v1-core | NodeFeatures v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeFeatures {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodefeatures-v1-core | NodeFeatures v1 core} */
   readonly supplementalGroupsPolicy?: boolean
 }
 
@@ -3677,11 +4542,15 @@ export const NodeFeatures: Schema.Schema<NodeFeatures> = /*#__PURE__*/ struct<No
 /**
  * `io.k8s.api.core.v1.NodeRuntimeHandlerFeatures`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandlerfeatures-v1-core | NodeRuntimeHandlerFeatures v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeRuntimeHandlerFeatures {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandlerfeatures-v1-core | NodeRuntimeHandlerFeatures v1 core} */
   readonly recursiveReadOnlyMounts?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandlerfeatures-v1-core | NodeRuntimeHandlerFeatures v1 core} */
   readonly userNamespaces?: boolean
 }
 
@@ -3699,11 +4568,15 @@ export const NodeRuntimeHandlerFeatures: Schema.Schema<NodeRuntimeHandlerFeature
 /**
  * `io.k8s.api.core.v1.NodeRuntimeHandler`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandler-v1-core | NodeRuntimeHandler v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeRuntimeHandler {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandlerfeatures-v1-core | NodeRuntimeHandlerFeatures v1 core} */
   readonly features?: NodeRuntimeHandlerFeatures
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandler-v1-core | NodeRuntimeHandler v1 core} */
   readonly name?: string
 }
 
@@ -3721,10 +4594,13 @@ export const NodeRuntimeHandler: Schema.Schema<NodeRuntimeHandler> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.NodeSwapStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeswapstatus-v1-core | NodeSwapStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeSwapStatus {
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeswapstatus-v1-core | NodeSwapStatus v1 core} */
   readonly capacity?: number
 }
 
@@ -3741,20 +4617,33 @@ export const NodeSwapStatus: Schema.Schema<NodeSwapStatus> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.NodeSystemInfo`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeSystemInfo {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly architecture: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly bootID: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly containerRuntimeVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly kernelVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly kubeProxyVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly kubeletVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly machineID: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly operatingSystem: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly osImage: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeswapstatus-v1-core | NodeSwapStatus v1 core} */
   readonly swap?: NodeSwapStatus
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly systemUUID: string
 }
 
@@ -3781,23 +4670,39 @@ export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.NodeStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodestatus-v1-core | NodeStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeaddress-v1-core | NodeAddress v1 core} */
   readonly addresses?: ReadonlyArray<NodeAddress>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly allocatable?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly capacity?: { readonly [key: string]: apimachinery.Quantity }
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodecondition-v1-core | NodeCondition v1 core} */
   readonly conditions?: ReadonlyArray<NodeCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeconfigstatus-v1-core | NodeConfigStatus v1 core} */
   readonly config?: NodeConfigStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodedaemonendpoints-v1-core | NodeDaemonEndpoints v1 core} */
   readonly daemonEndpoints?: NodeDaemonEndpoints
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodestatus-v1-core | NodeStatus v1 core} */
   readonly declaredFeatures?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodefeatures-v1-core | NodeFeatures v1 core} */
   readonly features?: NodeFeatures
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerimage-v1-core | ContainerImage v1 core} */
   readonly images?: ReadonlyArray<ContainerImage>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodesysteminfo-v1-core | NodeSystemInfo v1 core} */
   readonly nodeInfo?: NodeSystemInfo
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodestatus-v1-core | NodeStatus v1 core} */
   readonly phase?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#noderuntimehandler-v1-core | NodeRuntimeHandler v1 core} */
   readonly runtimeHandlers?: ReadonlyArray<NodeRuntimeHandler>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#attachedvolume-v1-core | AttachedVolume v1 core} */
   readonly volumesAttached?: ReadonlyArray<AttachedVolume>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodestatus-v1-core | NodeStatus v1 core} */
   readonly volumesInUse?: ReadonlyArray<string>
 }
 
@@ -3827,14 +4732,23 @@ export const NodeStatus: Schema.Schema<NodeStatus> = /*#__PURE__*/ struct<NodeSt
 /**
  * `io.k8s.api.core.v1.Node`
  *
+ * Kind `Node` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#node-v1-core | Node v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Node {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#node-v1-core | Node v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#node-v1-core | Node v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodespec-v1-core | NodeSpec v1 core} */
   readonly spec?: NodeSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodestatus-v1-core | NodeStatus v1 core} */
   readonly status?: NodeStatus
 }
 
@@ -3855,12 +4769,17 @@ export const Node: Schema.Schema<Node> = /*#__PURE__*/ struct<Node>("Node", {
 /**
  * `io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourceclaimstatus-v1-core | NodeAllocatableResourceClaimStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeAllocatableResourceClaimStatus {
+  /** list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourceclaimstatus-v1-core | NodeAllocatableResourceClaimStatus v1 core} */
   readonly containers?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourceclaimstatus-v1-core | NodeAllocatableResourceClaimStatus v1 core} */
   readonly resourceClaimName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly resources: { readonly [key: string]: apimachinery.Quantity }
 }
 
@@ -3879,13 +4798,21 @@ export const NodeAllocatableResourceClaimStatus: Schema.Schema<NodeAllocatableRe
 /**
  * `io.k8s.api.core.v1.NodeList`
  *
+ * Kind `NodeList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodelist-v1-core | NodeList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodelist-v1-core | NodeList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#node-v1-core | Node v1 core} */
   readonly items: ReadonlyArray<Node>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodelist-v1-core | NodeList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -3905,11 +4832,15 @@ export const NodeList: Schema.Schema<NodeList> = /*#__PURE__*/ struct<NodeList>(
 /**
  * `io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#photonpersistentdiskvolumesource-v1-core | PhotonPersistentDiskVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PhotonPersistentDiskVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#photonpersistentdiskvolumesource-v1-core | PhotonPersistentDiskVolumeSource v1 core} */
   readonly fsType?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#photonpersistentdiskvolumesource-v1-core | PhotonPersistentDiskVolumeSource v1 core} */
   readonly pdID: string
 }
 
@@ -3927,12 +4858,17 @@ export const PhotonPersistentDiskVolumeSource: Schema.Schema<PhotonPersistentDis
 /**
  * `io.k8s.api.core.v1.PortworxVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portworxvolumesource-v1-core | PortworxVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PortworxVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portworxvolumesource-v1-core | PortworxVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portworxvolumesource-v1-core | PortworxVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portworxvolumesource-v1-core | PortworxVolumeSource v1 core} */
   readonly volumeID: string
 }
 
@@ -3951,15 +4887,23 @@ export const PortworxVolumeSource: Schema.Schema<PortworxVolumeSource> = /*#__PU
 /**
  * `io.k8s.api.core.v1.QuobyteVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface QuobyteVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly group?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly registry: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly tenant?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly user?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly volume: string
 }
 
@@ -3981,17 +4925,27 @@ export const QuobyteVolumeSource: Schema.Schema<QuobyteVolumeSource> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.RBDPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RBDPersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly image: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly keyring?: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly monitors: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly pool?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly secretRef?: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly user?: string
 }
 
@@ -4015,19 +4969,31 @@ export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource>
 /**
  * `io.k8s.api.core.v1.ScaleIOPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ScaleIOPersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly gateway: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly protectionDomain?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretreference-v1-core | SecretReference v1 core} */
   readonly secretRef: SecretReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly sslEnabled?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly storageMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly storagePool?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly system: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly volumeName?: string
 }
 
@@ -4053,14 +5019,21 @@ export const ScaleIOPersistentVolumeSource: Schema.Schema<ScaleIOPersistentVolum
 /**
  * `io.k8s.api.core.v1.StorageOSPersistentVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageospersistentvolumesource-v1-core | StorageOSPersistentVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageOSPersistentVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageospersistentvolumesource-v1-core | StorageOSPersistentVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageospersistentvolumesource-v1-core | StorageOSPersistentVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly secretRef?: ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageospersistentvolumesource-v1-core | StorageOSPersistentVolumeSource v1 core} */
   readonly volumeName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageospersistentvolumesource-v1-core | StorageOSPersistentVolumeSource v1 core} */
   readonly volumeNamespace?: string
 }
 
@@ -4081,10 +5054,13 @@ export const StorageOSPersistentVolumeSource: Schema.Schema<StorageOSPersistentV
 /**
  * `io.k8s.api.core.v1.VolumeNodeAffinity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumenodeaffinity-v1-core | VolumeNodeAffinity v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeNodeAffinity {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselector-v1-core | NodeSelector v1 core} */
   readonly required?: NodeSelector
 }
 
@@ -4101,13 +5077,19 @@ export const VolumeNodeAffinity: Schema.Schema<VolumeNodeAffinity> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VsphereVirtualDiskVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core} */
   readonly storagePolicyID?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core} */
   readonly storagePolicyName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core} */
   readonly volumePath: string
 }
 
@@ -4127,40 +5109,73 @@ export const VsphereVirtualDiskVolumeSource: Schema.Schema<VsphereVirtualDiskVol
 /**
  * `io.k8s.api.core.v1.PersistentVolumeSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly accessModes?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core} */
   readonly awsElasticBlockStore?: AWSElasticBlockStoreVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly azureDisk?: AzureDiskVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilepersistentvolumesource-v1-core | AzureFilePersistentVolumeSource v1 core} */
   readonly azureFile?: AzureFilePersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly capacity?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfspersistentvolumesource-v1-core | CephFSPersistentVolumeSource v1 core} */
   readonly cephfs?: CephFSPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cinderpersistentvolumesource-v1-core | CinderPersistentVolumeSource v1 core} */
   readonly cinder?: CinderPersistentVolumeSource
+  /** map type `granular`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly claimRef?: ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csipersistentvolumesource-v1-core | CSIPersistentVolumeSource v1 core} */
   readonly csi?: CSIPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly fc?: FCVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexpersistentvolumesource-v1-core | FlexPersistentVolumeSource v1 core} */
   readonly flexVolume?: FlexPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flockervolumesource-v1-core | FlockerVolumeSource v1 core} */
   readonly flocker?: FlockerVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core} */
   readonly gcePersistentDisk?: GCEPersistentDiskVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfspersistentvolumesource-v1-core | GlusterfsPersistentVolumeSource v1 core} */
   readonly glusterfs?: GlusterfsPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostpathvolumesource-v1-core | HostPathVolumeSource v1 core} */
   readonly hostPath?: HostPathVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsipersistentvolumesource-v1-core | ISCSIPersistentVolumeSource v1 core} */
   readonly iscsi?: ISCSIPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localvolumesource-v1-core | LocalVolumeSource v1 core} */
   readonly local?: LocalVolumeSource
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly mountOptions?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nfsvolumesource-v1-core | NFSVolumeSource v1 core} */
   readonly nfs?: NFSVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumenodeaffinity-v1-core | VolumeNodeAffinity v1 core} */
   readonly nodeAffinity?: VolumeNodeAffinity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly persistentVolumeReclaimPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#photonpersistentdiskvolumesource-v1-core | PhotonPersistentDiskVolumeSource v1 core} */
   readonly photonPersistentDisk?: PhotonPersistentDiskVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portworxvolumesource-v1-core | PortworxVolumeSource v1 core} */
   readonly portworxVolume?: PortworxVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly quobyte?: QuobyteVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdpersistentvolumesource-v1-core | RBDPersistentVolumeSource v1 core} */
   readonly rbd?: RBDPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiopersistentvolumesource-v1-core | ScaleIOPersistentVolumeSource v1 core} */
   readonly scaleIO?: ScaleIOPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly storageClassName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageospersistentvolumesource-v1-core | StorageOSPersistentVolumeSource v1 core} */
   readonly storageos?: StorageOSPersistentVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly volumeAttributesClassName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly volumeMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core} */
   readonly vsphereVolume?: VsphereVirtualDiskVolumeSource
 }
 
@@ -4207,13 +5222,19 @@ export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PU
 /**
  * `io.k8s.api.core.v1.PersistentVolumeStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumestatus-v1-core | PersistentVolumeStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastPhaseTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumestatus-v1-core | PersistentVolumeStatus v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumestatus-v1-core | PersistentVolumeStatus v1 core} */
   readonly phase?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumestatus-v1-core | PersistentVolumeStatus v1 core} */
   readonly reason?: string
 }
 
@@ -4233,14 +5254,23 @@ export const PersistentVolumeStatus: Schema.Schema<PersistentVolumeStatus> = /*#
 /**
  * `io.k8s.api.core.v1.PersistentVolume`
  *
+ * Kind `PersistentVolume` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolume-v1-core | PersistentVolume v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolume {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolume-v1-core | PersistentVolume v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolume-v1-core | PersistentVolume v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly spec?: PersistentVolumeSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumestatus-v1-core | PersistentVolumeStatus v1 core} */
   readonly status?: PersistentVolumeStatus
 }
 
@@ -4261,15 +5291,23 @@ export const PersistentVolume: Schema.Schema<PersistentVolume> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimcondition-v1-core | PersistentVolumeClaimCondition v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaimCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastProbeTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimcondition-v1-core | PersistentVolumeClaimCondition v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimcondition-v1-core | PersistentVolumeClaimCondition v1 core} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimcondition-v1-core | PersistentVolumeClaimCondition v1 core} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimcondition-v1-core | PersistentVolumeClaimCondition v1 core} */
   readonly type: string
 }
 
@@ -4291,17 +5329,27 @@ export const PersistentVolumeClaimCondition: Schema.Schema<PersistentVolumeClaim
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimstatus-v1-core | PersistentVolumeClaimStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaimStatus {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimstatus-v1-core | PersistentVolumeClaimStatus v1 core} */
   readonly accessModes?: ReadonlyArray<string>
+  /** map type `granular`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimstatus-v1-core | PersistentVolumeClaimStatus v1 core} */
   readonly allocatedResourceStatuses?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly allocatedResources?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly capacity?: { readonly [key: string]: apimachinery.Quantity }
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimcondition-v1-core | PersistentVolumeClaimCondition v1 core} */
   readonly conditions?: ReadonlyArray<PersistentVolumeClaimCondition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimstatus-v1-core | PersistentVolumeClaimStatus v1 core} */
   readonly currentVolumeAttributesClassName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#modifyvolumestatus-v1-core | ModifyVolumeStatus v1 core} */
   readonly modifyVolumeStatus?: ModifyVolumeStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimstatus-v1-core | PersistentVolumeClaimStatus v1 core} */
   readonly phase?: string
 }
 
@@ -4325,14 +5373,23 @@ export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimSta
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaim`
  *
+ * Kind `PersistentVolumeClaim` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaim-v1-core | PersistentVolumeClaim v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaim {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaim-v1-core | PersistentVolumeClaim v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaim-v1-core | PersistentVolumeClaim v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimspec-v1-core | PersistentVolumeClaimSpec v1 core} */
   readonly spec?: PersistentVolumeClaimSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimstatus-v1-core | PersistentVolumeClaimStatus v1 core} */
   readonly status?: PersistentVolumeClaimStatus
 }
 
@@ -4353,13 +5410,21 @@ export const PersistentVolumeClaim: Schema.Schema<PersistentVolumeClaim> = /*#__
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimList`
  *
+ * Kind `PersistentVolumeClaimList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimlist-v1-core | PersistentVolumeClaimList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaimList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimlist-v1-core | PersistentVolumeClaimList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaim-v1-core | PersistentVolumeClaim v1 core} */
   readonly items: ReadonlyArray<PersistentVolumeClaim>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimlist-v1-core | PersistentVolumeClaimList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -4379,11 +5444,15 @@ export const PersistentVolumeClaimList: Schema.Schema<PersistentVolumeClaimList>
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimvolumesource-v1-core | PersistentVolumeClaimVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeClaimVolumeSource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimvolumesource-v1-core | PersistentVolumeClaimVolumeSource v1 core} */
   readonly claimName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimvolumesource-v1-core | PersistentVolumeClaimVolumeSource v1 core} */
   readonly readOnly?: boolean
 }
 
@@ -4401,13 +5470,21 @@ export const PersistentVolumeClaimVolumeSource: Schema.Schema<PersistentVolumeCl
 /**
  * `io.k8s.api.core.v1.PersistentVolumeList`
  *
+ * Kind `PersistentVolumeList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumelist-v1-core | PersistentVolumeList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PersistentVolumeList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumelist-v1-core | PersistentVolumeList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolume-v1-core | PersistentVolume v1 core} */
   readonly items: ReadonlyArray<PersistentVolume>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumelist-v1-core | PersistentVolumeList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -4427,11 +5504,15 @@ export const PersistentVolumeList: Schema.Schema<PersistentVolumeList> = /*#__PU
 /**
  * `io.k8s.api.core.v1.PodDNSConfigOption`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfigoption-v1-core | PodDNSConfigOption v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodDNSConfigOption {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfigoption-v1-core | PodDNSConfigOption v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfigoption-v1-core | PodDNSConfigOption v1 core} */
   readonly value?: string
 }
 
@@ -4449,12 +5530,17 @@ export const PodDNSConfigOption: Schema.Schema<PodDNSConfigOption> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.PodDNSConfig`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfig-v1-core | PodDNSConfig v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodDNSConfig {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfig-v1-core | PodDNSConfig v1 core} */
   readonly nameservers?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfigoption-v1-core | PodDNSConfigOption v1 core} */
   readonly options?: ReadonlyArray<PodDNSConfigOption>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfig-v1-core | PodDNSConfig v1 core} */
   readonly searches?: ReadonlyArray<string>
 }
 
@@ -4473,10 +5559,13 @@ export const PodDNSConfig: Schema.Schema<PodDNSConfig> = /*#__PURE__*/ struct<Po
 /**
  * `io.k8s.api.core.v1.PodOS`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podos-v1-core | PodOS v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodOS {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podos-v1-core | PodOS v1 core} */
   readonly name: string
 }
 
@@ -4493,10 +5582,13 @@ export const PodOS: Schema.Schema<PodOS> = /*#__PURE__*/ struct<PodOS>("PodOS", 
 /**
  * `io.k8s.api.core.v1.PodReadinessGate`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podreadinessgate-v1-core | PodReadinessGate v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodReadinessGate {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podreadinessgate-v1-core | PodReadinessGate v1 core} */
   readonly conditionType: string
 }
 
@@ -4513,12 +5605,17 @@ export const PodReadinessGate: Schema.Schema<PodReadinessGate> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.PodResourceClaim`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaim-v1-core | PodResourceClaim v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodResourceClaim {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaim-v1-core | PodResourceClaim v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaim-v1-core | PodResourceClaim v1 core} */
   readonly resourceClaimName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaim-v1-core | PodResourceClaim v1 core} */
   readonly resourceClaimTemplateName?: string
 }
 
@@ -4537,10 +5634,13 @@ export const PodResourceClaim: Schema.Schema<PodResourceClaim> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.PodSchedulingGate`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podschedulinggate-v1-core | PodSchedulingGate v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodSchedulingGate {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podschedulinggate-v1-core | PodSchedulingGate v1 core} */
   readonly name: string
 }
 
@@ -4557,10 +5657,13 @@ export const PodSchedulingGate: Schema.Schema<PodSchedulingGate> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.PodSchedulingGroup`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podschedulinggroup-v1-core | PodSchedulingGroup v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodSchedulingGroup {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podschedulinggroup-v1-core | PodSchedulingGroup v1 core} */
   readonly podGroupName?: string
 }
 
@@ -4577,11 +5680,15 @@ export const PodSchedulingGroup: Schema.Schema<PodSchedulingGroup> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.Sysctl`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sysctl-v1-core | Sysctl v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Sysctl {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sysctl-v1-core | Sysctl v1 core} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sysctl-v1-core | Sysctl v1 core} */
   readonly value: string
 }
 
@@ -4599,22 +5706,37 @@ export const Sysctl: Schema.Schema<Sysctl> = /*#__PURE__*/ struct<Sysctl>("Sysct
 /**
  * `io.k8s.api.core.v1.PodSecurityContext`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodSecurityContext {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apparmorprofile-v1-core | AppArmorProfile v1 core} */
   readonly appArmorProfile?: AppArmorProfile
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly fsGroup?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly fsGroupChangePolicy?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly runAsGroup?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly runAsNonRoot?: boolean
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly runAsUser?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly seLinuxChangePolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#selinuxoptions-v1-core | SELinuxOptions v1 core} */
   readonly seLinuxOptions?: SELinuxOptions
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#seccompprofile-v1-core | SeccompProfile v1 core} */
   readonly seccompProfile?: SeccompProfile
+  /** `int64`; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly supplementalGroups?: ReadonlyArray<number>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly supplementalGroupsPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sysctl-v1-core | Sysctl v1 core} */
   readonly sysctls?: ReadonlyArray<Sysctl>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#windowssecuritycontextoptions-v1-core | WindowsSecurityContextOptions v1 core} */
   readonly windowsOptions?: WindowsSecurityContextOptions
 }
 
@@ -4643,14 +5765,21 @@ export const PodSecurityContext: Schema.Schema<PodSecurityContext> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.Toleration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Toleration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly effect?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly key?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly operator?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly tolerationSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly value?: string
 }
 
@@ -4671,17 +5800,27 @@ export const Toleration: Schema.Schema<Toleration> = /*#__PURE__*/ struct<Tolera
 /**
  * `io.k8s.api.core.v1.TopologySpreadConstraint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TopologySpreadConstraint {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly labelSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly matchLabelKeys?: ReadonlyArray<string>
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly maxSkew: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly minDomains?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly nodeAffinityPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly nodeTaintsPolicy?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly topologyKey: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly whenUnsatisfiable: string
 }
 
@@ -4705,16 +5844,25 @@ export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> =
 /**
  * `io.k8s.api.core.v1.PodCertificateProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodCertificateProjection {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly certificateChainPath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly credentialBundlePath?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly keyPath?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly keyType: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly maxExpirationSeconds?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly signerName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly userAnnotations?: { readonly [key: string]: string }
 }
 
@@ -4737,12 +5885,17 @@ export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> =
 /**
  * `io.k8s.api.core.v1.SecretProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretprojection-v1-core | SecretProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecretProjection {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly items?: ReadonlyArray<KeyToPath>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretprojection-v1-core | SecretProjection v1 core} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretprojection-v1-core | SecretProjection v1 core} */
   readonly optional?: boolean
 }
 
@@ -4761,12 +5914,17 @@ export const SecretProjection: Schema.Schema<SecretProjection> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.ServiceAccountTokenProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccounttokenprojection-v1-core | ServiceAccountTokenProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceAccountTokenProjection {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccounttokenprojection-v1-core | ServiceAccountTokenProjection v1 core} */
   readonly audience?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccounttokenprojection-v1-core | ServiceAccountTokenProjection v1 core} */
   readonly expirationSeconds?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccounttokenprojection-v1-core | ServiceAccountTokenProjection v1 core} */
   readonly path: string
 }
 
@@ -4785,15 +5943,23 @@ export const ServiceAccountTokenProjection: Schema.Schema<ServiceAccountTokenPro
 /**
  * `io.k8s.api.core.v1.VolumeProjection`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeprojection-v1-core | VolumeProjection v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeProjection {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clustertrustbundleprojection-v1-core | ClusterTrustBundleProjection v1 core} */
   readonly clusterTrustBundle?: ClusterTrustBundleProjection
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapprojection-v1-core | ConfigMapProjection v1 core} */
   readonly configMap?: ConfigMapProjection
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapiprojection-v1-core | DownwardAPIProjection v1 core} */
   readonly downwardAPI?: DownwardAPIProjection
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcertificateprojection-v1-core | PodCertificateProjection v1 core} */
   readonly podCertificate?: PodCertificateProjection
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretprojection-v1-core | SecretProjection v1 core} */
   readonly secret?: SecretProjection
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccounttokenprojection-v1-core | ServiceAccountTokenProjection v1 core} */
   readonly serviceAccountToken?: ServiceAccountTokenProjection
 }
 
@@ -4815,11 +5981,15 @@ export const VolumeProjection: Schema.Schema<VolumeProjection> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.core.v1.ProjectedVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#projectedvolumesource-v1-core | ProjectedVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ProjectedVolumeSource {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#projectedvolumesource-v1-core | ProjectedVolumeSource v1 core} */
   readonly defaultMode?: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeprojection-v1-core | VolumeProjection v1 core} */
   readonly sources?: ReadonlyArray<VolumeProjection>
 }
 
@@ -4837,17 +6007,27 @@ export const ProjectedVolumeSource: Schema.Schema<ProjectedVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.RBDVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RBDVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly fsType?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly image: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly keyring?: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly monitors: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly pool?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef?: LocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly user?: string
 }
 
@@ -4871,19 +6051,31 @@ export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.ScaleIOVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ScaleIOVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly fsType?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly gateway: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly protectionDomain?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef: LocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly sslEnabled?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly storageMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly storagePool?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly system: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly volumeName?: string
 }
 
@@ -4909,13 +6101,19 @@ export const ScaleIOVolumeSource: Schema.Schema<ScaleIOVolumeSource> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.SecretVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretvolumesource-v1-core | SecretVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecretVolumeSource {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretvolumesource-v1-core | SecretVolumeSource v1 core} */
   readonly defaultMode?: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#keytopath-v1-core | KeyToPath v1 core} */
   readonly items?: ReadonlyArray<KeyToPath>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretvolumesource-v1-core | SecretVolumeSource v1 core} */
   readonly optional?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretvolumesource-v1-core | SecretVolumeSource v1 core} */
   readonly secretName?: string
 }
 
@@ -4935,14 +6133,21 @@ export const SecretVolumeSource: Schema.Schema<SecretVolumeSource> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.StorageOSVolumeSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageosvolumesource-v1-core | StorageOSVolumeSource v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageOSVolumeSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageosvolumesource-v1-core | StorageOSVolumeSource v1 core} */
   readonly fsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageosvolumesource-v1-core | StorageOSVolumeSource v1 core} */
   readonly readOnly?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly secretRef?: LocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageosvolumesource-v1-core | StorageOSVolumeSource v1 core} */
   readonly volumeName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageosvolumesource-v1-core | StorageOSVolumeSource v1 core} */
   readonly volumeNamespace?: string
 }
 
@@ -4963,40 +6168,73 @@ export const StorageOSVolumeSource: Schema.Schema<StorageOSVolumeSource> = /*#__
 /**
  * `io.k8s.api.core.v1.Volume`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volume-v1-core | Volume v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Volume {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#awselasticblockstorevolumesource-v1-core | AWSElasticBlockStoreVolumeSource v1 core} */
   readonly awsElasticBlockStore?: AWSElasticBlockStoreVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurediskvolumesource-v1-core | AzureDiskVolumeSource v1 core} */
   readonly azureDisk?: AzureDiskVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#azurefilevolumesource-v1-core | AzureFileVolumeSource v1 core} */
   readonly azureFile?: AzureFileVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cephfsvolumesource-v1-core | CephFSVolumeSource v1 core} */
   readonly cephfs?: CephFSVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#cindervolumesource-v1-core | CinderVolumeSource v1 core} */
   readonly cinder?: CinderVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#configmapvolumesource-v1-core | ConfigMapVolumeSource v1 core} */
   readonly configMap?: ConfigMapVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csivolumesource-v1-core | CSIVolumeSource v1 core} */
   readonly csi?: CSIVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#downwardapivolumesource-v1-core | DownwardAPIVolumeSource v1 core} */
   readonly downwardAPI?: DownwardAPIVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#emptydirvolumesource-v1-core | EmptyDirVolumeSource v1 core} */
   readonly emptyDir?: EmptyDirVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralvolumesource-v1-core | EphemeralVolumeSource v1 core} */
   readonly ephemeral?: EphemeralVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fcvolumesource-v1-core | FCVolumeSource v1 core} */
   readonly fc?: FCVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flexvolumesource-v1-core | FlexVolumeSource v1 core} */
   readonly flexVolume?: FlexVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flockervolumesource-v1-core | FlockerVolumeSource v1 core} */
   readonly flocker?: FlockerVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gcepersistentdiskvolumesource-v1-core | GCEPersistentDiskVolumeSource v1 core} */
   readonly gcePersistentDisk?: GCEPersistentDiskVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gitrepovolumesource-v1-core | GitRepoVolumeSource v1 core} */
   readonly gitRepo?: GitRepoVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#glusterfsvolumesource-v1-core | GlusterfsVolumeSource v1 core} */
   readonly glusterfs?: GlusterfsVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostpathvolumesource-v1-core | HostPathVolumeSource v1 core} */
   readonly hostPath?: HostPathVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#imagevolumesource-v1-core | ImageVolumeSource v1 core} */
   readonly image?: ImageVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#iscsivolumesource-v1-core | ISCSIVolumeSource v1 core} */
   readonly iscsi?: ISCSIVolumeSource
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volume-v1-core | Volume v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nfsvolumesource-v1-core | NFSVolumeSource v1 core} */
   readonly nfs?: NFSVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumeclaimvolumesource-v1-core | PersistentVolumeClaimVolumeSource v1 core} */
   readonly persistentVolumeClaim?: PersistentVolumeClaimVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#photonpersistentdiskvolumesource-v1-core | PhotonPersistentDiskVolumeSource v1 core} */
   readonly photonPersistentDisk?: PhotonPersistentDiskVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#portworxvolumesource-v1-core | PortworxVolumeSource v1 core} */
   readonly portworxVolume?: PortworxVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#projectedvolumesource-v1-core | ProjectedVolumeSource v1 core} */
   readonly projected?: ProjectedVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#quobytevolumesource-v1-core | QuobyteVolumeSource v1 core} */
   readonly quobyte?: QuobyteVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rbdvolumesource-v1-core | RBDVolumeSource v1 core} */
   readonly rbd?: RBDVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scaleiovolumesource-v1-core | ScaleIOVolumeSource v1 core} */
   readonly scaleIO?: ScaleIOVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretvolumesource-v1-core | SecretVolumeSource v1 core} */
   readonly secret?: SecretVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageosvolumesource-v1-core | StorageOSVolumeSource v1 core} */
   readonly storageos?: StorageOSVolumeSource
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#vspherevirtualdiskvolumesource-v1-core | VsphereVirtualDiskVolumeSource v1 core} */
   readonly vsphereVolume?: VsphereVirtualDiskVolumeSource
 }
 
@@ -5043,51 +6281,95 @@ export const Volume: Schema.Schema<Volume> = /*#__PURE__*/ struct<Volume>("Volum
 /**
  * `io.k8s.api.core.v1.PodSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodSpec {
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly activeDeadlineSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#affinity-v1-core | Affinity v1 core} */
   readonly affinity?: Affinity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly automountServiceAccountToken?: boolean
+  /** required; list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly containers: ReadonlyArray<Container>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddnsconfig-v1-core | PodDNSConfig v1 core} */
   readonly dnsConfig?: PodDNSConfig
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly dnsPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly enableServiceLinks?: boolean
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ephemeralcontainer-v1-core | EphemeralContainer v1 core} */
   readonly ephemeralContainers?: ReadonlyArray<EphemeralContainer>
+  /** list type `map` keyed by `ip`; patch strategy `merge` on `ip`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostalias-v1-core | HostAlias v1 core} */
   readonly hostAliases?: ReadonlyArray<HostAlias>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly hostIPC?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly hostNetwork?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly hostPID?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly hostUsers?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly hostname?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly hostnameOverride?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly imagePullSecrets?: ReadonlyArray<LocalObjectReference>
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#container-v1-core | Container v1 core} */
   readonly initContainers?: ReadonlyArray<Container>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly nodeName?: string
+  /** map type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly nodeSelector?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podos-v1-core | PodOS v1 core} */
   readonly os?: PodOS
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly overhead?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly preemptionPolicy?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly priority?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly priorityClassName?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podreadinessgate-v1-core | PodReadinessGate v1 core} */
   readonly readinessGates?: ReadonlyArray<PodReadinessGate>
+  /** list type `map` keyed by `name`; patch strategy `merge,retainKeys` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaim-v1-core | PodResourceClaim v1 core} */
   readonly resourceClaims?: ReadonlyArray<PodResourceClaim>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerequirements-v1-core | ResourceRequirements v1 core} */
   readonly resources?: ResourceRequirements
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly restartPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly runtimeClassName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly schedulerName?: string
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podschedulinggate-v1-core | PodSchedulingGate v1 core} */
   readonly schedulingGates?: ReadonlyArray<PodSchedulingGate>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podschedulinggroup-v1-core | PodSchedulingGroup v1 core} */
   readonly schedulingGroup?: PodSchedulingGroup
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podsecuritycontext-v1-core | PodSecurityContext v1 core} */
   readonly securityContext?: PodSecurityContext
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly serviceAccount?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly serviceAccountName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly setHostnameAsFQDN?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly shareProcessNamespace?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly subdomain?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly terminationGracePeriodSeconds?: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly tolerations?: ReadonlyArray<Toleration>
+  /** list type `map` keyed by `topologyKey`, `whenUnsatisfiable`; patch strategy `merge` on `topologyKey`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyspreadconstraint-v1-core | TopologySpreadConstraint v1 core} */
   readonly topologySpreadConstraints?: ReadonlyArray<TopologySpreadConstraint>
+  /** list type `map` keyed by `name`; patch strategy `merge,retainKeys` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volume-v1-core | Volume v1 core} */
   readonly volumes?: ReadonlyArray<Volume>
 }
 
@@ -5145,16 +6427,25 @@ export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("Po
 /**
  * `io.k8s.api.core.v1.PodCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastProbeTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core} */
   readonly message?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core} */
   readonly observedGeneration?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core} */
   readonly type: string
 }
 
@@ -5177,11 +6468,15 @@ export const PodCondition: Schema.Schema<PodCondition> = /*#__PURE__*/ struct<Po
 /**
  * `io.k8s.api.core.v1.PodExtendedResourceClaimStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podextendedresourceclaimstatus-v1-core | PodExtendedResourceClaimStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodExtendedResourceClaimStatus {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerextendedresourcerequest-v1-core | ContainerExtendedResourceRequest v1 core} */
   readonly requestMappings: ReadonlyArray<ContainerExtendedResourceRequest>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podextendedresourceclaimstatus-v1-core | PodExtendedResourceClaimStatus v1 core} */
   readonly resourceClaimName: string
 }
 
@@ -5199,10 +6494,13 @@ export const PodExtendedResourceClaimStatus: Schema.Schema<PodExtendedResourceCl
 /**
  * `io.k8s.api.core.v1.PodIP`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podip-v1-core | PodIP v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodIP {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podip-v1-core | PodIP v1 core} */
   readonly ip: string
 }
 
@@ -5219,11 +6517,15 @@ export const PodIP: Schema.Schema<PodIP> = /*#__PURE__*/ struct<PodIP>("PodIP", 
 /**
  * `io.k8s.api.core.v1.PodResourceClaimStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaimstatus-v1-core | PodResourceClaimStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodResourceClaimStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaimstatus-v1-core | PodResourceClaimStatus v1 core} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaimstatus-v1-core | PodResourceClaimStatus v1 core} */
   readonly resourceClaimName?: string
 }
 
@@ -5241,30 +6543,53 @@ export const PodResourceClaimStatus: Schema.Schema<PodResourceClaimStatus> = /*#
 /**
  * `io.k8s.api.core.v1.PodStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly allocatedResources?: { readonly [key: string]: apimachinery.Quantity }
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podcondition-v1-core | PodCondition v1 core} */
   readonly conditions?: ReadonlyArray<PodCondition>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly containerStatuses?: ReadonlyArray<ContainerStatus>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly ephemeralContainerStatuses?: ReadonlyArray<ContainerStatus>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podextendedresourceclaimstatus-v1-core | PodExtendedResourceClaimStatus v1 core} */
   readonly extendedResourceClaimStatus?: PodExtendedResourceClaimStatus
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly hostIP?: string
+  /** list type `atomic`; patch strategy `merge` on `ip`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#hostip-v1-core | HostIP v1 core} */
   readonly hostIPs?: ReadonlyArray<HostIP>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#containerstatus-v1-core | ContainerStatus v1 core} */
   readonly initContainerStatuses?: ReadonlyArray<ContainerStatus>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly message?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourceclaimstatus-v1-core | NodeAllocatableResourceClaimStatus v1 core} */
   readonly nodeAllocatableResourceClaimStatuses?: ReadonlyArray<NodeAllocatableResourceClaimStatus>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly nominatedNodeName?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly observedGeneration?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly phase?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly podIP?: string
+  /** list type `map` keyed by `ip`; patch strategy `merge` on `ip`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podip-v1-core | PodIP v1 core} */
   readonly podIPs?: ReadonlyArray<PodIP>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly qosClass?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly reason?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly resize?: string
+  /** list type `map` keyed by `name`; patch strategy `merge,retainKeys` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podresourceclaimstatus-v1-core | PodResourceClaimStatus v1 core} */
   readonly resourceClaimStatuses?: ReadonlyArray<PodResourceClaimStatus>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcerequirements-v1-core | ResourceRequirements v1 core} */
   readonly resources?: ResourceRequirements
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly startTime?: meta_v1.Time
 }
 
@@ -5301,14 +6626,23 @@ export const PodStatus: Schema.Schema<PodStatus> = /*#__PURE__*/ struct<PodStatu
 /**
  * `io.k8s.api.core.v1.Pod`
  *
+ * Kind `Pod` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#pod-v1-core | Pod v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Pod {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#pod-v1-core | Pod v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#pod-v1-core | Pod v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly spec?: PodSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podstatus-v1-core | PodStatus v1 core} */
   readonly status?: PodStatus
 }
 
@@ -5329,13 +6663,21 @@ export const Pod: Schema.Schema<Pod> = /*#__PURE__*/ struct<Pod>("Pod", {
 /**
  * `io.k8s.api.core.v1.PodList`
  *
+ * Kind `PodList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podlist-v1-core | PodList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podlist-v1-core | PodList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#pod-v1-core | Pod v1 core} */
   readonly items: ReadonlyArray<Pod>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podlist-v1-core | PodList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -5355,11 +6697,15 @@ export const PodList: Schema.Schema<PodList> = /*#__PURE__*/ struct<PodList>("Po
 /**
  * `io.k8s.api.core.v1.PodTemplateSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodTemplateSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podspec-v1-core | PodSpec v1 core} */
   readonly spec?: PodSpec
 }
 
@@ -5377,13 +6723,21 @@ export const PodTemplateSpec: Schema.Schema<PodTemplateSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.PodTemplate`
  *
+ * Kind `PodTemplate` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplate-v1-core | PodTemplate v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodTemplate {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplate-v1-core | PodTemplate v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplate-v1-core | PodTemplate v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template?: PodTemplateSpec
 }
 
@@ -5403,13 +6757,21 @@ export const PodTemplate: Schema.Schema<PodTemplate> = /*#__PURE__*/ struct<PodT
 /**
  * `io.k8s.api.core.v1.PodTemplateList`
  *
+ * Kind `PodTemplateList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatelist-v1-core | PodTemplateList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodTemplateList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatelist-v1-core | PodTemplateList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplate-v1-core | PodTemplate v1 core} */
   readonly items: ReadonlyArray<PodTemplate>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatelist-v1-core | PodTemplateList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -5429,13 +6791,19 @@ export const PodTemplateList: Schema.Schema<PodTemplateList> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.core.v1.ReplicationControllerSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerspec-v1-core | ReplicationControllerSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicationControllerSpec {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerspec-v1-core | ReplicationControllerSpec v1 core} */
   readonly minReadySeconds?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerspec-v1-core | ReplicationControllerSpec v1 core} */
   readonly replicas?: number
+  /** map type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerspec-v1-core | ReplicationControllerSpec v1 core} */
   readonly selector?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podtemplatespec-v1-core | PodTemplateSpec v1 core} */
   readonly template?: PodTemplateSpec
 }
 
@@ -5455,14 +6823,21 @@ export const ReplicationControllerSpec: Schema.Schema<ReplicationControllerSpec>
 /**
  * `io.k8s.api.core.v1.ReplicationControllerCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollercondition-v1-core | ReplicationControllerCondition v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicationControllerCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollercondition-v1-core | ReplicationControllerCondition v1 core} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollercondition-v1-core | ReplicationControllerCondition v1 core} */
   readonly reason?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollercondition-v1-core | ReplicationControllerCondition v1 core} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollercondition-v1-core | ReplicationControllerCondition v1 core} */
   readonly type: string
 }
 
@@ -5483,15 +6858,23 @@ export const ReplicationControllerCondition: Schema.Schema<ReplicationController
 /**
  * `io.k8s.api.core.v1.ReplicationControllerStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicationControllerStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core} */
   readonly availableReplicas?: number
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollercondition-v1-core | ReplicationControllerCondition v1 core} */
   readonly conditions?: ReadonlyArray<ReplicationControllerCondition>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core} */
   readonly fullyLabeledReplicas?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core} */
   readonly observedGeneration?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core} */
   readonly readyReplicas?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core} */
   readonly replicas: number
 }
 
@@ -5513,14 +6896,23 @@ export const ReplicationControllerStatus: Schema.Schema<ReplicationControllerSta
 /**
  * `io.k8s.api.core.v1.ReplicationController`
  *
+ * Kind `ReplicationController` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontroller-v1-core | ReplicationController v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicationController {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontroller-v1-core | ReplicationController v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontroller-v1-core | ReplicationController v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerspec-v1-core | ReplicationControllerSpec v1 core} */
   readonly spec?: ReplicationControllerSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerstatus-v1-core | ReplicationControllerStatus v1 core} */
   readonly status?: ReplicationControllerStatus
 }
 
@@ -5541,13 +6933,21 @@ export const ReplicationController: Schema.Schema<ReplicationController> = /*#__
 /**
  * `io.k8s.api.core.v1.ReplicationControllerList`
  *
+ * Kind `ReplicationControllerList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerlist-v1-core | ReplicationControllerList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ReplicationControllerList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerlist-v1-core | ReplicationControllerList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontroller-v1-core | ReplicationController v1 core} */
   readonly items: ReadonlyArray<ReplicationController>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#replicationcontrollerlist-v1-core | ReplicationControllerList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -5567,12 +6967,17 @@ export const ReplicationControllerList: Schema.Schema<ReplicationControllerList>
 /**
  * `io.k8s.api.core.v1.ScopedResourceSelectorRequirement`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopedresourceselectorrequirement-v1-core | ScopedResourceSelectorRequirement v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ScopedResourceSelectorRequirement {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopedresourceselectorrequirement-v1-core | ScopedResourceSelectorRequirement v1 core} */
   readonly operator: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopedresourceselectorrequirement-v1-core | ScopedResourceSelectorRequirement v1 core} */
   readonly scopeName: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopedresourceselectorrequirement-v1-core | ScopedResourceSelectorRequirement v1 core} */
   readonly values?: ReadonlyArray<string>
 }
 
@@ -5591,10 +6996,13 @@ export const ScopedResourceSelectorRequirement: Schema.Schema<ScopedResourceSele
 /**
  * `io.k8s.api.core.v1.ScopeSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopeselector-v1-core | ScopeSelector v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ScopeSelector {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopedresourceselectorrequirement-v1-core | ScopedResourceSelectorRequirement v1 core} */
   readonly matchExpressions?: ReadonlyArray<ScopedResourceSelectorRequirement>
 }
 
@@ -5611,12 +7019,17 @@ export const ScopeSelector: Schema.Schema<ScopeSelector> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.ResourceQuotaSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotaspec-v1-core | ResourceQuotaSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceQuotaSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly hard?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scopeselector-v1-core | ScopeSelector v1 core} */
   readonly scopeSelector?: ScopeSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotaspec-v1-core | ResourceQuotaSpec v1 core} */
   readonly scopes?: ReadonlyArray<string>
 }
 
@@ -5635,11 +7048,15 @@ export const ResourceQuotaSpec: Schema.Schema<ResourceQuotaSpec> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.ResourceQuotaStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotastatus-v1-core | ResourceQuotaStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceQuotaStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly hard?: { readonly [key: string]: apimachinery.Quantity }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly used?: { readonly [key: string]: apimachinery.Quantity }
 }
 
@@ -5657,14 +7074,23 @@ export const ResourceQuotaStatus: Schema.Schema<ResourceQuotaStatus> = /*#__PURE
 /**
  * `io.k8s.api.core.v1.ResourceQuota`
  *
+ * Kind `ResourceQuota` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequota-v1-core | ResourceQuota v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceQuota {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequota-v1-core | ResourceQuota v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequota-v1-core | ResourceQuota v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotaspec-v1-core | ResourceQuotaSpec v1 core} */
   readonly spec?: ResourceQuotaSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotastatus-v1-core | ResourceQuotaStatus v1 core} */
   readonly status?: ResourceQuotaStatus
 }
 
@@ -5685,13 +7111,21 @@ export const ResourceQuota: Schema.Schema<ResourceQuota> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.ResourceQuotaList`
  *
+ * Kind `ResourceQuotaList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotalist-v1-core | ResourceQuotaList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceQuotaList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotalist-v1-core | ResourceQuotaList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequota-v1-core | ResourceQuota v1 core} */
   readonly items: ReadonlyArray<ResourceQuota>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcequotalist-v1-core | ResourceQuotaList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -5711,16 +7145,27 @@ export const ResourceQuotaList: Schema.Schema<ResourceQuotaList> = /*#__PURE__*/
 /**
  * `io.k8s.api.core.v1.Secret`
  *
+ * Kind `Secret` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Secret {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly data?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly immutable?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly stringData?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly type?: string
 }
 
@@ -5743,13 +7188,21 @@ export const Secret: Schema.Schema<Secret> = /*#__PURE__*/ struct<Secret>("Secre
 /**
  * `io.k8s.api.core.v1.SecretList`
  *
+ * Kind `SecretList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretlist-v1-core | SecretList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SecretList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretlist-v1-core | SecretList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secret-v1-core | Secret v1 core} */
   readonly items: ReadonlyArray<Secret>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#secretlist-v1-core | SecretList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -5769,15 +7222,23 @@ export const SecretList: Schema.Schema<SecretList> = /*#__PURE__*/ struct<Secret
 /**
  * `io.k8s.api.core.v1.ServicePort`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServicePort {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core} */
   readonly appProtocol?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core} */
   readonly name?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core} */
   readonly nodePort?: number
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core} */
   readonly port: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core} */
   readonly protocol?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly targetPort?: apimachinery.IntOrString
 }
 
@@ -5799,10 +7260,13 @@ export const ServicePort: Schema.Schema<ServicePort> = /*#__PURE__*/ struct<Serv
 /**
  * `io.k8s.api.core.v1.SessionAffinityConfig`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sessionaffinityconfig-v1-core | SessionAffinityConfig v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface SessionAffinityConfig {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clientipconfig-v1-core | ClientIPConfig v1 core} */
   readonly clientIP?: ClientIPConfig
 }
 
@@ -5819,29 +7283,51 @@ export const SessionAffinityConfig: Schema.Schema<SessionAffinityConfig> = /*#__
 /**
  * `io.k8s.api.core.v1.ServiceSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly allocateLoadBalancerNodePorts?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly clusterIP?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly clusterIPs?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly externalIPs?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly externalName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly externalTrafficPolicy?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly healthCheckNodePort?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly internalTrafficPolicy?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly ipFamilies?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly ipFamilyPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly loadBalancerClass?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly loadBalancerIP?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly loadBalancerSourceRanges?: ReadonlyArray<string>
+  /** list type `map` keyed by `port`, `protocol`; patch strategy `merge` on `port`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceport-v1-core | ServicePort v1 core} */
   readonly ports?: ReadonlyArray<ServicePort>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly publishNotReadyAddresses?: boolean
+  /** map type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly selector?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly sessionAffinity?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#sessionaffinityconfig-v1-core | SessionAffinityConfig v1 core} */
   readonly sessionAffinityConfig?: SessionAffinityConfig
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly trafficDistribution?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly type?: string
 }
 
@@ -5877,11 +7363,15 @@ export const ServiceSpec: Schema.Schema<ServiceSpec> = /*#__PURE__*/ struct<Serv
 /**
  * `io.k8s.api.core.v1.ServiceStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicestatus-v1-core | ServiceStatus v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#loadbalancerstatus-v1-core | LoadBalancerStatus v1 core} */
   readonly loadBalancer?: LoadBalancerStatus
 }
 
@@ -5899,14 +7389,23 @@ export const ServiceStatus: Schema.Schema<ServiceStatus> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.core.v1.Service`
  *
+ * Kind `Service` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#service-v1-core | Service v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#service-v1-core | Service v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#service-v1-core | Service v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicespec-v1-core | ServiceSpec v1 core} */
   readonly spec?: ServiceSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicestatus-v1-core | ServiceStatus v1 core} */
   readonly status?: ServiceStatus
 }
 
@@ -5927,15 +7426,25 @@ export const Service: Schema.Schema<Service> = /*#__PURE__*/ struct<Service>("Se
 /**
  * `io.k8s.api.core.v1.ServiceAccount`
  *
+ * Kind `ServiceAccount` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccount-v1-core | ServiceAccount v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceAccount {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccount-v1-core | ServiceAccount v1 core} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccount-v1-core | ServiceAccount v1 core} */
   readonly automountServiceAccountToken?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#localobjectreference-v1-core | LocalObjectReference v1 core} */
   readonly imagePullSecrets?: ReadonlyArray<LocalObjectReference>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccount-v1-core | ServiceAccount v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly secrets?: ReadonlyArray<ObjectReference>
 }
 
@@ -5957,13 +7466,21 @@ export const ServiceAccount: Schema.Schema<ServiceAccount> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.core.v1.ServiceAccountList`
  *
+ * Kind `ServiceAccountList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountlist-v1-core | ServiceAccountList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceAccountList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountlist-v1-core | ServiceAccountList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccount-v1-core | ServiceAccount v1 core} */
   readonly items: ReadonlyArray<ServiceAccount>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountlist-v1-core | ServiceAccountList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -5983,13 +7500,21 @@ export const ServiceAccountList: Schema.Schema<ServiceAccountList> = /*#__PURE__
 /**
  * `io.k8s.api.core.v1.ServiceList`
  *
+ * Kind `ServiceList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicelist-v1-core | ServiceList v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicelist-v1-core | ServiceList v1 core} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#service-v1-core | Service v1 core} */
   readonly items: ReadonlyArray<Service>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicelist-v1-core | ServiceList v1 core} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -6009,11 +7534,15 @@ export const ServiceList: Schema.Schema<ServiceList> = /*#__PURE__*/ struct<Serv
 /**
  * `io.k8s.api.core.v1.TopologySelectorLabelRequirement`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyselectorlabelrequirement-v1-core | TopologySelectorLabelRequirement v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TopologySelectorLabelRequirement {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyselectorlabelrequirement-v1-core | TopologySelectorLabelRequirement v1 core} */
   readonly key: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyselectorlabelrequirement-v1-core | TopologySelectorLabelRequirement v1 core} */
   readonly values: ReadonlyArray<string>
 }
 
@@ -6031,10 +7560,13 @@ export const TopologySelectorLabelRequirement: Schema.Schema<TopologySelectorLab
 /**
  * `io.k8s.api.core.v1.TopologySelectorTerm`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyselectorterm-v1-core | TopologySelectorTerm v1 core}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TopologySelectorTerm {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyselectorlabelrequirement-v1-core | TopologySelectorLabelRequirement v1 core} */
   readonly matchLabelExpressions?: ReadonlyArray<TopologySelectorLabelRequirement>
 }
 

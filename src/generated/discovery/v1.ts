@@ -11,12 +11,17 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.discovery.v1.EndpointConditions`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointconditions-v1-discovery-k8s-io | EndpointConditions v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointConditions {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointconditions-v1-discovery-k8s-io | EndpointConditions v1 discovery.k8s.io} */
   readonly ready?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointconditions-v1-discovery-k8s-io | EndpointConditions v1 discovery.k8s.io} */
   readonly serving?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointconditions-v1-discovery-k8s-io | EndpointConditions v1 discovery.k8s.io} */
   readonly terminating?: boolean
 }
 
@@ -35,10 +40,13 @@ export const EndpointConditions: Schema.Schema<EndpointConditions> = /*#__PURE__
 /**
  * `io.k8s.api.discovery.v1.ForNode`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fornode-v1-discovery-k8s-io | ForNode v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ForNode {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fornode-v1-discovery-k8s-io | ForNode v1 discovery.k8s.io} */
   readonly name: string
 }
 
@@ -55,10 +63,13 @@ export const ForNode: Schema.Schema<ForNode> = /*#__PURE__*/ struct<ForNode>("Fo
 /**
  * `io.k8s.api.discovery.v1.ForZone`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#forzone-v1-discovery-k8s-io | ForZone v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ForZone {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#forzone-v1-discovery-k8s-io | ForZone v1 discovery.k8s.io} */
   readonly name: string
 }
 
@@ -75,11 +86,15 @@ export const ForZone: Schema.Schema<ForZone> = /*#__PURE__*/ struct<ForZone>("Fo
 /**
  * `io.k8s.api.discovery.v1.EndpointHints`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointhints-v1-discovery-k8s-io | EndpointHints v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointHints {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fornode-v1-discovery-k8s-io | ForNode v1 discovery.k8s.io} */
   readonly forNodes?: ReadonlyArray<ForNode>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#forzone-v1-discovery-k8s-io | ForZone v1 discovery.k8s.io} */
   readonly forZones?: ReadonlyArray<ForZone>
 }
 
@@ -97,17 +112,27 @@ export const EndpointHints: Schema.Schema<EndpointHints> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.discovery.v1.Endpoint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Endpoint {
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io} */
   readonly addresses: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointconditions-v1-discovery-k8s-io | EndpointConditions v1 discovery.k8s.io} */
   readonly conditions?: EndpointConditions
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io} */
   readonly deprecatedTopology?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointhints-v1-discovery-k8s-io | EndpointHints v1 discovery.k8s.io} */
   readonly hints?: EndpointHints
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io} */
   readonly hostname?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io} */
   readonly nodeName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly targetRef?: core_v1.ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io} */
   readonly zone?: string
 }
 
@@ -131,13 +156,19 @@ export const Endpoint: Schema.Schema<Endpoint> = /*#__PURE__*/ struct<Endpoint>(
 /**
  * `io.k8s.api.discovery.v1.EndpointPort`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-discovery-k8s-io | EndpointPort v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointPort {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-discovery-k8s-io | EndpointPort v1 discovery.k8s.io} */
   readonly appProtocol?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-discovery-k8s-io | EndpointPort v1 discovery.k8s.io} */
   readonly name?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-discovery-k8s-io | EndpointPort v1 discovery.k8s.io} */
   readonly port?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-discovery-k8s-io | EndpointPort v1 discovery.k8s.io} */
   readonly protocol?: string
 }
 
@@ -157,15 +188,25 @@ export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<En
 /**
  * `io.k8s.api.discovery.v1.EndpointSlice`
  *
+ * Kind `EndpointSlice` of `discovery.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslice-v1-discovery-k8s-io | EndpointSlice v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointSlice {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslice-v1-discovery-k8s-io | EndpointSlice v1 discovery.k8s.io} */
   readonly addressType: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslice-v1-discovery-k8s-io | EndpointSlice v1 discovery.k8s.io} */
   readonly apiVersion?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpoint-v1-discovery-k8s-io | Endpoint v1 discovery.k8s.io} */
   readonly endpoints?: ReadonlyArray<Endpoint>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslice-v1-discovery-k8s-io | EndpointSlice v1 discovery.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointport-v1-discovery-k8s-io | EndpointPort v1 discovery.k8s.io} */
   readonly ports?: ReadonlyArray<EndpointPort>
 }
 
@@ -187,13 +228,21 @@ export const EndpointSlice: Schema.Schema<EndpointSlice> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.discovery.v1.EndpointSliceList`
  *
+ * Kind `EndpointSliceList` of `discovery.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslicelist-v1-discovery-k8s-io | EndpointSliceList v1 discovery.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EndpointSliceList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslicelist-v1-discovery-k8s-io | EndpointSliceList v1 discovery.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslice-v1-discovery-k8s-io | EndpointSlice v1 discovery.k8s.io} */
   readonly items: ReadonlyArray<EndpointSlice>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#endpointslicelist-v1-discovery-k8s-io | EndpointSliceList v1 discovery.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -11,11 +11,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.events.v1.EventSeries`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventseries-v1-events-k8s-io | EventSeries v1 events.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EventSeries {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventseries-v1-events-k8s-io | EventSeries v1 events.k8s.io} */
   readonly count: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly lastObservedTime: meta_v1.MicroTime
 }
 
@@ -33,26 +37,47 @@ export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<Even
 /**
  * `io.k8s.api.events.v1.Event`
  *
+ * Kind `Event` of `events.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Event {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly action?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly apiVersion?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly deprecatedCount?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly deprecatedFirstTimestamp?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly deprecatedLastTimestamp?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventsource-v1-core | EventSource v1 core} */
   readonly deprecatedSource?: core_v1.EventSource
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta} */
   readonly eventTime: meta_v1.MicroTime
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly note?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly reason?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly regarding?: core_v1.ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectreference-v1-core | ObjectReference v1 core} */
   readonly related?: core_v1.ObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly reportingController?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly reportingInstance?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventseries-v1-events-k8s-io | EventSeries v1 events.k8s.io} */
   readonly series?: EventSeries
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly type?: string
 }
 
@@ -85,13 +110,21 @@ export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", 
 /**
  * `io.k8s.api.events.v1.EventList`
  *
+ * Kind `EventList` of `events.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventlist-v1-events-k8s-io | EventList v1 events.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface EventList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventlist-v1-events-k8s-io | EventList v1 events.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#event-v1-events-k8s-io | Event v1 events.k8s.io} */
   readonly items: ReadonlyArray<Event>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eventlist-v1-events-k8s-io | EventList v1 events.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,11 +10,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exemptprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | ExemptPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExemptPriorityLevelConfiguration {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exemptprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | ExemptPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly lendablePercent?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exemptprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | ExemptPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly nominalConcurrencyShares?: number
 }
 
@@ -32,10 +36,13 @@ export const ExemptPriorityLevelConfiguration: Schema.Schema<ExemptPriorityLevel
 /**
  * `io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowdistinguishermethod-v1-flowcontrol-apiserver-k8s-io | FlowDistinguisherMethod v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlowDistinguisherMethod {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowdistinguishermethod-v1-flowcontrol-apiserver-k8s-io | FlowDistinguisherMethod v1 flowcontrol.apiserver.k8s.io} */
   readonly type: string
 }
 
@@ -52,11 +59,15 @@ export const FlowDistinguisherMethod: Schema.Schema<FlowDistinguisherMethod> = /
 /**
  * `io.k8s.api.flowcontrol.v1.NonResourcePolicyRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | NonResourcePolicyRule v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NonResourcePolicyRule {
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | NonResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly nonResourceURLs: ReadonlyArray<string>
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | NonResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly verbs: ReadonlyArray<string>
 }
 
@@ -74,14 +85,21 @@ export const NonResourcePolicyRule: Schema.Schema<NonResourcePolicyRule> = /*#__
 /**
  * `io.k8s.api.flowcontrol.v1.ResourcePolicyRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourcePolicyRule {
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly apiGroups: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly clusterScope?: boolean
+  /** list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly namespaces?: ReadonlyArray<string>
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly resources: ReadonlyArray<string>
+  /** required; list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly verbs: ReadonlyArray<string>
 }
 
@@ -102,10 +120,13 @@ export const ResourcePolicyRule: Schema.Schema<ResourcePolicyRule> = /*#__PURE__
 /**
  * `io.k8s.api.flowcontrol.v1.GroupSubject`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupsubject-v1-flowcontrol-apiserver-k8s-io | GroupSubject v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GroupSubject {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupsubject-v1-flowcontrol-apiserver-k8s-io | GroupSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly name: string
 }
 
@@ -122,11 +143,15 @@ export const GroupSubject: Schema.Schema<GroupSubject> = /*#__PURE__*/ struct<Gr
 /**
  * `io.k8s.api.flowcontrol.v1.ServiceAccountSubject`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountsubject-v1-flowcontrol-apiserver-k8s-io | ServiceAccountSubject v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceAccountSubject {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountsubject-v1-flowcontrol-apiserver-k8s-io | ServiceAccountSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountsubject-v1-flowcontrol-apiserver-k8s-io | ServiceAccountSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly namespace: string
 }
 
@@ -144,10 +169,13 @@ export const ServiceAccountSubject: Schema.Schema<ServiceAccountSubject> = /*#__
 /**
  * `io.k8s.api.flowcontrol.v1.UserSubject`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#usersubject-v1-flowcontrol-apiserver-k8s-io | UserSubject v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface UserSubject {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#usersubject-v1-flowcontrol-apiserver-k8s-io | UserSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly name: string
 }
 
@@ -164,13 +192,19 @@ export const UserSubject: Schema.Schema<UserSubject> = /*#__PURE__*/ struct<User
 /**
  * `io.k8s.api.flowcontrol.v1.Subject`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-flowcontrol-apiserver-k8s-io | Subject v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Subject {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupsubject-v1-flowcontrol-apiserver-k8s-io | GroupSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly group?: GroupSubject
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-flowcontrol-apiserver-k8s-io | Subject v1 flowcontrol.apiserver.k8s.io} */
   readonly kind: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serviceaccountsubject-v1-flowcontrol-apiserver-k8s-io | ServiceAccountSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly serviceAccount?: ServiceAccountSubject
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#usersubject-v1-flowcontrol-apiserver-k8s-io | UserSubject v1 flowcontrol.apiserver.k8s.io} */
   readonly user?: UserSubject
 }
 
@@ -190,12 +224,17 @@ export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Su
 /**
  * `io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyruleswithsubjects-v1-flowcontrol-apiserver-k8s-io | PolicyRulesWithSubjects v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PolicyRulesWithSubjects {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nonresourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | NonResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly nonResourceRules?: ReadonlyArray<NonResourcePolicyRule>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepolicyrule-v1-flowcontrol-apiserver-k8s-io | ResourcePolicyRule v1 flowcontrol.apiserver.k8s.io} */
   readonly resourceRules?: ReadonlyArray<ResourcePolicyRule>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-flowcontrol-apiserver-k8s-io | Subject v1 flowcontrol.apiserver.k8s.io} */
   readonly subjects: ReadonlyArray<Subject>
 }
 
@@ -214,10 +253,13 @@ export const PolicyRulesWithSubjects: Schema.Schema<PolicyRulesWithSubjects> = /
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationreference-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationReference v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityLevelConfigurationReference {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationreference-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationReference v1 flowcontrol.apiserver.k8s.io} */
   readonly name: string
 }
 
@@ -234,13 +276,19 @@ export const PriorityLevelConfigurationReference: Schema.Schema<PriorityLevelCon
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemaspec-v1-flowcontrol-apiserver-k8s-io | FlowSchemaSpec v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlowSchemaSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowdistinguishermethod-v1-flowcontrol-apiserver-k8s-io | FlowDistinguisherMethod v1 flowcontrol.apiserver.k8s.io} */
   readonly distinguisherMethod?: FlowDistinguisherMethod
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemaspec-v1-flowcontrol-apiserver-k8s-io | FlowSchemaSpec v1 flowcontrol.apiserver.k8s.io} */
   readonly matchingPrecedence?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationreference-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationReference v1 flowcontrol.apiserver.k8s.io} */
   readonly priorityLevelConfiguration: PriorityLevelConfigurationReference
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyruleswithsubjects-v1-flowcontrol-apiserver-k8s-io | PolicyRulesWithSubjects v1 flowcontrol.apiserver.k8s.io} */
   readonly rules?: ReadonlyArray<PolicyRulesWithSubjects>
 }
 
@@ -260,14 +308,21 @@ export const FlowSchemaSpec: Schema.Schema<FlowSchemaSpec> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemacondition-v1-flowcontrol-apiserver-k8s-io | FlowSchemaCondition v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlowSchemaCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemacondition-v1-flowcontrol-apiserver-k8s-io | FlowSchemaCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemacondition-v1-flowcontrol-apiserver-k8s-io | FlowSchemaCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly reason?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemacondition-v1-flowcontrol-apiserver-k8s-io | FlowSchemaCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly status?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemacondition-v1-flowcontrol-apiserver-k8s-io | FlowSchemaCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly type?: string
 }
 
@@ -288,10 +343,13 @@ export const FlowSchemaCondition: Schema.Schema<FlowSchemaCondition> = /*#__PURE
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemastatus-v1-flowcontrol-apiserver-k8s-io | FlowSchemaStatus v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlowSchemaStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemacondition-v1-flowcontrol-apiserver-k8s-io | FlowSchemaCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly conditions?: ReadonlyArray<FlowSchemaCondition>
 }
 
@@ -308,14 +366,23 @@ export const FlowSchemaStatus: Schema.Schema<FlowSchemaStatus> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchema`
  *
+ * Kind `FlowSchema` of `flowcontrol.apiserver.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschema-v1-flowcontrol-apiserver-k8s-io | FlowSchema v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlowSchema {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschema-v1-flowcontrol-apiserver-k8s-io | FlowSchema v1 flowcontrol.apiserver.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschema-v1-flowcontrol-apiserver-k8s-io | FlowSchema v1 flowcontrol.apiserver.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemaspec-v1-flowcontrol-apiserver-k8s-io | FlowSchemaSpec v1 flowcontrol.apiserver.k8s.io} */
   readonly spec?: FlowSchemaSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemastatus-v1-flowcontrol-apiserver-k8s-io | FlowSchemaStatus v1 flowcontrol.apiserver.k8s.io} */
   readonly status?: FlowSchemaStatus
 }
 
@@ -336,13 +403,21 @@ export const FlowSchema: Schema.Schema<FlowSchema> = /*#__PURE__*/ struct<FlowSc
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaList`
  *
+ * Kind `FlowSchemaList` of `flowcontrol.apiserver.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemalist-v1-flowcontrol-apiserver-k8s-io | FlowSchemaList v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FlowSchemaList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemalist-v1-flowcontrol-apiserver-k8s-io | FlowSchemaList v1 flowcontrol.apiserver.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschema-v1-flowcontrol-apiserver-k8s-io | FlowSchema v1 flowcontrol.apiserver.k8s.io} */
   readonly items: ReadonlyArray<FlowSchema>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#flowschemalist-v1-flowcontrol-apiserver-k8s-io | FlowSchemaList v1 flowcontrol.apiserver.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -362,12 +437,17 @@ export const FlowSchemaList: Schema.Schema<FlowSchemaList> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.flowcontrol.v1.QueuingConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#queuingconfiguration-v1-flowcontrol-apiserver-k8s-io | QueuingConfiguration v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface QueuingConfiguration {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#queuingconfiguration-v1-flowcontrol-apiserver-k8s-io | QueuingConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly handSize?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#queuingconfiguration-v1-flowcontrol-apiserver-k8s-io | QueuingConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly queueLengthLimit?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#queuingconfiguration-v1-flowcontrol-apiserver-k8s-io | QueuingConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly queues?: number
 }
 
@@ -386,11 +466,15 @@ export const QueuingConfiguration: Schema.Schema<QueuingConfiguration> = /*#__PU
 /**
  * `io.k8s.api.flowcontrol.v1.LimitResponse`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitresponse-v1-flowcontrol-apiserver-k8s-io | LimitResponse v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LimitResponse {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#queuingconfiguration-v1-flowcontrol-apiserver-k8s-io | QueuingConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly queuing?: QueuingConfiguration
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitresponse-v1-flowcontrol-apiserver-k8s-io | LimitResponse v1 flowcontrol.apiserver.k8s.io} */
   readonly type: string
 }
 
@@ -408,13 +492,19 @@ export const LimitResponse: Schema.Schema<LimitResponse> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitedprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | LimitedPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LimitedPriorityLevelConfiguration {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitedprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | LimitedPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly borrowingLimitPercent?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitedprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | LimitedPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly lendablePercent?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitresponse-v1-flowcontrol-apiserver-k8s-io | LimitResponse v1 flowcontrol.apiserver.k8s.io} */
   readonly limitResponse?: LimitResponse
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitedprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | LimitedPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly nominalConcurrencyShares?: number
 }
 
@@ -434,12 +524,17 @@ export const LimitedPriorityLevelConfiguration: Schema.Schema<LimitedPriorityLev
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationspec-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationSpec v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityLevelConfigurationSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exemptprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | ExemptPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly exempt?: ExemptPriorityLevelConfiguration
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#limitedprioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | LimitedPriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly limited?: LimitedPriorityLevelConfiguration
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationspec-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationSpec v1 flowcontrol.apiserver.k8s.io} */
   readonly type: string
 }
 
@@ -458,14 +553,21 @@ export const PriorityLevelConfigurationSpec: Schema.Schema<PriorityLevelConfigur
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationcondition-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationCondition v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityLevelConfigurationCondition {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationcondition-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationcondition-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly reason?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationcondition-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly status?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationcondition-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly type?: string
 }
 
@@ -486,10 +588,13 @@ export const PriorityLevelConfigurationCondition: Schema.Schema<PriorityLevelCon
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationstatus-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationStatus v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityLevelConfigurationStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationcondition-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationCondition v1 flowcontrol.apiserver.k8s.io} */
   readonly conditions?: ReadonlyArray<PriorityLevelConfigurationCondition>
 }
 
@@ -506,14 +611,23 @@ export const PriorityLevelConfigurationStatus: Schema.Schema<PriorityLevelConfig
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration`
  *
+ * Kind `PriorityLevelConfiguration` of `flowcontrol.apiserver.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityLevelConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationspec-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationSpec v1 flowcontrol.apiserver.k8s.io} */
   readonly spec?: PriorityLevelConfigurationSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationstatus-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationStatus v1 flowcontrol.apiserver.k8s.io} */
   readonly status?: PriorityLevelConfigurationStatus
 }
 
@@ -534,13 +648,21 @@ export const PriorityLevelConfiguration: Schema.Schema<PriorityLevelConfiguratio
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList`
  *
+ * Kind `PriorityLevelConfigurationList` of `flowcontrol.apiserver.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationlist-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationList v1 flowcontrol.apiserver.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityLevelConfigurationList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationlist-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationList v1 flowcontrol.apiserver.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfiguration-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfiguration v1 flowcontrol.apiserver.k8s.io} */
   readonly items: ReadonlyArray<PriorityLevelConfiguration>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#prioritylevelconfigurationlist-v1-flowcontrol-apiserver-k8s-io | PriorityLevelConfigurationList v1 flowcontrol.apiserver.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

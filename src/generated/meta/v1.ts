@@ -9,11 +9,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupversionfordiscovery-v1-meta | GroupVersionForDiscovery v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GroupVersionForDiscovery {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupversionfordiscovery-v1-meta | GroupVersionForDiscovery v1 meta} */
   readonly groupVersion: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupversionfordiscovery-v1-meta | GroupVersionForDiscovery v1 meta} */
   readonly version: string
 }
 
@@ -31,11 +35,15 @@ export const GroupVersionForDiscovery: Schema.Schema<GroupVersionForDiscovery> =
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serveraddressbyclientcidr-v1-meta | ServerAddressByClientCIDR v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServerAddressByClientCIDR {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serveraddressbyclientcidr-v1-meta | ServerAddressByClientCIDR v1 meta} */
   readonly clientCIDR: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serveraddressbyclientcidr-v1-meta | ServerAddressByClientCIDR v1 meta} */
   readonly serverAddress: string
 }
 
@@ -53,15 +61,25 @@ export const ServerAddressByClientCIDR: Schema.Schema<ServerAddressByClientCIDR>
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup`
  *
+ * Kind `APIGroup` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigroup-v1-meta | APIGroup v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIGroup {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigroup-v1-meta | APIGroup v1 meta} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigroup-v1-meta | APIGroup v1 meta} */
   readonly kind?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigroup-v1-meta | APIGroup v1 meta} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupversionfordiscovery-v1-meta | GroupVersionForDiscovery v1 meta} */
   readonly preferredVersion?: GroupVersionForDiscovery
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serveraddressbyclientcidr-v1-meta | ServerAddressByClientCIDR v1 meta} */
   readonly serverAddressByClientCIDRs?: ReadonlyArray<ServerAddressByClientCIDR>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupversionfordiscovery-v1-meta | GroupVersionForDiscovery v1 meta} */
   readonly versions: ReadonlyArray<GroupVersionForDiscovery>
 }
 
@@ -83,12 +101,19 @@ export const APIGroup: Schema.Schema<APIGroup> = /*#__PURE__*/ struct<APIGroup>(
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList`
  *
+ * Kind `APIGroupList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigrouplist-v1-meta | APIGroupList v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIGroupList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigrouplist-v1-meta | APIGroupList v1 meta} */
   readonly apiVersion?: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigroup-v1-meta | APIGroup v1 meta} */
   readonly groups: ReadonlyArray<APIGroup>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apigrouplist-v1-meta | APIGroupList v1 meta} */
   readonly kind?: string
 }
 
@@ -107,19 +132,31 @@ export const APIGroupList: Schema.Schema<APIGroupList> = /*#__PURE__*/ struct<AP
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIResource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIResource {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly categories?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly group?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly namespaced: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly shortNames?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly singularName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly storageVersionHash?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly verbs: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly version?: string
 }
 
@@ -145,13 +182,21 @@ export const APIResource: Schema.Schema<APIResource> = /*#__PURE__*/ struct<APIR
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList`
  *
+ * Kind `APIResourceList` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresourcelist-v1-meta | APIResourceList v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIResourceList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresourcelist-v1-meta | APIResourceList v1 meta} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresourcelist-v1-meta | APIResourceList v1 meta} */
   readonly groupVersion: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresourcelist-v1-meta | APIResourceList v1 meta} */
   readonly kind?: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiresource-v1-meta | APIResource v1 meta} */
   readonly resources: ReadonlyArray<APIResource>
 }
 
@@ -171,13 +216,21 @@ export const APIResourceList: Schema.Schema<APIResourceList> = /*#__PURE__*/ str
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions`
  *
+ * Kind `APIVersions` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiversions-v1-meta | APIVersions v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface APIVersions {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiversions-v1-meta | APIVersions v1 meta} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiversions-v1-meta | APIVersions v1 meta} */
   readonly kind?: string
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#serveraddressbyclientcidr-v1-meta | ServerAddressByClientCIDR v1 meta} */
   readonly serverAddressByClientCIDRs: ReadonlyArray<ServerAddressByClientCIDR>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#apiversions-v1-meta | APIVersions v1 meta} */
   readonly versions: ReadonlyArray<string>
 }
 
@@ -197,6 +250,8 @@ export const APIVersions: Schema.Schema<APIVersions> = /*#__PURE__*/ struct<APIV
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Time`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -213,15 +268,23 @@ export const Time: Schema.Schema<Time> = /*#__PURE__*/ Schema.NullOr(Schema.Stri
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Condition`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Condition {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly lastTransitionTime: Time
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly message: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly observedGeneration?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly reason: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly status: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly type: string
 }
 
@@ -243,11 +306,15 @@ export const Condition: Schema.Schema<Condition> = /*#__PURE__*/ struct<Conditio
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preconditions-v1-meta | Preconditions v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Preconditions {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preconditions-v1-meta | Preconditions v1 meta} */
   readonly resourceVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preconditions-v1-meta | Preconditions v1 meta} */
   readonly uid?: string
 }
 
@@ -265,17 +332,27 @@ export const Preconditions: Schema.Schema<Preconditions> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeleteOptions {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly apiVersion?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly dryRun?: ReadonlyArray<string>
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly gracePeriodSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly ignoreStoreReadErrorWithClusterBreakingPotential?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly orphanDependents?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#preconditions-v1-meta | Preconditions v1 meta} */
   readonly preconditions?: Preconditions
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly propagationPolicy?: string
 }
 
@@ -299,12 +376,17 @@ export const DeleteOptions: Schema.Schema<DeleteOptions> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorrequirement-v1-meta | FieldSelectorRequirement v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface FieldSelectorRequirement {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorrequirement-v1-meta | FieldSelectorRequirement v1 meta} */
   readonly key: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorrequirement-v1-meta | FieldSelectorRequirement v1 meta} */
   readonly operator: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldselectorrequirement-v1-meta | FieldSelectorRequirement v1 meta} */
   readonly values?: ReadonlyArray<string>
 }
 
@@ -323,6 +405,8 @@ export const FieldSelectorRequirement: Schema.Schema<FieldSelectorRequirement> =
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldsv1-v1-meta | FieldsV1 v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -339,11 +423,15 @@ export const FieldsV1: Schema.Schema<FieldsV1> = /*#__PURE__*/ Schema.Record({ k
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupresource-v1-meta | GroupResource v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GroupResource {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupresource-v1-meta | GroupResource v1 meta} */
   readonly group: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupresource-v1-meta | GroupResource v1 meta} */
   readonly resource: string
 }
 
@@ -361,12 +449,17 @@ export const GroupResource: Schema.Schema<GroupResource> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorrequirement-v1-meta | LabelSelectorRequirement v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LabelSelectorRequirement {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorrequirement-v1-meta | LabelSelectorRequirement v1 meta} */
   readonly key: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorrequirement-v1-meta | LabelSelectorRequirement v1 meta} */
   readonly operator: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorrequirement-v1-meta | LabelSelectorRequirement v1 meta} */
   readonly values?: ReadonlyArray<string>
 }
 
@@ -385,11 +478,15 @@ export const LabelSelectorRequirement: Schema.Schema<LabelSelectorRequirement> =
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface LabelSelector {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselectorrequirement-v1-meta | LabelSelectorRequirement v1 meta} */
   readonly matchExpressions?: ReadonlyArray<LabelSelectorRequirement>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly matchLabels?: { readonly [key: string]: string }
 }
 
@@ -407,10 +504,13 @@ export const LabelSelector: Schema.Schema<LabelSelector> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#shardinfo-v1-meta | ShardInfo v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ShardInfo {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#shardinfo-v1-meta | ShardInfo v1 meta} */
   readonly selector: string
 }
 
@@ -427,14 +527,21 @@ export const ShardInfo: Schema.Schema<ShardInfo> = /*#__PURE__*/ struct<ShardInf
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ListMeta {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly continue?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly remainingItemCount?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly resourceVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly selfLink?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#shardinfo-v1-meta | ShardInfo v1 meta} */
   readonly shardInfo?: ShardInfo
 }
 
@@ -455,16 +562,25 @@ export const ListMeta: Schema.Schema<ListMeta> = /*#__PURE__*/ struct<ListMeta>(
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ManagedFieldsEntry {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta} */
   readonly fieldsType?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#fieldsv1-v1-meta | FieldsV1 v1 meta} */
   readonly fieldsV1?: FieldsV1
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta} */
   readonly manager?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta} */
   readonly operation?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta} */
   readonly subresource?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly time?: Time
 }
 
@@ -487,6 +603,8 @@ export const ManagedFieldsEntry: Schema.Schema<ManagedFieldsEntry> = /*#__PURE__
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#microtime-v1-meta | MicroTime v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -503,15 +621,23 @@ export const MicroTime: Schema.Schema<MicroTime> = /*#__PURE__*/ Schema.NullOr(S
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface OwnerReference {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly apiVersion: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly blockOwnerDeletion?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly controller?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly uid: string
 }
 
@@ -533,24 +659,41 @@ export const OwnerReference: Schema.Schema<OwnerReference> = /*#__PURE__*/ struc
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ObjectMeta {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly annotations?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly creationTimestamp?: Time
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly deletionGracePeriodSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly deletionTimestamp?: Time
+  /** list type `set`; patch strategy `merge`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly finalizers?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly generateName?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly generation?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly labels?: { readonly [key: string]: string }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#managedfieldsentry-v1-meta | ManagedFieldsEntry v1 meta} */
   readonly managedFields?: ReadonlyArray<ManagedFieldsEntry>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly name?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly namespace?: string
+  /** list type `map` keyed by `uid`; patch strategy `merge` on `uid`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ownerreference-v1-meta | OwnerReference v1 meta} */
   readonly ownerReferences?: ReadonlyArray<OwnerReference>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly resourceVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly selfLink?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly uid?: string
 }
 
@@ -581,6 +724,8 @@ export const ObjectMeta: Schema.Schema<ObjectMeta> = /*#__PURE__*/ struct<Object
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Patch`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#patch-v1-meta | Patch v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -597,12 +742,17 @@ export const Patch: Schema.Schema<Patch> = /*#__PURE__*/ Schema.Record({ key: Sc
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statuscause-v1-meta | StatusCause v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatusCause {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statuscause-v1-meta | StatusCause v1 meta} */
   readonly field?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statuscause-v1-meta | StatusCause v1 meta} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statuscause-v1-meta | StatusCause v1 meta} */
   readonly reason?: string
 }
 
@@ -621,15 +771,23 @@ export const StatusCause: Schema.Schema<StatusCause> = /*#__PURE__*/ struct<Stat
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StatusDetails {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statuscause-v1-meta | StatusCause v1 meta} */
   readonly causes?: ReadonlyArray<StatusCause>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta} */
   readonly group?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta} */
   readonly name?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta} */
   readonly retryAfterSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta} */
   readonly uid?: string
 }
 
@@ -651,17 +809,29 @@ export const StatusDetails: Schema.Schema<StatusDetails> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Status`
  *
+ * Kind `Status` of `v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Status {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta} */
   readonly apiVersion?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta} */
   readonly code?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#statusdetails-v1-meta | StatusDetails v1 meta} */
   readonly details?: StatusDetails
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: ListMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta} */
   readonly reason?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#status-v1-meta | Status v1 meta} */
   readonly status?: string
 }
 
@@ -685,11 +855,15 @@ export const Status: Schema.Schema<Status> = /*#__PURE__*/ struct<Status>("Statu
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#watchevent-v1-meta | WatchEvent v1 meta}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WatchEvent {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly object: apimachinery.RawExtension
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#watchevent-v1-meta | WatchEvent v1 meta} */
   readonly type: string
 }
 

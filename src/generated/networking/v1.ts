@@ -12,11 +12,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.networking.v1.ServiceBackendPort`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicebackendport-v1-networking-k8s-io | ServiceBackendPort v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceBackendPort {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicebackendport-v1-networking-k8s-io | ServiceBackendPort v1 networking.k8s.io} */
   readonly name?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicebackendport-v1-networking-k8s-io | ServiceBackendPort v1 networking.k8s.io} */
   readonly number?: number
 }
 
@@ -34,11 +38,15 @@ export const ServiceBackendPort: Schema.Schema<ServiceBackendPort> = /*#__PURE__
 /**
  * `io.k8s.api.networking.v1.IngressServiceBackend`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressservicebackend-v1-networking-k8s-io | IngressServiceBackend v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressServiceBackend {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressservicebackend-v1-networking-k8s-io | IngressServiceBackend v1 networking.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicebackendport-v1-networking-k8s-io | ServiceBackendPort v1 networking.k8s.io} */
   readonly port?: ServiceBackendPort
 }
 
@@ -56,11 +64,15 @@ export const IngressServiceBackend: Schema.Schema<IngressServiceBackend> = /*#__
 /**
  * `io.k8s.api.networking.v1.IngressBackend`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressbackend-v1-networking-k8s-io | IngressBackend v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressBackend {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1-core | TypedLocalObjectReference v1 core} */
   readonly resource?: core_v1.TypedLocalObjectReference
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressservicebackend-v1-networking-k8s-io | IngressServiceBackend v1 networking.k8s.io} */
   readonly service?: IngressServiceBackend
 }
 
@@ -78,12 +90,17 @@ export const IngressBackend: Schema.Schema<IngressBackend> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.networking.v1.HTTPIngressPath`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpingresspath-v1-networking-k8s-io | HTTPIngressPath v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HTTPIngressPath {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressbackend-v1-networking-k8s-io | IngressBackend v1 networking.k8s.io} */
   readonly backend: IngressBackend
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpingresspath-v1-networking-k8s-io | HTTPIngressPath v1 networking.k8s.io} */
   readonly path?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpingresspath-v1-networking-k8s-io | HTTPIngressPath v1 networking.k8s.io} */
   readonly pathType: string
 }
 
@@ -102,10 +119,13 @@ export const HTTPIngressPath: Schema.Schema<HTTPIngressPath> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.networking.v1.HTTPIngressRuleValue`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpingressrulevalue-v1-networking-k8s-io | HTTPIngressRuleValue v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface HTTPIngressRuleValue {
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpingresspath-v1-networking-k8s-io | HTTPIngressPath v1 networking.k8s.io} */
   readonly paths: ReadonlyArray<HTTPIngressPath>
 }
 
@@ -122,13 +142,19 @@ export const HTTPIngressRuleValue: Schema.Schema<HTTPIngressRuleValue> = /*#__PU
 /**
  * `io.k8s.api.networking.v1.ParentReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1-networking-k8s-io | ParentReference v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParentReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1-networking-k8s-io | ParentReference v1 networking.k8s.io} */
   readonly group?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1-networking-k8s-io | ParentReference v1 networking.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1-networking-k8s-io | ParentReference v1 networking.k8s.io} */
   readonly namespace?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1-networking-k8s-io | ParentReference v1 networking.k8s.io} */
   readonly resource: string
 }
 
@@ -148,10 +174,13 @@ export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.networking.v1.IPAddressSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddressspec-v1-networking-k8s-io | IPAddressSpec v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPAddressSpec {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1-networking-k8s-io | ParentReference v1 networking.k8s.io} */
   readonly parentRef: ParentReference
 }
 
@@ -168,13 +197,21 @@ export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.networking.v1.IPAddress`
  *
+ * Kind `IPAddress` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1-networking-k8s-io | IPAddress v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPAddress {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1-networking-k8s-io | IPAddress v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1-networking-k8s-io | IPAddress v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddressspec-v1-networking-k8s-io | IPAddressSpec v1 networking.k8s.io} */
   readonly spec: IPAddressSpec
 }
 
@@ -194,13 +231,21 @@ export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddres
 /**
  * `io.k8s.api.networking.v1.IPAddressList`
  *
+ * Kind `IPAddressList` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddresslist-v1-networking-k8s-io | IPAddressList v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPAddressList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddresslist-v1-networking-k8s-io | IPAddressList v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1-networking-k8s-io | IPAddress v1 networking.k8s.io} */
   readonly items: ReadonlyArray<IPAddress>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddresslist-v1-networking-k8s-io | IPAddressList v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -220,11 +265,15 @@ export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.networking.v1.IPBlock`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipblock-v1-networking-k8s-io | IPBlock v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPBlock {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipblock-v1-networking-k8s-io | IPBlock v1 networking.k8s.io} */
   readonly cidr: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipblock-v1-networking-k8s-io | IPBlock v1 networking.k8s.io} */
   readonly except?: ReadonlyArray<string>
 }
 
@@ -242,11 +291,15 @@ export const IPBlock: Schema.Schema<IPBlock> = /*#__PURE__*/ struct<IPBlock>("IP
 /**
  * `io.k8s.api.networking.v1.IngressRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressrule-v1-networking-k8s-io | IngressRule v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressRule {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressrule-v1-networking-k8s-io | IngressRule v1 networking.k8s.io} */
   readonly host?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#httpingressrulevalue-v1-networking-k8s-io | HTTPIngressRuleValue v1 networking.k8s.io} */
   readonly http?: HTTPIngressRuleValue
 }
 
@@ -264,11 +317,15 @@ export const IngressRule: Schema.Schema<IngressRule> = /*#__PURE__*/ struct<Ingr
 /**
  * `io.k8s.api.networking.v1.IngressTLS`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresstls-v1-networking-k8s-io | IngressTLS v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressTLS {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresstls-v1-networking-k8s-io | IngressTLS v1 networking.k8s.io} */
   readonly hosts?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresstls-v1-networking-k8s-io | IngressTLS v1 networking.k8s.io} */
   readonly secretName?: string
 }
 
@@ -286,13 +343,19 @@ export const IngressTLS: Schema.Schema<IngressTLS> = /*#__PURE__*/ struct<Ingres
 /**
  * `io.k8s.api.networking.v1.IngressSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressspec-v1-networking-k8s-io | IngressSpec v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressbackend-v1-networking-k8s-io | IngressBackend v1 networking.k8s.io} */
   readonly defaultBackend?: IngressBackend
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressspec-v1-networking-k8s-io | IngressSpec v1 networking.k8s.io} */
   readonly ingressClassName?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressrule-v1-networking-k8s-io | IngressRule v1 networking.k8s.io} */
   readonly rules?: ReadonlyArray<IngressRule>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresstls-v1-networking-k8s-io | IngressTLS v1 networking.k8s.io} */
   readonly tls?: ReadonlyArray<IngressTLS>
 }
 
@@ -312,12 +375,17 @@ export const IngressSpec: Schema.Schema<IngressSpec> = /*#__PURE__*/ struct<Ingr
 /**
  * `io.k8s.api.networking.v1.IngressPortStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressportstatus-v1-networking-k8s-io | IngressPortStatus v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressPortStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressportstatus-v1-networking-k8s-io | IngressPortStatus v1 networking.k8s.io} */
   readonly error?: string
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressportstatus-v1-networking-k8s-io | IngressPortStatus v1 networking.k8s.io} */
   readonly port: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressportstatus-v1-networking-k8s-io | IngressPortStatus v1 networking.k8s.io} */
   readonly protocol: string
 }
 
@@ -336,12 +404,17 @@ export const IngressPortStatus: Schema.Schema<IngressPortStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1.IngressLoadBalancerIngress`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressloadbalanceringress-v1-networking-k8s-io | IngressLoadBalancerIngress v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressLoadBalancerIngress {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressloadbalanceringress-v1-networking-k8s-io | IngressLoadBalancerIngress v1 networking.k8s.io} */
   readonly hostname?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressloadbalanceringress-v1-networking-k8s-io | IngressLoadBalancerIngress v1 networking.k8s.io} */
   readonly ip?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressportstatus-v1-networking-k8s-io | IngressPortStatus v1 networking.k8s.io} */
   readonly ports?: ReadonlyArray<IngressPortStatus>
 }
 
@@ -360,10 +433,13 @@ export const IngressLoadBalancerIngress: Schema.Schema<IngressLoadBalancerIngres
 /**
  * `io.k8s.api.networking.v1.IngressLoadBalancerStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressloadbalancerstatus-v1-networking-k8s-io | IngressLoadBalancerStatus v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressLoadBalancerStatus {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressloadbalanceringress-v1-networking-k8s-io | IngressLoadBalancerIngress v1 networking.k8s.io} */
   readonly ingress?: ReadonlyArray<IngressLoadBalancerIngress>
 }
 
@@ -380,10 +456,13 @@ export const IngressLoadBalancerStatus: Schema.Schema<IngressLoadBalancerStatus>
 /**
  * `io.k8s.api.networking.v1.IngressStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressstatus-v1-networking-k8s-io | IngressStatus v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressloadbalancerstatus-v1-networking-k8s-io | IngressLoadBalancerStatus v1 networking.k8s.io} */
   readonly loadBalancer?: IngressLoadBalancerStatus
 }
 
@@ -400,14 +479,23 @@ export const IngressStatus: Schema.Schema<IngressStatus> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.networking.v1.Ingress`
  *
+ * Kind `Ingress` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingress-v1-networking-k8s-io | Ingress v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Ingress {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingress-v1-networking-k8s-io | Ingress v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingress-v1-networking-k8s-io | Ingress v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressspec-v1-networking-k8s-io | IngressSpec v1 networking.k8s.io} */
   readonly spec?: IngressSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressstatus-v1-networking-k8s-io | IngressStatus v1 networking.k8s.io} */
   readonly status?: IngressStatus
 }
 
@@ -428,14 +516,21 @@ export const Ingress: Schema.Schema<Ingress> = /*#__PURE__*/ struct<Ingress>("In
 /**
  * `io.k8s.api.networking.v1.IngressClassParametersReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressClassParametersReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io} */
   readonly namespace?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io} */
   readonly scope?: string
 }
 
@@ -456,11 +551,15 @@ export const IngressClassParametersReference: Schema.Schema<IngressClassParamete
 /**
  * `io.k8s.api.networking.v1.IngressClassSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassspec-v1-networking-k8s-io | IngressClassSpec v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressClassSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassspec-v1-networking-k8s-io | IngressClassSpec v1 networking.k8s.io} */
   readonly controller?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassparametersreference-v1-networking-k8s-io | IngressClassParametersReference v1 networking.k8s.io} */
   readonly parameters?: IngressClassParametersReference
 }
 
@@ -478,13 +577,21 @@ export const IngressClassSpec: Schema.Schema<IngressClassSpec> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.networking.v1.IngressClass`
  *
+ * Kind `IngressClass` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclass-v1-networking-k8s-io | IngressClass v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclass-v1-networking-k8s-io | IngressClass v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclass-v1-networking-k8s-io | IngressClass v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclassspec-v1-networking-k8s-io | IngressClassSpec v1 networking.k8s.io} */
   readonly spec?: IngressClassSpec
 }
 
@@ -504,13 +611,21 @@ export const IngressClass: Schema.Schema<IngressClass> = /*#__PURE__*/ struct<In
 /**
  * `io.k8s.api.networking.v1.IngressClassList`
  *
+ * Kind `IngressClassList` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclasslist-v1-networking-k8s-io | IngressClassList v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclasslist-v1-networking-k8s-io | IngressClassList v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclass-v1-networking-k8s-io | IngressClass v1 networking.k8s.io} */
   readonly items: ReadonlyArray<IngressClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingressclasslist-v1-networking-k8s-io | IngressClassList v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -530,13 +645,21 @@ export const IngressClassList: Schema.Schema<IngressClassList> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.networking.v1.IngressList`
  *
+ * Kind `IngressList` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresslist-v1-networking-k8s-io | IngressList v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IngressList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresslist-v1-networking-k8s-io | IngressList v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingress-v1-networking-k8s-io | Ingress v1 networking.k8s.io} */
   readonly items: ReadonlyArray<Ingress>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ingresslist-v1-networking-k8s-io | IngressList v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -556,12 +679,17 @@ export const IngressList: Schema.Schema<IngressList> = /*#__PURE__*/ struct<Ingr
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyPeer`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicypeer-v1-networking-k8s-io | NetworkPolicyPeer v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicyPeer {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipblock-v1-networking-k8s-io | IPBlock v1 networking.k8s.io} */
   readonly ipBlock?: IPBlock
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly namespaceSelector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly podSelector?: meta_v1.LabelSelector
 }
 
@@ -580,12 +708,17 @@ export const NetworkPolicyPeer: Schema.Schema<NetworkPolicyPeer> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyPort`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyport-v1-networking-k8s-io | NetworkPolicyPort v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicyPort {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyport-v1-networking-k8s-io | NetworkPolicyPort v1 networking.k8s.io} */
   readonly endPort?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly port?: apimachinery.IntOrString
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyport-v1-networking-k8s-io | NetworkPolicyPort v1 networking.k8s.io} */
   readonly protocol?: string
 }
 
@@ -604,11 +737,15 @@ export const NetworkPolicyPort: Schema.Schema<NetworkPolicyPort> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyEgressRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyegressrule-v1-networking-k8s-io | NetworkPolicyEgressRule v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicyEgressRule {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyport-v1-networking-k8s-io | NetworkPolicyPort v1 networking.k8s.io} */
   readonly ports?: ReadonlyArray<NetworkPolicyPort>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicypeer-v1-networking-k8s-io | NetworkPolicyPeer v1 networking.k8s.io} */
   readonly to?: ReadonlyArray<NetworkPolicyPeer>
 }
 
@@ -626,11 +763,15 @@ export const NetworkPolicyEgressRule: Schema.Schema<NetworkPolicyEgressRule> = /
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyIngressRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyingressrule-v1-networking-k8s-io | NetworkPolicyIngressRule v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicyIngressRule {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicypeer-v1-networking-k8s-io | NetworkPolicyPeer v1 networking.k8s.io} */
   readonly from?: ReadonlyArray<NetworkPolicyPeer>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyport-v1-networking-k8s-io | NetworkPolicyPort v1 networking.k8s.io} */
   readonly ports?: ReadonlyArray<NetworkPolicyPort>
 }
 
@@ -648,13 +789,19 @@ export const NetworkPolicyIngressRule: Schema.Schema<NetworkPolicyIngressRule> =
 /**
  * `io.k8s.api.networking.v1.NetworkPolicySpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyspec-v1-networking-k8s-io | NetworkPolicySpec v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicySpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyegressrule-v1-networking-k8s-io | NetworkPolicyEgressRule v1 networking.k8s.io} */
   readonly egress?: ReadonlyArray<NetworkPolicyEgressRule>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyingressrule-v1-networking-k8s-io | NetworkPolicyIngressRule v1 networking.k8s.io} */
   readonly ingress?: ReadonlyArray<NetworkPolicyIngressRule>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly podSelector?: meta_v1.LabelSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyspec-v1-networking-k8s-io | NetworkPolicySpec v1 networking.k8s.io} */
   readonly policyTypes?: ReadonlyArray<string>
 }
 
@@ -674,13 +821,21 @@ export const NetworkPolicySpec: Schema.Schema<NetworkPolicySpec> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1.NetworkPolicy`
  *
+ * Kind `NetworkPolicy` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicy-v1-networking-k8s-io | NetworkPolicy v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicy-v1-networking-k8s-io | NetworkPolicy v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicy-v1-networking-k8s-io | NetworkPolicy v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicyspec-v1-networking-k8s-io | NetworkPolicySpec v1 networking.k8s.io} */
   readonly spec?: NetworkPolicySpec
 }
 
@@ -700,13 +855,21 @@ export const NetworkPolicy: Schema.Schema<NetworkPolicy> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyList`
  *
+ * Kind `NetworkPolicyList` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicylist-v1-networking-k8s-io | NetworkPolicyList v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkPolicyList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicylist-v1-networking-k8s-io | NetworkPolicyList v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicy-v1-networking-k8s-io | NetworkPolicy v1 networking.k8s.io} */
   readonly items: ReadonlyArray<NetworkPolicy>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkpolicylist-v1-networking-k8s-io | NetworkPolicyList v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -726,10 +889,13 @@ export const NetworkPolicyList: Schema.Schema<NetworkPolicyList> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1.ServiceCIDRSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrspec-v1-networking-k8s-io | ServiceCIDRSpec v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDRSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrspec-v1-networking-k8s-io | ServiceCIDRSpec v1 networking.k8s.io} */
   readonly cidrs?: ReadonlyArray<string>
 }
 
@@ -746,10 +912,13 @@ export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.networking.v1.ServiceCIDRStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrstatus-v1-networking-k8s-io | ServiceCIDRStatus v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDRStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
 }
 
@@ -766,14 +935,23 @@ export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1.ServiceCIDR`
  *
+ * Kind `ServiceCIDR` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1-networking-k8s-io | ServiceCIDR v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDR {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1-networking-k8s-io | ServiceCIDR v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1-networking-k8s-io | ServiceCIDR v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrspec-v1-networking-k8s-io | ServiceCIDRSpec v1 networking.k8s.io} */
   readonly spec?: ServiceCIDRSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrstatus-v1-networking-k8s-io | ServiceCIDRStatus v1 networking.k8s.io} */
   readonly status?: ServiceCIDRStatus
 }
 
@@ -794,13 +972,21 @@ export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<Serv
 /**
  * `io.k8s.api.networking.v1.ServiceCIDRList`
  *
+ * Kind `ServiceCIDRList` of `networking.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrlist-v1-networking-k8s-io | ServiceCIDRList v1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDRList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrlist-v1-networking-k8s-io | ServiceCIDRList v1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1-networking-k8s-io | ServiceCIDR v1 networking.k8s.io} */
   readonly items: ReadonlyArray<ServiceCIDR>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrlist-v1-networking-k8s-io | ServiceCIDRList v1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

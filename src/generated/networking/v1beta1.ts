@@ -10,13 +10,19 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.networking.v1beta1.ParentReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1beta1-networking-k8s-io | ParentReference v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ParentReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1beta1-networking-k8s-io | ParentReference v1beta1 networking.k8s.io} */
   readonly group?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1beta1-networking-k8s-io | ParentReference v1beta1 networking.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1beta1-networking-k8s-io | ParentReference v1beta1 networking.k8s.io} */
   readonly namespace?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1beta1-networking-k8s-io | ParentReference v1beta1 networking.k8s.io} */
   readonly resource: string
 }
 
@@ -36,10 +42,13 @@ export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.networking.v1beta1.IPAddressSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddressspec-v1beta1-networking-k8s-io | IPAddressSpec v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPAddressSpec {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#parentreference-v1beta1-networking-k8s-io | ParentReference v1beta1 networking.k8s.io} */
   readonly parentRef: ParentReference
 }
 
@@ -56,13 +65,21 @@ export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.networking.v1beta1.IPAddress`
  *
+ * Kind `IPAddress` of `networking.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1beta1-networking-k8s-io | IPAddress v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPAddress {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1beta1-networking-k8s-io | IPAddress v1beta1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1beta1-networking-k8s-io | IPAddress v1beta1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddressspec-v1beta1-networking-k8s-io | IPAddressSpec v1beta1 networking.k8s.io} */
   readonly spec: IPAddressSpec
 }
 
@@ -82,13 +99,21 @@ export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddres
 /**
  * `io.k8s.api.networking.v1beta1.IPAddressList`
  *
+ * Kind `IPAddressList` of `networking.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddresslist-v1beta1-networking-k8s-io | IPAddressList v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface IPAddressList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddresslist-v1beta1-networking-k8s-io | IPAddressList v1beta1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddress-v1beta1-networking-k8s-io | IPAddress v1beta1 networking.k8s.io} */
   readonly items: ReadonlyArray<IPAddress>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#ipaddresslist-v1beta1-networking-k8s-io | IPAddressList v1beta1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -108,10 +133,13 @@ export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDRSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrspec-v1beta1-networking-k8s-io | ServiceCIDRSpec v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDRSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrspec-v1beta1-networking-k8s-io | ServiceCIDRSpec v1beta1 networking.k8s.io} */
   readonly cidrs?: ReadonlyArray<string>
 }
 
@@ -128,10 +156,13 @@ export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDRStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrstatus-v1beta1-networking-k8s-io | ServiceCIDRStatus v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDRStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
 }
 
@@ -148,14 +179,23 @@ export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDR`
  *
+ * Kind `ServiceCIDR` of `networking.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1beta1-networking-k8s-io | ServiceCIDR v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDR {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1beta1-networking-k8s-io | ServiceCIDR v1beta1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1beta1-networking-k8s-io | ServiceCIDR v1beta1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrspec-v1beta1-networking-k8s-io | ServiceCIDRSpec v1beta1 networking.k8s.io} */
   readonly spec?: ServiceCIDRSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrstatus-v1beta1-networking-k8s-io | ServiceCIDRStatus v1beta1 networking.k8s.io} */
   readonly status?: ServiceCIDRStatus
 }
 
@@ -176,13 +216,21 @@ export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<Serv
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDRList`
  *
+ * Kind `ServiceCIDRList` of `networking.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrlist-v1beta1-networking-k8s-io | ServiceCIDRList v1beta1 networking.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ServiceCIDRList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrlist-v1beta1-networking-k8s-io | ServiceCIDRList v1beta1 networking.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidr-v1beta1-networking-k8s-io | ServiceCIDR v1beta1 networking.k8s.io} */
   readonly items: ReadonlyArray<ServiceCIDR>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#servicecidrlist-v1beta1-networking-k8s-io | ServiceCIDRList v1beta1 networking.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

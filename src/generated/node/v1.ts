@@ -12,10 +12,13 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.node.v1.Overhead`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#overhead-v1-node-k8s-io | Overhead v1 node.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Overhead {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly podFixed?: { readonly [key: string]: apimachinery.Quantity }
 }
 
@@ -32,11 +35,15 @@ export const Overhead: Schema.Schema<Overhead> = /*#__PURE__*/ struct<Overhead>(
 /**
  * `io.k8s.api.node.v1.Scheduling`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scheduling-v1-node-k8s-io | Scheduling v1 node.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Scheduling {
+  /** map type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scheduling-v1-node-k8s-io | Scheduling v1 node.k8s.io} */
   readonly nodeSelector?: { readonly [key: string]: string }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#toleration-v1-core | Toleration v1 core} */
   readonly tolerations?: ReadonlyArray<core_v1.Toleration>
 }
 
@@ -54,15 +61,25 @@ export const Scheduling: Schema.Schema<Scheduling> = /*#__PURE__*/ struct<Schedu
 /**
  * `io.k8s.api.node.v1.RuntimeClass`
  *
+ * Kind `RuntimeClass` of `node.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclass-v1-node-k8s-io | RuntimeClass v1 node.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RuntimeClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclass-v1-node-k8s-io | RuntimeClass v1 node.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclass-v1-node-k8s-io | RuntimeClass v1 node.k8s.io} */
   readonly handler: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclass-v1-node-k8s-io | RuntimeClass v1 node.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#overhead-v1-node-k8s-io | Overhead v1 node.k8s.io} */
   readonly overhead?: Overhead
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#scheduling-v1-node-k8s-io | Scheduling v1 node.k8s.io} */
   readonly scheduling?: Scheduling
 }
 
@@ -84,13 +101,21 @@ export const RuntimeClass: Schema.Schema<RuntimeClass> = /*#__PURE__*/ struct<Ru
 /**
  * `io.k8s.api.node.v1.RuntimeClassList`
  *
+ * Kind `RuntimeClassList` of `node.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclasslist-v1-node-k8s-io | RuntimeClassList v1 node.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RuntimeClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclasslist-v1-node-k8s-io | RuntimeClassList v1 node.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclass-v1-node-k8s-io | RuntimeClass v1 node.k8s.io} */
   readonly items: ReadonlyArray<RuntimeClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#runtimeclasslist-v1-node-k8s-io | RuntimeClassList v1 node.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -11,13 +11,21 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.policy.v1.Eviction`
  *
+ * Kind `Eviction` of `policy/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eviction-v1-policy | Eviction v1 policy}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Eviction {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eviction-v1-policy | Eviction v1 policy} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deleteoptions-v1-meta | DeleteOptions v1 meta} */
   readonly deleteOptions?: meta_v1.DeleteOptions
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#eviction-v1-policy | Eviction v1 policy} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
 }
 
@@ -37,13 +45,19 @@ export const Eviction: Schema.Schema<Eviction> = /*#__PURE__*/ struct<Eviction>(
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudgetSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetspec-v1-policy | PodDisruptionBudgetSpec v1 policy}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodDisruptionBudgetSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maxUnavailable?: apimachinery.IntOrString
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly minAvailable?: apimachinery.IntOrString
+  /** patch strategy `replace`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly selector?: meta_v1.LabelSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetspec-v1-policy | PodDisruptionBudgetSpec v1 policy} */
   readonly unhealthyPodEvictionPolicy?: string
 }
 
@@ -63,16 +77,25 @@ export const PodDisruptionBudgetSpec: Schema.Schema<PodDisruptionBudgetSpec> = /
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudgetStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodDisruptionBudgetStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy} */
   readonly currentHealthy?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy} */
   readonly desiredHealthy?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly disruptedPods?: { readonly [key: string]: meta_v1.Time }
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy} */
   readonly disruptionsAllowed?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy} */
   readonly expectedPods?: number
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy} */
   readonly observedGeneration?: number
 }
 
@@ -95,14 +118,23 @@ export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus>
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudget`
  *
+ * Kind `PodDisruptionBudget` of `policy/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudget-v1-policy | PodDisruptionBudget v1 policy}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodDisruptionBudget {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudget-v1-policy | PodDisruptionBudget v1 policy} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudget-v1-policy | PodDisruptionBudget v1 policy} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetspec-v1-policy | PodDisruptionBudgetSpec v1 policy} */
   readonly spec?: PodDisruptionBudgetSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetstatus-v1-policy | PodDisruptionBudgetStatus v1 policy} */
   readonly status?: PodDisruptionBudgetStatus
 }
 
@@ -123,13 +155,21 @@ export const PodDisruptionBudget: Schema.Schema<PodDisruptionBudget> = /*#__PURE
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudgetList`
  *
+ * Kind `PodDisruptionBudgetList` of `policy/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetlist-v1-policy | PodDisruptionBudgetList v1 policy}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodDisruptionBudgetList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetlist-v1-policy | PodDisruptionBudgetList v1 policy} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudget-v1-policy | PodDisruptionBudget v1 policy} */
   readonly items: ReadonlyArray<PodDisruptionBudget>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poddisruptionbudgetlist-v1-policy | PodDisruptionBudgetList v1 policy} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

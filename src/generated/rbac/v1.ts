@@ -10,10 +10,13 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.rbac.v1.AggregationRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#aggregationrule-v1-rbac-authorization-k8s-io | AggregationRule v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AggregationRule {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly clusterRoleSelectors?: ReadonlyArray<meta_v1.LabelSelector>
 }
 
@@ -30,14 +33,21 @@ export const AggregationRule: Schema.Schema<AggregationRule> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.rbac.v1.PolicyRule`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PolicyRule {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly apiGroups?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly nonResourceURLs?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly resourceNames?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly resources?: ReadonlyArray<string>
+  /** required; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly verbs: ReadonlyArray<string>
 }
 
@@ -58,14 +68,23 @@ export const PolicyRule: Schema.Schema<PolicyRule> = /*#__PURE__*/ struct<Policy
 /**
  * `io.k8s.api.rbac.v1.ClusterRole`
  *
+ * Kind `ClusterRole` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrole-v1-rbac-authorization-k8s-io | ClusterRole v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterRole {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#aggregationrule-v1-rbac-authorization-k8s-io | AggregationRule v1 rbac.authorization.k8s.io} */
   readonly aggregationRule?: AggregationRule
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrole-v1-rbac-authorization-k8s-io | ClusterRole v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrole-v1-rbac-authorization-k8s-io | ClusterRole v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly rules?: ReadonlyArray<PolicyRule>
 }
 
@@ -86,12 +105,17 @@ export const ClusterRole: Schema.Schema<ClusterRole> = /*#__PURE__*/ struct<Clus
 /**
  * `io.k8s.api.rbac.v1.RoleRef`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#roleref-v1-rbac-authorization-k8s-io | RoleRef v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RoleRef {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#roleref-v1-rbac-authorization-k8s-io | RoleRef v1 rbac.authorization.k8s.io} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#roleref-v1-rbac-authorization-k8s-io | RoleRef v1 rbac.authorization.k8s.io} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#roleref-v1-rbac-authorization-k8s-io | RoleRef v1 rbac.authorization.k8s.io} */
   readonly name: string
 }
 
@@ -110,13 +134,19 @@ export const RoleRef: Schema.Schema<RoleRef> = /*#__PURE__*/ struct<RoleRef>("Ro
 /**
  * `io.k8s.api.rbac.v1.Subject`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Subject {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io} */
   readonly namespace?: string
 }
 
@@ -136,14 +166,23 @@ export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Su
 /**
  * `io.k8s.api.rbac.v1.ClusterRoleBinding`
  *
+ * Kind `ClusterRoleBinding` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebinding-v1-rbac-authorization-k8s-io | ClusterRoleBinding v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterRoleBinding {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebinding-v1-rbac-authorization-k8s-io | ClusterRoleBinding v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebinding-v1-rbac-authorization-k8s-io | ClusterRoleBinding v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#roleref-v1-rbac-authorization-k8s-io | RoleRef v1 rbac.authorization.k8s.io} */
   readonly roleRef: RoleRef
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io} */
   readonly subjects?: ReadonlyArray<Subject>
 }
 
@@ -164,13 +203,21 @@ export const ClusterRoleBinding: Schema.Schema<ClusterRoleBinding> = /*#__PURE__
 /**
  * `io.k8s.api.rbac.v1.ClusterRoleBindingList`
  *
+ * Kind `ClusterRoleBindingList` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebindinglist-v1-rbac-authorization-k8s-io | ClusterRoleBindingList v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterRoleBindingList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebindinglist-v1-rbac-authorization-k8s-io | ClusterRoleBindingList v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebinding-v1-rbac-authorization-k8s-io | ClusterRoleBinding v1 rbac.authorization.k8s.io} */
   readonly items: ReadonlyArray<ClusterRoleBinding>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolebindinglist-v1-rbac-authorization-k8s-io | ClusterRoleBindingList v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -190,13 +237,21 @@ export const ClusterRoleBindingList: Schema.Schema<ClusterRoleBindingList> = /*#
 /**
  * `io.k8s.api.rbac.v1.ClusterRoleList`
  *
+ * Kind `ClusterRoleList` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolelist-v1-rbac-authorization-k8s-io | ClusterRoleList v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ClusterRoleList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolelist-v1-rbac-authorization-k8s-io | ClusterRoleList v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrole-v1-rbac-authorization-k8s-io | ClusterRole v1 rbac.authorization.k8s.io} */
   readonly items: ReadonlyArray<ClusterRole>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#clusterrolelist-v1-rbac-authorization-k8s-io | ClusterRoleList v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -216,13 +271,21 @@ export const ClusterRoleList: Schema.Schema<ClusterRoleList> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.rbac.v1.Role`
  *
+ * Kind `Role` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#role-v1-rbac-authorization-k8s-io | Role v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Role {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#role-v1-rbac-authorization-k8s-io | Role v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#role-v1-rbac-authorization-k8s-io | Role v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#policyrule-v1-rbac-authorization-k8s-io | PolicyRule v1 rbac.authorization.k8s.io} */
   readonly rules?: ReadonlyArray<PolicyRule>
 }
 
@@ -242,14 +305,23 @@ export const Role: Schema.Schema<Role> = /*#__PURE__*/ struct<Role>("Role", {
 /**
  * `io.k8s.api.rbac.v1.RoleBinding`
  *
+ * Kind `RoleBinding` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebinding-v1-rbac-authorization-k8s-io | RoleBinding v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RoleBinding {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebinding-v1-rbac-authorization-k8s-io | RoleBinding v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebinding-v1-rbac-authorization-k8s-io | RoleBinding v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#roleref-v1-rbac-authorization-k8s-io | RoleRef v1 rbac.authorization.k8s.io} */
   readonly roleRef: RoleRef
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#subject-v1-rbac-authorization-k8s-io | Subject v1 rbac.authorization.k8s.io} */
   readonly subjects?: ReadonlyArray<Subject>
 }
 
@@ -270,13 +342,21 @@ export const RoleBinding: Schema.Schema<RoleBinding> = /*#__PURE__*/ struct<Role
 /**
  * `io.k8s.api.rbac.v1.RoleBindingList`
  *
+ * Kind `RoleBindingList` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebindinglist-v1-rbac-authorization-k8s-io | RoleBindingList v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RoleBindingList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebindinglist-v1-rbac-authorization-k8s-io | RoleBindingList v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebinding-v1-rbac-authorization-k8s-io | RoleBinding v1 rbac.authorization.k8s.io} */
   readonly items: ReadonlyArray<RoleBinding>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolebindinglist-v1-rbac-authorization-k8s-io | RoleBindingList v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -296,13 +376,21 @@ export const RoleBindingList: Schema.Schema<RoleBindingList> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.rbac.v1.RoleList`
  *
+ * Kind `RoleList` of `rbac.authorization.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolelist-v1-rbac-authorization-k8s-io | RoleList v1 rbac.authorization.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface RoleList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolelist-v1-rbac-authorization-k8s-io | RoleList v1 rbac.authorization.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#role-v1-rbac-authorization-k8s-io | Role v1 rbac.authorization.k8s.io} */
   readonly items: ReadonlyArray<Role>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#rolelist-v1-rbac-authorization-k8s-io | RoleList v1 rbac.authorization.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

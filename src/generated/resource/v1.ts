@@ -12,12 +12,17 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.resource.v1.NetworkDeviceData`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkdevicedata-v1-resource-k8s-io | NetworkDeviceData v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NetworkDeviceData {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkdevicedata-v1-resource-k8s-io | NetworkDeviceData v1 resource.k8s.io} */
   readonly hardwareAddress?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkdevicedata-v1-resource-k8s-io | NetworkDeviceData v1 resource.k8s.io} */
   readonly interfaceName?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkdevicedata-v1-resource-k8s-io | NetworkDeviceData v1 resource.k8s.io} */
   readonly ips?: ReadonlyArray<string>
 }
 
@@ -36,16 +41,25 @@ export const NetworkDeviceData: Schema.Schema<NetworkDeviceData> = /*#__PURE__*/
 /**
  * `io.k8s.api.resource.v1.AllocatedDeviceStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocateddevicestatus-v1-resource-k8s-io | AllocatedDeviceStatus v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AllocatedDeviceStatus {
+  /** list type `map` keyed by `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly data?: apimachinery.RawExtension
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocateddevicestatus-v1-resource-k8s-io | AllocatedDeviceStatus v1 resource.k8s.io} */
   readonly device: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocateddevicestatus-v1-resource-k8s-io | AllocatedDeviceStatus v1 resource.k8s.io} */
   readonly driver: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#networkdevicedata-v1-resource-k8s-io | NetworkDeviceData v1 resource.k8s.io} */
   readonly networkData?: NetworkDeviceData
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocateddevicestatus-v1-resource-k8s-io | AllocatedDeviceStatus v1 resource.k8s.io} */
   readonly pool: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocateddevicestatus-v1-resource-k8s-io | AllocatedDeviceStatus v1 resource.k8s.io} */
   readonly shareID?: string
 }
 
@@ -68,11 +82,15 @@ export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = /*#__
 /**
  * `io.k8s.api.resource.v1.OpaqueDeviceConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#opaquedeviceconfiguration-v1-resource-k8s-io | OpaqueDeviceConfiguration v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface OpaqueDeviceConfiguration {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#opaquedeviceconfiguration-v1-resource-k8s-io | OpaqueDeviceConfiguration v1 resource.k8s.io} */
   readonly driver: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly parameters: apimachinery.RawExtension
 }
 
@@ -90,12 +108,17 @@ export const OpaqueDeviceConfiguration: Schema.Schema<OpaqueDeviceConfiguration>
 /**
  * `io.k8s.api.resource.v1.DeviceAllocationConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceallocationconfiguration-v1-resource-k8s-io | DeviceAllocationConfiguration v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceAllocationConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#opaquedeviceconfiguration-v1-resource-k8s-io | OpaqueDeviceConfiguration v1 resource.k8s.io} */
   readonly opaque?: OpaqueDeviceConfiguration
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceallocationconfiguration-v1-resource-k8s-io | DeviceAllocationConfiguration v1 resource.k8s.io} */
   readonly requests?: ReadonlyArray<string>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceallocationconfiguration-v1-resource-k8s-io | DeviceAllocationConfiguration v1 resource.k8s.io} */
   readonly source: string
 }
 
@@ -114,14 +137,21 @@ export const DeviceAllocationConfiguration: Schema.Schema<DeviceAllocationConfig
 /**
  * `io.k8s.api.resource.v1.DeviceToleration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceToleration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly effect?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly key?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly operator?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly tolerationSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly value?: string
 }
 
@@ -142,19 +172,31 @@ export const DeviceToleration: Schema.Schema<DeviceToleration> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.resource.v1.DeviceRequestAllocationResult`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceRequestAllocationResult {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly adminAccess?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly bindingConditions?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly bindingFailureConditions?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly consumedCapacity?: { readonly [key: string]: apimachinery.Quantity }
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly device: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly driver: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly pool: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly request: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly shareID?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly tolerations?: ReadonlyArray<DeviceToleration>
 }
 
@@ -180,11 +222,15 @@ export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocatio
 /**
  * `io.k8s.api.resource.v1.DeviceAllocationResult`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceallocationresult-v1-resource-k8s-io | DeviceAllocationResult v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceAllocationResult {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceallocationconfiguration-v1-resource-k8s-io | DeviceAllocationConfiguration v1 resource.k8s.io} */
   readonly config?: ReadonlyArray<DeviceAllocationConfiguration>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequestallocationresult-v1-resource-k8s-io | DeviceRequestAllocationResult v1 resource.k8s.io} */
   readonly results?: ReadonlyArray<DeviceRequestAllocationResult>
 }
 
@@ -202,12 +248,17 @@ export const DeviceAllocationResult: Schema.Schema<DeviceAllocationResult> = /*#
 /**
  * `io.k8s.api.resource.v1.AllocationResult`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocationresult-v1-resource-k8s-io | AllocationResult v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface AllocationResult {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly allocationTimestamp?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceallocationresult-v1-resource-k8s-io | DeviceAllocationResult v1 resource.k8s.io} */
   readonly devices?: DeviceAllocationResult
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselector-v1-core | NodeSelector v1 core} */
   readonly nodeSelector?: core_v1.NodeSelector
 }
 
@@ -226,10 +277,13 @@ export const AllocationResult: Schema.Schema<AllocationResult> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.resource.v1.CELDeviceSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#celdeviceselector-v1-resource-k8s-io | CELDeviceSelector v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CELDeviceSelector {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#celdeviceselector-v1-resource-k8s-io | CELDeviceSelector v1 resource.k8s.io} */
   readonly expression: string
 }
 
@@ -246,12 +300,17 @@ export const CELDeviceSelector: Schema.Schema<CELDeviceSelector> = /*#__PURE__*/
 /**
  * `io.k8s.api.resource.v1.CapacityRequestPolicyRange`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequestpolicyrange-v1-resource-k8s-io | CapacityRequestPolicyRange v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CapacityRequestPolicyRange {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly max?: apimachinery.Quantity
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly min: apimachinery.Quantity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly step?: apimachinery.Quantity
 }
 
@@ -270,12 +329,17 @@ export const CapacityRequestPolicyRange: Schema.Schema<CapacityRequestPolicyRang
 /**
  * `io.k8s.api.resource.v1.CapacityRequestPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequestpolicy-v1-resource-k8s-io | CapacityRequestPolicy v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CapacityRequestPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly default?: apimachinery.Quantity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequestpolicyrange-v1-resource-k8s-io | CapacityRequestPolicyRange v1 resource.k8s.io} */
   readonly validRange?: CapacityRequestPolicyRange
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly validValues?: ReadonlyArray<apimachinery.Quantity>
 }
 
@@ -294,10 +358,13 @@ export const CapacityRequestPolicy: Schema.Schema<CapacityRequestPolicy> = /*#__
 /**
  * `io.k8s.api.resource.v1.CapacityRequirements`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequirements-v1-resource-k8s-io | CapacityRequirements v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CapacityRequirements {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly requests?: { readonly [key: string]: apimachinery.Quantity }
 }
 
@@ -314,10 +381,13 @@ export const CapacityRequirements: Schema.Schema<CapacityRequirements> = /*#__PU
 /**
  * `io.k8s.api.resource.v1.Counter`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#counter-v1-resource-k8s-io | Counter v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Counter {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly value: apimachinery.Quantity
 }
 
@@ -334,11 +404,15 @@ export const Counter: Schema.Schema<Counter> = /*#__PURE__*/ struct<Counter>("Co
 /**
  * `io.k8s.api.resource.v1.CounterSet`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#counterset-v1-resource-k8s-io | CounterSet v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CounterSet {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#counter-v1-resource-k8s-io | Counter v1 resource.k8s.io} */
   readonly counters: { readonly [key: string]: Counter }
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#counterset-v1-resource-k8s-io | CounterSet v1 resource.k8s.io} */
   readonly name: string
 }
 
@@ -356,17 +430,27 @@ export const CounterSet: Schema.Schema<CounterSet> = /*#__PURE__*/ struct<Counte
 /**
  * `io.k8s.api.resource.v1.DeviceAttribute`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceAttribute {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly bool?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly bools?: ReadonlyArray<boolean>
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly int?: number
+  /** `int64`; list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly ints?: ReadonlyArray<number>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly string?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly strings?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly version?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly versions?: ReadonlyArray<string>
 }
 
@@ -390,11 +474,15 @@ export const DeviceAttribute: Schema.Schema<DeviceAttribute> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.resource.v1.DeviceCapacity`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicecapacity-v1-resource-k8s-io | DeviceCapacity v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceCapacity {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequestpolicy-v1-resource-k8s-io | CapacityRequestPolicy v1 resource.k8s.io} */
   readonly requestPolicy?: CapacityRequestPolicy
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly value: apimachinery.Quantity
 }
 
@@ -412,11 +500,15 @@ export const DeviceCapacity: Schema.Schema<DeviceCapacity> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.resource.v1.DeviceCounterConsumption`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicecounterconsumption-v1-resource-k8s-io | DeviceCounterConsumption v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceCounterConsumption {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicecounterconsumption-v1-resource-k8s-io | DeviceCounterConsumption v1 resource.k8s.io} */
   readonly counterSet: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#counter-v1-resource-k8s-io | Counter v1 resource.k8s.io} */
   readonly counters: { readonly [key: string]: Counter }
 }
 
@@ -434,13 +526,19 @@ export const DeviceCounterConsumption: Schema.Schema<DeviceCounterConsumption> =
 /**
  * `io.k8s.api.resource.v1.DeviceTaint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1-resource-k8s-io | DeviceTaint v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaint {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1-resource-k8s-io | DeviceTaint v1 resource.k8s.io} */
   readonly effect: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1-resource-k8s-io | DeviceTaint v1 resource.k8s.io} */
   readonly key: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly timeAdded?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1-resource-k8s-io | DeviceTaint v1 resource.k8s.io} */
   readonly value?: string
 }
 
@@ -460,11 +558,15 @@ export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<Devi
 /**
  * `io.k8s.api.resource.v1.NodeAllocatableResourceMapping`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourcemapping-v1-resource-k8s-io | NodeAllocatableResourceMapping v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface NodeAllocatableResourceMapping {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly allocationMultiplier?: apimachinery.Quantity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourcemapping-v1-resource-k8s-io | NodeAllocatableResourceMapping v1 resource.k8s.io} */
   readonly capacityKey?: string
 }
 
@@ -482,22 +584,37 @@ export const NodeAllocatableResourceMapping: Schema.Schema<NodeAllocatableResour
 /**
  * `io.k8s.api.resource.v1.Device`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Device {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly allNodes?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly allowMultipleAllocations?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceattribute-v1-resource-k8s-io | DeviceAttribute v1 resource.k8s.io} */
   readonly attributes?: { readonly [key: string]: DeviceAttribute }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly bindingConditions?: ReadonlyArray<string>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly bindingFailureConditions?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly bindsToNode?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicecapacity-v1-resource-k8s-io | DeviceCapacity v1 resource.k8s.io} */
   readonly capacity?: { readonly [key: string]: DeviceCapacity }
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicecounterconsumption-v1-resource-k8s-io | DeviceCounterConsumption v1 resource.k8s.io} */
   readonly consumesCounters?: ReadonlyArray<DeviceCounterConsumption>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeallocatableresourcemapping-v1-resource-k8s-io | NodeAllocatableResourceMapping v1 resource.k8s.io} */
   readonly nodeAllocatableResourceMappings?: { readonly [key: string]: NodeAllocatableResourceMapping }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly nodeName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselector-v1-core | NodeSelector v1 core} */
   readonly nodeSelector?: core_v1.NodeSelector
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1-resource-k8s-io | DeviceTaint v1 resource.k8s.io} */
   readonly taints?: ReadonlyArray<DeviceTaint>
 }
 
@@ -526,11 +643,15 @@ export const Device: Schema.Schema<Device> = /*#__PURE__*/ struct<Device>("Devic
 /**
  * `io.k8s.api.resource.v1.DeviceClaimConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclaimconfiguration-v1-resource-k8s-io | DeviceClaimConfiguration v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceClaimConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#opaquedeviceconfiguration-v1-resource-k8s-io | OpaqueDeviceConfiguration v1 resource.k8s.io} */
   readonly opaque?: OpaqueDeviceConfiguration
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclaimconfiguration-v1-resource-k8s-io | DeviceClaimConfiguration v1 resource.k8s.io} */
   readonly requests?: ReadonlyArray<string>
 }
 
@@ -548,12 +669,17 @@ export const DeviceClaimConfiguration: Schema.Schema<DeviceClaimConfiguration> =
 /**
  * `io.k8s.api.resource.v1.DeviceConstraint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceconstraint-v1-resource-k8s-io | DeviceConstraint v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceConstraint {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceconstraint-v1-resource-k8s-io | DeviceConstraint v1 resource.k8s.io} */
   readonly distinctAttribute?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceconstraint-v1-resource-k8s-io | DeviceConstraint v1 resource.k8s.io} */
   readonly matchAttribute?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceconstraint-v1-resource-k8s-io | DeviceConstraint v1 resource.k8s.io} */
   readonly requests?: ReadonlyArray<string>
 }
 
@@ -572,10 +698,13 @@ export const DeviceConstraint: Schema.Schema<DeviceConstraint> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.resource.v1.DeviceSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceselector-v1-resource-k8s-io | DeviceSelector v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceSelector {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#celdeviceselector-v1-resource-k8s-io | CELDeviceSelector v1 resource.k8s.io} */
   readonly cel?: CELDeviceSelector
 }
 
@@ -592,16 +721,25 @@ export const DeviceSelector: Schema.Schema<DeviceSelector> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.resource.v1.DeviceSubRequest`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicesubrequest-v1-resource-k8s-io | DeviceSubRequest v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceSubRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicesubrequest-v1-resource-k8s-io | DeviceSubRequest v1 resource.k8s.io} */
   readonly allocationMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequirements-v1-resource-k8s-io | CapacityRequirements v1 resource.k8s.io} */
   readonly capacity?: CapacityRequirements
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicesubrequest-v1-resource-k8s-io | DeviceSubRequest v1 resource.k8s.io} */
   readonly count?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicesubrequest-v1-resource-k8s-io | DeviceSubRequest v1 resource.k8s.io} */
   readonly deviceClassName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicesubrequest-v1-resource-k8s-io | DeviceSubRequest v1 resource.k8s.io} */
   readonly name: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceselector-v1-resource-k8s-io | DeviceSelector v1 resource.k8s.io} */
   readonly selectors?: ReadonlyArray<DeviceSelector>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly tolerations?: ReadonlyArray<DeviceToleration>
 }
 
@@ -624,16 +762,25 @@ export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.resource.v1.ExactDeviceRequest`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exactdevicerequest-v1-resource-k8s-io | ExactDeviceRequest v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ExactDeviceRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exactdevicerequest-v1-resource-k8s-io | ExactDeviceRequest v1 resource.k8s.io} */
   readonly adminAccess?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exactdevicerequest-v1-resource-k8s-io | ExactDeviceRequest v1 resource.k8s.io} */
   readonly allocationMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#capacityrequirements-v1-resource-k8s-io | CapacityRequirements v1 resource.k8s.io} */
   readonly capacity?: CapacityRequirements
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exactdevicerequest-v1-resource-k8s-io | ExactDeviceRequest v1 resource.k8s.io} */
   readonly count?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exactdevicerequest-v1-resource-k8s-io | ExactDeviceRequest v1 resource.k8s.io} */
   readonly deviceClassName: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceselector-v1-resource-k8s-io | DeviceSelector v1 resource.k8s.io} */
   readonly selectors?: ReadonlyArray<DeviceSelector>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetoleration-v1-resource-k8s-io | DeviceToleration v1 resource.k8s.io} */
   readonly tolerations?: ReadonlyArray<DeviceToleration>
 }
 
@@ -656,12 +803,17 @@ export const ExactDeviceRequest: Schema.Schema<ExactDeviceRequest> = /*#__PURE__
 /**
  * `io.k8s.api.resource.v1.DeviceRequest`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequest-v1-resource-k8s-io | DeviceRequest v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#exactdevicerequest-v1-resource-k8s-io | ExactDeviceRequest v1 resource.k8s.io} */
   readonly exactly?: ExactDeviceRequest
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicesubrequest-v1-resource-k8s-io | DeviceSubRequest v1 resource.k8s.io} */
   readonly firstAvailable?: ReadonlyArray<DeviceSubRequest>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequest-v1-resource-k8s-io | DeviceRequest v1 resource.k8s.io} */
   readonly name: string
 }
 
@@ -680,12 +832,17 @@ export const DeviceRequest: Schema.Schema<DeviceRequest> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.resource.v1.DeviceClaim`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclaim-v1-resource-k8s-io | DeviceClaim v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceClaim {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclaimconfiguration-v1-resource-k8s-io | DeviceClaimConfiguration v1 resource.k8s.io} */
   readonly config?: ReadonlyArray<DeviceClaimConfiguration>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceconstraint-v1-resource-k8s-io | DeviceConstraint v1 resource.k8s.io} */
   readonly constraints?: ReadonlyArray<DeviceConstraint>
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicerequest-v1-resource-k8s-io | DeviceRequest v1 resource.k8s.io} */
   readonly requests?: ReadonlyArray<DeviceRequest>
 }
 
@@ -704,10 +861,13 @@ export const DeviceClaim: Schema.Schema<DeviceClaim> = /*#__PURE__*/ struct<Devi
 /**
  * `io.k8s.api.resource.v1.DeviceClassConfiguration`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclassconfiguration-v1-resource-k8s-io | DeviceClassConfiguration v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceClassConfiguration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#opaquedeviceconfiguration-v1-resource-k8s-io | OpaqueDeviceConfiguration v1 resource.k8s.io} */
   readonly opaque?: OpaqueDeviceConfiguration
 }
 
@@ -724,12 +884,17 @@ export const DeviceClassConfiguration: Schema.Schema<DeviceClassConfiguration> =
 /**
  * `io.k8s.api.resource.v1.DeviceClassSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclassspec-v1-resource-k8s-io | DeviceClassSpec v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceClassSpec {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclassconfiguration-v1-resource-k8s-io | DeviceClassConfiguration v1 resource.k8s.io} */
   readonly config?: ReadonlyArray<DeviceClassConfiguration>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclassspec-v1-resource-k8s-io | DeviceClassSpec v1 resource.k8s.io} */
   readonly extendedResourceName?: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceselector-v1-resource-k8s-io | DeviceSelector v1 resource.k8s.io} */
   readonly selectors?: ReadonlyArray<DeviceSelector>
 }
 
@@ -748,13 +913,21 @@ export const DeviceClassSpec: Schema.Schema<DeviceClassSpec> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.resource.v1.DeviceClass`
  *
+ * Kind `DeviceClass` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclass-v1-resource-k8s-io | DeviceClass v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclass-v1-resource-k8s-io | DeviceClass v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclass-v1-resource-k8s-io | DeviceClass v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclassspec-v1-resource-k8s-io | DeviceClassSpec v1 resource.k8s.io} */
   readonly spec: DeviceClassSpec
 }
 
@@ -774,13 +947,21 @@ export const DeviceClass: Schema.Schema<DeviceClass> = /*#__PURE__*/ struct<Devi
 /**
  * `io.k8s.api.resource.v1.DeviceClassList`
  *
+ * Kind `DeviceClassList` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclasslist-v1-resource-k8s-io | DeviceClassList v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclasslist-v1-resource-k8s-io | DeviceClassList v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclass-v1-resource-k8s-io | DeviceClass v1 resource.k8s.io} */
   readonly items: ReadonlyArray<DeviceClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclasslist-v1-resource-k8s-io | DeviceClassList v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -800,10 +981,13 @@ export const DeviceClassList: Schema.Schema<DeviceClassList> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.resource.v1.ResourceClaimSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimspec-v1-resource-k8s-io | ResourceClaimSpec v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#deviceclaim-v1-resource-k8s-io | DeviceClaim v1 resource.k8s.io} */
   readonly devices?: DeviceClaim
 }
 
@@ -820,13 +1004,19 @@ export const ResourceClaimSpec: Schema.Schema<ResourceClaimSpec> = /*#__PURE__*/
 /**
  * `io.k8s.api.resource.v1.ResourceClaimConsumerReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimconsumerreference-v1-resource-k8s-io | ResourceClaimConsumerReference v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimConsumerReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimconsumerreference-v1-resource-k8s-io | ResourceClaimConsumerReference v1 resource.k8s.io} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimconsumerreference-v1-resource-k8s-io | ResourceClaimConsumerReference v1 resource.k8s.io} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimconsumerreference-v1-resource-k8s-io | ResourceClaimConsumerReference v1 resource.k8s.io} */
   readonly resource: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimconsumerreference-v1-resource-k8s-io | ResourceClaimConsumerReference v1 resource.k8s.io} */
   readonly uid: string
 }
 
@@ -846,12 +1036,17 @@ export const ResourceClaimConsumerReference: Schema.Schema<ResourceClaimConsumer
 /**
  * `io.k8s.api.resource.v1.ResourceClaimStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimstatus-v1-resource-k8s-io | ResourceClaimStatus v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocationresult-v1-resource-k8s-io | AllocationResult v1 resource.k8s.io} */
   readonly allocation?: AllocationResult
+  /** list type `map` keyed by `driver`, `device`, `pool`, `shareID`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#allocateddevicestatus-v1-resource-k8s-io | AllocatedDeviceStatus v1 resource.k8s.io} */
   readonly devices?: ReadonlyArray<AllocatedDeviceStatus>
+  /** list type `map` keyed by `uid`; patch strategy `merge` on `uid`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimconsumerreference-v1-resource-k8s-io | ResourceClaimConsumerReference v1 resource.k8s.io} */
   readonly reservedFor?: ReadonlyArray<ResourceClaimConsumerReference>
 }
 
@@ -870,14 +1065,23 @@ export const ResourceClaimStatus: Schema.Schema<ResourceClaimStatus> = /*#__PURE
 /**
  * `io.k8s.api.resource.v1.ResourceClaim`
  *
+ * Kind `ResourceClaim` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-resource-k8s-io | ResourceClaim v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaim {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-resource-k8s-io | ResourceClaim v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-resource-k8s-io | ResourceClaim v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimspec-v1-resource-k8s-io | ResourceClaimSpec v1 resource.k8s.io} */
   readonly spec: ResourceClaimSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimstatus-v1-resource-k8s-io | ResourceClaimStatus v1 resource.k8s.io} */
   readonly status?: ResourceClaimStatus
 }
 
@@ -898,13 +1102,21 @@ export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.resource.v1.ResourceClaimList`
  *
+ * Kind `ResourceClaimList` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimlist-v1-resource-k8s-io | ResourceClaimList v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimlist-v1-resource-k8s-io | ResourceClaimList v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaim-v1-resource-k8s-io | ResourceClaim v1 resource.k8s.io} */
   readonly items: ReadonlyArray<ResourceClaim>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimlist-v1-resource-k8s-io | ResourceClaimList v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -924,11 +1136,15 @@ export const ResourceClaimList: Schema.Schema<ResourceClaimList> = /*#__PURE__*/
 /**
  * `io.k8s.api.resource.v1.ResourceClaimTemplateSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplatespec-v1-resource-k8s-io | ResourceClaimTemplateSpec v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimTemplateSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimspec-v1-resource-k8s-io | ResourceClaimSpec v1 resource.k8s.io} */
   readonly spec: ResourceClaimSpec
 }
 
@@ -946,13 +1162,21 @@ export const ResourceClaimTemplateSpec: Schema.Schema<ResourceClaimTemplateSpec>
 /**
  * `io.k8s.api.resource.v1.ResourceClaimTemplate`
  *
+ * Kind `ResourceClaimTemplate` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplate-v1-resource-k8s-io | ResourceClaimTemplate v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimTemplate {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplate-v1-resource-k8s-io | ResourceClaimTemplate v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplate-v1-resource-k8s-io | ResourceClaimTemplate v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplatespec-v1-resource-k8s-io | ResourceClaimTemplateSpec v1 resource.k8s.io} */
   readonly spec: ResourceClaimTemplateSpec
 }
 
@@ -972,13 +1196,21 @@ export const ResourceClaimTemplate: Schema.Schema<ResourceClaimTemplate> = /*#__
 /**
  * `io.k8s.api.resource.v1.ResourceClaimTemplateList`
  *
+ * Kind `ResourceClaimTemplateList` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplatelist-v1-resource-k8s-io | ResourceClaimTemplateList v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceClaimTemplateList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplatelist-v1-resource-k8s-io | ResourceClaimTemplateList v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplate-v1-resource-k8s-io | ResourceClaimTemplate v1 resource.k8s.io} */
   readonly items: ReadonlyArray<ResourceClaimTemplate>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceclaimtemplatelist-v1-resource-k8s-io | ResourceClaimTemplateList v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -998,12 +1230,17 @@ export const ResourceClaimTemplateList: Schema.Schema<ResourceClaimTemplateList>
 /**
  * `io.k8s.api.resource.v1.ResourcePool`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepool-v1-resource-k8s-io | ResourcePool v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourcePool {
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepool-v1-resource-k8s-io | ResourcePool v1 resource.k8s.io} */
   readonly generation: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepool-v1-resource-k8s-io | ResourcePool v1 resource.k8s.io} */
   readonly name: string
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepool-v1-resource-k8s-io | ResourcePool v1 resource.k8s.io} */
   readonly resourceSliceCount: number
 }
 
@@ -1022,17 +1259,27 @@ export const ResourcePool: Schema.Schema<ResourcePool> = /*#__PURE__*/ struct<Re
 /**
  * `io.k8s.api.resource.v1.ResourceSliceSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicespec-v1-resource-k8s-io | ResourceSliceSpec v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceSliceSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicespec-v1-resource-k8s-io | ResourceSliceSpec v1 resource.k8s.io} */
   readonly allNodes?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#device-v1-resource-k8s-io | Device v1 resource.k8s.io} */
   readonly devices?: ReadonlyArray<Device>
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicespec-v1-resource-k8s-io | ResourceSliceSpec v1 resource.k8s.io} */
   readonly driver: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicespec-v1-resource-k8s-io | ResourceSliceSpec v1 resource.k8s.io} */
   readonly nodeName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#nodeselector-v1-core | NodeSelector v1 core} */
   readonly nodeSelector?: core_v1.NodeSelector
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicespec-v1-resource-k8s-io | ResourceSliceSpec v1 resource.k8s.io} */
   readonly perDeviceNodeSelection?: boolean
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepool-v1-resource-k8s-io | ResourcePool v1 resource.k8s.io} */
   readonly pool: ResourcePool
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#counterset-v1-resource-k8s-io | CounterSet v1 resource.k8s.io} */
   readonly sharedCounters?: ReadonlyArray<CounterSet>
 }
 
@@ -1056,13 +1303,21 @@ export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = /*#__PURE__*/
 /**
  * `io.k8s.api.resource.v1.ResourceSlice`
  *
+ * Kind `ResourceSlice` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslice-v1-resource-k8s-io | ResourceSlice v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceSlice {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslice-v1-resource-k8s-io | ResourceSlice v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslice-v1-resource-k8s-io | ResourceSlice v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicespec-v1-resource-k8s-io | ResourceSliceSpec v1 resource.k8s.io} */
   readonly spec: ResourceSliceSpec
 }
 
@@ -1082,13 +1337,21 @@ export const ResourceSlice: Schema.Schema<ResourceSlice> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.resource.v1.ResourceSliceList`
  *
+ * Kind `ResourceSliceList` of `resource.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicelist-v1-resource-k8s-io | ResourceSliceList v1 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourceSliceList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicelist-v1-resource-k8s-io | ResourceSliceList v1 resource.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslice-v1-resource-k8s-io | ResourceSlice v1 resource.k8s.io} */
   readonly items: ReadonlyArray<ResourceSlice>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourceslicelist-v1-resource-k8s-io | ResourceSliceList v1 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

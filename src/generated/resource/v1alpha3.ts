@@ -10,13 +10,19 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1alpha3-resource-k8s-io | DeviceTaint v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaint {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1alpha3-resource-k8s-io | DeviceTaint v1alpha3 resource.k8s.io} */
   readonly effect: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1alpha3-resource-k8s-io | DeviceTaint v1alpha3 resource.k8s.io} */
   readonly key: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly timeAdded?: meta_v1.Time
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1alpha3-resource-k8s-io | DeviceTaint v1alpha3 resource.k8s.io} */
   readonly value?: string
 }
 
@@ -36,12 +42,17 @@ export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<Devi
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintSelector`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintselector-v1alpha3-resource-k8s-io | DeviceTaintSelector v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaintSelector {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintselector-v1alpha3-resource-k8s-io | DeviceTaintSelector v1alpha3 resource.k8s.io} */
   readonly device?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintselector-v1alpha3-resource-k8s-io | DeviceTaintSelector v1alpha3 resource.k8s.io} */
   readonly driver?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintselector-v1alpha3-resource-k8s-io | DeviceTaintSelector v1alpha3 resource.k8s.io} */
   readonly pool?: string
 }
 
@@ -60,11 +71,15 @@ export const DeviceTaintSelector: Schema.Schema<DeviceTaintSelector> = /*#__PURE
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulespec-v1alpha3-resource-k8s-io | DeviceTaintRuleSpec v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaintRuleSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintselector-v1alpha3-resource-k8s-io | DeviceTaintSelector v1alpha3 resource.k8s.io} */
   readonly deviceSelector?: DeviceTaintSelector
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaint-v1alpha3-resource-k8s-io | DeviceTaint v1alpha3 resource.k8s.io} */
   readonly taint: DeviceTaint
 }
 
@@ -82,10 +97,13 @@ export const DeviceTaintRuleSpec: Schema.Schema<DeviceTaintRuleSpec> = /*#__PURE
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulestatus-v1alpha3-resource-k8s-io | DeviceTaintRuleStatus v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaintRuleStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
 }
 
@@ -102,14 +120,23 @@ export const DeviceTaintRuleStatus: Schema.Schema<DeviceTaintRuleStatus> = /*#__
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRule`
  *
+ * Kind `DeviceTaintRule` of `resource.k8s.io/v1alpha3`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrule-v1alpha3-resource-k8s-io | DeviceTaintRule v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaintRule {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrule-v1alpha3-resource-k8s-io | DeviceTaintRule v1alpha3 resource.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrule-v1alpha3-resource-k8s-io | DeviceTaintRule v1alpha3 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulespec-v1alpha3-resource-k8s-io | DeviceTaintRuleSpec v1alpha3 resource.k8s.io} */
   readonly spec: DeviceTaintRuleSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulestatus-v1alpha3-resource-k8s-io | DeviceTaintRuleStatus v1alpha3 resource.k8s.io} */
   readonly status?: DeviceTaintRuleStatus
 }
 
@@ -130,13 +157,21 @@ export const DeviceTaintRule: Schema.Schema<DeviceTaintRule> = /*#__PURE__*/ str
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRuleList`
  *
+ * Kind `DeviceTaintRuleList` of `resource.k8s.io/v1alpha3`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulelist-v1alpha3-resource-k8s-io | DeviceTaintRuleList v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface DeviceTaintRuleList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulelist-v1alpha3-resource-k8s-io | DeviceTaintRuleList v1alpha3 resource.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrule-v1alpha3-resource-k8s-io | DeviceTaintRule v1alpha3 resource.k8s.io} */
   readonly items: ReadonlyArray<DeviceTaintRule>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#devicetaintrulelist-v1alpha3-resource-k8s-io | DeviceTaintRuleList v1alpha3 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -156,19 +191,31 @@ export const DeviceTaintRuleList: Schema.Schema<DeviceTaintRuleList> = /*#__PURE
 /**
  * `io.k8s.api.resource.v1alpha3.PoolStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PoolStatus {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly allocatedDevices?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly availableDevices?: number
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly driver: string
+  /** `int64`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly generation: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly nodeName?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly poolName: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly resourceSliceCount?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly totalDevices?: number
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly unavailableDevices?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly validationError?: string
 }
 
@@ -194,12 +241,17 @@ export const PoolStatus: Schema.Schema<PoolStatus> = /*#__PURE__*/ struct<PoolSt
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestspec-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestSpec v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourcePoolStatusRequestSpec {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestspec-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestSpec v1alpha3 resource.k8s.io} */
   readonly driver: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestspec-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestSpec v1alpha3 resource.k8s.io} */
   readonly limit?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestspec-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestSpec v1alpha3 resource.k8s.io} */
   readonly poolName?: string
 }
 
@@ -218,12 +270,17 @@ export const ResourcePoolStatusRequestSpec: Schema.Schema<ResourcePoolStatusRequ
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequeststatus-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestStatus v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourcePoolStatusRequestStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequeststatus-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestStatus v1alpha3 resource.k8s.io} */
   readonly poolCount: number
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#poolstatus-v1alpha3-resource-k8s-io | PoolStatus v1alpha3 resource.k8s.io} */
   readonly pools?: ReadonlyArray<PoolStatus>
 }
 
@@ -242,14 +299,23 @@ export const ResourcePoolStatusRequestStatus: Schema.Schema<ResourcePoolStatusRe
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest`
  *
+ * Kind `ResourcePoolStatusRequest` of `resource.k8s.io/v1alpha3`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequest-v1alpha3-resource-k8s-io | ResourcePoolStatusRequest v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourcePoolStatusRequest {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequest-v1alpha3-resource-k8s-io | ResourcePoolStatusRequest v1alpha3 resource.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequest-v1alpha3-resource-k8s-io | ResourcePoolStatusRequest v1alpha3 resource.k8s.io} */
   readonly kind?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestspec-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestSpec v1alpha3 resource.k8s.io} */
   readonly spec: ResourcePoolStatusRequestSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequeststatus-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestStatus v1alpha3 resource.k8s.io} */
   readonly status?: ResourcePoolStatusRequestStatus
 }
 
@@ -270,13 +336,21 @@ export const ResourcePoolStatusRequest: Schema.Schema<ResourcePoolStatusRequest>
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestList`
  *
+ * Kind `ResourcePoolStatusRequestList` of `resource.k8s.io/v1alpha3`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestlist-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestList v1alpha3 resource.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ResourcePoolStatusRequestList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestlist-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestList v1alpha3 resource.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequest-v1alpha3-resource-k8s-io | ResourcePoolStatusRequest v1alpha3 resource.k8s.io} */
   readonly items: ReadonlyArray<ResourcePoolStatusRequest>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#resourcepoolstatusrequestlist-v1alpha3-resource-k8s-io | ResourcePoolStatusRequestList v1alpha3 resource.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,16 +10,27 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.scheduling.v1.PriorityClass`
  *
+ * Kind `PriorityClass` of `scheduling.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly description?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly globalDefault?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly preemptionPolicy?: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly value?: number
 }
 
@@ -42,13 +53,21 @@ export const PriorityClass: Schema.Schema<PriorityClass> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.scheduling.v1.PriorityClassList`
  *
+ * Kind `PriorityClassList` of `scheduling.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclasslist-v1-scheduling-k8s-io | PriorityClassList v1 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PriorityClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclasslist-v1-scheduling-k8s-io | PriorityClassList v1 scheduling.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclass-v1-scheduling-k8s-io | PriorityClass v1 scheduling.k8s.io} */
   readonly items: ReadonlyArray<PriorityClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#priorityclasslist-v1-scheduling-k8s-io | PriorityClassList v1 scheduling.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,6 +10,8 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.scheduling.v1alpha2.BasicSchedulingPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#basicschedulingpolicy-v1alpha2-scheduling-k8s-io | BasicSchedulingPolicy v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
@@ -26,10 +28,13 @@ export const BasicSchedulingPolicy: Schema.Schema<BasicSchedulingPolicy> = /*#__
 /**
  * `io.k8s.api.scheduling.v1alpha2.GangSchedulingPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gangschedulingpolicy-v1alpha2-scheduling-k8s-io | GangSchedulingPolicy v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface GangSchedulingPolicy {
+  /** `int32`; required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gangschedulingpolicy-v1alpha2-scheduling-k8s-io | GangSchedulingPolicy v1alpha2 scheduling.k8s.io} */
   readonly minCount: number
 }
 
@@ -46,12 +51,17 @@ export const GangSchedulingPolicy: Schema.Schema<GangSchedulingPolicy> = /*#__PU
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupResourceClaim`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaim-v1alpha2-scheduling-k8s-io | PodGroupResourceClaim v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupResourceClaim {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaim-v1alpha2-scheduling-k8s-io | PodGroupResourceClaim v1alpha2 scheduling.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaim-v1alpha2-scheduling-k8s-io | PodGroupResourceClaim v1alpha2 scheduling.k8s.io} */
   readonly resourceClaimName?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaim-v1alpha2-scheduling-k8s-io | PodGroupResourceClaim v1alpha2 scheduling.k8s.io} */
   readonly resourceClaimTemplateName?: string
 }
 
@@ -70,10 +80,13 @@ export const PodGroupResourceClaim: Schema.Schema<PodGroupResourceClaim> = /*#__
 /**
  * `io.k8s.api.scheduling.v1alpha2.TopologyConstraint`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyconstraint-v1alpha2-scheduling-k8s-io | TopologyConstraint v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TopologyConstraint {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyconstraint-v1alpha2-scheduling-k8s-io | TopologyConstraint v1alpha2 scheduling.k8s.io} */
   readonly key: string
 }
 
@@ -90,10 +103,13 @@ export const TopologyConstraint: Schema.Schema<TopologyConstraint> = /*#__PURE__
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupSchedulingConstraints`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupschedulingconstraints-v1alpha2-scheduling-k8s-io | PodGroupSchedulingConstraints v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupSchedulingConstraints {
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyconstraint-v1alpha2-scheduling-k8s-io | TopologyConstraint v1alpha2 scheduling.k8s.io} */
   readonly topology?: ReadonlyArray<TopologyConstraint>
 }
 
@@ -110,11 +126,15 @@ export const PodGroupSchedulingConstraints: Schema.Schema<PodGroupSchedulingCons
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupSchedulingPolicy`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupschedulingpolicy-v1alpha2-scheduling-k8s-io | PodGroupSchedulingPolicy v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupSchedulingPolicy {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#basicschedulingpolicy-v1alpha2-scheduling-k8s-io | BasicSchedulingPolicy v1alpha2 scheduling.k8s.io} */
   readonly basic?: BasicSchedulingPolicy
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#gangschedulingpolicy-v1alpha2-scheduling-k8s-io | GangSchedulingPolicy v1alpha2 scheduling.k8s.io} */
   readonly gang?: GangSchedulingPolicy
 }
 
@@ -132,11 +152,15 @@ export const PodGroupSchedulingPolicy: Schema.Schema<PodGroupSchedulingPolicy> =
 /**
  * `io.k8s.api.scheduling.v1alpha2.WorkloadPodGroupTemplateReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadpodgrouptemplatereference-v1alpha2-scheduling-k8s-io | WorkloadPodGroupTemplateReference v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WorkloadPodGroupTemplateReference {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadpodgrouptemplatereference-v1alpha2-scheduling-k8s-io | WorkloadPodGroupTemplateReference v1alpha2 scheduling.k8s.io} */
   readonly podGroupTemplateName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadpodgrouptemplatereference-v1alpha2-scheduling-k8s-io | WorkloadPodGroupTemplateReference v1alpha2 scheduling.k8s.io} */
   readonly workloadName: string
 }
 
@@ -154,10 +178,13 @@ export const WorkloadPodGroupTemplateReference: Schema.Schema<WorkloadPodGroupTe
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupTemplateReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplatereference-v1alpha2-scheduling-k8s-io | PodGroupTemplateReference v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupTemplateReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadpodgrouptemplatereference-v1alpha2-scheduling-k8s-io | WorkloadPodGroupTemplateReference v1alpha2 scheduling.k8s.io} */
   readonly workload?: WorkloadPodGroupTemplateReference
 }
 
@@ -174,16 +201,25 @@ export const PodGroupTemplateReference: Schema.Schema<PodGroupTemplateReference>
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupspec-v1alpha2-scheduling-k8s-io | PodGroupSpec v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupspec-v1alpha2-scheduling-k8s-io | PodGroupSpec v1alpha2 scheduling.k8s.io} */
   readonly disruptionMode?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplatereference-v1alpha2-scheduling-k8s-io | PodGroupTemplateReference v1alpha2 scheduling.k8s.io} */
   readonly podGroupTemplateRef?: PodGroupTemplateReference
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupspec-v1alpha2-scheduling-k8s-io | PodGroupSpec v1alpha2 scheduling.k8s.io} */
   readonly priority?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupspec-v1alpha2-scheduling-k8s-io | PodGroupSpec v1alpha2 scheduling.k8s.io} */
   readonly priorityClassName?: string
+  /** list type `map` keyed by `name`; patch strategy `merge,retainKeys` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaim-v1alpha2-scheduling-k8s-io | PodGroupResourceClaim v1alpha2 scheduling.k8s.io} */
   readonly resourceClaims?: ReadonlyArray<PodGroupResourceClaim>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupschedulingconstraints-v1alpha2-scheduling-k8s-io | PodGroupSchedulingConstraints v1alpha2 scheduling.k8s.io} */
   readonly schedulingConstraints?: PodGroupSchedulingConstraints
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupschedulingpolicy-v1alpha2-scheduling-k8s-io | PodGroupSchedulingPolicy v1alpha2 scheduling.k8s.io} */
   readonly schedulingPolicy: PodGroupSchedulingPolicy
 }
 
@@ -206,11 +242,15 @@ export const PodGroupSpec: Schema.Schema<PodGroupSpec> = /*#__PURE__*/ struct<Po
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupResourceClaimStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaimstatus-v1alpha2-scheduling-k8s-io | PodGroupResourceClaimStatus v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupResourceClaimStatus {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaimstatus-v1alpha2-scheduling-k8s-io | PodGroupResourceClaimStatus v1alpha2 scheduling.k8s.io} */
   readonly name: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaimstatus-v1alpha2-scheduling-k8s-io | PodGroupResourceClaimStatus v1alpha2 scheduling.k8s.io} */
   readonly resourceClaimName?: string
 }
 
@@ -228,11 +268,15 @@ export const PodGroupResourceClaimStatus: Schema.Schema<PodGroupResourceClaimSta
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupstatus-v1alpha2-scheduling-k8s-io | PodGroupStatus v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** list type `map` keyed by `name`; patch strategy `merge,retainKeys` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaimstatus-v1alpha2-scheduling-k8s-io | PodGroupResourceClaimStatus v1alpha2 scheduling.k8s.io} */
   readonly resourceClaimStatuses?: ReadonlyArray<PodGroupResourceClaimStatus>
 }
 
@@ -250,14 +294,23 @@ export const PodGroupStatus: Schema.Schema<PodGroupStatus> = /*#__PURE__*/ struc
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroup`
  *
+ * Kind `PodGroup` of `scheduling.k8s.io/v1alpha2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroup-v1alpha2-scheduling-k8s-io | PodGroup v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroup {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroup-v1alpha2-scheduling-k8s-io | PodGroup v1alpha2 scheduling.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroup-v1alpha2-scheduling-k8s-io | PodGroup v1alpha2 scheduling.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupspec-v1alpha2-scheduling-k8s-io | PodGroupSpec v1alpha2 scheduling.k8s.io} */
   readonly spec: PodGroupSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupstatus-v1alpha2-scheduling-k8s-io | PodGroupStatus v1alpha2 scheduling.k8s.io} */
   readonly status?: PodGroupStatus
 }
 
@@ -278,13 +331,21 @@ export const PodGroup: Schema.Schema<PodGroup> = /*#__PURE__*/ struct<PodGroup>(
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupList`
  *
+ * Kind `PodGroupList` of `scheduling.k8s.io/v1alpha2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouplist-v1alpha2-scheduling-k8s-io | PodGroupList v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouplist-v1alpha2-scheduling-k8s-io | PodGroupList v1alpha2 scheduling.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroup-v1alpha2-scheduling-k8s-io | PodGroup v1alpha2 scheduling.k8s.io} */
   readonly items: ReadonlyArray<PodGroup>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouplist-v1alpha2-scheduling-k8s-io | PodGroupList v1alpha2 scheduling.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -304,16 +365,25 @@ export const PodGroupList: Schema.Schema<PodGroupList> = /*#__PURE__*/ struct<Po
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupTemplate`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplate-v1alpha2-scheduling-k8s-io | PodGroupTemplate v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface PodGroupTemplate {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplate-v1alpha2-scheduling-k8s-io | PodGroupTemplate v1alpha2 scheduling.k8s.io} */
   readonly disruptionMode?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplate-v1alpha2-scheduling-k8s-io | PodGroupTemplate v1alpha2 scheduling.k8s.io} */
   readonly name: string
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplate-v1alpha2-scheduling-k8s-io | PodGroupTemplate v1alpha2 scheduling.k8s.io} */
   readonly priority?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplate-v1alpha2-scheduling-k8s-io | PodGroupTemplate v1alpha2 scheduling.k8s.io} */
   readonly priorityClassName?: string
+  /** list type `map` keyed by `name`; patch strategy `merge,retainKeys` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupresourceclaim-v1alpha2-scheduling-k8s-io | PodGroupResourceClaim v1alpha2 scheduling.k8s.io} */
   readonly resourceClaims?: ReadonlyArray<PodGroupResourceClaim>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupschedulingconstraints-v1alpha2-scheduling-k8s-io | PodGroupSchedulingConstraints v1alpha2 scheduling.k8s.io} */
   readonly schedulingConstraints?: PodGroupSchedulingConstraints
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgroupschedulingpolicy-v1alpha2-scheduling-k8s-io | PodGroupSchedulingPolicy v1alpha2 scheduling.k8s.io} */
   readonly schedulingPolicy: PodGroupSchedulingPolicy
 }
 
@@ -336,12 +406,17 @@ export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.scheduling.v1alpha2.TypedLocalObjectReference`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1alpha2-scheduling-k8s-io | TypedLocalObjectReference v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TypedLocalObjectReference {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1alpha2-scheduling-k8s-io | TypedLocalObjectReference v1alpha2 scheduling.k8s.io} */
   readonly apiGroup?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1alpha2-scheduling-k8s-io | TypedLocalObjectReference v1alpha2 scheduling.k8s.io} */
   readonly kind: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1alpha2-scheduling-k8s-io | TypedLocalObjectReference v1alpha2 scheduling.k8s.io} */
   readonly name: string
 }
 
@@ -360,11 +435,15 @@ export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference>
 /**
  * `io.k8s.api.scheduling.v1alpha2.WorkloadSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadspec-v1alpha2-scheduling-k8s-io | WorkloadSpec v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WorkloadSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#typedlocalobjectreference-v1alpha2-scheduling-k8s-io | TypedLocalObjectReference v1alpha2 scheduling.k8s.io} */
   readonly controllerRef?: TypedLocalObjectReference
+  /** required; list type `map` keyed by `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#podgrouptemplate-v1alpha2-scheduling-k8s-io | PodGroupTemplate v1alpha2 scheduling.k8s.io} */
   readonly podGroupTemplates: ReadonlyArray<PodGroupTemplate>
 }
 
@@ -382,13 +461,21 @@ export const WorkloadSpec: Schema.Schema<WorkloadSpec> = /*#__PURE__*/ struct<Wo
 /**
  * `io.k8s.api.scheduling.v1alpha2.Workload`
  *
+ * Kind `Workload` of `scheduling.k8s.io/v1alpha2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workload-v1alpha2-scheduling-k8s-io | Workload v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Workload {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workload-v1alpha2-scheduling-k8s-io | Workload v1alpha2 scheduling.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workload-v1alpha2-scheduling-k8s-io | Workload v1alpha2 scheduling.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadspec-v1alpha2-scheduling-k8s-io | WorkloadSpec v1alpha2 scheduling.k8s.io} */
   readonly spec: WorkloadSpec
 }
 
@@ -408,13 +495,21 @@ export const Workload: Schema.Schema<Workload> = /*#__PURE__*/ struct<Workload>(
 /**
  * `io.k8s.api.scheduling.v1alpha2.WorkloadList`
  *
+ * Kind `WorkloadList` of `scheduling.k8s.io/v1alpha2`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadlist-v1alpha2-scheduling-k8s-io | WorkloadList v1alpha2 scheduling.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface WorkloadList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadlist-v1alpha2-scheduling-k8s-io | WorkloadList v1alpha2 scheduling.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workload-v1alpha2-scheduling-k8s-io | Workload v1alpha2 scheduling.k8s.io} */
   readonly items: ReadonlyArray<Workload>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#workloadlist-v1alpha2-scheduling-k8s-io | WorkloadList v1alpha2 scheduling.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

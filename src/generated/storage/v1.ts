@@ -12,11 +12,15 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.storage.v1.TokenRequest`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-storage-k8s-io | TokenRequest v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TokenRequest {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-storage-k8s-io | TokenRequest v1 storage.k8s.io} */
   readonly audience: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-storage-k8s-io | TokenRequest v1 storage.k8s.io} */
   readonly expirationSeconds?: number
 }
 
@@ -34,20 +38,33 @@ export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<To
 /**
  * `io.k8s.api.storage.v1.CSIDriverSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIDriverSpec {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly attachRequired?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly fsGroupPolicy?: string
+  /** `int64`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly nodeAllocatableUpdatePeriodSeconds?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly podInfoOnMount?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly preventPodSchedulingIfMissing?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly requiresRepublish?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly seLinuxMount?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly serviceAccountTokenInSecrets?: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly storageCapacity?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#tokenrequest-v1-storage-k8s-io | TokenRequest v1 storage.k8s.io} */
   readonly tokenRequests?: ReadonlyArray<TokenRequest>
+  /** list type `set`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly volumeLifecycleModes?: ReadonlyArray<string>
 }
 
@@ -74,13 +91,21 @@ export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.storage.v1.CSIDriver`
  *
+ * Kind `CSIDriver` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriver-v1-storage-k8s-io | CSIDriver v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIDriver {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriver-v1-storage-k8s-io | CSIDriver v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriver-v1-storage-k8s-io | CSIDriver v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverspec-v1-storage-k8s-io | CSIDriverSpec v1 storage.k8s.io} */
   readonly spec: CSIDriverSpec
 }
 
@@ -100,13 +125,21 @@ export const CSIDriver: Schema.Schema<CSIDriver> = /*#__PURE__*/ struct<CSIDrive
 /**
  * `io.k8s.api.storage.v1.CSIDriverList`
  *
+ * Kind `CSIDriverList` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverlist-v1-storage-k8s-io | CSIDriverList v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIDriverList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverlist-v1-storage-k8s-io | CSIDriverList v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriver-v1-storage-k8s-io | CSIDriver v1 storage.k8s.io} */
   readonly items: ReadonlyArray<CSIDriver>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csidriverlist-v1-storage-k8s-io | CSIDriverList v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -126,10 +159,13 @@ export const CSIDriverList: Schema.Schema<CSIDriverList> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.storage.v1.VolumeNodeResources`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumenoderesources-v1-storage-k8s-io | VolumeNodeResources v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeNodeResources {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumenoderesources-v1-storage-k8s-io | VolumeNodeResources v1 storage.k8s.io} */
   readonly count?: number
 }
 
@@ -146,13 +182,19 @@ export const VolumeNodeResources: Schema.Schema<VolumeNodeResources> = /*#__PURE
 /**
  * `io.k8s.api.storage.v1.CSINodeDriver`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodedriver-v1-storage-k8s-io | CSINodeDriver v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSINodeDriver {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumenoderesources-v1-storage-k8s-io | VolumeNodeResources v1 storage.k8s.io} */
   readonly allocatable?: VolumeNodeResources
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodedriver-v1-storage-k8s-io | CSINodeDriver v1 storage.k8s.io} */
   readonly name: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodedriver-v1-storage-k8s-io | CSINodeDriver v1 storage.k8s.io} */
   readonly nodeID: string
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodedriver-v1-storage-k8s-io | CSINodeDriver v1 storage.k8s.io} */
   readonly topologyKeys?: ReadonlyArray<string>
 }
 
@@ -172,10 +214,13 @@ export const CSINodeDriver: Schema.Schema<CSINodeDriver> = /*#__PURE__*/ struct<
 /**
  * `io.k8s.api.storage.v1.CSINodeSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodespec-v1-storage-k8s-io | CSINodeSpec v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSINodeSpec {
+  /** required; list type `map` keyed by `name`; patch strategy `merge` on `name`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodedriver-v1-storage-k8s-io | CSINodeDriver v1 storage.k8s.io} */
   readonly drivers: ReadonlyArray<CSINodeDriver>
 }
 
@@ -192,13 +237,21 @@ export const CSINodeSpec: Schema.Schema<CSINodeSpec> = /*#__PURE__*/ struct<CSIN
 /**
  * `io.k8s.api.storage.v1.CSINode`
  *
+ * Kind `CSINode` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinode-v1-storage-k8s-io | CSINode v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSINode {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinode-v1-storage-k8s-io | CSINode v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinode-v1-storage-k8s-io | CSINode v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodespec-v1-storage-k8s-io | CSINodeSpec v1 storage.k8s.io} */
   readonly spec: CSINodeSpec
 }
 
@@ -218,13 +271,21 @@ export const CSINode: Schema.Schema<CSINode> = /*#__PURE__*/ struct<CSINode>("CS
 /**
  * `io.k8s.api.storage.v1.CSINodeList`
  *
+ * Kind `CSINodeList` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodelist-v1-storage-k8s-io | CSINodeList v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSINodeList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodelist-v1-storage-k8s-io | CSINodeList v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinode-v1-storage-k8s-io | CSINode v1 storage.k8s.io} */
   readonly items: ReadonlyArray<CSINode>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csinodelist-v1-storage-k8s-io | CSINodeList v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -244,16 +305,27 @@ export const CSINodeList: Schema.Schema<CSINodeList> = /*#__PURE__*/ struct<CSIN
 /**
  * `io.k8s.api.storage.v1.CSIStorageCapacity`
  *
+ * Kind `CSIStorageCapacity` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacity-v1-storage-k8s-io | CSIStorageCapacity v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIStorageCapacity {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacity-v1-storage-k8s-io | CSIStorageCapacity v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly capacity?: apimachinery.Quantity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacity-v1-storage-k8s-io | CSIStorageCapacity v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/ | Kubernetes 1.36 API reference} */
   readonly maximumVolumeSize?: apimachinery.Quantity
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#labelselector-v1-meta | LabelSelector v1 meta} */
   readonly nodeTopology?: meta_v1.LabelSelector
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacity-v1-storage-k8s-io | CSIStorageCapacity v1 storage.k8s.io} */
   readonly storageClassName: string
 }
 
@@ -276,13 +348,21 @@ export const CSIStorageCapacity: Schema.Schema<CSIStorageCapacity> = /*#__PURE__
 /**
  * `io.k8s.api.storage.v1.CSIStorageCapacityList`
  *
+ * Kind `CSIStorageCapacityList` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacitylist-v1-storage-k8s-io | CSIStorageCapacityList v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface CSIStorageCapacityList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacitylist-v1-storage-k8s-io | CSIStorageCapacityList v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacity-v1-storage-k8s-io | CSIStorageCapacity v1 storage.k8s.io} */
   readonly items: ReadonlyArray<CSIStorageCapacity>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#csistoragecapacitylist-v1-storage-k8s-io | CSIStorageCapacityList v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -302,19 +382,33 @@ export const CSIStorageCapacityList: Schema.Schema<CSIStorageCapacityList> = /*#
 /**
  * `io.k8s.api.storage.v1.StorageClass`
  *
+ * Kind `StorageClass` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly allowVolumeExpansion?: boolean
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#topologyselectorterm-v1-core | TopologySelectorTerm v1 core} */
   readonly allowedTopologies?: ReadonlyArray<core_v1.TopologySelectorTerm>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** list type `atomic`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly mountOptions?: ReadonlyArray<string>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly parameters?: { readonly [key: string]: string }
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly provisioner: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly reclaimPolicy?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly volumeBindingMode?: string
 }
 
@@ -340,13 +434,21 @@ export const StorageClass: Schema.Schema<StorageClass> = /*#__PURE__*/ struct<St
 /**
  * `io.k8s.api.storage.v1.StorageClassList`
  *
+ * Kind `StorageClassList` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclasslist-v1-storage-k8s-io | StorageClassList v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclasslist-v1-storage-k8s-io | StorageClassList v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclass-v1-storage-k8s-io | StorageClass v1 storage.k8s.io} */
   readonly items: ReadonlyArray<StorageClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageclasslist-v1-storage-k8s-io | StorageClassList v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -366,11 +468,15 @@ export const StorageClassList: Schema.Schema<StorageClassList> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentSource`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentsource-v1-storage-k8s-io | VolumeAttachmentSource v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttachmentSource {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#persistentvolumespec-v1-core | PersistentVolumeSpec v1 core} */
   readonly inlineVolumeSpec?: core_v1.PersistentVolumeSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentsource-v1-storage-k8s-io | VolumeAttachmentSource v1 storage.k8s.io} */
   readonly persistentVolumeName?: string
 }
 
@@ -388,12 +494,17 @@ export const VolumeAttachmentSource: Schema.Schema<VolumeAttachmentSource> = /*#
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentspec-v1-storage-k8s-io | VolumeAttachmentSpec v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttachmentSpec {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentspec-v1-storage-k8s-io | VolumeAttachmentSpec v1 storage.k8s.io} */
   readonly attacher: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentspec-v1-storage-k8s-io | VolumeAttachmentSpec v1 storage.k8s.io} */
   readonly nodeName: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentsource-v1-storage-k8s-io | VolumeAttachmentSource v1 storage.k8s.io} */
   readonly source: VolumeAttachmentSource
 }
 
@@ -412,12 +523,17 @@ export const VolumeAttachmentSpec: Schema.Schema<VolumeAttachmentSpec> = /*#__PU
 /**
  * `io.k8s.api.storage.v1.VolumeError`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeerror-v1-storage-k8s-io | VolumeError v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeError {
+  /** `int32`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeerror-v1-storage-k8s-io | VolumeError v1 storage.k8s.io} */
   readonly errorCode?: number
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeerror-v1-storage-k8s-io | VolumeError v1 storage.k8s.io} */
   readonly message?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#time-v1-meta | Time v1 meta} */
   readonly time?: meta_v1.Time
 }
 
@@ -436,13 +552,19 @@ export const VolumeError: Schema.Schema<VolumeError> = /*#__PURE__*/ struct<Volu
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentstatus-v1-storage-k8s-io | VolumeAttachmentStatus v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttachmentStatus {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeerror-v1-storage-k8s-io | VolumeError v1 storage.k8s.io} */
   readonly attachError?: VolumeError
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentstatus-v1-storage-k8s-io | VolumeAttachmentStatus v1 storage.k8s.io} */
   readonly attached: boolean
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentstatus-v1-storage-k8s-io | VolumeAttachmentStatus v1 storage.k8s.io} */
   readonly attachmentMetadata?: { readonly [key: string]: string }
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeerror-v1-storage-k8s-io | VolumeError v1 storage.k8s.io} */
   readonly detachError?: VolumeError
 }
 
@@ -462,14 +584,23 @@ export const VolumeAttachmentStatus: Schema.Schema<VolumeAttachmentStatus> = /*#
 /**
  * `io.k8s.api.storage.v1.VolumeAttachment`
  *
+ * Kind `VolumeAttachment` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachment-v1-storage-k8s-io | VolumeAttachment v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttachment {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachment-v1-storage-k8s-io | VolumeAttachment v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachment-v1-storage-k8s-io | VolumeAttachment v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentspec-v1-storage-k8s-io | VolumeAttachmentSpec v1 storage.k8s.io} */
   readonly spec: VolumeAttachmentSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentstatus-v1-storage-k8s-io | VolumeAttachmentStatus v1 storage.k8s.io} */
   readonly status?: VolumeAttachmentStatus
 }
 
@@ -490,13 +621,21 @@ export const VolumeAttachment: Schema.Schema<VolumeAttachment> = /*#__PURE__*/ s
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentList`
  *
+ * Kind `VolumeAttachmentList` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentlist-v1-storage-k8s-io | VolumeAttachmentList v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttachmentList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentlist-v1-storage-k8s-io | VolumeAttachmentList v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachment-v1-storage-k8s-io | VolumeAttachment v1 storage.k8s.io} */
   readonly items: ReadonlyArray<VolumeAttachment>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattachmentlist-v1-storage-k8s-io | VolumeAttachmentList v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
@@ -516,14 +655,23 @@ export const VolumeAttachmentList: Schema.Schema<VolumeAttachmentList> = /*#__PU
 /**
  * `io.k8s.api.storage.v1.VolumeAttributesClass`
  *
+ * Kind `VolumeAttributesClass` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1-storage-k8s-io | VolumeAttributesClass v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttributesClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1-storage-k8s-io | VolumeAttributesClass v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1-storage-k8s-io | VolumeAttributesClass v1 storage.k8s.io} */
   readonly driverName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1-storage-k8s-io | VolumeAttributesClass v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1-storage-k8s-io | VolumeAttributesClass v1 storage.k8s.io} */
   readonly parameters?: { readonly [key: string]: string }
 }
 
@@ -544,13 +692,21 @@ export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__
 /**
  * `io.k8s.api.storage.v1.VolumeAttributesClassList`
  *
+ * Kind `VolumeAttributesClassList` of `storage.k8s.io/v1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclasslist-v1-storage-k8s-io | VolumeAttributesClassList v1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttributesClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclasslist-v1-storage-k8s-io | VolumeAttributesClassList v1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1-storage-k8s-io | VolumeAttributesClass v1 storage.k8s.io} */
   readonly items: ReadonlyArray<VolumeAttributesClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclasslist-v1-storage-k8s-io | VolumeAttributesClassList v1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

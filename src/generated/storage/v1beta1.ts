@@ -10,14 +10,23 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.storage.v1beta1.VolumeAttributesClass`
  *
+ * Kind `VolumeAttributesClass` of `storage.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1beta1-storage-k8s-io | VolumeAttributesClass v1beta1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttributesClass {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1beta1-storage-k8s-io | VolumeAttributesClass v1beta1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1beta1-storage-k8s-io | VolumeAttributesClass v1beta1 storage.k8s.io} */
   readonly driverName: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1beta1-storage-k8s-io | VolumeAttributesClass v1beta1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1beta1-storage-k8s-io | VolumeAttributesClass v1beta1 storage.k8s.io} */
   readonly parameters?: { readonly [key: string]: string }
 }
 
@@ -38,13 +47,21 @@ export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__
 /**
  * `io.k8s.api.storage.v1beta1.VolumeAttributesClassList`
  *
+ * Kind `VolumeAttributesClassList` of `storage.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclasslist-v1beta1-storage-k8s-io | VolumeAttributesClassList v1beta1 storage.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface VolumeAttributesClassList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclasslist-v1beta1-storage-k8s-io | VolumeAttributesClassList v1beta1 storage.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclass-v1beta1-storage-k8s-io | VolumeAttributesClass v1beta1 storage.k8s.io} */
   readonly items: ReadonlyArray<VolumeAttributesClass>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#volumeattributesclasslist-v1beta1-storage-k8s-io | VolumeAttributesClassList v1beta1 storage.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 

@@ -10,10 +10,13 @@ import { struct, optional } from "../../internal/generatedSchema.js"
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationspec-v1beta1-storagemigration-k8s-io | StorageVersionMigrationSpec v1beta1 storagemigration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionMigrationSpec {
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#groupresource-v1-meta | GroupResource v1 meta} */
   readonly resource: meta_v1.GroupResource
 }
 
@@ -30,11 +33,15 @@ export const StorageVersionMigrationSpec: Schema.Schema<StorageVersionMigrationS
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus`
  *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationstatus-v1beta1-storagemigration-k8s-io | StorageVersionMigrationStatus v1beta1 storagemigration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionMigrationStatus {
+  /** list type `map` keyed by `type`; patch strategy `merge` on `type`; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#condition-v1-meta | Condition v1 meta} */
   readonly conditions?: ReadonlyArray<meta_v1.Condition>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationstatus-v1beta1-storagemigration-k8s-io | StorageVersionMigrationStatus v1beta1 storagemigration.k8s.io} */
   readonly resourceVersion?: string
 }
 
@@ -52,14 +59,23 @@ export const StorageVersionMigrationStatus: Schema.Schema<StorageVersionMigratio
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigration`
  *
+ * Kind `StorageVersionMigration` of `storagemigration.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigration-v1beta1-storagemigration-k8s-io | StorageVersionMigration v1beta1 storagemigration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionMigration {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigration-v1beta1-storagemigration-k8s-io | StorageVersionMigration v1beta1 storagemigration.k8s.io} */
   readonly apiVersion?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigration-v1beta1-storagemigration-k8s-io | StorageVersionMigration v1beta1 storagemigration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#objectmeta-v1-meta | ObjectMeta v1 meta} */
   readonly metadata?: meta_v1.ObjectMeta
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationspec-v1beta1-storagemigration-k8s-io | StorageVersionMigrationSpec v1beta1 storagemigration.k8s.io} */
   readonly spec?: StorageVersionMigrationSpec
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationstatus-v1beta1-storagemigration-k8s-io | StorageVersionMigrationStatus v1beta1 storagemigration.k8s.io} */
   readonly status?: StorageVersionMigrationStatus
 }
 
@@ -80,13 +96,21 @@ export const StorageVersionMigration: Schema.Schema<StorageVersionMigration> = /
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationList`
  *
+ * Kind `StorageVersionMigrationList` of `storagemigration.k8s.io/v1beta1`.
+ *
+ * API reference: {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationlist-v1beta1-storagemigration-k8s-io | StorageVersionMigrationList v1beta1 storagemigration.k8s.io}
+ *
  * @since 0.1.0
  * @category models
  */
 export interface StorageVersionMigrationList {
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationlist-v1beta1-storagemigration-k8s-io | StorageVersionMigrationList v1beta1 storagemigration.k8s.io} */
   readonly apiVersion?: string
+  /** required; {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigration-v1beta1-storagemigration-k8s-io | StorageVersionMigration v1beta1 storagemigration.k8s.io} */
   readonly items: ReadonlyArray<StorageVersionMigration>
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#storageversionmigrationlist-v1beta1-storagemigration-k8s-io | StorageVersionMigrationList v1beta1 storagemigration.k8s.io} */
   readonly kind?: string
+  /** {@link https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.36/#listmeta-v1-meta | ListMeta v1 meta} */
   readonly metadata?: meta_v1.ListMeta
 }
 
