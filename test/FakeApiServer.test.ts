@@ -237,9 +237,13 @@ describe("FakeApiServer object lifecycle", () => {
   it.effect("delete: finalizers, preconditions, collections and namespaces", () =>
     Effect.gen(function*() {
       yield* post(configmaps, { ...configMap("held"), metadata: { name: "held", finalizers: ["example.com/x"] } })
+      // The object stays until its finalizers are gone: 200 with the object, 202 only for orphanDependents=false.
       const deleting = yield* del(`${configmaps}/held`)
-      expect(deleting.status).toBe(202)
+      expect(deleting.status).toBe(200)
       expect(deleting.json.metadata.deletionTimestamp).toBeDefined()
+      expect((yield* del(`${configmaps}/held`, { orphanDependents: false })).status).toBe(202)
+      expect((yield* del(`${configmaps}/held?orphanDependents=false`)).status).toBe(202)
+      expect((yield* del(`${configmaps}/held`, { propagationPolicy: "Foreground" })).status).toBe(200)
       const still = (yield* get(`${configmaps}/held`)).json
       expect(still.metadata.deletionTimestamp).toBeDefined()
       const released = yield* patch(

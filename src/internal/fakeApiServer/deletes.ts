@@ -95,12 +95,12 @@ export function deleteOne(
   if (finalizers.length > 0) {
     if (live.metadata.deletionTimestamp !== undefined) {
       const changed = collected && !sameStrings(finalizers, live.metadata.finalizers ?? [])
-      if (!changed || dryRun) return { reply: renderOne(r, 202, live), gone: undefined }
+      if (!changed || dryRun) return { reply: renderOne(r, pendingStatus(r, options), live), gone: undefined }
       const stored = e.store.put(r.served.storageKey, key, (rv) => ({
         ...live,
         metadata: { ...live.metadata, finalizers, resourceVersion: rv }
       }))
-      return { reply: renderOne(r, 202, stored), gone: undefined }
+      return { reply: renderOne(r, pendingStatus(r, options), stored), gone: undefined }
     }
     const param = integer(r.req.query, "gracePeriodSeconds")
     const grace = param._tag === "Value" ? param.value : Number(options.gracePeriodSeconds ?? 0)
@@ -113,17 +113,26 @@ export function deleteOne(
         deletionGracePeriodSeconds: Number.isFinite(grace) ? grace : 0
       }
     }
-    if (dryRun) return { reply: renderOne(r, 202, marked), gone: undefined }
+    if (dryRun) return { reply: renderOne(r, pendingStatus(r, options), marked), gone: undefined }
     const stored = e.store.put(
       r.served.storageKey,
       key,
       (rv) => ({ ...marked, metadata: { ...marked.metadata, resourceVersion: rv } })
     )
-    return { reply: renderOne(r, 202, stored), gone: undefined }
+    return { reply: renderOne(r, pendingStatus(r, options), stored), gone: undefined }
   }
   if (dryRun) return { reply: deletedReply(r, live), gone: live }
   const removed = removeObject(e, r.served, key) ?? live
   return { reply: deletedReply(r, removed), gone: removed }
+}
+
+/**
+ * The apiserver answers a delete that leaves the object in place (finalizers, grace) with 200 and the object, except
+ * when the caller set `orphanDependents: false`, which it answers with 202 (kept that way for old clients).
+ */
+const pendingStatus = (r: ResourceRequest, options: Obj): number => {
+  const query = r.req.query.get("orphanDependents")
+  return options.orphanDependents === false || query === "false" ? 202 : 200
 }
 
 const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) =>
