@@ -33,6 +33,13 @@ const seed = [
     metadata: { name: "p", namespace: "default" },
     spec: { containers: [{ name: "c", image: "nginx" }] },
     status: { phase: "Pending" }
+  },
+  {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "two", namespace: "default" },
+    spec: { containers: [{ name: "a", image: "nginx" }, { name: "b", image: "nginx" }] },
+    status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] }
   }
 ]
 
@@ -77,6 +84,15 @@ describe("effect-kube wait", () => {
         ["--for=condition=Ready", "pod/p", "--timeout=1s"],
         ["--for=jsonpath={.status.phase}=Pending", "pod/p", "--timeout=5s"],
         ["--for=jsonpath={.status.phase}=Running", "pod/p", "--timeout=1s"],
+        // The whole jsonpath grammar: filters (with their ==), wildcards, the relaxed form without braces.
+        ["--for=jsonpath={.status.conditions[?(@.type==\"Ready\")].status}=True", "pod/two", "--timeout=5s"],
+        ["--for=jsonpath=.status.phase=Pending", "pod/p", "--timeout=5s"],
+        ["--for=jsonpath={.status.phase}", "pod/p", "--timeout=5s"],
+        ["--for=jsonpath={.status.phase}='Pending'", "pod/p", "--timeout=5s"],
+        ["--for=jsonpath={.spec.containers[*].name}=a", "pod/two", "--timeout=5s"],
+        ["--for=jsonpath={.spec}=x", "pod/p", "--timeout=5s"],
+        ["--for=jsonpath={.status.phase}=", "pod/p", "--timeout=5s"],
+        ["--for=jsonpath={.status.nothing}=x", "pod/p", "--timeout=1s"],
         ["--for=delete", "pod/nope", "--timeout=1s"],
         ["--for=condition=Ready", "pod/nope", "--timeout=1s"],
         ["--for=condition=Available", "deployment/web", "deployment/nope", "--timeout=1s"],

@@ -571,12 +571,19 @@ const text = (u: unknown): string =>
     ? "<nil>"
     : ""
 
+/** The values each `{...}` of a template selects, as client-go's `FindResults` gives them. */
+export const findResults = (template: Template, data: unknown): Array<Array<unknown>> =>
+  new Evaluator().findResults(data, template.root.nodes)
+
+/** A scalar as Go's `%v` prints it. */
+export const goText = (u: unknown): string => text(u)
+
 /**
  * Runs a template over a decoded JSON value and returns what kubectl prints. `asJson` is `-o jsonpath-as-json`:
  * each `{...}`'s results as one indented JSON array.
  */
 export const execute = (template: Template, data: unknown, asJson = false): string => {
-  const results = new Evaluator().findResults(data, template.root.nodes)
+  const results = findResults(template, data)
   let out = ""
   for (const group of results) {
     if (asJson) {

@@ -14,6 +14,7 @@ import * as Wait from "../Wait.js"
 import type { Command } from "./command.js"
 import { parseGoDuration } from "./duration.js"
 import { describeFailure } from "./failure.js"
+import * as JsonPath from "./jsonPath.js"
 import { CliError, commandWith, commonFlags, layer, parseArgs, stackOptions } from "./stack.js"
 
 const usage = `Wait for a specific condition on one or many resources.
@@ -24,25 +25,73 @@ Usage:
 
 const flags = [...commonFlags, { name: "for" }, { name: "timeout" }]
 
+/** Whether an object meets the condition, or why the condition cannot be evaluated on it. */
+type Verdict = boolean | { readonly error: string }
+
 type Target =
   | { readonly _tag: "Delete" }
-  | { readonly _tag: "Match"; readonly test: (object: unknown) => boolean }
+  | { readonly _tag: "Match"; readonly test: (object: unknown) => Verdict }
 
-/** A jsonpath of dotted fields with optional `[n]` indexes, the part of kubectl's grammar `wait` is used with. */
-const jsonPathValue = (object: unknown, path: string): { readonly found: boolean; readonly value?: unknown } => {
-  const parts = path.replace(/^\./, "").split(/\.|(?=\[)/).filter((p) => p !== "")
-  let current: unknown = object
-  for (const part of parts) {
-    const index = /^\[(\d+)\]$/.exec(part)
-    if (index !== null) {
-      if (!Array.isArray(current) || current.length <= Number(index[1])) return { found: false }
-      current = current[Number(index[1])]
-    } else {
-      if (typeof current !== "object" || current === null || !(part in current)) return { found: false }
-      current = (current as Record<string, unknown>)[part]
+const jsonPathFormat = "jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3"
+
+/** kubectl's relaxed form: `{.a.b}`, `.a.b` and `a.b` all mean `{.a.b}`. */
+const relaxed = (expression: string): string =>
+  expression.startsWith("{") && expression.endsWith("}")
+    ? expression
+    : `{${expression.startsWith(".") ? "" : "."}${expression}}`
+
+/** Splits `EXPRESSION[=VALUE]`; an expression in braces ends at its closing brace, so filters may hold `==`. */
+const splitJsonPath = (rest: string): { readonly expression: string; readonly value: string | undefined } => {
+  const end = rest.startsWith("{") ? rest.indexOf("}") + 1 : rest.indexOf("=")
+  if (end <= 0) return { expression: rest, value: undefined }
+  if (!rest.startsWith("{")) return { expression: rest.slice(0, end), value: rest.slice(end + 1) }
+  const tail = rest.slice(end)
+  return {
+    expression: rest.slice(0, end),
+    value: tail === "" ? undefined : tail.startsWith("=") ? tail.slice(1) : tail
+  }
+}
+
+/**
+ * kubectl's jsonpath wait: the full jsonpath grammar (filters, wildcards) with missing keys allowed; met when the
+ * expression selects exactly one value (equal to the expected one, compared as Go prints it, if one is given).
+ */
+const jsonPathTarget = (rest: string): Target | { readonly error: string } => {
+  const { expression, value } = splitJsonPath(rest)
+  if (expression === "" || expression === "{}") return { error: jsonPathFormat }
+  if (value !== undefined && value.includes("=") && !expression.startsWith("{")) return { error: jsonPathFormat }
+  const expected = value === undefined ? undefined : value.replace(/^['"]+|['"]+$/g, "")
+  if (expected === "") {
+    return {
+      error: "jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3"
     }
   }
-  return { found: true, value: current }
+  let template: JsonPath.Template
+  try {
+    template = JsonPath.parse(relaxed(expression))
+  } catch (error) {
+    return { error: error instanceof JsonPath.JsonPathError ? error.message : String(error) }
+  }
+  return {
+    _tag: "Match",
+    test: (object) => {
+      let results: Array<Array<unknown>>
+      try {
+        results = JsonPath.findResults(template, object)
+      } catch {
+        return false
+      }
+      if (results.length === 0 || results[0]!.length === 0) return false
+      if (results.length > 1) return { error: "given jsonpath expression matches more than one list" }
+      if (results[0]!.length > 1) return { error: "given jsonpath expression matches more than one value" }
+      if (expected === undefined) return true
+      const v = results[0]![0]
+      if (typeof v === "object" && v !== null) {
+        return { error: "jsonpath leads to a nested object or list which is not supported" }
+      }
+      return JsonPath.goText(v) === expected
+    }
+  }
 }
 
 export const parseFor = (spec: string | undefined): Target | { readonly error: string } => {
@@ -56,27 +105,7 @@ export const parseFor = (spec: string | undefined): Target | { readonly error: s
     if (type === "") return { error: `unrecognized condition: "${value}"` }
     return { _tag: "Match", test: Conditions.hasCondition(type, status) }
   }
-  if (value.startsWith("jsonpath=")) {
-    const rest = value.slice("jsonpath=".length)
-    const close = rest.startsWith("{") ? rest.indexOf("}") : -1
-    if (close === -1) return { error: `jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3` }
-    const path = rest.slice(1, close)
-    const tail = rest.slice(close + 1)
-    if (tail !== "" && !tail.startsWith("=")) {
-      return { error: `jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3` }
-    }
-    const expected = tail === "" ? undefined : tail.slice(1)
-    return {
-      _tag: "Match",
-      test: (object) => {
-        const got = jsonPathValue(object, path)
-        if (!got.found) return false
-        if (expected === undefined) return true
-        const v = got.value
-        return (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)) === expected
-      }
-    }
-  }
+  if (value.startsWith("jsonpath=")) return jsonPathTarget(value.slice("jsonpath=".length))
   return { error: `unrecognized condition: "${value}"` }
 }
 
@@ -159,10 +188,18 @@ export const command: Command = commandWith("wait", (args, globals) =>
           }
           // The object must exist when the wait starts, as with kubectl.
           yield* client.get(name)
-          return yield* Wait.until(client, name, target.test, { timeout }).pipe(
-            Effect.as(`${ref} condition met`),
+          let unusable: string | undefined
+          const met = (object: unknown): boolean => {
+            const verdict = target.test(object)
+            if (typeof verdict === "boolean") return verdict
+            unusable = verdict.error
+            return true
+          }
+          yield* Wait.until(client, name, met, { timeout }).pipe(
             Effect.catchTag("WaitTimeout", () => Effect.fail(timedOut))
           )
+          if (unusable !== undefined) return yield* Effect.fail(unusable)
+          return `${ref} condition met`
         }).pipe(Effect.either)
         if (outcome._tag === "Right") {
           if (outcome.right !== undefined) yield* Console.log(outcome.right)
