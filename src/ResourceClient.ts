@@ -34,6 +34,11 @@ import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 // errors
 // ---------------------------------------------------------------------------------------------------------------
 
+/*
+ * The API errors of each operation are listed once, in `KubeError.operationErrorTags`; the implementation narrows
+ * to the same lists at run time.
+ */
+
 /**
  * What any request can fail with: authentication and authorisation, throttling, server trouble, the transport,
  * a body the Schema rejects, a request that could not be built, credentials that could not be obtained.
@@ -42,17 +47,7 @@ import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
  * @category errors
  */
 export type CommonError =
-  | KubeError.Unauthorized
-  | KubeError.Forbidden
-  | KubeError.BadRequest
-  | KubeError.MethodNotAllowed
-  | KubeError.NotAcceptable
-  | KubeError.TooManyRequests
-  | KubeError.ServerTimeout
-  | KubeError.Timeout
-  | KubeError.InternalError
-  | KubeError.ServiceUnavailable
-  | KubeError.StatusError
+  | KubeError.OperationApiError<"common">
   | KubeError.TransportError
   | KubeError.DecodeError
   | KubeError.InvalidRequest
@@ -62,7 +57,7 @@ export type CommonError =
  * @since 0.1.0
  * @category errors
  */
-export type GetError = CommonError | KubeError.NotFound
+export type GetError = CommonError | KubeError.OperationApiError<"get">
 
 /**
  * `Gone` / `Expired`: the resourceVersion or continue token is too old.
@@ -70,7 +65,7 @@ export type GetError = CommonError | KubeError.NotFound
  * @since 0.1.0
  * @category errors
  */
-export type ListError = CommonError | KubeError.NotFound | KubeError.Gone | KubeError.Expired
+export type ListError = CommonError | KubeError.OperationApiError<"list">
 
 /**
  * @since 0.1.0
@@ -84,13 +79,7 @@ export type WatchError = ListError
  * @since 0.1.0
  * @category errors
  */
-export type CreateError =
-  | CommonError
-  | KubeError.NotFound
-  | KubeError.AlreadyExists
-  | KubeError.Conflict
-  | KubeError.Invalid
-  | KubeError.RequestEntityTooLarge
+export type CreateError = CommonError | KubeError.OperationApiError<"create">
 
 /**
  * `Conflict` when the object changed since it was read (a stale resourceVersion).
@@ -98,12 +87,7 @@ export type CreateError =
  * @since 0.1.0
  * @category errors
  */
-export type UpdateError =
-  | CommonError
-  | KubeError.NotFound
-  | KubeError.Conflict
-  | KubeError.Invalid
-  | KubeError.RequestEntityTooLarge
+export type UpdateError = CommonError | KubeError.OperationApiError<"update">
 
 /**
  * `Conflict` also when server-side apply meets fields owned by another manager (without `force`);
@@ -112,7 +96,7 @@ export type UpdateError =
  * @since 0.1.0
  * @category errors
  */
-export type PatchError = UpdateError | KubeError.UnsupportedMediaType
+export type PatchError = CommonError | KubeError.OperationApiError<"patch">
 
 /**
  * `Conflict` when a precondition (uid, resourceVersion) does not hold.
@@ -120,13 +104,13 @@ export type PatchError = UpdateError | KubeError.UnsupportedMediaType
  * @since 0.1.0
  * @category errors
  */
-export type DeleteError = CommonError | KubeError.NotFound | KubeError.Conflict
+export type DeleteError = CommonError | KubeError.OperationApiError<"delete">
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type DeleteCollectionError = CommonError | KubeError.NotFound
+export type DeleteCollectionError = CommonError | KubeError.OperationApiError<"deleteCollection">
 
 /**
  * `BadRequest` (in {@link CommonError}) when the container is not one of the pod's.
@@ -134,7 +118,7 @@ export type DeleteCollectionError = CommonError | KubeError.NotFound
  * @since 0.1.0
  * @category errors
  */
-export type LogError = CommonError | KubeError.NotFound
+export type LogError = CommonError | KubeError.OperationApiError<"log">
 
 /**
  * `TooManyRequests` (in {@link CommonError}) when a PodDisruptionBudget does not allow the eviction now.
@@ -142,7 +126,7 @@ export type LogError = CommonError | KubeError.NotFound
  * @since 0.1.0
  * @category errors
  */
-export type EvictError = CommonError | KubeError.NotFound | KubeError.Conflict | KubeError.Invalid
+export type EvictError = CommonError | KubeError.OperationApiError<"evict">
 
 // ---------------------------------------------------------------------------------------------------------------
 // options and values
