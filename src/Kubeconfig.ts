@@ -19,7 +19,6 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalModel from "./internal/kubeconfig/model.js"
@@ -188,20 +187,12 @@ export const load = (options?: LoadOptions): Effect.Effect<Kubeconfig, Kubeconfi
 
 /**
  * What a command line can override (kubectl's `--context`, `--cluster`, `--user`, `--namespace`, `--server`,
- * `--request-timeout`).
+ * `--request-timeout`); defined in `KubeconfigModel`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Overrides {
-  readonly context?: string | undefined
-  readonly cluster?: string | undefined
-  readonly user?: string | undefined
-  readonly namespace?: string | undefined
-  /** Replaces the cluster's server and, as in client-go, drops its `tls-server-name`. */
-  readonly server?: string | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-}
+export type Overrides = S.Overrides
 
 /**
  * Resolves the selected context to a RestConfig, as client-go's `ClientConfig()`.

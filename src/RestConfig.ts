@@ -16,6 +16,7 @@ import * as internalInCluster from "./internal/kubeconfig/inCluster.js"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
 import * as internalUserAgent from "./internal/kubeconfig/userAgent.js"
+import type { Overrides } from "./KubeconfigModel.js"
 import * as errors from "./RestConfigError.js"
 
 /**
@@ -191,16 +192,9 @@ export type NoConfigurationError = errors.NoConfigurationError
  * @since 0.1.0
  * @category models
  */
-export interface KubeconfigOptions {
+export interface KubeconfigOptions extends Overrides {
   /** Explicit kubeconfig file; must exist. Without it: `KUBECONFIG`, then `~/.kube/config`. */
   readonly path?: string | undefined
-  readonly context?: string | undefined
-  readonly cluster?: string | undefined
-  readonly user?: string | undefined
-  readonly namespace?: string | undefined
-  /** The API server URL (client-go's `masterUrl`); replaces the cluster's server. */
-  readonly server?: string | undefined
-  readonly timeout?: Duration.DurationInput | undefined
 }
 
 /**
