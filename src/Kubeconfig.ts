@@ -20,6 +20,7 @@
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalModel from "./internal/kubeconfig/model.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
@@ -194,8 +195,15 @@ export const load = (options?: LoadOptions): Effect.Effect<Kubeconfig, Kubeconfi
  */
 export type Overrides = S.Overrides
 
+// Tells the data-first call of a dual from the data-last one: the arguments after the kubeconfig are a string
+// (a context) or overrides, which have no `clusters` or `contexts`.
+const isKubeconfig = (u: unknown): u is Kubeconfig =>
+  typeof u === "object" && u !== null && Array.isArray((u as Kubeconfig).clusters) &&
+  Array.isArray((u as Kubeconfig).contexts)
+
 /**
- * Resolves the selected context to a RestConfig, as client-go's `ClientConfig()`.
+ * Resolves the selected context to a RestConfig, as client-go's `ClientConfig()`. Dual:
+ * `pipe(kubeconfig, Kubeconfig.toRestConfig({ context: "prod" }))`.
  *
  * - Selection: an override names a context / cluster / user that must exist; otherwise current-context and the
  *   context's cluster and user are used. Unlike client-go, a context naming a missing cluster (without a `server`
@@ -211,20 +219,34 @@ export type Overrides = S.Overrides
  * @since 0.1.0
  * @category resolving
  */
-export const toRestConfig = (
-  kubeconfig: Kubeconfig,
-  overrides?: Overrides
-): Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem> =>
-  Effect.flatMap(FileSystem.FileSystem, (fs) => internalResolve.toRestConfig(fs, kubeconfig, overrides))
+export const toRestConfig: {
+  (
+    overrides?: Overrides
+  ): (kubeconfig: Kubeconfig) => Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem>
+  (
+    kubeconfig: Kubeconfig,
+    overrides?: Overrides
+  ): Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem>
+} = dual(
+  (args) => isKubeconfig(args[0]),
+  (kubeconfig: Kubeconfig, overrides?: Overrides) =>
+    Effect.flatMap(FileSystem.FileSystem, (fs) => internalResolve.toRestConfig(fs, kubeconfig, overrides))
+)
 
 /**
  * Keeps only the current context (or `context`) and its cluster and user, as `kubectl config view --minify`.
+ * Dual: `pipe(kubeconfig, Kubeconfig.minify("prod"))`.
  *
  * @since 0.1.0
  * @category combinators
  */
-export const minify: (kubeconfig: Kubeconfig, context?: string) => Effect.Effect<Kubeconfig, KubeconfigError> =
-  internalView.minify
+export const minify: {
+  (context?: string): (kubeconfig: Kubeconfig) => Effect.Effect<Kubeconfig, KubeconfigError>
+  (kubeconfig: Kubeconfig, context?: string): Effect.Effect<Kubeconfig, KubeconfigError>
+} = dual(
+  (args) => isKubeconfig(args[0]),
+  (kubeconfig: Kubeconfig, context?: string) => internalView.minify(kubeconfig, context)
+)
 
 /**
  * Reads certificate-authority, client-certificate and client-key files into their `*-data` fields, as
