@@ -136,7 +136,7 @@ export const empty: Kubeconfig = internalModel.empty
  * relative paths in the document resolve against its directory.
  *
  * @since 0.1.0
- * @category parsing
+ * @category conversions
  */
 export const parse = (text: string, path: string): Effect.Effect<KubeconfigFile, KubeconfigError> =>
   internalLoad.parse(text, path)
@@ -165,7 +165,7 @@ export interface LoadOptions {
  * `ConfigProvider`, so tests can substitute them.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadingPaths = (
   options?: LoadOptions
@@ -177,7 +177,7 @@ export const loadingPaths = (
  * missing files in `KUBECONFIG` or the home default are skipped, so nothing found gives {@link empty}.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const load = (options?: LoadOptions): Effect.Effect<Kubeconfig, KubeconfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
@@ -217,7 +217,7 @@ const isKubeconfig = (u: unknown): u is Kubeconfig =>
  *   without command/apiVersion/interactiveMode, impersonation extras without `as`, a bad proxy-url.
  *
  * @since 0.1.0
- * @category resolving
+ * @category conversions
  */
 export const toRestConfig: {
   (
@@ -263,7 +263,7 @@ export const flatten = (kubeconfig: Kubeconfig): Effect.Effect<Kubeconfig, Kubec
  * `DATA+OMITTED` and token and password show `REDACTED`. Fields unknown to kubectl are left out, as kubectl does.
  *
  * @since 0.1.0
- * @category printing
+ * @category conversions
  */
 export const toJson = (kubeconfig: Kubeconfig, options?: { readonly raw?: boolean }): Record<string, unknown> =>
   internalView.toJson(kubeconfig, { redact: options?.raw !== true })
@@ -272,7 +272,7 @@ export const toJson = (kubeconfig: Kubeconfig, options?: { readonly raw?: boolea
  * kubectl's JSON text (four-space indent) of a {@link toJson} value.
  *
  * @since 0.1.0
- * @category printing
+ * @category conversions
  */
 export const printJson: (value: unknown) => string = internalView.printJson
 
@@ -280,6 +280,6 @@ export const printJson: (value: unknown) => string = internalView.printJson
  * kubectl's YAML text of a {@link toJson} value (go-yaml key order, unindented sequences).
  *
  * @since 0.1.0
- * @category printing
+ * @category conversions
  */
 export const printYaml: (value: unknown) => string = internalView.printYaml

@@ -299,7 +299,7 @@ export interface PatchFunction<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Getter<A> {
   /** client-go `Get(ctx, name, metav1.GetOptions{})`. */
@@ -308,7 +308,7 @@ export interface Getter<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Lister<A> {
   /** One page (all items unless `limit` is set): client-go `List(ctx, metav1.ListOptions{})`. */
@@ -319,7 +319,7 @@ export interface Lister<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Watcher<A> {
   /** client-go `Watch(ctx, opts)`: the events of one watch request; interrupting the stream closes it. */
@@ -328,7 +328,7 @@ export interface Watcher<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Creator<A> {
   /** client-go `Create(ctx, obj, metav1.CreateOptions{})`; returns the object as stored. */
@@ -337,7 +337,7 @@ export interface Creator<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Updater<A> {
   /**
@@ -349,7 +349,7 @@ export interface Updater<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Patcher<A> {
   readonly patch: PatchFunction<A>
@@ -359,7 +359,7 @@ export interface Patcher<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Deleter {
   /** client-go `Delete(ctx, name, metav1.DeleteOptions{})`. */
@@ -368,7 +368,7 @@ export interface Deleter {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface CollectionDeleter {
   /** client-go `DeleteCollection(ctx, deleteOptions, listOptions)`. */
@@ -379,7 +379,7 @@ export interface CollectionDeleter {
  * The operations of a resource serving every standard verb.
  *
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Client<A>
   extends Getter<A>, Lister<A>, Watcher<A>, Creator<A>, Updater<A>, Patcher<A>, Deleter, CollectionDeleter
@@ -389,7 +389,7 @@ export interface Client<A>
  * The `status` subresource.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithStatus<A> {
   readonly getStatus: (name: string, options?: GetOptions) => Effect.Effect<A, GetError>
@@ -404,7 +404,7 @@ export interface WithStatus<A> {
  * The `scale` subresource (autoscaling/v1 Scale).
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithScale {
   /** client-go `GetScale(ctx, name, opts)`. */
@@ -422,7 +422,7 @@ export interface WithScale {
  * Pod logs.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithLog {
   /** client-go `GetLogs(name, opts).Stream(ctx)`, split into lines; with `follow` it runs until the container ends. */
@@ -436,7 +436,7 @@ export interface WithLog {
  * Scoped: closing the scope closes the socket and ends the command.
  *
  * @since 0.2.0
- * @category subresources
+ * @category models
  */
 export interface WithExec {
   readonly exec: (
@@ -458,7 +458,7 @@ export interface WithExec {
  * Attaching to a running container's main process (`kubectl attach`).
  *
  * @since 0.2.0
- * @category subresources
+ * @category models
  */
 export interface WithAttach {
   readonly attach: (
@@ -471,7 +471,7 @@ export interface WithAttach {
  * Forwarding a pod's ports over one WebSocket; see {@link PortForward} for a local TCP listener.
  *
  * @since 0.2.0
- * @category subresources
+ * @category models
  */
 export interface WithPortForward {
   readonly portForward: (
@@ -488,7 +488,7 @@ export interface WithPortForward {
  * The policy/v1 eviction of a pod.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithEviction {
   /** client-go `EvictV1(ctx, &policyv1.Eviction{...})`. */
@@ -499,7 +499,7 @@ export interface WithEviction {
  * Binding a pod to a node (what a scheduler does).
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithBinding {
   /** client-go `Bind(ctx, binding, opts)`: the pod is `binding.metadata.name`. */
@@ -508,7 +508,7 @@ export interface WithBinding {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithEphemeralContainers<A> {
   /** client-go `UpdateEphemeralContainers(ctx, name, pod, opts)`. */
@@ -520,7 +520,7 @@ export interface WithEphemeralContainers<A> {
  * In-place resize of a pod's container resources.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithResize<A> {
   /** client-go `UpdateResize(ctx, name, pod, opts)`. */
@@ -530,7 +530,7 @@ export interface WithResize<A> {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithFinalize<A> {
   /** client-go `Finalize(ctx, namespace, opts)`: writes `spec.finalizers`. */
@@ -539,7 +539,7 @@ export interface WithFinalize<A> {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithToken {
   /** client-go `CreateToken(ctx, serviceAccountName, tokenRequest, opts)`. */
@@ -552,7 +552,7 @@ export interface WithToken {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithApproval<A> {
   /** client-go `UpdateApproval(ctx, name, csr, opts)`: writes the approval conditions. */

@@ -215,7 +215,7 @@ export interface InClusterOptions {
  * `Kubeconfig.toRestConfig` for the precedence rules.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadKubeconfig = (
   options: KubeconfigOptions = {}
@@ -233,7 +233,7 @@ export const loadKubeconfig = (
  * and the namespace from `POD_NAMESPACE`, the namespace file, else "default".
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadInCluster = (
   options: InClusterOptions = {}
@@ -246,7 +246,7 @@ export const loadInCluster = (
  * Any other kubeconfig error (bad YAML, unknown context, ...) fails as it is, without falling back.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadInfer = (
   options: KubeconfigOptions & { readonly inCluster?: InClusterOptions | undefined } = {}

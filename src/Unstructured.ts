@@ -267,7 +267,7 @@ export const nestedStringMap: (
  * when a step on the way holds something other than an object. Data-last: `pipe(obj, setNestedField(value, ["spec", "x"]))`.
  *
  * @since 0.1.0
- * @category setters
+ * @category combinators
  */
 export const setNestedField: {
   (value: unknown, path: ReadonlyArray<string>): <A extends Unstructured>(obj: A) => Either.Either<A, FieldTypeError>
@@ -311,7 +311,7 @@ const setAt = <A extends Unstructured>(
  * Data-last: `pipe(obj, removeNestedField(["metadata", "labels"]))`.
  *
  * @since 0.1.0
- * @category setters
+ * @category combinators
  */
 export const removeNestedField: {
   (path: ReadonlyArray<string>): <A extends Unstructured>(obj: A) => A
