@@ -51,13 +51,13 @@ import type { RateLimiter } from "./WorkQueue.js"
  * What a reconcile asks for next.
  *
  * @since 0.2.0
- * @category actions
+ * @category models
  */
 export type Action = Done | RequeueAfter
 
 /**
  * @since 0.2.0
- * @category actions
+ * @category models
  */
 export interface Done {
   readonly _tag: "Done"
@@ -65,7 +65,7 @@ export interface Done {
 
 /**
  * @since 0.2.0
- * @category actions
+ * @category models
  */
 export interface RequeueAfter {
   readonly _tag: "RequeueAfter"
@@ -76,7 +76,7 @@ export interface RequeueAfter {
  * Nothing more to do until something changes (kube-rs `Action::await_change`).
  *
  * @since 0.2.0
- * @category actions
+ * @category constructors
  */
 export const done: Action = Data.struct({ _tag: "Done" as const })
 
@@ -84,7 +84,7 @@ export const done: Action = Data.struct({ _tag: "Done" as const })
  * Reconcile again after `delay` (kube-rs `Action::requeue`, controller-runtime `Result{RequeueAfter}`).
  *
  * @since 0.2.0
- * @category actions
+ * @category constructors
  */
 export const requeueAfter = (delay: Duration.DurationInput): Action =>
   Data.struct({ _tag: "RequeueAfter" as const, delay: Duration.decode(delay) })
@@ -146,7 +146,7 @@ export interface ObjectKey {
  * client-go's `MetaNamespaceKeyFunc`: `namespace/name`, or `name` for cluster-scoped objects.
  *
  * @since 0.2.0
- * @category keys
+ * @category utils
  */
 export const keyOf = (key: ObjectKey): string =>
   key.namespace === undefined || key.namespace === "" ? key.name : `${key.namespace}/${key.name}`
@@ -156,7 +156,7 @@ export const keyOf = (key: ObjectKey): string =>
  * controller of a dependent, as `metav1.NewControllerRef` builds it.
  *
  * @since 0.2.0
- * @category owners
+ * @category constructors
  */
 export const controllerReference = (
   owner: KubeObject,
@@ -305,7 +305,7 @@ export const make = <D extends ResourceDef<any, any>, E, R>(
  * Reconcile metrics, tagged `controller=<name>` as controller-runtime names them.
  *
  * @since 0.2.0
- * @category metrics
+ * @category constants
  */
 export const metrics = {
   reconcileTotal: Metric.counter("controller_runtime_reconcile_total", {
@@ -325,6 +325,6 @@ export const metrics = {
 
 /**
  * @since 0.2.0
- * @category metrics
+ * @category models
  */
 export type Metrics = typeof metrics

@@ -259,7 +259,7 @@ export interface LogTarget {
  * What a client asked to run in a pod (`subresource: "attach"` has no command).
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ExecRequest = execTypes.ExecRequest
 
@@ -268,13 +268,13 @@ export type ExecRequest = execTypes.ExecRequest
  * stdout and stderr, the resize messages, and the container's in-memory file system.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ExecIo = execTypes.ExecIo
 
 /**
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ExecResult = execTypes.ExecResult
 
@@ -283,7 +283,7 @@ export type ExecResult = execTypes.ExecResult
  * the client closes the connection (it is interrupted).
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ExecHandler = execTypes.ExecHandler
 
@@ -291,7 +291,7 @@ export type ExecHandler = execTypes.ExecHandler
  * One forwarded connection to a pod's port, from the pod's side.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type PortForwardConnection = execTypes.PortForwardConnection
 
@@ -299,7 +299,7 @@ export type PortForwardConnection = execTypes.PortForwardConnection
  * What listens on a pod's port; it runs until it returns (the connection then closes) or the client leaves.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type PortForwardHandler = execTypes.PortForwardHandler
 
@@ -307,7 +307,7 @@ export type PortForwardHandler = execTypes.PortForwardHandler
  * A pod, or one container of it, for scripting streams and its file system.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export interface ContainerRef {
   readonly namespace?: string | undefined
@@ -320,7 +320,7 @@ export interface ContainerRef {
  * One WebSocket upgrade request the fake saw (exec, attach, portforward); Authorization is `<redacted>`.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export interface StreamRequestEntry {
   readonly url: string
@@ -351,6 +351,12 @@ export interface AuthorizationRule {
   readonly namespaces?: ReadonlyArray<string> | undefined
 }
 
+/**
+ * A running fake apiserver: its URL, its objects and the fault and handler controls.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Service {
   /** The base URL clients use in-process. */
   readonly url: string

@@ -67,13 +67,13 @@ export type Exchange = (
  * The key under which a client carries its own exchange.
  *
  * @since 0.2.0
- * @category type ids
+ * @category symbols
  */
 export const TypeId: unique symbol = Symbol.for("effect-kube/HttpExchange")
 
 /**
  * @since 0.2.0
- * @category type ids
+ * @category symbols
  */
 export type TypeId = typeof TypeId
 

@@ -93,16 +93,85 @@ export interface ApiErrorFields {
 const describe = (self: ApiErrorFields): string => `${self.status.message ?? ""} (${self.method} ${self.url})`
 
 /**
+ * What the library knows about one Kubernetes `Status.reason`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ReasonSpec {
+  /** The HTTP code the API server sends with the reason. */
+  readonly code: number
+  /**
+   * Whether an answer with `code` and a reason the client does not know becomes this reason (client-go's
+   * `errors.IsNotFound` and friends fall back to the code). Exactly one reason per code is the fallback.
+   */
+  readonly codeFallback: boolean
+  /** The server says the same request may succeed later (throttled, timed out, unavailable). */
+  readonly retryable: boolean
+}
+
+/**
+ * The table every API error is built from: one row per Kubernetes `Status.reason`. The error classes, the
+ * {@link ApiError} union, {@link apiErrorTags}, the lookups of {@link fromStatus}, the `isX` guards and
+ * {@link isRetryable} all follow from it.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const reasons = {
+  NotFound: { code: 404, codeFallback: true, retryable: false },
+  AlreadyExists: { code: 409, codeFallback: false, retryable: false },
+  Conflict: { code: 409, codeFallback: true, retryable: false },
+  Invalid: { code: 422, codeFallback: true, retryable: false },
+  BadRequest: { code: 400, codeFallback: true, retryable: false },
+  Unauthorized: { code: 401, codeFallback: true, retryable: false },
+  Forbidden: { code: 403, codeFallback: true, retryable: false },
+  MethodNotAllowed: { code: 405, codeFallback: true, retryable: false },
+  NotAcceptable: { code: 406, codeFallback: true, retryable: false },
+  Gone: { code: 410, codeFallback: true, retryable: false },
+  Expired: { code: 410, codeFallback: false, retryable: false },
+  RequestEntityTooLarge: { code: 413, codeFallback: true, retryable: false },
+  UnsupportedMediaType: { code: 415, codeFallback: true, retryable: false },
+  TooManyRequests: { code: 429, codeFallback: true, retryable: true },
+  ServerTimeout: { code: 500, codeFallback: false, retryable: true },
+  Timeout: { code: 504, codeFallback: true, retryable: true },
+  InternalError: { code: 500, codeFallback: true, retryable: false },
+  ServiceUnavailable: { code: 503, codeFallback: true, retryable: true }
+} as const satisfies Record<string, ReasonSpec>
+
+/**
+ * A Kubernetes `Status.reason` the library has an error class for.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Reason = keyof typeof reasons
+
+/**
+ * The class every reason's error extends: a `Schema.TaggedError` named after the reason, with the request, the code
+ * and the Status; its `message` is the Status message and the request.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ApiErrorClass<Self, R extends Reason>
+  extends Schema.TaggedErrorClass<Self, R, { readonly _tag: Schema.tag<R> } & typeof apiFields>
+{}
+
+const ApiErrorClass = <Self>() => <R extends Reason>(reason: R): ApiErrorClass<Self, R> =>
+  class extends Schema.TaggedError<{}>(`effect-kube/${reason}`)(reason, apiFields) {
+    override get message(): string {
+      return describe(this)
+    }
+  } as any
+
+/**
  * 404, or reason `NotFound`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class NotFound extends Schema.TaggedError<NotFound>("effect-kube/NotFound")("NotFound", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class NotFound extends ApiErrorClass<NotFound>()("NotFound") {}
 
 /**
  * 409 with reason `AlreadyExists`: a create named an object that exists.
@@ -110,13 +179,7 @@ export class NotFound extends Schema.TaggedError<NotFound>("effect-kube/NotFound
  * @since 0.1.0
  * @category errors
  */
-export class AlreadyExists
-  extends Schema.TaggedError<AlreadyExists>("effect-kube/AlreadyExists")("AlreadyExists", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class AlreadyExists extends ApiErrorClass<AlreadyExists>()("AlreadyExists") {}
 
 /**
  * 409 with reason `Conflict` (usually a stale resourceVersion): re-read and try again, see `RetryPolicy.retryOnConflict`.
@@ -124,11 +187,7 @@ export class AlreadyExists
  * @since 0.1.0
  * @category errors
  */
-export class Conflict extends Schema.TaggedError<Conflict>("effect-kube/Conflict")("Conflict", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class Conflict extends ApiErrorClass<Conflict>()("Conflict") {}
 
 /**
  * 422 with reason `Invalid`; `causes` lists the fields the server rejected.
@@ -136,13 +195,10 @@ export class Conflict extends Schema.TaggedError<Conflict>("effect-kube/Conflict
  * @since 0.1.0
  * @category errors
  */
-export class Invalid extends Schema.TaggedError<Invalid>("effect-kube/Invalid")("Invalid", apiFields) {
+export class Invalid extends ApiErrorClass<Invalid>()("Invalid") {
   /** The per-field problems from `status.details.causes`. */
   get causes(): ReadonlyArray<StatusCause> {
     return this.status.details?.causes ?? []
-  }
-  override get message(): string {
-    return describe(this)
   }
 }
 
@@ -152,11 +208,7 @@ export class Invalid extends Schema.TaggedError<Invalid>("effect-kube/Invalid")(
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends Schema.TaggedError<BadRequest>("effect-kube/BadRequest")("BadRequest", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class BadRequest extends ApiErrorClass<BadRequest>()("BadRequest") {}
 
 /**
  * 401, reason `Unauthorized`: the credentials were missing or rejected (after one refresh, when one was possible).
@@ -164,13 +216,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("effect-kube/BadR
  * @since 0.1.0
  * @category errors
  */
-export class Unauthorized
-  extends Schema.TaggedError<Unauthorized>("effect-kube/Unauthorized")("Unauthorized", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class Unauthorized extends ApiErrorClass<Unauthorized>()("Unauthorized") {}
 
 /**
  * 403, reason `Forbidden`.
@@ -178,11 +224,7 @@ export class Unauthorized
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends Schema.TaggedError<Forbidden>("effect-kube/Forbidden")("Forbidden", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class Forbidden extends ApiErrorClass<Forbidden>()("Forbidden") {}
 
 /**
  * 405, reason `MethodNotAllowed`.
@@ -190,13 +232,7 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("effect-kube/Forbid
  * @since 0.1.0
  * @category errors
  */
-export class MethodNotAllowed
-  extends Schema.TaggedError<MethodNotAllowed>("effect-kube/MethodNotAllowed")("MethodNotAllowed", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class MethodNotAllowed extends ApiErrorClass<MethodNotAllowed>()("MethodNotAllowed") {}
 
 /**
  * 406, reason `NotAcceptable`.
@@ -204,13 +240,7 @@ export class MethodNotAllowed
  * @since 0.1.0
  * @category errors
  */
-export class NotAcceptable
-  extends Schema.TaggedError<NotAcceptable>("effect-kube/NotAcceptable")("NotAcceptable", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class NotAcceptable extends ApiErrorClass<NotAcceptable>()("NotAcceptable") {}
 
 /**
  * 410 with reason `Gone` (or no known reason): the requested resourceVersion is no longer available.
@@ -218,11 +248,7 @@ export class NotAcceptable
  * @since 0.1.0
  * @category errors
  */
-export class Gone extends Schema.TaggedError<Gone>("effect-kube/Gone")("Gone", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class Gone extends ApiErrorClass<Gone>()("Gone") {}
 
 /**
  * 410 with reason `Expired`: a watch resourceVersion or list continue token is too old.
@@ -230,11 +256,7 @@ export class Gone extends Schema.TaggedError<Gone>("effect-kube/Gone")("Gone", a
  * @since 0.1.0
  * @category errors
  */
-export class Expired extends Schema.TaggedError<Expired>("effect-kube/Expired")("Expired", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class Expired extends ApiErrorClass<Expired>()("Expired") {}
 
 /**
  * 413, reason `RequestEntityTooLarge`.
@@ -242,13 +264,7 @@ export class Expired extends Schema.TaggedError<Expired>("effect-kube/Expired")(
  * @since 0.1.0
  * @category errors
  */
-export class RequestEntityTooLarge extends Schema.TaggedError<RequestEntityTooLarge>(
-  "effect-kube/RequestEntityTooLarge"
-)("RequestEntityTooLarge", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class RequestEntityTooLarge extends ApiErrorClass<RequestEntityTooLarge>()("RequestEntityTooLarge") {}
 
 /**
  * 415, reason `UnsupportedMediaType`.
@@ -256,13 +272,7 @@ export class RequestEntityTooLarge extends Schema.TaggedError<RequestEntityTooLa
  * @since 0.1.0
  * @category errors
  */
-export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaType>(
-  "effect-kube/UnsupportedMediaType"
-)("UnsupportedMediaType", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class UnsupportedMediaType extends ApiErrorClass<UnsupportedMediaType>()("UnsupportedMediaType") {}
 
 /**
  * 429, reason `TooManyRequests` (server-side priority and fairness, or eviction budgets).
@@ -270,13 +280,7 @@ export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaTyp
  * @since 0.1.0
  * @category errors
  */
-export class TooManyRequests
-  extends Schema.TaggedError<TooManyRequests>("effect-kube/TooManyRequests")("TooManyRequests", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class TooManyRequests extends ApiErrorClass<TooManyRequests>()("TooManyRequests") {}
 
 /**
  * Reason `ServerTimeout`: the server could not finish in time and the client may retry.
@@ -284,13 +288,7 @@ export class TooManyRequests
  * @since 0.1.0
  * @category errors
  */
-export class ServerTimeout
-  extends Schema.TaggedError<ServerTimeout>("effect-kube/ServerTimeout")("ServerTimeout", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class ServerTimeout extends ApiErrorClass<ServerTimeout>()("ServerTimeout") {}
 
 /**
  * 504, reason `Timeout`: the request may still complete on the server.
@@ -298,11 +296,7 @@ export class ServerTimeout
  * @since 0.1.0
  * @category errors
  */
-export class Timeout extends Schema.TaggedError<Timeout>("effect-kube/Timeout")("Timeout", apiFields) {
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class Timeout extends ApiErrorClass<Timeout>()("Timeout") {}
 
 /**
  * 500 (and other 5xx without a more precise reason), reason `InternalError`.
@@ -310,13 +304,7 @@ export class Timeout extends Schema.TaggedError<Timeout>("effect-kube/Timeout")(
  * @since 0.1.0
  * @category errors
  */
-export class InternalError
-  extends Schema.TaggedError<InternalError>("effect-kube/InternalError")("InternalError", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class InternalError extends ApiErrorClass<InternalError>()("InternalError") {}
 
 /**
  * 503, reason `ServiceUnavailable`.
@@ -324,13 +312,7 @@ export class InternalError
  * @since 0.1.0
  * @category errors
  */
-export class ServiceUnavailable
-  extends Schema.TaggedError<ServiceUnavailable>("effect-kube/ServiceUnavailable")("ServiceUnavailable", apiFields)
-{
-  override get message(): string {
-    return describe(this)
-  }
-}
+export class ServiceUnavailable extends ApiErrorClass<ServiceUnavailable>()("ServiceUnavailable") {}
 
 /**
  * Any other non-2xx answer: an unknown reason and a code without a better match. `body` holds the start of the raw
@@ -348,32 +330,60 @@ export class StatusError extends Schema.TaggedError<StatusError>("effect-kube/St
   }
 }
 
+// The class of every reason; `satisfies` makes a table row without its class (or a class under the wrong reason)
+// a compile error.
+const classes = {
+  NotFound,
+  AlreadyExists,
+  Conflict,
+  Invalid,
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+  MethodNotAllowed,
+  NotAcceptable,
+  Gone,
+  Expired,
+  RequestEntityTooLarge,
+  UnsupportedMediaType,
+  TooManyRequests,
+  ServerTimeout,
+  Timeout,
+  InternalError,
+  ServiceUnavailable
+} as const satisfies { readonly [R in Reason]: new(fields: ApiErrorFields) => ApiErrorFields & { readonly _tag: R } }
+
 /**
  * Every error that carries a Status from the server.
  *
  * @since 0.1.0
  * @category models
  */
-export type ApiError =
-  | NotFound
-  | AlreadyExists
-  | Conflict
-  | Invalid
-  | BadRequest
-  | Unauthorized
-  | Forbidden
-  | MethodNotAllowed
-  | NotAcceptable
-  | Gone
-  | Expired
-  | RequestEntityTooLarge
-  | UnsupportedMediaType
-  | TooManyRequests
-  | ServerTimeout
-  | Timeout
-  | InternalError
-  | ServiceUnavailable
-  | StatusError
+export type ApiError = InstanceType<(typeof classes)[Reason]> | StatusError
+
+/**
+ * The `_tag` of an {@link ApiError}: a {@link Reason} or `StatusError`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ApiErrorTag = ApiError["_tag"]
+
+/**
+ * The {@link ApiError} with the given tag(s): `ApiErrorOf<"NotFound" | "Conflict">` is `NotFound | Conflict`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ApiErrorOf<T extends ApiErrorTag> = Extract<ApiError, { readonly _tag: T }>
+
+/**
+ * Every {@link ApiErrorTag}, in the table's order with `StatusError` last.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const apiErrorTags: ReadonlyArray<ApiErrorTag> = [...(Object.keys(reasons) as Array<Reason>), "StatusError"]
 
 /**
  * Why the connection failed. `Timeout` is the client-side request timeout.
@@ -464,99 +474,135 @@ export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
  */
 export type KubeError = ApiError | TransportError | DecodeError | InvalidRequest
 
-const apiTags = new Set<string>([
-  "NotFound",
-  "AlreadyExists",
-  "Conflict",
-  "Invalid",
-  "BadRequest",
+// Tags every typed-client operation may fail with; the rest are per operation.
+const commonTags = [
   "Unauthorized",
   "Forbidden",
+  "BadRequest",
   "MethodNotAllowed",
   "NotAcceptable",
-  "Gone",
-  "Expired",
-  "RequestEntityTooLarge",
-  "UnsupportedMediaType",
   "TooManyRequests",
   "ServerTimeout",
   "Timeout",
   "InternalError",
   "ServiceUnavailable",
   "StatusError"
-])
+] as const
 
-const hasTag = <T extends string>(tag: T) => (u: unknown): boolean => Predicate.isTagged(u, tag)
+/**
+ * The API errors each typed-client operation declares (`ResourceClient.GetError` and the others are computed from
+ * these lists). An answer outside an operation's list reaches the caller as a `StatusError` with the same code and
+ * Status, so the declared union is the one callers see.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const operationErrorTags = {
+  common: commonTags,
+  get: [...commonTags, "NotFound"],
+  list: [...commonTags, "NotFound", "Gone", "Expired"],
+  create: [...commonTags, "NotFound", "AlreadyExists", "Conflict", "Invalid", "RequestEntityTooLarge"],
+  update: [...commonTags, "NotFound", "Conflict", "Invalid", "RequestEntityTooLarge"],
+  patch: [...commonTags, "NotFound", "Conflict", "Invalid", "RequestEntityTooLarge", "UnsupportedMediaType"],
+  delete: [...commonTags, "NotFound", "Conflict"],
+  deleteCollection: [...commonTags, "NotFound"],
+  log: [...commonTags, "NotFound"],
+  evict: [...commonTags, "NotFound", "Conflict", "Invalid"]
+} as const satisfies Record<string, ReadonlyArray<ApiErrorTag>>
+
+/**
+ * A key of {@link operationErrorTags}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Operation = keyof typeof operationErrorTags
+
+/**
+ * The API errors an operation declares: `OperationApiError<"get">` is the common ones and `NotFound`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type OperationApiError<Op extends Operation> = ApiErrorOf<(typeof operationErrorTags)[Op][number]>
+
+const tagSet: ReadonlySet<string> = new Set(apiErrorTags)
+
+const guard = <T extends ApiErrorTag>(tag: T) => (u: unknown): u is ApiErrorOf<T> => Predicate.isTagged(u, tag)
 
 /**
  * @since 0.1.0
  * @category guards
  */
 export const isApiError = (u: unknown): u is ApiError =>
-  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && apiTags.has(u._tag)
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tagSet.has(u._tag)
 
 /**
  * @since 0.1.0
  * @category guards
  */
 export const isKubeError = (u: unknown): u is KubeError =>
-  isApiError(u) || Predicate.isTagged(u, "TransportError") || Predicate.isTagged(u, "DecodeError") ||
-  Predicate.isTagged(u, "InvalidRequest")
+  isApiError(u) || isTransportError(u) || isDecodeError(u) || isInvalidRequest(u)
 
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isNotFound = hasTag("NotFound") as (u: unknown) => u is NotFound
+export const isNotFound = guard("NotFound")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isAlreadyExists = hasTag("AlreadyExists") as (u: unknown) => u is AlreadyExists
+export const isAlreadyExists = guard("AlreadyExists")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isConflict = hasTag("Conflict") as (u: unknown) => u is Conflict
+export const isConflict = guard("Conflict")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isInvalid = hasTag("Invalid") as (u: unknown) => u is Invalid
+export const isInvalid = guard("Invalid")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isBadRequest = hasTag("BadRequest") as (u: unknown) => u is BadRequest
+export const isBadRequest = guard("BadRequest")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isUnauthorized = hasTag("Unauthorized") as (u: unknown) => u is Unauthorized
+export const isUnauthorized = guard("Unauthorized")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isForbidden = hasTag("Forbidden") as (u: unknown) => u is Forbidden
+export const isForbidden = guard("Forbidden")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isMethodNotAllowed = hasTag("MethodNotAllowed") as (u: unknown) => u is MethodNotAllowed
+export const isMethodNotAllowed = guard("MethodNotAllowed")
+/**
+ * @since 0.2.0
+ * @category guards
+ */
+export const isNotAcceptable = guard("NotAcceptable")
 /**
  * Like client-go's `IsGone`: reason Gone or an unrecognised 410.
  *
  * @since 0.1.0
  * @category guards
  */
-export const isGone = hasTag("Gone") as (u: unknown) => u is Gone
+export const isGone = guard("Gone")
 /**
  * Like client-go's `IsResourceExpired`.
  *
  * @since 0.1.0
  * @category guards
  */
-export const isExpired = hasTag("Expired") as (u: unknown) => u is Expired
+export const isExpired = guard("Expired")
 /**
  * Gone or Expired: the resourceVersion is too old, relist.
  *
@@ -565,69 +611,98 @@ export const isExpired = hasTag("Expired") as (u: unknown) => u is Expired
  */
 export const isGoneOrExpired = (u: unknown): u is Gone | Expired => isGone(u) || isExpired(u)
 /**
- * @since 0.1.0
+ * @since 0.2.0
  * @category guards
  */
-export const isTooManyRequests = hasTag("TooManyRequests") as (u: unknown) => u is TooManyRequests
+export const isRequestEntityTooLarge = guard("RequestEntityTooLarge")
+/**
+ * @since 0.2.0
+ * @category guards
+ */
+export const isUnsupportedMediaType = guard("UnsupportedMediaType")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isServerTimeout = hasTag("ServerTimeout") as (u: unknown) => u is ServerTimeout
+export const isTooManyRequests = guard("TooManyRequests")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isTimeout = hasTag("Timeout") as (u: unknown) => u is Timeout
+export const isServerTimeout = guard("ServerTimeout")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isInternalError = hasTag("InternalError") as (u: unknown) => u is InternalError
+export const isTimeout = guard("Timeout")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isServiceUnavailable = hasTag("ServiceUnavailable") as (u: unknown) => u is ServiceUnavailable
+export const isInternalError = guard("InternalError")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isTransportError = hasTag("TransportError") as (u: unknown) => u is TransportError
+export const isServiceUnavailable = guard("ServiceUnavailable")
+/**
+ * @since 0.2.0
+ * @category guards
+ */
+export const isStatusError = guard("StatusError")
 /**
  * @since 0.1.0
  * @category guards
  */
-export const isDecodeError = hasTag("DecodeError") as (u: unknown) => u is DecodeError
+export const isTransportError = (u: unknown): u is TransportError => Predicate.isTagged(u, "TransportError")
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDecodeError = (u: unknown): u is DecodeError => Predicate.isTagged(u, "DecodeError")
+/**
+ * @since 0.2.0
+ * @category guards
+ */
+export const isInvalidRequest = (u: unknown): u is InvalidRequest => Predicate.isTagged(u, "InvalidRequest")
 
-// kubectl's wording when a failure carries no Status (client-go's generic server response).
-const genericMessages: Record<number, { readonly reason: string; readonly message: (body: string) => string }> = {
-  400: { reason: "BadRequest", message: () => "the server rejected our request for an unknown reason" },
-  401: { reason: "Unauthorized", message: () => "the server has asked for the client to provide credentials" },
-  403: { reason: "Forbidden", message: (body) => body },
-  404: { reason: "NotFound", message: () => "the server could not find the requested resource" },
-  405: {
-    reason: "MethodNotAllowed",
-    message: () => "the server does not allow this method on the requested resource"
-  },
-  406: {
-    reason: "NotAcceptable",
-    message: (body) =>
-      body === "" ? "the server was unable to respond with a content type that the client supports" : body
-  },
-  409: { reason: "Conflict", message: () => "the server reported a conflict" },
-  415: { reason: "UnsupportedMediaType", message: (body) => body },
-  422: { reason: "Invalid", message: (body) => body },
-  429: {
-    reason: "TooManyRequests",
-    message: () => "the server has received too many requests and has asked us to try again later"
-  },
-  503: { reason: "ServiceUnavailable", message: () => "the server is currently unable to handle the request" },
-  504: {
-    reason: "Timeout",
-    message: () =>
-      "the server was unable to return a response in the time allotted, but may still be processing the request"
-  }
+/**
+ * The server said the same request may succeed later: a reason the table marks retryable (`TooManyRequests`,
+ * `ServerTimeout`, `Timeout`, `ServiceUnavailable`) or a Status with `details.retryAfterSeconds` (client-go's
+ * `SuggestsClientDelay`). Whether retrying is safe for the verb is {@link RetryPolicy}'s call.
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isRetryable = (u: unknown): u is ApiError => {
+  if (!isApiError(u)) return false
+  if (u._tag !== "StatusError" && reasons[u._tag].retryable) return true
+  return (u.status.details?.retryAfterSeconds ?? 0) > 0
+}
+
+type Ctor = new(fields: ApiErrorFields) => ApiError
+
+// An unknown reason falls back to the code, as client-go's `errors.IsNotFound` and friends do.
+const byCode = new Map<number, Reason>()
+for (const reason of Object.keys(reasons) as Array<Reason>) {
+  if (reasons[reason].codeFallback) byCode.set(reasons[reason].code, reason)
+}
+
+// client-go's wording (`NewGenericServerResponse`) for a failure whose body is not a Status, by code; the reason
+// is the code's fallback in the table.
+const genericMessages: Record<number, (body: string) => string> = {
+  400: () => "the server rejected our request for an unknown reason",
+  401: () => "the server has asked for the client to provide credentials",
+  403: (body) => body,
+  404: () => "the server could not find the requested resource",
+  405: () => "the server does not allow this method on the requested resource",
+  406: (body) => body === "" ? "the server was unable to respond with a content type that the client supports" : body,
+  409: () => "the server reported a conflict",
+  415: (body) => body,
+  422: (body) => body,
+  429: () => "the server has received too many requests and has asked us to try again later",
+  503: () => "the server is currently unable to handle the request",
+  504: () => "the server was unable to return a response in the time allotted, but may still be processing the request"
 }
 
 /**
@@ -637,77 +712,21 @@ const genericMessages: Record<number, { readonly reason: string; readonly messag
  * @category constructors
  */
 export const genericStatus = (code: number, body: string): Status => {
-  const known = genericMessages[code]
+  const message = genericMessages[code]
   const trimmed = body.trim()
-  if (known !== undefined) {
-    return {
-      kind: "Status",
-      apiVersion: "v1",
-      status: "Failure",
-      code,
-      reason: known.reason,
-      message: known.message(trimmed)
-    }
-  }
+  const failure = { kind: "Status", apiVersion: "v1", status: "Failure", code } as const
+  if (message !== undefined) return { ...failure, reason: byCode.get(code)!, message: message(trimmed) }
   if (code >= 500) {
     return {
-      kind: "Status",
-      apiVersion: "v1",
-      status: "Failure",
-      code,
+      ...failure,
       reason: "InternalError",
       message: `an error on the server (${JSON.stringify(trimmed)}) has prevented the request from succeeding`
     }
   }
   return {
-    kind: "Status",
-    apiVersion: "v1",
-    status: "Failure",
-    code,
+    ...failure,
     message: `the server responded with the status code ${code} but did not return more information`
   }
-}
-
-type Ctor = new(fields: ApiErrorFields) => ApiError
-
-const byReason: Record<string, Ctor> = {
-  NotFound,
-  AlreadyExists,
-  Conflict,
-  Invalid,
-  BadRequest,
-  Unauthorized,
-  Forbidden,
-  MethodNotAllowed,
-  NotAcceptable,
-  Gone,
-  Expired,
-  RequestEntityTooLarge,
-  UnsupportedMediaType,
-  TooManyRequests,
-  ServerTimeout,
-  Timeout,
-  InternalError,
-  ServiceUnavailable
-}
-
-// An unknown reason falls back to the code, as client-go's `errors.IsNotFound` and friends do.
-const byCode: Record<number, Ctor> = {
-  400: BadRequest,
-  401: Unauthorized,
-  403: Forbidden,
-  404: NotFound,
-  405: MethodNotAllowed,
-  406: NotAcceptable,
-  409: Conflict,
-  410: Gone,
-  413: RequestEntityTooLarge,
-  415: UnsupportedMediaType,
-  422: Invalid,
-  429: TooManyRequests,
-  500: InternalError,
-  503: ServiceUnavailable,
-  504: Timeout
 }
 
 /**
@@ -731,32 +750,7 @@ export const fromStatus = (options: {
     status: options.status
   }
   const reason = options.status.reason ?? ""
-  const ctor = Object.hasOwn(byReason, reason) ? byReason[reason] : byCode[options.code]
-  if (ctor !== undefined) return new ctor(fields)
+  const known = Object.hasOwn(reasons, reason) ? reason as Reason : byCode.get(options.code)
+  if (known !== undefined) return new (classes[known] as Ctor)(fields)
   return new StatusError({ ...fields, body: (options.body ?? "").slice(0, 4096) })
-}
-
-/**
- * What kubectl prints for a failure from the server, without the `error: ` prefix kubectl adds for some of them:
- * `Error from server (NotFound): pods "x" not found`, `The Pod "x" is invalid: spec.containers: Required value`,
- * `You must be logged in to the server (Unauthorized)`.
- *
- * @since 0.1.0
- * @category formatting
- */
-export const kubectlMessage = (error: ApiError): string => {
-  const status = error.status
-  const message = status.message ?? ""
-  if (error._tag === "Unauthorized") return `error: You must be logged in to the server (${message})`
-  if (error._tag === "Invalid" && status.reason === "Invalid") {
-    const details = status.details
-    const causes = details?.causes ?? []
-    if (details === undefined || causes.length === 0) return `The request is invalid: ${message}`
-    const head = `The ${details.kind ?? ""} ${JSON.stringify(details.name ?? "")} is invalid: `
-    const line = (c: StatusCause) => (c.field !== undefined && c.field !== "" ? `${c.field}: ` : "") + (c.message ?? "")
-    if (causes.length === 1) return head + line(causes[0]!)
-    return head + "\n" + causes.map((c) => `* ${line(c)}`).join("\n")
-  }
-  const reason = status.reason ?? ""
-  return reason === "" ? `Error from server: ${message}` : `Error from server (${reason}): ${message}`
 }

@@ -18,13 +18,13 @@ import { InvalidRequest } from "./KubeError.js"
 
 /**
  * @since 0.1.0
- * @category type ids
+ * @category symbols
  */
 export const TypeId: unique symbol = Symbol.for("effect-kube/KubeRequest")
 
 /**
  * @since 0.1.0
- * @category type ids
+ * @category symbols
  */
 export type TypeId = typeof TypeId
 
@@ -616,7 +616,7 @@ export const contentType = (self: KubeRequest): string | undefined => {
  * and a named or namespaced request needs a resource.
  *
  * @since 0.1.0
- * @category validation
+ * @category utils
  */
 export const validate = (self: KubeRequest): Either.Either<KubeRequest, InvalidRequest> => {
   if (self.absPath !== undefined) return Either.right(self)
@@ -638,7 +638,7 @@ export const validate = (self: KubeRequest): Either.Either<KubeRequest, InvalidR
  * The path below the server (without the server's own prefix), before escaping: `/api/v1/namespaces/x/pods/p`.
  *
  * @since 0.1.0
- * @category rendering
+ * @category conversions
  */
 export const path = (self: KubeRequest, serverPath = ""): string => {
   if (self.absPath !== undefined) {
@@ -660,7 +660,7 @@ export const path = (self: KubeRequest, serverPath = ""): string => {
  * The query parameters as sent: the request's own, `watch=true` for a watch, `timeout` when set.
  *
  * @since 0.1.0
- * @category rendering
+ * @category conversions
  */
 export const query = (self: KubeRequest): string => {
   if (self.verb !== "watch" && self.timeout === undefined) return goUrl.encodeQuery(self.params)
@@ -677,7 +677,7 @@ export const query = (self: KubeRequest): string => {
  * `server` is dropped.
  *
  * @since 0.1.0
- * @category rendering
+ * @category conversions
  */
 export const url: {
   (server: string): (self: KubeRequest) => string

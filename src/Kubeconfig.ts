@@ -19,8 +19,8 @@
  * @since 0.1.0
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalModel from "./internal/kubeconfig/model.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
@@ -136,7 +136,7 @@ export const empty: Kubeconfig = internalModel.empty
  * relative paths in the document resolve against its directory.
  *
  * @since 0.1.0
- * @category parsing
+ * @category conversions
  */
 export const parse = (text: string, path: string): Effect.Effect<KubeconfigFile, KubeconfigError> =>
   internalLoad.parse(text, path)
@@ -165,7 +165,7 @@ export interface LoadOptions {
  * `ConfigProvider`, so tests can substitute them.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadingPaths = (
   options?: LoadOptions
@@ -177,7 +177,7 @@ export const loadingPaths = (
  * missing files in `KUBECONFIG` or the home default are skipped, so nothing found gives {@link empty}.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const load = (options?: LoadOptions): Effect.Effect<Kubeconfig, KubeconfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
@@ -188,23 +188,22 @@ export const load = (options?: LoadOptions): Effect.Effect<Kubeconfig, Kubeconfi
 
 /**
  * What a command line can override (kubectl's `--context`, `--cluster`, `--user`, `--namespace`, `--server`,
- * `--request-timeout`).
+ * `--request-timeout`); defined in `KubeconfigModel`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Overrides {
-  readonly context?: string | undefined
-  readonly cluster?: string | undefined
-  readonly user?: string | undefined
-  readonly namespace?: string | undefined
-  /** Replaces the cluster's server and, as in client-go, drops its `tls-server-name`. */
-  readonly server?: string | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-}
+export type Overrides = S.Overrides
+
+// Tells the data-first call of a dual from the data-last one: the arguments after the kubeconfig are a string
+// (a context) or overrides, which have no `clusters` or `contexts`.
+const isKubeconfig = (u: unknown): u is Kubeconfig =>
+  typeof u === "object" && u !== null && Array.isArray((u as Kubeconfig).clusters) &&
+  Array.isArray((u as Kubeconfig).contexts)
 
 /**
- * Resolves the selected context to a RestConfig, as client-go's `ClientConfig()`.
+ * Resolves the selected context to a RestConfig, as client-go's `ClientConfig()`. Dual:
+ * `pipe(kubeconfig, Kubeconfig.toRestConfig({ context: "prod" }))`.
  *
  * - Selection: an override names a context / cluster / user that must exist; otherwise current-context and the
  *   context's cluster and user are used. Unlike client-go, a context naming a missing cluster (without a `server`
@@ -218,22 +217,36 @@ export interface Overrides {
  *   without command/apiVersion/interactiveMode, impersonation extras without `as`, a bad proxy-url.
  *
  * @since 0.1.0
- * @category resolving
+ * @category conversions
  */
-export const toRestConfig = (
-  kubeconfig: Kubeconfig,
-  overrides?: Overrides
-): Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem> =>
-  Effect.flatMap(FileSystem.FileSystem, (fs) => internalResolve.toRestConfig(fs, kubeconfig, overrides))
+export const toRestConfig: {
+  (
+    overrides?: Overrides
+  ): (kubeconfig: Kubeconfig) => Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem>
+  (
+    kubeconfig: Kubeconfig,
+    overrides?: Overrides
+  ): Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem>
+} = dual(
+  (args) => isKubeconfig(args[0]),
+  (kubeconfig: Kubeconfig, overrides?: Overrides) =>
+    Effect.flatMap(FileSystem.FileSystem, (fs) => internalResolve.toRestConfig(fs, kubeconfig, overrides))
+)
 
 /**
  * Keeps only the current context (or `context`) and its cluster and user, as `kubectl config view --minify`.
+ * Dual: `pipe(kubeconfig, Kubeconfig.minify("prod"))`.
  *
  * @since 0.1.0
  * @category combinators
  */
-export const minify: (kubeconfig: Kubeconfig, context?: string) => Effect.Effect<Kubeconfig, KubeconfigError> =
-  internalView.minify
+export const minify: {
+  (context?: string): (kubeconfig: Kubeconfig) => Effect.Effect<Kubeconfig, KubeconfigError>
+  (kubeconfig: Kubeconfig, context?: string): Effect.Effect<Kubeconfig, KubeconfigError>
+} = dual(
+  (args) => isKubeconfig(args[0]),
+  (kubeconfig: Kubeconfig, context?: string) => internalView.minify(kubeconfig, context)
+)
 
 /**
  * Reads certificate-authority, client-certificate and client-key files into their `*-data` fields, as
@@ -250,7 +263,7 @@ export const flatten = (kubeconfig: Kubeconfig): Effect.Effect<Kubeconfig, Kubec
  * `DATA+OMITTED` and token and password show `REDACTED`. Fields unknown to kubectl are left out, as kubectl does.
  *
  * @since 0.1.0
- * @category printing
+ * @category conversions
  */
 export const toJson = (kubeconfig: Kubeconfig, options?: { readonly raw?: boolean }): Record<string, unknown> =>
   internalView.toJson(kubeconfig, { redact: options?.raw !== true })
@@ -259,7 +272,7 @@ export const toJson = (kubeconfig: Kubeconfig, options?: { readonly raw?: boolea
  * kubectl's JSON text (four-space indent) of a {@link toJson} value.
  *
  * @since 0.1.0
- * @category printing
+ * @category conversions
  */
 export const printJson: (value: unknown) => string = internalView.printJson
 
@@ -267,6 +280,6 @@ export const printJson: (value: unknown) => string = internalView.printJson
  * kubectl's YAML text of a {@link toJson} value (go-yaml key order, unindented sequences).
  *
  * @since 0.1.0
- * @category printing
+ * @category conversions
  */
 export const printYaml: (value: unknown) => string = internalView.printYaml

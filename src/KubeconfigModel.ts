@@ -6,6 +6,7 @@
  *
  * @since 0.2.0
  */
+import type * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 
 // Go's encoding/json leaves a field at its zero value when the document says `null`, so every optional field here
@@ -219,4 +220,21 @@ export interface Kubeconfig {
 export interface KubeconfigFile {
   readonly path: string
   readonly config: Config
+}
+
+/**
+ * What a command line can override when a kubeconfig is resolved (kubectl's `--context`, `--cluster`, `--user`,
+ * `--namespace`, `--server`, `--request-timeout`). `Kubeconfig.toRestConfig` and `RestConfig.layerKubeconfig` take it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Overrides {
+  readonly context?: string | undefined
+  readonly cluster?: string | undefined
+  readonly user?: string | undefined
+  readonly namespace?: string | undefined
+  /** Replaces the cluster's server and, as in client-go, drops its `tls-server-name`. */
+  readonly server?: string | undefined
+  readonly timeout?: Duration.DurationInput | undefined
 }

@@ -216,7 +216,7 @@ export const defaultFieldManager: string = internalApply.defaultFieldManager
  * `apiVersion` and `kind` is an entry of its own and the following documents still count.
  *
  * @since 0.2.0
- * @category parsing
+ * @category conversions
  */
 export const parseDocuments = (
   text: string,
@@ -227,7 +227,7 @@ export const parseDocuments = (
  * The objects of a multi-document YAML or JSON text, failing with the first bad document.
  *
  * @since 0.2.0
- * @category parsing
+ * @category conversions
  */
 export const parse = (
   text: string,
@@ -246,7 +246,7 @@ export const parse = (
  * Every document of the files and directories given, as kubectl's `-f` reads them (see {@link readFiles}).
  *
  * @since 0.2.0
- * @category reading
+ * @category operations
  */
 export const readDocuments: (
   paths: ReadonlyArray<string>,
@@ -259,7 +259,7 @@ export const readDocuments: (
  * and `.yml` files in name order, subdirectories only with `recursive`.
  *
  * @since 0.2.0
- * @category reading
+ * @category operations
  */
 export const readFiles = (
   paths: ReadonlyArray<string>,
@@ -324,7 +324,7 @@ export const diff: (
  * kubectl's name of an object in output lines: `deployment.apps/web`, `namespace/demo`.
  *
  * @since 0.2.0
- * @category formatting
+ * @category conversions
  */
 export const displayName = (ref: ObjectRef): string =>
   `${ref.kind.toLowerCase()}${ref.group === "" ? "" : `.${ref.group}`}/${ref.name}`
@@ -334,7 +334,7 @@ export const displayName = (ref: ObjectRef): string =>
  * `namespace "demo" deleted`), or the error's message for a failure.
  *
  * @since 0.2.0
- * @category formatting
+ * @category conversions
  */
 export const describe = (result: ApplyResult | DeleteResult): string => {
   switch (result._tag) {

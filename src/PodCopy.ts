@@ -70,7 +70,7 @@ export interface CopyResult {
  * Copies a local file or directory into the container. The archive is built in memory.
  *
  * @since 0.2.0
- * @category copying
+ * @category operations
  */
 export const copyTo: (
   pod: PodRef,
@@ -81,7 +81,7 @@ export const copyTo: (
  * Copies a file or directory out of the container to `localPath` (created when missing), streaming.
  *
  * @since 0.2.0
- * @category copying
+ * @category operations
  */
 export const copyFrom: (
   pod: PodRef,

@@ -34,6 +34,11 @@ import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 // errors
 // ---------------------------------------------------------------------------------------------------------------
 
+/*
+ * The API errors of each operation are listed once, in `KubeError.operationErrorTags`; the implementation narrows
+ * to the same lists at run time.
+ */
+
 /**
  * What any request can fail with: authentication and authorisation, throttling, server trouble, the transport,
  * a body the Schema rejects, a request that could not be built, credentials that could not be obtained.
@@ -42,17 +47,7 @@ import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
  * @category errors
  */
 export type CommonError =
-  | KubeError.Unauthorized
-  | KubeError.Forbidden
-  | KubeError.BadRequest
-  | KubeError.MethodNotAllowed
-  | KubeError.NotAcceptable
-  | KubeError.TooManyRequests
-  | KubeError.ServerTimeout
-  | KubeError.Timeout
-  | KubeError.InternalError
-  | KubeError.ServiceUnavailable
-  | KubeError.StatusError
+  | KubeError.OperationApiError<"common">
   | KubeError.TransportError
   | KubeError.DecodeError
   | KubeError.InvalidRequest
@@ -62,7 +57,7 @@ export type CommonError =
  * @since 0.1.0
  * @category errors
  */
-export type GetError = CommonError | KubeError.NotFound
+export type GetError = CommonError | KubeError.OperationApiError<"get">
 
 /**
  * `Gone` / `Expired`: the resourceVersion or continue token is too old.
@@ -70,7 +65,7 @@ export type GetError = CommonError | KubeError.NotFound
  * @since 0.1.0
  * @category errors
  */
-export type ListError = CommonError | KubeError.NotFound | KubeError.Gone | KubeError.Expired
+export type ListError = CommonError | KubeError.OperationApiError<"list">
 
 /**
  * @since 0.1.0
@@ -84,13 +79,7 @@ export type WatchError = ListError
  * @since 0.1.0
  * @category errors
  */
-export type CreateError =
-  | CommonError
-  | KubeError.NotFound
-  | KubeError.AlreadyExists
-  | KubeError.Conflict
-  | KubeError.Invalid
-  | KubeError.RequestEntityTooLarge
+export type CreateError = CommonError | KubeError.OperationApiError<"create">
 
 /**
  * `Conflict` when the object changed since it was read (a stale resourceVersion).
@@ -98,12 +87,7 @@ export type CreateError =
  * @since 0.1.0
  * @category errors
  */
-export type UpdateError =
-  | CommonError
-  | KubeError.NotFound
-  | KubeError.Conflict
-  | KubeError.Invalid
-  | KubeError.RequestEntityTooLarge
+export type UpdateError = CommonError | KubeError.OperationApiError<"update">
 
 /**
  * `Conflict` also when server-side apply meets fields owned by another manager (without `force`);
@@ -112,7 +96,7 @@ export type UpdateError =
  * @since 0.1.0
  * @category errors
  */
-export type PatchError = UpdateError | KubeError.UnsupportedMediaType
+export type PatchError = CommonError | KubeError.OperationApiError<"patch">
 
 /**
  * `Conflict` when a precondition (uid, resourceVersion) does not hold.
@@ -120,13 +104,13 @@ export type PatchError = UpdateError | KubeError.UnsupportedMediaType
  * @since 0.1.0
  * @category errors
  */
-export type DeleteError = CommonError | KubeError.NotFound | KubeError.Conflict
+export type DeleteError = CommonError | KubeError.OperationApiError<"delete">
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type DeleteCollectionError = CommonError | KubeError.NotFound
+export type DeleteCollectionError = CommonError | KubeError.OperationApiError<"deleteCollection">
 
 /**
  * `BadRequest` (in {@link CommonError}) when the container is not one of the pod's.
@@ -134,7 +118,7 @@ export type DeleteCollectionError = CommonError | KubeError.NotFound
  * @since 0.1.0
  * @category errors
  */
-export type LogError = CommonError | KubeError.NotFound
+export type LogError = CommonError | KubeError.OperationApiError<"log">
 
 /**
  * `TooManyRequests` (in {@link CommonError}) when a PodDisruptionBudget does not allow the eviction now.
@@ -142,7 +126,7 @@ export type LogError = CommonError | KubeError.NotFound
  * @since 0.1.0
  * @category errors
  */
-export type EvictError = CommonError | KubeError.NotFound | KubeError.Conflict | KubeError.Invalid
+export type EvictError = CommonError | KubeError.OperationApiError<"evict">
 
 // ---------------------------------------------------------------------------------------------------------------
 // options and values
@@ -315,7 +299,7 @@ export interface PatchFunction<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Getter<A> {
   /** client-go `Get(ctx, name, metav1.GetOptions{})`. */
@@ -324,7 +308,7 @@ export interface Getter<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Lister<A> {
   /** One page (all items unless `limit` is set): client-go `List(ctx, metav1.ListOptions{})`. */
@@ -335,7 +319,7 @@ export interface Lister<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Watcher<A> {
   /** client-go `Watch(ctx, opts)`: the events of one watch request; interrupting the stream closes it. */
@@ -344,7 +328,7 @@ export interface Watcher<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Creator<A> {
   /** client-go `Create(ctx, obj, metav1.CreateOptions{})`; returns the object as stored. */
@@ -353,7 +337,7 @@ export interface Creator<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Updater<A> {
   /**
@@ -365,7 +349,7 @@ export interface Updater<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Patcher<A> {
   readonly patch: PatchFunction<A>
@@ -375,7 +359,7 @@ export interface Patcher<A> {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Deleter {
   /** client-go `Delete(ctx, name, metav1.DeleteOptions{})`. */
@@ -384,7 +368,7 @@ export interface Deleter {
 
 /**
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface CollectionDeleter {
   /** client-go `DeleteCollection(ctx, deleteOptions, listOptions)`. */
@@ -395,7 +379,7 @@ export interface CollectionDeleter {
  * The operations of a resource serving every standard verb.
  *
  * @since 0.1.0
- * @category capabilities
+ * @category models
  */
 export interface Client<A>
   extends Getter<A>, Lister<A>, Watcher<A>, Creator<A>, Updater<A>, Patcher<A>, Deleter, CollectionDeleter
@@ -405,7 +389,7 @@ export interface Client<A>
  * The `status` subresource.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithStatus<A> {
   readonly getStatus: (name: string, options?: GetOptions) => Effect.Effect<A, GetError>
@@ -420,7 +404,7 @@ export interface WithStatus<A> {
  * The `scale` subresource (autoscaling/v1 Scale).
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithScale {
   /** client-go `GetScale(ctx, name, opts)`. */
@@ -438,7 +422,7 @@ export interface WithScale {
  * Pod logs.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithLog {
   /** client-go `GetLogs(name, opts).Stream(ctx)`, split into lines; with `follow` it runs until the container ends. */
@@ -452,7 +436,7 @@ export interface WithLog {
  * Scoped: closing the scope closes the socket and ends the command.
  *
  * @since 0.2.0
- * @category subresources
+ * @category models
  */
 export interface WithExec {
   readonly exec: (
@@ -474,7 +458,7 @@ export interface WithExec {
  * Attaching to a running container's main process (`kubectl attach`).
  *
  * @since 0.2.0
- * @category subresources
+ * @category models
  */
 export interface WithAttach {
   readonly attach: (
@@ -487,7 +471,7 @@ export interface WithAttach {
  * Forwarding a pod's ports over one WebSocket; see {@link PortForward} for a local TCP listener.
  *
  * @since 0.2.0
- * @category subresources
+ * @category models
  */
 export interface WithPortForward {
   readonly portForward: (
@@ -504,7 +488,7 @@ export interface WithPortForward {
  * The policy/v1 eviction of a pod.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithEviction {
   /** client-go `EvictV1(ctx, &policyv1.Eviction{...})`. */
@@ -515,7 +499,7 @@ export interface WithEviction {
  * Binding a pod to a node (what a scheduler does).
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithBinding {
   /** client-go `Bind(ctx, binding, opts)`: the pod is `binding.metadata.name`. */
@@ -524,7 +508,7 @@ export interface WithBinding {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithEphemeralContainers<A> {
   /** client-go `UpdateEphemeralContainers(ctx, name, pod, opts)`. */
@@ -536,7 +520,7 @@ export interface WithEphemeralContainers<A> {
  * In-place resize of a pod's container resources.
  *
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithResize<A> {
   /** client-go `UpdateResize(ctx, name, pod, opts)`. */
@@ -546,7 +530,7 @@ export interface WithResize<A> {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithFinalize<A> {
   /** client-go `Finalize(ctx, namespace, opts)`: writes `spec.finalizers`. */
@@ -555,7 +539,7 @@ export interface WithFinalize<A> {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithToken {
   /** client-go `CreateToken(ctx, serviceAccountName, tokenRequest, opts)`. */
@@ -568,7 +552,7 @@ export interface WithToken {
 
 /**
  * @since 0.1.0
- * @category subresources
+ * @category models
  */
 export interface WithApproval<A> {
   /** client-go `UpdateApproval(ctx, name, csr, opts)`: writes the approval conditions. */

@@ -16,6 +16,7 @@ import * as internalInCluster from "./internal/kubeconfig/inCluster.js"
 import * as internalLoad from "./internal/kubeconfig/load.js"
 import * as internalResolve from "./internal/kubeconfig/resolve.js"
 import * as internalUserAgent from "./internal/kubeconfig/userAgent.js"
+import type { Overrides } from "./KubeconfigModel.js"
 import * as errors from "./RestConfigError.js"
 
 /**
@@ -191,16 +192,9 @@ export type NoConfigurationError = errors.NoConfigurationError
  * @since 0.1.0
  * @category models
  */
-export interface KubeconfigOptions {
+export interface KubeconfigOptions extends Overrides {
   /** Explicit kubeconfig file; must exist. Without it: `KUBECONFIG`, then `~/.kube/config`. */
   readonly path?: string | undefined
-  readonly context?: string | undefined
-  readonly cluster?: string | undefined
-  readonly user?: string | undefined
-  readonly namespace?: string | undefined
-  /** The API server URL (client-go's `masterUrl`); replaces the cluster's server. */
-  readonly server?: string | undefined
-  readonly timeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -221,7 +215,7 @@ export interface InClusterOptions {
  * `Kubeconfig.toRestConfig` for the precedence rules.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadKubeconfig = (
   options: KubeconfigOptions = {}
@@ -239,7 +233,7 @@ export const loadKubeconfig = (
  * and the namespace from `POD_NAMESPACE`, the namespace file, else "default".
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadInCluster = (
   options: InClusterOptions = {}
@@ -252,7 +246,7 @@ export const loadInCluster = (
  * Any other kubeconfig error (bad YAML, unknown context, ...) fails as it is, without falling back.
  *
  * @since 0.1.0
- * @category loading
+ * @category constructors
  */
 export const loadInfer = (
   options: KubeconfigOptions & { readonly inCluster?: InClusterOptions | undefined } = {}

@@ -19,6 +19,7 @@
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import type { TransportReason } from "./KubeError.js"
@@ -175,16 +176,23 @@ export const defaultConflictSchedule: Schedule.Schedule<unknown, unknown> = Sche
 
 /**
  * Runs a read-modify-write `effect` again when it fails with `Conflict` (client-go's `retry.RetryOnConflict`); any
- * other failure, or the last Conflict once the schedule is exhausted, is returned as is.
+ * other failure, or the last Conflict once the schedule is exhausted, is returned as is. Dual:
+ * `update.pipe(RetryPolicy.retryOnConflict())`.
  *
  * @since 0.1.0
  * @category combinators
  */
-export const retryOnConflict = <A, E, R>(
-  effect: Effect.Effect<A, E, R>,
-  schedule: Schedule.Schedule<unknown, E> = defaultConflictSchedule
-): Effect.Effect<A, E, R> =>
-  Effect.retry(effect, {
-    schedule,
-    while: (e: E) => isConflict(e)
-  })
+export const retryOnConflict: {
+  <E>(schedule?: Schedule.Schedule<unknown, E>): <A, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, schedule?: Schedule.Schedule<unknown, E>): Effect.Effect<A, E, R>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    schedule: Schedule.Schedule<unknown, E> = defaultConflictSchedule
+  ): Effect.Effect<A, E, R> =>
+    Effect.retry(effect, {
+      schedule,
+      while: (e: E) => isConflict(e)
+    })
+)

@@ -264,15 +264,25 @@ export const nestedStringMap: (
 
 /**
  * `unstructured.SetNestedField`: a copy of `obj` with `value` at `path`, creating missing objects on the way. Fails
- * when a step on the way holds something other than an object.
+ * when a step on the way holds something other than an object. Data-last: `pipe(obj, setNestedField(value, ["spec", "x"]))`.
  *
  * @since 0.1.0
- * @category setters
+ * @category combinators
  */
-export const setNestedField = <A extends Unstructured>(
+export const setNestedField: {
+  (value: unknown, path: ReadonlyArray<string>): <A extends Unstructured>(obj: A) => Either.Either<A, FieldTypeError>
+  <A extends Unstructured>(obj: A, value: unknown, ...path: ReadonlyArray<string>): Either.Either<A, FieldTypeError>
+} = (...args: Array<any>): any =>
+  // The data-last form takes the path as one array (a value and a variadic path cannot be told apart from an object
+  // and a value); a two-argument data-first call had an empty path, which changes nothing.
+  args.length === 2 && Array.isArray(args[1])
+    ? (obj: Unstructured) => setAt(obj, args[0], args[1])
+    : setAt(args[0], args[1], args.slice(2))
+
+const setAt = <A extends Unstructured>(
   obj: A,
   value: unknown,
-  ...path: ReadonlyArray<string>
+  path: ReadonlyArray<string>
 ): Either.Either<A, FieldTypeError> => {
   if (path.length === 0) return Either.right(obj)
   const go = (
@@ -298,11 +308,18 @@ export const setNestedField = <A extends Unstructured>(
 
 /**
  * `unstructured.RemoveNestedField`: a copy of `obj` without the field at `path` (unchanged when it is absent).
+ * Data-last: `pipe(obj, removeNestedField(["metadata", "labels"]))`.
  *
  * @since 0.1.0
- * @category setters
+ * @category combinators
  */
-export const removeNestedField = <A extends Unstructured>(obj: A, ...path: ReadonlyArray<string>): A => {
+export const removeNestedField: {
+  (path: ReadonlyArray<string>): <A extends Unstructured>(obj: A) => A
+  <A extends Unstructured>(obj: A, ...path: ReadonlyArray<string>): A
+} = (...args: Array<any>): any =>
+  Array.isArray(args[0]) ? (obj: Unstructured) => removeAt(obj, args[0]) : removeAt(args[0], args.slice(1))
+
+const removeAt = <A extends Unstructured>(obj: A, path: ReadonlyArray<string>): A => {
   if (path.length === 0) return obj
   const go = (current: Record<string, unknown>, depth: number): Record<string, unknown> => {
     const key = path[depth]!

@@ -108,7 +108,7 @@ const waitFor = <A, E, B>(
  * change); an absent object waits for its creation.
  *
  * @since 0.2.0
- * @category waiting
+ * @category operations
  */
 export const until = <A, E>(
   source: Watcher.Source<A, E>,
@@ -122,7 +122,7 @@ export const until = <A, E>(
  * Resolves once the object does not exist (at once when it never did).
  *
  * @since 0.2.0
- * @category waiting
+ * @category operations
  */
 export const deleted = <A, E>(
   source: Watcher.Source<A, E>,

@@ -87,7 +87,7 @@ const objectContext = (ctx: RequestContext): RequestContext => {
  * the event type is known, so a DecodeError points at the object's field (`$.object.metadata.name`).
  *
  * @since 0.1.0
- * @category decoding
+ * @category conversions
  */
 export const decodeEvent = <A, I>(
   schema: Schema.Schema<A, I>,
@@ -118,7 +118,7 @@ export const decodeEvent = <A, I>(
  * are skipped.
  *
  * @since 0.1.0
- * @category decoding
+ * @category conversions
  */
 export const decodeLines = <A, I, E, R>(
   input: Stream.Stream<string, E, R>,
@@ -134,7 +134,7 @@ export const decodeLines = <A, I, E, R>(
  * Decodes a watch response body (bytes in arbitrary chunks) into events.
  *
  * @since 0.1.0
- * @category decoding
+ * @category conversions
  */
 export const decodeBytes = <A, I, E, R>(
   body: Stream.Stream<Uint8Array, E, R>,

@@ -49,7 +49,7 @@ import * as internal from "./internal/controller/workQueue.js"
  * Implementations are synchronous and keep their own state; the queue calls them one at a time.
  *
  * @since 0.2.0
- * @category rate limiters
+ * @category models
  */
 export interface RateLimiter {
   readonly when: (key: string, nowMillis: number) => number
@@ -63,7 +63,7 @@ export interface RateLimiter {
  * client-go's `ItemExponentialFailureRateLimiter`: `base * 2^failures` per key, capped at `max`.
  *
  * @since 0.2.0
- * @category rate limiters
+ * @category constructors
  */
 export const exponentialRateLimiter = (options: {
   readonly base: Duration.DurationInput
@@ -75,7 +75,7 @@ export const exponentialRateLimiter = (options: {
  * failures cannot retry faster than `qps` overall.
  *
  * @since 0.2.0
- * @category rate limiters
+ * @category constructors
  */
 export const bucketRateLimiter = (options: { readonly qps: number; readonly burst: number }): RateLimiter =>
   limiters.bucket(options.qps, options.burst)
@@ -84,7 +84,7 @@ export const bucketRateLimiter = (options: { readonly qps: number; readonly burs
  * client-go's `MaxOfRateLimiter`: the longest delay of several limiters.
  *
  * @since 0.2.0
- * @category rate limiters
+ * @category constructors
  */
 export const maxOfRateLimiter = (...rateLimiters: ReadonlyArray<RateLimiter>): RateLimiter =>
   limiters.maxOf(rateLimiters)
@@ -95,7 +95,7 @@ export const maxOfRateLimiter = (...rateLimiters: ReadonlyArray<RateLimiter>): R
  * state.
  *
  * @since 0.2.0
- * @category rate limiters
+ * @category constructors
  */
 export const defaultControllerRateLimiter = (): RateLimiter =>
   limiters.maxOf([limiters.exponential(5, 1_000_000), limiters.bucket(10, 100)])
@@ -193,7 +193,7 @@ const durationBoundaries = MetricBoundaries.exponential({ start: 1e-8, factor: 1
  * The queue's metrics. Each carries the queue's `name` as a tag.
  *
  * @since 0.2.0
- * @category metrics
+ * @category constants
  */
 export const metrics = {
   depth: Metric.gauge("workqueue_depth", { description: "Current depth of the work queue" }),
@@ -222,6 +222,6 @@ export const metrics = {
 
 /**
  * @since 0.2.0
- * @category metrics
+ * @category models
  */
 export type Metrics = typeof metrics

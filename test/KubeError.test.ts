@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { kubectlMessage } from "../src/cli/failure.js"
 import * as KubeError from "../src/KubeError.js"
 import * as KubeRequest from "../src/KubeRequest.js"
 import * as RestClient from "../src/RestClient.js"
@@ -119,7 +120,7 @@ describe("KubeError mapping", () => {
         const error = yield* failWith({ status: code, body: "oops body", headers: { "content-type": "text/plain" } })
         if (!KubeError.isApiError(error)) throw new Error("not an ApiError")
         expect([code, error._tag]).toEqual([code, tag])
-        expect(KubeError.kubectlMessage(error)).toBe(printed)
+        expect(kubectlMessage(error)).toBe(printed)
       }
     }))
 
@@ -135,7 +136,7 @@ describe("KubeError mapping", () => {
       })
       if (!KubeError.isInvalid(one)) throw new Error("expected Invalid")
       expect(one.causes).toEqual([{ reason: "FieldValueInvalid", message: "Invalid value: x", field: "spec.x" }])
-      expect(KubeError.kubectlMessage(one)).toBe(`The pods "n" is invalid: spec.x: Invalid value: x`)
+      expect(kubectlMessage(one)).toBe(`The pods "n" is invalid: spec.x: Invalid value: x`)
       const two = yield* failWith({
         status: 422,
         json: status(422, "Invalid", "x", {
@@ -145,10 +146,10 @@ describe("KubeError mapping", () => {
         })
       })
       if (!KubeError.isApiError(two)) throw new Error("expected ApiError")
-      expect(KubeError.kubectlMessage(two)).toBe(`The Pod "n" is invalid: \n* spec.a: Required value\n* spec.b: Bad`)
+      expect(kubectlMessage(two)).toBe(`The Pod "n" is invalid: \n* spec.a: Required value\n* spec.b: Bad`)
       const bare = yield* failWith({ status: 422, json: status(422, "Invalid") })
       if (!KubeError.isApiError(bare)) throw new Error("expected ApiError")
-      expect(KubeError.kubectlMessage(bare)).toBe("The request is invalid: msg here")
+      expect(kubectlMessage(bare)).toBe("The request is invalid: msg here")
     }))
 
   it.effect("a reason kubectl does not know is printed verbatim", () =>
@@ -156,7 +157,7 @@ describe("KubeError mapping", () => {
       const error = yield* failWith({ status: 500, json: status(500, "Weird") })
       if (!KubeError.isApiError(error)) throw new Error("expected ApiError")
       expect(error._tag).toBe("InternalError")
-      expect(KubeError.kubectlMessage(error)).toBe("Error from server (Weird): msg here")
+      expect(kubectlMessage(error)).toBe("Error from server (Weird): msg here")
     }))
 
   it("guards mirror client-go's errors.IsX", () => {
@@ -178,6 +179,60 @@ describe("KubeError mapping", () => {
     )).toBe(false)
     expect(KubeError.isKubeError(new KubeError.InvalidRequest({ detail: "d" }))).toBe(true)
     expect(KubeError.isNotFound("NotFound")).toBe(false)
+  })
+
+  it("the reason table gives each class, guard, code lookup and retryability", () => {
+    const fields = { method: "GET", url: "https://x/api", status: {} }
+    const module = KubeError as unknown as Record<string, unknown>
+    const fallbacks = new Map<number, string>()
+    for (const [reason, spec] of Object.entries(KubeError.reasons)) {
+      const Class = module[reason] as new(f: KubeError.ApiErrorFields) => KubeError.ApiError
+      const error = new Class({ ...fields, code: spec.code })
+      expect([reason, error._tag, error instanceof Class, error instanceof Error]).toEqual([reason, reason, true, true])
+      // fromStatus picks the class by reason, whatever the code.
+      const fromReason = KubeError.fromStatus({ ...fields, code: 599, status: { reason } })
+      expect([reason, fromReason._tag, fromReason instanceof Class]).toEqual([reason, reason, true])
+      if (spec.codeFallback) {
+        expect(fallbacks.get(spec.code)).toBeUndefined()
+        fallbacks.set(spec.code, reason)
+      }
+      expect([reason, KubeError.isRetryable(error)]).toEqual([reason, spec.retryable])
+    }
+    // Every code in the table has exactly one fallback reason, which an unknown reason with that code maps to.
+    for (const spec of Object.values(KubeError.reasons)) expect(fallbacks.has(spec.code)).toBe(true)
+    for (const [code, reason] of fallbacks) {
+      expect([code, KubeError.fromStatus({ ...fields, code, status: { reason: "Weird" } })._tag]).toEqual([
+        code,
+        reason
+      ])
+    }
+    expect(KubeError.fromStatus({ ...fields, code: 418, status: {}, body: "teapot" })).toMatchObject({
+      _tag: "StatusError",
+      body: "teapot"
+    })
+    // One guard per tag, true for its own class only.
+    const samples = KubeError.apiErrorTags.map((tag) =>
+      KubeError.fromStatus({
+        ...fields,
+        code: tag === "StatusError" ? 418 : KubeError.reasons[tag].code,
+        status: {
+          reason: tag === "StatusError" ? "" : tag
+        }
+      })
+    )
+    expect(samples.map((e) => e._tag)).toEqual(KubeError.apiErrorTags)
+    for (const tag of KubeError.apiErrorTags) {
+      const isTag = module[`is${tag}`] as (u: unknown) => boolean
+      expect([tag, typeof isTag]).toEqual([tag, "function"])
+      expect([tag, samples.filter(isTag).map((e) => e._tag)]).toEqual([tag, [tag]])
+      expect(KubeError.isApiError(samples.find((e) => e._tag === tag))).toBe(true)
+    }
+    expect(KubeError.isInvalidRequest(new KubeError.InvalidRequest({ detail: "d" }))).toBe(true)
+    expect(KubeError.isInvalidRequest(samples[0])).toBe(false)
+    // Retry-After in the Status makes any reason retryable, as client-go's SuggestsClientDelay does.
+    const throttled = new KubeError.Forbidden({ ...fields, code: 403, status: { details: { retryAfterSeconds: 2 } } })
+    expect(KubeError.isRetryable(throttled)).toBe(true)
+    expect(KubeError.isRetryable(new KubeError.InvalidRequest({ detail: "d" }))).toBe(false)
   })
 
   it.effect("the URL in errors never carries userinfo or headers", () =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { pipe } from "effect/Function"
 import * as Redacted from "effect/Redacted"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -560,6 +561,17 @@ describe("view helpers", () => {
       expect(minified.contexts.map((c) => c.name)).toEqual(["prod"])
       expect(minified.clusters.map((c) => c.name)).toEqual(["prod-cluster"])
       expect(minified.users.map((c) => c.name)).toEqual(["prod-user"])
+    }))
+
+  it.effect("minify and toRestConfig are dual: the data-last forms give the data-first results", () =>
+    Effect.gen(function*() {
+      const config = yield* run(Kubeconfig.load({ path: fixture("contexts.yaml") }))
+      expect(yield* pipe(config, Kubeconfig.minify("prod"))).toEqual(yield* Kubeconfig.minify(config, "prod"))
+      expect((yield* Effect.flip(pipe(config, Kubeconfig.minify("nope")))).message).toBe("cannot locate context nope")
+      const first = yield* run(Kubeconfig.toRestConfig(config, { context: "prod", namespace: "apps" }))
+      const last = yield* run(pipe(config, Kubeconfig.toRestConfig({ context: "prod", namespace: "apps" })))
+      expect([last.server, last.namespace]).toEqual([first.server, "apps"])
+      expect(last.server).not.toBe((yield* run(pipe(config, Kubeconfig.toRestConfig()))).server)
     }))
 
   it("redacts like kubectl: *-data as DATA+OMITTED, token and password as REDACTED", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as KubeError from "../src/KubeError.js"
@@ -201,6 +202,20 @@ describe("retryOnConflict", () => {
       yield* TestClock.adjust("1 second")
       expect(yield* Effect.flip(Fiber.join(fiber))).toBe(conflict)
       expect(calls).toBe(5)
+    }))
+
+  it.effect("is dual: piped, with the default or a given schedule", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const update = Effect.suspend(() => ++calls < 3 ? Effect.fail(conflict) : Effect.succeed("updated"))
+      const fiber = yield* Effect.fork(update.pipe(RetryPolicy.retryOnConflict()))
+      yield* TestClock.adjust("1 second")
+      expect([yield* Fiber.join(fiber), calls]).toEqual(["updated", 3])
+      calls = 0
+      const always = Effect.suspend(() => (calls++, Effect.fail(conflict)))
+      const once = always.pipe(RetryPolicy.retryOnConflict(Schedule.recurs(1)))
+      expect(yield* Effect.flip(once)).toBe(conflict)
+      expect(calls).toBe(2)
     }))
 
   it.effect("other errors are not retried", () =>

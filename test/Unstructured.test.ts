@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { pipe } from "effect/Function"
 import * as Option from "effect/Option"
 import { Pod } from "../src/generated/core/v1.js"
 import * as Unstructured from "../src/Unstructured.js"
@@ -40,6 +41,22 @@ describe("Unstructured", () => {
     const blocked = Unstructured.setNestedField(pod, 1, "metadata", "name", "deeper")
     expect(Either.isLeft(blocked) && blocked.left.path).toBe("metadata.name")
     const removed = Unstructured.removeNestedField(pod, "metadata", "labels")
+    expect(removed.metadata).toEqual({ name: "p", namespace: "ns" })
+    expect(pod.metadata?.labels).toEqual({ app: "x" })
+  })
+
+  it("setNestedField and removeNestedField are dual, the data-last forms taking the path as an array", () => {
+    const set = pipe(pod, Unstructured.setNestedField(5, ["spec", "replicas"]))
+    expect(set).toEqual(Unstructured.setNestedField(pod, 5, "spec", "replicas"))
+    expect(Either.getOrThrow(set).spec).toMatchObject({ replicas: 5 })
+    // An object value is a value, not the object to change.
+    const nested = Either.getOrThrow(pipe(pod, Unstructured.setNestedField({ cpu: "1" }, ["spec", "limits"])))
+    expect(nested.spec).toMatchObject({ limits: { cpu: "1" } })
+    expect(Either.getOrThrow(Unstructured.setNestedField(pod, "v", "metadata", "x")).metadata).toMatchObject({ x: "v" })
+    const blocked = pipe(pod, Unstructured.setNestedField(1, ["metadata", "name", "deeper"]))
+    expect(Either.isLeft(blocked) && blocked.left.path).toBe("metadata.name")
+    const removed = pipe(pod, Unstructured.removeNestedField(["metadata", "labels"]))
+    expect(removed).toEqual(Unstructured.removeNestedField(pod, "metadata", "labels"))
     expect(removed.metadata).toEqual({ name: "p", namespace: "ns" })
     expect(pod.metadata?.labels).toEqual({ app: "x" })
   })

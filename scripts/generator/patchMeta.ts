@@ -141,7 +141,7 @@ export const renderPatchMeta = (header: string, table: PatchMetaTable, importPat
     " * Strategic-merge and server-side-apply metadata: definition name -> field name -> meta.",
     " *",
     " * @since 0.1.0",
-    " * @category patch",
+    " * @category constants",
     " */",
     "export const patchMeta: PatchMetaTable = {"
   ]

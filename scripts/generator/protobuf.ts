@@ -138,7 +138,12 @@ export const buildProtobufTables = (root: string, spec: SwaggerSpec): ProtobufTa
 
 export const renderProtobufTables = (header: string, tables: ProtobufTables): string =>
   `${header}
-/** Protobuf codec tables of the built-in kinds; loaded lazily by the fake apiserver only. */
+/**
+ * Protobuf codec tables of the built-in kinds; loaded lazily by the fake apiserver only.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
 export const tables: {
   readonly messages: Readonly<Record<string, ReadonlyArray<readonly [string, number, string, string]>>>
   readonly kinds: Readonly<Record<string, string>>

@@ -88,7 +88,7 @@ const parseArgs = (args: ReadonlyArray<string>): Args | string => {
 
 /**
  * @since 0.1.0
- * @category commands
+ * @category operations
  */
 export const command: Command = (args) =>
   Effect.gen(function*() {

@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as KubeError from "../KubeError.js"
 import * as Manifest from "../Manifest.js"
 import type { Unstructured } from "../Unstructured.js"
+import { kubectlMessage } from "./failure.js"
 import type { FlagSpec, ParsedArgs } from "./stack.js"
 
 export const fileFlags: ReadonlyArray<FlagSpec> = [
@@ -102,7 +103,7 @@ export const objectError = (
     }\nensure CRDs are installed first`
   }
   if (KubeError.isApiError(error)) {
-    const message = KubeError.kubectlMessage(error)
+    const message = kubectlMessage(error)
     if (verb === undefined) return message
     const colon = message.indexOf(": ")
     return colon < 0

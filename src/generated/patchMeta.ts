@@ -7,7 +7,7 @@ import type { PatchMetaTable } from "../internal/patchMeta.js"
  * Strategic-merge and server-side-apply metadata: definition name -> field name -> meta.
  *
  * @since 0.1.0
- * @category patch
+ * @category constants
  */
 export const patchMeta: PatchMetaTable = {
   "io.k8s.api.admissionregistration.v1.MatchResources": {

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { InvalidRequest, isApiError, StatusError } from "../../KubeError.js"
+import { InvalidRequest, isApiError, type Operation, operationErrorTags, StatusError } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
 import type { ResourceDef } from "../../Resource.js"
 import type { RestClient, RestClientError } from "../../RestClient.js"
@@ -61,31 +61,10 @@ const tokenRequestSchema = Effect.promise(() =>
   loadAuthentication().then((m) => m.TokenRequest as Schema.Schema<any, any>)
 )
 
-// Tags every operation may fail with; the rest are per operation.
-const commonTags = [
-  "Unauthorized",
-  "Forbidden",
-  "BadRequest",
-  "MethodNotAllowed",
-  "NotAcceptable",
-  "TooManyRequests",
-  "ServerTimeout",
-  "Timeout",
-  "InternalError",
-  "ServiceUnavailable",
-  "StatusError"
-]
-const tags = (...extra: ReadonlyArray<string>): ReadonlySet<string> => new Set([...commonTags, ...extra])
-const allowed = {
-  get: tags("NotFound"),
-  list: tags("NotFound", "Gone", "Expired"),
-  create: tags("NotFound", "AlreadyExists", "Conflict", "Invalid", "RequestEntityTooLarge"),
-  update: tags("NotFound", "Conflict", "Invalid", "RequestEntityTooLarge"),
-  patch: tags("NotFound", "Conflict", "Invalid", "RequestEntityTooLarge", "UnsupportedMediaType"),
-  delete: tags("NotFound", "Conflict"),
-  deleteCollection: tags("NotFound"),
-  evict: tags("NotFound", "Conflict", "Invalid")
-} as const
+// The declared tags of each operation (KubeError.operationErrorTags, which ResourceClient's error types follow).
+const allowed = Object.fromEntries(
+  Object.entries(operationErrorTags).map(([operation, tags]) => [operation, new Set<string>(tags)])
+) as Record<string, ReadonlySet<string>> as { readonly [Op in Operation]: ReadonlySet<string> }
 
 /**
  * An API error outside the operation's declared union becomes a StatusError with the same code and Status, so the
@@ -348,12 +327,12 @@ export const make = (rest: RestClient, spec: Spec, namespace: string | undefined
     client.log = (name: string, options: Options = {}) =>
       Stream.unwrap(Effect.map(
         namespaceFor("log"),
-        (ns) => narrowStream(lines(rest.stream(logRequest(ns, name, options))), allowed.get)
+        (ns) => narrowStream(lines(rest.stream(logRequest(ns, name, options))), allowed.log)
       ))
     client.getLog = (name: string, options: Options = {}) =>
       Effect.flatMap(namespaceFor("getLog"), (ns) =>
         Effect.map(
-          narrowEffect(rest.executeRaw(logRequest(ns, name, { ...options, follow: false })), allowed.get),
+          narrowEffect(rest.executeRaw(logRequest(ns, name, { ...options, follow: false })), allowed.log),
           (response) => response.text
         ))
   }

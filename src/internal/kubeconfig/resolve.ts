@@ -9,20 +9,12 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as NodePath from "node:path"
 import type * as S from "../../KubeconfigModel.js"
+import type { Overrides } from "../../KubeconfigModel.js"
 import type * as RestConfig from "../../RestConfig.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, entryKey, KubeconfigError } from "./error.js"
 import type * as Model from "./model.js"
 import { defaultUserAgent } from "./userAgent.js"
-
-export interface Overrides {
-  readonly context?: string | undefined
-  readonly cluster?: string | undefined
-  readonly user?: string | undefined
-  readonly namespace?: string | undefined
-  readonly server?: string | undefined
-  readonly timeout?: Duration.DurationInput | undefined
-}
 
 export const execClusterExtension = "client.authentication.k8s.io/exec"
 

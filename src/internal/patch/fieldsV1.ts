@@ -49,7 +49,7 @@ export class FieldsV1Error extends Data.TaggedError("FieldsV1Error")<{ readonly 
  * Element for an item of a list-type map, from its key fields.
  *
  * @since 0.1.0
- * @category elements
+ * @category utils
  */
 export const keyElement = (key: JsonObject): PathElement => `k:${canonicalJson(key)}`
 
@@ -57,7 +57,7 @@ export const keyElement = (key: JsonObject): PathElement => `k:${canonicalJson(k
  * Element for an item of a set list, by value.
  *
  * @since 0.1.0
- * @category elements
+ * @category utils
  */
 export const valueElement = (value: unknown): PathElement => `v:${canonicalJson(value)}`
 
@@ -68,7 +68,7 @@ const kindRank = (pe: PathElement): number => ({ f: 0, k: 1, v: 2, i: 3 })[pe[0]
  * by its content.
  *
  * @since 0.1.0
- * @category elements
+ * @category utils
  */
 export const compareElements = (a: PathElement, b: PathElement): number => {
   const ka = kindRank(a)
@@ -118,7 +118,7 @@ const elementToString = (pe: PathElement): string => {
  * A path as the apiserver prints it in conflict messages: `.spec.template.spec.containers[name="nginx"].image`.
  *
  * @since 0.1.0
- * @category paths
+ * @category utils
  */
 export const pathToString = (path: Path): string => path.map(elementToString).join("")
 
@@ -229,7 +229,7 @@ export class FieldSet {
  * Writes a field set as FieldsV1, elements in the apiserver's order.
  *
  * @since 0.1.0
- * @category encoding
+ * @category conversions
  */
 export const encodeFieldsV1 = (set: FieldSet): FieldsV1 => {
   const out: JsonObject = {}
@@ -273,7 +273,7 @@ const validElement = (pe: string): string | undefined => {
  * meaning, not spelling.
  *
  * @since 0.1.0
- * @category decoding
+ * @category conversions
  */
 export const decodeFieldsV1 = (fields: unknown): Either.Either<FieldSet, FieldsV1Error> => {
   const go = (node: unknown, where: string): FieldSet | FieldsV1Error => {

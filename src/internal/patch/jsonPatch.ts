@@ -41,7 +41,7 @@ export type JsonPatchOperation =
  * Splits a JSON pointer into unescaped reference tokens (`~1` is `/`, `~0` is `~`); `""` is the whole document.
  *
  * @since 0.1.0
- * @category pointers
+ * @category utils
  */
 export const parsePointer = (pointer: string): Either.Either<ReadonlyArray<string>, string> => {
   if (pointer === "") return Either.right([])
@@ -58,7 +58,7 @@ export const parsePointer = (pointer: string): Either.Either<ReadonlyArray<strin
  * Escapes one reference token for use in a JSON pointer.
  *
  * @since 0.1.0
- * @category pointers
+ * @category utils
  */
 export const escapePointerToken = (token: string): string => token.replace(/~/g, "~0").replace(/\//g, "~1")
 
@@ -237,7 +237,7 @@ const decodeOperation = (
  * modified.
  *
  * @since 0.1.0
- * @category patching
+ * @category combinators
  */
 export const applyJsonPatch = (document: unknown, patch: unknown): Either.Either<unknown, JsonPatchError> => {
   if (!Array.isArray(patch)) {

@@ -32,7 +32,7 @@ const stripNulls = (u: unknown): unknown => {
  * The RFC 7386 MergePatch function over any JSON values (a non-object patch replaces the target). Never fails.
  *
  * @since 0.1.0
- * @category patching
+ * @category combinators
  */
 export const mergePatchValue = (target: unknown, patch: unknown): unknown => {
   if (!isObject(patch)) return clone(patch)
@@ -49,7 +49,7 @@ export const mergePatchValue = (target: unknown, patch: unknown): unknown => {
  * Applies a JSON merge patch to an object the way the apiserver does: the patch must be a JSON object.
  *
  * @since 0.1.0
- * @category patching
+ * @category combinators
  */
 export const applyMergePatch = (document: unknown, patch: unknown): Either.Either<unknown, MergePatchError> =>
   isObject(patch)

@@ -41,7 +41,7 @@ const strategies = (meta: FieldMeta | undefined): ReadonlyArray<string> =>
  * The shape of a field's value, from its metadata.
  *
  * @since 0.1.0
- * @category resolving
+ * @category utils
  */
 export const shapeOfField = (meta: FieldMeta | undefined): Shape => {
   if (meta === undefined) return unknownShape
@@ -69,7 +69,7 @@ export const shapeOfField = (meta: FieldMeta | undefined): Shape => {
  * Metadata of `field` inside the object at `shape`, if the table knows it.
  *
  * @since 0.1.0
- * @category resolving
+ * @category utils
  */
 export const fieldMeta = (table: PatchMetaTable, shape: Shape, field: string): FieldMeta | undefined => {
   if (shape._tag !== "Struct") return undefined
@@ -81,7 +81,7 @@ export const fieldMeta = (table: PatchMetaTable, shape: Shape, field: string): F
  * The shape of member `key` of an object at `shape`.
  *
  * @since 0.1.0
- * @category resolving
+ * @category utils
  */
 export const childShape = (table: PatchMetaTable, shape: Shape, key: string): Shape => {
   switch (shape._tag) {
@@ -98,7 +98,7 @@ export const childShape = (table: PatchMetaTable, shape: Shape, key: string): Sh
  * The patch strategies declared for a field (`merge`, `replace`, `retainKeys`).
  *
  * @since 0.1.0
- * @category resolving
+ * @category utils
  */
 export const patchStrategies = strategies
 
@@ -106,7 +106,7 @@ export const patchStrategies = strategies
  * Whether the table describes a definition, i.e. whether strategic merge patch is meaningful for it.
  *
  * @since 0.1.0
- * @category resolving
+ * @category utils
  */
 export const isKnownDefinition = (table: PatchMetaTable, definition: string): boolean =>
   Object.prototype.hasOwnProperty.call(table, definition)

@@ -714,7 +714,7 @@ export const recordUpdate = (input: UpdateInput): ManagedResult => {
  * excluded). Useful for inspecting what an apply configuration claims.
  *
  * @since 0.1.0
- * @category fields
+ * @category utils
  */
 export const fieldSetOf = (
   value: unknown,

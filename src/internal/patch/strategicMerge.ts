@@ -36,7 +36,7 @@ export {
    * patches of kinds it has no Go type for (custom resources); a fake does the same when this is false.
    *
    * @since 0.1.0
-   * @category resolving
+   * @category utils
    */
   isKnownDefinition
 }
@@ -297,7 +297,7 @@ const normalizeOrder = (
  * table does not know, this is a JSON merge patch.
  *
  * @since 0.1.0
- * @category patching
+ * @category combinators
  */
 export const strategicMergePatch = (
   original: unknown,
