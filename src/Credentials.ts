@@ -20,7 +20,7 @@ import * as Tty from "node:tty"
 import * as errors from "./CredentialsError.js"
 import * as internal from "./internal/credentials/fromConfig.js"
 import * as headers from "./internal/credentials/headers.js"
-import { type ImpersonationConfig, RestConfig } from "./RestConfig.js"
+import { type ImpersonationConfig, RestConfig, type Service as RestConfigService } from "./RestConfig.js"
 
 /**
  * A client certificate and its key, PEM encoded, as an exec plugin returns them.
@@ -37,7 +37,7 @@ export interface ClientCertificate {
  * @since 0.1.0
  * @category models
  */
-export interface Credentials {
+export interface Service {
   /** Adds Authorization and impersonation headers to a request; may read a token file or run an exec plugin. */
   readonly authorize: (
     request: HttpClientRequest.HttpClientRequest
@@ -59,9 +59,7 @@ export interface Credentials {
  * @since 0.1.0
  * @category tags
  */
-export const Credentials: Context.Tag<Credentials, Credentials> = Context.GenericTag<Credentials>(
-  "effect-kube/Credentials"
-)
+export class Credentials extends Context.Tag("effect-kube/Credentials")<Credentials, Service>() {}
 
 /**
  * Why credentials could not be produced. `reason` tells the cases apart; `source` names the exec command, token
@@ -111,7 +109,7 @@ export interface MakeOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: MakeOptions = {}): Credentials => {
+export const make = (options: MakeOptions = {}): Service => {
   const { impersonate, token } = options
   const withImpersonation = headers.hasImpersonation(impersonate)
     ? (request: HttpClientRequest.HttpClientRequest) => headers.impersonate(request, impersonate)
@@ -136,7 +134,7 @@ export const make = (options: MakeOptions = {}): Credentials => {
 export const fromToken = <E>(
   token: Effect.Effect<Redacted.Redacted<string>, E>,
   options: { readonly invalidate?: Effect.Effect<boolean> | undefined } = {}
-): Credentials =>
+): Service =>
   make({
     token: Effect.mapError(token, (cause) =>
       cause instanceof errors.CredentialsError ? cause : new errors.CredentialsError({
@@ -156,9 +154,9 @@ export const fromToken = <E>(
  * @category constructors
  */
 export const fromConfig = (
-  config: RestConfig,
+  config: RestConfigService,
   options: { readonly stdinIsTerminal?: boolean | undefined } = {}
-): Effect.Effect<Credentials, never, FileSystem.FileSystem | CommandExecutor.CommandExecutor> =>
+): Effect.Effect<Service, never, FileSystem.FileSystem | CommandExecutor.CommandExecutor> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const executor = yield* CommandExecutor.CommandExecutor
@@ -210,6 +208,6 @@ export const layerToken = (token: Redacted.Redacted<string>): Layer.Layer<Creden
  * @category utils
  */
 export const clientCertificate = (
-  credentials: Credentials
+  credentials: Service
 ): Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> =>
   credentials.clientCertificate ?? Effect.succeed(Option.none())

@@ -217,7 +217,7 @@ export interface Listening {
   /** Kubeconfig YAML pointing at the server, with the CA data and a token user. */
   readonly kubeconfig: string
   readonly kubeconfigPath?: string | undefined
-  readonly restConfig: RestConfig.RestConfig
+  readonly restConfig: RestConfig.Service
 }
 
 /**
@@ -466,7 +466,7 @@ const restConfigFor = (
   options: Options,
   token: string | undefined,
   caPem: string | undefined
-): RestConfig.RestConfig => ({
+): RestConfig.Service => ({
   server,
   tls: { insecure: false, ...(caPem !== undefined ? { caData: caPem } : {}) },
   disableCompression: false,

@@ -223,7 +223,7 @@ export interface Overrides {
 export const toRestConfig = (
   kubeconfig: Kubeconfig,
   overrides?: Overrides
-): Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem> =>
+): Effect.Effect<RestConfig.Service, KubeconfigError, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => internalResolve.toRestConfig(fs, kubeconfig, overrides))
 
 /**

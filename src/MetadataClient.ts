@@ -20,7 +20,7 @@ import type { GroupVersionResource } from "./DynamicClient.js"
 import type * as meta_v1 from "./generated/meta/v1.js"
 import * as internal from "./internal/informer/metadata.js"
 import type * as KubeRequest from "./KubeRequest.js"
-import { RestClient } from "./RestClient.js"
+import { RestClient, type Service as RestClientService } from "./RestClient.js"
 import type { RestClientError } from "./RestClient.js"
 import type { WatchEvent } from "./Watch.js"
 
@@ -112,7 +112,7 @@ export class MetadataClient extends Context.Tag("effect-kube/MetadataClient")<Me
  * @since 0.2.0
  * @category constructors
  */
-export const fromRestClient = (rest: RestClient): Service => ({
+export const fromRestClient = (rest: RestClientService): Service => ({
   resource: (gvr) => internal.makeNamespaceable(rest, gvr)
 })
 

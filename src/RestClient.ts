@@ -14,13 +14,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import type { Credentials } from "./Credentials.js"
+import type { Credentials, Service as CredentialsService } from "./Credentials.js"
 import * as internal from "./internal/restClient/client.js"
 import { lines as splitLines } from "./internal/restClient/lines.js"
 import type { KubeError } from "./KubeError.js"
 import type { KubeRequest } from "./KubeRequest.js"
 import * as RateLimit from "./RateLimit.js"
-import type { RestConfig } from "./RestConfig.js"
+import type { RestConfig, Service as RestConfigService } from "./RestConfig.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as warnings from "./WarningHandler.js"
 import type { WatchEvent } from "./Watch.js"
@@ -31,7 +31,7 @@ import type { WatchEvent } from "./Watch.js"
  * @since 0.1.0
  * @category models
  */
-export type CredentialsError = Effect.Effect.Error<ReturnType<Credentials["authorize"]>>
+export type CredentialsError = Effect.Effect.Error<ReturnType<CredentialsService["authorize"]>>
 
 /**
  * Everything a RestClient call can fail with.
@@ -87,8 +87,8 @@ export interface ListPagesOptions {
  * @since 0.1.0
  * @category models
  */
-export interface RestClient {
-  readonly config: RestConfig
+export interface Service {
+  readonly config: RestConfigService
   /** Sends the request and decodes the 2xx JSON body with `schema`. */
   readonly execute: <A, I>(request: KubeRequest, schema: Schema.Schema<A, I>) => Effect.Effect<A, RestClientError>
   /** Sends the request and returns the 2xx body as bytes and text. */
@@ -129,7 +129,7 @@ export interface RestClient {
  * @since 0.1.0
  * @category tags
  */
-export const RestClient: Context.Tag<RestClient, RestClient> = Context.GenericTag<RestClient>("effect-kube/RestClient")
+export class RestClient extends Context.Tag("effect-kube/RestClient")<RestClient, Service>() {}
 
 /**
  * One `Warning` response header (RFC 7234: `299 - "text"`).
@@ -203,7 +203,7 @@ export const lines: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>) => Stream.Str
  * @category constructors
  */
 export const make: Effect.Effect<
-  RestClient,
+  Service,
   never,
   HttpClient.HttpClient | RestConfig | Credentials | RateLimit.RateLimit | RetryPolicy.RetryPolicy
 > = internal.make

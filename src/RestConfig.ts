@@ -92,7 +92,7 @@ export interface ImpersonationConfig {
  * @since 0.1.0
  * @category models
  */
-export interface RestConfig {
+export interface Service {
   /** Scheme, host, port and any path prefix, without a trailing slash: `https://10.0.0.1:6443/k8s`. */
   readonly server: string
   readonly tls: TlsConfig
@@ -118,7 +118,7 @@ export interface RestConfig {
  * @since 0.1.0
  * @category tags
  */
-export const RestConfig: Context.Tag<RestConfig, RestConfig> = Context.GenericTag<RestConfig>("effect-kube/RestConfig")
+export class RestConfig extends Context.Tag("effect-kube/RestConfig")<RestConfig, Service>() {}
 
 /**
  * client-go's defaults for the rate limiter.
@@ -225,7 +225,7 @@ export interface InClusterOptions {
  */
 export const loadKubeconfig = (
   options: KubeconfigOptions = {}
-): Effect.Effect<RestConfig, KubeconfigError, FileSystem.FileSystem> =>
+): Effect.Effect<Service, KubeconfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const paths = yield* internalLoad.loadingPaths(options.path)
@@ -243,7 +243,7 @@ export const loadKubeconfig = (
  */
 export const loadInCluster = (
   options: InClusterOptions = {}
-): Effect.Effect<RestConfig, InClusterConfigError, FileSystem.FileSystem> =>
+): Effect.Effect<Service, InClusterConfigError, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => internalInCluster.inClusterConfig(fs, options))
 
 /**
@@ -256,7 +256,7 @@ export const loadInCluster = (
  */
 export const loadInfer = (
   options: KubeconfigOptions & { readonly inCluster?: InClusterOptions | undefined } = {}
-): Effect.Effect<RestConfig, KubeconfigError | InClusterConfigError | NoConfigurationError, FileSystem.FileSystem> =>
+): Effect.Effect<Service, KubeconfigError | InClusterConfigError | NoConfigurationError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const paths = yield* internalLoad.loadingPaths(options.path)
@@ -319,4 +319,4 @@ export const layerInfer = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = (config: RestConfig): Layer.Layer<RestConfig> => Layer.succeed(RestConfig, config)
+export const layer = (config: Service): Layer.Layer<RestConfig> => Layer.succeed(RestConfig, config)

@@ -87,7 +87,7 @@ export const toRestConfig = (
   fs: FileSystem.FileSystem,
   config: Model.Kubeconfig,
   overrides: Overrides = {}
-): Effect.Effect<RestConfig.RestConfig, KubeconfigError> =>
+): Effect.Effect<RestConfig.Service, KubeconfigError> =>
   Effect.gen(function*() {
     const fail = (
       reason: KubeconfigError["reason"],
@@ -398,7 +398,7 @@ export const toRestConfig = (
       : nonEmpty(contextValue.namespace)
       ? contextValue.namespace
       : "default"
-    const result: RestConfig.RestConfig = {
+    const result: RestConfig.Service = {
       server,
       tls,
       ...(nonEmpty(cluster.proxyUrl) ? { proxyUrl: cluster.proxyUrl } : {}),
