@@ -9,7 +9,7 @@ import type {
   MetadataResourceClient,
   NamespaceableMetadataClient,
   PartialObjectMetadata
-} from "../../MetadataClient.js"
+} from "../../MetadataClientModel.js"
 import type { Service as RestClientService } from "../../RestClient.js"
 import { Unstructured } from "../../Unstructured.js"
 import type { GroupVersionResource } from "../discovery/gvk.js"

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as NodePath from "node:path"
-import type * as RestConfig from "../../RestConfig.js"
+import type * as RestConfig from "../../RestConfigModel.js"
 import { describeFsError, InClusterConfigError } from "./error.js"
 import { defaultUserAgent } from "./userAgent.js"
 

@@ -37,7 +37,7 @@ import type {
   RawResponse,
   RestClientError,
   Service as RestClientService
-} from "../../RestClient.js"
+} from "../../RestClientModel.js"
 import { RestConfig } from "../../RestConfig.js"
 import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
 import { WarningHandler } from "../../WarningHandler.js"
