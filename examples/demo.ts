@@ -57,7 +57,7 @@ const authKind = (auth: RestConfig.AuthConfig): string => {
   }
 }
 
-const tlsKind = (config: RestConfig.RestConfig): string => {
+const tlsKind = (config: RestConfig.Service): string => {
   if (!config.server.startsWith("https:")) return "plain HTTP"
   if (config.tls.insecure) return "TLS, server certificate NOT verified"
   const ca = config.tls.caData !== undefined ? "CA from kubeconfig data" : config.tls.caFile ?? "system roots"
@@ -65,7 +65,7 @@ const tlsKind = (config: RestConfig.RestConfig): string => {
   return `TLS (${ca}${cert})`
 }
 
-const showResolved = (config: RestConfig.RestConfig) =>
+const showResolved = (config: RestConfig.Service) =>
   Effect.gen(function*() {
     yield* say(`server      ${config.server}`)
     yield* say(`namespace   ${config.namespace}`)

@@ -103,6 +103,7 @@ const program = Effect.gen(function*() {
 })
 export const production: typeof Kube.layerKubeconfig = Kube.layerKubeconfig
 export const config: typeof RestConfig.RestConfig = RestConfig.RestConfig
+export const server = (config: RestConfig.Service): string => config.server
 const result = await Effect.runPromise(Effect.provide(program, layerFake()))
 console.log(JSON.stringify(result))
 `

@@ -13,7 +13,8 @@ ensureHelm()
 writeReadmeBlocks()
 writeExampleBlocks()
 
-const tsc = spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" })
+// tsc --noEmit, and no public .d.ts naming an internal module (scripts/typecheck.mjs).
+const tsc = spawnSync(process.execPath, [path.join(import.meta.dirname, "typecheck.mjs")], { stdio: "inherit" })
 const typeCheckFailed = tsc.status !== 0
 if (typeCheckFailed) console.error("type-check failed")
 

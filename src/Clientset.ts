@@ -31,12 +31,12 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type { Factory } from "./ClientsetModel.js"
 import { type GroupVersions, makeGroupVersions } from "./generated/clientset.js"
 import * as internal from "./internal/clientset/client.js"
-import type { Factory } from "./internal/clientset/factory.js"
 import type { ResourceDef } from "./Resource.js"
 import type { ClientFor, NamespaceArgs } from "./ResourceClient.js"
-import { RestClient } from "./RestClient.js"
+import { RestClient, type Service as RestClientService } from "./RestClient.js"
 
 /**
  * @since 0.1.0
@@ -44,7 +44,7 @@ import { RestClient } from "./RestClient.js"
  */
 export interface Service extends GroupVersions {
   /** The RestClient the clients use, for requests the typed clients do not cover (client-go `RESTClient()`). */
-  readonly restClient: RestClient
+  readonly restClient: RestClientService
   /**
    * A typed client for any ResourceDef, typically a custom resource from `CustomResource.make`. The namespace is
    * required for namespaced kinds and absent for cluster-scoped ones; `""` means all namespaces.
@@ -64,7 +64,7 @@ export class Clientset extends Context.Tag("effect-kube/Clientset")<Clientset, S
  * @since 0.1.0
  * @category constructors
  */
-export const fromRestClient = (restClient: RestClient): Service => {
+export const fromRestClient = (restClient: RestClientService): Service => {
   const factory: Factory = {
     namespaced: (spec) => (namespace: string) => internal.make(restClient, spec, namespace),
     cluster: (spec) => internal.make(restClient, spec, undefined)

@@ -18,71 +18,19 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Tty from "node:tty"
 import * as errors from "./CredentialsError.js"
+import { type ClientCertificate, CredentialsError, type Service } from "./CredentialsModel.js"
 import * as internal from "./internal/credentials/fromConfig.js"
 import * as headers from "./internal/credentials/headers.js"
-import { type ImpersonationConfig, RestConfig } from "./RestConfig.js"
+import { type ImpersonationConfig, RestConfig, type Service as RestConfigService } from "./RestConfig.js"
 
-/**
- * A client certificate and its key, PEM encoded, as an exec plugin returns them.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ClientCertificate {
-  readonly certificate: string
-  readonly key: Redacted.Redacted<string>
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Credentials {
-  /** Adds Authorization and impersonation headers to a request; may read a token file or run an exec plugin. */
-  readonly authorize: (
-    request: HttpClientRequest.HttpClientRequest
-  ) => Effect.Effect<HttpClientRequest.HttpClientRequest, CredentialsError>
-  /**
-   * Called by the RestClient after a 401: drops cached credentials (exec result, token file contents). Succeeds with
-   * true when a second attempt could authenticate differently, so the request is worth one retry.
-   */
-  readonly invalidate: Effect.Effect<boolean>
-  /**
-   * The client certificate an exec plugin provides, if this source can provide one. The transport evaluates it
-   * before each request (it is cached like the token, so this is cheap) and presents the result on new
-   * connections. Absent for sources that never produce certificates.
-   */
-  readonly clientCertificate?: Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> | undefined
-}
+export type { ClientCertificate, Service } from "./CredentialsModel.js"
+export { CredentialsError } from "./CredentialsModel.js"
 
 /**
  * @since 0.1.0
  * @category tags
  */
-export const Credentials: Context.Tag<Credentials, Credentials> = Context.GenericTag<Credentials>(
-  "effect-kube/Credentials"
-)
-
-/**
- * Why credentials could not be produced. `reason` tells the cases apart; `source` names the exec command, token
- * file or auth provider; neither the message nor the fields ever hold a token, key or password.
- *
- * Reasons: `ExecNotFound` (the message includes the plugin's installHint), `ExecFailed` (non-zero exit, with an
- * excerpt of stderr), `ExecInvalidOutput` (stdout is not an ExecCredential), `ExecApiVersionMismatch`,
- * `ExecMissingCredentials` (no token and no certificate/key pair), `ExecInteractive` (interactiveMode Always without
- * a terminal), `ExecConfig`, `TokenFile`, `AuthProviderRemoved` (gcp, azure), `AuthProviderInvalid`, `TokenSource`
- * (a user supplied source failed).
- *
- * @since 0.1.0
- * @category errors
- */
-export const CredentialsError: typeof errors.CredentialsError = errors.CredentialsError
-
-/**
- * @since 0.1.0
- * @category errors
- */
-export type CredentialsError = errors.CredentialsError
+export class Credentials extends Context.Tag("effect-kube/Credentials")<Credentials, Service>() {}
 
 /**
  * @since 0.1.0
@@ -111,7 +59,7 @@ export interface MakeOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: MakeOptions = {}): Credentials => {
+export const make = (options: MakeOptions = {}): Service => {
   const { impersonate, token } = options
   const withImpersonation = headers.hasImpersonation(impersonate)
     ? (request: HttpClientRequest.HttpClientRequest) => headers.impersonate(request, impersonate)
@@ -136,7 +84,7 @@ export const make = (options: MakeOptions = {}): Credentials => {
 export const fromToken = <E>(
   token: Effect.Effect<Redacted.Redacted<string>, E>,
   options: { readonly invalidate?: Effect.Effect<boolean> | undefined } = {}
-): Credentials =>
+): Service =>
   make({
     token: Effect.mapError(token, (cause) =>
       cause instanceof errors.CredentialsError ? cause : new errors.CredentialsError({
@@ -156,9 +104,9 @@ export const fromToken = <E>(
  * @category constructors
  */
 export const fromConfig = (
-  config: RestConfig,
+  config: RestConfigService,
   options: { readonly stdinIsTerminal?: boolean | undefined } = {}
-): Effect.Effect<Credentials, never, FileSystem.FileSystem | CommandExecutor.CommandExecutor> =>
+): Effect.Effect<Service, never, FileSystem.FileSystem | CommandExecutor.CommandExecutor> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const executor = yield* CommandExecutor.CommandExecutor
@@ -210,6 +158,6 @@ export const layerToken = (token: Redacted.Redacted<string>): Layer.Layer<Creden
  * @category utils
  */
 export const clientCertificate = (
-  credentials: Credentials
+  credentials: Service
 ): Effect.Effect<Option.Option<ClientCertificate>, CredentialsError> =>
   credentials.clientCertificate ?? Effect.succeed(Option.none())

@@ -126,15 +126,13 @@ export type GroupDiscoveryFailed = model.GroupDiscoveryFailed
  * @since 0.1.0
  * @category models
  */
-export type DiscoveryClient = model.Service
+export type Service = model.Service
 
 /**
  * @since 0.1.0
  * @category tags
  */
-export const DiscoveryClient: Context.Tag<DiscoveryClient, DiscoveryClient> = Context.GenericTag<DiscoveryClient>(
-  "effect-kube/DiscoveryClient"
-)
+export class DiscoveryClient extends Context.Tag("effect-kube/DiscoveryClient")<DiscoveryClient, Service>() {}
 
 /**
  * @since 0.1.0
@@ -216,7 +214,7 @@ export const requireComplete = <A extends { readonly failed: ReadonlyArray<Faile
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<DiscoveryClient, never, RestClient> =>
+export const make = (options: Options = {}): Effect.Effect<Service, never, RestClient> =>
   Effect.flatMap(RestClient, (rest) => internal.make(rest, { aggregated: options.aggregated ?? true }))
 
 /**
@@ -227,7 +225,7 @@ export const make = (options: Options = {}): Effect.Effect<DiscoveryClient, neve
  */
 export const makeCached = (
   options: CacheOptions = {}
-): Effect.Effect<DiscoveryClient, never, RestClient | FileSystem.FileSystem> =>
+): Effect.Effect<Service, never, RestClient | FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const rest = yield* RestClient
     const fs = yield* FileSystem.FileSystem

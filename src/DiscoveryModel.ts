@@ -9,7 +9,7 @@ import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as meta from "./generated/meta/v1.js"
-import type { RestClientError } from "./RestClient.js"
+import type { RestClientError } from "./RestClientModel.js"
 
 /**
  * meta/v1 APIGroup.

@@ -19,7 +19,7 @@ import * as Layer from "effect/Layer"
 import type * as resource from "./DynamicResourceClient.js"
 import type { GroupVersionResource } from "./GroupVersion.js"
 import * as internal from "./internal/dynamic/client.js"
-import { RestClient } from "./RestClient.js"
+import { RestClient, type Service as RestClientService } from "./RestClient.js"
 
 export type {
   /**
@@ -58,7 +58,7 @@ export type Subresource = resource.Subresource
  * @since 0.1.0
  * @category models
  */
-export interface DynamicClient {
+export interface Service {
   readonly resource: (gvr: GroupVersionResource) => NamespaceableResourceClient
 }
 
@@ -66,9 +66,7 @@ export interface DynamicClient {
  * @since 0.1.0
  * @category tags
  */
-export const DynamicClient: Context.Tag<DynamicClient, DynamicClient> = Context.GenericTag<DynamicClient>(
-  "effect-kube/DynamicClient"
-)
+export class DynamicClient extends Context.Tag("effect-kube/DynamicClient")<DynamicClient, Service>() {}
 
 /**
  * A dynamic client over a given RestClient.
@@ -76,7 +74,7 @@ export const DynamicClient: Context.Tag<DynamicClient, DynamicClient> = Context.
  * @since 0.1.0
  * @category constructors
  */
-export const fromRestClient = (rest: RestClient): DynamicClient => ({
+export const fromRestClient = (rest: RestClientService): Service => ({
   resource: (gvr) => internal.makeNamespaceable(rest, gvr)
 })
 
@@ -84,7 +82,7 @@ export const fromRestClient = (rest: RestClient): DynamicClient => ({
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<DynamicClient, never, RestClient> = Effect.map(RestClient, fromRestClient)
+export const make: Effect.Effect<Service, never, RestClient> = Effect.map(RestClient, fromRestClient)
 
 /**
  * @since 0.1.0

@@ -17,53 +17,16 @@ import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Clientset } from "./Clientset.js"
-import type { KubeObject } from "./Controller.js"
+import type { Options, Service } from "./EventRecorderModel.js"
 import * as internal from "./internal/controller/eventRecorder.js"
 
-/**
- * @since 0.2.0
- * @category models
- */
-export interface EventOptions {
-  readonly type: "Normal" | "Warning"
-  /** Why the action was taken, UpperCamelCase: `ScalingReplicaSet`. */
-  readonly reason: string
-  /** What was done or failed, UpperCamelCase: `Scale`. */
-  readonly action: string
-  /** Human-readable detail, at most 1 kB. */
-  readonly note?: string | undefined
-  /** A secondary object the event is about. */
-  readonly related?: KubeObject | undefined
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface Service {
-  readonly event: (regarding: KubeObject, options: EventOptions) => Effect.Effect<void>
-}
+export type { EventOptions, Options, Service } from "./EventRecorderModel.js"
 
 /**
  * @since 0.2.0
  * @category tags
  */
 export class EventRecorder extends Context.Tag("effect-kube/EventRecorder")<EventRecorder, Service>() {}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface Options {
-  /** `reportingController`: the controller's name, `example.com/website-controller`. */
-  readonly reportingController: string
-  /** `reportingInstance`: this replica, typically the pod name. Default: `<controller>-<hostname>`. */
-  readonly reportingInstance?: string | undefined
-  /** Writes allowed in a burst per regarding object. Default 25. */
-  readonly burst?: number | undefined
-  /** Seconds per refilled token. Default 300. */
-  readonly refillSeconds?: number | undefined
-}
 
 /**
  * @since 0.2.0

@@ -34,29 +34,26 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
 import * as Credentials from "./Credentials.js"
+import type * as model from "./FakeApiServerModel.js"
 import { patchMeta as generatedPatchMeta } from "./generated/patchMeta.js"
 import { resources as generatedResources } from "./generated/resources.js"
 import { serverTls } from "./internal/fakeApiServer/certs.js"
 import { Engine } from "./internal/fakeApiServer/engine.js"
-import type * as execTypes from "./internal/fakeApiServer/execTypes.js"
-import type { FaultMatch } from "./internal/fakeApiServer/faults.js"
 import { inProcessClient, nodeHandler } from "./internal/fakeApiServer/http.js"
 import { kubeconfigYaml, writeAtomically } from "./internal/fakeApiServer/kubeconfig.js"
 import type { FakeLimits } from "./internal/fakeApiServer/limits.js"
 import { defaultLimits } from "./internal/fakeApiServer/limits.js"
 import { makeOpenApi } from "./internal/fakeApiServer/openapi.js"
 import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
-import type { RequestLogEntry as InternalLogEntry } from "./internal/fakeApiServer/router.js"
 import { Router } from "./internal/fakeApiServer/router.js"
 import * as simulateOptions from "./internal/fakeApiServer/simulate/options.js"
-import type * as podLifecycle from "./internal/fakeApiServer/simulate/podLifecycle.js"
 import { start as startSimulation } from "./internal/fakeApiServer/simulate/runner.js"
 import { objectKey } from "./internal/fakeApiServer/store.js"
 import { serve as serveStreams, Streaming } from "./internal/fakeApiServer/streaming.js"
 import type { Obj } from "./internal/fakeApiServer/types.js"
 import { isObj } from "./internal/fakeApiServer/types.js"
-import type { PatchMetaTable } from "./internal/patchMeta.js"
 import * as Manifest from "./Manifest.js"
+import type { PatchMetaTable } from "./PatchMeta.js"
 import type { ResourceInfo } from "./Resource.js"
 import * as RestConfig from "./RestConfig.js"
 import * as WebSocketTransport from "./WebSocketTransport.js"
@@ -79,7 +76,7 @@ export class FakeApiServerError extends Data.TaggedError("FakeApiServerError")<{
  * @since 0.1.0
  * @category models
  */
-export type RequestLogEntry = InternalLogEntry
+export type RequestLogEntry = model.RequestLogEntry
 
 /**
  * Which requests a fault applies to: a method and a path prefix or RegExp (tested against path and query).
@@ -87,7 +84,7 @@ export type RequestLogEntry = InternalLogEntry
  * @since 0.1.0
  * @category models
  */
-export type RequestMatch = FaultMatch
+export type RequestMatch = model.RequestMatch
 
 /**
  * @since 0.1.0
@@ -160,7 +157,7 @@ export interface Options {
  * @since 0.2.0
  * @category models
  */
-export type SimulateOptions = simulateOptions.SimulateOptions
+export type SimulateOptions = model.SimulateOptions
 
 /**
  * What a simulated pod does (`SimulateOptions.pods.behavior`, or the pod's `simulate.effect-kube.io/behavior`
@@ -169,7 +166,7 @@ export type SimulateOptions = simulateOptions.SimulateOptions
  * @since 0.2.0
  * @category models
  */
-export type PodBehavior = podLifecycle.PodBehavior
+export type PodBehavior = model.PodBehavior
 
 /**
  * Delays of the simulated cluster's steps, on the fake's clock.
@@ -177,7 +174,7 @@ export type PodBehavior = podLifecycle.PodBehavior
  * @since 0.2.0
  * @category models
  */
-export type SimulateTiming = simulateOptions.SimulateTiming
+export type SimulateTiming = model.SimulateTiming
 
 /**
  * What {@link make} needs: a `Scope` for the simulated cluster's fibers when `simulate` may be on, nothing otherwise.
@@ -217,7 +214,7 @@ export interface Listening {
   /** Kubeconfig YAML pointing at the server, with the CA data and a token user. */
   readonly kubeconfig: string
   readonly kubeconfigPath?: string | undefined
-  readonly restConfig: RestConfig.RestConfig
+  readonly restConfig: RestConfig.Service
 }
 
 /**
@@ -261,7 +258,7 @@ export interface LogTarget {
  * @since 0.2.0
  * @category models
  */
-export type ExecRequest = execTypes.ExecRequest
+export type ExecRequest = model.ExecRequest
 
 /**
  * A scripted command's side of the streams: stdin as a Stream (it ends when the client closes stdin), writers for
@@ -270,13 +267,13 @@ export type ExecRequest = execTypes.ExecRequest
  * @since 0.2.0
  * @category models
  */
-export type ExecIo = execTypes.ExecIo
+export type ExecIo = model.ExecIo
 
 /**
  * @since 0.2.0
  * @category models
  */
-export type ExecResult = execTypes.ExecResult
+export type ExecResult = model.ExecResult
 
 /**
  * What a pod does with an exec or attach. It runs until it returns (its exit code goes on the status channel) or
@@ -285,7 +282,7 @@ export type ExecResult = execTypes.ExecResult
  * @since 0.2.0
  * @category models
  */
-export type ExecHandler = execTypes.ExecHandler
+export type ExecHandler = model.ExecHandler
 
 /**
  * One forwarded connection to a pod's port, from the pod's side.
@@ -293,7 +290,7 @@ export type ExecHandler = execTypes.ExecHandler
  * @since 0.2.0
  * @category models
  */
-export type PortForwardConnection = execTypes.PortForwardConnection
+export type PortForwardConnection = model.PortForwardConnection
 
 /**
  * What listens on a pod's port; it runs until it returns (the connection then closes) or the client leaves.
@@ -301,7 +298,7 @@ export type PortForwardConnection = execTypes.PortForwardConnection
  * @since 0.2.0
  * @category models
  */
-export type PortForwardHandler = execTypes.PortForwardHandler
+export type PortForwardHandler = model.PortForwardHandler
 
 /**
  * A pod, or one container of it, for scripting streams and its file system.
@@ -472,7 +469,7 @@ const restConfigFor = (
   options: Options,
   token: string | undefined,
   caPem: string | undefined
-): RestConfig.RestConfig => ({
+): RestConfig.Service => ({
   server,
   tls: { insecure: false, ...(caPem !== undefined ? { caData: caPem } : {}) },
   disableCompression: false,

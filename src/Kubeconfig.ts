@@ -222,11 +222,11 @@ const isKubeconfig = (u: unknown): u is Kubeconfig =>
 export const toRestConfig: {
   (
     overrides?: Overrides
-  ): (kubeconfig: Kubeconfig) => Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem>
+  ): (kubeconfig: Kubeconfig) => Effect.Effect<RestConfig.Service, KubeconfigError, FileSystem.FileSystem>
   (
     kubeconfig: Kubeconfig,
     overrides?: Overrides
-  ): Effect.Effect<RestConfig.RestConfig, KubeconfigError, FileSystem.FileSystem>
+  ): Effect.Effect<RestConfig.Service, KubeconfigError, FileSystem.FileSystem>
 } = dual(
   (args) => isKubeconfig(args[0]),
   (kubeconfig: Kubeconfig, overrides?: Overrides) =>

@@ -35,79 +35,21 @@
  * @since 0.2.0
  */
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import type * as Stream from "effect/Stream"
 import { Clientset } from "./Clientset.js"
 import * as internal from "./internal/controller/leaderElection.js"
+import { LeaderElectionConfigError, type Options, type Service } from "./LeaderElectionModel.js"
 
-/**
- * @since 0.2.0
- * @category models
- */
-export interface Options {
-  /** The Lease's name. */
-  readonly name: string
-  /** The Lease's namespace. */
-  readonly namespace: string
-  /** This replica's identity in `spec.holderIdentity`. Default: the hostname, `_` and a random suffix. */
-  readonly identity?: string | undefined
-  /** How long a Lease stays valid after its last change as observed by a follower. Default 15 seconds. */
-  readonly leaseDuration?: Duration.DurationInput | undefined
-  /** How long the leader keeps trying to renew before it steps down. Default 10 seconds. */
-  readonly renewDeadline?: Duration.DurationInput | undefined
-  /** How often the leader renews and followers retry. Default 2 seconds. */
-  readonly retryPeriod?: Duration.DurationInput | undefined
-  /**
-   * Followers wait a random part of up to this fraction less than `retryPeriod` between attempts, so replicas
-   * started together spread out; never more, which keeps the failover bound. Default 0.2.
-   */
-  readonly jitter?: number | undefined
-  /** Release the Lease when the layer's scope closes. Default true. */
-  readonly releaseOnCancel?: boolean | undefined
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface Service {
-  readonly identity: string
-  readonly name: string
-  readonly namespace: string
-  /** True while this replica holds a Lease it renewed within `renewDeadline`. */
-  readonly isLeader: Effect.Effect<boolean>
-  /** The holder named in the Lease as last read, if any (client-go `GetLeader`). */
-  readonly leader: Effect.Effect<Option.Option<string>>
-  /** This replica's leadership: the current value, then every change. */
-  readonly changes: Stream.Stream<boolean>
-  /** Completes once this replica leads. */
-  readonly awaitLeadership: Effect.Effect<void>
-  /** Completes once this replica no longer leads (at once when it does not). */
-  readonly awaitLoss: Effect.Effect<void>
-}
+export type { Options, Service } from "./LeaderElectionModel.js"
+export { LeaderElectionConfigError } from "./LeaderElectionModel.js"
 
 /**
  * @since 0.2.0
  * @category tags
  */
 export class LeaderElection extends Context.Tag("effect-kube/LeaderElection")<LeaderElection, Service>() {}
-
-/**
- * Options that cannot work: client-go's `NewLeaderElector` checks, so that a leader always steps down before its
- * Lease can expire for others.
- *
- * @since 0.2.0
- * @category errors
- */
-export class LeaderElectionConfigError extends Data.TaggedError("LeaderElectionConfigError")<{
-  readonly field: string
-  readonly message: string
-}> {}
 
 /**
  * Starts contending for the Lease in the background for the life of the scope.

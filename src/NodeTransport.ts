@@ -19,7 +19,7 @@ import type * as Scope from "effect/Scope"
 import { type ClientCertificate, Credentials, type CredentialsError } from "./Credentials.js"
 import { CredentialsError as CredentialsErrorClass } from "./internal/credentials/error.js"
 import * as internal from "./internal/transport/client.js"
-import { RestConfig } from "./RestConfig.js"
+import { RestConfig, type Service as RestConfigService } from "./RestConfig.js"
 import * as errors from "./TransportError.js"
 
 /**
@@ -134,7 +134,7 @@ export interface MakeOptions {
  * @category constructors
  */
 export const make: (
-  config: RestConfig,
+  config: RestConfigService,
   options?: MakeOptions
 ) => Effect.Effect<HttpClient.HttpClient, TransportConfigError, FileSystem.FileSystem | Scope.Scope> = internal.make
 

@@ -10,6 +10,7 @@
  */
 import type * as Effect from "effect/Effect"
 import * as internal from "./internal/websocket/copy.js"
+import type { CopyOptions, CopyResult } from "./PodCopyModel.js"
 import type { PodRef } from "./PodExec.js"
 import * as errors from "./PodStreamError.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
@@ -43,28 +44,7 @@ export const CopyError: typeof errors.CopyError = errors.CopyError
  */
 export type CopyError = errors.CopyError
 
-/**
- * @since 0.2.0
- * @category models
- */
-export interface CopyOptions {
-  readonly localPath: string
-  /** Absolute path in the container. Into an existing directory the copy keeps its name, as with `cp`. */
-  readonly remotePath: string
-  /** Required when the pod has more than one container. */
-  readonly container?: string | undefined
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface CopyResult {
-  /** Regular files copied. */
-  readonly files: number
-  /** Size of the tar stream. */
-  readonly bytes: number
-}
+export type { CopyOptions, CopyResult } from "./PodCopyModel.js"
 
 /**
  * Copies a local file or directory into the container. The archive is built in memory.

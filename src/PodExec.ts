@@ -11,147 +11,26 @@
  */
 import type * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import type * as Sink from "effect/Sink"
-import type * as Stream from "effect/Stream"
 import * as internal from "./internal/websocket/exec.js"
-import type * as KubeError from "./KubeError.js"
-import * as errors from "./PodStreamError.js"
+import {
+  type AttachOptions,
+  type Collected,
+  type ExecOptions,
+  type ExitError,
+  NonZeroExit,
+  type PodRef,
+  type Session
+} from "./PodExecModel.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 
-/**
- * The command ran and exited with a non-zero code (the status channel's `NonZeroExitCode`). `message` is the
- * server's, e.g. `command terminated with non-zero exit code: ... exit code 3`.
- *
- * @since 0.2.0
- * @category errors
- */
-export const NonZeroExit: typeof errors.NonZeroExit = errors.NonZeroExit
-
-/**
- * @since 0.2.0
- * @category errors
- */
-export type NonZeroExit = errors.NonZeroExit
-
-/**
- * The server spoke the streaming protocol wrongly: no supported subprotocol, a status that is not a Status, a
- * message on an unknown channel.
- *
- * @since 0.2.0
- * @category errors
- */
-export const StreamProtocolError: typeof errors.StreamProtocolError = errors.StreamProtocolError
-
-/**
- * @since 0.2.0
- * @category errors
- */
-export type StreamProtocolError = errors.StreamProtocolError
-
-/**
- * How a session ends badly: a non-zero exit, the typed error of a failure Status on the status channel (the
- * container is not running, the command could not start, ...), the connection dropping before a status arrived, or
- * a protocol violation.
- *
- * @since 0.2.0
- * @category errors
- */
-export type ExitError = NonZeroExit | KubeError.ApiError | KubeError.TransportError | StreamProtocolError
+export type { AttachOptions, Collected, ExecOptions, ExitError, PodRef, Session, TerminalSize } from "./PodExecModel.js"
+export { NonZeroExit, StreamProtocolError } from "./PodExecModel.js"
 
 /**
  * @since 0.2.0
  * @category errors
  */
 export type ExecError = DialError | ExitError
-
-/**
- * Which pod, as `namespace` and `name`.
- *
- * @since 0.2.0
- * @category models
- */
-export interface PodRef {
-  readonly namespace: string
-  readonly name: string
-}
-
-/**
- * core/v1 PodAttachOptions: which container and streams. `stdout` defaults to true and `stderr` to `!tty` (a
- * terminal merges them, as kubectl does).
- *
- * @since 0.2.0
- * @category models
- */
-export interface AttachOptions {
-  /** Required when the pod has more than one container. */
-  readonly container?: string | undefined
-  readonly stdin?: boolean | undefined
-  readonly stdout?: boolean | undefined
-  readonly stderr?: boolean | undefined
-  readonly tty?: boolean | undefined
-}
-
-/**
- * core/v1 PodExecOptions.
- *
- * @since 0.2.0
- * @category models
- */
-export interface ExecOptions extends AttachOptions {
-  /** The argv, not a shell line: `["sh", "-c", "echo hi"]`. */
-  readonly command: ReadonlyArray<string>
-}
-
-/**
- * A terminal size.
- *
- * @since 0.2.0
- * @category models
- */
-export interface TerminalSize {
-  readonly width: number
-  readonly height: number
-}
-
-/**
- * A running exec or attach.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Session {
-  /** The negotiated subprotocol (`v5.channel.k8s.io` or `v4.channel.k8s.io`). */
-  readonly protocol: string
-  /**
-   * The command's stdin (only when asked for with `stdin: true`). The sink finishing closes stdin: in v5 a close
-   * message, so the command sees end of file; v4 has no half-close, so there the command only sees the socket end.
-   */
-  readonly stdin: Sink.Sink<void, Uint8Array | string>
-  /** Writes one piece of stdin. */
-  readonly write: (data: Uint8Array | string) => Effect.Effect<void>
-  /** Closes stdin (idempotent), as the `stdin` sink does when it finishes. */
-  readonly closeStdin: Effect.Effect<void>
-  /** Standard output; can be consumed once. Ends when the command's output ends. */
-  readonly stdout: Stream.Stream<Uint8Array>
-  /** Standard error (empty with a tty). */
-  readonly stderr: Stream.Stream<Uint8Array>
-  /** Sends a terminal size (meaningful with `tty: true`). */
-  readonly resize: (size: TerminalSize) => Effect.Effect<void>
-  /** Waits for the end: success for exit code 0, else the {@link ExitError}. */
-  readonly exit: Effect.Effect<void, ExitError>
-}
-
-/**
- * What {@link execCollect} gathers. A non-zero exit is a result here, not an error.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Collected {
-  readonly stdout: string
-  readonly stderr: string
-  readonly exitCode: number
-}
 
 /**
  * Starts a command in a container (`POST /api/v1/namespaces/{ns}/pods/{name}/exec` upgraded to a WebSocket).

@@ -17,7 +17,7 @@ import * as RestConfig from "./RestConfig.js"
  * @since 0.1.0
  * @category models
  */
-export interface RateLimit {
+export interface Service {
   /**
    * Waits for a token. `describe` names the request (`GET:https://...`) for the slow-wait log line and is only
    * evaluated when the wait was long.
@@ -29,7 +29,7 @@ export interface RateLimit {
  * @since 0.1.0
  * @category tags
  */
-export const RateLimit: Context.Tag<RateLimit, RateLimit> = Context.GenericTag<RateLimit>("effect-kube/RateLimit")
+export class RateLimit extends Context.Tag("effect-kube/RateLimit")<RateLimit, Service>() {}
 
 /**
  * @since 0.1.0
@@ -50,7 +50,7 @@ export interface Options {
  * @since 0.1.0
  * @category constructors
  */
-export const unlimited: RateLimit = { take: () => Effect.void }
+export const unlimited: Service = { take: () => Effect.void }
 
 /**
  * Builds a token-bucket limiter that lives as long as `scope`.
@@ -79,7 +79,7 @@ export const make = (options: Options) =>
           )
         }
       })
-    return { take } satisfies RateLimit
+    return { take } satisfies Service
   })
 
 const formatWait = (millis: number): string =>

@@ -25,7 +25,7 @@ import type * as KubeRequest from "./KubeRequest.js"
 import type * as PodExec from "./PodExec.js"
 import type * as PortForward from "./PortForward.js"
 import type { ResourceDef } from "./Resource.js"
-import { RestClient } from "./RestClient.js"
+import { RestClient, type Service as RestClientService } from "./RestClient.js"
 import type { CredentialsError } from "./RestClient.js"
 import type { WatchEvent } from "./Watch.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
@@ -606,7 +606,7 @@ export type NamespaceArgs<D> = D extends { readonly namespaced: true } ? [namesp
  * @category constructors
  */
 export const fromRestClient = <D extends ResourceDef<any, any>>(
-  restClient: RestClient,
+  restClient: RestClientService,
   def: D,
   ...namespace: NamespaceArgs<D>
 ): ClientFor<D> => internal.fromDef(restClient, def, def.namespaced ? namespace[0] ?? "" : undefined) as ClientFor<D>

@@ -12,124 +12,30 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type { Credentials } from "./Credentials.js"
 import * as internal from "./internal/restClient/client.js"
 import { lines as splitLines } from "./internal/restClient/lines.js"
-import type { KubeError } from "./KubeError.js"
-import type { KubeRequest } from "./KubeRequest.js"
 import * as RateLimit from "./RateLimit.js"
+import type { Service } from "./RestClientModel.js"
 import type { RestConfig } from "./RestConfig.js"
 import * as RetryPolicy from "./RetryPolicy.js"
 import * as warnings from "./WarningHandler.js"
-import type { WatchEvent } from "./Watch.js"
 
-/**
- * What `Credentials.authorize` fails with.
- *
- * @since 0.1.0
- * @category models
- */
-export type CredentialsError = Effect.Effect.Error<ReturnType<Credentials["authorize"]>>
-
-/**
- * Everything a RestClient call can fail with.
- *
- * @since 0.1.0
- * @category models
- */
-export type RestClientError = KubeError | CredentialsError
-
-/**
- * A successful response read whole.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RawResponse {
-  readonly status: number
-  /** Lower-cased header names. */
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: Uint8Array
-  readonly text: string
-}
-
-/**
- * One page of a paged list.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ListPage<A> {
-  readonly kind?: string | undefined
-  readonly apiVersion?: string | undefined
-  readonly resourceVersion?: string | undefined
-  readonly continue?: string | undefined
-  readonly remainingItemCount?: number | undefined
-  readonly items: ReadonlyArray<A>
-  /** True on the first page after an expired continue token made the list start again. */
-  readonly restarted: boolean
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface ListPagesOptions {
-  /** Items per page when the request has no `limit` of its own; client-go's pager uses 500. */
-  readonly pageSize?: number | undefined
-  /** How many times an expired continue token may restart the list; default 3. */
-  readonly maxRestarts?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface RestClient {
-  readonly config: RestConfig
-  /** Sends the request and decodes the 2xx JSON body with `schema`. */
-  readonly execute: <A, I>(request: KubeRequest, schema: Schema.Schema<A, I>) => Effect.Effect<A, RestClientError>
-  /** Sends the request and returns the 2xx body as bytes and text. */
-  readonly executeRaw: (request: KubeRequest) => Effect.Effect<RawResponse, RestClientError>
-  /**
-   * The 2xx body as it arrives (followed logs, proxied streams). The per-request timeout covers only the wait for the
-   * response headers. Interrupting the stream closes the connection.
-   */
-  readonly stream: (request: KubeRequest) => Stream.Stream<Uint8Array, RestClientError>
-  /** A watch (a `list` request is turned into a watch). See the `Watch` module for the event semantics. */
-  readonly watch: <A, I>(
-    request: KubeRequest,
-    schema: Schema.Schema<A, I>
-  ) => Stream.Stream<WatchEvent<A>, RestClientError>
-  /**
-   * Pages of a list, following `continue` tokens. `schema` decodes one item. When a continue token has expired (410
-   * Expired), the list starts again from the first page (a new snapshot) and that page is marked `restarted`;
-   * client-go's pager instead does one unpaged full list, which a stream cannot offer without repeating items it
-   * already emitted.
-   */
-  readonly listPages: <A, I>(
-    request: KubeRequest,
-    schema: Schema.Schema<A, I>,
-    options?: ListPagesOptions
-  ) => Stream.Stream<ListPage<A>, RestClientError>
-  /**
-   * The items of every page. After a restart, items whose `metadata.uid` was already emitted are skipped, so each
-   * object appears at most once (as it was in the snapshot it was first seen in).
-   */
-  readonly listAll: <A, I>(
-    request: KubeRequest,
-    schema: Schema.Schema<A, I>,
-    options?: ListPagesOptions
-  ) => Stream.Stream<A, RestClientError>
-}
+export type {
+  CredentialsError,
+  ListPage,
+  ListPagesOptions,
+  RawResponse,
+  RestClientError,
+  Service
+} from "./RestClientModel.js"
 
 /**
  * @since 0.1.0
  * @category tags
  */
-export const RestClient: Context.Tag<RestClient, RestClient> = Context.GenericTag<RestClient>("effect-kube/RestClient")
+export class RestClient extends Context.Tag("effect-kube/RestClient")<RestClient, Service>() {}
 
 /**
  * One `Warning` response header (RFC 7234: `299 - "text"`).
@@ -203,7 +109,7 @@ export const lines: <E, R>(bytes: Stream.Stream<Uint8Array, E, R>) => Stream.Str
  * @category constructors
  */
 export const make: Effect.Effect<
-  RestClient,
+  Service,
   never,
   HttpClient.HttpClient | RestConfig | Credentials | RateLimit.RateLimit | RetryPolicy.RetryPolicy
 > = internal.make

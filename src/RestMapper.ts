@@ -107,7 +107,7 @@ export type RestMapperError = mapping.MatchError | RestClientError
  * @since 0.1.0
  * @category models
  */
-export interface RestMapper {
+export interface Service {
   /**
    * The preferred match of a partial resource by plural, singular or short name (`{ resource: "deployments" }`,
    * `{ group: "apps", resource: "deploy" }`).
@@ -144,7 +144,7 @@ export interface RestMapper {
  * @since 0.1.0
  * @category tags
  */
-export const RestMapper: Context.Tag<RestMapper, RestMapper> = Context.GenericTag<RestMapper>("effect-kube/RestMapper")
+export class RestMapper extends Context.Tag("effect-kube/RestMapper")<RestMapper, Service>() {}
 
 /**
  * apimachinery's `ParseResourceArg`.
@@ -168,7 +168,7 @@ export const formatGroupResource: (gr: GroupResource) => string = gvk.formatGrou
  * @since 0.1.0
  * @category constructors
  */
-export const fromSnapshot = (snapshot: Snapshot): RestMapper => {
+export const fromSnapshot = (snapshot: Snapshot): Service => {
   const index = internal.buildIndex(snapshot)
   const lift = <A, E>(e: Either.Either<A, E>): Effect.Effect<A, E> =>
     Either.isRight(e) ? Effect.succeed(e.right) : Effect.fail(e.left)
@@ -182,7 +182,7 @@ const build = (
   getIndex: Effect.Effect<internal.Index, RestClientError>,
   refresh: Effect.Effect<void>,
   lift: <A, E>(e: Either.Either<A, E>) => Effect.Effect<A, E>
-): RestMapper => {
+): Service => {
   // A miss may mean discovery is stale (a CRD was just created): refresh once and look again.
   const withIndex = <A, E>(f: (index: internal.Index) => Either.Either<A, E>): Effect.Effect<A, E | RestClientError> =>
     Effect.flatMap(getIndex, (index) => {
@@ -220,7 +220,7 @@ const build = (
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<RestMapper, never, DiscoveryClient> = Effect.map(DiscoveryClient, (discovery) => {
+export const make: Effect.Effect<Service, never, DiscoveryClient> = Effect.map(DiscoveryClient, (discovery) => {
   let last: { readonly snapshot: Snapshot; readonly index: internal.Index } | undefined
   const getIndex = Effect.map(discovery.serverGroupsAndResources, (snapshot) => {
     if (last === undefined || last.snapshot !== snapshot) last = { snapshot, index: internal.buildIndex(snapshot) }

@@ -45,7 +45,7 @@ export interface RetryInput {
  * @since 0.1.0
  * @category models
  */
-export interface RetryPolicy {
+export interface Service {
   /** Retries after the first attempt; 0 disables retrying. */
   readonly maxRetries: number
   /** The backoff between attempts; its delays are the floor of each wait. Stopping early ends the retries. */
@@ -57,9 +57,7 @@ export interface RetryPolicy {
  * @since 0.1.0
  * @category tags
  */
-export const RetryPolicy: Context.Tag<RetryPolicy, RetryPolicy> = Context.GenericTag<RetryPolicy>(
-  "effect-kube/RetryPolicy"
-)
+export class RetryPolicy extends Context.Tag("effect-kube/RetryPolicy")<RetryPolicy, Service>() {}
 
 /**
  * How many times {@link defaultShouldRetry} retries a request that got no HTTP answer.
@@ -122,7 +120,7 @@ export const backoff = (options: Options = {}): Schedule.Schedule<unknown, Retry
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): RetryPolicy => ({
+export const make = (options: Options = {}): Service => ({
   maxRetries: options.maxRetries ?? 10,
   schedule: backoff(options),
   shouldRetry: options.shouldRetry ?? defaultShouldRetry
@@ -134,7 +132,7 @@ export const make = (options: Options = {}): RetryPolicy => ({
  * @since 0.1.0
  * @category constants
  */
-export const defaults: RetryPolicy = make()
+export const defaults: Service = make()
 
 /**
  * Never retries.
@@ -142,7 +140,7 @@ export const defaults: RetryPolicy = make()
  * @since 0.1.0
  * @category constants
  */
-export const none: RetryPolicy = { maxRetries: 0, schedule: Schedule.stop, shouldRetry: () => false }
+export const none: Service = { maxRetries: 0, schedule: Schedule.stop, shouldRetry: () => false }
 
 /**
  * @since 0.1.0

@@ -40,7 +40,7 @@ export type ScaleClientError = RestMapperError | NoScaleSubresource
  * @since 0.1.0
  * @category models
  */
-export interface ScaleClient {
+export interface Service {
   readonly get: (
     groupResource: GroupResource,
     namespace: string,
@@ -67,15 +67,13 @@ export interface ScaleClient {
  * @since 0.1.0
  * @category tags
  */
-export const ScaleClient: Context.Tag<ScaleClient, ScaleClient> = Context.GenericTag<ScaleClient>(
-  "effect-kube/ScaleClient"
-)
+export class ScaleClient extends Context.Tag("effect-kube/ScaleClient")<ScaleClient, Service>() {}
 
 /**
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<ScaleClient, never, RestMapper | RestClient> = Effect.gen(function*() {
+export const make: Effect.Effect<Service, never, RestMapper | RestClient> = Effect.gen(function*() {
   const mapper = yield* RestMapper
   const rest = yield* RestClient
   const resolve = (groupResource: GroupResource): Effect.Effect<RestMapping, ScaleClientError> =>

@@ -26,7 +26,7 @@ import * as Informer from "./Informer.js"
 import * as MetadataClient from "./MetadataClient.js"
 import type { ResourceDef } from "./Resource.js"
 import * as ResourceClient from "./ResourceClient.js"
-import { RestClient } from "./RestClient.js"
+import { RestClient, type Service as RestClientService } from "./RestClient.js"
 import type { Unstructured } from "./Unstructured.js"
 import type * as Watcher from "./Watcher.js"
 
@@ -144,7 +144,7 @@ export const make: Effect.Effect<Service, never, RestClient | Scope.Scope> = Eff
       acquire(
         keyFor(`${def.group}/${def.version}/${def.plural}`, options),
         () =>
-          (ResourceClient.fromRestClient as (r: RestClient, d: ResourceDef<any, any>, ns?: string) => any)(
+          (ResourceClient.fromRestClient as (r: RestClientService, d: ResourceDef<any, any>, ns?: string) => any)(
             rest,
             def,
             options.namespace ?? ""

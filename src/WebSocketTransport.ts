@@ -12,11 +12,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import { Credentials, type CredentialsError } from "./Credentials.js"
+import { Credentials, type CredentialsError, type Service as CredentialsService } from "./Credentials.js"
 import * as internalDial from "./internal/websocket/dial.js"
 import type * as KubeError from "./KubeError.js"
 import type { TransportConfigError } from "./NodeTransport.js"
-import { RestConfig } from "./RestConfig.js"
+import { RestConfig, type Service as RestConfigService } from "./RestConfig.js"
 import type * as connection from "./WebSocketConnection.js"
 
 /**
@@ -75,8 +75,8 @@ export class WebSocketTransport extends Context.Tag("effect-kube/WebSocketTransp
  * @category constructors
  */
 export const make = (
-  config: RestConfig,
-  credentials: Credentials
+  config: RestConfigService,
+  credentials: CredentialsService
 ): Effect.Effect<Service, TransportConfigError, FileSystem.FileSystem> =>
   Effect.map(internalDial.make(config, credentials), (dial) => ({ dial }))
 

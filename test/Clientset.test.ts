@@ -15,7 +15,7 @@ import { FakeApiServer } from "../src/FakeApiServer.js"
 import { resources } from "../src/generated/resources.js"
 import { groupVersionAccessor, resourceAccessor } from "../src/internal/clientset/naming.js"
 import * as ResourceClient from "../src/ResourceClient.js"
-import { RestClient } from "../src/RestClient.js"
+import { RestClient, type Service as RestClientService } from "../src/RestClient.js"
 import { deployment, kube, pod, service, widgetCrd } from "./fixtures/clientset/kube.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, Clientset.Clientset | FakeApiServer | RestClient>) =>
@@ -521,7 +521,7 @@ describe("Clientset: custom resources and the whole table", () => {
       const cs = yield* Clientset.Clientset
       const rest = yield* RestClient
       expect(cs.restClient).toBe(rest)
-    }).pipe(Effect.provide(Layer.provideMerge(Clientset.layer, Layer.succeed(RestClient, {} as RestClient)))))
+    }).pipe(Effect.provide(Layer.provideMerge(Clientset.layer, Layer.succeed(RestClient, {} as RestClientService)))))
 
   it.effect("an API error outside the operation's union arrives as StatusError with its code and Status", () =>
     run(Effect.gen(function*() {

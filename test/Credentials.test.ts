@@ -12,12 +12,12 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Credentials from "../src/Credentials.js"
 import { escapeExtraKey } from "../src/internal/credentials/headers.js"
-import type { AuthConfig, ExecConfig, RestConfig } from "../src/RestConfig.js"
+import type { AuthConfig, ExecConfig, Service as RestConfigService } from "../src/RestConfig.js"
 
 const plugin = fileURLToPath(new URL("./fixtures/exec/plugin.mjs", import.meta.url))
 fs.chmodSync(plugin, 0o755)
 
-const restConfig = (auth: AuthConfig, overrides: Partial<RestConfig> = {}): RestConfig => ({
+const restConfig = (auth: AuthConfig, overrides: Partial<RestConfigService> = {}): RestConfigService => ({
   server: "https://127.0.0.1:6443",
   tls: { insecure: false },
   disableCompression: false,
@@ -37,7 +37,7 @@ const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "effect-kube-creds-"
 
 const request = HttpClientRequest.get("https://127.0.0.1:6443/api")
 
-const authorizeWith = (config: RestConfig, stdinIsTerminal = false) =>
+const authorizeWith = (config: RestConfigService, stdinIsTerminal = false) =>
   Effect.flatMap(
     Credentials.fromConfig(config, { stdinIsTerminal }),
     (credentials) => credentials.authorize(request)

@@ -20,7 +20,7 @@ import { Secret } from "../src/generated/core/v1.js"
 import * as Kube from "../src/Kube.js"
 import * as KubeRequest from "../src/KubeRequest.js"
 import * as RestClient from "../src/RestClient.js"
-import { type AuthConfig, RestConfig } from "../src/RestConfig.js"
+import { type AuthConfig, RestConfig, type Service as RestConfigService } from "../src/RestConfig.js"
 import * as MockServer from "./support/mockServer.js"
 
 const TOKEN = "tok-LEAKCHECK-4e1b77"
@@ -85,13 +85,13 @@ afterAll(() => {
   badProxy?.close()
 })
 
-const stack = (restConfig: RestConfig) =>
+const stack = (restConfig: RestConfigService) =>
   Kube.layerFromConfig({ retry: { base: Duration.millis(1), jitter: false } }).pipe(
     Layer.provide(Layer.succeed(RestConfig, restConfig)),
     Layer.provide(NodeContext.layer)
   )
 
-const failureOf = (restConfig: RestConfig, logs: Array<string>) =>
+const failureOf = (restConfig: RestConfigService, logs: Array<string>) =>
   Effect.flatMap(
     RestClient.RestClient,
     (client) => client.execute(KubeRequest.get({ resource: "secrets", namespace: "ns", name: "s" }), Secret)
@@ -123,7 +123,7 @@ const expectNoSecret = (error: unknown, logs: ReadonlyArray<string>) => {
 const token: AuthConfig = { _tag: "Token", token: Redacted.make(TOKEN) }
 const basic: AuthConfig = { _tag: "Basic", username: "admin", password: Redacted.make(PASSWORD) }
 const proxyUrl = (port: number) => `http://user:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${port}`
-const config = (server: string, auth: AuthConfig, overrides: Partial<RestConfig> = {}) =>
+const config = (server: string, auth: AuthConfig, overrides: Partial<RestConfigService> = {}) =>
   MockServer.testConfig({ server, auth, ...overrides })
 
 describe("no secret in errors of the proxy, header-overflow and truncated-body paths", () => {

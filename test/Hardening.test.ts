@@ -27,7 +27,7 @@ import * as Kube from "../src/Kube.js"
 import * as KubeRequest from "../src/KubeRequest.js"
 import * as Limits from "../src/Limits.js"
 import * as RestClient from "../src/RestClient.js"
-import { type AuthConfig, RestConfig } from "../src/RestConfig.js"
+import { type AuthConfig, RestConfig, type Service as RestConfigService } from "../src/RestConfig.js"
 import { makePki, removePki, type TestPki } from "./support/certs.js"
 import * as MockServer from "./support/mockServer.js"
 
@@ -85,13 +85,13 @@ afterAll(async () => {
   if (pki !== undefined) await removePki(pki)
 })
 
-const config = (server: string, auth: AuthConfig, overrides: Partial<RestConfig> = {}): RestConfig => ({
+const config = (server: string, auth: AuthConfig, overrides: Partial<RestConfigService> = {}): RestConfigService => ({
   ...MockServer.testConfig({ server, auth }),
   ...overrides
 })
 
 /** The whole Node stack (kubeconfig credentials, NodeTransport, RestClient), without retry backoff waits. */
-const nodeStack = (restConfig: RestConfig, limits: Partial<Limits.Service> = {}) =>
+const nodeStack = (restConfig: RestConfigService, limits: Partial<Limits.Service> = {}) =>
   Kube.layerFromConfig({ retry: { base: Duration.millis(1), jitter: false } }).pipe(
     Layer.provide(Layer.succeed(RestConfig, restConfig)),
     Layer.provide(NodeContext.layer),
@@ -104,7 +104,7 @@ const getSecret = (name: string) => KubeRequest.get({ resource: "secrets", names
 
 /** Runs `request` and returns its failure, with everything logged at Debug and above. */
 const failureOf = (
-  restConfig: RestConfig,
+  restConfig: RestConfigService,
   request: KubeRequest.KubeRequest,
   limits: Partial<Limits.Service> = {},
   logs: Array<string> = []
@@ -240,7 +240,7 @@ describe("no secret in any error value", () => {
 })
 
 describe("bad inputs fail typed", () => {
-  const run = <A>(restConfig: RestConfig, request: KubeRequest.KubeRequest, schema: Schema.Schema<A, any>) =>
+  const run = <A>(restConfig: RestConfigService, request: KubeRequest.KubeRequest, schema: Schema.Schema<A, any>) =>
     Effect.flatMap(RestClient.RestClient, (c) => c.execute(request, schema)).pipe(
       Effect.provide(nodeStack(restConfig)),
       Effect.flip

@@ -693,6 +693,5 @@ describe("loader vs kubectl config view --minify --raw", () => {
 })
 
 // Type-level check that the resolver hands back the contract type.
-export type _Check = Effect.Effect.Success<ReturnType<typeof Kubeconfig.toRestConfig>> extends RestConfig.RestConfig ?
-  true
+export type _Check = Effect.Effect.Success<ReturnType<typeof Kubeconfig.toRestConfig>> extends RestConfig.Service ? true
   : never

@@ -22,7 +22,7 @@ import * as KubeRequest from "../src/KubeRequest.js"
 import * as NodeTransport from "../src/NodeTransport.js"
 import * as RateLimit from "../src/RateLimit.js"
 import * as RestClient from "../src/RestClient.js"
-import { RestConfig } from "../src/RestConfig.js"
+import { RestConfig, type Service as RestConfigService } from "../src/RestConfig.js"
 import * as RetryPolicy from "../src/RetryPolicy.js"
 import { testConfig } from "./support/mockServer.js"
 
@@ -79,7 +79,7 @@ afterAll(() =>
 
 const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-const config = (): RestConfig => testConfig({ server: base() })
+const config = (): RestConfigService => testConfig({ server: base() })
 
 const withClient = <A, E>(f: (client: HttpClient.HttpClient) => Effect.Effect<A, E>, tracing = false) =>
   Effect.scoped(Effect.flatMap(NodeTransport.make(config(), { tracing }), f)).pipe(Effect.provide(NodeContext.layer))

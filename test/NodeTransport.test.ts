@@ -23,7 +23,7 @@ import * as zlib from "node:zlib"
 import * as Credentials from "../src/Credentials.js"
 import * as direct from "../src/internal/transport/direct.js"
 import * as NodeTransport from "../src/NodeTransport.js"
-import { RestConfig } from "../src/RestConfig.js"
+import { RestConfig, type Service as RestConfigService } from "../src/RestConfig.js"
 import type { TlsConfig } from "../src/RestConfig.js"
 import { type KeyPair, makeCa, makePki, removePki, type TestPki } from "./support/certs.js"
 
@@ -151,7 +151,11 @@ afterAll(async () => {
   if (pki) await removePki(pki)
 })
 
-const restConfig = (server: string, tls: Partial<TlsConfig>, overrides: Partial<RestConfig> = {}): RestConfig => ({
+const restConfig = (
+  server: string,
+  tls: Partial<TlsConfig>,
+  overrides: Partial<RestConfigService> = {}
+): RestConfigService => ({
   server,
   tls: { insecure: false, ...tls },
   disableCompression: false,
@@ -172,7 +176,7 @@ const mtlsData = (): Partial<TlsConfig> => ({
 })
 
 const withClient = <A, E>(
-  config: RestConfig,
+  config: RestConfigService,
   f: (client: HttpClient.HttpClient) => Effect.Effect<A, E>,
   options: NodeTransport.MakeOptions = {}
 ) => Effect.scoped(Effect.flatMap(NodeTransport.make(config, options), f)).pipe(Effect.provide(NodeContext.layer))

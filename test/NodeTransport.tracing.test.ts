@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as NodeTransport from "../src/NodeTransport.js"
-import type { RestConfig } from "../src/RestConfig.js"
+import type { Service as RestConfigService } from "../src/RestConfig.js"
 
 // What the server saw of each request's trace-context header: a span exists only when one was propagated.
 const seen: Array<string | undefined> = []
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-const config = (): RestConfig => ({
+const config = (): RestConfigService => ({
   server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
   tls: { insecure: false },
   disableCompression: false,

@@ -31,7 +31,7 @@ const expired = {
 
 const list = KubeRequest.list({ resource: "pods", namespace: "ns" })
 
-const run = <A, E>(mock: MockServer.MockServer, f: (client: RestClient.RestClient) => Stream.Stream<A, E>) =>
+const run = <A, E>(mock: MockServer.MockServer, f: (client: RestClient.Service) => Stream.Stream<A, E>) =>
   Effect.flatMap(RestClient.RestClient, (c) => Stream.runCollect(f(c))).pipe(
     Effect.map(Chunk.toArray),
     Effect.provide(MockServer.restClientLayer(mock))

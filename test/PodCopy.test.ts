@@ -14,7 +14,7 @@ import * as PodCopy from "../src/PodCopy.js"
 import * as RestConfig from "../src/RestConfig.js"
 import * as WebSocketTransport from "../src/WebSocketTransport.js"
 
-const transportFor = (config: RestConfig.RestConfig) =>
+const transportFor = (config: RestConfig.Service) =>
   WebSocketTransport.layer.pipe(
     Layer.provide(Credentials.layer),
     Layer.provide(Layer.succeed(RestConfig.RestConfig, config)),

@@ -25,7 +25,7 @@ const pod = {
   spec: { containers: [{ name: "main", image: "busybox" }] }
 }
 
-const withExecPlugin = (config: RestConfig.RestConfig, countFile: string): RestConfig.RestConfig => ({
+const withExecPlugin = (config: RestConfig.Service, countFile: string): RestConfig.Service => ({
   ...config,
   auth: {
     _tag: "Exec",
@@ -41,7 +41,7 @@ const withExecPlugin = (config: RestConfig.RestConfig, countFile: string): RestC
 })
 
 /** The clientset and the WebSocket transport over one RestConfig, as an application wires them. */
-const stack = (config: RestConfig.RestConfig) =>
+const stack = (config: RestConfig.Service) =>
   Layer.merge(Kube.layerFromConfig({ retry: "none" }), WebSocketTransport.layer).pipe(
     Layer.provideMerge(Credentials.layer),
     Layer.provide(Layer.succeed(RestConfig.RestConfig, config)),
@@ -77,7 +77,7 @@ describe("exec with an exec credential plugin over HTTPS", () => {
   it.live("impersonation headers travel with the upgrade; attach echoes stdin", () =>
     Effect.scoped(Effect.gen(function*() {
       const listening = yield* FakeApiServer.listen({ seed: [pod] })
-      const config: RestConfig.RestConfig = {
+      const config: RestConfig.Service = {
         ...listening.restConfig,
         impersonate: { user: "jane", groups: ["dev", "ops"], extra: {} }
       }
@@ -102,7 +102,7 @@ describe("exec with an exec credential plugin over HTTPS", () => {
       const tokenFile = path.join(dir, "token")
       fs.writeFileSync(tokenFile, "rotated-old\n")
       const listening = yield* FakeApiServer.listen({ https: true, token: "rotated-new", seed: [pod] })
-      const config: RestConfig.RestConfig = {
+      const config: RestConfig.Service = {
         ...listening.restConfig,
         auth: { _tag: "TokenFile", path: tokenFile }
       }

@@ -21,7 +21,7 @@ const pod = (name: string, containers: ReadonlyArray<string> = ["main"]) => ({
   spec: { containers: containers.map((c) => ({ name: c, image: "busybox" })) }
 })
 
-export const transportFor = (config: RestConfig.RestConfig) =>
+export const transportFor = (config: RestConfig.Service) =>
   WebSocketTransport.layer.pipe(
     Layer.provide(Credentials.layer),
     Layer.provide(Layer.succeed(RestConfig.RestConfig, config)),

@@ -11,7 +11,7 @@ import * as PortForward from "../src/PortForward.js"
 import * as RestConfig from "../src/RestConfig.js"
 import * as WebSocketTransport from "../src/WebSocketTransport.js"
 
-const transportFor = (config: RestConfig.RestConfig) =>
+const transportFor = (config: RestConfig.Service) =>
   WebSocketTransport.layer.pipe(
     Layer.provide(Credentials.layer),
     Layer.provide(Layer.succeed(RestConfig.RestConfig, config)),

@@ -16,7 +16,7 @@ import * as MockServer from "./support/mockServer.js"
 const settle = Effect.forEach(Array.from({ length: 50 }), () => Effect.yieldNow(), { discard: true })
 
 /** Starts `n` takes concurrently and returns a counter of completed ones. */
-const fire = (limiter: RateLimit.RateLimit, n: number) =>
+const fire = (limiter: RateLimit.Service, n: number) =>
   Effect.gen(function*() {
     let done = 0
     const fiber = yield* Effect.fork(

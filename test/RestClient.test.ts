@@ -21,7 +21,7 @@ const Pod = Schema.Struct({
 
 const withClient = <A, E>(
   mock: MockServer.MockServer,
-  f: (client: RestClient.RestClient) => Effect.Effect<A, E>,
+  f: (client: RestClient.Service) => Effect.Effect<A, E>,
   options: Parameters<typeof MockServer.restClientLayer>[1] = {}
 ) => Effect.flatMap(RestClient.RestClient, f).pipe(Effect.provide(MockServer.restClientLayer(mock, options)))
 

@@ -34,7 +34,7 @@ const build = <E>(layer: Layer.Layer<RestConfig.RestConfig, E, any>, env: Record
   Effect.provide(RestConfig.RestConfig, layer).pipe(
     Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries({ HOME: home, ...env })))),
     Effect.provide(NodeContext.layer)
-  ) as Effect.Effect<RestConfig.RestConfig, E>
+  ) as Effect.Effect<RestConfig.Service, E>
 
 const kubeconfig =
   "current-context: x\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: from-file}\n" +
@@ -47,7 +47,7 @@ const serviceAccount = (files: Record<string, string>) => tempFiles(files)
 describe("layer", () => {
   it.effect("provides the value as given", () =>
     Effect.gen(function*() {
-      const value: RestConfig.RestConfig = {
+      const value: RestConfig.Service = {
         server: "https://x",
         tls: { insecure: true },
         disableCompression: false,
@@ -295,7 +295,7 @@ describe("overrides vs kubectl requests", () => {
       )
     })
 
-  const expected = (config: RestConfig.RestConfig) => {
+  const expected = (config: RestConfig.Service) => {
     const auth = config.auth
     const authorization = auth._tag === "Token" || (auth._tag === "TokenFile" && auth.token !== undefined)
       ? `Bearer ${Redacted.value(auth.token!)}`

@@ -22,7 +22,7 @@ const settle = Effect.forEach(Array.from({ length: 20 }), () => Effect.yieldNow(
 const start = (
   replies: ReadonlyArray<MockServer.Reply>,
   request: KubeRequest.KubeRequest,
-  options: { readonly retry?: RetryPolicy.RetryPolicy; readonly rateLimit?: RateLimit.RateLimit } = {}
+  options: { readonly retry?: RetryPolicy.Service; readonly rateLimit?: RateLimit.Service } = {}
 ) =>
   Effect.gen(function*() {
     const mock = MockServer.make(MockServer.script(replies))
@@ -149,7 +149,7 @@ describe("RestClient retries", () => {
   it.effect("maxRetries bounds the attempts and every attempt takes a rate-limiter token", () =>
     Effect.gen(function*() {
       let tokens = 0
-      const rateLimit: RateLimit.RateLimit = { take: () => Effect.sync(() => void tokens++) }
+      const rateLimit: RateLimit.Service = { take: () => Effect.sync(() => void tokens++) }
       const { fiber, mock } = yield* start([{ status: 503 }], getPod, {
         retry: RetryPolicy.make({ maxRetries: 2, jitter: false }),
         rateLimit

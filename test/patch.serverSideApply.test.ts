@@ -3,7 +3,7 @@ import * as Either from "effect/Either"
 import { decodeFieldsV1, encodeFieldsV1, FieldSet, pathToString } from "../src/internal/patch/fieldsV1.js"
 import { apply, fieldSetOf, recordUpdate } from "../src/internal/patch/serverSideApply.js"
 import type { ApplyInput, ManagedFieldsEntry } from "../src/internal/patch/serverSideApply.js"
-import type { PatchMetaTable } from "../src/internal/patchMeta.js"
+import type { PatchMetaTable } from "../src/PatchMeta.js"
 
 // A slice of the Kubernetes 1.36 spec's extensions, written out by hand (same names and markers as the spec).
 const OM = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import { isKnownDefinition, strategicMergePatch } from "../src/internal/patch/strategicMerge.js"
-import type { PatchMetaTable } from "../src/internal/patchMeta.js"
+import type { PatchMetaTable } from "../src/PatchMeta.js"
 
 // A slice of the Kubernetes 1.36 spec's extensions, written out by hand (same names and markers as the spec).
 const OM = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"

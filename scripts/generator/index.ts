@@ -41,7 +41,7 @@ export const generateFromSpecFile = (file: string, options: SpecOptions): FileSe
   files.set("resources.ts", renderResources(head, resources, libraryImport(options.outDir, "Resource")))
   files.set(
     "patchMeta.ts",
-    renderPatchMeta(head, buildPatchMeta(spec), libraryImport(options.outDir, "internal/patchMeta"))
+    renderPatchMeta(head, buildPatchMeta(spec), libraryImport(options.outDir, "PatchMeta"))
   )
   const definitions = swaggerDefinitions(spec)
   const placements = placeDefinitions(definitions.map((d) => d.name))

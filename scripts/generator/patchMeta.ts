@@ -3,7 +3,7 @@
  * Compact: a field is listed when it carries an extension, or when it leads (through refs) to a definition that
  * has listed fields, so the merge engine can walk from any kind down to every list with a merge key.
  */
-import type { FieldMeta, PatchMetaTable } from "../../src/internal/patchMeta.js"
+import type { FieldMeta, PatchMetaTable } from "../../src/PatchMeta.js"
 import type { JsonSchema, SwaggerSpec } from "./spec.js"
 import { compareStrings, schemaRef, typeOf } from "./spec.js"
 

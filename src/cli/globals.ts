@@ -2,7 +2,12 @@
  * kubectl's global flags, accepted anywhere on the command line (before or after the command word, `--flag=value`
  * or `--flag value`), taken out of the arguments before the command parses its own flags.
  */
-import type { FlagSpec } from "./stack.js"
+/** A flag's spelling: its long name, optional one-letter short name, and whether it takes a value. */
+export interface FlagSpec {
+  readonly name: string
+  readonly short?: string | undefined
+  readonly bool?: boolean | undefined
+}
 
 /** What the global flags said. Values are as typed; `requestTimeout` is checked by the commands that send requests. */
 export interface GlobalFlags {

@@ -8,7 +8,8 @@ import * as KubeError from "../KubeError.js"
 import * as Manifest from "../Manifest.js"
 import type { Unstructured } from "../Unstructured.js"
 import { kubectlMessage } from "./failure.js"
-import type { FlagSpec, ParsedArgs } from "./stack.js"
+import type { FlagSpec } from "./globals.js"
+import type { ParsedArgs } from "./stack.js"
 
 export const fileFlags: ReadonlyArray<FlagSpec> = [
   { name: "filename", short: "f" },

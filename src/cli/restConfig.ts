@@ -95,7 +95,7 @@ export const fromGlobals = (
   globals: GlobalFlags,
   timeout: Duration.Duration | undefined
 ): Effect.Effect<
-  RestConfig.RestConfig,
+  RestConfig.Service,
   Kubeconfig.KubeconfigError | RestConfig.InClusterConfigError | RestConfig.NoConfigurationError,
   FileSystem.FileSystem
 > =>

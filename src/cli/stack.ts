@@ -22,7 +22,7 @@ import * as RestMapper from "../RestMapper.js"
 import * as ScaleClient from "../ScaleClient.js"
 import { parseGoDuration } from "./duration.js"
 import { describeFailure } from "./failure.js"
-import { type GlobalFlags, resolveGlobals } from "./globals.js"
+import { type FlagSpec, type GlobalFlags, resolveGlobals } from "./globals.js"
 import * as RequestLog from "./requestLog.js"
 import { fromGlobals } from "./restConfig.js"
 
@@ -31,13 +31,6 @@ export class CliError extends Data.TaggedError("CliError")<{ readonly message: s
   static unknownType(arg: string): CliError {
     return new CliError({ message: `the server doesn't have a resource type "${arg.split(".")[0]}"` })
   }
-}
-
-/** A flag's spelling: its long name, optional one-letter short name, and whether it takes a value. */
-export interface FlagSpec {
-  readonly name: string
-  readonly short?: string | undefined
-  readonly bool?: boolean | undefined
 }
 
 /** Flags every resource command accepts besides the global ones (./globals.ts). */

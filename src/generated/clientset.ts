@@ -2,7 +2,8 @@
 // dprint-ignore-file
 
 import type * as RC from "../ResourceClient.js"
-import { type Factory, lazyObject, loader, type Spec } from "../internal/clientset/factory.js"
+import type { Factory, Spec } from "../ClientsetModel.js"
+import { lazyObject, loader } from "../internal/clientset/factory.js"
 import type * as admissionregistration_v1 from "./admissionregistration/v1.js"
 import type * as admissionregistration_v1alpha1 from "./admissionregistration/v1alpha1.js"
 import type * as admissionregistration_v1beta1 from "./admissionregistration/v1beta1.js"

@@ -4,12 +4,11 @@
  */
 import * as Posix from "node:path/posix"
 import { Header, Parser, type ReadEntry } from "tar"
+import type { ContainerFs as ContainerFsContract, ContainerFsNode } from "../FakeApiServerModel.js"
 
-export type Node =
-  | { readonly type: "file"; readonly data: Uint8Array; readonly mode: number; readonly mtime: Date }
-  | { readonly type: "dir"; readonly mode: number; readonly mtime: Date }
+export type Node = ContainerFsNode
 
-export class ContainerFs {
+export class ContainerFs implements ContainerFsContract {
   readonly nodes = new Map<string, Node>([["/", { type: "dir", mode: 0o755, mtime: new Date(0) }]])
 
   constructor() {
@@ -57,7 +56,7 @@ export class ContainerFs {
 const block = 512
 
 /** `tar cf - PATH...` relative to `/` the way GNU tar names members (leading `/` stripped). */
-export const pack = (fs: ContainerFs, paths: ReadonlyArray<string>, cwd = "/"): Uint8Array | string => {
+export const pack = (fs: ContainerFsContract, paths: ReadonlyArray<string>, cwd = "/"): Uint8Array | string => {
   const parts: Array<Uint8Array> = []
   for (const path of paths) {
     const full = ContainerFs.normalize(path, cwd)
@@ -92,7 +91,7 @@ export const pack = (fs: ContainerFs, paths: ReadonlyArray<string>, cwd = "/"): 
 }
 
 /** `tar xf - [-C DIR]`: extracts into the file system; returns an error text for a bad archive. */
-export const unpack = (fs: ContainerFs, archive: Uint8Array, dir: string): Promise<string | undefined> =>
+export const unpack = (fs: ContainerFsContract, archive: Uint8Array, dir: string): Promise<string | undefined> =>
   new Promise((resolve) => {
     const target = ContainerFs.normalize(dir)
     if (fs.get(target)?.type !== "dir") {

@@ -24,10 +24,10 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { Credentials } from "../../src/Credentials.js"
+import { Credentials, type Service as CredentialsService } from "../../src/Credentials.js"
 import * as RateLimit from "../../src/RateLimit.js"
 import * as RestClient from "../../src/RestClient.js"
-import { RestConfig } from "../../src/RestConfig.js"
+import { RestConfig, type Service as RestConfigService } from "../../src/RestConfig.js"
 import * as RetryPolicy from "../../src/RetryPolicy.js"
 
 export interface RecordedRequest {
@@ -140,7 +140,7 @@ export const make = (handler: Handler): MockServer => {
 }
 
 /** A RestConfig for tests, pointing at a host the mock answers for. */
-export const testConfig = (overrides: Partial<RestConfig> = {}): RestConfig => ({
+export const testConfig = (overrides: Partial<RestConfigService> = {}): RestConfigService => ({
   server: "https://k8s.test:6443",
   tls: { insecure: false },
   disableCompression: false,
@@ -156,7 +156,7 @@ export const testConfig = (overrides: Partial<RestConfig> = {}): RestConfig => (
 /** Credentials that add a fixed bearer token and report whether invalidation helps. */
 export const staticCredentials = (options: { readonly token?: string; readonly invalidate?: boolean } = {}) => {
   let invalidations = 0
-  const service: Credentials = {
+  const service: CredentialsService = {
     authorize: (request) =>
       Effect.succeed(
         options.token === undefined
@@ -178,10 +178,10 @@ export const staticCredentials = (options: { readonly token?: string; readonly i
 export const restClientLayer = (
   mock: MockServer,
   options: {
-    readonly config?: Partial<RestConfig>
-    readonly retry?: RetryPolicy.RetryPolicy
-    readonly rateLimit?: RateLimit.RateLimit
-    readonly credentials?: Credentials
+    readonly config?: Partial<RestConfigService>
+    readonly retry?: RetryPolicy.Service
+    readonly rateLimit?: RateLimit.Service
+    readonly credentials?: CredentialsService
     readonly warnings?: RestClient.WarningHandlerService
   } = {}
 ): Layer.Layer<RestClient.RestClient> => {

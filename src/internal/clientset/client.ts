@@ -9,7 +9,7 @@ import * as Stream from "effect/Stream"
 import { InvalidRequest, isApiError, type Operation, operationErrorTags, StatusError } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
 import type { ResourceDef } from "../../Resource.js"
-import type { RestClient, RestClientError } from "../../RestClient.js"
+import type { RestClientError, Service as RestClientService } from "../../RestClient.js"
 import { lines } from "../restClient/lines.js"
 import * as PodExec from "../websocket/exec.js"
 import * as PortForward from "../websocket/portForward.js"
@@ -111,7 +111,7 @@ type Options = Record<string, any>
  * Builds the client object for `spec` in `namespace` (undefined for cluster-scoped kinds, `""` for all namespaces).
  * Only the operations the spec's verbs and subresources allow are present.
  */
-export const make = (rest: RestClient, spec: Spec, namespace: string | undefined): Record<string, unknown> => {
+export const make = (rest: RestClientService, spec: Spec, namespace: string | undefined): Record<string, unknown> => {
   const apiVersion = spec.group === "" ? spec.version : `${spec.group}/${spec.version}`
   const clientNamespace = spec.namespaced ? namespace ?? "" : undefined
 
@@ -436,5 +436,5 @@ export const specOf = (def: ResourceDef<any, any>): Spec => {
 }
 
 /** A client for a ResourceDef. */
-export const fromDef = (rest: RestClient, def: ResourceDef<any, any>, namespace: string | undefined) =>
+export const fromDef = (rest: RestClientService, def: ResourceDef<any, any>, namespace: string | undefined) =>
   make(rest, specOf(def), namespace)

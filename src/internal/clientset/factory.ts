@@ -1,26 +1,8 @@
 /**
- * What the generated clientset is built from: a `Spec` per resource (facts plus a lazy schema loader), a `Factory`
- * that turns specs into clients, and the memoising helpers that keep start-up free of work for unused groups.
+ * The memoising helpers the generated clientset is built with, which keep start-up free of work for unused groups.
+ * Its contracts (`Spec`, `Factory`) are the public `ClientsetModel`.
  */
-import type * as Schema from "effect/Schema"
-
-/** One resource as the clientset needs it at run time. The schema module is imported on first use. */
-export interface Spec {
-  readonly group: string
-  readonly version: string
-  readonly kind: string
-  readonly plural: string
-  readonly namespaced: boolean
-  readonly verbs: ReadonlyArray<string>
-  readonly subresources: ReadonlyArray<string>
-  readonly schema: () => Promise<Schema.Schema<any, any>>
-}
-
-/** Turns specs into clients: namespaced ones behind a `(namespace) => client` function. */
-export interface Factory {
-  readonly namespaced: (spec: Spec) => (namespace: string) => any
-  readonly cluster: (spec: Spec) => any
-}
+export type { Factory, Spec } from "../../ClientsetModel.js"
 
 /** A memoised dynamic import: the module is loaded once, on the first call. */
 export const loader = <M>(load: () => Promise<M>): () => Promise<M> => {

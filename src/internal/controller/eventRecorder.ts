@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Os from "node:os"
 import { Clientset } from "../../Clientset.js"
 import type { KubeObject } from "../../Controller.js"
-import type { EventOptions, Options, Service } from "../../EventRecorder.js"
+import type { EventOptions, Options, Service } from "../../EventRecorderModel.js"
 import type { ObjectReference } from "../../generated/core/v1.js"
 import type { Event } from "../../generated/events/v1.js"
 

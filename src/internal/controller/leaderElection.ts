@@ -13,8 +13,8 @@ import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Os from "node:os"
 import type { Lease, LeaseSpec } from "../../generated/coordination/v1.js"
-import type { Options, Service } from "../../LeaderElection.js"
-import { LeaderElectionConfigError } from "../../LeaderElection.js"
+import type { Options, Service } from "../../LeaderElectionModel.js"
+import { LeaderElectionConfigError } from "../../LeaderElectionModel.js"
 import type * as ResourceClient from "../../ResourceClient.js"
 
 /** What the elector needs of a Lease client; a seam for fault injection in tests. */

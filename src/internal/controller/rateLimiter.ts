@@ -2,7 +2,7 @@
  * client-go's `workqueue` rate limiters as synchronous state machines over a caller-supplied clock reading, so the
  * queue can consult them inside one `Effect.sync` and tests can check their numbers exactly.
  */
-import type { RateLimiter } from "../../WorkQueue.js"
+import type { RateLimiter } from "../../WorkQueueModel.js"
 
 /** `ItemExponentialFailureRateLimiter`: base * 2^failures, capped at max; one failure count per key. */
 export const exponential = (baseMillis: number, maxMillis: number): RateLimiter => {

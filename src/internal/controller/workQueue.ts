@@ -12,7 +12,7 @@ import * as FiberId from "effect/FiberId"
 import * as MetricLabel from "effect/MetricLabel"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
-import type { Metrics, ProcessOptions, RateLimiter, WorkQueue } from "../../WorkQueue.js"
+import type { Metrics, ProcessOptions, RateLimiter, WorkQueue } from "../../WorkQueueModel.js"
 
 export const toMillis = (d: Duration.DurationInput): number => Duration.toMillis(Duration.decode(d))
 

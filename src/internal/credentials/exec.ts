@@ -7,9 +7,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import type { ClientCertificate } from "../../Credentials.js"
+import type { ClientCertificate } from "../../CredentialsModel.js"
 import { defaults as defaultLimits, Limits } from "../../Limits.js"
-import type { ExecConfig, RestConfig } from "../../RestConfig.js"
+import type { ExecConfig, Service as RestConfigService } from "../../RestConfig.js"
 import * as Cache from "./cache.js"
 import { CredentialsError } from "./error.js"
 
@@ -28,7 +28,7 @@ const stderrExcerptLength = 1000
 
 export interface ExecOptions {
   readonly exec: ExecConfig
-  readonly restConfig: RestConfig
+  readonly restConfig: RestConfigService
   readonly executor: CommandExecutor.CommandExecutor
   readonly fs: FileSystem.FileSystem
   /** Whether the parent's stdin is a terminal; injectable so tests do not depend on how they were started. */

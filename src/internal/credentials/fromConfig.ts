@@ -3,8 +3,8 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { Credentials } from "../../Credentials.js"
-import type { RestConfig } from "../../RestConfig.js"
+import type { Service as CredentialsService } from "../../CredentialsModel.js"
+import type { Service as RestConfigService } from "../../RestConfig.js"
 import { CredentialsError } from "./error.js"
 import * as Exec from "./exec.js"
 import * as headers from "./headers.js"
@@ -12,7 +12,7 @@ import * as Oidc from "./oidc.js"
 import * as TokenFile from "./tokenFile.js"
 
 export interface Options {
-  readonly config: RestConfig
+  readonly config: RestConfigService
   readonly fs: FileSystem.FileSystem
   readonly executor: CommandExecutor.CommandExecutor
   readonly stdinIsTerminal: boolean
@@ -27,7 +27,7 @@ const removedProviders: Record<string, string> = {
   azure: "kubelogin"
 }
 
-const sourceOfAuth = (auth: RestConfig["auth"]): string => {
+const sourceOfAuth = (auth: RestConfigService["auth"]): string => {
   switch (auth._tag) {
     case "Token":
       return "token"
@@ -44,13 +44,13 @@ const sourceOfAuth = (auth: RestConfig["auth"]): string => {
   }
 }
 
-export const make = (options: Options): Effect.Effect<Credentials> =>
+export const make = (options: Options): Effect.Effect<CredentialsService> =>
   Effect.gen(function*() {
     const { config } = options
     const auth = config.auth
     let authorize: Authorize = Effect.succeed
     let invalidate: Effect.Effect<boolean> = Effect.succeed(false)
-    let clientCertificate: Credentials["clientCertificate"] = undefined
+    let clientCertificate: CredentialsService["clientCertificate"] = undefined
     // Only requests that carry no Authorization header yet get one, so a caller's explicit header wins.
     const unlessAuthorized = (f: Authorize): Authorize => (request) =>
       headers.hasAuthorization(request) ? Effect.succeed(request) : f(request)
@@ -135,7 +135,7 @@ export const make = (options: Options): Effect.Effect<Credentials> =>
       : isStatic
       ? withHeaders
       : (request) => Effect.flatMap(withHeaders(request), (out) => headers.checkValues(out, sourceOfAuth(auth)))
-    const credentials: Credentials = clientCertificate === undefined
+    const credentials: CredentialsService = clientCertificate === undefined
       ? { authorize: finalAuthorize, invalidate }
       : { authorize: finalAuthorize, invalidate, clientCertificate }
     return credentials

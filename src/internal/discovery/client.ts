@@ -8,7 +8,7 @@ import * as Ref from "effect/Ref"
 import type { APIResourceList, Service, Snapshot } from "../../DiscoveryModel.js"
 import { VersionInfo } from "../../DiscoveryModel.js"
 import * as KubeRequest from "../../KubeRequest.js"
-import type { RestClient, RestClientError } from "../../RestClient.js"
+import type { RestClientError, Service as RestClientService } from "../../RestClient.js"
 import { decodeText } from "../restClient/decode.js"
 import * as disk from "./diskCache.js"
 import { fetchGroups, fetchGroupVersion, fetchResources } from "./fetch.js"
@@ -55,7 +55,7 @@ const failedIn = (snapshot: Snapshot, lists: ReadonlyArray<APIResourceList>) => 
   failed: snapshot.failed
 })
 
-export const make = (rest: RestClient, options: MakeOptions): Effect.Effect<Service> =>
+export const make = (rest: RestClientService, options: MakeOptions): Effect.Effect<Service> =>
   Effect.gen(function*() {
     const memory = yield* Ref.make(Option.none<Snapshot>())
     const fresh = yield* Ref.make(false)

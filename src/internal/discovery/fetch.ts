@@ -15,7 +15,7 @@ import {
 import * as meta from "../../generated/meta/v1.js"
 import { isNotFound } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
-import type { RestClient, RestClientError } from "../../RestClient.js"
+import type { RestClientError, Service as RestClientService } from "../../RestClient.js"
 import { decodeText } from "../restClient/decode.js"
 
 /** What kubectl sends: aggregated v2, then v2beta1, then the legacy documents. */
@@ -27,14 +27,14 @@ const str = (u: unknown): string => (typeof u === "string" ? u : "")
 const strings = (u: unknown): ReadonlyArray<string> | undefined =>
   Array.isArray(u) ? u.filter((x): x is string => typeof x === "string") : undefined
 
-const rawGet = (rest: RestClient, path: string, accept: string) =>
+const rawGet = (rest: RestClientService, path: string, accept: string) =>
   rest.executeRaw(KubeRequest.raw(path).pipe(KubeRequest.header("accept", accept)))
 
 const isAggregated = (contentType: string | undefined, body: unknown): boolean =>
   (contentType !== undefined && contentType.includes("as=APIGroupDiscoveryList")) ||
   (isRecord(body) && body.kind === "APIGroupDiscoveryList")
 
-const ctx = (path: string, rest: RestClient) => ({ method: "GET", url: `${rest.config.server}${path}` })
+const ctx = (path: string, rest: RestClientService) => ({ method: "GET", url: `${rest.config.server}${path}` })
 
 interface Aggregated {
   readonly groups: ReadonlyArray<APIGroup>
@@ -113,7 +113,7 @@ export const resourcesPath = (groupVersion: string): string =>
   groupVersion.includes("/") ? `/apis/${groupVersion}` : `/api/${groupVersion}`
 
 export const fetchGroupVersion = (
-  rest: RestClient,
+  rest: RestClientService,
   groupVersion: string
 ): Effect.Effect<APIResourceList, RestClientError> => {
   const path = resourcesPath(groupVersion)
@@ -131,7 +131,7 @@ export interface GroupsResult {
 
 /** `/api` and `/apis`: the groups, and with aggregated discovery their resources as well. */
 export const fetchGroups = (
-  rest: RestClient,
+  rest: RestClientService,
   options: { readonly aggregated: boolean }
 ): Effect.Effect<GroupsResult, RestClientError> =>
   Effect.gen(function*() {
@@ -190,7 +190,7 @@ export const fetchGroups = (
 
 /** Fetches the resource lists of `groupVersions` one request each, recording failures. */
 export const fetchResources = (
-  rest: RestClient,
+  rest: RestClientService,
   groupVersions: ReadonlyArray<string>
 ): Effect.Effect<
   { readonly resources: ReadonlyArray<APIResourceList>; readonly failed: ReadonlyArray<FailedGroupVersion> }

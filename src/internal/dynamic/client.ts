@@ -10,7 +10,7 @@ import type {
   Subresource
 } from "../../DynamicResourceClient.js"
 import * as KubeRequest from "../../KubeRequest.js"
-import type { RestClient } from "../../RestClient.js"
+import type { Service as RestClientService } from "../../RestClient.js"
 import { Unstructured, type UnstructuredList } from "../../Unstructured.js"
 import type { GroupVersionResource } from "../discovery/gvk.js"
 
@@ -48,7 +48,7 @@ const nameOf = (obj: Unstructured): string | undefined => {
 }
 
 export const makeResourceClient = (
-  rest: RestClient,
+  rest: RestClientService,
   gvr: GroupVersionResource,
   namespace: string | undefined
 ): ResourceClient => {
@@ -111,7 +111,7 @@ export const makeResourceClient = (
   }
 }
 
-export const makeNamespaceable = (rest: RestClient, gvr: GroupVersionResource): NamespaceableResourceClient => ({
+export const makeNamespaceable = (rest: RestClientService, gvr: GroupVersionResource): NamespaceableResourceClient => ({
   ...makeResourceClient(rest, gvr, undefined),
   namespace: (namespace) => makeResourceClient(rest, gvr, namespace)
 })

@@ -6,8 +6,8 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Posix from "node:path/posix"
+import type { ExecIo, ExecRequest, ExecResult } from "../../FakeApiServerModel.js"
 import { ContainerFs, pack, unpack } from "../tarFs.js"
-import type { ExecIo, ExecRequest, ExecResult } from "./execTypes.js"
 
 const collect = (stdin: Stream.Stream<Uint8Array>) =>
   Stream.runFold(stdin, [] as Array<Uint8Array>, (acc, c) => {

@@ -3,14 +3,8 @@
  * `times` of them (forever when `times` is undefined).
  */
 import type * as Duration from "effect/Duration"
+import type { RequestMatch } from "../../FakeApiServerModel.js"
 import type { ApiRequest } from "./types.js"
-
-export interface FaultMatch {
-  /** HTTP method, case-insensitive. */
-  readonly method?: string | undefined
-  /** A path prefix (`/api/v1/namespaces/default/pods`) or a RegExp tested against path and query. */
-  readonly path?: string | RegExp | undefined
-}
 
 export type FaultAction =
   | {
@@ -25,12 +19,12 @@ export type FaultAction =
   | { readonly _tag: "Malformed" }
 
 interface Rule {
-  readonly match: FaultMatch
+  readonly match: RequestMatch
   readonly action: FaultAction
   remaining: number
 }
 
-const matches = (match: FaultMatch, req: ApiRequest): boolean => {
+const matches = (match: RequestMatch, req: ApiRequest): boolean => {
   if (match.method !== undefined && match.method.toUpperCase() !== req.method.toUpperCase()) return false
   if (match.path === undefined) return true
   if (typeof match.path === "string") return req.path === match.path || req.path.startsWith(match.path)
@@ -41,7 +35,7 @@ const matches = (match: FaultMatch, req: ApiRequest): boolean => {
 export class Faults {
   private rules: Array<Rule> = []
 
-  add(match: FaultMatch, action: FaultAction, times: number | undefined) {
+  add(match: RequestMatch, action: FaultAction, times: number | undefined) {
     this.rules.push({ match, action, remaining: times ?? Number.POSITIVE_INFINITY })
   }
 

@@ -2,11 +2,11 @@
  * Binds {@link PatchEngine} to the patch engines in src/internal/patch and the generated patch metadata.
  */
 import * as Either from "effect/Either"
+import type { PatchMetaTable } from "../../PatchMeta.js"
 import { applyJsonPatch } from "../patch/jsonPatch.js"
 import { applyMergePatch } from "../patch/mergePatch.js"
 import * as Ssa from "../patch/serverSideApply.js"
 import { strategicMergePatch } from "../patch/strategicMerge.js"
-import type { PatchMetaTable } from "../patchMeta.js"
 import type { PatchEngine } from "./patch.js"
 import { fail, ok } from "./patch.js"
 import * as S from "./status.js"

@@ -3,15 +3,7 @@
  * counted, so a test can tell a short log from a trimmed one.
  */
 
-export interface RequestLogEntry {
-  readonly method: string
-  /** Path and query as sent. */
-  readonly url: string
-  /** Lower-case names; the Authorization value is replaced by "<redacted>". */
-  readonly headers: Readonly<Record<string, string>>
-  readonly status: number
-  readonly body?: string | undefined
-}
+import type { RequestLogEntry } from "../../FakeApiServerModel.js"
 
 export class RequestLog {
   private entries: Array<RequestLogEntry> = []

@@ -27,8 +27,6 @@ import * as S from "./status.js"
 import type { ApiReply, ApiRequest } from "./types.js"
 import { json, text } from "./types.js"
 
-export type { RequestLogEntry } from "./requestLog.js"
-
 const publicPaths = new Set(["/version", "/healthz", "/livez", "/readyz"])
 
 /**

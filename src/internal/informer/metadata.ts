@@ -9,8 +9,8 @@ import type {
   MetadataResourceClient,
   NamespaceableMetadataClient,
   PartialObjectMetadata
-} from "../../MetadataClient.js"
-import type { RestClient } from "../../RestClient.js"
+} from "../../MetadataClientModel.js"
+import type { Service as RestClientService } from "../../RestClient.js"
 import { Unstructured } from "../../Unstructured.js"
 import type { GroupVersionResource } from "../discovery/gvk.js"
 
@@ -46,7 +46,7 @@ const ListSchema = Schema.Struct({
 })
 
 export const make = (
-  rest: RestClient,
+  rest: RestClientService,
   gvr: GroupVersionResource,
   namespace: string | undefined
 ): MetadataResourceClient => {
@@ -97,7 +97,7 @@ export const make = (
   }
 }
 
-export const makeNamespaceable = (rest: RestClient, gvr: GroupVersionResource): NamespaceableMetadataClient => ({
+export const makeNamespaceable = (rest: RestClientService, gvr: GroupVersionResource): NamespaceableMetadataClient => ({
   ...make(rest, gvr, undefined),
   namespace: (namespace) => make(rest, gvr, namespace)
 })

@@ -10,7 +10,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import type * as KubeRequest from "../../KubeRequest.js"
 import type { Bookmark, WatchEvent } from "../../Watch.js"
-import type { Event, Options, Source, WatcherError } from "../../Watcher.js"
+import type { Event, Options, Source, WatcherError } from "../../WatcherModel.js"
 import { IdleTimeout } from "./errors.js"
 
 /** Tags of errors no retry can fix: the request is refused, malformed or addresses nothing. */

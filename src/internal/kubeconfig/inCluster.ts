@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as NodePath from "node:path"
-import type * as RestConfig from "../../RestConfig.js"
+import type * as RestConfig from "../../RestConfigModel.js"
 import { describeFsError, InClusterConfigError } from "./error.js"
 import { defaultUserAgent } from "./userAgent.js"
 
@@ -43,7 +43,7 @@ export const possible = (fs: FileSystem.FileSystem, options: InClusterOptions = 
 export const inClusterConfig = (
   fs: FileSystem.FileSystem,
   options: InClusterOptions = {}
-): Effect.Effect<RestConfig.RestConfig, InClusterConfigError> =>
+): Effect.Effect<RestConfig.Service, InClusterConfigError> =>
   Effect.gen(function*() {
     const host = yield* env("KUBERNETES_SERVICE_HOST")
     const port = yield* env("KUBERNETES_SERVICE_PORT")
@@ -80,7 +80,7 @@ export const inClusterConfig = (
       : fileNamespace !== ""
       ? fileNamespace
       : "default"
-    const config: RestConfig.RestConfig = {
+    const config: RestConfig.Service = {
       server: `https://${joinHostPort(host, port)}`,
       tls: { insecure: false, ...(hasCa ? { caFile: caPath } : {}) },
       disableCompression: false,

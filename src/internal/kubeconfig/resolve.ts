@@ -10,7 +10,7 @@ import * as Redacted from "effect/Redacted"
 import * as NodePath from "node:path"
 import type * as S from "../../KubeconfigModel.js"
 import type { Overrides } from "../../KubeconfigModel.js"
-import type * as RestConfig from "../../RestConfig.js"
+import type * as RestConfig from "../../RestConfigModel.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, entryKey, KubeconfigError } from "./error.js"
 import type * as Model from "./model.js"
@@ -79,7 +79,7 @@ export const toRestConfig = (
   fs: FileSystem.FileSystem,
   config: Model.Kubeconfig,
   overrides: Overrides = {}
-): Effect.Effect<RestConfig.RestConfig, KubeconfigError> =>
+): Effect.Effect<RestConfig.Service, KubeconfigError> =>
   Effect.gen(function*() {
     const fail = (
       reason: KubeconfigError["reason"],
@@ -390,7 +390,7 @@ export const toRestConfig = (
       : nonEmpty(contextValue.namespace)
       ? contextValue.namespace
       : "default"
-    const result: RestConfig.RestConfig = {
+    const result: RestConfig.Service = {
       server,
       tls,
       ...(nonEmpty(cluster.proxyUrl) ? { proxyUrl: cluster.proxyUrl } : {}),

@@ -78,8 +78,8 @@ interface Target {
 }
 
 interface Context {
-  readonly mapper: RestMapper.RestMapper
-  readonly dynamic: DynamicClient.DynamicClient
+  readonly mapper: RestMapper.Service
+  readonly dynamic: DynamicClient.Service
   readonly namespace: string
   readonly enforceNamespace: boolean
 }

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { FieldMeta, PatchMetaTable } from "../patchMeta.js"
+import type { FieldMeta, PatchMetaTable } from "../../PatchMeta.js"
 
 /**
  * The shape of the value found at one position.

@@ -21,7 +21,7 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import type { PatchMetaTable } from "../patchMeta.js"
+import type { PatchMetaTable } from "../../PatchMeta.js"
 import { decodeFieldsV1, encodeFieldsV1, FieldSet, keyElement, pathToString, valueElement } from "./fieldsV1.js"
 import type { FieldsV1, Path, PathElement } from "./fieldsV1.js"
 import { clone, compareStrings, deepEqual, has, isObject, setKey } from "./json.js"

@@ -23,7 +23,7 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import type { PatchMetaTable } from "../patchMeta.js"
+import type { PatchMetaTable } from "../../PatchMeta.js"
 import { clone, deepEqual, goFormat, has, isObject, setKey } from "./json.js"
 import type { JsonObject } from "./json.js"
 import { mergePatchValue } from "./mergePatch.js"

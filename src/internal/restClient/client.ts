@@ -31,7 +31,13 @@ import * as KubeRequest from "../../KubeRequest.js"
 import { Limits } from "../../Limits.js"
 import * as RateLimitModule from "../../RateLimit.js"
 import { RateLimit } from "../../RateLimit.js"
-import type { ListPage, ListPagesOptions, RawResponse, RestClient, RestClientError } from "../../RestClient.js"
+import type {
+  ListPage,
+  ListPagesOptions,
+  RawResponse,
+  RestClientError,
+  Service as RestClientService
+} from "../../RestClientModel.js"
 import { RestConfig } from "../../RestConfig.js"
 import { type RetryInput, RetryPolicy } from "../../RetryPolicy.js"
 import { WarningHandler } from "../../WarningHandler.js"
@@ -548,5 +554,5 @@ export const make = Effect.gen(function*() {
       )
     })
 
-  return { config, execute, executeRaw, stream, watch, listPages, listAll } satisfies RestClient
+  return { config, execute, executeRaw, stream, watch, listPages, listAll } satisfies RestClientService
 })

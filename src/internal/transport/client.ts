@@ -14,7 +14,7 @@ import * as Crypto from "node:crypto"
 import * as Tls from "node:tls"
 import type { ClientCertificate, CredentialsError } from "../../Credentials.js"
 import { Limits } from "../../Limits.js"
-import type { RestConfig } from "../../RestConfig.js"
+import type { Service as RestConfigService } from "../../RestConfig.js"
 import * as errors from "../../TransportError.js"
 import { type AgentMaterial, type Agents, displayProxy, makeAgents } from "./agent.js"
 import * as direct from "./direct.js"
@@ -47,7 +47,7 @@ const destroy = (agent: Agents) =>
     agent.https.destroy()
   })
 export const loadMaterial = (
-  config: RestConfig
+  config: RestConfigService
 ): Effect.Effect<AgentMaterial, TransportConfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
@@ -155,7 +155,7 @@ const parseProxy = (raw: string): Effect.Effect<URL, TransportConfigError> =>
   )
 
 export const make = (
-  config: RestConfig,
+  config: RestConfigService,
   options: MakeOptions = {}
 ): Effect.Effect<HttpClient.HttpClient, TransportConfigError, FileSystem.FileSystem | Scope.Scope> =>
   Effect.gen(function*() {

@@ -10,9 +10,9 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as Http from "node:http"
-import type { Credentials, CredentialsError } from "../../Credentials.js"
+import type { CredentialsError, Service as CredentialsService } from "../../Credentials.js"
 import * as KubeError from "../../KubeError.js"
-import type { RestConfig } from "../../RestConfig.js"
+import type { Service as RestConfigService } from "../../RestConfig.js"
 import type * as TransportErrors from "../../TransportError.js"
 import { fromCause } from "../restClient/transport.js"
 import { makeAgents } from "../transport/agent.js"
@@ -53,8 +53,8 @@ const displayUrl = (server: string, request: DialRequest): string => {
 
 /** Builds the dialer; TLS files are read once, as the HttpClient transport does. */
 export const make = (
-  config: RestConfig,
-  credentials: Credentials
+  config: RestConfigService,
+  credentials: CredentialsService
 ): Effect.Effect<Dial, TransportErrors.TransportConfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const material = yield* loadMaterial(config)

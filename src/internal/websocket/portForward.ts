@@ -10,7 +10,7 @@ import * as Stream from "effect/Stream"
 import * as Net from "node:net"
 import type { PodRef } from "../../PodExec.js"
 import { ListenError, PortForwardError } from "../../PodStreamError.js"
-import type { Listening, ListenOptions, PortStream } from "../../PortForward.js"
+import type { Listening, ListenOptions, PortStream } from "../../PortForwardModel.js"
 import { type DialError, WebSocketTransport } from "../../WebSocketTransport.js"
 import * as channels from "./channels.js"
 

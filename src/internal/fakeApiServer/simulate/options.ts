@@ -1,48 +1,10 @@
 /**
  * What a simulated cluster runs, as the user asks for it and as the runner resolves it. Each controller reads its
- * own switch and settings; a new controller adds its fields here and its defaults in `resolve`.
+ * own switch and settings; a new controller adds its fields to `SimulateOptions` (the public `FakeApiServerModel`) and
+ * its defaults in `resolve`.
  */
 import * as Duration from "effect/Duration"
-import type { PodBehavior } from "./podLifecycle.js"
-
-/**
- * Per-controller switches and settings of the simulated cluster. Every controller is on unless switched off.
- */
-export interface SimulateOptions {
-  /** ownerReferences honoured on delete (propagationPolicy Background, Foreground, Orphan). Default true. */
-  readonly garbageCollector?: boolean | undefined
-  /** Namespace deletion: Terminating, contents deleted, then the namespace; no new content meanwhile. Default true. */
-  readonly namespaces?: boolean | undefined
-  /** Workload controllers (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob). Default true. */
-  readonly workloads?: boolean | undefined
-  /** Simulated nodes: how many (named `sim-node-0`, ...) or their names. Default 1. */
-  readonly nodes?: number | ReadonlyArray<string> | undefined
-  /**
-   * How long the simulated steps take on the fake's clock (TestClock in tests). The defaults are small, so a pod
-   * of the shell command is Ready within a second.
-   */
-  readonly timing?: SimulateTiming | undefined
-  /**
-   * The scheduler and kubelets of the simulated nodes (pods bound, run, made Ready). `behavior` is a test's hook
-   * choosing what a pod does (undefined: the pod's `simulate.effect-kube.io/behavior` annotation, else Ready for
-   * pods that restart Always and Succeed for the others). Default true.
-   */
-  readonly pods?: boolean | { readonly behavior?: ((pod: any) => PodBehavior | undefined) | undefined } | undefined
-  /** EndpointSlices of Services with a selector, from their pods. Default true. */
-  readonly endpoints?: boolean | undefined
-}
-
-/**
- * @since 0.2.0
- */
-export interface SimulateTiming {
-  /** From a pod bound to a node until its containers run. Default 200 ms. */
-  readonly podStart?: Duration.DurationInput | undefined
-  /** From running until Ready (readiness probes pass). Default 300 ms. */
-  readonly podReady?: Duration.DurationInput | undefined
-  /** How long a pod that finishes (a Job's) or fails runs before its containers exit. Default 500 ms. */
-  readonly podRun?: Duration.DurationInput | undefined
-}
+import type { PodBehavior, SimulateOptions } from "../../../FakeApiServerModel.js"
 
 /** The options with every default filled in; `undefined` from {@link resolve} means nothing is simulated. */
 export interface Simulation {

@@ -8,17 +8,10 @@
  * the bind time and the pod's IP, and sleeps until the returned `wakeAt`.
  */
 import * as Crypto from "node:crypto"
+import type { PodBehavior } from "../../../FakeApiServerModel.js"
 import { timestamp } from "../objects.js"
 import type { Obj } from "../types.js"
 import { isObj } from "../types.js"
-
-/**
- * How a simulated pod behaves. `Ready` (the default for pods that restart Always) runs and becomes Ready;
- * `Succeed` (the default for the others) runs for the run time and exits 0; `Fail` exits 1 after the run time (a
- * container that restarts crash-loops); `CrashLoop` exits 1 after the run time and restarts with the kubelet's
- * back-off; `NeverReady` runs but never passes readiness; `ImagePullBackOff` never starts.
- */
-export type PodBehavior = "Ready" | "NeverReady" | "CrashLoop" | "Fail" | "Succeed" | "ImagePullBackOff"
 
 export const behaviors: ReadonlyArray<PodBehavior> = [
   "Ready",

@@ -1,10 +1,17 @@
 /**
- * The shape of the generated strategic-merge and server-side-apply metadata (`src/generated/patchMeta.ts`).
- * Facts only, taken from the OpenAPI extensions x-kubernetes-patch-merge-key, x-kubernetes-patch-strategy,
- * x-kubernetes-list-type, x-kubernetes-list-map-keys and x-kubernetes-map-type.
+ * The shape of the strategic-merge and server-side-apply metadata (the generated table is
+ * `effect-kube/api/patchMeta`): facts only, taken from the OpenAPI extensions x-kubernetes-patch-merge-key,
+ * x-kubernetes-patch-strategy, x-kubernetes-list-type, x-kubernetes-list-map-keys and x-kubernetes-map-type.
+ *
+ * @since 0.2.0
  */
 
-/** How one field of a definition behaves when patched. */
+/**
+ * How one field of a definition behaves when patched.
+ *
+ * @since 0.2.0
+ * @category patch
+ */
 export interface FieldMeta {
   /** Definition name of the field's value (objects), or of the list's items (arrays of objects). */
   readonly ref?: string
@@ -21,5 +28,10 @@ export interface FieldMeta {
   readonly mapType?: string
 }
 
-/** Definition name -> field name -> meta. Fields with nothing to say are left out. */
+/**
+ * Definition name -> field name -> meta. Fields with nothing to say are left out.
+ *
+ * @since 0.2.0
+ * @category patch
+ */
 export type PatchMetaTable = Readonly<Record<string, Readonly<Record<string, FieldMeta>>>>
