@@ -11,7 +11,7 @@ import * as Chunk from "effect/Chunk"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { decodeValue, parseJson } from "./internal/restClient/decode.js"
+import { decoderFor, parseJson } from "./internal/restClient/decode.js"
 import { type ApiError, DecodeError, fromStatus, type RequestContext, Status } from "./KubeError.js"
 import { defaults as defaultLimits } from "./Limits.js"
 
@@ -83,6 +83,42 @@ const objectContext = (ctx: RequestContext): RequestContext => {
 }
 
 /**
+ * The line decoder of one watch: the object's decoder is made once, not looked up per event.
+ */
+const eventDecoder = <A, I>(
+  schema: Schema.Schema<A, I>
+): (line: string, ctx: RequestContext) => Either.Either<WatchEvent<A>, ApiError | DecodeError> => {
+  const decodeObject = decoderFor(schema)
+  const decodeEventType = decoderFor(EventType)
+  const decodeStatus = decoderFor(Status)
+  const decodeBookmark = decoderFor(Bookmark)
+  return (line, ctx) => {
+    const json = parseJson(line, ctx)
+    if (Either.isLeft(json)) return Either.left(json.left)
+    const head = decodeEventType(json.right, ctx)
+    if (Either.isLeft(head)) return Either.left(head.left)
+    const type = head.right.type
+    const object = (json.right as { readonly object?: unknown }).object
+    const objectCtx = objectContext(ctx)
+    switch (type) {
+      case "ERROR": {
+        const status = decodeStatus(object ?? {}, objectCtx)
+        if (Either.isLeft(status)) return Either.left(status.left)
+        return Either.left(fromStatus({ ...ctx, code: status.right.code ?? 500, status: status.right }))
+      }
+      case "BOOKMARK": {
+        const bookmark = decodeBookmark(object, objectCtx)
+        return Either.isLeft(bookmark) ? Either.left(bookmark.left) : Either.right({ type, object: bookmark.right })
+      }
+      default: {
+        const decoded = decodeObject(object, objectCtx)
+        return Either.isLeft(decoded) ? Either.left(decoded.left) : Either.right({ type, object: decoded.right })
+      }
+    }
+  }
+}
+
+/**
  * Decodes one NDJSON line into an event; an ERROR event becomes its mapped error. The object is decoded only after
  * the event type is known, so a DecodeError points at the object's field (`$.object.metadata.name`).
  *
@@ -93,25 +129,7 @@ export const decodeEvent = <A, I>(
   schema: Schema.Schema<A, I>,
   line: string,
   ctx: RequestContext
-): Either.Either<WatchEvent<A>, ApiError | DecodeError> =>
-  Either.flatMap(parseJson(line, ctx), (json): Either.Either<WatchEvent<A>, ApiError | DecodeError> => {
-    const head = decodeValue(EventType, json, ctx)
-    if (Either.isLeft(head)) return Either.left(head.left)
-    const type = head.right.type
-    const object = (json as { readonly object?: unknown }).object
-    const objectCtx = objectContext(ctx)
-    switch (type) {
-      case "ERROR": {
-        const status = decodeValue(Status, object ?? {}, objectCtx)
-        if (Either.isLeft(status)) return Either.left(status.left)
-        return Either.left(fromStatus({ ...ctx, code: status.right.code ?? 500, status: status.right }))
-      }
-      case "BOOKMARK":
-        return Either.map(decodeValue(Bookmark, object, objectCtx), (bookmark) => ({ type, object: bookmark }))
-      default:
-        return Either.map(decodeValue(schema, object, objectCtx), (decoded) => ({ type, object: decoded }))
-    }
-  })
+): Either.Either<WatchEvent<A>, ApiError | DecodeError> => eventDecoder(schema)(line, ctx)
 
 /**
  * Decodes a stream of text lines into events, failing on the first ERROR event with its mapped error. Blank lines
@@ -125,10 +143,13 @@ export const decodeLines = <A, I, E, R>(
   schema: Schema.Schema<A, I>,
   ctx: RequestContext
 ): Stream.Stream<WatchEvent<A>, E | ApiError | DecodeError, R> =>
-  input.pipe(
-    Stream.filter((line) => line.trim() !== ""),
-    Stream.mapEffect((line) => decodeEvent(schema, line, ctx))
-  )
+  Stream.suspend(() => {
+    const decode = eventDecoder(schema)
+    return input.pipe(
+      Stream.filter((line) => line.trim() !== ""),
+      Stream.mapEffect((line) => decode(line, ctx))
+    )
+  })
 
 /**
  * Decodes a watch response body (bytes in arbitrary chunks) into events.
@@ -176,17 +197,20 @@ const eventsChannel = <A, I, E>(
     return joined
   }
   let first = true
+  const decode = eventDecoder(schema)
   const decodeLine = (bytes: Uint8Array, start: number, end: number, out: Array<WatchEvent<A>>) => {
     if (end > start && bytes[end - 1] === 13) end--
     if (end <= start) return undefined
-    let line = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8")
+    let line = Buffer.isBuffer(bytes)
+      ? bytes.toString("utf8", start, end)
+      : Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8")
     if (first) {
       first = false
       // TextDecoder, which decodeLines' callers use, drops a byte order mark at the start.
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1)
     }
     if (line.trim() === "") return undefined
-    const event = decodeEvent(schema, line, ctx)
+    const event = decode(line, ctx)
     if (Either.isLeft(event)) return event.left
     out.push(event.right)
     return undefined

@@ -1,13 +1,19 @@
 // Equivalence of src/internal/restClient/fastDecode.ts with Effect's decoder: whenever the fast validator accepts
-// a value, Effect's own decoder (excess properties preserved) must accept it too and return an equal value. Bounded
-// counts and fixed seeds, so a failure reproduces.
+// a value, Effect's own decoder (excess properties preserved) must accept it too and return an equal value. Each
+// check runs in both tiers (the interpreter a struct starts with and the function generated for it later, pinned
+// with `make`) and in the default tiering, and the tiers must give the same answer on every value. Bounded counts
+// and fixed seeds, so a failure reproduces.
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as Fs from "node:fs"
 import { isDeepStrictEqual } from "node:util"
 import { describe, expect, it } from "vitest"
+import * as Yaml from "yaml"
 import { makePods, prng } from "../bench/data.js"
+import * as apiextensions from "../src/generated/apiextensions/v1.js"
 import * as core from "../src/generated/core/v1.js"
-import { validator } from "../src/internal/restClient/fastDecode.js"
+import { generatedSource, make, validator } from "../src/internal/restClient/fastDecode.js"
+import * as crontab from "./fixtures/crd/generated/stable/v1.js"
 
 const options = { onExcessProperty: "preserve", errors: "first" } as const
 
@@ -17,10 +23,20 @@ interface Stats {
   readonly mismatches: Array<string>
 }
 
+const interpreted = make({ compileAfter: Infinity })
+const generated = make({ compileAfter: 0 })
+const tiers = [["interpreted", interpreted], ["generated", generated], ["tiered", validator]] as const
+
 const compare = (stats: Stats, name: string, schema: Schema.Schema<any, any>, value: unknown) => {
-  const check = validator(schema.ast)
-  if (check === undefined) throw new Error(`${name}: expected the fast path to model this schema`)
-  const fast = check(value)
+  const answers = tiers.map(([tier, of]) => {
+    const check = of(schema.ast)
+    if (check === undefined) throw new Error(`${name}: expected the fast path (${tier}) to model this schema`)
+    return check(value)
+  })
+  if (answers.some((answer) => answer !== answers[0])) {
+    stats.mismatches.push(`${name}: tiers disagree (${answers.join(", ")}) on ${JSON.stringify(value).slice(0, 300)}`)
+  }
+  const fast = answers[0]!
   const slow = Schema.decodeUnknownEither(schema, options)(value)
   stats.checked++
   if (!fast) return
@@ -149,6 +165,44 @@ describe("fast decode (validator) agrees with Effect's decoder", () => {
     expect(stats.accepted).toBeLessThan(stats.checked)
   })
 
+  it("agrees on a CRD (recursive JSONSchemaProps) and a custom resource (refinements, literals, records)", () => {
+    const crd = Yaml.parse(Fs.readFileSync(new URL("./fixtures/crd/crontab.yaml", import.meta.url), "utf8"))
+    const cronTab = {
+      apiVersion: "stable.example.com/v1",
+      kind: "CronTab",
+      metadata: { name: "c", labels: { a: "b" } },
+      spec: {
+        cronSpec: "*/5 * * * *",
+        image: "busybox",
+        replicas: 3,
+        port: "http",
+        limits: { cpu: 1, memory: "1Gi" },
+        config: { any: [1, { x: null }] },
+        tags: ["a", "b"],
+        deadline: null,
+        concurrencyPolicy: "Forbid",
+        containers: [{ name: "c", image: "busybox" }]
+      },
+      status: { replicas: 1, conditions: [{ type: "Ready", status: "True" }] }
+    }
+    // Both are valid: the fast path has to take them, or the mutations below only test the fallback.
+    for (const [, of] of tiers) {
+      expect(of(apiextensions.CustomResourceDefinition.ast)!(crd)).toBe(true)
+      expect(of(crontab.CronTab.ast)!(cronTab)).toBe(true)
+    }
+    const random = prng(23)
+    const stats = { checked: 0, accepted: 0, mismatches: [] as Array<string> }
+    compare(stats, "CustomResourceDefinition", apiextensions.CustomResourceDefinition, crd)
+    compare(stats, "CronTab", crontab.CronTab, cronTab)
+    for (let i = 0; i < 400; i++) {
+      compare(stats, "CRD (mutated)", apiextensions.CustomResourceDefinition, mutate(crd, random))
+      compare(stats, "CronTab (mutated)", crontab.CronTab, mutate(cronTab, random))
+    }
+    expect(stats.mismatches).toEqual([])
+    expect(stats.accepted).toBeGreaterThan(2)
+    expect(stats.accepted).toBeLessThan(stats.checked)
+  })
+
   it("agrees on hand-made schemas for each AST node it models", () => {
     const stats = { checked: 0, accepted: 0, mismatches: [] as Array<string> }
     for (const [name, schema, values] of samples) for (const value of values) compare(stats, name, schema, value)
@@ -158,6 +212,52 @@ describe("fast decode (validator) agrees with Effect's decoder", () => {
   })
 
   it.each(refused)("refuses a schema with a %s (Effect's decoder keeps its semantics)", (_name, schema) => {
-    expect(validator(schema.ast)).toBeUndefined()
+    for (const [, of] of tiers) expect(of(schema.ast)).toBeUndefined()
+  })
+
+  it("takes every generated pod in every tier (the fast path is not given up on real objects)", () => {
+    const pods = JSON.parse(JSON.stringify(makePods("tiers", 50, 5))) as Array<unknown>
+    for (const [, of] of tiers) {
+      const check = of(core.Pod.ast)!
+      // Past the default tier-up, so the tiered validator runs generated code for the later pods.
+      for (let round = 0; round < 2; round++) for (const pod of pods) expect(check(pod)).toBe(true)
+    }
+    expect(generatedSource(core.Pod.ast)).toContain(`x = v["metadata"]`)
+  })
+
+  it("refuses values JSON cannot hold where Effect's decoder would not return them unchanged", () => {
+    const S = Schema.Struct({ a: Schema.optionalWith(Schema.String, { exact: true }), b: Schema.Number })
+    class Point {
+      constructor(readonly b: number) {}
+    }
+    const nullProto = Object.assign(Object.create(null) as object, { b: 1 })
+    const cases: Array<[unknown, boolean]> = [
+      [{ b: 1 }, true],
+      [nullProto, true],
+      // Present but undefined is not absent: Effect checks it against String.
+      [{ a: undefined, b: 1 }, false],
+      // An instance: Effect's copy would be a plain object, not the input.
+      [new Point(1), false],
+      [{ a: "x" }, false]
+    ]
+    for (const [, of] of tiers) {
+      const check = of(S.ast)!
+      for (const [value, expected] of cases) expect(check(value)).toBe(expected)
+    }
+  })
+
+  it("keeps the interpreter where code generation is refused (a Content-Security-Policy)", () => {
+    const original = globalThis.Function
+    globalThis.Function = function() {
+      throw new EvalError("Code generation from strings disallowed for this context")
+    } as unknown as FunctionConstructor
+    try {
+      const check = make({ compileAfter: 0 })(core.Pod.ast)!
+      const [pod] = makePods("csp", 1, 3)
+      expect(check(pod)).toBe(true)
+      expect(check({ metadata: { name: 1 } })).toBe(false)
+    } finally {
+      globalThis.Function = original
+    }
   })
 })

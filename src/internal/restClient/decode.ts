@@ -70,19 +70,33 @@ export const parseJson = (text: string, ctx: RequestContext): Either.Either<unkn
   }
 }
 
-export const decodeValue = <A, I>(
+const checked = <A, I>(
+  check: ((u: unknown) => boolean) | undefined,
   schema: Schema.Schema<A, I>,
   value: unknown,
   ctx: RequestContext
 ): Either.Either<A, DecodeError> => {
   try {
     // Schemas that cannot change a value (the generated ones) only need checking; see fastDecode.ts.
-    const check = validator(schema.ast)
     return check !== undefined && check(value) ? Either.right(value as A) : decodeSlow(schema, value, ctx)
   } catch (cause) {
     if (isStackOverflow(cause)) return Either.left(depthError(ctx, ctx.maxJsonDepth ?? defaultLimits.maxJsonDepth))
     throw cause
   }
+}
+
+export const decodeValue = <A, I>(
+  schema: Schema.Schema<A, I>,
+  value: unknown,
+  ctx: RequestContext
+): Either.Either<A, DecodeError> => checked(validator(schema.ast), schema, value, ctx)
+
+/** {@link decodeValue} for one schema, its validator looked up once (a watch decodes each event's object). */
+export const decoderFor = <A, I>(
+  schema: Schema.Schema<A, I>
+): (value: unknown, ctx: RequestContext) => Either.Either<A, DecodeError> => {
+  const check = validator(schema.ast)
+  return (value, ctx) => checked(check, schema, value, ctx)
 }
 
 /** The JSON type of a value: what an error may say about it. */
