@@ -1,6 +1,7 @@
 // Profiling helper (not part of `npm run bench`): starts the bench server, runs one contender operation a few
 // times in this process, so `node --cpu-prof --import tsx bench/profile.ts <contender> <op>`
-// profiles just that. ops: list1k, list10k, paged, get, get16, watch.
+// profiles just that. ops: list1k, list10k, paged, get, get16, watch. GETs: PROFILE_GETS requests per repeat
+// (default 3000, within 60 s), and the line printed gives the process's CPU time per request.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -51,8 +52,13 @@ try {
         break
       case "get":
       case "get16": {
-        const r = await contender.gets("pods-1k", info.names["pods-1k"]!, op === "get" ? 1 : 16, 3000, 3000)
-        detail = `${((r.count / r.ms) * 1000).toFixed(0)} req/s`
+        const count = Number(process.env.PROFILE_GETS ?? "3000")
+        const cpu = process.cpuUsage()
+        const r = await contender.gets("pods-1k", info.names["pods-1k"]!, op === "get" ? 1 : 16, count, 60_000)
+        const used = process.cpuUsage(cpu)
+        detail = `${r.count} requests, ${((r.count / r.ms) * 1000).toFixed(0)} req/s, ${
+          ((used.user + used.system) / r.count).toFixed(1)
+        } µs CPU/request`
         break
       }
       case "watch": {

@@ -10,7 +10,6 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as RateLimiter from "effect/RateLimiter"
 import * as RestConfig from "./RestConfig.js"
 
 /**
@@ -63,24 +62,64 @@ export const make = (options: Options) =>
     if (options.qps < 0) return unlimited
     const qps = options.qps === 0 ? RestConfig.defaultQps : options.qps
     const burst = options.burst <= 0 ? RestConfig.defaultBurst : Math.floor(options.burst)
-    // Effect's token bucket adds one token every interval/limit, so interval = burst / qps seconds.
-    const limiter = yield* RateLimiter.make({ limit: burst, interval: Duration.millis((burst * 1000) / qps) })
     const threshold = Duration.toMillis(Duration.decode(options.logThreshold ?? Duration.seconds(1)))
-    const take = (describe: () => string) =>
-      Effect.gen(function*() {
-        const start = yield* Clock.currentTimeMillis
-        yield* limiter(Effect.void)
-        const waited = (yield* Clock.currentTimeMillis) - start
-        if (waited > threshold) {
-          yield* Effect.logInfo(
-            `Waited for ${
-              formatWait(waited)
-            } due to client-side throttling, not priority and fairness, request: ${describe()}`
-          )
-        }
-      })
-    return { take } satisfies Service
+    return bucket(qps, burst, threshold, yield* Clock.currentTimeMillis)
   })
+
+/**
+ * client-go's limiter (golang.org/x/time/rate under `flowcontrol.NewTokenBucketRateLimiter`): tokens refill
+ * continuously at `qps` up to `burst`; a take with no token left reserves the next one (the count goes negative)
+ * and sleeps until it is due, so waiters are served in arrival order. Plain state, no fiber: a take that finds a
+ * token costs one clock read (Effect's RateLimiter woke its refill fiber on every take, about half the client CPU
+ * of a small GET in the pipeline). An interrupted wait gives its token back unless later waiters reserved after it.
+ */
+const bucket = (qps: number, burst: number, threshold: number, start: number): Service => {
+  let tokens = burst
+  let last = start
+  // When the latest reservation is due: a cancelled reservation only returns what no later one depends on.
+  let lastDue = start
+  const perMilli = qps / 1000
+  const advance = (now: number) => {
+    if (now > last) {
+      tokens = Math.min(burst, tokens + (now - last) * perMilli)
+      last = now
+    }
+  }
+  const cancel = (due: number) =>
+    Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        advance(clock.unsafeCurrentTimeMillis())
+        const restore = 1 - Math.max(0, lastDue - due) * perMilli
+        if (restore > 0) tokens = Math.min(burst, tokens + restore)
+        if (due === lastDue) lastDue = due - 1 / perMilli
+      })
+    )
+  const take = (describe: () => string): Effect.Effect<void> =>
+    Effect.clockWith((clock) => {
+      const now = clock.unsafeCurrentTimeMillis()
+      advance(now)
+      tokens -= 1
+      if (tokens >= 0) return Effect.void
+      // Rounded up to the millisecond (the clock's resolution), never early; the epsilon absorbs float error.
+      const wait = Math.max(1, Math.ceil(-tokens / perMilli - 1e-6))
+      const due = now + wait
+      lastDue = Math.max(lastDue, due)
+      return Effect.sleep(Duration.millis(wait)).pipe(
+        Effect.onInterrupt(() => cancel(due)),
+        Effect.zipRight(Effect.suspend(() => {
+          const waited = clock.unsafeCurrentTimeMillis() - now
+          return waited > threshold
+            ? Effect.logInfo(
+              `Waited for ${
+                formatWait(waited)
+              } due to client-side throttling, not priority and fairness, request: ${describe()}`
+            )
+            : Effect.void
+        }))
+      )
+    })
+  return { take }
+}
 
 const formatWait = (millis: number): string =>
   millis >= 1000 ? `${(millis / 1000).toFixed(3).replace(/\.?0+$/, "")}s` : `${millis}ms`

@@ -63,6 +63,63 @@ describe("RateLimit", () => {
       expect(second.done()).toBe(4)
     }))
 
+  it.effect("takes in sequence: the burst without waiting, then one per 1/qps, a partial refill counted", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimit.make({ qps: 5, burst: 2 })
+      let done = 0
+      const fiber = yield* Effect.fork(
+        Effect.forEach(Array.from({ length: 4 }), () => Effect.tap(limiter.take(() => "GET:x"), () => void done++), {
+          discard: true
+        })
+      )
+      yield* settle
+      expect(done).toBe(2)
+      yield* TestClock.adjust("199 millis")
+      yield* settle
+      expect(done).toBe(2)
+      yield* TestClock.adjust("1 millis")
+      yield* settle
+      expect(done).toBe(3)
+      yield* TestClock.adjust("200 millis")
+      yield* Fiber.join(fiber)
+      expect(done).toBe(4)
+      // 100 ms idle is half a token: the next take waits the other 100 ms.
+      yield* TestClock.adjust("100 millis")
+      const next = yield* Effect.fork(limiter.take(() => "GET:x"))
+      yield* settle
+      expect(next.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("99 millis")
+      yield* settle
+      expect(next.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(next)
+    }))
+
+  it.effect("an interrupted wait gives its token back; a wait with later waiters behind it does not", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimit.make({ qps: 1, burst: 1 })
+      yield* limiter.take(() => "GET:x")
+      const waiting = yield* Effect.fork(limiter.take(() => "GET:x"))
+      yield* settle
+      yield* Fiber.interrupt(waiting)
+      // The cancelled reservation is returned: the next take waits one interval from the first, not two.
+      const next = yield* Effect.fork(limiter.take(() => "GET:x"))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(next)
+      const a = yield* Effect.fork(limiter.take(() => "GET:a"))
+      const b = yield* Effect.fork(limiter.take(() => "GET:b"))
+      yield* settle
+      yield* Fiber.interrupt(a)
+      // b reserved after a, so a's slot is not handed out again: a third take queues after b.
+      const c = yield* Effect.fork(limiter.take(() => "GET:c"))
+      yield* TestClock.adjust("2 seconds")
+      yield* settle
+      expect(b.unsafePoll()).not.toBeNull()
+      expect(c.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(c)
+    }))
+
   it.scoped("qps 0 and burst 0 mean client-go's defaults", () =>
     Effect.gen(function*() {
       const limiter = yield* RateLimit.make({ qps: 0, burst: 0 })
