@@ -216,6 +216,34 @@ describe("simulated StatefulSets", () => {
       expect(byName(yield* items(`${core}/pods`)).map(image)).toEqual(["nginx:1.28", "nginx:1.28", "nginx:1.28"])
     }).pipe(withFake({ simulate: true })))
 
+  it.effect("RollingUpdate of a Parallel set replaces up to maxUnavailable pods at a time", () =>
+    Effect.gen(function*() {
+      yield* post(
+        `${apps}/statefulsets`,
+        statefulSet("cache", 4, {
+          podManagementPolicy: "Parallel",
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 2 } }
+        })
+      )
+      yield* eventually(json(`${apps}/statefulsets/cache`), rolledOut, { step: "100 millis" })
+      yield* patch(
+        `${apps}/statefulsets/cache`,
+        { spec: { template: { spec: { containers: [{ name: "app", image: "nginx:1.28" }] } } } },
+        "application/strategic-merge-patch+json"
+      )
+      let fewestReady = 4
+      yield* eventually(
+        Effect.gen(function*() {
+          const s = yield* json(`${apps}/statefulsets/cache`)
+          fewestReady = Math.min(fewestReady, s.status?.readyReplicas ?? 0)
+          return s
+        }),
+        (s) => s.status?.observedGeneration === 2 && rolledOut(s),
+        { step: "50 millis", tries: 100 }
+      )
+      expect(fewestReady).toBe(2)
+    }).pipe(withFake({ simulate: true })))
+
   it.effect("OnDelete updates a pod only when it is deleted; a restored template reuses its revision", () =>
     Effect.gen(function*() {
       yield* post(`${apps}/statefulsets`, statefulSet("q", 2, { updateStrategy: { type: "OnDelete" } }))

@@ -2,8 +2,8 @@
  * The simulated statefulset controller (`StatefulSetControl.UpdateStatefulSet`): a ControllerRevision per
  * template, pods `<set>-<ordinal>` (with their claims from volumeClaimTemplates) created in ordinal order and, for
  * OrderedReady, one at a time once the previous is Running and Ready; surplus ordinals deleted from the highest,
- * one at a time for OrderedReady; RollingUpdate replacing the highest ordinal not yet updated, down to
- * `partition`, once the one before is healthy again; OnDelete leaving that to the user. Status as the controller
+ * one at a time for OrderedReady; RollingUpdate replacing the highest ordinals not yet updated, down to
+ * `partition`, no more than `maxUnavailable` (default 1) unavailable at a time; OnDelete leaving that to the user. Status as the controller
  * writes it, and history beyond `revisionHistoryLimit` cleaned up.
  */
 import * as Effect from "effect/Effect"
@@ -32,7 +32,7 @@ import { computeHash } from "./podTemplateHash.js"
 import type { WorkQueue } from "./reconcile.js"
 import { reconcileLoop } from "./reconcile.js"
 import { ignoreGone } from "./replicaSets.js"
-import { specReplicas } from "./rolloutMath.js"
+import { scaledValue, specReplicas } from "./rolloutMath.js"
 import {
   claimsFor,
   isFinished,
@@ -194,15 +194,17 @@ const manage = (api: ClusterApi, set: Obj, pods: ReadonlyArray<Obj>, current: Ob
 
     const strategy: Obj = set.spec?.updateStrategy ?? {}
     if (strategy.type === "OnDelete") return
+    // `updateStatefulSetAfterInvariantEstablished` (MaxUnavailableStatefulSet, on by default): every unavailable
+    // ordinal counts against maxUnavailable; the rest of the budget replaces the highest ordinals not yet updated.
     const partition = Number(strategy.rollingUpdate?.partition ?? 0)
-    for (let target = count - 1; target >= partition; target--) {
+    const maxUnavailable = Math.max(1, scaledValue(strategy.rollingUpdate?.maxUnavailable ?? 1, count, true))
+    const unavailable = replicas.filter((p) => !isHealthy(p) || !isAvailable(p!, minReady, now)).length
+    let budget = maxUnavailable - unavailable
+    for (let target = count - 1; target >= partition && budget > 0; target--) {
       const pod = replicas[target]
-      if (pod === undefined) return
-      if (revisionOfPod(pod) !== update.metadata.name && !isTerminating(pod)) {
-        yield* deletePod(api, pod)
-        return
-      }
-      if (!isHealthy(pod)) return
+      if (pod === undefined || revisionOfPod(pod) === update.metadata.name || isTerminating(pod)) continue
+      yield* deletePod(api, pod)
+      budget--
     }
   })
 
