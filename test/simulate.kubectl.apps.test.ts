@@ -1,6 +1,6 @@
 // kubectl v1.35 against the simulated StatefulSet, DaemonSet and EndpointSlice controllers over HTTP, on real time
 // with the default small delays: rollout status / history / undo of a StatefulSet (ControllerRevisions), rollout
-// status of a DaemonSet, and `kubectl get endpointslices` for a Service selecting the StatefulSet's pods.
+// status / history / undo of a DaemonSet, and `kubectl get endpointslices` for a Service selecting the StatefulSet's pods.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fs from "node:fs/promises"
@@ -73,6 +73,26 @@ describe("kubectl v1.35 against simulated StatefulSets, DaemonSets and EndpointS
           `daemon set "agent" successfully rolled out`
         )
         expect(yield* ok("get", "daemonset", "agent", "-o", "jsonpath={.status.numberAvailable}")).toBe("2")
+
+        yield* ok("set", "image", "daemonset/agent", "agent=fluentd:2")
+        expect(lastLine(yield* ok("rollout", "status", "daemonset/agent", "--timeout=30s"))).toBe(
+          `daemon set "agent" successfully rolled out`
+        )
+        expect(yield* ok("rollout", "undo", "daemonset/agent")).toBe("daemonset.apps/agent rolled back\n")
+        expect(lastLine(yield* ok("rollout", "status", "daemonset/agent", "--timeout=30s"))).toBe(
+          `daemon set "agent" successfully rolled out`
+        )
+        const agents = yield* ok(
+          "get",
+          "pods",
+          "-l",
+          "app=agent",
+          "-o",
+          "jsonpath={.items[*].spec.containers[0].image}"
+        )
+        expect(agents).toBe("fluentd:1 fluentd:1")
+        const dsHistory = yield* ok("rollout", "history", "daemonset/agent")
+        expect(dsHistory.split("\n").filter((l) => /^\d/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(["2", "3"])
 
         yield* ok("set", "image", "statefulset/web", "app=nginx:1.28")
         expect(lastLine(yield* ok("rollout", "status", "statefulset/web", "--timeout=30s"))).toBe(
