@@ -146,14 +146,27 @@ describe("simulated StatefulSets", () => {
       expect(yield* items(`${core}/persistentvolumeclaims`)).toHaveLength(3)
     }).pipe(withFake({ simulate: true })))
 
-  it.effect("OrderedReady waits on a pod that never becomes ready; Parallel creates them all at once", () =>
+  it.effect("OrderedReady waits on a pod that never becomes ready; Parallel creates and removes them all at once", () =>
     Effect.gen(function*() {
       yield* post(`${apps}/statefulsets`, statefulSet("stuck", 3))
-      yield* post(`${apps}/statefulsets`, statefulSet("par", 3, { podManagementPolicy: "Parallel" }))
+      yield* post(
+        `${apps}/statefulsets`,
+        statefulSet("par", 3, { podManagementPolicy: "Parallel", ordinals: { start: 5 } })
+      )
       const par = yield* eventually(json(`${apps}/statefulsets/par`), (s) => s.status?.replicas === 3)
       // All three created before any could be Ready.
       expect(par.status.readyReplicas).toBeUndefined()
       yield* eventually(json(`${apps}/statefulsets/par`), rolledOut, { step: "100 millis" })
+      const parPods = () =>
+        Effect.map(
+          items(`${core}/pods`),
+          (ps) => ps.filter((p) => p.metadata.labels.app === "par").map((p) => p.metadata.name).sort()
+        )
+      expect(yield* parPods()).toEqual(["par-5", "par-6", "par-7"])
+      // Scaled down from the highest ordinals; the start ordinal stays.
+      yield* patch(`${apps}/statefulsets/par`, { spec: { replicas: 1 } }, "application/merge-patch+json")
+      yield* eventually(parPods(), (names) => names.length === 1, { tries: 3 })
+      expect(yield* parPods()).toEqual(["par-5"])
       yield* quiesce(100)
       const stuck = (yield* items(`${core}/pods`)).filter((p) => p.metadata.labels.app === "stuck")
       expect(stuck.map((p) => p.metadata.name)).toEqual(["stuck-0"])
