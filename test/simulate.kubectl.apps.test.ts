@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { ensureKubectl } from "../scripts/kubectl.mjs"
+import { ensureHelm, ensureKubectl } from "../scripts/kubectl.mjs"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import { runTool } from "./support/tool.js"
 
@@ -47,7 +47,7 @@ const lastLine = (s: string) => s.trim().split("\n").at(-1)
 
 describe("kubectl v1.35 against simulated StatefulSets, DaemonSets and EndpointSlices", () => {
   it.live(
-    "rollout status / history / undo of a StatefulSet, rollout status of a DaemonSet, get endpointslices",
+    "rollout status / history / undo of a StatefulSet and a DaemonSet, get endpointslices and controllerrevisions",
     () =>
       Effect.gen(function*() {
         const home = yield* Effect.acquireRelease(
@@ -137,5 +137,50 @@ describe("kubectl v1.35 against simulated StatefulSets, DaemonSets and EndpointS
         expect(hostnames.split(" ").sort()).toEqual(["web-0", "web-1"])
       }).pipe(Effect.scoped),
     120_000
+  )
+  it.live(
+    "helm install --wait of a chart with a StatefulSet (claims), a DaemonSet and a headless Service",
+    () =>
+      Effect.gen(function*() {
+        const home = yield* Effect.acquireRelease(
+          Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "simulate-apps-helm-"))),
+          (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
+        )
+        const kubeconfig = Path.join(home, "kubeconfig")
+        yield* FakeApiServer.listen({ kubeconfigPath: kubeconfig, simulate: true })
+        const chart = Path.join(home, "chart")
+        yield* Effect.promise(async () => {
+          await Fs.mkdir(Path.join(chart, "templates"), { recursive: true })
+          await Fs.writeFile(Path.join(chart, "Chart.yaml"), "apiVersion: v2\nname: db\nversion: 0.1.0\n")
+          await Fs.writeFile(
+            Path.join(chart, "templates", "all.yaml"),
+            manifests.replace(
+              "      containers: [{name: app, image: 'nginx:1.27', ports: [{name: http, containerPort: 8080}]}]\n",
+              [
+                "      containers: [{name: app, image: 'nginx:1.27', ports: [{name: http, containerPort: 8080}]}]",
+                "  volumeClaimTemplates:",
+                "  - metadata: {name: data}",
+                "    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}",
+                ""
+              ].join("\n")
+            )
+          )
+        })
+        const run = (bin: string, ...args: ReadonlyArray<string>) =>
+          Effect.map(runTool(bin, home, ["--kubeconfig", kubeconfig, ...args], 40_000), (r) => {
+            expect(r.stderr, `${Path.basename(bin)} ${args.join(" ")}`).toBe("")
+            expect(r.code, `${Path.basename(bin)} ${args.join(" ")}: ${r.stdout}`).toBe(0)
+            return r.stdout
+          })
+        expect(yield* run(ensureHelm(), "install", "r1", chart, "--wait", "--timeout", "30s")).toContain(
+          "STATUS: deployed"
+        )
+        const k = ensureKubectl()
+        expect(yield* run(k, "get", "statefulset", "web", "-o", "jsonpath={.status.readyReplicas}")).toBe("2")
+        expect(yield* run(k, "get", "pvc", "-o", "name")).toBe(
+          "persistentvolumeclaim/data-web-0\npersistentvolumeclaim/data-web-1\n"
+        )
+      }).pipe(Effect.scoped),
+    90_000
   )
 })
