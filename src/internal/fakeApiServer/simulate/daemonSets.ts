@@ -159,7 +159,7 @@ const manage = (
             if (!isReady(oldest) || isAvailable(newest, minReady, now)) remove.push(oldest)
           }
         }
-      } else if (!stay) {
+      } else {
         remove.push(...here.filter((p) => p.metadata.deletionTimestamp === undefined))
       }
     }
