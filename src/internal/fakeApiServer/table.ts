@@ -262,8 +262,47 @@ const jobWide: ReadonlyArray<Column> = [
   col("Selector", "string", "Label selector.", (x) => none(labelSelectorToString(x.spec?.selector)), 1)
 ]
 
+/** `listWithMoreString`: the first three, then how many more; `<unset>` for none. */
+const firstThree = (list: ReadonlyArray<string>): string => {
+  if (list.length === 0) return "<unset>"
+  return list.length > 3 ? `${list.slice(0, 3).join(",")} + ${list.length - 3} more...` : list.join(",")
+}
+
+const endpointSliceColumns: ReadonlyArray<Column> = [
+  nameColumn,
+  col("AddressType", "string", "Type of the addresses.", (s) => String(s.addressType ?? "")),
+  col("Ports", "string", "Ports served.", (s) =>
+    firstThree(
+      ((s.ports ?? []) as Array<Obj>).map((p) =>
+        typeof p.port === "number" ? String(p.port) : typeof p.name === "string" ? p.name : "*"
+      )
+    )),
+  col(
+    "Endpoints",
+    "string",
+    "Endpoint addresses.",
+    (s) => firstThree(((s.endpoints ?? []) as Array<Obj>).flatMap((e) => (e.addresses ?? []) as Array<string>))
+  ),
+  ageColumn
+]
+
+const controllerRevisionColumns: ReadonlyArray<Column> = [
+  nameColumn,
+  col("Controller", "string", "Controller of the revision.", (r) => {
+    const ref = ((r.metadata?.ownerReferences ?? []) as Array<Obj>).find((o) => o.controller === true)
+    if (ref === undefined) return "<none>"
+    const apiVersion = String(ref.apiVersion ?? "")
+    const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : ""
+    return `${String(ref.kind).toLowerCase()}${group === "" ? "" : `.${group}`}/${ref.name}`
+  }),
+  col("Revision", "integer", "Revision number.", (r) => int(r.revision)),
+  ageColumn
+]
+
 const extraColumns: Record<string, ReadonlyArray<Column>> = {
   "/events": eventColumns(true),
+  "discovery.k8s.io/endpointslices": endpointSliceColumns,
+  "apps/controllerrevisions": controllerRevisionColumns,
   "events.k8s.io/events": eventColumns(false),
   "apps/daemonsets": [
     nameColumn,

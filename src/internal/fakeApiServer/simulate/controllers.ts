@@ -1,12 +1,15 @@
 /** Every simulated controller, in start order. A new controller is a file in this directory plus one line here. */
 import type { Controller } from "./controller.js"
+import { daemonSetController } from "./daemonSets.js"
 import { deploymentController } from "./deployments.js"
+import { endpointSliceController } from "./endpointSlices.js"
 import { garbageCollector } from "./garbageCollector.js"
 import { kubelet } from "./kubelet.js"
 import { namespaceController } from "./namespaces.js"
 import { nodeController } from "./nodes.js"
 import { replicaSetController } from "./replicaSets.js"
 import { scheduler } from "./scheduler.js"
+import { statefulSetController } from "./statefulSets.js"
 
 export const controllers: ReadonlyArray<Controller> = [
   garbageCollector,
@@ -15,5 +18,8 @@ export const controllers: ReadonlyArray<Controller> = [
   scheduler,
   kubelet,
   replicaSetController,
-  deploymentController
+  deploymentController,
+  statefulSetController,
+  daemonSetController,
+  endpointSliceController
 ]

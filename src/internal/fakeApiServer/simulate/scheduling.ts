@@ -38,7 +38,7 @@ const matchesTerm = (node: Obj, term: Obj): boolean => {
   return exprs.every((e) => matchExpression(labels, e)) && fieldExprs.every((e) => matchExpression(fields, e))
 }
 
-const matchesSelectorAndAffinity = (pod: Obj, node: Obj): boolean => {
+export const matchesSelectorAndAffinity = (pod: Obj, node: Obj): boolean => {
   const labels = (node.metadata?.labels ?? {}) as Record<string, string>
   const selector = (pod.spec?.nodeSelector ?? {}) as Record<string, string>
   if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) return false
@@ -48,7 +48,7 @@ const matchesSelectorAndAffinity = (pod: Obj, node: Obj): boolean => {
   return terms.some((t) => matchesTerm(node, t))
 }
 
-const tolerates = (tolerations: ReadonlyArray<Obj>, taint: Obj): boolean =>
+export const tolerates = (tolerations: ReadonlyArray<Obj>, taint: Obj): boolean =>
   tolerations.some((t) => {
     if (t.effect !== undefined && t.effect !== "" && t.effect !== taint.effect) return false
     if (t.operator === "Exists") return t.key === undefined || t.key === "" || t.key === taint.key
@@ -62,6 +62,9 @@ export const untoleratedTaint = (pod: Obj, node: Obj): Obj | undefined => {
   )
 }
 
+/** What a cordon means to the scheduler's NodeUnschedulable filter: a taint that DaemonSet pods tolerate. */
+const unschedulableTaint: Obj = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }
+
 export type Placement =
   | { readonly _tag: "Node"; readonly node: string }
   | { readonly _tag: "Unschedulable"; readonly message: string }
@@ -73,8 +76,9 @@ export const place = (pod: Obj, nodes: ReadonlyArray<Obj>, podsOn: (node: string
   const fit: Array<Obj> = []
   for (const node of nodes) {
     if (!isNodeReady(node)) note("node(s) were not ready")
-    else if (node.spec?.unschedulable === true) note("node(s) were unschedulable")
-    else if (!matchesSelectorAndAffinity(pod, node)) note("node(s) didn't match Pod's node affinity/selector")
+    else if (node.spec?.unschedulable === true && !tolerates(pod.spec?.tolerations ?? [], unschedulableTaint)) {
+      note("node(s) were unschedulable")
+    } else if (!matchesSelectorAndAffinity(pod, node)) note("node(s) didn't match Pod's node affinity/selector")
     else {
       const taint = untoleratedTaint(pod, node)
       if (taint !== undefined) {
