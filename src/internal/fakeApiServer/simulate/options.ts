@@ -42,6 +42,16 @@ export interface SimulateTiming {
   readonly podReady?: Duration.DurationInput | undefined
   /** How long a pod that finishes (a Job's) or fails runs before its containers exit. Default 500 ms. */
   readonly podRun?: Duration.DurationInput | undefined
+  /**
+   * From a pod's graceful delete until the kubelet has stopped it and removes it, when shorter than the pod's grace
+   * period (a delete with `gracePeriodSeconds: 0` removes it at once). Default 200 ms.
+   */
+  readonly podTerminate?: Duration.DurationInput | undefined
+  /**
+   * The Job controller's back-off before it replaces a failed pod, doubled per failure up to 6 minutes (the
+   * controller's own default is 10 s). Default 10 s.
+   */
+  readonly jobBackoff?: Duration.DurationInput | undefined
 }
 
 /** The options with every default filled in; `undefined` from {@link resolve} means nothing is simulated. */
@@ -54,6 +64,8 @@ export interface Simulation {
     readonly podStart: Duration.Duration
     readonly podReady: Duration.Duration
     readonly podRun: Duration.Duration
+    readonly podTerminate: Duration.Duration
+    readonly jobBackoff: Duration.Duration
   }
   readonly pods: boolean
   readonly podBehavior: ((pod: any) => PodBehavior | undefined) | undefined
@@ -87,7 +99,9 @@ export const resolve = (input: boolean | SimulateOptions | undefined): Simulatio
     timing: {
       podStart: Duration.decode(options.timing?.podStart ?? Duration.millis(200)),
       podReady: Duration.decode(options.timing?.podReady ?? Duration.millis(300)),
-      podRun: Duration.decode(options.timing?.podRun ?? Duration.millis(500))
+      podRun: Duration.decode(options.timing?.podRun ?? Duration.millis(500)),
+      podTerminate: Duration.decode(options.timing?.podTerminate ?? Duration.millis(200)),
+      jobBackoff: Duration.decode(options.timing?.jobBackoff ?? Duration.seconds(10))
     },
     pods: options.pods !== false,
     podBehavior: typeof options.pods === "object" ? options.pods.behavior : undefined,
