@@ -2,6 +2,7 @@
 import type { Controller } from "./controller.js"
 import { deploymentController } from "./deployments.js"
 import { garbageCollector } from "./garbageCollector.js"
+import { jobController } from "./jobs.js"
 import { kubelet } from "./kubelet.js"
 import { namespaceController } from "./namespaces.js"
 import { nodeController } from "./nodes.js"
@@ -15,5 +16,6 @@ export const controllers: ReadonlyArray<Controller> = [
   scheduler,
   kubelet,
   replicaSetController,
-  deploymentController
+  deploymentController,
+  jobController
 ]

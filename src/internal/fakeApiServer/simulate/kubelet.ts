@@ -13,7 +13,7 @@ import { refOf } from "./api.js"
 import type { Controller } from "./controller.js"
 import { keyOf, splitKey } from "./keys.js"
 import type { Placement } from "./podLifecycle.js"
-import { defaultBehavior, podStatusAt, withInitContainers } from "./podLifecycle.js"
+import { defaultBehavior, podStatusAt, timingOf, withInitContainers } from "./podLifecycle.js"
 import { stoppedStatus } from "./podTermination.js"
 import { reconcileLoop } from "./reconcile.js"
 import type { WorkQueue } from "./reconcile.js"
@@ -105,8 +105,9 @@ export const kubelet: Controller = {
             if (finished(pod)) return
             const placement = placementOf(pod, node, now)
             const behavior = simulation.podBehavior?.(structuredClone(pod)) ?? defaultBehavior(pod)
-            const next = podStatusAt(pod, placement, behavior, timing, now)
-            const status = withInitContainers(pod, next.status, placement, timing)
+            const podTiming = timingOf(pod, timing)
+            const next = podStatusAt(pod, placement, behavior, podTiming, now)
+            const status = withInitContainers(pod, next.status, placement, podTiming)
             if (!deepEqual(status, pod.status)) {
               yield* api.update({ ...pod, status }, { subresource: "status" })
             }
