@@ -1,5 +1,6 @@
 /** Every simulated controller, in start order. A new controller is a file in this directory plus one line here. */
 import type { Controller } from "./controller.js"
+import { cronJobController } from "./cronJobs.js"
 import { deploymentController } from "./deployments.js"
 import { garbageCollector } from "./garbageCollector.js"
 import { jobController } from "./jobs.js"
@@ -17,5 +18,6 @@ export const controllers: ReadonlyArray<Controller> = [
   kubelet,
   replicaSetController,
   deploymentController,
-  jobController
+  jobController,
+  cronJobController
 ]
