@@ -187,14 +187,15 @@ const dayMatches = (s: Schedule, t: LocalTime) => {
 }
 
 const minute = 60_000
-/** Five years of minutes: a schedule that matches nothing in that long (`0 0 30 2 *`) matches never. */
-const horizon = 5 * 366 * 24 * 60
+/** A schedule that matches nothing in five years (`0 0 30 2 *`) matches never. */
+const horizon = 5 * 366 * 24 * 60 * minute
 
 /** The first scheduled time strictly after `after` (whole minutes), or undefined if there is none. */
 export const nextAfter = (s: Schedule, after: number, zone?: string): number | undefined => {
   let t = Math.floor(after / minute) * minute + minute
+  const end = t + horizon
   // Skips whole days and hours that cannot match; each skip stays at least an hour short of a DST-shifted boundary.
-  for (let i = 0; i < horizon; i++) {
+  while (t <= end) {
     const local = localTime(t, zone)
     if (!dayMatches(s, local)) {
       t += Math.max(60 - local.minute, (23 - local.hour) * 60 + (60 - local.minute) - 60) * minute
