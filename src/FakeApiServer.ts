@@ -16,6 +16,7 @@
  * propagationPolicy is accepted and ignored; versions of a resource share storage without conversion.
  * With `simulate` ({@link SimulateOptions}) controllers run inside the fake and lift the first three: a garbage
  * collector, namespace lifecycle, workloads, nodes and pods, as kube-controller-manager and kubelets would.
+ * Pods on simulated nodes are then deleted gracefully (Terminating until the simulated kubelet stops them).
  *
  * @since 0.1.0
  */
@@ -108,7 +109,10 @@ export interface Options {
   readonly namespace?: string | undefined
   /** Bearer token required from clients; `listen` makes a random one when unset, `layer` requires none. */
   readonly token?: string | undefined
-  /** Rate limit of the provided RestConfig; client-go defaults (5 / 10) when unset. */
+  /**
+   * Rate limit of the provided RestConfig; client-go defaults (5 / 10) when unset. Under `TestClock` pass a negative
+   * qps: the limiter waits on the test's clock, so a test whose program spent the burst blocks its own requests.
+   */
   readonly qps?: number | undefined
   readonly burst?: number | undefined
   /** A Swagger 2.0 document to serve at /openapi/v2 (kubectl uses v3, which the fake builds itself). */
@@ -162,6 +166,7 @@ export type SimulateOptions = model.SimulateOptions
 /**
  * What a simulated pod does (`SimulateOptions.pods.behavior`, or the pod's `simulate.effect-kube.io/behavior`
  * annotation): become Ready, never pass readiness, crash-loop, fail, succeed (exit 0), or stay in ImagePullBackOff.
+ * A pod's `simulate.effect-kube.io/run-seconds` annotation sets how long it runs before it exits (a Job's pods).
  *
  * @since 0.2.0
  * @category models

@@ -84,6 +84,16 @@ export interface SimulateTiming {
   readonly podReady?: Duration.DurationInput | undefined
   /** How long a pod that finishes (a Job's) or fails runs before its containers exit. Default 500 ms. */
   readonly podRun?: Duration.DurationInput | undefined
+  /**
+   * From a pod's graceful delete until the kubelet has stopped it and removes it, when shorter than the pod's grace
+   * period (a delete with `gracePeriodSeconds: 0` removes it at once). Default 200 ms.
+   */
+  readonly podTerminate?: Duration.DurationInput | undefined
+  /**
+   * The Job controller's back-off before it replaces a failed pod, doubled per failure up to 6 minutes (the
+   * controller's own default is 10 s). Default 10 s.
+   */
+  readonly jobBackoff?: Duration.DurationInput | undefined
 }
 
 /**

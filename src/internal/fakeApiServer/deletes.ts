@@ -7,6 +7,7 @@ import { integer } from "./query.js"
 import { selectors } from "./reads.js"
 import type { Served } from "./registry.js"
 import { renderList, renderOne } from "./rendering.js"
+import { gracefulDelete } from "./simulate/gracefulDeletion.js"
 import { awaitsFinalize, markTerminating } from "./simulate/namespaceAdmission.js"
 import { policyOf, withPolicy } from "./simulate/propagation.js"
 import * as S from "./status.js"
@@ -92,6 +93,24 @@ export function deleteOne(
     const marked = markTerminating(e, r, live, finalizers, dryRun)
     return { reply: isReply(marked) ? marked : renderOne(r, 200, marked), gone: undefined }
   }
+  const param = integer(r.req.query, "gracePeriodSeconds")
+  const requested = param._tag === "Value"
+    ? param.value
+    : typeof options.gracePeriodSeconds === "number"
+    ? options.gracePeriodSeconds
+    : undefined
+  if (r.served.storageKey === "/pods") {
+    const graceful = gracefulDelete(e, live, requested, r.now, finalizers)
+    if (graceful._tag === "Pending") return { reply: renderOne(r, 200, live), gone: undefined }
+    if (graceful._tag === "Marked") {
+      if (dryRun) return { reply: renderOne(r, 200, graceful.pod), gone: undefined }
+      const stored = e.store.put(r.served.storageKey, key, (rv) => ({
+        ...graceful.pod,
+        metadata: { ...graceful.pod.metadata, resourceVersion: rv }
+      }))
+      return { reply: renderOne(r, 200, stored), gone: undefined }
+    }
+  }
   if (finalizers.length > 0) {
     if (live.metadata.deletionTimestamp !== undefined) {
       const changed = collected && !sameStrings(finalizers, live.metadata.finalizers ?? [])
@@ -102,8 +121,7 @@ export function deleteOne(
       }))
       return { reply: renderOne(r, pendingStatus(r, options), stored), gone: undefined }
     }
-    const param = integer(r.req.query, "gracePeriodSeconds")
-    const grace = param._tag === "Value" ? param.value : Number(options.gracePeriodSeconds ?? 0)
+    const grace = requested ?? 0
     const marked: Obj = {
       ...live,
       metadata: {

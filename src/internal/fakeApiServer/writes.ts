@@ -20,6 +20,7 @@ import {
 import { schemaDefinitions } from "./openapi.js"
 import { decodeBody, isProtobufBody } from "./protobuf.js"
 import { renderOne } from "./rendering.js"
+import { awaitsKubelet } from "./simulate/gracefulDeletion.js"
 import { awaitsFinalize, refuseInTerminating } from "./simulate/namespaceAdmission.js"
 import * as S from "./status.js"
 import { objectKey } from "./store.js"
@@ -265,7 +266,10 @@ export function commitUpdate(
   if (isDryRun(r)) return renderOne(r, 200, next)
   const key = keyOf(r, live.metadata.name)
   const finalizers = (next.metadata.finalizers ?? []) as Array<string>
-  if (next.metadata.deletionTimestamp !== undefined && finalizers.length === 0 && !awaitsFinalize(e, next)) {
+  if (
+    next.metadata.deletionTimestamp !== undefined && finalizers.length === 0 && !awaitsFinalize(e, next) &&
+    !awaitsKubelet(e, r.served.storageKey, next)
+  ) {
     e.store.put(
       r.served.storageKey,
       key,

@@ -1,9 +1,11 @@
 /** Every simulated controller, in start order. A new controller is a file in this directory plus one line here. */
 import type { Controller } from "./controller.js"
 import { daemonSetController } from "./daemonSets.js"
+import { cronJobController } from "./cronJobs.js"
 import { deploymentController } from "./deployments.js"
 import { endpointSliceController } from "./endpointSlices.js"
 import { garbageCollector } from "./garbageCollector.js"
+import { jobController } from "./jobs.js"
 import { kubelet } from "./kubelet.js"
 import { namespaceController } from "./namespaces.js"
 import { nodeController } from "./nodes.js"
@@ -21,5 +23,7 @@ export const controllers: ReadonlyArray<Controller> = [
   deploymentController,
   statefulSetController,
   daemonSetController,
-  endpointSliceController
+  endpointSliceController,
+  jobController,
+  cronJobController
 ]

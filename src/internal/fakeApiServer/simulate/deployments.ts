@@ -33,7 +33,7 @@ import {
   setCondition
 } from "./deploymentStatus.js"
 import { keyOf, ownerKey, splitKey } from "./keys.js"
-import { controllerOf, controllerRef, isActive, isControlledBy } from "./podSets.js"
+import { controllerOf, controllerRef, isControlledBy, phaseOf } from "./podSets.js"
 import { computeHash } from "./podTemplateHash.js"
 import type { WorkQueue } from "./reconcile.js"
 import { reconcileLoop } from "./reconcile.js"
@@ -260,9 +260,9 @@ const recreate = (api: ClusterApi, s: Sync, now: number) =>
     let scaled = false
     for (const rs of olds) if (specReplicas(rs) > 0) scaled = (yield* scaleTo(api, s, rs, 0)) || scaled
     if (scaled) return
-    // Recreate waits until no pod of an old ReplicaSet runs any more.
+    // Recreate waits until no pod of an old ReplicaSet runs any more, Terminating ones included (`oldPodsRunning`).
     for (const rs of olds) {
-      if ((yield* ownedPods(api, rs)).some((p) => isActive(p) || p.status?.phase === "Unknown")) return
+      if ((yield* ownedPods(api, rs)).some((p) => phaseOf(p) !== "Succeeded" && phaseOf(p) !== "Failed")) return
     }
     const newRs = yield* syncRevision(api, s, true, now)
     if (newRs === undefined) return
@@ -339,15 +339,27 @@ export const deploymentController: Controller = {
   name: "deployment-controller",
   enabled: (simulation) => simulation.workloads,
   run: (api) =>
-    reconcileLoop<string>(api, {
-      observe: (change, dirty) => {
-        const storageKey = change.resource.storageKey
-        if (storageKey === "apps/deployments") dirty(keyOf(change.object))
-        else if (storageKey === "apps/replicasets") {
-          const owner = ownerKey(change.object, "Deployment") ?? ownerKey(change.previous ?? {}, "Deployment")
-          if (owner !== undefined) dirty(owner)
-        }
-      },
-      reconcile: (key, queue) => sync(api, key, queue)
+    Effect.suspend(() => {
+      // ReplicaSet key -> its Deployment's key: a pod's change (a Terminating one gone) may let Recreate go on.
+      const deploymentOf = new Map<string, string>()
+      return reconcileLoop<string>(api, {
+        observe: (change, dirty) => {
+          const storageKey = change.resource.storageKey
+          if (storageKey === "apps/deployments") dirty(keyOf(change.object))
+          else if (storageKey === "apps/replicasets") {
+            const owner = ownerKey(change.object, "Deployment") ?? ownerKey(change.previous ?? {}, "Deployment")
+            if (change.type === "DELETED" || owner === undefined) deploymentOf.delete(keyOf(change.object))
+            else deploymentOf.set(keyOf(change.object), owner)
+            if (owner !== undefined) dirty(owner)
+          } else if (
+            storageKey === "/pods" && (change.type === "DELETED" || change.object.metadata?.deletionTimestamp)
+          ) {
+            const rs = ownerKey(change.object, "ReplicaSet")
+            const owner = rs === undefined ? undefined : deploymentOf.get(rs)
+            if (owner !== undefined) dirty(owner)
+          }
+        },
+        reconcile: (key, queue) => sync(api, key, queue)
+      })
     })
 }

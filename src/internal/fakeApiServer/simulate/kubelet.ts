@@ -1,18 +1,22 @@
 /**
  * The kubelets of the simulated nodes: every pod bound to one of them is run through its lifecycle on the fake's
  * clock (podLifecycle.ts) and its status written as the kubelet writes it. A kubelet remembers when it got each
- * pod and which IP it gave it, as a real one does; the rest is derived from the clock.
+ * pod and which IP it gave it, as a real one does; the rest is derived from the clock. A pod deleted gracefully
+ * is stopped (podTermination.ts) and then deleted for good with a grace period of 0, as the kubelet does.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { deepEqual } from "../objects.js"
 import type { Obj } from "../types.js"
+import { refOf } from "./api.js"
 import type { Controller } from "./controller.js"
 import { keyOf, splitKey } from "./keys.js"
 import type { Placement } from "./podLifecycle.js"
-import { defaultBehavior, podStatusAt, withInitContainers } from "./podLifecycle.js"
+import { defaultBehavior, podStatusAt, timingOf, withInitContainers } from "./podLifecycle.js"
+import { stoppedStatus } from "./podTermination.js"
 import { reconcileLoop } from "./reconcile.js"
+import type { WorkQueue } from "./reconcile.js"
 import { nodeIP } from "./scheduling.js"
 
 const finished = (pod: Obj) => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed"
@@ -25,6 +29,8 @@ export const kubelet: Controller = {
       const simulation = api.simulation
       const nodeIndex = new Map(simulation.nodes.map((n, i) => [n, i]))
       const placements = new Map<string, Placement>()
+      // When the kubelet saw each pod's graceful delete: it stops the pod a short while after (podTerminate).
+      const stopping = new Map<string, number>()
       const nextIP = new Map<string, number>()
       // One pending wake-up per pod and time: our own status writes come back as changes and would add more.
       const wakes = new Map<string, number>()
@@ -49,16 +55,42 @@ export const kubelet: Controller = {
         placements.set(uid, placement)
         return placement
       }
+      const terminate = Duration.toMillis(simulation.timing.podTerminate)
+      /** A graceful delete: containers stopped after the shorter of the grace period and podTerminate, then gone. */
+      const stop = (pod: Obj, key: string, now: number, queue: WorkQueue<string>) =>
+        Effect.gen(function*() {
+          const uid = String(pod.metadata.uid)
+          const since = stopping.get(uid) ?? now
+          stopping.set(uid, since)
+          const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000
+          const at = since + Math.min(grace, terminate)
+          if (now < at) {
+            if (wakes.get(key) !== at) {
+              wakes.set(key, at)
+              yield* queue.requeueAfter(key, at - now)
+            }
+            return
+          }
+          const status = stoppedStatus(pod, now)
+          if (!deepEqual(status, pod.status)) yield* api.update({ ...pod, status }, { subresource: "status" })
+          yield* api.delete(refOf(pod), { gracePeriodSeconds: 0, preconditions: { uid } }).pipe(
+            Effect.catchIf((e) => e.code === 409, () => Effect.void)
+          )
+        })
       return reconcileLoop<string>(api, {
         observe: (change, dirty) => {
           if (change.resource.storageKey !== "/pods") return
           if (change.type === "DELETED") {
             placements.delete(String(change.object.metadata?.uid))
+            stopping.delete(String(change.object.metadata?.uid))
             wakes.delete(keyOf(change.object))
             return
           }
           const node = change.object.spec?.nodeName
-          if (typeof node === "string" && nodeIndex.has(node) && !finished(change.object)) dirty(keyOf(change.object))
+          const deleting = change.object.metadata?.deletionTimestamp !== undefined
+          if (typeof node === "string" && nodeIndex.has(node) && (!finished(change.object) || deleting)) {
+            dirty(keyOf(change.object))
+          }
         },
         reconcile: (key, queue) =>
           Effect.gen(function*() {
@@ -67,12 +99,15 @@ export const kubelet: Controller = {
             if (Option.isNone(found)) return
             const pod = found.value
             const node = String(pod.spec?.nodeName ?? "")
-            if (!nodeIndex.has(node) || finished(pod) || pod.metadata.deletionTimestamp !== undefined) return
+            if (!nodeIndex.has(node)) return
             const now = yield* api.now
+            if (pod.metadata.deletionTimestamp !== undefined) return yield* stop(pod, key, now, queue)
+            if (finished(pod)) return
             const placement = placementOf(pod, node, now)
             const behavior = simulation.podBehavior?.(structuredClone(pod)) ?? defaultBehavior(pod)
-            const next = podStatusAt(pod, placement, behavior, timing, now)
-            const status = withInitContainers(pod, next.status, placement, timing)
+            const podTiming = timingOf(pod, timing)
+            const next = podStatusAt(pod, placement, behavior, podTiming, now)
+            const status = withInitContainers(pod, next.status, placement, podTiming)
             if (!deepEqual(status, pod.status)) {
               yield* api.update({ ...pod, status }, { subresource: "status" })
             }

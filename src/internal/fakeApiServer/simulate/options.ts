@@ -16,6 +16,8 @@ export interface Simulation {
     readonly podStart: Duration.Duration
     readonly podReady: Duration.Duration
     readonly podRun: Duration.Duration
+    readonly podTerminate: Duration.Duration
+    readonly jobBackoff: Duration.Duration
   }
   readonly pods: boolean
   readonly podBehavior: ((pod: any) => PodBehavior | undefined) | undefined
@@ -49,7 +51,9 @@ export const resolve = (input: boolean | SimulateOptions | undefined): Simulatio
     timing: {
       podStart: Duration.decode(options.timing?.podStart ?? Duration.millis(200)),
       podReady: Duration.decode(options.timing?.podReady ?? Duration.millis(300)),
-      podRun: Duration.decode(options.timing?.podRun ?? Duration.millis(500))
+      podRun: Duration.decode(options.timing?.podRun ?? Duration.millis(500)),
+      podTerminate: Duration.decode(options.timing?.podTerminate ?? Duration.millis(200)),
+      jobBackoff: Duration.decode(options.timing?.jobBackoff ?? Duration.seconds(10))
     },
     pods: options.pods !== false,
     podBehavior: typeof options.pods === "object" ? options.pods.behavior : undefined,

@@ -25,6 +25,19 @@ export const behaviors: ReadonlyArray<PodBehavior> = [
 /** The annotation a pod (or a workload's pod template) chooses its behavior with, e.g. from kubectl or helm. */
 export const behaviorAnnotation = "simulate.effect-kube.io/behavior"
 
+/**
+ * The annotation a pod (or a Job's pod template) sets its run time with, in seconds: how long a pod that finishes
+ * or fails runs before its containers exit (instead of `timing.podRun`).
+ */
+export const runSecondsAnnotation = "simulate.effect-kube.io/run-seconds"
+
+/** The timing of one pod: its run-seconds annotation, when valid, over the cluster's podRun. */
+export const timingOf = (pod: Obj, timing: Timing): Timing => {
+  const raw = pod.metadata?.annotations?.[runSecondsAnnotation]
+  const seconds = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN
+  return Number.isFinite(seconds) && seconds >= 0 ? { ...timing, run: seconds * 1000 } : timing
+}
+
 export interface Timing {
   readonly start: number
   readonly ready: number
