@@ -1,7 +1,8 @@
 // Profiling helper (not part of `npm run bench`): starts the bench server, runs one contender operation a few
 // times in this process, so `node --cpu-prof --import tsx bench/profile.ts <contender> <op>`
-// profiles just that. ops: list1k, list10k, paged, get, get16, watch. GETs: PROFILE_GETS requests per repeat
-// (default 3000, within 60 s), and the line printed gives the process's CPU time per request.
+// profiles just that. ops: list1k, list10k, paged, get, get16, watch, watch1k (the updates an informerWatch sees, as a
+// plain watch), informerWatch. GETs: PROFILE_GETS requests per repeat (default 3000, within 60 s), and the line
+// printed gives the process's CPU time per request.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -39,6 +40,7 @@ const contender: Contender = contenderName === "raw"
 try {
   for (let i = 0; i < repeat; i++) {
     const start = performance.now()
+    const cpu = process.cpuUsage()
     let detail = ""
     switch (op) {
       case "list1k":
@@ -66,8 +68,25 @@ try {
         detail = `${r.count} events, ${((r.count / r.ms) * 1000).toFixed(0)} events/s`
         break
       }
+      case "watch1k": {
+        const r = await contender.watch("pods-1k", 120_000)
+        detail = `${r.count} events, ${((r.count / r.ms) * 1000).toFixed(0)} events/s`
+        break
+      }
+      case "informerWatch": {
+        const events = Number(process.env.WATCH_EVENTS ?? "20000")
+        const r = await contender.informerWatch!("pods-1k", events, 120_000)
+        detail = `${r.count} updates, ${((r.count / r.ms) * 1000).toFixed(0)} events/s`
+        break
+      }
     }
-    console.log(`${contenderName} ${op} #${i}: ${(performance.now() - start).toFixed(1)} ms, ${detail}`)
+    const used = process.cpuUsage(cpu)
+    const cpuMs = (used.user + used.system) / 1000
+    console.log(
+      `${contenderName} ${op} #${i}: ${(performance.now() - start).toFixed(1)} ms, ${detail}, cpu ${
+        cpuMs.toFixed(0)
+      } ms`
+    )
   }
 } finally {
   await contender.close()

@@ -49,7 +49,7 @@ export const make = <A, E>(
             if (ev._tag === "Apply") cache.resourceVersion = rv ?? cache.resourceVersion
             // A relist hands back every object; the ones that did not change are not news.
             if (old !== undefined && rv !== undefined && resourceVersionOf(old) === rv) break
-            cache.put(object)
+            cache.put(object, key)
             out.push(old === undefined ? { _tag: "Added", object } : { _tag: "Updated", old, object })
             break
           }

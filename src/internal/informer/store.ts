@@ -35,47 +35,73 @@ export class InvalidSelector extends Error {}
 export class CacheStore<A> {
   readonly objects = new Map<string, A>()
   private readonly indexes = new Map<string, Map<string, Set<string>>>()
-  private readonly indexers: ReadonlyArray<readonly [string, IndexFunc<A>]>
+  /** The user's indexers; the namespace index is kept apart (see `put`). */
+  private readonly indexers: ReadonlyArray<readonly [Map<string, Set<string>>, IndexFunc<A>]>
+  private readonly byNamespace = new Map<string, Set<string>>()
   resourceVersion: string | undefined = undefined
   synced = false
 
   constructor(indexers: Readonly<Record<string, IndexFunc<A>>>) {
-    this.indexers = [[namespaceIndex, (o: A) => [namespaceOf(o)]], ...Object.entries(indexers)]
-    for (const [name] of this.indexers) this.indexes.set(name, new Map())
-  }
-
-  private index(key: string, object: A, add: boolean) {
-    for (const [name, fn] of this.indexers) {
-      const index = this.indexes.get(name)!
-      for (const value of fn(object)) {
-        let keys = index.get(value)
-        if (add) {
-          if (keys === undefined) index.set(value, keys = new Set())
-          keys.add(key)
-        } else if (keys !== undefined) {
-          keys.delete(key)
-          if (keys.size === 0) index.delete(value)
-        }
+    this.indexes.set(namespaceIndex, this.byNamespace)
+    const user: Array<readonly [Map<string, Set<string>>, IndexFunc<A>]> = []
+    for (const [name, fn] of Object.entries(indexers)) {
+      if (name === namespaceIndex) {
+        // A user indexer named "namespace" adds its values to the built-in index, which it then maintains.
+        this.builtinNamespace = false
+        user.push([this.byNamespace, (o: A) => [namespaceOf(o), ...fn(o)]])
+        continue
       }
+      const index = new Map<string, Set<string>>()
+      this.indexes.set(name, index)
+      user.push([index, fn])
     }
+    this.indexers = user
   }
 
-  /** Stores `object`, returning what it replaced. */
-  put(object: A): A | undefined {
-    const key = keyOf(object)
+  /** Whether `byNamespace` is kept by `put` and `remove` themselves (no user indexer of that name). */
+  private readonly builtinNamespace: boolean = true
+
+  private static add(index: Map<string, Set<string>>, value: string, key: string) {
+    let keys = index.get(value)
+    if (keys === undefined) index.set(value, keys = new Set())
+    keys.add(key)
+  }
+
+  private static delete(index: Map<string, Set<string>>, value: string, key: string) {
+    const keys = index.get(value)
+    if (keys === undefined) return
+    keys.delete(key)
+    if (keys.size === 0) index.delete(value)
+  }
+
+  /** Stores `object` under `key` (its `keyOf`), returning what it replaced. */
+  put(object: A, key: string = keyOf(object)): A | undefined {
     const old = this.objects.get(key)
-    if (old !== undefined) this.index(key, old, false)
     this.objects.set(key, object)
-    this.index(key, object, true)
+    // The key holds the namespace, so replacing an object never moves it in the built-in namespace index.
+    if (old === undefined && this.builtinNamespace) CacheStore.add(this.byNamespace, namespaceOf(object), key)
+    for (const [index, fn] of this.indexers) {
+      const values = fn(object)
+      if (old === undefined) {
+        for (const value of values) CacheStore.add(index, value, key)
+        continue
+      }
+      const before = fn(old)
+      // The common case of an update: the same values (most often one), so nothing to move.
+      if (before.length === values.length && before.every((v, i) => v === values[i])) continue
+      for (const value of before) if (!values.includes(value)) CacheStore.delete(index, value, key)
+      for (const value of values) CacheStore.add(index, value, key)
+    }
     return old
   }
 
-  /** Removes the object under `object`'s key, returning the cached one. */
+  /** Removes the object under `key`, returning the cached one. */
   remove(key: string): A | undefined {
     const old = this.objects.get(key)
     if (old === undefined) return undefined
-    this.index(key, old, false)
     this.objects.delete(key)
+    if (this.builtinNamespace) CacheStore.delete(this.byNamespace, namespaceOf(old), key)
+    for (const [index, fn] of this.indexers) for (const value of fn(old)) CacheStore.delete(index, value, key)
     return old
   }
 

@@ -11,7 +11,8 @@ import * as Stream from "effect/Stream"
 import type * as KubeRequest from "../../KubeRequest.js"
 import type { Bookmark, WatchEvent } from "../../Watch.js"
 import type { Event, Options, Source, WatcherError } from "../../WatcherModel.js"
-import { IdleTimeout } from "./errors.js"
+import type { IdleTimeout } from "./errors.js"
+import { failWhenIdle } from "./idle.js"
 
 /** Tags of errors no retry can fix: the request is refused, malformed or addresses nothing. */
 const terminalTags = new Set(["Forbidden", "NotFound", "BadRequest", "Invalid", "MethodNotAllowed"])
@@ -71,7 +72,7 @@ export const watch = <A, E>(source: Source<A, E>, options: Options = {}): Stream
     let failed = false
 
     const guard = <X>(stream: Stream.Stream<X, unknown>): Stream.Stream<X, IdleTimeout | unknown> =>
-      Stream.timeoutFail(stream, () => new IdleTimeout({ after: idle }), idle)
+      failWhenIdle(stream, idle)
 
     const list: Stream.Stream<Event<A>, unknown> = Stream.suspend(() => {
       let cont: string | undefined = undefined
