@@ -1,7 +1,7 @@
 /** Every simulated controller, in start order. A new controller is a file in this directory plus one line here. */
 import type { Controller } from "./controller.js"
-import { daemonSetController } from "./daemonSets.js"
 import { cronJobController } from "./cronJobs.js"
+import { daemonSetController } from "./daemonSets.js"
 import { deploymentController } from "./deployments.js"
 import { endpointSliceController } from "./endpointSlices.js"
 import { garbageCollector } from "./garbageCollector.js"
