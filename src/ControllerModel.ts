@@ -22,13 +22,13 @@ import type { RateLimiter } from "./WorkQueueModel.js"
  * What a reconcile asks for next.
  *
  * @since 0.2.0
- * @category actions
+ * @category models
  */
 export type Action = Done | RequeueAfter
 
 /**
  * @since 0.2.0
- * @category actions
+ * @category models
  */
 export interface Done {
   readonly _tag: "Done"
@@ -36,7 +36,7 @@ export interface Done {
 
 /**
  * @since 0.2.0
- * @category actions
+ * @category models
  */
 export interface RequeueAfter {
   readonly _tag: "RequeueAfter"
@@ -168,7 +168,7 @@ export interface Options<D extends ResourceDef<any, any>, E, R> {
  * Reconcile metrics, tagged `controller=<name>` as controller-runtime names them.
  *
  * @since 0.2.0
- * @category metrics
+ * @category constants
  */
 export const metrics = {
   reconcileTotal: Metric.counter("controller_runtime_reconcile_total", {
@@ -188,6 +188,6 @@ export const metrics = {
 
 /**
  * @since 0.2.0
- * @category metrics
+ * @category models
  */
 export type Metrics = typeof metrics

@@ -113,7 +113,7 @@ export type PodBehavior = "Ready" | "NeverReady" | "CrashLoop" | "Fail" | "Succe
  * One entry of a container's file system.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ContainerFsNode =
   | { readonly type: "file"; readonly data: Uint8Array; readonly mode: number; readonly mtime: Date }
@@ -124,7 +124,7 @@ export type ContainerFsNode =
  * what `cat FILE` and `test -d` see. The root always exists.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export interface ContainerFs {
   readonly get: (path: string) => ContainerFsNode | undefined
@@ -140,7 +140,7 @@ export interface ContainerFs {
  * What a client asked to run in a pod (`subresource: "attach"` has no command).
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export interface ExecRequest {
   readonly subresource: "exec" | "attach"
@@ -157,7 +157,7 @@ export interface ExecRequest {
  * for stdout and stderr, the resize messages, and the container's in-memory file system.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export interface ExecIo {
   /** Bytes the client sent; ends when the client closes stdin (v5) or the connection. Empty without stdin. */
@@ -175,7 +175,7 @@ export interface ExecIo {
  * An exit code, or output and an exit code at once (`void` is 0).
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ExecResult =
   | number
@@ -191,7 +191,7 @@ export type ExecResult =
  * or the client closes the connection (it is interrupted).
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type ExecHandler = (request: ExecRequest, io: ExecIo) => Effect.Effect<ExecResult>
 
@@ -199,7 +199,7 @@ export type ExecHandler = (request: ExecRequest, io: ExecIo) => Effect.Effect<Ex
  * One forwarded connection to a pod's port, from the pod's side.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export interface PortForwardConnection {
   readonly namespace: string
@@ -215,6 +215,6 @@ export interface PortForwardConnection {
  * leaves.
  *
  * @since 0.2.0
- * @category streaming
+ * @category models
  */
 export type PortForwardHandler = (connection: PortForwardConnection) => Effect.Effect<void>

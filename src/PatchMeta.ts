@@ -10,7 +10,7 @@
  * How one field of a definition behaves when patched.
  *
  * @since 0.2.0
- * @category patch
+ * @category models
  */
 export interface FieldMeta {
   /** Definition name of the field's value (objects), or of the list's items (arrays of objects). */
@@ -32,6 +32,6 @@ export interface FieldMeta {
  * Definition name -> field name -> meta. Fields with nothing to say are left out.
  *
  * @since 0.2.0
- * @category patch
+ * @category models
  */
 export type PatchMetaTable = Readonly<Record<string, Readonly<Record<string, FieldMeta>>>>

@@ -21,7 +21,7 @@ import type * as Option from "effect/Option"
  * Implementations are synchronous and keep their own state; the queue calls them one at a time.
  *
  * @since 0.2.0
- * @category rate limiters
+ * @category models
  */
 export interface RateLimiter {
   readonly when: (key: string, nowMillis: number) => number
@@ -104,7 +104,7 @@ const durationBoundaries = MetricBoundaries.exponential({ start: 1e-8, factor: 1
  * The queue's metrics. Each carries the queue's `name` as a tag.
  *
  * @since 0.2.0
- * @category metrics
+ * @category constants
  */
 export const metrics = {
   depth: Metric.gauge("workqueue_depth", { description: "Current depth of the work queue" }),
@@ -133,6 +133,6 @@ export const metrics = {
 
 /**
  * @since 0.2.0
- * @category metrics
+ * @category models
  */
 export type Metrics = typeof metrics

@@ -35,6 +35,15 @@ const leaseOf = Effect.flatMap(
   Effect.map(Option.map((l) => (l as { spec: { holderIdentity?: string; leaseTransitions?: number } }).spec))
 )
 
+// The first acquire's requests go through the fake's in-process transport, which finishes on the event loop, not
+// on the TestClock: give it (bounded) real turns of the loop without moving the test's clock.
+const settled = (condition: Effect.Effect<boolean>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 200 && !(yield* condition); i++) {
+      yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 5)))
+    }
+  })
+
 describe("LeaderElection", () => {
   it.effect("rejects options under which two leaders could overlap", () =>
     Effect.gen(function*() {
@@ -69,6 +78,7 @@ describe("LeaderElection", () => {
         )
       )
       yield* TestClock.adjust("1 millis")
+      yield* settled(election.isLeader)
       expect(yield* election.isLeader).toBe(true)
       expect(yield* election.leader).toEqual(Option.some("a"))
       expect(runs).toBe(1)
@@ -95,6 +105,7 @@ describe("LeaderElection", () => {
       const a = yield* LeaderElection.make({ name: "op", namespace: "default", identity: "a" })
       const b = yield* LeaderElection.make({ name: "op", namespace: "default", identity: "b" })
       yield* TestClock.adjust("1 millis")
+      yield* settled(a.isLeader)
       expect(yield* a.isLeader).toBe(true)
       yield* server.failNext({
         match: { path: "/apis/coordination.k8s.io/" },

@@ -165,7 +165,7 @@ describe("simulated StatefulSets", () => {
       expect(yield* parPods()).toEqual(["par-5", "par-6", "par-7"])
       // Scaled down from the highest ordinals; the start ordinal stays.
       yield* patch(`${apps}/statefulsets/par`, { spec: { replicas: 1 } }, "application/merge-patch+json")
-      yield* eventually(parPods(), (names) => names.length === 1, { tries: 3 })
+      yield* eventually(parPods(), (names) => names.length === 1)
       expect(yield* parPods()).toEqual(["par-5"])
       yield* quiesce(100)
       const stuck = (yield* items(`${core}/pods`)).filter((p) => p.metadata.labels.app === "stuck")
