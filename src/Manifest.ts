@@ -23,6 +23,7 @@ import type * as DynamicClient from "./DynamicClient.js"
 import * as internalApply from "./internal/manifest/apply.js"
 import * as internalFiles from "./internal/manifest/files.js"
 import * as internalParse from "./internal/manifest/parse.js"
+import * as lazyYaml from "./internal/yaml.js"
 import * as ManifestError from "./ManifestError.js"
 import type * as ManifestModel from "./ManifestModel.js"
 import type * as RestMapper from "./RestMapper.js"
@@ -221,7 +222,7 @@ export const defaultFieldManager: string = internalApply.defaultFieldManager
 export const parseDocuments = (
   text: string,
   options: { readonly source?: string | undefined } = {}
-): ReadonlyArray<ParsedDocument> => internalParse.parseDocuments(text, options.source ?? "<manifest>")
+): ReadonlyArray<ParsedDocument> => internalParse.parseDocuments(lazyYaml.sync(), text, options.source ?? "<manifest>")
 
 /**
  * The objects of a multi-document YAML or JSON text, failing with the first bad document.
@@ -233,14 +234,16 @@ export const parse = (
   text: string,
   options: { readonly source?: string | undefined } = {}
 ): Effect.Effect<ReadonlyArray<Unstructured>, ManifestParseError> =>
-  Effect.suspend(() => {
-    const out: Array<Unstructured> = []
-    for (const entry of parseDocuments(text, options)) {
-      if (entry._tag === "Error") return Effect.fail(entry.error)
-      out.push(entry.located.object)
-    }
-    return Effect.succeed(out)
-  })
+  Effect.map(lazyYaml.load, (yaml) => internalParse.parseDocuments(yaml, text, options.source ?? "<manifest>")).pipe(
+    Effect.flatMap((documents) => {
+      const out: Array<Unstructured> = []
+      for (const entry of documents) {
+        if (entry._tag === "Error") return Effect.fail(entry.error)
+        out.push(entry.located.object)
+      }
+      return Effect.succeed(out)
+    })
+  )
 
 /**
  * Every document of the files and directories given, as kubectl's `-f` reads them (see {@link readFiles}).
