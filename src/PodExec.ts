@@ -9,14 +9,17 @@
  *
  * @since 0.2.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Sink from "effect/Sink"
 import type * as Stream from "effect/Stream"
-import * as internal from "./internal/websocket/exec.js"
+import { lazyModule } from "./internal/lazy.js"
 import type * as KubeError from "./KubeError.js"
 import * as errors from "./PodStreamError.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
+
+// The implementation loads on first use: importing the package does not load the WebSocket code.
+const internal = lazyModule(() => import("./internal/websocket/exec.js"))
 
 /**
  * The command ran and exited with a non-zero code (the status channel's `NonZeroExitCode`). `message` is the
@@ -162,7 +165,8 @@ export interface Collected {
 export const exec: (
   pod: PodRef,
   options: ExecOptions
-) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = internal.exec
+) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.exec(...args))
 
 /**
  * Attaches to the main process of a running container.
@@ -173,7 +177,8 @@ export const exec: (
 export const attach: (
   pod: PodRef,
   options?: AttachOptions
-) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = internal.attach
+) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.attach(...args))
 
 /**
  * Runs a command to its end and collects its output as UTF-8 text, feeding `stdin` if given (then closing it).
@@ -184,4 +189,5 @@ export const attach: (
 export const execCollect: (
   pod: PodRef,
   options: Omit<ExecOptions, "stdin"> & { readonly stdin?: string | Uint8Array | undefined }
-) => Effect.Effect<Collected, Exclude<ExecError, NonZeroExit>, WebSocketTransport> = internal.execCollect
+) => Effect.Effect<Collected, Exclude<ExecError, NonZeroExit>, WebSocketTransport> = (...args) =>
+  Effect.flatMap(internal, (m) => m.execCollect(...args))

@@ -9,14 +9,17 @@
  *
  * @since 0.2.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type * as Sink from "effect/Sink"
 import type * as Stream from "effect/Stream"
-import * as internal from "./internal/websocket/portForward.js"
+import { lazyModule } from "./internal/lazy.js"
 import type { PodRef } from "./PodExec.js"
 import * as errors from "./PodStreamError.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
+
+// The implementation loads on first use: importing the package does not load the WebSocket code.
+const internal = lazyModule(() => import("./internal/websocket/portForward.js"))
 
 /**
  * The pod side reported a failure for a port on its error channel (typically nothing listening there:
@@ -95,7 +98,8 @@ export interface Listening {
 export const portForward: (
   pod: PodRef,
   ports: ReadonlyArray<number>
-) => Effect.Effect<ReadonlyArray<PortStream>, DialError, WebSocketTransport | Scope.Scope> = internal.portForward
+) => Effect.Effect<ReadonlyArray<PortStream>, DialError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.portForward(...args))
 
 /**
  * Serves `localPort` on 127.0.0.1 until the scope closes; each accepted connection gets its own WebSocket to
@@ -107,4 +111,5 @@ export const portForward: (
 export const listen: (
   pod: PodRef,
   options: ListenOptions
-) => Effect.Effect<Listening, ListenError, WebSocketTransport | Scope.Scope> = internal.listen
+) => Effect.Effect<Listening, ListenError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.listen(...args))

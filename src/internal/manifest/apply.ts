@@ -9,16 +9,17 @@ import type * as YAML from "yaml"
 import * as DynamicClient from "../../DynamicClient.js"
 import * as KubeError from "../../KubeError.js"
 import { CrdNotEstablished, MissingName, NamespaceMismatch, type ObjectError } from "../../ManifestError.js"
-import type {
-  ApplyAction,
-  ApplyOptions,
-  ApplyResult,
-  DeleteOptions,
-  DeleteResult,
-  DiffOptions,
-  DiffResult,
-  ObjectRef,
-  PruneOptions
+import {
+  type ApplyAction,
+  type ApplyOptions,
+  type ApplyResult,
+  defaultFieldManager,
+  type DeleteOptions,
+  type DeleteResult,
+  type DiffOptions,
+  type DiffResult,
+  type ObjectRef,
+  type PruneOptions
 } from "../../ManifestModel.js"
 import * as RestConfig from "../../RestConfig.js"
 import * as RestMapper from "../../RestMapper.js"
@@ -27,7 +28,7 @@ import * as lazyYaml from "../yaml.js"
 import { unifiedDiff } from "./diff.js"
 import { applyOrder } from "./order.js"
 
-export const defaultFieldManager = "effect-kube"
+export { defaultFieldManager }
 
 // kubectl's default prune allowlist (apply --prune without --prune-allowlist).
 export const defaultPruneKinds: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
