@@ -43,7 +43,10 @@ import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { Clientset } from "./Clientset.js"
-import * as internal from "./internal/controller/leaderElection.js"
+import { lazyModule } from "./internal/lazy.js"
+
+// The implementation loads with the first election (a `make` the caller awaits, so a TestClock sees no gap).
+const internal = lazyModule(() => import("./internal/controller/leaderElection.js"))
 
 /**
  * @since 0.2.0
@@ -120,7 +123,7 @@ export const make = (
 ): Effect.Effect<Service, LeaderElectionConfigError, Clientset | Scope.Scope> =>
   Effect.flatMap(
     Clientset,
-    (cs) => internal.make(internal.leaseClient(cs.coordinationV1.leases(options.namespace)), options)
+    (cs) => Effect.flatMap(internal, (m) => m.make(m.leaseClient(cs.coordinationV1.leases(options.namespace)), options))
   )
 
 /**
@@ -139,4 +142,4 @@ export const layer = (options: Options): Layer.Layer<LeaderElection, LeaderElect
  * @category combinators
  */
 export const whileLeader = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | LeaderElection> =>
-  Effect.flatMap(LeaderElection, (election) => internal.whileLeader(election, effect))
+  Effect.flatMap(LeaderElection, (election) => Effect.flatMap(internal, (m) => m.whileLeader(election, effect)))
