@@ -498,10 +498,10 @@ const runColdStart = async (server: string, kubeconfig: string, name: string, bu
 // `import "effect-kube"` alone (in-process import times), and the bundled bin (`get --raw /version`, the file
 // `npm run build` ships) against a node:http script doing the same, spawn to exit.
 interface Probe {
-  readonly key: "floor" | "import" | "rawVersion" | "bin"
+  readonly key: "floor" | "import" | "barrelGet" | "rawVersion" | "bin"
   readonly args: ReadonlyArray<string>
-  /** In-process import time from the JSON line, or spawn to exit. */
-  readonly measure: "importMs" | "wallMs"
+  /** In-process import time from the JSON line, import + first request, or spawn to exit. */
+  readonly measure: "importMs" | "firstMs" | "wallMs"
 }
 
 const probeOnce = (probe: Probe, timeoutMs: number): Promise<number> =>
@@ -528,14 +528,21 @@ const probeOnce = (probe: Probe, timeoutMs: number): Promise<number> =>
           }
           return resolve(wallMs)
         }
-        resolve((JSON.parse(last) as { importMs: number }).importMs)
+        const parsed = JSON.parse(last) as { importMs: number; firstRequestMs: number }
+        resolve(probe.measure === "firstMs" ? parsed.importMs + parsed.firstRequestMs : parsed.importMs)
       } catch (error) {
         reject(error)
       }
     })
   })
 
-const runColdProbes = async (server: string, kubeconfig: string, buildDir: string, binFile: string) => {
+const runColdProbes = async (
+  server: string,
+  kubeconfig: string,
+  podName: string,
+  buildDir: string,
+  binFile: string
+) => {
   const cold = Path.join(benchDir, "cold")
   const probes: ReadonlyArray<Probe> = [
     { key: "floor", args: [Path.join(cold, "floor.mjs")], measure: "importMs" },
@@ -543,6 +550,11 @@ const runColdProbes = async (server: string, kubeconfig: string, buildDir: strin
       key: "import",
       args: [Path.join(cold, "importOnly.mjs"), server, kubeconfig, "", "", buildDir],
       measure: "importMs"
+    },
+    {
+      key: "barrelGet",
+      args: [Path.join(cold, "barrelGet.mjs"), server, kubeconfig, "pods-1k", podName, buildDir],
+      measure: "firstMs"
     },
     { key: "rawVersion", args: [Path.join(cold, "rawVersion.mjs"), server], measure: "wallMs" },
     { key: "bin", args: [binFile, "get", "--raw", "/version", "--kubeconfig", kubeconfig], measure: "wallMs" }
@@ -589,10 +601,16 @@ const floorSection = (
     ["`effect/Effect` + `effect/Schema` alone (the floor), import (ms)", floor, "1.00x", ""],
     ["`import \"effect-kube\"` alone (ms)", series("import"), ratio(series("import"), floor), ""],
     [
-      "effect-kube import + first GET, in process (ms; the cold start row above)",
+      "`import { Clientset, Kube } from \"effect-kube\"` + layerKubeconfig + first GET, in process (ms; these rounds)",
+      series("barrelGet"),
+      ratio(series("barrelGet"), floor),
+      "<= 1.5x"
+    ],
+    [
+      "effect-kube import (Kube + Clientset subpaths) + first GET, in process (ms; the cold start rounds above)",
       first,
       ratio(first, floor),
-      "<= 1.5x"
+      ""
     ],
     ["node:http script, GET /version, spawn to exit (ms)", series("rawVersion"), "", ""],
     [
@@ -606,8 +624,8 @@ const floorSection = (
     "",
     "## Cold start against its floors",
     "",
-    "Fresh `node` per sample, interleaved round by round with each other (the in-process row comes from the cold " +
-    "start rounds just before). Ratios of the library rows are to the floor; the bin's is to the node:http script. " +
+    "Fresh `node` per sample, interleaved round by round with each other (the subpath row comes from the cold " +
+    "start rounds just before; the barrel program's row, which holds the target, from these rounds). Ratios of the library rows are to the floor; the bin's is to the node:http script. " +
     "The bin is the single file `npm run build` writes (dist/bin/effect-kube.mjs: scripts/bundle-bin.mjs, effect " +
     "bundled in); the library is the file-by-file transpile of src/ (effect not bundled, as users get it).",
     "",
@@ -714,7 +732,7 @@ const main = async () => {
       const binFile = Path.join(tmp, "bin", "effect-kube.mjs")
       const { bundleBin } = await import("../scripts/bundle-bin.mjs")
       await bundleBin(binFile)
-      probes = await runColdProbes(server, kubeconfig, buildDir, binFile)
+      probes = await runColdProbes(server, kubeconfig, info.names["pods-1k"]![0]!, buildDir, binFile)
     }
     if (only === undefined) {
       log("running bench/fakeApiServer.ts")
