@@ -504,8 +504,8 @@ interface Probe {
   readonly measure: "importMs" | "firstMs" | "wallMs"
 }
 
-const probeOnce = (probe: Probe, timeoutMs: number): Promise<number> =>
-  new Promise<number>((resolve, reject) => {
+const probeOnce = (probe: Probe, timeoutMs: number): Promise<{ ms: number; cpuMs?: number }> =>
+  new Promise<{ ms: number; cpuMs?: number }>((resolve, reject) => {
     const start = performance.now()
     const child = ChildProcess.spawn(process.execPath, [...probe.args], {
       cwd: root,
@@ -526,10 +526,11 @@ const probeOnce = (probe: Probe, timeoutMs: number): Promise<number> =>
           if (probe.key === "bin" || probe.key === "rawVersion") {
             if (JSON.parse(last).gitVersion === undefined) throw new Error(`${probe.key} printed ${last}`)
           }
-          return resolve(wallMs)
+          return resolve({ ms: wallMs })
         }
-        const parsed = JSON.parse(last) as { importMs: number; firstRequestMs: number }
-        resolve(probe.measure === "firstMs" ? parsed.importMs + parsed.firstRequestMs : parsed.importMs)
+        const parsed = JSON.parse(last) as { importMs: number; firstRequestMs: number; cpuMs?: number }
+        const ms = probe.measure === "firstMs" ? parsed.importMs + parsed.firstRequestMs : parsed.importMs
+        resolve(parsed.cpuMs === undefined ? { ms } : { ms, cpuMs: parsed.cpuMs })
       } catch (error) {
         reject(error)
       }
@@ -559,8 +560,8 @@ const runColdProbes = async (
     { key: "rawVersion", args: [Path.join(cold, "rawVersion.mjs"), server], measure: "wallMs" },
     { key: "bin", args: [binFile, "get", "--raw", "/version", "--kubeconfig", kubeconfig], measure: "wallMs" }
   ]
-  const results = new Map<Probe["key"], { ms: Array<number>; errors: Array<string> }>()
-  for (const p of probes) results.set(p.key, { ms: [], errors: [] })
+  const results = new Map<Probe["key"], { ms: Array<number>; cpuMs: Array<number>; errors: Array<string> }>()
+  for (const p of probes) results.set(p.key, { ms: [], cpuMs: [], errors: [] })
   for (const p of probes) await probeOnce(p, 30_000).catch(() => undefined)
   const start = performance.now()
   for (let round = 0; round < scale(11); round++) {
@@ -570,7 +571,9 @@ const runColdProbes = async (
       const r = results.get(p.key)!
       if (r.errors.length >= 3) continue
       try {
-        r.ms.push(await probeOnce(p, 30_000))
+        const sample = await probeOnce(p, 30_000)
+        r.ms.push(sample.ms)
+        if (sample.cpuMs !== undefined) r.cpuMs.push(sample.cpuMs)
       } catch (error) {
         r.errors.push(String(error))
       }
@@ -595,6 +598,7 @@ const floorSection = (
 ): string => {
   if (probes.size === 0) return ""
   const series = (key: Probe["key"]) => probes.get(key)?.ms ?? []
+  const cpu = (key: Probe["key"]) => probes.get(key)?.cpuMs ?? []
   const floor = series("floor")
   const first = cold.get("effect-kube")?.firstMs ?? []
   const rows: Array<[string, ReadonlyArray<number>, string, string]> = [
@@ -610,6 +614,19 @@ const floorSection = (
       "effect-kube import (Kube + Clientset subpaths) + first GET, in process (ms; the cold start rounds above)",
       first,
       ratio(first, floor),
+      ""
+    ],
+    [
+      "CPU time of the floor's import (ms; user + system, less sensitive to a loaded machine)",
+      cpu("floor"),
+      "1.00x",
+      ""
+    ],
+    ["CPU time of `import \"effect-kube\"` alone (ms)", cpu("import"), ratio(cpu("import"), cpu("floor")), ""],
+    [
+      "CPU time of the barrel program above, import + first GET (ms)",
+      cpu("barrelGet"),
+      ratio(cpu("barrelGet"), cpu("floor")),
       ""
     ],
     ["node:http script, GET /version, spawn to exit (ms)", series("rawVersion"), "", ""],
