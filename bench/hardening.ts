@@ -13,8 +13,9 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as YAML from "yaml"
 import { ensureKubectl } from "../scripts/kubectl.mjs"
-import { parse } from "../src/internal/kubeconfig/load.js"
+import { parseWith } from "../src/internal/kubeconfig/load.js"
 import * as RestClient from "../src/RestClient.js"
 import * as Watch from "../src/Watch.js"
 
@@ -89,7 +90,7 @@ const largeKubeconfig = async () => {
     Fs.writeFileSync(file, text)
     const mb = (text.length / 1e6).toFixed(0)
     const ours = await time(() => {
-      const result = parse(Fs.readFileSync(file, "utf8"), file)
+      const result = parseWith(YAML, Fs.readFileSync(file, "utf8"), file)
       if (result._tag === "Left") throw new Error(result.left.message)
     })
     const kubectl = ensureKubectl()

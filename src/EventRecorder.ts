@@ -14,11 +14,14 @@
  * @since 0.2.0
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Clientset } from "./Clientset.js"
 import type { Options, Service } from "./EventRecorderModel.js"
-import * as internal from "./internal/controller/eventRecorder.js"
+import { lazyModule } from "./internal/lazy.js"
+
+// The implementation loads with the first recorder.
+const internal = lazyModule(() => import("./internal/controller/eventRecorder.js"))
 
 export type { EventOptions, Options, Service } from "./EventRecorderModel.js"
 
@@ -32,7 +35,8 @@ export class EventRecorder extends Context.Tag("effect-kube/EventRecorder")<Even
  * @since 0.2.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, never, Clientset> => internal.make(options)
+export const make = (options: Options): Effect.Effect<Service, never, Clientset> =>
+  Effect.flatMap(internal, (m) => m.make(options))
 
 /**
  * @since 0.2.0

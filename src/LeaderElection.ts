@@ -39,8 +39,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { Clientset } from "./Clientset.js"
-import * as internal from "./internal/controller/leaderElection.js"
+import { lazyModule } from "./internal/lazy.js"
 import { LeaderElectionConfigError, type Options, type Service } from "./LeaderElectionModel.js"
+
+// The implementation loads with the first election (a `make` the caller awaits, so a TestClock sees no gap).
+const internal = lazyModule(() => import("./internal/controller/leaderElection.js"))
 
 export type { Options, Service } from "./LeaderElectionModel.js"
 export { LeaderElectionConfigError } from "./LeaderElectionModel.js"
@@ -62,7 +65,7 @@ export const make = (
 ): Effect.Effect<Service, LeaderElectionConfigError, Clientset | Scope.Scope> =>
   Effect.flatMap(
     Clientset,
-    (cs) => internal.make(internal.leaseClient(cs.coordinationV1.leases(options.namespace)), options)
+    (cs) => Effect.flatMap(internal, (m) => m.make(m.leaseClient(cs.coordinationV1.leases(options.namespace)), options))
   )
 
 /**
@@ -81,4 +84,4 @@ export const layer = (options: Options): Layer.Layer<LeaderElection, LeaderElect
  * @category combinators
  */
 export const whileLeader = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R | LeaderElection> =>
-  Effect.flatMap(LeaderElection, (election) => internal.whileLeader(election, effect))
+  Effect.flatMap(LeaderElection, (election) => Effect.flatMap(internal, (m) => m.whileLeader(election, effect)))

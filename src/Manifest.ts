@@ -20,13 +20,17 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type * as DynamicClient from "./DynamicClient.js"
-import * as internalApply from "./internal/manifest/apply.js"
-import * as internalFiles from "./internal/manifest/files.js"
+import { lazyModule } from "./internal/lazy.js"
 import * as internalParse from "./internal/manifest/parse.js"
+import * as lazyYaml from "./internal/yaml.js"
 import * as ManifestError from "./ManifestError.js"
-import type * as ManifestModel from "./ManifestModel.js"
+import * as ManifestModel from "./ManifestModel.js"
 import type * as RestMapper from "./RestMapper.js"
 import type { Unstructured } from "./Unstructured.js"
+
+// Reading files and applying load on first use: importing the package does not load them.
+const internalApply = lazyModule(() => import("./internal/manifest/apply.js"))
+const internalFiles = lazyModule(() => import("./internal/manifest/files.js"))
 
 /**
  * A document that is not YAML or JSON, or not an object with `apiVersion` and `kind`. Names the source, the
@@ -208,7 +212,7 @@ export type DiffOptions = ManifestModel.DiffOptions
  * @since 0.2.0
  * @category constants
  */
-export const defaultFieldManager: string = internalApply.defaultFieldManager
+export const defaultFieldManager: string = ManifestModel.defaultFieldManager
 
 /**
  * The objects of `text`, one entry per object or bad document. Empty documents are skipped and `List` kinds
@@ -221,7 +225,7 @@ export const defaultFieldManager: string = internalApply.defaultFieldManager
 export const parseDocuments = (
   text: string,
   options: { readonly source?: string | undefined } = {}
-): ReadonlyArray<ParsedDocument> => internalParse.parseDocuments(text, options.source ?? "<manifest>")
+): ReadonlyArray<ParsedDocument> => internalParse.parseDocuments(lazyYaml.sync(), text, options.source ?? "<manifest>")
 
 /**
  * The objects of a multi-document YAML or JSON text, failing with the first bad document.
@@ -233,14 +237,16 @@ export const parse = (
   text: string,
   options: { readonly source?: string | undefined } = {}
 ): Effect.Effect<ReadonlyArray<Unstructured>, ManifestParseError> =>
-  Effect.suspend(() => {
-    const out: Array<Unstructured> = []
-    for (const entry of parseDocuments(text, options)) {
-      if (entry._tag === "Error") return Effect.fail(entry.error)
-      out.push(entry.located.object)
-    }
-    return Effect.succeed(out)
-  })
+  Effect.map(lazyYaml.load, (yaml) => internalParse.parseDocuments(yaml, text, options.source ?? "<manifest>")).pipe(
+    Effect.flatMap((documents) => {
+      const out: Array<Unstructured> = []
+      for (const entry of documents) {
+        if (entry._tag === "Error") return Effect.fail(entry.error)
+        out.push(entry.located.object)
+      }
+      return Effect.succeed(out)
+    })
+  )
 
 /**
  * Every document of the files and directories given, as kubectl's `-f` reads them (see {@link readFiles}).
@@ -251,8 +257,8 @@ export const parse = (
 export const readDocuments: (
   paths: ReadonlyArray<string>,
   options?: { readonly recursive?: boolean | undefined }
-) => Effect.Effect<ReadonlyArray<ParsedDocument>, ManifestReadError, FileSystem.FileSystem> =
-  internalFiles.readDocuments
+) => Effect.Effect<ReadonlyArray<ParsedDocument>, ManifestReadError, FileSystem.FileSystem> = (...args) =>
+  Effect.flatMap(internalFiles, (m) => m.readDocuments(...args))
 
 /**
  * The objects of files and directories: a named file whatever its extension; in a directory its `.json`, `.yaml`
@@ -283,8 +289,9 @@ export const readFiles = (
 export const apply: (
   objects: ReadonlyArray<Unstructured>,
   options?: ApplyOptions
-) => Effect.Effect<ReadonlyArray<ApplyResult>, never, RestMapper.RestMapper | DynamicClient.DynamicClient> =
-  internalApply.apply
+) => Effect.Effect<ReadonlyArray<ApplyResult>, never, RestMapper.RestMapper | DynamicClient.DynamicClient> = (
+  ...args
+) => Effect.flatMap(internalApply, (m) => m.apply(...args))
 
 /**
  * Deletes the objects, in the reverse of the apply order (custom resources before their definitions, namespaces
@@ -296,8 +303,9 @@ export const apply: (
 export const delete_: (
   objects: ReadonlyArray<Unstructured>,
   options?: DeleteOptions
-) => Effect.Effect<ReadonlyArray<DeleteResult>, never, RestMapper.RestMapper | DynamicClient.DynamicClient> =
-  internalApply.del
+) => Effect.Effect<ReadonlyArray<DeleteResult>, never, RestMapper.RestMapper | DynamicClient.DynamicClient> = (
+  ...args
+) => Effect.flatMap(internalApply, (m) => m.del(...args))
 
 export {
   /**
@@ -317,8 +325,8 @@ export {
 export const diff: (
   objects: ReadonlyArray<Unstructured>,
   options?: DiffOptions
-) => Effect.Effect<ReadonlyArray<DiffResult>, never, RestMapper.RestMapper | DynamicClient.DynamicClient> =
-  internalApply.diff
+) => Effect.Effect<ReadonlyArray<DiffResult>, never, RestMapper.RestMapper | DynamicClient.DynamicClient> = (...args) =>
+  Effect.flatMap(internalApply, (m) => m.diff(...args))
 
 /**
  * kubectl's name of an object in output lines: `deployment.apps/web`, `namespace/demo`.

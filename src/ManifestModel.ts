@@ -160,3 +160,11 @@ export interface DiffOptions {
   readonly namespace?: string | undefined
   readonly enforceNamespace?: boolean | undefined
 }
+
+/**
+ * The field manager server-side apply uses when none is given.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultFieldManager: string = "effect-kube"

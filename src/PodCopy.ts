@@ -8,12 +8,15 @@
  *
  * @since 0.2.0
  */
-import type * as Effect from "effect/Effect"
-import * as internal from "./internal/websocket/copy.js"
+import * as Effect from "effect/Effect"
+import { lazyModule } from "./internal/lazy.js"
 import type { CopyOptions, CopyResult } from "./PodCopyModel.js"
 import type { PodRef } from "./PodExec.js"
 import * as errors from "./PodStreamError.js"
 import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
+
+// The implementation loads on first use: importing the package does not load the WebSocket code.
+const internal = lazyModule(() => import("./internal/websocket/copy.js"))
 
 /**
  * An archive member would have been written outside the destination, or is a link.
@@ -55,7 +58,8 @@ export type { CopyOptions, CopyResult } from "./PodCopyModel.js"
 export const copyTo: (
   pod: PodRef,
   options: CopyOptions
-) => Effect.Effect<CopyResult, DialError | CopyError, WebSocketTransport> = internal.copyTo
+) => Effect.Effect<CopyResult, DialError | CopyError, WebSocketTransport> = (...args) =>
+  Effect.flatMap(internal, (m) => m.copyTo(...args))
 
 /**
  * Copies a file or directory out of the container to `localPath` (created when missing), streaming.
@@ -66,4 +70,5 @@ export const copyTo: (
 export const copyFrom: (
   pod: PodRef,
   options: CopyOptions
-) => Effect.Effect<CopyResult, DialError | CopyError | UnsafePath, WebSocketTransport> = internal.copyFrom
+) => Effect.Effect<CopyResult, DialError | CopyError | UnsafePath, WebSocketTransport> = (...args) =>
+  Effect.flatMap(internal, (m) => m.copyFrom(...args))

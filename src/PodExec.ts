@@ -9,9 +9,9 @@
  *
  * @since 0.2.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import * as internal from "./internal/websocket/exec.js"
+import { lazyModule } from "./internal/lazy.js"
 import {
   type AttachOptions,
   type Collected,
@@ -25,6 +25,9 @@ import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 
 export type { AttachOptions, Collected, ExecOptions, ExitError, PodRef, Session, TerminalSize } from "./PodExecModel.js"
 export { NonZeroExit, StreamProtocolError } from "./PodExecModel.js"
+
+// The implementation loads on first use: importing the package does not load the WebSocket code.
+const internal = lazyModule(() => import("./internal/websocket/exec.js"))
 
 /**
  * @since 0.2.0
@@ -41,7 +44,8 @@ export type ExecError = DialError | ExitError
 export const exec: (
   pod: PodRef,
   options: ExecOptions
-) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = internal.exec
+) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.exec(...args))
 
 /**
  * Attaches to the main process of a running container.
@@ -52,7 +56,8 @@ export const exec: (
 export const attach: (
   pod: PodRef,
   options?: AttachOptions
-) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = internal.attach
+) => Effect.Effect<Session, DialError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.attach(...args))
 
 /**
  * Runs a command to its end and collects its output as UTF-8 text, feeding `stdin` if given (then closing it).
@@ -63,4 +68,5 @@ export const attach: (
 export const execCollect: (
   pod: PodRef,
   options: Omit<ExecOptions, "stdin"> & { readonly stdin?: string | Uint8Array | undefined }
-) => Effect.Effect<Collected, Exclude<ExecError, NonZeroExit>, WebSocketTransport> = internal.execCollect
+) => Effect.Effect<Collected, Exclude<ExecError, NonZeroExit>, WebSocketTransport> = (...args) =>
+  Effect.flatMap(internal, (m) => m.execCollect(...args))

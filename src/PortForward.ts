@@ -9,9 +9,9 @@
  *
  * @since 0.2.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
-import * as internal from "./internal/websocket/portForward.js"
+import { lazyModule } from "./internal/lazy.js"
 import type { PodRef } from "./PodExec.js"
 import * as errors from "./PodStreamError.js"
 import type { Listening, ListenOptions, PortStream } from "./PortForwardModel.js"
@@ -19,6 +19,9 @@ import type { DialError, WebSocketTransport } from "./WebSocketTransport.js"
 
 export type { Listening, ListenOptions, PortStream } from "./PortForwardModel.js"
 export { PortForwardError } from "./PortForwardModel.js"
+
+// The implementation loads on first use: importing the package does not load the WebSocket code.
+const internal = lazyModule(() => import("./internal/websocket/portForward.js"))
 
 /**
  * The local port could not be opened (in use, not permitted).
@@ -43,7 +46,8 @@ export type ListenError = errors.ListenError
 export const portForward: (
   pod: PodRef,
   ports: ReadonlyArray<number>
-) => Effect.Effect<ReadonlyArray<PortStream>, DialError, WebSocketTransport | Scope.Scope> = internal.portForward
+) => Effect.Effect<ReadonlyArray<PortStream>, DialError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.portForward(...args))
 
 /**
  * Serves `localPort` on 127.0.0.1 until the scope closes; each accepted connection gets its own WebSocket to
@@ -55,4 +59,5 @@ export const portForward: (
 export const listen: (
   pod: PodRef,
   options: ListenOptions
-) => Effect.Effect<Listening, ListenError, WebSocketTransport | Scope.Scope> = internal.listen
+) => Effect.Effect<Listening, ListenError, WebSocketTransport | Scope.Scope> = (...args) =>
+  Effect.flatMap(internal, (m) => m.listen(...args))

@@ -13,7 +13,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { Credentials, type CredentialsError, type Service as CredentialsService } from "./Credentials.js"
-import * as internalDial from "./internal/websocket/dial.js"
+import { lazyModule } from "./internal/lazy.js"
+import { loadMaterial } from "./internal/transport/client.js"
 import type * as KubeError from "./KubeError.js"
 import type { TransportConfigError } from "./NodeTransport.js"
 import { RestConfig, type Service as RestConfigService } from "./RestConfig.js"
@@ -78,7 +79,17 @@ export const make = (
   config: RestConfigService,
   credentials: CredentialsService
 ): Effect.Effect<Service, TransportConfigError, FileSystem.FileSystem> =>
-  Effect.map(internalDial.make(config, credentials), (dial) => ({ dial }))
+  Effect.map(loadMaterial(config), (material) => {
+    // The dialer (and @effect/platform's Socket under it) loads on the first dial; TLS files are read here, so a
+    // bad certificate path still fails the layer's build.
+    const dialer = Effect.map(dialModule, (m) => m.fromMaterial(config, credentials, material))
+    let dial: ((request: DialRequest) => Effect.Effect<Connection, DialError, Scope.Scope>) | undefined
+    return {
+      dial: (request) => dial !== undefined ? dial(request) : Effect.flatMap(dialer, (d) => (dial ??= d)(request))
+    }
+  })
+
+const dialModule = lazyModule(() => import("./internal/websocket/dial.js"))
 
 /**
  * The transport for the RestConfig and Credentials in the context.

@@ -7,9 +7,10 @@ import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as YAML from "yaml"
 import { ensureKubectl } from "../scripts/kubectl.mjs"
 import { writeAtomically } from "../src/internal/fakeApiServer/kubeconfig.js"
-import { parse } from "../src/internal/kubeconfig/load.js"
+import { parseWith } from "../src/internal/kubeconfig/load.js"
 
 const kubectl = ensureKubectl()
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "effect-kube-kc-"))
@@ -90,7 +91,7 @@ describe("kubeconfig scalars as kubectl reads them", () => {
       const theirs = result.status === 0
         ? { ok: true, token: JSON.parse(result.stdout).users[0].user.token as string | undefined }
         : { ok: false, token: undefined }
-      const parsed = parse(document(value), file)
+      const parsed = parseWith(YAML, document(value), file)
       const ours = Either.isRight(parsed)
         ? { ok: true, token: parsed.right.config.users?.[0]?.user?.token }
         : { ok: false, token: undefined }
@@ -105,7 +106,7 @@ describe("kubeconfig scalars as kubectl reads them", () => {
 
   it("the scalars the issue saw rejected load as strings", () => {
     for (const value of ["e1", "e0", "E0", "e10"]) {
-      const parsed = parse(document(value), "t")
+      const parsed = parseWith(YAML, document(value), "t")
       expect(Either.isRight(parsed) && parsed.right.config.clusters?.[0]?.name).toBe(value)
     }
   })

@@ -14,7 +14,10 @@ const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), ".."
 const src = Path.join(root, "src")
 
 /** Every URL a child process loads when it imports `entry` (a runtime graph: dynamic imports count). */
-const loadedUrls = (entry: string): ReadonlyArray<string> => {
+const loadedUrls = (entry: string): ReadonlyArray<string> => loadedUrlsRunning(`await import(${JSON.stringify(entry)})`)
+
+/** Every URL a child process loads when it runs `program` (an ES module body). */
+const loadedUrlsRunning = (program: string): ReadonlyArray<string> => {
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-graph-"))
   try {
     const log = Path.join(dir, "loaded.txt")
@@ -31,7 +34,7 @@ const loadedUrls = (entry: string): ReadonlyArray<string> => {
     )
     const r = spawnSync(
       process.execPath,
-      ["--import", "tsx", "--import", register, "--input-type=module", "-e", `await import(${JSON.stringify(entry)})`],
+      ["--import", "tsx", "--import", register, "--input-type=module", "-e", program],
       { cwd: root, encoding: "utf8", timeout: 60_000 }
     )
     expect(r.status, r.stderr).toBe(0)
@@ -76,6 +79,57 @@ describe("production imports", () => {
       /NodeContext|NodeWorker|NodeTerminal|NodeHttpClient|Undici/.test(d)
     )
     expect(heavy).toEqual([])
+  })
+
+  it("a kubeconfig + typed GET program loads no yaml, WebSocket, manifest, exec/oidc or election code", () => {
+    // The README's program against a loopback server, with a plain kubeconfig (the fast reader's subset).
+    const program = `
+import * as Fs from "node:fs"
+import * as Http from "node:http"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as Effect from "effect/Effect"
+import { Clientset, Kube } from "effect-kube"
+const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default", uid: "u1" } }
+const paths = []
+const server = Http.createServer((req, res) => {
+  paths.push(req.url)
+  res.setHeader("content-type", "application/json")
+  res.end(JSON.stringify(pod))
+})
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
+const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-graph-kc-"))
+const file = Path.join(dir, "config")
+Fs.writeFileSync(file, [
+  "apiVersion: v1", "kind: Config", "current-context: c", "clusters:", "- name: c", "  cluster:",
+  "    server: http://127.0.0.1:" + server.address().port, "    insecure-skip-tls-verify: false", "users:",
+  "- name: u", "  user:", "    token: t0k3n", "contexts:", "- name: c", "  context:", "    cluster: c", "    user: u",
+  "    namespace: default", ""
+].join("\\n"))
+const got = await Effect.runPromise(
+  Effect.flatMap(Clientset.Clientset, (cs) => cs.coreV1.pods("default").get("web")).pipe(
+    Effect.provide(Kube.layerKubeconfig({ path: file }))
+  )
+)
+server.close()
+Fs.rmSync(dir, { recursive: true, force: true })
+if (got.metadata.name !== "web" || paths.join() !== "/api/v1/namespaces/default/pods/web") {
+  throw new Error("unexpected: " + JSON.stringify({ got, paths }))
+}
+`
+    const urls = loadedUrlsRunning(program)
+    const prefix = Url.pathToFileURL(src).href + "/"
+    const own = urls.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length))
+    // The GET really ran through the typed clientset: its group's schemas loaded.
+    expect(own).toContain("generated/core/v1.ts")
+    const deps = dependencyModules(urls)
+    expect(deps.filter((d) => /^yaml\//.test(d) || d === "@effect/platform/dist/esm/Socket.js")).toEqual([])
+    expect(
+      own.filter((f) =>
+        /^internal\/(websocket|manifest\/(apply|files|diff|order)|credentials\/(exec|oidc)|controller\/(leaderElection|eventRecorder))/
+          .test(f)
+      )
+    ).toEqual([])
   })
 
   it("the testing entry point is where the fake comes from", () => {

@@ -8,11 +8,11 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { InvalidRequest, isApiError, type Operation, operationErrorTags, StatusError } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
+import * as PodExec from "../../PodExec.js"
+import * as PortForward from "../../PortForward.js"
 import type { ResourceDef } from "../../Resource.js"
 import type { RestClientError, Service as RestClientService } from "../../RestClient.js"
 import { lines } from "../restClient/lines.js"
-import * as PodExec from "../websocket/exec.js"
-import * as PortForward from "../websocket/portForward.js"
 import { loader, type Spec } from "./factory.js"
 
 const loadMeta = loader(() => import("../../generated/meta/v1.js"))

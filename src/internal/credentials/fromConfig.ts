@@ -5,11 +5,16 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Service as CredentialsService } from "../../CredentialsModel.js"
 import type { Service as RestConfigService } from "../../RestConfig.js"
+import { lazyModule } from "../lazy.js"
 import { CredentialsError } from "./error.js"
-import * as Exec from "./exec.js"
+import type * as Exec from "./exec.js"
 import * as headers from "./headers.js"
-import * as Oidc from "./oidc.js"
+import type * as Oidc from "./oidc.js"
 import * as TokenFile from "./tokenFile.js"
+
+// Exec plugins and the oidc provider load with the first config that names them.
+const execModule = lazyModule((): Promise<typeof Exec> => import("./exec.js"))
+const oidcModule = lazyModule((): Promise<typeof Oidc> => import("./oidc.js"))
 
 export interface Options {
   readonly config: RestConfigService
@@ -73,13 +78,14 @@ export const make = (options: Options): Effect.Effect<CredentialsService> =>
       case "Exec": {
         // client-go skips the plugin entirely when the config already has a client certificate.
         if (config.tls.certData !== undefined || config.tls.certFile !== undefined) break
-        const cache = yield* Exec.make({
-          exec: auth.exec,
-          restConfig: config,
-          executor: options.executor,
-          fs: options.fs,
-          stdinIsTerminal: options.stdinIsTerminal
-        })
+        const cache = yield* Effect.flatMap(execModule, (Exec) =>
+          Exec.make({
+            exec: auth.exec,
+            restConfig: config,
+            executor: options.executor,
+            fs: options.fs,
+            stdinIsTerminal: options.stdinIsTerminal
+          }))
         authorize = unlessAuthorized((request) =>
           Effect.map(cache.get, (result) =>
             Option.match(result.token, {
@@ -94,7 +100,7 @@ export const make = (options: Options): Effect.Effect<CredentialsService> =>
       case "AuthProvider": {
         const source = `auth-provider ${JSON.stringify(auth.name)}`
         if (auth.name === "oidc") {
-          const oidc = yield* Oidc.make({ config: auth.config, fs: options.fs })
+          const oidc = yield* Effect.flatMap(oidcModule, (Oidc) => Oidc.make({ config: auth.config, fs: options.fs }))
           authorize = unlessAuthorized((request) => Effect.map(oidc.token, (token) => headers.bearer(request, token)))
         } else {
           const replacement = removedProviders[auth.name]

@@ -1,12 +1,12 @@
 /**
  * A fast reader for the YAML that kubeconfig files are made of in practice: block mappings and sequences of plain,
- * simply quoted, `{}` and `[]` scalars, one entry per line. Plain scalars resolve through the very tags the full
- * parser uses, so a document it accepts reads exactly as the full parser reads it; anything else (anchors, tags,
- * block or multi-line scalars, flow collections, comments after values, escapes, tabs, odd keys) returns
- * undefined and the caller uses the full parser. It exists because the `yaml` package builds a CST and nodes for
- * every scalar, which is most of the time a large kubeconfig takes to load.
+ * simply quoted, `{}` and `[]` scalars, one entry per line, whose plain scalars are strings, nulls or booleans. A
+ * document it accepts reads exactly as the full parser (YAML 1.1, go-yaml's tags) reads it; anything else (numbers,
+ * anchors, tags, block or multi-line scalars, flow collections, comments after values, escapes, tabs, odd keys)
+ * returns undefined and the caller uses the full parser. It exists because the `yaml` package builds a CST and nodes for
+ * every scalar, which is most of the time a large kubeconfig takes to load, and so that a plain kubeconfig loads
+ * without loading the `yaml` package at all (about a tenth of a cold start): the caller imports it only on fallback.
  */
-import * as YAML from "yaml"
 
 interface Line {
   indent: number
@@ -17,27 +17,26 @@ interface Line {
 class Fallback {}
 const fallback = new Fallback()
 
-type Resolver = (source: string) => unknown
-
 const safeKey = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/
 const indicator = /^[-?:,[\]{}#&*!|>'"%@`]/
 
-export const makeFastYaml = (customTags: (tags: Array<YAML.Tags[number]>) => Array<YAML.Tags[number]>) => {
-  const schema = new YAML.Document(null, { version: "1.1", customTags }).schema
-  const tags = (schema as unknown as { tags: ReadonlyArray<YAML.ScalarTag> }).tags
-  const resolve: Resolver = (source) => {
-    const tag = tags.find((t) => t.default === true && t.test?.test(source) === true)
-    if (tag === undefined) return source
-    let failed = false
-    const resolved = tag.resolve(source, () => {
-      failed = true
-    }, { intAsBigInt: false } as never)
-    // Some 1.1 resolvers (booleans) wrap the value in a Scalar to keep the source form.
-    const value = YAML.isScalar(resolved) ? resolved.value : resolved
-    if (failed || (typeof value === "object" && value !== null)) throw fallback
-    return value
-  }
+// The YAML 1.1 null and boolean scalars, as the yaml package's 1.1 schema (and go-yaml v2) reads them. Every other
+// default tag of that schema (ints, floats, infinities, NaN, times, dates) only matches text starting with a sign, a
+// dot or a digit: such text goes to the full parser, so anything else is a string in both readers.
+const nullScalar = /^(?:~|[Nn]ull|NULL)?$/
+const trueScalar = /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+const falseScalar = /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
+const numberLike = /^[-+.0-9]/
 
+const resolve = (source: string): unknown => {
+  if (nullScalar.test(source)) return null
+  if (trueScalar.test(source)) return true
+  if (falseScalar.test(source)) return false
+  if (numberLike.test(source)) throw fallback
+  return source
+}
+
+export const makeFastYaml = () => {
   const scalar = (text: string): unknown => {
     if (text === "{}") return {}
     if (text === "[]") return []

@@ -12,8 +12,9 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
-import * as YAML from "yaml"
+import type * as YAML from "yaml"
 import * as S from "../../KubeconfigModel.js"
+import * as lazyYaml from "../yaml.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, entryKey, KubeconfigError } from "./error.js"
 import { makeFastYaml } from "./fastYaml.js"
@@ -124,15 +125,28 @@ export const goYamlTags = (tags: Array<YAML.Tags[number]>): Array<YAML.Tags[numb
   return out
 }
 
-/**
- * Parses and checks one kubeconfig document. `path` only labels errors and entries.
- */
-const fastYaml = makeFastYaml(goYamlTags)
+const fastYaml = makeFastYaml()
 
-export const parse = (text: string, path: string): Either.Either<Model.KubeconfigFile, KubeconfigError> => {
+/**
+ * Parses and checks one kubeconfig document. `path` only labels errors and entries. Plain documents are read
+ * without the `yaml` package; others load it on first need.
+ */
+export const parse = (text: string, path: string): Effect.Effect<Model.KubeconfigFile, KubeconfigError> => {
+  const doc = fastYaml(text)
+  return doc !== undefined ? check(doc, path) : Effect.flatMap(lazyYaml.load, (yaml) => parseWith(yaml, text, path))
+}
+
+/**
+ * {@link parse} with the `yaml` package already at hand (synchronous).
+ */
+export const parseWith = (
+  yaml: typeof YAML,
+  text: string,
+  path: string
+): Either.Either<Model.KubeconfigFile, KubeconfigError> => {
   let doc: unknown
   try {
-    doc = fastYaml(text) ?? YAML.parse(text, {
+    doc = fastYaml(text) ?? yaml.parse(text, {
       version: "1.1",
       uniqueKeys: false,
       prettyErrors: false,
@@ -140,12 +154,16 @@ export const parse = (text: string, path: string): Either.Either<Model.Kubeconfi
       customTags: goYamlTags
     })
   } catch (error) {
-    const pos = error instanceof YAML.YAMLError ? error.pos[0] : 0
-    const detail = error instanceof YAML.YAMLError ? error.message : "malformed YAML"
+    const pos = error instanceof yaml.YAMLError ? error.pos[0] : 0
+    const detail = error instanceof yaml.YAMLError ? error.message : "malformed YAML"
     return Either.left(
       new KubeconfigError({ reason: "ParseError", file: path, detail: `yaml: line ${lineOf(text, pos)}: ${detail}` })
     )
   }
+  return check(doc, path)
+}
+
+const check = (doc: unknown, path: string): Either.Either<Model.KubeconfigFile, KubeconfigError> => {
   if (doc === null || doc === undefined) return Either.right({ path, config: {} })
   if (typeof doc !== "object" || Array.isArray(doc)) {
     return Either.left(

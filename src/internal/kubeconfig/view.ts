@@ -4,8 +4,9 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
-import * as YAML from "yaml"
+import type * as YAML from "yaml"
 import type * as S from "../../KubeconfigModel.js"
+import * as lazyYaml from "../yaml.js"
 import { decodeStd } from "./base64.js"
 import { describeFsError, KubeconfigError } from "./error.js"
 import type * as Model from "./model.js"
@@ -251,12 +252,13 @@ const goYamlKeyLess = (a: string, b: string): boolean => {
   return ar.length < br.length
 }
 
-const keyOf = (pair: YAML.Pair<unknown, unknown>): string =>
-  YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-
 /** kubectl's YAML printer: keys in go-yaml order, sequences not indented under their key, no line folding. */
-export const printYaml = (value: unknown): string =>
-  YAML.stringify(value, {
+export const printYaml = (value: unknown): string => printYamlWith(lazyYaml.sync(), value)
+
+const printYamlWith = (yaml: typeof YAML, value: unknown): string => {
+  const keyOf = (pair: YAML.Pair<unknown, unknown>): string =>
+    yaml.isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+  return yaml.stringify(value, {
     version: "1.1",
     indentSeq: false,
     lineWidth: 0,
@@ -267,3 +269,4 @@ export const printYaml = (value: unknown): string =>
       return goYamlKeyLess(ka, kb) ? -1 : goYamlKeyLess(kb, ka) ? 1 : 0
     }
   })
+}

@@ -5,28 +5,30 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as YAML from "yaml"
+import type * as YAML from "yaml"
 import * as DynamicClient from "../../DynamicClient.js"
 import * as KubeError from "../../KubeError.js"
 import { CrdNotEstablished, MissingName, NamespaceMismatch, type ObjectError } from "../../ManifestError.js"
-import type {
-  ApplyAction,
-  ApplyOptions,
-  ApplyResult,
-  DeleteOptions,
-  DeleteResult,
-  DiffOptions,
-  DiffResult,
-  ObjectRef,
-  PruneOptions
+import {
+  type ApplyAction,
+  type ApplyOptions,
+  type ApplyResult,
+  defaultFieldManager,
+  type DeleteOptions,
+  type DeleteResult,
+  type DiffOptions,
+  type DiffResult,
+  type ObjectRef,
+  type PruneOptions
 } from "../../ManifestModel.js"
 import * as RestConfig from "../../RestConfig.js"
 import * as RestMapper from "../../RestMapper.js"
 import type { Unstructured } from "../../Unstructured.js"
+import * as lazyYaml from "../yaml.js"
 import { unifiedDiff } from "./diff.js"
 import { applyOrder } from "./order.js"
 
-export const defaultFieldManager = "effect-kube"
+export { defaultFieldManager }
 
 // kubectl's default prune allowlist (apply --prune without --prune-allowlist).
 export const defaultPruneKinds: ReadonlyArray<{ readonly group: string; readonly kind: string }> = [
@@ -305,10 +307,10 @@ export const del = (
   })
 
 // kubectl diff leaves managedFields out of both sides.
-const forDiff = (obj: Unstructured | undefined): string => {
+const forDiff = (yaml: typeof YAML, obj: Unstructured | undefined): string => {
   if (obj === undefined) return ""
   const { managedFields: _m, ...metadata } = obj.metadata ?? {}
-  return YAML.stringify(sortKeys({ ...obj, metadata }), { indentSeq: false, lineWidth: 0 })
+  return yaml.stringify(sortKeys({ ...obj, metadata }), { indentSeq: false, lineWidth: 0 })
 }
 
 const diffLabel = (ref: ObjectRef): string =>
@@ -322,6 +324,7 @@ export const diff = (
   Effect.gen(function*() {
     const ctx = yield* context(options)
     const fieldManager = options.fieldManager ?? defaultFieldManager
+    const yaml = yield* lazyYaml.load
     return yield* Effect.forEach(objects, (obj, index) =>
       Effect.gen(function*() {
         const t = yield* target(ctx, obj)
@@ -339,7 +342,7 @@ export const diff = (
           ref: t.ref,
           live: liveValue,
           merged,
-          diff: unifiedDiff(forDiff(liveValue), forDiff(merged), `LIVE/${label}`, `MERGED/${label}`)
+          diff: unifiedDiff(forDiff(yaml, liveValue), forDiff(yaml, merged), `LIVE/${label}`, `MERGED/${label}`)
         } as DiffResult
       }).pipe(
         Effect.catchAll((error) => Effect.succeed<DiffResult>({ _tag: "Failed", index, ref: refOf(obj), error }))

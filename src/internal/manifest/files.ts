@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as NodePath from "node:path"
 import { ManifestReadError } from "../../ManifestError.js"
 import type { ParsedDocument } from "../../ManifestModel.js"
+import * as lazyYaml from "../yaml.js"
 import { parseDocuments } from "./parse.js"
 
 const manifestExtensions = new Set([".json", ".yaml", ".yml"])
@@ -61,13 +62,14 @@ export const readDocuments = (
 ): Effect.Effect<ReadonlyArray<ParsedDocument>, ManifestReadError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
+    const yaml = yield* lazyYaml.load
     const out: Array<ParsedDocument> = []
     for (const path of paths) {
       for (const file of yield* expand(path, options.recursive === true)) {
         const text = yield* fs.readFileString(file).pipe(
           Effect.mapError((error) => new ManifestReadError({ path: file, detail: describe(error), cause: error }))
         )
-        out.push(...parseDocuments(text, file))
+        out.push(...parseDocuments(yaml, text, file))
       }
     }
     return out

@@ -1,7 +1,7 @@
 /**
  * Multi-document YAML (or JSON) into objects, keeping where each came from so errors can point at it.
  */
-import * as YAML from "yaml"
+import type * as YAML from "yaml"
 import { ManifestParseError } from "../../ManifestError.js"
 import type { ParsedDocument } from "../../ManifestModel.js"
 import type { Unstructured } from "../../Unstructured.js"
@@ -25,9 +25,9 @@ const check = (value: unknown): string | undefined => {
  * decoder stops there; a document that parses but is not an object with apiVersion and kind is one error entry and
  * the next documents still count.
  */
-export const parseDocuments = (text: string, source: string): ReadonlyArray<ParsedDocument> => {
-  const lineCounter = new YAML.LineCounter()
-  const documents = YAML.parseAllDocuments(text, { lineCounter, prettyErrors: false })
+export const parseDocuments = (yaml: typeof YAML, text: string, source: string): ReadonlyArray<ParsedDocument> => {
+  const lineCounter = new yaml.LineCounter()
+  const documents = yaml.parseAllDocuments(text, { lineCounter, prettyErrors: false })
   const out: Array<ParsedDocument> = []
   const docs = Array.isArray(documents) ? documents : [documents]
   for (let index = 0; index < docs.length; index++) {

@@ -15,7 +15,7 @@ import * as KubeError from "../../KubeError.js"
 import type { Service as RestConfigService } from "../../RestConfig.js"
 import type * as TransportErrors from "../../TransportError.js"
 import { fromCause } from "../restClient/transport.js"
-import { makeAgents } from "../transport/agent.js"
+import { type AgentMaterial, makeAgents } from "../transport/agent.js"
 import { loadMaterial } from "../transport/client.js"
 import { classifyTls } from "../transport/errors.js"
 
@@ -56,118 +56,124 @@ export const make = (
   config: RestConfigService,
   credentials: CredentialsService
 ): Effect.Effect<Dial, TransportErrors.TransportConfigError, FileSystem.FileSystem> =>
-  Effect.gen(function*() {
-    const material = yield* loadMaterial(config)
-    const dynamicCertificate = material.cert === undefined ? credentials.clientCertificate : undefined
-    // One agent pair for the proxy case only: without a proxy the upgrade request carries the TLS options itself.
-    const agents = material.proxy === undefined ? undefined : makeAgents(material)
-    // A server URL that does not parse fails every dial typed (as every request of the RestClient does), not the
-    // layer: a program that never dials must still start.
-    const server = URL.canParse(config.server) ? new URL(config.server) : undefined
-    const serverHost = server?.host ?? ""
+  Effect.map(loadMaterial(config), (material) => fromMaterial(config, credentials, material))
 
-    const headersFor = (request: DialRequest) =>
-      Effect.map(
-        credentials.authorize(HttpClientRequest.get(displayUrl(config.server, request))),
-        (authorized) => {
-          const out: Record<string, string | Array<string>> = { "user-agent": config.userAgent }
-          for (const [k, v] of Object.entries(authorized.headers)) out[k] = v as string | Array<string>
-          return out
-        }
-      )
+/** The dialer over TLS material already read (WebSocketTransport reads it at build and loads this module lazily). */
+export const fromMaterial = (
+  config: RestConfigService,
+  credentials: CredentialsService,
+  material: AgentMaterial
+): Dial => {
+  const dynamicCertificate = material.cert === undefined ? credentials.clientCertificate : undefined
+  // One agent pair for the proxy case only: without a proxy the upgrade request carries the TLS options itself.
+  const agents = material.proxy === undefined ? undefined : makeAgents(material)
+  // A server URL that does not parse fails every dial typed (as every request of the RestClient does), not the
+  // layer: a program that never dials must still start.
+  const server = URL.canParse(config.server) ? new URL(config.server) : undefined
+  const serverHost = server?.host ?? ""
 
-    const attempt = (request: DialRequest) =>
-      Effect.gen(function*() {
-        const WS = yield* wsModule
-        const headers = yield* headersFor(request)
-        const certificate = dynamicCertificate === undefined ? Option.none() : yield* dynamicCertificate
-        const tls = Option.match(certificate, {
-          onNone: () => ({ cert: material.cert, key: material.key }),
-          onSome: (c) => ({ cert: c.certificate, key: Redacted.value(c.key) })
-        })
-        const acquire = Effect.sync((): Opened => {
-          let refused: Refused | undefined
-          let error: unknown
-          const options: Record<string, unknown> = {
-            headers,
-            rejectUnauthorized: material.rejectUnauthorized,
-            perMessageDeflate: false,
-            // The apiserver's frames are unbounded in principle; ws's 100 MiB default is a safe ceiling.
-            maxPayload: 100 * 1024 * 1024
-          }
-          if (material.ca !== undefined) options.ca = material.ca
-          if (tls.cert !== undefined) options.cert = tls.cert
-          if (tls.key !== undefined) options.key = tls.key
-          if (material.servername !== undefined) options.servername = material.servername
-          if (agents !== undefined) {
-            options.agent = server?.protocol === "https:" ? agents.https : agents.http
-          }
-          const raw = new WS.WebSocket(wsUrl(config.server, request), [...request.protocols], options)
-          raw.on("unexpected-response", (req: Http.ClientRequest, res: Http.IncomingMessage) => {
-            const chunks: Array<Buffer> = []
-            let size = 0
-            res.on("data", (chunk: Buffer) => {
-              if (size < maxRefusalBody) chunks.push(chunk)
-              size += chunk.length
-            })
-            res.on("end", () => {
-              refused = {
-                _tag: "Refused",
-                status: res.statusCode ?? 0,
-                body: Buffer.concat(chunks).toString("utf8").slice(0, maxRefusalBody)
-              }
-              req.destroy()
-              raw.terminate()
-            })
-            res.on("error", () => raw.terminate())
-          })
-          raw.on("error", (cause: unknown) => {
-            if (error === undefined) error = cause
-          })
-          return {
-            dom: raw as unknown as globalThis.WebSocket,
-            raw: raw as unknown as RawSocket,
-            refused: () => refused,
-            error: () => error
-          }
-        })
-        return yield* open(acquire)
-      })
-
-    const method = "GET"
-    const dial: Dial = (request) => {
-      if (server === undefined || (server.protocol !== "http:" && server.protocol !== "https:")) {
-        return Effect.fail(
-          new KubeError.InvalidRequest({
-            detail: `the server URL ${JSON.stringify(config.server)} ${
-              server === undefined ? "does not parse as a URL" : "must use http or https"
-            }`
-          })
-        )
+  const headersFor = (request: DialRequest) =>
+    Effect.map(
+      credentials.authorize(HttpClientRequest.get(displayUrl(config.server, request))),
+      (authorized) => {
+        const out: Record<string, string | Array<string>> = { "user-agent": config.userAgent }
+        for (const [k, v] of Object.entries(authorized.headers)) out[k] = v as string | Array<string>
+        return out
       }
-      const url = displayUrl(config.server, request)
-      const once = Effect.catchAll(attempt(request), (failure): Effect.Effect<never, DialError> => {
-        if ("_tag" in failure && failure._tag === "CredentialsError") return Effect.fail(failure)
-        if (failure._tag === "Refused") {
-          return Effect.fail(KubeError.fromStatus({
-            method,
-            url,
-            code: failure.status,
-            status: statusOf(failure.status, failure.body),
-            body: failure.body
-          }))
-        }
-        const tls = classifyTls(failure.cause, serverHost)
-        return Effect.fail(fromCause(method, url, tls ?? failure.cause))
+    )
+
+  const attempt = (request: DialRequest) =>
+    Effect.gen(function*() {
+      const WS = yield* wsModule
+      const headers = yield* headersFor(request)
+      const certificate = dynamicCertificate === undefined ? Option.none() : yield* dynamicCertificate
+      const tls = Option.match(certificate, {
+        onNone: () => ({ cert: material.cert, key: material.key }),
+        onSome: (c) => ({ cert: c.certificate, key: Redacted.value(c.key) })
       })
-      return Effect.catchIf(
-        once,
-        (e): e is KubeError.Unauthorized => e._tag === "Unauthorized",
-        (e) => Effect.flatMap(credentials.invalidate, (retry) => retry ? once : Effect.fail(e))
+      const acquire = Effect.sync((): Opened => {
+        let refused: Refused | undefined
+        let error: unknown
+        const options: Record<string, unknown> = {
+          headers,
+          rejectUnauthorized: material.rejectUnauthorized,
+          perMessageDeflate: false,
+          // The apiserver's frames are unbounded in principle; ws's 100 MiB default is a safe ceiling.
+          maxPayload: 100 * 1024 * 1024
+        }
+        if (material.ca !== undefined) options.ca = material.ca
+        if (tls.cert !== undefined) options.cert = tls.cert
+        if (tls.key !== undefined) options.key = tls.key
+        if (material.servername !== undefined) options.servername = material.servername
+        if (agents !== undefined) {
+          options.agent = server?.protocol === "https:" ? agents.https : agents.http
+        }
+        const raw = new WS.WebSocket(wsUrl(config.server, request), [...request.protocols], options)
+        raw.on("unexpected-response", (req: Http.ClientRequest, res: Http.IncomingMessage) => {
+          const chunks: Array<Buffer> = []
+          let size = 0
+          res.on("data", (chunk: Buffer) => {
+            if (size < maxRefusalBody) chunks.push(chunk)
+            size += chunk.length
+          })
+          res.on("end", () => {
+            refused = {
+              _tag: "Refused",
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8").slice(0, maxRefusalBody)
+            }
+            req.destroy()
+            raw.terminate()
+          })
+          res.on("error", () => raw.terminate())
+        })
+        raw.on("error", (cause: unknown) => {
+          if (error === undefined) error = cause
+        })
+        return {
+          dom: raw as unknown as globalThis.WebSocket,
+          raw: raw as unknown as RawSocket,
+          refused: () => refused,
+          error: () => error
+        }
+      })
+      return yield* open(acquire)
+    })
+
+  const method = "GET"
+  const dial: Dial = (request) => {
+    if (server === undefined || (server.protocol !== "http:" && server.protocol !== "https:")) {
+      return Effect.fail(
+        new KubeError.InvalidRequest({
+          detail: `the server URL ${JSON.stringify(config.server)} ${
+            server === undefined ? "does not parse as a URL" : "must use http or https"
+          }`
+        })
       )
     }
-    return dial
-  })
+    const url = displayUrl(config.server, request)
+    const once = Effect.catchAll(attempt(request), (failure): Effect.Effect<never, DialError> => {
+      if ("_tag" in failure && failure._tag === "CredentialsError") return Effect.fail(failure)
+      if (failure._tag === "Refused") {
+        return Effect.fail(KubeError.fromStatus({
+          method,
+          url,
+          code: failure.status,
+          status: statusOf(failure.status, failure.body),
+          body: failure.body
+        }))
+      }
+      const tls = classifyTls(failure.cause, serverHost)
+      return Effect.fail(fromCause(method, url, tls ?? failure.cause))
+    })
+    return Effect.catchIf(
+      once,
+      (e): e is KubeError.Unauthorized => e._tag === "Unauthorized",
+      (e) => Effect.flatMap(credentials.invalidate, (retry) => retry ? once : Effect.fail(e))
+    )
+  }
+  return dial
+}
 
 const statusOf = (code: number, body: string): KubeError.Status => {
   try {
