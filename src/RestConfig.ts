@@ -21,7 +21,7 @@ import type { Service } from "./RestConfigModel.js"
 export type { AuthConfig, ExecConfig, ImpersonationConfig, Service, TlsConfig } from "./RestConfigModel.js"
 
 /**
- * The RestConfig in the Context. Named like its value, as Effect's own `HttpClient.HttpClient` is.
+ * The RestConfig in the Context; its value is a {@link Service}.
  *
  * @since 0.1.0
  * @category tags
