@@ -729,6 +729,36 @@ const cell = (values: ReadonlyArray<number>, f: (x: number) => string = fmt): st
 const ratio = (values: ReadonlyArray<number>, base: ReadonlyArray<number>): string =>
   values.length === 0 || base.length === 0 ? "n/a" : `${(median(values) / median(base)).toFixed(2)}x`
 
+/** Load average and the CPU time the host took from this VM (steal), read at the start and the end of the run. */
+const loadReading = (): { readonly load: ReadonlyArray<number>; readonly steal: number; readonly total: number } => {
+  let steal = 0
+  let total = 0
+  try {
+    const fields = Fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number)
+    total = fields.reduce((a, b) => a + b, 0)
+    steal = fields[7] ?? 0
+  } catch {
+    // not Linux: load average only
+  }
+  return { load: Os.loadavg(), steal, total }
+}
+
+const loadAtStart = loadReading()
+
+const machineLoadLine = (): string => {
+  const end = loadReading()
+  const avg = (r: typeof end) => r.load.map((x) => x.toFixed(2)).join(", ")
+  const ticks = end.total - loadAtStart.total
+  const steal = ticks > 0 ?
+    ` CPU time stolen by the host during the run: ${
+      ((100 * (end.steal - loadAtStart.steal)) / ticks).toFixed(1)
+    }% (/proc/stat).` :
+    ""
+  return `- Machine load: load average (1, 5, 15 min) ${avg(loadAtStart)} at the start, ${
+    avg(end)
+  } at the end (the bench itself keeps about one core busy).${steal} Compare ratios within a run, not absolute times across runs.`
+}
+
 const main = async () => {
   const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-bench-"))
   const cleanups: Array<() => void | Promise<void>> = [() => Fs.rmSync(tmp, { recursive: true, force: true })]
@@ -848,6 +878,7 @@ const report = (
     `- Machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${
       (Os.totalmem() / 2 ** 30).toFixed(1)
     } GiB RAM, ${Os.type()} ${Os.release()} (${Os.arch()}); shared with other work while running`,
+    machineLoadLine(),
     `- Node ${process.version}, V8 ${process.versions.v8}; all contenders on this same Node in this same run`,
     "- Server: bench/server.ts in its own process on 127.0.0.1, static pre-serialised bodies, identical for every contender " +
       `(no gzip, for anyone); pods are deterministic (seeded PRNG), about ${
