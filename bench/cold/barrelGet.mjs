@@ -1,6 +1,8 @@
 // A program as the README writes it: `import { Clientset, Kube } from "effect-kube"` (the barrel of run.ts's esbuild
 // transpile of src/), Kube.layerKubeconfig, coreV1.pods(ns).get once. Prints one JSON line of timings.
 // argv: server kubeconfig namespace name buildDir
+import { report } from "./report.mjs"
+
 const start = performance.now()
 const cpu0 = process.cpuUsage()
 const [, kubeconfig, namespace, name, buildDir] = process.argv.slice(2)
@@ -13,14 +15,5 @@ const pod = await Effect.runPromise(
   }).pipe(Effect.provide(Kube.layerKubeconfig({ path: kubeconfig }, { qps: -1 })))
 )
 const done = performance.now()
-const cpu = process.cpuUsage(cpu0)
 if (pod.metadata?.name !== name) throw new Error("unexpected pod")
-console.log(
-  JSON.stringify({
-    importMs: imported - start,
-    firstRequestMs: done - imported,
-    sinceProcessStart: done,
-    cpuMs: (cpu.user + cpu.system) / 1000
-  })
-)
-process.exit(0)
+report(start, cpu0, imported, done)

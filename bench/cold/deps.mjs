@@ -3,18 +3,9 @@
 // and writes one module of static imports, so they load as one graph; this is the floor of a program built on those
 // packages, and what lies above it is effect-kube's own. argv: that module's path. Prints one JSON line of timings.
 import { pathToFileURL } from "node:url"
+import { report } from "./report.mjs"
 
 const start = performance.now()
 const cpu0 = process.cpuUsage()
 await import(pathToFileURL(process.argv[2]).href)
-const imported = performance.now()
-const cpu = process.cpuUsage(cpu0)
-console.log(
-  JSON.stringify({
-    importMs: imported - start,
-    firstRequestMs: 0,
-    sinceProcessStart: imported,
-    cpuMs: (cpu.user + cpu.system) / 1000
-  })
-)
-process.exit(0)
+report(start, cpu0, performance.now())
