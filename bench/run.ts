@@ -550,21 +550,28 @@ const runColdProbes = async (
   const loads = Path.join(Path.dirname(buildDir), "barrel-loads.txt")
   const depsList = Path.join(Path.dirname(buildDir), "barrel-deps.mjs")
   Fs.rmSync(loads, { force: true })
-  ChildProcess.execFileSync(process.execPath, ["--import", Path.join(cold, "recordLoads.mjs"), ...barrelArgs], {
-    cwd: root,
-    env: { ...process.env, RECORD_LOADS: loads },
-    stdio: "ignore",
-    timeout: 30_000
-  })
-  const ownPrefix = pathToFileURL(Path.join(buildDir, "src")).href
-  const deps = Fs.readFileSync(loads, "utf8").split("\n").filter((url) =>
-    url.startsWith("file:") && !url.startsWith(ownPrefix) && url.includes("/node_modules/")
-  )
-  // One module of static imports, so they load as one graph, as the program's own imports do.
-  Fs.writeFileSync(depsList, deps.map((url) => `import ${JSON.stringify(url)}\n`).join(""))
+  let deps: Array<string> = []
+  try {
+    ChildProcess.execFileSync(process.execPath, ["--import", Path.join(cold, "recordLoads.mjs"), ...barrelArgs], {
+      cwd: root,
+      env: { ...process.env, RECORD_LOADS: loads },
+      stdio: "ignore",
+      timeout: 30_000
+    })
+    const ownPrefix = pathToFileURL(Path.join(buildDir, "src")).href
+    deps = Fs.readFileSync(loads, "utf8").split("\n").filter((url) =>
+      url.startsWith("file:") && !url.startsWith(ownPrefix) && url.includes("/node_modules/")
+    )
+    // One module of static imports, so they load as one graph, as the program's own imports do.
+    Fs.writeFileSync(depsList, deps.map((url) => `import ${JSON.stringify(url)}\n`).join(""))
+  } catch (error) {
+    log(`  deps probe skipped: recording the barrel program's modules failed: ${String(error).split("\n")[0]}`)
+  }
   const probes: ReadonlyArray<Probe> = [
     { key: "floor", args: [Path.join(cold, "floor.mjs")], measure: "importMs" },
-    { key: "deps", args: [Path.join(cold, "deps.mjs"), depsList], measure: "importMs" },
+    ...(deps.length > 0
+      ? [{ key: "deps", args: [Path.join(cold, "deps.mjs"), depsList], measure: "importMs" } as const]
+      : []),
     {
       key: "import",
       args: [Path.join(cold, "importOnly.mjs"), server, kubeconfig, "", "", buildDir],
