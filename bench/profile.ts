@@ -1,7 +1,7 @@
 // Profiling helper (not part of `npm run bench`): starts the bench server, runs one contender operation a few
 // times in this process, so `node --cpu-prof --import tsx bench/profile.ts <contender> <op>`
 // profiles just that. ops: list1k, list10k, paged, get, get16, watch, watch1k (the updates an informerWatch sees, as a
-// plain watch), informerWatch. GETs: PROFILE_GETS requests per repeat (default 3000, within 60 s), and the line
+// plain watch), informerSync (10k pods), informerWatch. GETs: PROFILE_GETS requests per repeat (default 3000, within 60 s), and the line
 // printed gives the process's CPU time per request.
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -58,7 +58,9 @@ try {
         const cpu = process.cpuUsage()
         const r = await contender.gets("pods-1k", info.names["pods-1k"]!, op === "get" ? 1 : 16, count, 60_000)
         const used = process.cpuUsage(cpu)
-        detail = `${r.count} requests, ${((r.count / r.ms) * 1000).toFixed(0)} req/s, ${
+        detail = `${r.count} requests, user ${(used.user / r.count).toFixed(1)} sys ${
+          (used.system / r.count).toFixed(1)
+        }, ${((r.count / r.ms) * 1000).toFixed(0)} req/s, ${
           ((used.user + used.system) / r.count).toFixed(1)
         } µs CPU/request`
         break
@@ -73,6 +75,9 @@ try {
         detail = `${r.count} events, ${((r.count / r.ms) * 1000).toFixed(0)} events/s`
         break
       }
+      case "informerSync":
+        detail = `${(await contender.informerSync!("pods-10k")).length} cached`
+        break
       case "informerWatch": {
         const events = Number(process.env.WATCH_EVENTS ?? "20000")
         const r = await contender.informerWatch!("pods-1k", events, 120_000)
