@@ -14,8 +14,10 @@ const benchDir = Path.dirname(fileURLToPath(import.meta.url))
 const [contenderName = "effect-kube", op = "list10k", repeatArg = "3"] = process.argv.slice(2)
 const repeat = Number(repeatArg)
 
-const server = ChildProcess.fork(Path.join(benchDir, "server.ts"), [], {
-  execArgv: ["--import", "tsx"],
+// Run from a transpiled copy (as npm run bench does) this file is profile.js, and the server next to it is too.
+const compiled = import.meta.url.endsWith(".js")
+const server = ChildProcess.fork(Path.join(benchDir, compiled ? "server.js" : "server.ts"), [], {
+  execArgv: compiled ? [] : ["--import", "tsx"],
   env: { ...process.env, WATCH_EVENTS: process.env.WATCH_EVENTS ?? "20000" },
   stdio: ["ignore", "inherit", "inherit", "ipc"]
 })

@@ -3,7 +3,9 @@
 // check runs in both tiers (the interpreter a struct starts with and the function generated for it later, pinned
 // with `make`) and in the default tiering, and the tiers must give the same answer on every value. Bounded counts
 // and fixed seeds, so a failure reproduces.
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Fs from "node:fs"
 import { isDeepStrictEqual } from "node:util"
@@ -13,6 +15,7 @@ import { makePods, prng } from "../bench/data.js"
 import * as apiextensions from "../src/generated/apiextensions/v1.js"
 import * as core from "../src/generated/core/v1.js"
 import { generatedSource, make, validator } from "../src/internal/restClient/fastDecode.js"
+import { Unstructured } from "../src/Unstructured.js"
 import * as crontab from "./fixtures/crd/generated/stable/v1.js"
 
 const options = { onExcessProperty: "preserve", errors: "first" } as const
@@ -79,6 +82,17 @@ const mutate = (value: unknown, random: () => number): unknown => {
   return root
 }
 
+// Declarations whose own decoder does not just say yes or no.
+const trimmed = Schema.declare([], {
+  decode: () => (u, _, ast) =>
+    typeof u === "string" ? ParseResult.succeed(u.trim()) : ParseResult.fail(new ParseResult.Type(ast, u)),
+  encode: () => (u) => ParseResult.succeed(u)
+})
+const deferred = Schema.declare([], {
+  decode: () => (u) => Effect.succeed(u),
+  encode: () => (u) => ParseResult.succeed(u)
+})
+
 // Hand-made schemas for the nodes the validator models.
 interface Tree {
   readonly value: number
@@ -133,12 +147,23 @@ const samples: Array<[string, Schema.Schema<any, any>, ReadonlyArray<unknown>]> 
     { value: 1, children: [{ value: 2, children: [] }] },
     { value: 1, children: [{ value: "2", children: [] }] }
   ]],
-  ["unknown items", Schema.Struct({ items: Schema.Array(Schema.Unknown) }), [{ items: [1, "a", null] }, { items: 1 }]]
+  ["unknown items", Schema.Struct({ items: Schema.Array(Schema.Unknown) }), [{ items: [1, "a", null] }, { items: 1 }]],
+  ["declaration", Schema.Struct({ at: Schema.DateFromSelf }), [{ at: new Date(0) }, { at: "1970-01-01" }, {}]],
+  ["Unstructured items", Schema.Struct({ items: Schema.Array(Unstructured) }), [
+    { items: [{ kind: "Pod", spec: { x: [1] } }, {}] },
+    { items: [[]] },
+    { items: [null] },
+    { items: ["a"] }
+  ]],
+  // Its decoder answers with another value: only the values it leaves as they are may pass.
+  ["transforming declaration", Schema.Struct({ s: trimmed }), [{ s: "a" }, { s: " a " }, { s: 1 }]],
+  // Its decoder is asynchronous: nothing passes the fast path, the parser answers.
+  ["asynchronous declaration", Schema.Struct({ s: deferred }), [{ s: "a" }]]
 ]
 // Schemas the validator must refuse (the slow path keeps their semantics).
 const refused: Array<[string, Schema.Schema<any, any>]> = [
   ["transformation", Schema.NumberFromString],
-  ["declaration", Schema.DateFromSelf],
+  ["declaration with type parameters", Schema.OptionFromSelf(Schema.String)],
   [
     "dropping excess keys",
     Schema.Struct({ a: Schema.String }).annotations({ parseOptions: { onExcessProperty: "ignore" } })
@@ -223,6 +248,19 @@ describe("fast decode (validator) agrees with Effect's decoder", () => {
       for (let round = 0; round < 2; round++) for (const pod of pods) expect(check(pod)).toBe(true)
     }
     expect(generatedSource(core.Pod.ast)).toContain(`x = v["metadata"]`)
+  })
+
+  it("takes the dynamic client's objects (Unstructured, a declaration) in every tier", () => {
+    const pods = JSON.parse(JSON.stringify(makePods("dynamic", 50, 6))) as Array<unknown>
+    const List = Schema.Struct({ items: Schema.Array(Unstructured) })
+    for (const [, of] of tiers) {
+      const object = of(Unstructured.ast)!
+      const list = of(List.ast)!
+      for (let round = 0; round < 2; round++) for (const pod of pods) expect(object(pod)).toBe(true)
+      expect(list({ items: pods })).toBe(true)
+      expect(object([])).toBe(false)
+      expect(list({ items: [...pods, "not an object"] })).toBe(false)
+    }
   })
 
   it("refuses values JSON cannot hold where Effect's decoder would not return them unchanged", () => {

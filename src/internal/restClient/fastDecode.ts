@@ -1,7 +1,7 @@
 /**
  * A fast path for decoding wire JSON with Schemas that never change a value: structs, records, arrays, unions,
- * literals, primitive keywords, `Unknown`, refinements and recursion, with excess properties preserved (what the
- * generated Kubernetes schemas are). For those, a successful `Schema.decodeUnknown(..., { onExcessProperty:
+ * literals, primitive keywords, `Unknown`, refinements, declarations without type parameters and recursion, with
+ * excess properties preserved (what the generated Kubernetes schemas and the dynamic client's `Unstructured` are). For those, a successful `Schema.decodeUnknown(..., { onExcessProperty:
  * "preserve" })` returns a copy equal to its input, so checking the input and handing it back gives the same
  * result without building a second object graph (profiling a 10,000-pod list: the Effect parser's copying and its
  * garbage took about three times as long as JSON.parse).
@@ -16,13 +16,14 @@
  * its objects reach (the Pod schema has 146), once per AST node, so the ObjectMeta every kind embeds is shared.
  * Both tiers apply the same rules, and the tests check them against each other and against Effect's decoder.
  *
- * The predicate is `undefined` for schemas with a transformation, declaration or another node it does not model,
- * and for any node whose parse options would not preserve excess properties. Where the runtime refuses code
- * generation (a Content-Security-Policy without `unsafe-eval`) the walk stays. It may be stricter than the parser
+ * The predicate is `undefined` for schemas with a transformation, a declaration with type parameters or another
+ * node it does not model, and for any node whose parse options would not preserve excess properties. Where the
+ * runtime refuses code generation (a Content-Security-Policy without `unsafe-eval`) the walk stays. It may be stricter than the parser
  * (a missing required key is always rejected, an object whose prototype is neither `Object.prototype` nor `null`
  * is refused): callers fall back to the real decoder whenever it says no, so errors, and values of schemas it does
  * not model, come from Effect's own parser.
  */
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { ParseOptions } from "effect/SchemaAST"
 import * as AST from "effect/SchemaAST"
@@ -82,6 +83,9 @@ const supported = (root: AST.AST): boolean => {
         return true
       case "Refinement":
         return visit(ast.from)
+      case "Declaration":
+        // Its own decoder is asked (declarationCheck); with type parameters it would decode them too.
+        return ast.typeParameters.length === 0
       case "Suspend":
         return visit(ast.f())
       case "Union":
@@ -131,6 +135,26 @@ const mayAcceptUndefined = (ast: AST.AST): boolean => {
   }
 }
 
+const declarationChecks = new WeakMap<AST.Declaration, Check>()
+
+/**
+ * A declaration without type parameters (`Schema.declare(isX)`, the dynamic client's `Unstructured`) runs its own
+ * decoder: the value passes when that answers synchronously with the value itself, which is what Effect's parser
+ * would return. A declaration that transforms, fails or answers asynchronously is left to the parser.
+ */
+const declarationCheck = (ast: AST.Declaration): Check => {
+  let check = declarationChecks.get(ast)
+  if (check === undefined) {
+    const decode = ast.decodeUnknown()
+    check = (u) => {
+      const result: unknown = decode(u, refinementOptions, ast)
+      return Either.isEither(result) && Either.isRight(result) && result.right === u
+    }
+    declarationChecks.set(ast, check)
+  }
+  return check
+}
+
 /** The source of one node's function, with the values it refers to. */
 class Emitter {
   readonly refs: Array<unknown> = []
@@ -175,6 +199,8 @@ class Emitter {
         const self = this.ref(ast)
         return `(${this.expr(ast.from, x)} && isNone(${self}.filter(${x}, refinementOptions, ${self})))`
       }
+      case "Declaration":
+        return `${this.ref(declarationCheck(ast))}(${x})`
       default:
         // Structs, tuples and recursive nodes: their own function.
         return this.call(ast, x)
@@ -394,6 +420,8 @@ class Realm {
         const from = this.checkOf(ast.from)
         return (u) => from(u) && Option.isNone(ast.filter(u, refinementOptions, ast))
       }
+      case "Declaration":
+        return declarationCheck(ast)
       case "Union": {
         const members = ast.types.map((member) => this.checkOf(member))
         const n = members.length
