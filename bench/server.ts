@@ -118,9 +118,11 @@ const streamWatch = (req: Http.IncomingMessage, res: Http.ServerResponse, data: 
   pump()
 }
 
-// Idle keep-alive connections stay open across samples (headersTimeout above keepAliveTimeout, as Node advises for
-// keep-alive servers).
-const server = Http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 120_000 }, (req, res) => {
+// Node's default idle keep-alive timeout, 5 s. It was 60 s (so that connections outlived the pauses between a
+// contender's samples), but Node then advertises `Keep-Alive: timeout=60`, and client-node 2.0.1, which opens a
+// new connection for every request, kept each one for 59 s: past about 20,000 requests a GET sample failed with
+// EMFILE. A real apiserver (Go's net/http) sends no such hint. A client now reconnects at most once a sample.
+const server = Http.createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1")
   // What `effect-kube get --raw /version` and its raw baseline read in the cold start of the bin.
   if (req.method === "GET" && url.pathname === "/version") return send(res, versionBody)
