@@ -55,6 +55,8 @@ interface Scenario {
   readonly timeoutMs: number
   /** effect-kube's target as a ratio to raw: at most (time) or at least (rate). */
   readonly target?: number | undefined
+  /** The contenders that have this operation (all when unset); the others' cells say n/a. */
+  readonly only?: ReadonlyArray<ContenderId> | undefined
 }
 
 const getSample = (concurrency: number, maxCount: number) => (server: ServerInfo): Request => ({
@@ -125,6 +127,7 @@ const allScenarios: ReadonlyArray<Scenario> = [
     kind: "time",
     heap: true,
     request: () => ({ op: "informer", namespace: "pods-10k", expected: 10_000, metadata: true }),
+    only: ["raw", "effect-kube"],
     warmups: 1,
     minSamples: scale(5),
     maxSamples: scale(9),
@@ -351,8 +354,11 @@ const runScenario = async (
       return { id: -1, ok: false, error: String(error) }
     }
   }
+  const participants = scenario.only === undefined
+    ? contenders
+    : contenders.filter((c) => scenario.only!.includes(c.id))
   for (let w = 0; w < scenario.warmups; w++) {
-    for (const { id } of contenders) {
+    for (const { id } of participants) {
       const response = await once(id)
       if (!response.ok) results.get(id)!.errors.push(`warm-up: ${response.error}`)
     }
@@ -360,8 +366,8 @@ const runScenario = async (
   const start = performance.now()
   for (let round = 0; round < scenario.maxSamples; round++) {
     if (round >= scenario.minSamples && performance.now() - start > scenario.budgetMs) break
-    for (let k = 0; k < contenders.length; k++) {
-      const { id } = contenders[(round + k) % contenders.length]!
+    for (let k = 0; k < participants.length; k++) {
+      const { id } = participants[(round + k) % participants.length]!
       const samples = results.get(id)!
       if (samples.errors.length >= 3) continue
       const response = await once(id)
