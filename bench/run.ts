@@ -402,13 +402,12 @@ const runScenario = async (
   return results
 }
 
-// Transpiles src/ (esbuild, file by file, as a published build would ship it) into a temporary directory whose
-// node_modules links to the project's, so the cold start measures JavaScript and not tsx compiling TypeScript.
 /**
  * What every measured process runs: src/ and bench/ transpiled file by file with esbuild (effect not bundled), as
  * a user's program loads the published dist/ that tsc writes. Not tsx: its transform keeps function names with a
  * `__name(fn, "...")` call (Object.defineProperty) at every closure creation, which is about 4 µs of each small
- * GET's client CPU in effect-kube's request path and never happens in the published code. The build's own
+ * GET's client CPU in effect-kube's request path and never happens in the published code (and the cold start
+ * measures JavaScript, not tsx compiling TypeScript). Its node_modules links to the project's, and its own
  * package.json names it effect-kube, so the contenders' `effect-kube/...` imports resolve to it by self-reference.
  */
 const buildForBench = async (tmp: string): Promise<string> => {
