@@ -1,14 +1,10 @@
 // The protobuf codec of the fake apiserver: every built-in kind round-trips JSON -> protobuf -> JSON over fixtures
 // built from the OpenAPI schema (an independent source from the proto tables), plus the wire details clients see.
 import { describe, expect, it } from "@effect/vitest"
-import * as Fs from "node:fs"
-import { defaultSpecPath } from "../scripts/specPath.js"
+import { readSpec, skipWithoutSpec } from "../scripts/specPath.js"
 import { tables } from "../src/generated/protobufTables.js"
 import { Codec, formatGoDuration, parseGoDuration } from "../src/internal/protobuf/codec.js"
 import { Reader, Writer } from "../src/internal/protobuf/wire.js"
-
-const specFile = process.env["EFFECT_KUBE_SPEC"] ??
-  (Fs.existsSync(defaultSpecPath) ? defaultSpecPath : "/work/shared/kubernetes-openapi/swagger-v1.36.json")
 
 interface Schema {
   readonly $ref?: string
@@ -21,7 +17,7 @@ interface Schema {
   readonly "x-kubernetes-group-version-kind"?: ReadonlyArray<{ group: string; version: string; kind: string }>
 }
 
-const spec = JSON.parse(Fs.readFileSync(specFile, "utf8")) as { definitions: Record<string, Schema> }
+const spec = readSpec<{ definitions: Record<string, Schema> }>({ definitions: {} })
 const codec = new Codec(tables)
 
 const special: Record<string, (n: number) => unknown> = {
@@ -81,7 +77,7 @@ const kinds = Object.entries(spec.definitions).flatMap(([name, def]) =>
 ).filter(({ gvk }) => codec.messageOf(gvk.group === "" ? gvk.version : `${gvk.group}/${gvk.version}`, gvk.kind))
 
 describe("protobuf codec", () => {
-  it("every built-in kind round-trips JSON -> protobuf -> JSON to the same value", () => {
+  it.skipIf(skipWithoutSpec)("every built-in kind round-trips JSON -> protobuf -> JSON to the same value", () => {
     expect(kinds.length).toBeGreaterThan(250)
     const failures: Array<string> = []
     for (const { gvk, name } of kinds) {
