@@ -240,15 +240,19 @@ const renderBody = (ctx: ModuleContext, d: DefinitionIR, ident: string): Array<s
   lines.push("")
   lines.push(...docBlock([`Schema of \`${d.name}\`; unknown fields are kept.`], "schemas"))
   if (body.fields.length === 0) {
-    lines.push(`export const ${ident}: Schema.Schema<${ident}> = ${pure}struct<${ident}>(${JSON.stringify(ident)}, {})`)
+    lines.push(
+      `export const ${ident}: Schema.Schema<${ident}> = ${pure}struct<${ident}>(${JSON.stringify(ident)}, () => ({}))`
+    )
   } else {
-    lines.push(`export const ${ident}: Schema.Schema<${ident}> = ${pure}struct<${ident}>(${JSON.stringify(ident)}, {`)
+    lines.push(
+      `export const ${ident}: Schema.Schema<${ident}> = ${pure}struct<${ident}>(${JSON.stringify(ident)}, () => ({`
+    )
     body.fields.forEach((f, i) => {
       const expr = schemaExpr(ctx, f.type)
       const value = f.required ? expr : `${pure}optional(${expr})`
       lines.push(`  ${propKey(f.name)}: ${value}${i < body.fields.length - 1 ? "," : ""}`)
     })
-    lines.push("})")
+    lines.push("}))")
   }
   return lines
 }
@@ -257,7 +261,8 @@ const renderBody = (ctx: ModuleContext, d: DefinitionIR, ident: string): Array<s
  * Emitted once per module. `struct` checks each field's schema against the interface's field (required fields need
  * a Schema of exactly that type, optional ones an exact optional), which costs tsc about half of inferring a full
  * `Schema.Struct` type per definition and comparing it with the interface afterwards. Every struct keeps unknown
- * fields on decode and encode.
+ * fields on decode and encode. Fields come as a thunk, the calling convention of the library's own helper (which
+ * builds on first use); this standalone copy calls it at once.
  */
 const structHelper: ReadonlyArray<string> = [
   "type _OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]",
@@ -266,8 +271,8 @@ const structHelper: ReadonlyArray<string> = [
   "    ? Schema.optionalWith<Schema.Schema<Exclude<A[K], undefined>>, { exact: true }>",
   "    : Schema.Schema<A[K]>",
   "}",
-  "const struct = <A>(identifier: string, fields: _Fields<A>): Schema.Schema<A> =>",
-  "  Schema.Struct(fields as Schema.Struct.Fields).annotations({",
+  "const struct = <A>(identifier: string, fields: () => _Fields<A>): Schema.Schema<A> =>",
+  "  Schema.Struct(fields() as Schema.Struct.Fields).annotations({",
   "    identifier,",
   "    parseOptions: { onExcessProperty: \"preserve\" }",
   "  }) as unknown as Schema.Schema<A>"

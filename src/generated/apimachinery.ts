@@ -102,7 +102,7 @@ export interface Info {
  * @since 0.1.0
  * @category schemas
  */
-export const Info: Schema.Schema<Info> = /*#__PURE__*/ struct<Info>("Info", {
+export const Info: Schema.Schema<Info> = /*#__PURE__*/ struct<Info>("Info", () => ({
   buildDate: Schema.String,
   compiler: Schema.String,
   emulationMajor: /*#__PURE__*/ optional(Schema.String),
@@ -116,4 +116,4 @@ export const Info: Schema.Schema<Info> = /*#__PURE__*/ struct<Info>("Info", {
   minCompatibilityMinor: /*#__PURE__*/ optional(Schema.String),
   minor: Schema.String,
   platform: Schema.String
-})
+}))

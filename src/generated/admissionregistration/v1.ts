@@ -26,9 +26,9 @@ export interface ApplyConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__*/ struct<ApplyConfiguration>("ApplyConfiguration", {
+export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__*/ struct<ApplyConfiguration>("ApplyConfiguration", () => ({
   expression: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.AuditAnnotation`
@@ -51,10 +51,10 @@ export interface AuditAnnotation {
  * @since 0.1.0
  * @category schemas
  */
-export const AuditAnnotation: Schema.Schema<AuditAnnotation> = /*#__PURE__*/ struct<AuditAnnotation>("AuditAnnotation", {
+export const AuditAnnotation: Schema.Schema<AuditAnnotation> = /*#__PURE__*/ struct<AuditAnnotation>("AuditAnnotation", () => ({
   key: Schema.String,
   valueExpression: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ExpressionWarning`
@@ -77,10 +77,10 @@ export interface ExpressionWarning {
  * @since 0.1.0
  * @category schemas
  */
-export const ExpressionWarning: Schema.Schema<ExpressionWarning> = /*#__PURE__*/ struct<ExpressionWarning>("ExpressionWarning", {
+export const ExpressionWarning: Schema.Schema<ExpressionWarning> = /*#__PURE__*/ struct<ExpressionWarning>("ExpressionWarning", () => ({
   fieldRef: Schema.String,
   warning: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.JSONPatch`
@@ -101,9 +101,9 @@ export interface JSONPatch {
  * @since 0.1.0
  * @category schemas
  */
-export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatch>("JSONPatch", {
+export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatch>("JSONPatch", () => ({
   expression: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MatchCondition`
@@ -126,10 +126,10 @@ export interface MatchCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struct<MatchCondition>("MatchCondition", {
+export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struct<MatchCondition>("MatchCondition", () => ({
   expression: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.NamedRuleWithOperations`
@@ -160,14 +160,14 @@ export interface NamedRuleWithOperations {
  * @since 0.1.0
  * @category schemas
  */
-export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", {
+export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", () => ({
   apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   scope: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MatchResources`
@@ -196,13 +196,13 @@ export interface MatchResources {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", {
+export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", () => ({
   excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations)),
   matchPolicy: /*#__PURE__*/ optional(Schema.String),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.Mutation`
@@ -227,11 +227,11 @@ export interface Mutation {
  * @since 0.1.0
  * @category schemas
  */
-export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>("Mutation", {
+export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>("Mutation", () => ({
   applyConfiguration: /*#__PURE__*/ optional(ApplyConfiguration),
   jsonPatch: /*#__PURE__*/ optional(JSONPatch),
   patchType: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ParamKind`
@@ -254,10 +254,10 @@ export interface ParamKind {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKind>("ParamKind", {
+export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKind>("ParamKind", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.Variable`
@@ -280,10 +280,10 @@ export interface Variable {
  * @since 0.1.0
  * @category schemas
  */
-export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>("Variable", {
+export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>("Variable", () => ({
   expression: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec`
@@ -316,7 +316,7 @@ export interface MutatingAdmissionPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", {
+export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", () => ({
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
   matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
   matchConstraints: /*#__PURE__*/ optional(MatchResources),
@@ -324,7 +324,7 @@ export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicyS
   paramKind: /*#__PURE__*/ optional(ParamKind),
   reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
   variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy`
@@ -353,12 +353,12 @@ export interface MutatingAdmissionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /*#__PURE__*/ struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", {
+export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /*#__PURE__*/ struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(MutatingAdmissionPolicySpec)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ParamRef`
@@ -385,12 +385,12 @@ export interface ParamRef {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>("ParamRef", {
+export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>("ParamRef", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   namespace: /*#__PURE__*/ optional(Schema.String),
   parameterNotFoundAction: /*#__PURE__*/ optional(Schema.String),
   selector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec`
@@ -415,11 +415,11 @@ export interface MutatingAdmissionPolicyBindingSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", {
+export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", () => ({
   matchResources: /*#__PURE__*/ optional(MatchResources),
   paramRef: /*#__PURE__*/ optional(ParamRef),
   policyName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding`
@@ -448,12 +448,12 @@ export interface MutatingAdmissionPolicyBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", {
+export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(MutatingAdmissionPolicyBindingSpec)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList`
@@ -482,12 +482,12 @@ export interface MutatingAdmissionPolicyBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", {
+export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicyBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList`
@@ -516,12 +516,12 @@ export interface MutatingAdmissionPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", {
+export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.RuleWithOperations`
@@ -550,13 +550,13 @@ export interface RuleWithOperations {
  * @since 0.1.0
  * @category schemas
  */
-export const RuleWithOperations: Schema.Schema<RuleWithOperations> = /*#__PURE__*/ struct<RuleWithOperations>("RuleWithOperations", {
+export const RuleWithOperations: Schema.Schema<RuleWithOperations> = /*#__PURE__*/ struct<RuleWithOperations>("RuleWithOperations", () => ({
   apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   scope: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ServiceReference`
@@ -583,12 +583,12 @@ export interface ServiceReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", {
+export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", () => ({
   name: Schema.String,
   namespace: Schema.String,
   path: /*#__PURE__*/ optional(Schema.String),
   port: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.WebhookClientConfig`
@@ -613,11 +613,11 @@ export interface WebhookClientConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE__*/ struct<WebhookClientConfig>("WebhookClientConfig", {
+export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE__*/ struct<WebhookClientConfig>("WebhookClientConfig", () => ({
   caBundle: /*#__PURE__*/ optional(Schema.String),
   service: /*#__PURE__*/ optional(ServiceReference),
   url: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingWebhook`
@@ -660,7 +660,7 @@ export interface MutatingWebhook {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingWebhook: Schema.Schema<MutatingWebhook> = /*#__PURE__*/ struct<MutatingWebhook>("MutatingWebhook", {
+export const MutatingWebhook: Schema.Schema<MutatingWebhook> = /*#__PURE__*/ struct<MutatingWebhook>("MutatingWebhook", () => ({
   admissionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String),
   clientConfig: WebhookClientConfig,
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
@@ -673,7 +673,7 @@ export const MutatingWebhook: Schema.Schema<MutatingWebhook> = /*#__PURE__*/ str
   rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(RuleWithOperations)),
   sideEffects: Schema.String,
   timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration`
@@ -702,12 +702,12 @@ export interface MutatingWebhookConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingWebhookConfiguration: Schema.Schema<MutatingWebhookConfiguration> = /*#__PURE__*/ struct<MutatingWebhookConfiguration>("MutatingWebhookConfiguration", {
+export const MutatingWebhookConfiguration: Schema.Schema<MutatingWebhookConfiguration> = /*#__PURE__*/ struct<MutatingWebhookConfiguration>("MutatingWebhookConfiguration", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MutatingWebhook))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList`
@@ -736,12 +736,12 @@ export interface MutatingWebhookConfigurationList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingWebhookConfigurationList: Schema.Schema<MutatingWebhookConfigurationList> = /*#__PURE__*/ struct<MutatingWebhookConfigurationList>("MutatingWebhookConfigurationList", {
+export const MutatingWebhookConfigurationList: Schema.Schema<MutatingWebhookConfigurationList> = /*#__PURE__*/ struct<MutatingWebhookConfigurationList>("MutatingWebhookConfigurationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(MutatingWebhookConfiguration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.TypeChecking`
@@ -762,9 +762,9 @@ export interface TypeChecking {
  * @since 0.1.0
  * @category schemas
  */
-export const TypeChecking: Schema.Schema<TypeChecking> = /*#__PURE__*/ struct<TypeChecking>("TypeChecking", {
+export const TypeChecking: Schema.Schema<TypeChecking> = /*#__PURE__*/ struct<TypeChecking>("TypeChecking", () => ({
   expressionWarnings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ExpressionWarning))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.Validation`
@@ -791,12 +791,12 @@ export interface Validation {
  * @since 0.1.0
  * @category schemas
  */
-export const Validation: Schema.Schema<Validation> = /*#__PURE__*/ struct<Validation>("Validation", {
+export const Validation: Schema.Schema<Validation> = /*#__PURE__*/ struct<Validation>("Validation", () => ({
   expression: Schema.String,
   message: /*#__PURE__*/ optional(Schema.String),
   messageExpression: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec`
@@ -829,7 +829,7 @@ export interface ValidatingAdmissionPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPolicySpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicySpec>("ValidatingAdmissionPolicySpec", {
+export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPolicySpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicySpec>("ValidatingAdmissionPolicySpec", () => ({
   auditAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AuditAnnotation)),
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
   matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
@@ -837,7 +837,7 @@ export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPol
   paramKind: /*#__PURE__*/ optional(ParamKind),
   validations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Validation)),
   variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus`
@@ -862,11 +862,11 @@ export interface ValidatingAdmissionPolicyStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyStatus: Schema.Schema<ValidatingAdmissionPolicyStatus> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyStatus>("ValidatingAdmissionPolicyStatus", {
+export const ValidatingAdmissionPolicyStatus: Schema.Schema<ValidatingAdmissionPolicyStatus> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyStatus>("ValidatingAdmissionPolicyStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   typeChecking: /*#__PURE__*/ optional(TypeChecking)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy`
@@ -897,13 +897,13 @@ export interface ValidatingAdmissionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicy: Schema.Schema<ValidatingAdmissionPolicy> = /*#__PURE__*/ struct<ValidatingAdmissionPolicy>("ValidatingAdmissionPolicy", {
+export const ValidatingAdmissionPolicy: Schema.Schema<ValidatingAdmissionPolicy> = /*#__PURE__*/ struct<ValidatingAdmissionPolicy>("ValidatingAdmissionPolicy", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ValidatingAdmissionPolicySpec),
   status: /*#__PURE__*/ optional(ValidatingAdmissionPolicyStatus)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec`
@@ -930,12 +930,12 @@ export interface ValidatingAdmissionPolicyBindingSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyBindingSpec: Schema.Schema<ValidatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingSpec>("ValidatingAdmissionPolicyBindingSpec", {
+export const ValidatingAdmissionPolicyBindingSpec: Schema.Schema<ValidatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingSpec>("ValidatingAdmissionPolicyBindingSpec", () => ({
   matchResources: /*#__PURE__*/ optional(MatchResources),
   paramRef: /*#__PURE__*/ optional(ParamRef),
   policyName: Schema.String,
   validationActions: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding`
@@ -964,12 +964,12 @@ export interface ValidatingAdmissionPolicyBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyBinding: Schema.Schema<ValidatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBinding>("ValidatingAdmissionPolicyBinding", {
+export const ValidatingAdmissionPolicyBinding: Schema.Schema<ValidatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBinding>("ValidatingAdmissionPolicyBinding", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ValidatingAdmissionPolicyBindingSpec
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList`
@@ -998,12 +998,12 @@ export interface ValidatingAdmissionPolicyBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyBindingList: Schema.Schema<ValidatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingList>("ValidatingAdmissionPolicyBindingList", {
+export const ValidatingAdmissionPolicyBindingList: Schema.Schema<ValidatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingList>("ValidatingAdmissionPolicyBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ValidatingAdmissionPolicyBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList`
@@ -1032,12 +1032,12 @@ export interface ValidatingAdmissionPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingAdmissionPolicyList: Schema.Schema<ValidatingAdmissionPolicyList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyList>("ValidatingAdmissionPolicyList", {
+export const ValidatingAdmissionPolicyList: Schema.Schema<ValidatingAdmissionPolicyList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyList>("ValidatingAdmissionPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ValidatingAdmissionPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingWebhook`
@@ -1078,7 +1078,7 @@ export interface ValidatingWebhook {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = /*#__PURE__*/ struct<ValidatingWebhook>("ValidatingWebhook", {
+export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = /*#__PURE__*/ struct<ValidatingWebhook>("ValidatingWebhook", () => ({
   admissionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String),
   clientConfig: WebhookClientConfig,
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
@@ -1090,7 +1090,7 @@ export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = /*#__PURE__*/
   rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(RuleWithOperations)),
   sideEffects: Schema.String,
   timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration`
@@ -1119,12 +1119,12 @@ export interface ValidatingWebhookConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingWebhookConfiguration: Schema.Schema<ValidatingWebhookConfiguration> = /*#__PURE__*/ struct<ValidatingWebhookConfiguration>("ValidatingWebhookConfiguration", {
+export const ValidatingWebhookConfiguration: Schema.Schema<ValidatingWebhookConfiguration> = /*#__PURE__*/ struct<ValidatingWebhookConfiguration>("ValidatingWebhookConfiguration", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ValidatingWebhook))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList`
@@ -1153,12 +1153,12 @@ export interface ValidatingWebhookConfigurationList {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidatingWebhookConfigurationList: Schema.Schema<ValidatingWebhookConfigurationList> = /*#__PURE__*/ struct<ValidatingWebhookConfigurationList>("ValidatingWebhookConfigurationList", {
+export const ValidatingWebhookConfigurationList: Schema.Schema<ValidatingWebhookConfigurationList> = /*#__PURE__*/ struct<ValidatingWebhookConfigurationList>("ValidatingWebhookConfigurationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ValidatingWebhookConfiguration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * mutatingadmissionpolicies (admissionregistration.k8s.io/v1, cluster-scoped).

@@ -26,9 +26,9 @@ export interface ApplyConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__*/ struct<ApplyConfiguration>("ApplyConfiguration", {
+export const ApplyConfiguration: Schema.Schema<ApplyConfiguration> = /*#__PURE__*/ struct<ApplyConfiguration>("ApplyConfiguration", () => ({
   expression: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.JSONPatch`
@@ -49,9 +49,9 @@ export interface JSONPatch {
  * @since 0.1.0
  * @category schemas
  */
-export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatch>("JSONPatch", {
+export const JSONPatch: Schema.Schema<JSONPatch> = /*#__PURE__*/ struct<JSONPatch>("JSONPatch", () => ({
   expression: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MatchCondition`
@@ -74,10 +74,10 @@ export interface MatchCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struct<MatchCondition>("MatchCondition", {
+export const MatchCondition: Schema.Schema<MatchCondition> = /*#__PURE__*/ struct<MatchCondition>("MatchCondition", () => ({
   expression: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations`
@@ -108,14 +108,14 @@ export interface NamedRuleWithOperations {
  * @since 0.1.0
  * @category schemas
  */
-export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", {
+export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", () => ({
   apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   scope: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MatchResources`
@@ -144,13 +144,13 @@ export interface MatchResources {
  * @since 0.1.0
  * @category schemas
  */
-export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", {
+export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", () => ({
   excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations)),
   matchPolicy: /*#__PURE__*/ optional(Schema.String),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.Mutation`
@@ -175,11 +175,11 @@ export interface Mutation {
  * @since 0.1.0
  * @category schemas
  */
-export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>("Mutation", {
+export const Mutation: Schema.Schema<Mutation> = /*#__PURE__*/ struct<Mutation>("Mutation", () => ({
   applyConfiguration: /*#__PURE__*/ optional(ApplyConfiguration),
   jsonPatch: /*#__PURE__*/ optional(JSONPatch),
   patchType: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.ParamKind`
@@ -202,10 +202,10 @@ export interface ParamKind {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKind>("ParamKind", {
+export const ParamKind: Schema.Schema<ParamKind> = /*#__PURE__*/ struct<ParamKind>("ParamKind", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.Variable`
@@ -228,10 +228,10 @@ export interface Variable {
  * @since 0.1.0
  * @category schemas
  */
-export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>("Variable", {
+export const Variable: Schema.Schema<Variable> = /*#__PURE__*/ struct<Variable>("Variable", () => ({
   expression: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec`
@@ -264,7 +264,7 @@ export interface MutatingAdmissionPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", {
+export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", () => ({
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
   matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
   matchConstraints: /*#__PURE__*/ optional(MatchResources),
@@ -272,7 +272,7 @@ export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicyS
   paramKind: /*#__PURE__*/ optional(ParamKind),
   reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
   variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy`
@@ -301,12 +301,12 @@ export interface MutatingAdmissionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /*#__PURE__*/ struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", {
+export const MutatingAdmissionPolicy: Schema.Schema<MutatingAdmissionPolicy> = /*#__PURE__*/ struct<MutatingAdmissionPolicy>("MutatingAdmissionPolicy", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(MutatingAdmissionPolicySpec)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.ParamRef`
@@ -333,12 +333,12 @@ export interface ParamRef {
  * @since 0.1.0
  * @category schemas
  */
-export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>("ParamRef", {
+export const ParamRef: Schema.Schema<ParamRef> = /*#__PURE__*/ struct<ParamRef>("ParamRef", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   namespace: /*#__PURE__*/ optional(Schema.String),
   parameterNotFoundAction: /*#__PURE__*/ optional(Schema.String),
   selector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec`
@@ -363,11 +363,11 @@ export interface MutatingAdmissionPolicyBindingSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", {
+export const MutatingAdmissionPolicyBindingSpec: Schema.Schema<MutatingAdmissionPolicyBindingSpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingSpec>("MutatingAdmissionPolicyBindingSpec", () => ({
   matchResources: /*#__PURE__*/ optional(MatchResources),
   paramRef: /*#__PURE__*/ optional(ParamRef),
   policyName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding`
@@ -396,12 +396,12 @@ export interface MutatingAdmissionPolicyBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", {
+export const MutatingAdmissionPolicyBinding: Schema.Schema<MutatingAdmissionPolicyBinding> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBinding>("MutatingAdmissionPolicyBinding", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(MutatingAdmissionPolicyBindingSpec)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList`
@@ -430,12 +430,12 @@ export interface MutatingAdmissionPolicyBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", {
+export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicyBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList`
@@ -464,12 +464,12 @@ export interface MutatingAdmissionPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", {
+export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * mutatingadmissionpolicies (admissionregistration.k8s.io/v1alpha1, cluster-scoped).

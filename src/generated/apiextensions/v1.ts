@@ -36,14 +36,14 @@ export interface CustomResourceColumnDefinition {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceColumnDefinition: Schema.Schema<CustomResourceColumnDefinition> = /*#__PURE__*/ struct<CustomResourceColumnDefinition>("CustomResourceColumnDefinition", {
+export const CustomResourceColumnDefinition: Schema.Schema<CustomResourceColumnDefinition> = /*#__PURE__*/ struct<CustomResourceColumnDefinition>("CustomResourceColumnDefinition", () => ({
   description: /*#__PURE__*/ optional(Schema.String),
   format: /*#__PURE__*/ optional(Schema.String),
   jsonPath: Schema.String,
   name: Schema.String,
   priority: /*#__PURE__*/ optional(Schema.Number),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference`
@@ -70,12 +70,12 @@ export interface ServiceReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", {
+export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", () => ({
   name: Schema.String,
   namespace: Schema.String,
   path: /*#__PURE__*/ optional(Schema.String),
   port: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig`
@@ -100,11 +100,11 @@ export interface WebhookClientConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE__*/ struct<WebhookClientConfig>("WebhookClientConfig", {
+export const WebhookClientConfig: Schema.Schema<WebhookClientConfig> = /*#__PURE__*/ struct<WebhookClientConfig>("WebhookClientConfig", () => ({
   caBundle: /*#__PURE__*/ optional(Schema.String),
   service: /*#__PURE__*/ optional(ServiceReference),
   url: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion`
@@ -127,10 +127,10 @@ export interface WebhookConversion {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookConversion: Schema.Schema<WebhookConversion> = /*#__PURE__*/ struct<WebhookConversion>("WebhookConversion", {
+export const WebhookConversion: Schema.Schema<WebhookConversion> = /*#__PURE__*/ struct<WebhookConversion>("WebhookConversion", () => ({
   clientConfig: /*#__PURE__*/ optional(WebhookClientConfig),
   conversionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion`
@@ -153,10 +153,10 @@ export interface CustomResourceConversion {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceConversion: Schema.Schema<CustomResourceConversion> = /*#__PURE__*/ struct<CustomResourceConversion>("CustomResourceConversion", {
+export const CustomResourceConversion: Schema.Schema<CustomResourceConversion> = /*#__PURE__*/ struct<CustomResourceConversion>("CustomResourceConversion", () => ({
   strategy: Schema.String,
   webhook: /*#__PURE__*/ optional(WebhookConversion)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames`
@@ -187,14 +187,14 @@ export interface CustomResourceDefinitionNames {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionNames: Schema.Schema<CustomResourceDefinitionNames> = /*#__PURE__*/ struct<CustomResourceDefinitionNames>("CustomResourceDefinitionNames", {
+export const CustomResourceDefinitionNames: Schema.Schema<CustomResourceDefinitionNames> = /*#__PURE__*/ struct<CustomResourceDefinitionNames>("CustomResourceDefinitionNames", () => ({
   categories: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   kind: Schema.String,
   listKind: /*#__PURE__*/ optional(Schema.String),
   plural: Schema.String,
   shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   singular: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale`
@@ -219,11 +219,11 @@ export interface CustomResourceSubresourceScale {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceSubresourceScale: Schema.Schema<CustomResourceSubresourceScale> = /*#__PURE__*/ struct<CustomResourceSubresourceScale>("CustomResourceSubresourceScale", {
+export const CustomResourceSubresourceScale: Schema.Schema<CustomResourceSubresourceScale> = /*#__PURE__*/ struct<CustomResourceSubresourceScale>("CustomResourceSubresourceScale", () => ({
   labelSelectorPath: /*#__PURE__*/ optional(Schema.String),
   specReplicasPath: Schema.String,
   statusReplicasPath: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus`
@@ -264,10 +264,10 @@ export interface CustomResourceSubresources {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceSubresources: Schema.Schema<CustomResourceSubresources> = /*#__PURE__*/ struct<CustomResourceSubresources>("CustomResourceSubresources", {
+export const CustomResourceSubresources: Schema.Schema<CustomResourceSubresources> = /*#__PURE__*/ struct<CustomResourceSubresources>("CustomResourceSubresources", () => ({
   scale: /*#__PURE__*/ optional(CustomResourceSubresourceScale),
   status: /*#__PURE__*/ optional(CustomResourceSubresourceStatus)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation`
@@ -290,10 +290,10 @@ export interface ExternalDocumentation {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalDocumentation: Schema.Schema<ExternalDocumentation> = /*#__PURE__*/ struct<ExternalDocumentation>("ExternalDocumentation", {
+export const ExternalDocumentation: Schema.Schema<ExternalDocumentation> = /*#__PURE__*/ struct<ExternalDocumentation>("ExternalDocumentation", () => ({
   description: /*#__PURE__*/ optional(Schema.String),
   url: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON`
@@ -396,14 +396,14 @@ export interface ValidationRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ValidationRule: Schema.Schema<ValidationRule> = /*#__PURE__*/ struct<ValidationRule>("ValidationRule", {
+export const ValidationRule: Schema.Schema<ValidationRule> = /*#__PURE__*/ struct<ValidationRule>("ValidationRule", () => ({
   fieldPath: /*#__PURE__*/ optional(Schema.String),
   message: /*#__PURE__*/ optional(Schema.String),
   messageExpression: /*#__PURE__*/ optional(Schema.String),
   optionalOldSelf: /*#__PURE__*/ optional(Schema.Boolean),
   reason: /*#__PURE__*/ optional(Schema.String),
   rule: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps`
@@ -510,7 +510,7 @@ export interface JSONSchemaProps {
  * @since 0.1.0
  * @category schemas
  */
-export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ struct<JSONSchemaProps>("JSONSchemaProps", {
+export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ struct<JSONSchemaProps>("JSONSchemaProps", () => ({
   $ref: /*#__PURE__*/ optional(Schema.String),
   $schema: /*#__PURE__*/ optional(Schema.String),
   additionalItems: /*#__PURE__*/ optional(JSONSchemaPropsOrBool),
@@ -555,7 +555,7 @@ export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ str
   "x-kubernetes-map-type": /*#__PURE__*/ optional(Schema.String),
   "x-kubernetes-preserve-unknown-fields": /*#__PURE__*/ optional(Schema.Boolean),
   "x-kubernetes-validations": /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ValidationRule))
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation`
@@ -576,9 +576,9 @@ export interface CustomResourceValidation {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceValidation: Schema.Schema<CustomResourceValidation> = /*#__PURE__*/ struct<CustomResourceValidation>("CustomResourceValidation", {
+export const CustomResourceValidation: Schema.Schema<CustomResourceValidation> = /*#__PURE__*/ struct<CustomResourceValidation>("CustomResourceValidation", () => ({
   openAPIV3Schema: /*#__PURE__*/ optional(JSONSchemaProps)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField`
@@ -599,9 +599,9 @@ export interface SelectableField {
  * @since 0.1.0
  * @category schemas
  */
-export const SelectableField: Schema.Schema<SelectableField> = /*#__PURE__*/ struct<SelectableField>("SelectableField", {
+export const SelectableField: Schema.Schema<SelectableField> = /*#__PURE__*/ struct<SelectableField>("SelectableField", () => ({
   jsonPath: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion`
@@ -638,7 +638,7 @@ export interface CustomResourceDefinitionVersion {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefinitionVersion> = /*#__PURE__*/ struct<CustomResourceDefinitionVersion>("CustomResourceDefinitionVersion", {
+export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefinitionVersion> = /*#__PURE__*/ struct<CustomResourceDefinitionVersion>("CustomResourceDefinitionVersion", () => ({
   additionalPrinterColumns: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CustomResourceColumnDefinition)),
   deprecated: /*#__PURE__*/ optional(Schema.Boolean),
   deprecationWarning: /*#__PURE__*/ optional(Schema.String),
@@ -648,7 +648,7 @@ export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefini
   served: Schema.Boolean,
   storage: Schema.Boolean,
   subresources: /*#__PURE__*/ optional(CustomResourceSubresources)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec`
@@ -679,14 +679,14 @@ export interface CustomResourceDefinitionSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionSpec: Schema.Schema<CustomResourceDefinitionSpec> = /*#__PURE__*/ struct<CustomResourceDefinitionSpec>("CustomResourceDefinitionSpec", {
+export const CustomResourceDefinitionSpec: Schema.Schema<CustomResourceDefinitionSpec> = /*#__PURE__*/ struct<CustomResourceDefinitionSpec>("CustomResourceDefinitionSpec", () => ({
   conversion: /*#__PURE__*/ optional(CustomResourceConversion),
   group: Schema.String,
   names: CustomResourceDefinitionNames,
   preserveUnknownFields: /*#__PURE__*/ optional(Schema.Boolean),
   scope: Schema.String,
   versions: /*#__PURE__*/ Schema.Array(CustomResourceDefinitionVersion)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition`
@@ -717,14 +717,14 @@ export interface CustomResourceDefinitionCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionCondition: Schema.Schema<CustomResourceDefinitionCondition> = /*#__PURE__*/ struct<CustomResourceDefinitionCondition>("CustomResourceDefinitionCondition", {
+export const CustomResourceDefinitionCondition: Schema.Schema<CustomResourceDefinitionCondition> = /*#__PURE__*/ struct<CustomResourceDefinitionCondition>("CustomResourceDefinitionCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus`
@@ -751,12 +751,12 @@ export interface CustomResourceDefinitionStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionStatus: Schema.Schema<CustomResourceDefinitionStatus> = /*#__PURE__*/ struct<CustomResourceDefinitionStatus>("CustomResourceDefinitionStatus", {
+export const CustomResourceDefinitionStatus: Schema.Schema<CustomResourceDefinitionStatus> = /*#__PURE__*/ struct<CustomResourceDefinitionStatus>("CustomResourceDefinitionStatus", () => ({
   acceptedNames: /*#__PURE__*/ optional(CustomResourceDefinitionNames),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CustomResourceDefinitionCondition)),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   storedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition`
@@ -787,13 +787,13 @@ export interface CustomResourceDefinition {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinition: Schema.Schema<CustomResourceDefinition> = /*#__PURE__*/ struct<CustomResourceDefinition>("CustomResourceDefinition", {
+export const CustomResourceDefinition: Schema.Schema<CustomResourceDefinition> = /*#__PURE__*/ struct<CustomResourceDefinition>("CustomResourceDefinition", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CustomResourceDefinitionSpec,
   status: /*#__PURE__*/ optional(CustomResourceDefinitionStatus)
-})
+}))
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList`
@@ -822,12 +822,12 @@ export interface CustomResourceDefinitionList {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceDefinitionList: Schema.Schema<CustomResourceDefinitionList> = /*#__PURE__*/ struct<CustomResourceDefinitionList>("CustomResourceDefinitionList", {
+export const CustomResourceDefinitionList: Schema.Schema<CustomResourceDefinitionList> = /*#__PURE__*/ struct<CustomResourceDefinitionList>("CustomResourceDefinitionList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(CustomResourceDefinition),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * customresourcedefinitions (apiextensions.k8s.io/v1, cluster-scoped).

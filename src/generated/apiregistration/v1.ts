@@ -30,11 +30,11 @@ export interface ServiceReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", {
+export const ServiceReference: Schema.Schema<ServiceReference> = /*#__PURE__*/ struct<ServiceReference>("ServiceReference", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   namespace: /*#__PURE__*/ optional(Schema.String),
   port: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec`
@@ -67,7 +67,7 @@ export interface APIServiceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceSpec: Schema.Schema<APIServiceSpec> = /*#__PURE__*/ struct<APIServiceSpec>("APIServiceSpec", {
+export const APIServiceSpec: Schema.Schema<APIServiceSpec> = /*#__PURE__*/ struct<APIServiceSpec>("APIServiceSpec", () => ({
   caBundle: /*#__PURE__*/ optional(Schema.String),
   group: /*#__PURE__*/ optional(Schema.String),
   groupPriorityMinimum: Schema.Number,
@@ -75,7 +75,7 @@ export const APIServiceSpec: Schema.Schema<APIServiceSpec> = /*#__PURE__*/ struc
   service: /*#__PURE__*/ optional(ServiceReference),
   version: /*#__PURE__*/ optional(Schema.String),
   versionPriority: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition`
@@ -104,13 +104,13 @@ export interface APIServiceCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceCondition: Schema.Schema<APIServiceCondition> = /*#__PURE__*/ struct<APIServiceCondition>("APIServiceCondition", {
+export const APIServiceCondition: Schema.Schema<APIServiceCondition> = /*#__PURE__*/ struct<APIServiceCondition>("APIServiceCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus`
@@ -131,9 +131,9 @@ export interface APIServiceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceStatus: Schema.Schema<APIServiceStatus> = /*#__PURE__*/ struct<APIServiceStatus>("APIServiceStatus", {
+export const APIServiceStatus: Schema.Schema<APIServiceStatus> = /*#__PURE__*/ struct<APIServiceStatus>("APIServiceStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(APIServiceCondition))
-})
+}))
 
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService`
@@ -164,13 +164,13 @@ export interface APIService {
  * @since 0.1.0
  * @category schemas
  */
-export const APIService: Schema.Schema<APIService> = /*#__PURE__*/ struct<APIService>("APIService", {
+export const APIService: Schema.Schema<APIService> = /*#__PURE__*/ struct<APIService>("APIService", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(APIServiceSpec),
   status: /*#__PURE__*/ optional(APIServiceStatus)
-})
+}))
 
 /**
  * `io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList`
@@ -199,12 +199,12 @@ export interface APIServiceList {
  * @since 0.1.0
  * @category schemas
  */
-export const APIServiceList: Schema.Schema<APIServiceList> = /*#__PURE__*/ struct<APIServiceList>("APIServiceList", {
+export const APIServiceList: Schema.Schema<APIServiceList> = /*#__PURE__*/ struct<APIServiceList>("APIServiceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(APIService),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * apiservices (apiregistration.k8s.io/v1, cluster-scoped).

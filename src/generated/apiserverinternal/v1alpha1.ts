@@ -32,12 +32,12 @@ export interface ServerStorageVersion {
  * @since 0.1.0
  * @category schemas
  */
-export const ServerStorageVersion: Schema.Schema<ServerStorageVersion> = /*#__PURE__*/ struct<ServerStorageVersion>("ServerStorageVersion", {
+export const ServerStorageVersion: Schema.Schema<ServerStorageVersion> = /*#__PURE__*/ struct<ServerStorageVersion>("ServerStorageVersion", () => ({
   apiServerID: Schema.String,
   decodableVersions: /*#__PURE__*/ Schema.Array(Schema.String),
   encodingVersion: Schema.String,
   servedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionSpec`
@@ -86,14 +86,14 @@ export interface StorageVersionCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionCondition: Schema.Schema<StorageVersionCondition> = /*#__PURE__*/ struct<StorageVersionCondition>("StorageVersionCondition", {
+export const StorageVersionCondition: Schema.Schema<StorageVersionCondition> = /*#__PURE__*/ struct<StorageVersionCondition>("StorageVersionCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: Schema.String,
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   reason: Schema.String,
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus`
@@ -118,11 +118,11 @@ export interface StorageVersionStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionStatus: Schema.Schema<StorageVersionStatus> = /*#__PURE__*/ struct<StorageVersionStatus>("StorageVersionStatus", {
+export const StorageVersionStatus: Schema.Schema<StorageVersionStatus> = /*#__PURE__*/ struct<StorageVersionStatus>("StorageVersionStatus", () => ({
   commonEncodingVersion: /*#__PURE__*/ optional(Schema.String),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StorageVersionCondition)),
   storageVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServerStorageVersion))
-})
+}))
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersion`
@@ -153,13 +153,13 @@ export interface StorageVersion {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersion: Schema.Schema<StorageVersion> = /*#__PURE__*/ struct<StorageVersion>("StorageVersion", {
+export const StorageVersion: Schema.Schema<StorageVersion> = /*#__PURE__*/ struct<StorageVersion>("StorageVersion", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: meta_v1.ObjectMeta,
   spec: /*#__PURE__*/ optional(StorageVersionSpec),
   status: /*#__PURE__*/ optional(StorageVersionStatus)
-})
+}))
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList`
@@ -188,12 +188,12 @@ export interface StorageVersionList {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionList: Schema.Schema<StorageVersionList> = /*#__PURE__*/ struct<StorageVersionList>("StorageVersionList", {
+export const StorageVersionList: Schema.Schema<StorageVersionList> = /*#__PURE__*/ struct<StorageVersionList>("StorageVersionList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(StorageVersion),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * storageversions (internal.apiserver.k8s.io/v1alpha1, cluster-scoped).

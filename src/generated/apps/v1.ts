@@ -38,13 +38,13 @@ export interface ControllerRevision {
  * @since 0.1.0
  * @category schemas
  */
-export const ControllerRevision: Schema.Schema<ControllerRevision> = /*#__PURE__*/ struct<ControllerRevision>("ControllerRevision", {
+export const ControllerRevision: Schema.Schema<ControllerRevision> = /*#__PURE__*/ struct<ControllerRevision>("ControllerRevision", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   data: /*#__PURE__*/ optional(apimachinery.RawExtension),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   revision: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.ControllerRevisionList`
@@ -73,12 +73,12 @@ export interface ControllerRevisionList {
  * @since 0.1.0
  * @category schemas
  */
-export const ControllerRevisionList: Schema.Schema<ControllerRevisionList> = /*#__PURE__*/ struct<ControllerRevisionList>("ControllerRevisionList", {
+export const ControllerRevisionList: Schema.Schema<ControllerRevisionList> = /*#__PURE__*/ struct<ControllerRevisionList>("ControllerRevisionList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ControllerRevision),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.RollingUpdateDaemonSet`
@@ -101,10 +101,10 @@ export interface RollingUpdateDaemonSet {
  * @since 0.1.0
  * @category schemas
  */
-export const RollingUpdateDaemonSet: Schema.Schema<RollingUpdateDaemonSet> = /*#__PURE__*/ struct<RollingUpdateDaemonSet>("RollingUpdateDaemonSet", {
+export const RollingUpdateDaemonSet: Schema.Schema<RollingUpdateDaemonSet> = /*#__PURE__*/ struct<RollingUpdateDaemonSet>("RollingUpdateDaemonSet", () => ({
   maxSurge: /*#__PURE__*/ optional(apimachinery.IntOrString),
   maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DaemonSetUpdateStrategy`
@@ -127,10 +127,10 @@ export interface DaemonSetUpdateStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetUpdateStrategy: Schema.Schema<DaemonSetUpdateStrategy> = /*#__PURE__*/ struct<DaemonSetUpdateStrategy>("DaemonSetUpdateStrategy", {
+export const DaemonSetUpdateStrategy: Schema.Schema<DaemonSetUpdateStrategy> = /*#__PURE__*/ struct<DaemonSetUpdateStrategy>("DaemonSetUpdateStrategy", () => ({
   rollingUpdate: /*#__PURE__*/ optional(RollingUpdateDaemonSet),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DaemonSetSpec`
@@ -159,13 +159,13 @@ export interface DaemonSetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetSpec: Schema.Schema<DaemonSetSpec> = /*#__PURE__*/ struct<DaemonSetSpec>("DaemonSetSpec", {
+export const DaemonSetSpec: Schema.Schema<DaemonSetSpec> = /*#__PURE__*/ struct<DaemonSetSpec>("DaemonSetSpec", () => ({
   minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
   revisionHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   selector: meta_v1.LabelSelector,
   template: core_v1.PodTemplateSpec,
   updateStrategy: /*#__PURE__*/ optional(DaemonSetUpdateStrategy)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DaemonSetCondition`
@@ -194,13 +194,13 @@ export interface DaemonSetCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetCondition: Schema.Schema<DaemonSetCondition> = /*#__PURE__*/ struct<DaemonSetCondition>("DaemonSetCondition", {
+export const DaemonSetCondition: Schema.Schema<DaemonSetCondition> = /*#__PURE__*/ struct<DaemonSetCondition>("DaemonSetCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DaemonSetStatus`
@@ -239,7 +239,7 @@ export interface DaemonSetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = /*#__PURE__*/ struct<DaemonSetStatus>("DaemonSetStatus", {
+export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = /*#__PURE__*/ struct<DaemonSetStatus>("DaemonSetStatus", () => ({
   collisionCount: /*#__PURE__*/ optional(Schema.Number),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DaemonSetCondition)),
   currentNumberScheduled: Schema.Number,
@@ -250,7 +250,7 @@ export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = /*#__PURE__*/ str
   numberUnavailable: /*#__PURE__*/ optional(Schema.Number),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   updatedNumberScheduled: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DaemonSet`
@@ -281,13 +281,13 @@ export interface DaemonSet {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSet: Schema.Schema<DaemonSet> = /*#__PURE__*/ struct<DaemonSet>("DaemonSet", {
+export const DaemonSet: Schema.Schema<DaemonSet> = /*#__PURE__*/ struct<DaemonSet>("DaemonSet", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(DaemonSetSpec),
   status: /*#__PURE__*/ optional(DaemonSetStatus)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DaemonSetList`
@@ -316,12 +316,12 @@ export interface DaemonSetList {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonSetList: Schema.Schema<DaemonSetList> = /*#__PURE__*/ struct<DaemonSetList>("DaemonSetList", {
+export const DaemonSetList: Schema.Schema<DaemonSetList> = /*#__PURE__*/ struct<DaemonSetList>("DaemonSetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(DaemonSet),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.RollingUpdateDeployment`
@@ -344,10 +344,10 @@ export interface RollingUpdateDeployment {
  * @since 0.1.0
  * @category schemas
  */
-export const RollingUpdateDeployment: Schema.Schema<RollingUpdateDeployment> = /*#__PURE__*/ struct<RollingUpdateDeployment>("RollingUpdateDeployment", {
+export const RollingUpdateDeployment: Schema.Schema<RollingUpdateDeployment> = /*#__PURE__*/ struct<RollingUpdateDeployment>("RollingUpdateDeployment", () => ({
   maxSurge: /*#__PURE__*/ optional(apimachinery.IntOrString),
   maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DeploymentStrategy`
@@ -370,10 +370,10 @@ export interface DeploymentStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentStrategy: Schema.Schema<DeploymentStrategy> = /*#__PURE__*/ struct<DeploymentStrategy>("DeploymentStrategy", {
+export const DeploymentStrategy: Schema.Schema<DeploymentStrategy> = /*#__PURE__*/ struct<DeploymentStrategy>("DeploymentStrategy", () => ({
   rollingUpdate: /*#__PURE__*/ optional(RollingUpdateDeployment),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DeploymentSpec`
@@ -408,7 +408,7 @@ export interface DeploymentSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentSpec: Schema.Schema<DeploymentSpec> = /*#__PURE__*/ struct<DeploymentSpec>("DeploymentSpec", {
+export const DeploymentSpec: Schema.Schema<DeploymentSpec> = /*#__PURE__*/ struct<DeploymentSpec>("DeploymentSpec", () => ({
   minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
   paused: /*#__PURE__*/ optional(Schema.Boolean),
   progressDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
@@ -417,7 +417,7 @@ export const DeploymentSpec: Schema.Schema<DeploymentSpec> = /*#__PURE__*/ struc
   selector: meta_v1.LabelSelector,
   strategy: /*#__PURE__*/ optional(DeploymentStrategy),
   template: core_v1.PodTemplateSpec
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DeploymentCondition`
@@ -448,14 +448,14 @@ export interface DeploymentCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentCondition: Schema.Schema<DeploymentCondition> = /*#__PURE__*/ struct<DeploymentCondition>("DeploymentCondition", {
+export const DeploymentCondition: Schema.Schema<DeploymentCondition> = /*#__PURE__*/ struct<DeploymentCondition>("DeploymentCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastUpdateTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DeploymentStatus`
@@ -492,7 +492,7 @@ export interface DeploymentStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentStatus: Schema.Schema<DeploymentStatus> = /*#__PURE__*/ struct<DeploymentStatus>("DeploymentStatus", {
+export const DeploymentStatus: Schema.Schema<DeploymentStatus> = /*#__PURE__*/ struct<DeploymentStatus>("DeploymentStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
   collisionCount: /*#__PURE__*/ optional(Schema.Number),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeploymentCondition)),
@@ -502,7 +502,7 @@ export const DeploymentStatus: Schema.Schema<DeploymentStatus> = /*#__PURE__*/ s
   terminatingReplicas: /*#__PURE__*/ optional(Schema.Number),
   unavailableReplicas: /*#__PURE__*/ optional(Schema.Number),
   updatedReplicas: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.Deployment`
@@ -533,13 +533,13 @@ export interface Deployment {
  * @since 0.1.0
  * @category schemas
  */
-export const Deployment: Schema.Schema<Deployment> = /*#__PURE__*/ struct<Deployment>("Deployment", {
+export const Deployment: Schema.Schema<Deployment> = /*#__PURE__*/ struct<Deployment>("Deployment", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(DeploymentSpec),
   status: /*#__PURE__*/ optional(DeploymentStatus)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.DeploymentList`
@@ -568,12 +568,12 @@ export interface DeploymentList {
  * @since 0.1.0
  * @category schemas
  */
-export const DeploymentList: Schema.Schema<DeploymentList> = /*#__PURE__*/ struct<DeploymentList>("DeploymentList", {
+export const DeploymentList: Schema.Schema<DeploymentList> = /*#__PURE__*/ struct<DeploymentList>("DeploymentList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Deployment),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.ReplicaSetSpec`
@@ -600,12 +600,12 @@ export interface ReplicaSetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetSpec: Schema.Schema<ReplicaSetSpec> = /*#__PURE__*/ struct<ReplicaSetSpec>("ReplicaSetSpec", {
+export const ReplicaSetSpec: Schema.Schema<ReplicaSetSpec> = /*#__PURE__*/ struct<ReplicaSetSpec>("ReplicaSetSpec", () => ({
   minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
   replicas: /*#__PURE__*/ optional(Schema.Number),
   selector: meta_v1.LabelSelector,
   template: /*#__PURE__*/ optional(core_v1.PodTemplateSpec)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.ReplicaSetCondition`
@@ -634,13 +634,13 @@ export interface ReplicaSetCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetCondition: Schema.Schema<ReplicaSetCondition> = /*#__PURE__*/ struct<ReplicaSetCondition>("ReplicaSetCondition", {
+export const ReplicaSetCondition: Schema.Schema<ReplicaSetCondition> = /*#__PURE__*/ struct<ReplicaSetCondition>("ReplicaSetCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.ReplicaSetStatus`
@@ -673,7 +673,7 @@ export interface ReplicaSetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = /*#__PURE__*/ struct<ReplicaSetStatus>("ReplicaSetStatus", {
+export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = /*#__PURE__*/ struct<ReplicaSetStatus>("ReplicaSetStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReplicaSetCondition)),
   fullyLabeledReplicas: /*#__PURE__*/ optional(Schema.Number),
@@ -681,7 +681,7 @@ export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = /*#__PURE__*/ s
   readyReplicas: /*#__PURE__*/ optional(Schema.Number),
   replicas: Schema.Number,
   terminatingReplicas: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.ReplicaSet`
@@ -712,13 +712,13 @@ export interface ReplicaSet {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSet: Schema.Schema<ReplicaSet> = /*#__PURE__*/ struct<ReplicaSet>("ReplicaSet", {
+export const ReplicaSet: Schema.Schema<ReplicaSet> = /*#__PURE__*/ struct<ReplicaSet>("ReplicaSet", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ReplicaSetSpec),
   status: /*#__PURE__*/ optional(ReplicaSetStatus)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.ReplicaSetList`
@@ -747,12 +747,12 @@ export interface ReplicaSetList {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicaSetList: Schema.Schema<ReplicaSetList> = /*#__PURE__*/ struct<ReplicaSetList>("ReplicaSetList", {
+export const ReplicaSetList: Schema.Schema<ReplicaSetList> = /*#__PURE__*/ struct<ReplicaSetList>("ReplicaSetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ReplicaSet),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy`
@@ -775,10 +775,10 @@ export interface RollingUpdateStatefulSetStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const RollingUpdateStatefulSetStrategy: Schema.Schema<RollingUpdateStatefulSetStrategy> = /*#__PURE__*/ struct<RollingUpdateStatefulSetStrategy>("RollingUpdateStatefulSetStrategy", {
+export const RollingUpdateStatefulSetStrategy: Schema.Schema<RollingUpdateStatefulSetStrategy> = /*#__PURE__*/ struct<RollingUpdateStatefulSetStrategy>("RollingUpdateStatefulSetStrategy", () => ({
   maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString),
   partition: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetOrdinals`
@@ -799,9 +799,9 @@ export interface StatefulSetOrdinals {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetOrdinals: Schema.Schema<StatefulSetOrdinals> = /*#__PURE__*/ struct<StatefulSetOrdinals>("StatefulSetOrdinals", {
+export const StatefulSetOrdinals: Schema.Schema<StatefulSetOrdinals> = /*#__PURE__*/ struct<StatefulSetOrdinals>("StatefulSetOrdinals", () => ({
   start: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy`
@@ -824,10 +824,10 @@ export interface StatefulSetPersistentVolumeClaimRetentionPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetPersistentVolumeClaimRetentionPolicy: Schema.Schema<StatefulSetPersistentVolumeClaimRetentionPolicy> = /*#__PURE__*/ struct<StatefulSetPersistentVolumeClaimRetentionPolicy>("StatefulSetPersistentVolumeClaimRetentionPolicy", {
+export const StatefulSetPersistentVolumeClaimRetentionPolicy: Schema.Schema<StatefulSetPersistentVolumeClaimRetentionPolicy> = /*#__PURE__*/ struct<StatefulSetPersistentVolumeClaimRetentionPolicy>("StatefulSetPersistentVolumeClaimRetentionPolicy", () => ({
   whenDeleted: /*#__PURE__*/ optional(Schema.String),
   whenScaled: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetUpdateStrategy`
@@ -850,10 +850,10 @@ export interface StatefulSetUpdateStrategy {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetUpdateStrategy: Schema.Schema<StatefulSetUpdateStrategy> = /*#__PURE__*/ struct<StatefulSetUpdateStrategy>("StatefulSetUpdateStrategy", {
+export const StatefulSetUpdateStrategy: Schema.Schema<StatefulSetUpdateStrategy> = /*#__PURE__*/ struct<StatefulSetUpdateStrategy>("StatefulSetUpdateStrategy", () => ({
   rollingUpdate: /*#__PURE__*/ optional(RollingUpdateStatefulSetStrategy),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetSpec`
@@ -894,7 +894,7 @@ export interface StatefulSetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = /*#__PURE__*/ struct<StatefulSetSpec>("StatefulSetSpec", {
+export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = /*#__PURE__*/ struct<StatefulSetSpec>("StatefulSetSpec", () => ({
   minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
   ordinals: /*#__PURE__*/ optional(StatefulSetOrdinals),
   persistentVolumeClaimRetentionPolicy: /*#__PURE__*/ optional(StatefulSetPersistentVolumeClaimRetentionPolicy),
@@ -906,7 +906,7 @@ export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = /*#__PURE__*/ str
   template: core_v1.PodTemplateSpec,
   updateStrategy: /*#__PURE__*/ optional(StatefulSetUpdateStrategy),
   volumeClaimTemplates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.PersistentVolumeClaim))
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetCondition`
@@ -935,13 +935,13 @@ export interface StatefulSetCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetCondition: Schema.Schema<StatefulSetCondition> = /*#__PURE__*/ struct<StatefulSetCondition>("StatefulSetCondition", {
+export const StatefulSetCondition: Schema.Schema<StatefulSetCondition> = /*#__PURE__*/ struct<StatefulSetCondition>("StatefulSetCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetStatus`
@@ -980,7 +980,7 @@ export interface StatefulSetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = /*#__PURE__*/ struct<StatefulSetStatus>("StatefulSetStatus", {
+export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = /*#__PURE__*/ struct<StatefulSetStatus>("StatefulSetStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
   collisionCount: /*#__PURE__*/ optional(Schema.Number),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StatefulSetCondition)),
@@ -991,7 +991,7 @@ export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = /*#__PURE__*/
   replicas: Schema.Number,
   updateRevision: /*#__PURE__*/ optional(Schema.String),
   updatedReplicas: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSet`
@@ -1022,13 +1022,13 @@ export interface StatefulSet {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSet: Schema.Schema<StatefulSet> = /*#__PURE__*/ struct<StatefulSet>("StatefulSet", {
+export const StatefulSet: Schema.Schema<StatefulSet> = /*#__PURE__*/ struct<StatefulSet>("StatefulSet", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(StatefulSetSpec),
   status: /*#__PURE__*/ optional(StatefulSetStatus)
-})
+}))
 
 /**
  * `io.k8s.api.apps.v1.StatefulSetList`
@@ -1057,12 +1057,12 @@ export interface StatefulSetList {
  * @since 0.1.0
  * @category schemas
  */
-export const StatefulSetList: Schema.Schema<StatefulSetList> = /*#__PURE__*/ struct<StatefulSetList>("StatefulSetList", {
+export const StatefulSetList: Schema.Schema<StatefulSetList> = /*#__PURE__*/ struct<StatefulSetList>("StatefulSetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(StatefulSet),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * controllerrevisions (apps/v1, namespaced).

@@ -32,12 +32,12 @@ export interface BoundObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const BoundObjectReference: Schema.Schema<BoundObjectReference> = /*#__PURE__*/ struct<BoundObjectReference>("BoundObjectReference", {
+export const BoundObjectReference: Schema.Schema<BoundObjectReference> = /*#__PURE__*/ struct<BoundObjectReference>("BoundObjectReference", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   name: /*#__PURE__*/ optional(Schema.String),
   uid: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.UserInfo`
@@ -64,12 +64,12 @@ export interface UserInfo {
  * @since 0.1.0
  * @category schemas
  */
-export const UserInfo: Schema.Schema<UserInfo> = /*#__PURE__*/ struct<UserInfo>("UserInfo", {
+export const UserInfo: Schema.Schema<UserInfo> = /*#__PURE__*/ struct<UserInfo>("UserInfo", () => ({
   extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
   groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   uid: /*#__PURE__*/ optional(Schema.String),
   username: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.SelfSubjectReviewStatus`
@@ -90,9 +90,9 @@ export interface SelfSubjectReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectReviewStatus: Schema.Schema<SelfSubjectReviewStatus> = /*#__PURE__*/ struct<SelfSubjectReviewStatus>("SelfSubjectReviewStatus", {
+export const SelfSubjectReviewStatus: Schema.Schema<SelfSubjectReviewStatus> = /*#__PURE__*/ struct<SelfSubjectReviewStatus>("SelfSubjectReviewStatus", () => ({
   userInfo: /*#__PURE__*/ optional(UserInfo)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.SelfSubjectReview`
@@ -121,12 +121,12 @@ export interface SelfSubjectReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectReview: Schema.Schema<SelfSubjectReview> = /*#__PURE__*/ struct<SelfSubjectReview>("SelfSubjectReview", {
+export const SelfSubjectReview: Schema.Schema<SelfSubjectReview> = /*#__PURE__*/ struct<SelfSubjectReview>("SelfSubjectReview", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   status: /*#__PURE__*/ optional(SelfSubjectReviewStatus)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.TokenRequestSpec`
@@ -151,11 +151,11 @@ export interface TokenRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequestSpec: Schema.Schema<TokenRequestSpec> = /*#__PURE__*/ struct<TokenRequestSpec>("TokenRequestSpec", {
+export const TokenRequestSpec: Schema.Schema<TokenRequestSpec> = /*#__PURE__*/ struct<TokenRequestSpec>("TokenRequestSpec", () => ({
   audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   boundObjectRef: /*#__PURE__*/ optional(BoundObjectReference),
   expirationSeconds: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.TokenRequestStatus`
@@ -178,10 +178,10 @@ export interface TokenRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequestStatus: Schema.Schema<TokenRequestStatus> = /*#__PURE__*/ struct<TokenRequestStatus>("TokenRequestStatus", {
+export const TokenRequestStatus: Schema.Schema<TokenRequestStatus> = /*#__PURE__*/ struct<TokenRequestStatus>("TokenRequestStatus", () => ({
   expirationTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
   token: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.TokenRequest`
@@ -212,13 +212,13 @@ export interface TokenRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<TokenRequest>("TokenRequest", {
+export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<TokenRequest>("TokenRequest", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(TokenRequestSpec),
   status: /*#__PURE__*/ optional(TokenRequestStatus)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.TokenReviewSpec`
@@ -241,10 +241,10 @@ export interface TokenReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenReviewSpec: Schema.Schema<TokenReviewSpec> = /*#__PURE__*/ struct<TokenReviewSpec>("TokenReviewSpec", {
+export const TokenReviewSpec: Schema.Schema<TokenReviewSpec> = /*#__PURE__*/ struct<TokenReviewSpec>("TokenReviewSpec", () => ({
   audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   token: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.TokenReviewStatus`
@@ -271,12 +271,12 @@ export interface TokenReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenReviewStatus: Schema.Schema<TokenReviewStatus> = /*#__PURE__*/ struct<TokenReviewStatus>("TokenReviewStatus", {
+export const TokenReviewStatus: Schema.Schema<TokenReviewStatus> = /*#__PURE__*/ struct<TokenReviewStatus>("TokenReviewStatus", () => ({
   audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   authenticated: /*#__PURE__*/ optional(Schema.Boolean),
   error: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(UserInfo)
-})
+}))
 
 /**
  * `io.k8s.api.authentication.v1.TokenReview`
@@ -307,13 +307,13 @@ export interface TokenReview {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenReview: Schema.Schema<TokenReview> = /*#__PURE__*/ struct<TokenReview>("TokenReview", {
+export const TokenReview: Schema.Schema<TokenReview> = /*#__PURE__*/ struct<TokenReview>("TokenReview", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: TokenReviewSpec,
   status: /*#__PURE__*/ optional(TokenReviewStatus)
-})
+}))
 
 /**
  * selfsubjectreviews (authentication.k8s.io/v1, cluster-scoped).

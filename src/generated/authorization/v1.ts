@@ -28,10 +28,10 @@ export interface FieldSelectorAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const FieldSelectorAttributes: Schema.Schema<FieldSelectorAttributes> = /*#__PURE__*/ struct<FieldSelectorAttributes>("FieldSelectorAttributes", {
+export const FieldSelectorAttributes: Schema.Schema<FieldSelectorAttributes> = /*#__PURE__*/ struct<FieldSelectorAttributes>("FieldSelectorAttributes", () => ({
   rawSelector: /*#__PURE__*/ optional(Schema.String),
   requirements: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.FieldSelectorRequirement))
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.LabelSelectorAttributes`
@@ -54,10 +54,10 @@ export interface LabelSelectorAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const LabelSelectorAttributes: Schema.Schema<LabelSelectorAttributes> = /*#__PURE__*/ struct<LabelSelectorAttributes>("LabelSelectorAttributes", {
+export const LabelSelectorAttributes: Schema.Schema<LabelSelectorAttributes> = /*#__PURE__*/ struct<LabelSelectorAttributes>("LabelSelectorAttributes", () => ({
   rawSelector: /*#__PURE__*/ optional(Schema.String),
   requirements: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.LabelSelectorRequirement))
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.NonResourceAttributes`
@@ -80,10 +80,10 @@ export interface NonResourceAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const NonResourceAttributes: Schema.Schema<NonResourceAttributes> = /*#__PURE__*/ struct<NonResourceAttributes>("NonResourceAttributes", {
+export const NonResourceAttributes: Schema.Schema<NonResourceAttributes> = /*#__PURE__*/ struct<NonResourceAttributes>("NonResourceAttributes", () => ({
   path: /*#__PURE__*/ optional(Schema.String),
   verb: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.ResourceAttributes`
@@ -120,7 +120,7 @@ export interface ResourceAttributes {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceAttributes: Schema.Schema<ResourceAttributes> = /*#__PURE__*/ struct<ResourceAttributes>("ResourceAttributes", {
+export const ResourceAttributes: Schema.Schema<ResourceAttributes> = /*#__PURE__*/ struct<ResourceAttributes>("ResourceAttributes", () => ({
   fieldSelector: /*#__PURE__*/ optional(FieldSelectorAttributes),
   group: /*#__PURE__*/ optional(Schema.String),
   labelSelector: /*#__PURE__*/ optional(LabelSelectorAttributes),
@@ -130,7 +130,7 @@ export const ResourceAttributes: Schema.Schema<ResourceAttributes> = /*#__PURE__
   subresource: /*#__PURE__*/ optional(Schema.String),
   verb: /*#__PURE__*/ optional(Schema.String),
   version: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SubjectAccessReviewSpec`
@@ -161,14 +161,14 @@ export interface SubjectAccessReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectAccessReviewSpec: Schema.Schema<SubjectAccessReviewSpec> = /*#__PURE__*/ struct<SubjectAccessReviewSpec>("SubjectAccessReviewSpec", {
+export const SubjectAccessReviewSpec: Schema.Schema<SubjectAccessReviewSpec> = /*#__PURE__*/ struct<SubjectAccessReviewSpec>("SubjectAccessReviewSpec", () => ({
   extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
   groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   nonResourceAttributes: /*#__PURE__*/ optional(NonResourceAttributes),
   resourceAttributes: /*#__PURE__*/ optional(ResourceAttributes),
   uid: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SubjectAccessReviewStatus`
@@ -195,12 +195,12 @@ export interface SubjectAccessReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectAccessReviewStatus: Schema.Schema<SubjectAccessReviewStatus> = /*#__PURE__*/ struct<SubjectAccessReviewStatus>("SubjectAccessReviewStatus", {
+export const SubjectAccessReviewStatus: Schema.Schema<SubjectAccessReviewStatus> = /*#__PURE__*/ struct<SubjectAccessReviewStatus>("SubjectAccessReviewStatus", () => ({
   allowed: Schema.Boolean,
   denied: /*#__PURE__*/ optional(Schema.Boolean),
   evaluationError: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.LocalSubjectAccessReview`
@@ -231,13 +231,13 @@ export interface LocalSubjectAccessReview {
  * @since 0.1.0
  * @category schemas
  */
-export const LocalSubjectAccessReview: Schema.Schema<LocalSubjectAccessReview> = /*#__PURE__*/ struct<LocalSubjectAccessReview>("LocalSubjectAccessReview", {
+export const LocalSubjectAccessReview: Schema.Schema<LocalSubjectAccessReview> = /*#__PURE__*/ struct<LocalSubjectAccessReview>("LocalSubjectAccessReview", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SubjectAccessReviewSpec,
   status: /*#__PURE__*/ optional(SubjectAccessReviewStatus)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.NonResourceRule`
@@ -260,10 +260,10 @@ export interface NonResourceRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NonResourceRule: Schema.Schema<NonResourceRule> = /*#__PURE__*/ struct<NonResourceRule>("NonResourceRule", {
+export const NonResourceRule: Schema.Schema<NonResourceRule> = /*#__PURE__*/ struct<NonResourceRule>("NonResourceRule", () => ({
   nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   verbs: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.ResourceRule`
@@ -290,12 +290,12 @@ export interface ResourceRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceRule: Schema.Schema<ResourceRule> = /*#__PURE__*/ struct<ResourceRule>("ResourceRule", {
+export const ResourceRule: Schema.Schema<ResourceRule> = /*#__PURE__*/ struct<ResourceRule>("ResourceRule", () => ({
   apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   verbs: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec`
@@ -318,10 +318,10 @@ export interface SelfSubjectAccessReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectAccessReviewSpec: Schema.Schema<SelfSubjectAccessReviewSpec> = /*#__PURE__*/ struct<SelfSubjectAccessReviewSpec>("SelfSubjectAccessReviewSpec", {
+export const SelfSubjectAccessReviewSpec: Schema.Schema<SelfSubjectAccessReviewSpec> = /*#__PURE__*/ struct<SelfSubjectAccessReviewSpec>("SelfSubjectAccessReviewSpec", () => ({
   nonResourceAttributes: /*#__PURE__*/ optional(NonResourceAttributes),
   resourceAttributes: /*#__PURE__*/ optional(ResourceAttributes)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectAccessReview`
@@ -352,13 +352,13 @@ export interface SelfSubjectAccessReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectAccessReview: Schema.Schema<SelfSubjectAccessReview> = /*#__PURE__*/ struct<SelfSubjectAccessReview>("SelfSubjectAccessReview", {
+export const SelfSubjectAccessReview: Schema.Schema<SelfSubjectAccessReview> = /*#__PURE__*/ struct<SelfSubjectAccessReview>("SelfSubjectAccessReview", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SelfSubjectAccessReviewSpec,
   status: /*#__PURE__*/ optional(SubjectAccessReviewStatus)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec`
@@ -379,9 +379,9 @@ export interface SelfSubjectRulesReviewSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectRulesReviewSpec: Schema.Schema<SelfSubjectRulesReviewSpec> = /*#__PURE__*/ struct<SelfSubjectRulesReviewSpec>("SelfSubjectRulesReviewSpec", {
+export const SelfSubjectRulesReviewSpec: Schema.Schema<SelfSubjectRulesReviewSpec> = /*#__PURE__*/ struct<SelfSubjectRulesReviewSpec>("SelfSubjectRulesReviewSpec", () => ({
   namespace: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SubjectRulesReviewStatus`
@@ -408,12 +408,12 @@ export interface SubjectRulesReviewStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectRulesReviewStatus: Schema.Schema<SubjectRulesReviewStatus> = /*#__PURE__*/ struct<SubjectRulesReviewStatus>("SubjectRulesReviewStatus", {
+export const SubjectRulesReviewStatus: Schema.Schema<SubjectRulesReviewStatus> = /*#__PURE__*/ struct<SubjectRulesReviewStatus>("SubjectRulesReviewStatus", () => ({
   evaluationError: /*#__PURE__*/ optional(Schema.String),
   incomplete: Schema.Boolean,
   nonResourceRules: /*#__PURE__*/ Schema.Array(NonResourceRule),
   resourceRules: /*#__PURE__*/ Schema.Array(ResourceRule)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SelfSubjectRulesReview`
@@ -444,13 +444,13 @@ export interface SelfSubjectRulesReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SelfSubjectRulesReview: Schema.Schema<SelfSubjectRulesReview> = /*#__PURE__*/ struct<SelfSubjectRulesReview>("SelfSubjectRulesReview", {
+export const SelfSubjectRulesReview: Schema.Schema<SelfSubjectRulesReview> = /*#__PURE__*/ struct<SelfSubjectRulesReview>("SelfSubjectRulesReview", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SelfSubjectRulesReviewSpec,
   status: /*#__PURE__*/ optional(SubjectRulesReviewStatus)
-})
+}))
 
 /**
  * `io.k8s.api.authorization.v1.SubjectAccessReview`
@@ -481,13 +481,13 @@ export interface SubjectAccessReview {
  * @since 0.1.0
  * @category schemas
  */
-export const SubjectAccessReview: Schema.Schema<SubjectAccessReview> = /*#__PURE__*/ struct<SubjectAccessReview>("SubjectAccessReview", {
+export const SubjectAccessReview: Schema.Schema<SubjectAccessReview> = /*#__PURE__*/ struct<SubjectAccessReview>("SubjectAccessReview", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: SubjectAccessReviewSpec,
   status: /*#__PURE__*/ optional(SubjectAccessReviewStatus)
-})
+}))
 
 /**
  * localsubjectaccessreviews (authorization.k8s.io/v1, namespaced).

@@ -30,11 +30,11 @@ export interface CrossVersionObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = /*#__PURE__*/ struct<CrossVersionObjectReference>("CrossVersionObjectReference", {
+export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = /*#__PURE__*/ struct<CrossVersionObjectReference>("CrossVersionObjectReference", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec`
@@ -61,12 +61,12 @@ export interface HorizontalPodAutoscalerSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", {
+export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", () => ({
   maxReplicas: Schema.Number,
   minReplicas: /*#__PURE__*/ optional(Schema.Number),
   scaleTargetRef: CrossVersionObjectReference,
   targetCPUUtilizationPercentage: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus`
@@ -95,13 +95,13 @@ export interface HorizontalPodAutoscalerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", {
+export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", () => ({
   currentCPUUtilizationPercentage: /*#__PURE__*/ optional(Schema.Number),
   currentReplicas: Schema.Number,
   desiredReplicas: Schema.Number,
   lastScaleTime: /*#__PURE__*/ optional(meta_v1.Time),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler`
@@ -132,13 +132,13 @@ export interface HorizontalPodAutoscaler {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /*#__PURE__*/ struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", {
+export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /*#__PURE__*/ struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: HorizontalPodAutoscalerSpec,
   status: /*#__PURE__*/ optional(HorizontalPodAutoscalerStatus)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList`
@@ -167,12 +167,12 @@ export interface HorizontalPodAutoscalerList {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", {
+export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(HorizontalPodAutoscaler),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.ScaleSpec`
@@ -193,9 +193,9 @@ export interface ScaleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleSpec: Schema.Schema<ScaleSpec> = /*#__PURE__*/ struct<ScaleSpec>("ScaleSpec", {
+export const ScaleSpec: Schema.Schema<ScaleSpec> = /*#__PURE__*/ struct<ScaleSpec>("ScaleSpec", () => ({
   replicas: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.ScaleStatus`
@@ -218,10 +218,10 @@ export interface ScaleStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleStatus: Schema.Schema<ScaleStatus> = /*#__PURE__*/ struct<ScaleStatus>("ScaleStatus", {
+export const ScaleStatus: Schema.Schema<ScaleStatus> = /*#__PURE__*/ struct<ScaleStatus>("ScaleStatus", () => ({
   replicas: Schema.Number,
   selector: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v1.Scale`
@@ -252,13 +252,13 @@ export interface Scale {
  * @since 0.1.0
  * @category schemas
  */
-export const Scale: Schema.Schema<Scale> = /*#__PURE__*/ struct<Scale>("Scale", {
+export const Scale: Schema.Schema<Scale> = /*#__PURE__*/ struct<Scale>("Scale", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ScaleSpec),
   status: /*#__PURE__*/ optional(ScaleStatus)
-})
+}))
 
 /**
  * horizontalpodautoscalers (autoscaling/v1, namespaced).

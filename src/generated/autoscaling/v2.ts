@@ -33,12 +33,12 @@ export interface MetricTarget {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricTarget: Schema.Schema<MetricTarget> = /*#__PURE__*/ struct<MetricTarget>("MetricTarget", {
+export const MetricTarget: Schema.Schema<MetricTarget> = /*#__PURE__*/ struct<MetricTarget>("MetricTarget", () => ({
   averageUtilization: /*#__PURE__*/ optional(Schema.Number),
   averageValue: /*#__PURE__*/ optional(apimachinery.Quantity),
   type: Schema.String,
   value: /*#__PURE__*/ optional(apimachinery.Quantity)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ContainerResourceMetricSource`
@@ -63,11 +63,11 @@ export interface ContainerResourceMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerResourceMetricSource: Schema.Schema<ContainerResourceMetricSource> = /*#__PURE__*/ struct<ContainerResourceMetricSource>("ContainerResourceMetricSource", {
+export const ContainerResourceMetricSource: Schema.Schema<ContainerResourceMetricSource> = /*#__PURE__*/ struct<ContainerResourceMetricSource>("ContainerResourceMetricSource", () => ({
   container: Schema.String,
   name: Schema.String,
   target: MetricTarget
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.MetricValueStatus`
@@ -92,11 +92,11 @@ export interface MetricValueStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricValueStatus: Schema.Schema<MetricValueStatus> = /*#__PURE__*/ struct<MetricValueStatus>("MetricValueStatus", {
+export const MetricValueStatus: Schema.Schema<MetricValueStatus> = /*#__PURE__*/ struct<MetricValueStatus>("MetricValueStatus", () => ({
   averageUtilization: /*#__PURE__*/ optional(Schema.Number),
   averageValue: /*#__PURE__*/ optional(apimachinery.Quantity),
   value: /*#__PURE__*/ optional(apimachinery.Quantity)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus`
@@ -121,11 +121,11 @@ export interface ContainerResourceMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerResourceMetricStatus: Schema.Schema<ContainerResourceMetricStatus> = /*#__PURE__*/ struct<ContainerResourceMetricStatus>("ContainerResourceMetricStatus", {
+export const ContainerResourceMetricStatus: Schema.Schema<ContainerResourceMetricStatus> = /*#__PURE__*/ struct<ContainerResourceMetricStatus>("ContainerResourceMetricStatus", () => ({
   container: Schema.String,
   current: MetricValueStatus,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.CrossVersionObjectReference`
@@ -150,11 +150,11 @@ export interface CrossVersionObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = /*#__PURE__*/ struct<CrossVersionObjectReference>("CrossVersionObjectReference", {
+export const CrossVersionObjectReference: Schema.Schema<CrossVersionObjectReference> = /*#__PURE__*/ struct<CrossVersionObjectReference>("CrossVersionObjectReference", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.MetricIdentifier`
@@ -177,10 +177,10 @@ export interface MetricIdentifier {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricIdentifier: Schema.Schema<MetricIdentifier> = /*#__PURE__*/ struct<MetricIdentifier>("MetricIdentifier", {
+export const MetricIdentifier: Schema.Schema<MetricIdentifier> = /*#__PURE__*/ struct<MetricIdentifier>("MetricIdentifier", () => ({
   name: Schema.String,
   selector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ExternalMetricSource`
@@ -203,10 +203,10 @@ export interface ExternalMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalMetricSource: Schema.Schema<ExternalMetricSource> = /*#__PURE__*/ struct<ExternalMetricSource>("ExternalMetricSource", {
+export const ExternalMetricSource: Schema.Schema<ExternalMetricSource> = /*#__PURE__*/ struct<ExternalMetricSource>("ExternalMetricSource", () => ({
   metric: MetricIdentifier,
   target: MetricTarget
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ExternalMetricStatus`
@@ -229,10 +229,10 @@ export interface ExternalMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalMetricStatus: Schema.Schema<ExternalMetricStatus> = /*#__PURE__*/ struct<ExternalMetricStatus>("ExternalMetricStatus", {
+export const ExternalMetricStatus: Schema.Schema<ExternalMetricStatus> = /*#__PURE__*/ struct<ExternalMetricStatus>("ExternalMetricStatus", () => ({
   current: MetricValueStatus,
   metric: MetricIdentifier
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HPAScalingPolicy`
@@ -257,11 +257,11 @@ export interface HPAScalingPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const HPAScalingPolicy: Schema.Schema<HPAScalingPolicy> = /*#__PURE__*/ struct<HPAScalingPolicy>("HPAScalingPolicy", {
+export const HPAScalingPolicy: Schema.Schema<HPAScalingPolicy> = /*#__PURE__*/ struct<HPAScalingPolicy>("HPAScalingPolicy", () => ({
   periodSeconds: Schema.Number,
   type: Schema.String,
   value: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HPAScalingRules`
@@ -288,12 +288,12 @@ export interface HPAScalingRules {
  * @since 0.1.0
  * @category schemas
  */
-export const HPAScalingRules: Schema.Schema<HPAScalingRules> = /*#__PURE__*/ struct<HPAScalingRules>("HPAScalingRules", {
+export const HPAScalingRules: Schema.Schema<HPAScalingRules> = /*#__PURE__*/ struct<HPAScalingRules>("HPAScalingRules", () => ({
   policies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HPAScalingPolicy)),
   selectPolicy: /*#__PURE__*/ optional(Schema.String),
   stabilizationWindowSeconds: /*#__PURE__*/ optional(Schema.Number),
   tolerance: /*#__PURE__*/ optional(apimachinery.Quantity)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior`
@@ -316,10 +316,10 @@ export interface HorizontalPodAutoscalerBehavior {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerBehavior: Schema.Schema<HorizontalPodAutoscalerBehavior> = /*#__PURE__*/ struct<HorizontalPodAutoscalerBehavior>("HorizontalPodAutoscalerBehavior", {
+export const HorizontalPodAutoscalerBehavior: Schema.Schema<HorizontalPodAutoscalerBehavior> = /*#__PURE__*/ struct<HorizontalPodAutoscalerBehavior>("HorizontalPodAutoscalerBehavior", () => ({
   scaleDown: /*#__PURE__*/ optional(HPAScalingRules),
   scaleUp: /*#__PURE__*/ optional(HPAScalingRules)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ObjectMetricSource`
@@ -344,11 +344,11 @@ export interface ObjectMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectMetricSource: Schema.Schema<ObjectMetricSource> = /*#__PURE__*/ struct<ObjectMetricSource>("ObjectMetricSource", {
+export const ObjectMetricSource: Schema.Schema<ObjectMetricSource> = /*#__PURE__*/ struct<ObjectMetricSource>("ObjectMetricSource", () => ({
   describedObject: CrossVersionObjectReference,
   metric: MetricIdentifier,
   target: MetricTarget
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.PodsMetricSource`
@@ -371,10 +371,10 @@ export interface PodsMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PodsMetricSource: Schema.Schema<PodsMetricSource> = /*#__PURE__*/ struct<PodsMetricSource>("PodsMetricSource", {
+export const PodsMetricSource: Schema.Schema<PodsMetricSource> = /*#__PURE__*/ struct<PodsMetricSource>("PodsMetricSource", () => ({
   metric: MetricIdentifier,
   target: MetricTarget
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ResourceMetricSource`
@@ -397,10 +397,10 @@ export interface ResourceMetricSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceMetricSource: Schema.Schema<ResourceMetricSource> = /*#__PURE__*/ struct<ResourceMetricSource>("ResourceMetricSource", {
+export const ResourceMetricSource: Schema.Schema<ResourceMetricSource> = /*#__PURE__*/ struct<ResourceMetricSource>("ResourceMetricSource", () => ({
   name: Schema.String,
   target: MetricTarget
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.MetricSpec`
@@ -431,14 +431,14 @@ export interface MetricSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricSpec: Schema.Schema<MetricSpec> = /*#__PURE__*/ struct<MetricSpec>("MetricSpec", {
+export const MetricSpec: Schema.Schema<MetricSpec> = /*#__PURE__*/ struct<MetricSpec>("MetricSpec", () => ({
   containerResource: /*#__PURE__*/ optional(ContainerResourceMetricSource),
   external: /*#__PURE__*/ optional(ExternalMetricSource),
   object: /*#__PURE__*/ optional(ObjectMetricSource),
   pods: /*#__PURE__*/ optional(PodsMetricSource),
   resource: /*#__PURE__*/ optional(ResourceMetricSource),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec`
@@ -467,13 +467,13 @@ export interface HorizontalPodAutoscalerSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", {
+export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", () => ({
   behavior: /*#__PURE__*/ optional(HorizontalPodAutoscalerBehavior),
   maxReplicas: Schema.Number,
   metrics: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MetricSpec)),
   minReplicas: /*#__PURE__*/ optional(Schema.Number),
   scaleTargetRef: CrossVersionObjectReference
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition`
@@ -502,13 +502,13 @@ export interface HorizontalPodAutoscalerCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerCondition: Schema.Schema<HorizontalPodAutoscalerCondition> = /*#__PURE__*/ struct<HorizontalPodAutoscalerCondition>("HorizontalPodAutoscalerCondition", {
+export const HorizontalPodAutoscalerCondition: Schema.Schema<HorizontalPodAutoscalerCondition> = /*#__PURE__*/ struct<HorizontalPodAutoscalerCondition>("HorizontalPodAutoscalerCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ObjectMetricStatus`
@@ -533,11 +533,11 @@ export interface ObjectMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectMetricStatus: Schema.Schema<ObjectMetricStatus> = /*#__PURE__*/ struct<ObjectMetricStatus>("ObjectMetricStatus", {
+export const ObjectMetricStatus: Schema.Schema<ObjectMetricStatus> = /*#__PURE__*/ struct<ObjectMetricStatus>("ObjectMetricStatus", () => ({
   current: MetricValueStatus,
   describedObject: CrossVersionObjectReference,
   metric: MetricIdentifier
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.PodsMetricStatus`
@@ -560,10 +560,10 @@ export interface PodsMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodsMetricStatus: Schema.Schema<PodsMetricStatus> = /*#__PURE__*/ struct<PodsMetricStatus>("PodsMetricStatus", {
+export const PodsMetricStatus: Schema.Schema<PodsMetricStatus> = /*#__PURE__*/ struct<PodsMetricStatus>("PodsMetricStatus", () => ({
   current: MetricValueStatus,
   metric: MetricIdentifier
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.ResourceMetricStatus`
@@ -586,10 +586,10 @@ export interface ResourceMetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceMetricStatus: Schema.Schema<ResourceMetricStatus> = /*#__PURE__*/ struct<ResourceMetricStatus>("ResourceMetricStatus", {
+export const ResourceMetricStatus: Schema.Schema<ResourceMetricStatus> = /*#__PURE__*/ struct<ResourceMetricStatus>("ResourceMetricStatus", () => ({
   current: MetricValueStatus,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.MetricStatus`
@@ -620,14 +620,14 @@ export interface MetricStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const MetricStatus: Schema.Schema<MetricStatus> = /*#__PURE__*/ struct<MetricStatus>("MetricStatus", {
+export const MetricStatus: Schema.Schema<MetricStatus> = /*#__PURE__*/ struct<MetricStatus>("MetricStatus", () => ({
   containerResource: /*#__PURE__*/ optional(ContainerResourceMetricStatus),
   external: /*#__PURE__*/ optional(ExternalMetricStatus),
   object: /*#__PURE__*/ optional(ObjectMetricStatus),
   pods: /*#__PURE__*/ optional(PodsMetricStatus),
   resource: /*#__PURE__*/ optional(ResourceMetricStatus),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus`
@@ -658,14 +658,14 @@ export interface HorizontalPodAutoscalerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", {
+export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HorizontalPodAutoscalerCondition)),
   currentMetrics: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MetricStatus)),
   currentReplicas: /*#__PURE__*/ optional(Schema.Number),
   desiredReplicas: Schema.Number,
   lastScaleTime: /*#__PURE__*/ optional(meta_v1.Time),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler`
@@ -696,13 +696,13 @@ export interface HorizontalPodAutoscaler {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /*#__PURE__*/ struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", {
+export const HorizontalPodAutoscaler: Schema.Schema<HorizontalPodAutoscaler> = /*#__PURE__*/ struct<HorizontalPodAutoscaler>("HorizontalPodAutoscaler", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: HorizontalPodAutoscalerSpec,
   status: /*#__PURE__*/ optional(HorizontalPodAutoscalerStatus)
-})
+}))
 
 /**
  * `io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList`
@@ -731,12 +731,12 @@ export interface HorizontalPodAutoscalerList {
  * @since 0.1.0
  * @category schemas
  */
-export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", {
+export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(HorizontalPodAutoscaler),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * horizontalpodautoscalers (autoscaling/v2, namespaced).

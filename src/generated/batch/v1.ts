@@ -31,11 +31,11 @@ export interface PodFailurePolicyOnExitCodesRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicyOnExitCodesRequirement: Schema.Schema<PodFailurePolicyOnExitCodesRequirement> = /*#__PURE__*/ struct<PodFailurePolicyOnExitCodesRequirement>("PodFailurePolicyOnExitCodesRequirement", {
+export const PodFailurePolicyOnExitCodesRequirement: Schema.Schema<PodFailurePolicyOnExitCodesRequirement> = /*#__PURE__*/ struct<PodFailurePolicyOnExitCodesRequirement>("PodFailurePolicyOnExitCodesRequirement", () => ({
   containerName: /*#__PURE__*/ optional(Schema.String),
   operator: Schema.String,
   values: /*#__PURE__*/ Schema.Array(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern`
@@ -58,10 +58,10 @@ export interface PodFailurePolicyOnPodConditionsPattern {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicyOnPodConditionsPattern: Schema.Schema<PodFailurePolicyOnPodConditionsPattern> = /*#__PURE__*/ struct<PodFailurePolicyOnPodConditionsPattern>("PodFailurePolicyOnPodConditionsPattern", {
+export const PodFailurePolicyOnPodConditionsPattern: Schema.Schema<PodFailurePolicyOnPodConditionsPattern> = /*#__PURE__*/ struct<PodFailurePolicyOnPodConditionsPattern>("PodFailurePolicyOnPodConditionsPattern", () => ({
   status: /*#__PURE__*/ optional(Schema.String),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicyRule`
@@ -86,11 +86,11 @@ export interface PodFailurePolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicyRule: Schema.Schema<PodFailurePolicyRule> = /*#__PURE__*/ struct<PodFailurePolicyRule>("PodFailurePolicyRule", {
+export const PodFailurePolicyRule: Schema.Schema<PodFailurePolicyRule> = /*#__PURE__*/ struct<PodFailurePolicyRule>("PodFailurePolicyRule", () => ({
   action: Schema.String,
   onExitCodes: /*#__PURE__*/ optional(PodFailurePolicyOnExitCodesRequirement),
   onPodConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodFailurePolicyOnPodConditionsPattern))
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.PodFailurePolicy`
@@ -111,9 +111,9 @@ export interface PodFailurePolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const PodFailurePolicy: Schema.Schema<PodFailurePolicy> = /*#__PURE__*/ struct<PodFailurePolicy>("PodFailurePolicy", {
+export const PodFailurePolicy: Schema.Schema<PodFailurePolicy> = /*#__PURE__*/ struct<PodFailurePolicy>("PodFailurePolicy", () => ({
   rules: /*#__PURE__*/ Schema.Array(PodFailurePolicyRule)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.SuccessPolicyRule`
@@ -136,10 +136,10 @@ export interface SuccessPolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const SuccessPolicyRule: Schema.Schema<SuccessPolicyRule> = /*#__PURE__*/ struct<SuccessPolicyRule>("SuccessPolicyRule", {
+export const SuccessPolicyRule: Schema.Schema<SuccessPolicyRule> = /*#__PURE__*/ struct<SuccessPolicyRule>("SuccessPolicyRule", () => ({
   succeededCount: /*#__PURE__*/ optional(Schema.Number),
   succeededIndexes: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.SuccessPolicy`
@@ -160,9 +160,9 @@ export interface SuccessPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const SuccessPolicy: Schema.Schema<SuccessPolicy> = /*#__PURE__*/ struct<SuccessPolicy>("SuccessPolicy", {
+export const SuccessPolicy: Schema.Schema<SuccessPolicy> = /*#__PURE__*/ struct<SuccessPolicy>("SuccessPolicy", () => ({
   rules: /*#__PURE__*/ Schema.Array(SuccessPolicyRule)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.JobSpec`
@@ -213,7 +213,7 @@ export interface JobSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const JobSpec: Schema.Schema<JobSpec> = /*#__PURE__*/ struct<JobSpec>("JobSpec", {
+export const JobSpec: Schema.Schema<JobSpec> = /*#__PURE__*/ struct<JobSpec>("JobSpec", () => ({
   activeDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
   backoffLimit: /*#__PURE__*/ optional(Schema.Number),
   backoffLimitPerIndex: /*#__PURE__*/ optional(Schema.Number),
@@ -230,7 +230,7 @@ export const JobSpec: Schema.Schema<JobSpec> = /*#__PURE__*/ struct<JobSpec>("Jo
   suspend: /*#__PURE__*/ optional(Schema.Boolean),
   template: core_v1.PodTemplateSpec,
   ttlSecondsAfterFinished: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.JobTemplateSpec`
@@ -253,10 +253,10 @@ export interface JobTemplateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const JobTemplateSpec: Schema.Schema<JobTemplateSpec> = /*#__PURE__*/ struct<JobTemplateSpec>("JobTemplateSpec", {
+export const JobTemplateSpec: Schema.Schema<JobTemplateSpec> = /*#__PURE__*/ struct<JobTemplateSpec>("JobTemplateSpec", () => ({
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(JobSpec)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.CronJobSpec`
@@ -291,7 +291,7 @@ export interface CronJobSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJobSpec: Schema.Schema<CronJobSpec> = /*#__PURE__*/ struct<CronJobSpec>("CronJobSpec", {
+export const CronJobSpec: Schema.Schema<CronJobSpec> = /*#__PURE__*/ struct<CronJobSpec>("CronJobSpec", () => ({
   concurrencyPolicy: /*#__PURE__*/ optional(Schema.String),
   failedJobsHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   jobTemplate: JobTemplateSpec,
@@ -300,7 +300,7 @@ export const CronJobSpec: Schema.Schema<CronJobSpec> = /*#__PURE__*/ struct<Cron
   successfulJobsHistoryLimit: /*#__PURE__*/ optional(Schema.Number),
   suspend: /*#__PURE__*/ optional(Schema.Boolean),
   timeZone: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.CronJobStatus`
@@ -325,11 +325,11 @@ export interface CronJobStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJobStatus: Schema.Schema<CronJobStatus> = /*#__PURE__*/ struct<CronJobStatus>("CronJobStatus", {
+export const CronJobStatus: Schema.Schema<CronJobStatus> = /*#__PURE__*/ struct<CronJobStatus>("CronJobStatus", () => ({
   active: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.ObjectReference)),
   lastScheduleTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastSuccessfulTime: /*#__PURE__*/ optional(meta_v1.Time)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.CronJob`
@@ -360,13 +360,13 @@ export interface CronJob {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJob: Schema.Schema<CronJob> = /*#__PURE__*/ struct<CronJob>("CronJob", {
+export const CronJob: Schema.Schema<CronJob> = /*#__PURE__*/ struct<CronJob>("CronJob", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CronJobSpec,
   status: /*#__PURE__*/ optional(CronJobStatus)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.CronJobList`
@@ -395,12 +395,12 @@ export interface CronJobList {
  * @since 0.1.0
  * @category schemas
  */
-export const CronJobList: Schema.Schema<CronJobList> = /*#__PURE__*/ struct<CronJobList>("CronJobList", {
+export const CronJobList: Schema.Schema<CronJobList> = /*#__PURE__*/ struct<CronJobList>("CronJobList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(CronJob),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.JobCondition`
@@ -431,14 +431,14 @@ export interface JobCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const JobCondition: Schema.Schema<JobCondition> = /*#__PURE__*/ struct<JobCondition>("JobCondition", {
+export const JobCondition: Schema.Schema<JobCondition> = /*#__PURE__*/ struct<JobCondition>("JobCondition", () => ({
   lastProbeTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.UncountedTerminatedPods`
@@ -461,10 +461,10 @@ export interface UncountedTerminatedPods {
  * @since 0.1.0
  * @category schemas
  */
-export const UncountedTerminatedPods: Schema.Schema<UncountedTerminatedPods> = /*#__PURE__*/ struct<UncountedTerminatedPods>("UncountedTerminatedPods", {
+export const UncountedTerminatedPods: Schema.Schema<UncountedTerminatedPods> = /*#__PURE__*/ struct<UncountedTerminatedPods>("UncountedTerminatedPods", () => ({
   failed: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   succeeded: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.JobStatus`
@@ -505,7 +505,7 @@ export interface JobStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const JobStatus: Schema.Schema<JobStatus> = /*#__PURE__*/ struct<JobStatus>("JobStatus", {
+export const JobStatus: Schema.Schema<JobStatus> = /*#__PURE__*/ struct<JobStatus>("JobStatus", () => ({
   active: /*#__PURE__*/ optional(Schema.Number),
   completedIndexes: /*#__PURE__*/ optional(Schema.String),
   completionTime: /*#__PURE__*/ optional(meta_v1.Time),
@@ -517,7 +517,7 @@ export const JobStatus: Schema.Schema<JobStatus> = /*#__PURE__*/ struct<JobStatu
   succeeded: /*#__PURE__*/ optional(Schema.Number),
   terminating: /*#__PURE__*/ optional(Schema.Number),
   uncountedTerminatedPods: /*#__PURE__*/ optional(UncountedTerminatedPods)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.Job`
@@ -548,13 +548,13 @@ export interface Job {
  * @since 0.1.0
  * @category schemas
  */
-export const Job: Schema.Schema<Job> = /*#__PURE__*/ struct<Job>("Job", {
+export const Job: Schema.Schema<Job> = /*#__PURE__*/ struct<Job>("Job", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(JobSpec),
   status: /*#__PURE__*/ optional(JobStatus)
-})
+}))
 
 /**
  * `io.k8s.api.batch.v1.JobList`
@@ -583,12 +583,12 @@ export interface JobList {
  * @since 0.1.0
  * @category schemas
  */
-export const JobList: Schema.Schema<JobList> = /*#__PURE__*/ struct<JobList>("JobList", {
+export const JobList: Schema.Schema<JobList> = /*#__PURE__*/ struct<JobList>("JobList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Job),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * cronjobs (batch/v1, namespaced).

@@ -40,7 +40,7 @@ export interface CertificateSigningRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequestSpec> = /*#__PURE__*/ struct<CertificateSigningRequestSpec>("CertificateSigningRequestSpec", {
+export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequestSpec> = /*#__PURE__*/ struct<CertificateSigningRequestSpec>("CertificateSigningRequestSpec", () => ({
   expirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
   groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
@@ -49,7 +49,7 @@ export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequ
   uid: /*#__PURE__*/ optional(Schema.String),
   usages: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   username: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestCondition`
@@ -80,14 +80,14 @@ export interface CertificateSigningRequestCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestCondition: Schema.Schema<CertificateSigningRequestCondition> = /*#__PURE__*/ struct<CertificateSigningRequestCondition>("CertificateSigningRequestCondition", {
+export const CertificateSigningRequestCondition: Schema.Schema<CertificateSigningRequestCondition> = /*#__PURE__*/ struct<CertificateSigningRequestCondition>("CertificateSigningRequestCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastUpdateTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestStatus`
@@ -110,10 +110,10 @@ export interface CertificateSigningRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestStatus: Schema.Schema<CertificateSigningRequestStatus> = /*#__PURE__*/ struct<CertificateSigningRequestStatus>("CertificateSigningRequestStatus", {
+export const CertificateSigningRequestStatus: Schema.Schema<CertificateSigningRequestStatus> = /*#__PURE__*/ struct<CertificateSigningRequestStatus>("CertificateSigningRequestStatus", () => ({
   certificate: /*#__PURE__*/ optional(Schema.String),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CertificateSigningRequestCondition))
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequest`
@@ -144,13 +144,13 @@ export interface CertificateSigningRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequest: Schema.Schema<CertificateSigningRequest> = /*#__PURE__*/ struct<CertificateSigningRequest>("CertificateSigningRequest", {
+export const CertificateSigningRequest: Schema.Schema<CertificateSigningRequest> = /*#__PURE__*/ struct<CertificateSigningRequest>("CertificateSigningRequest", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CertificateSigningRequestSpec,
   status: /*#__PURE__*/ optional(CertificateSigningRequestStatus)
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1.CertificateSigningRequestList`
@@ -179,12 +179,12 @@ export interface CertificateSigningRequestList {
  * @since 0.1.0
  * @category schemas
  */
-export const CertificateSigningRequestList: Schema.Schema<CertificateSigningRequestList> = /*#__PURE__*/ struct<CertificateSigningRequestList>("CertificateSigningRequestList", {
+export const CertificateSigningRequestList: Schema.Schema<CertificateSigningRequestList> = /*#__PURE__*/ struct<CertificateSigningRequestList>("CertificateSigningRequestList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(CertificateSigningRequest),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * certificatesigningrequests (certificates.k8s.io/v1, cluster-scoped).

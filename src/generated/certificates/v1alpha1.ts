@@ -28,10 +28,10 @@ export interface ClusterTrustBundleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#__PURE__*/ struct<ClusterTrustBundleSpec>("ClusterTrustBundleSpec", {
+export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#__PURE__*/ struct<ClusterTrustBundleSpec>("ClusterTrustBundleSpec", () => ({
   signerName: /*#__PURE__*/ optional(Schema.String),
   trustBundle: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1alpha1.ClusterTrustBundle`
@@ -60,12 +60,12 @@ export interface ClusterTrustBundle {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__*/ struct<ClusterTrustBundle>("ClusterTrustBundle", {
+export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__*/ struct<ClusterTrustBundle>("ClusterTrustBundle", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ClusterTrustBundleSpec
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1alpha1.ClusterTrustBundleList`
@@ -94,12 +94,12 @@ export interface ClusterTrustBundleList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", {
+export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ClusterTrustBundle),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * clustertrustbundles (certificates.k8s.io/v1alpha1, cluster-scoped).

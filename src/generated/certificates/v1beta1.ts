@@ -28,10 +28,10 @@ export interface ClusterTrustBundleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#__PURE__*/ struct<ClusterTrustBundleSpec>("ClusterTrustBundleSpec", {
+export const ClusterTrustBundleSpec: Schema.Schema<ClusterTrustBundleSpec> = /*#__PURE__*/ struct<ClusterTrustBundleSpec>("ClusterTrustBundleSpec", () => ({
   signerName: /*#__PURE__*/ optional(Schema.String),
   trustBundle: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1beta1.ClusterTrustBundle`
@@ -60,12 +60,12 @@ export interface ClusterTrustBundle {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__*/ struct<ClusterTrustBundle>("ClusterTrustBundle", {
+export const ClusterTrustBundle: Schema.Schema<ClusterTrustBundle> = /*#__PURE__*/ struct<ClusterTrustBundle>("ClusterTrustBundle", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ClusterTrustBundleSpec
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1beta1.ClusterTrustBundleList`
@@ -94,12 +94,12 @@ export interface ClusterTrustBundleList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", {
+export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ClusterTrustBundle),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec`
@@ -142,7 +142,7 @@ export interface PodCertificateRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec> = /*#__PURE__*/ struct<PodCertificateRequestSpec>("PodCertificateRequestSpec", {
+export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec> = /*#__PURE__*/ struct<PodCertificateRequestSpec>("PodCertificateRequestSpec", () => ({
   maxExpirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   nodeName: Schema.String,
   nodeUID: Schema.String,
@@ -155,7 +155,7 @@ export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec>
   signerName: Schema.String,
   stubPKCS10Request: Schema.String,
   unverifiedUserAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus`
@@ -184,13 +184,13 @@ export interface PodCertificateRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequestStatus: Schema.Schema<PodCertificateRequestStatus> = /*#__PURE__*/ struct<PodCertificateRequestStatus>("PodCertificateRequestStatus", {
+export const PodCertificateRequestStatus: Schema.Schema<PodCertificateRequestStatus> = /*#__PURE__*/ struct<PodCertificateRequestStatus>("PodCertificateRequestStatus", () => ({
   beginRefreshAt: /*#__PURE__*/ optional(meta_v1.Time),
   certificateChain: /*#__PURE__*/ optional(Schema.String),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   notAfter: /*#__PURE__*/ optional(meta_v1.Time),
   notBefore: /*#__PURE__*/ optional(meta_v1.Time)
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequest`
@@ -221,13 +221,13 @@ export interface PodCertificateRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequest: Schema.Schema<PodCertificateRequest> = /*#__PURE__*/ struct<PodCertificateRequest>("PodCertificateRequest", {
+export const PodCertificateRequest: Schema.Schema<PodCertificateRequest> = /*#__PURE__*/ struct<PodCertificateRequest>("PodCertificateRequest", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: PodCertificateRequestSpec,
   status: /*#__PURE__*/ optional(PodCertificateRequestStatus)
-})
+}))
 
 /**
  * `io.k8s.api.certificates.v1beta1.PodCertificateRequestList`
@@ -256,12 +256,12 @@ export interface PodCertificateRequestList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateRequestList: Schema.Schema<PodCertificateRequestList> = /*#__PURE__*/ struct<PodCertificateRequestList>("PodCertificateRequestList", {
+export const PodCertificateRequestList: Schema.Schema<PodCertificateRequestList> = /*#__PURE__*/ struct<PodCertificateRequestList>("PodCertificateRequestList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PodCertificateRequest),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * clustertrustbundles (certificates.k8s.io/v1beta1, cluster-scoped).

@@ -38,7 +38,7 @@ export interface LeaseSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseSpec: Schema.Schema<LeaseSpec> = /*#__PURE__*/ struct<LeaseSpec>("LeaseSpec", {
+export const LeaseSpec: Schema.Schema<LeaseSpec> = /*#__PURE__*/ struct<LeaseSpec>("LeaseSpec", () => ({
   acquireTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
   holderIdentity: /*#__PURE__*/ optional(Schema.String),
   leaseDurationSeconds: /*#__PURE__*/ optional(Schema.Number),
@@ -46,7 +46,7 @@ export const LeaseSpec: Schema.Schema<LeaseSpec> = /*#__PURE__*/ struct<LeaseSpe
   preferredHolder: /*#__PURE__*/ optional(Schema.String),
   renewTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
   strategy: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.coordination.v1.Lease`
@@ -75,12 +75,12 @@ export interface Lease {
  * @since 0.1.0
  * @category schemas
  */
-export const Lease: Schema.Schema<Lease> = /*#__PURE__*/ struct<Lease>("Lease", {
+export const Lease: Schema.Schema<Lease> = /*#__PURE__*/ struct<Lease>("Lease", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(LeaseSpec)
-})
+}))
 
 /**
  * `io.k8s.api.coordination.v1.LeaseList`
@@ -109,12 +109,12 @@ export interface LeaseList {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseList: Schema.Schema<LeaseList> = /*#__PURE__*/ struct<LeaseList>("LeaseList", {
+export const LeaseList: Schema.Schema<LeaseList> = /*#__PURE__*/ struct<LeaseList>("LeaseList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Lease),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * leases (coordination.k8s.io/v1, namespaced).

@@ -36,14 +36,14 @@ export interface LeaseCandidateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseCandidateSpec: Schema.Schema<LeaseCandidateSpec> = /*#__PURE__*/ struct<LeaseCandidateSpec>("LeaseCandidateSpec", {
+export const LeaseCandidateSpec: Schema.Schema<LeaseCandidateSpec> = /*#__PURE__*/ struct<LeaseCandidateSpec>("LeaseCandidateSpec", () => ({
   binaryVersion: Schema.String,
   emulationVersion: /*#__PURE__*/ optional(Schema.String),
   leaseName: Schema.String,
   pingTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
   renewTime: /*#__PURE__*/ optional(meta_v1.MicroTime),
   strategy: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.coordination.v1beta1.LeaseCandidate`
@@ -72,12 +72,12 @@ export interface LeaseCandidate {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseCandidate: Schema.Schema<LeaseCandidate> = /*#__PURE__*/ struct<LeaseCandidate>("LeaseCandidate", {
+export const LeaseCandidate: Schema.Schema<LeaseCandidate> = /*#__PURE__*/ struct<LeaseCandidate>("LeaseCandidate", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: LeaseCandidateSpec
-})
+}))
 
 /**
  * `io.k8s.api.coordination.v1beta1.LeaseCandidateList`
@@ -106,12 +106,12 @@ export interface LeaseCandidateList {
  * @since 0.1.0
  * @category schemas
  */
-export const LeaseCandidateList: Schema.Schema<LeaseCandidateList> = /*#__PURE__*/ struct<LeaseCandidateList>("LeaseCandidateList", {
+export const LeaseCandidateList: Schema.Schema<LeaseCandidateList> = /*#__PURE__*/ struct<LeaseCandidateList>("LeaseCandidateList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(LeaseCandidate),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * leasecandidates (coordination.k8s.io/v1beta1, namespaced).

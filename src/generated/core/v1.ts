@@ -33,12 +33,12 @@ export interface AWSElasticBlockStoreVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AWSElasticBlockStoreVolumeSource: Schema.Schema<AWSElasticBlockStoreVolumeSource> = /*#__PURE__*/ struct<AWSElasticBlockStoreVolumeSource>("AWSElasticBlockStoreVolumeSource", {
+export const AWSElasticBlockStoreVolumeSource: Schema.Schema<AWSElasticBlockStoreVolumeSource> = /*#__PURE__*/ struct<AWSElasticBlockStoreVolumeSource>("AWSElasticBlockStoreVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   partition: /*#__PURE__*/ optional(Schema.Number),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   volumeID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeSelectorRequirement`
@@ -63,11 +63,11 @@ export interface NodeSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSelectorRequirement: Schema.Schema<NodeSelectorRequirement> = /*#__PURE__*/ struct<NodeSelectorRequirement>("NodeSelectorRequirement", {
+export const NodeSelectorRequirement: Schema.Schema<NodeSelectorRequirement> = /*#__PURE__*/ struct<NodeSelectorRequirement>("NodeSelectorRequirement", () => ({
   key: Schema.String,
   operator: Schema.String,
   values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeSelectorTerm`
@@ -90,10 +90,10 @@ export interface NodeSelectorTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSelectorTerm: Schema.Schema<NodeSelectorTerm> = /*#__PURE__*/ struct<NodeSelectorTerm>("NodeSelectorTerm", {
+export const NodeSelectorTerm: Schema.Schema<NodeSelectorTerm> = /*#__PURE__*/ struct<NodeSelectorTerm>("NodeSelectorTerm", () => ({
   matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeSelectorRequirement)),
   matchFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeSelectorRequirement))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeSelector`
@@ -114,9 +114,9 @@ export interface NodeSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSelector: Schema.Schema<NodeSelector> = /*#__PURE__*/ struct<NodeSelector>("NodeSelector", {
+export const NodeSelector: Schema.Schema<NodeSelector> = /*#__PURE__*/ struct<NodeSelector>("NodeSelector", () => ({
   nodeSelectorTerms: /*#__PURE__*/ Schema.Array(NodeSelectorTerm)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PreferredSchedulingTerm`
@@ -139,10 +139,10 @@ export interface PreferredSchedulingTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const PreferredSchedulingTerm: Schema.Schema<PreferredSchedulingTerm> = /*#__PURE__*/ struct<PreferredSchedulingTerm>("PreferredSchedulingTerm", {
+export const PreferredSchedulingTerm: Schema.Schema<PreferredSchedulingTerm> = /*#__PURE__*/ struct<PreferredSchedulingTerm>("PreferredSchedulingTerm", () => ({
   preference: NodeSelectorTerm,
   weight: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeAffinity`
@@ -165,10 +165,10 @@ export interface NodeAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAffinity: Schema.Schema<NodeAffinity> = /*#__PURE__*/ struct<NodeAffinity>("NodeAffinity", {
+export const NodeAffinity: Schema.Schema<NodeAffinity> = /*#__PURE__*/ struct<NodeAffinity>("NodeAffinity", () => ({
   preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PreferredSchedulingTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(NodeSelector)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodAffinityTerm`
@@ -199,14 +199,14 @@ export interface PodAffinityTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const PodAffinityTerm: Schema.Schema<PodAffinityTerm> = /*#__PURE__*/ struct<PodAffinityTerm>("PodAffinityTerm", {
+export const PodAffinityTerm: Schema.Schema<PodAffinityTerm> = /*#__PURE__*/ struct<PodAffinityTerm>("PodAffinityTerm", () => ({
   labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   mismatchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   topologyKey: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.WeightedPodAffinityTerm`
@@ -229,10 +229,10 @@ export interface WeightedPodAffinityTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const WeightedPodAffinityTerm: Schema.Schema<WeightedPodAffinityTerm> = /*#__PURE__*/ struct<WeightedPodAffinityTerm>("WeightedPodAffinityTerm", {
+export const WeightedPodAffinityTerm: Schema.Schema<WeightedPodAffinityTerm> = /*#__PURE__*/ struct<WeightedPodAffinityTerm>("WeightedPodAffinityTerm", () => ({
   podAffinityTerm: PodAffinityTerm,
   weight: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodAffinity`
@@ -255,10 +255,10 @@ export interface PodAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const PodAffinity: Schema.Schema<PodAffinity> = /*#__PURE__*/ struct<PodAffinity>("PodAffinity", {
+export const PodAffinity: Schema.Schema<PodAffinity> = /*#__PURE__*/ struct<PodAffinity>("PodAffinity", () => ({
   preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(WeightedPodAffinityTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodAffinityTerm))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodAntiAffinity`
@@ -281,10 +281,10 @@ export interface PodAntiAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const PodAntiAffinity: Schema.Schema<PodAntiAffinity> = /*#__PURE__*/ struct<PodAntiAffinity>("PodAntiAffinity", {
+export const PodAntiAffinity: Schema.Schema<PodAntiAffinity> = /*#__PURE__*/ struct<PodAntiAffinity>("PodAntiAffinity", () => ({
   preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(WeightedPodAffinityTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodAffinityTerm))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Affinity`
@@ -309,11 +309,11 @@ export interface Affinity {
  * @since 0.1.0
  * @category schemas
  */
-export const Affinity: Schema.Schema<Affinity> = /*#__PURE__*/ struct<Affinity>("Affinity", {
+export const Affinity: Schema.Schema<Affinity> = /*#__PURE__*/ struct<Affinity>("Affinity", () => ({
   nodeAffinity: /*#__PURE__*/ optional(NodeAffinity),
   podAffinity: /*#__PURE__*/ optional(PodAffinity),
   podAntiAffinity: /*#__PURE__*/ optional(PodAntiAffinity)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.AppArmorProfile`
@@ -336,10 +336,10 @@ export interface AppArmorProfile {
  * @since 0.1.0
  * @category schemas
  */
-export const AppArmorProfile: Schema.Schema<AppArmorProfile> = /*#__PURE__*/ struct<AppArmorProfile>("AppArmorProfile", {
+export const AppArmorProfile: Schema.Schema<AppArmorProfile> = /*#__PURE__*/ struct<AppArmorProfile>("AppArmorProfile", () => ({
   localhostProfile: /*#__PURE__*/ optional(Schema.String),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.AttachedVolume`
@@ -362,10 +362,10 @@ export interface AttachedVolume {
  * @since 0.1.0
  * @category schemas
  */
-export const AttachedVolume: Schema.Schema<AttachedVolume> = /*#__PURE__*/ struct<AttachedVolume>("AttachedVolume", {
+export const AttachedVolume: Schema.Schema<AttachedVolume> = /*#__PURE__*/ struct<AttachedVolume>("AttachedVolume", () => ({
   devicePath: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.AzureDiskVolumeSource`
@@ -396,14 +396,14 @@ export interface AzureDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AzureDiskVolumeSource: Schema.Schema<AzureDiskVolumeSource> = /*#__PURE__*/ struct<AzureDiskVolumeSource>("AzureDiskVolumeSource", {
+export const AzureDiskVolumeSource: Schema.Schema<AzureDiskVolumeSource> = /*#__PURE__*/ struct<AzureDiskVolumeSource>("AzureDiskVolumeSource", () => ({
   cachingMode: /*#__PURE__*/ optional(Schema.String),
   diskName: Schema.String,
   diskURI: Schema.String,
   fsType: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.AzureFilePersistentVolumeSource`
@@ -430,12 +430,12 @@ export interface AzureFilePersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AzureFilePersistentVolumeSource: Schema.Schema<AzureFilePersistentVolumeSource> = /*#__PURE__*/ struct<AzureFilePersistentVolumeSource>("AzureFilePersistentVolumeSource", {
+export const AzureFilePersistentVolumeSource: Schema.Schema<AzureFilePersistentVolumeSource> = /*#__PURE__*/ struct<AzureFilePersistentVolumeSource>("AzureFilePersistentVolumeSource", () => ({
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretName: Schema.String,
   secretNamespace: /*#__PURE__*/ optional(Schema.String),
   shareName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.AzureFileVolumeSource`
@@ -460,11 +460,11 @@ export interface AzureFileVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const AzureFileVolumeSource: Schema.Schema<AzureFileVolumeSource> = /*#__PURE__*/ struct<AzureFileVolumeSource>("AzureFileVolumeSource", {
+export const AzureFileVolumeSource: Schema.Schema<AzureFileVolumeSource> = /*#__PURE__*/ struct<AzureFileVolumeSource>("AzureFileVolumeSource", () => ({
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretName: Schema.String,
   shareName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ObjectReference`
@@ -497,7 +497,7 @@ export interface ObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectReference: Schema.Schema<ObjectReference> = /*#__PURE__*/ struct<ObjectReference>("ObjectReference", {
+export const ObjectReference: Schema.Schema<ObjectReference> = /*#__PURE__*/ struct<ObjectReference>("ObjectReference", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   fieldPath: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
@@ -505,7 +505,7 @@ export const ObjectReference: Schema.Schema<ObjectReference> = /*#__PURE__*/ str
   namespace: /*#__PURE__*/ optional(Schema.String),
   resourceVersion: /*#__PURE__*/ optional(Schema.String),
   uid: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Binding`
@@ -534,12 +534,12 @@ export interface Binding {
  * @since 0.1.0
  * @category schemas
  */
-export const Binding: Schema.Schema<Binding> = /*#__PURE__*/ struct<Binding>("Binding", {
+export const Binding: Schema.Schema<Binding> = /*#__PURE__*/ struct<Binding>("Binding", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   target: ObjectReference
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecretReference`
@@ -562,10 +562,10 @@ export interface SecretReference {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretReference: Schema.Schema<SecretReference> = /*#__PURE__*/ struct<SecretReference>("SecretReference", {
+export const SecretReference: Schema.Schema<SecretReference> = /*#__PURE__*/ struct<SecretReference>("SecretReference", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   namespace: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.CSIPersistentVolumeSource`
@@ -604,7 +604,7 @@ export interface CSIPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource> = /*#__PURE__*/ struct<CSIPersistentVolumeSource>("CSIPersistentVolumeSource", {
+export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource> = /*#__PURE__*/ struct<CSIPersistentVolumeSource>("CSIPersistentVolumeSource", () => ({
   controllerExpandSecretRef: /*#__PURE__*/ optional(SecretReference),
   controllerPublishSecretRef: /*#__PURE__*/ optional(SecretReference),
   driver: Schema.String,
@@ -615,7 +615,7 @@ export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource>
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   volumeHandle: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LocalObjectReference`
@@ -636,9 +636,9 @@ export interface LocalObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const LocalObjectReference: Schema.Schema<LocalObjectReference> = /*#__PURE__*/ struct<LocalObjectReference>("LocalObjectReference", {
+export const LocalObjectReference: Schema.Schema<LocalObjectReference> = /*#__PURE__*/ struct<LocalObjectReference>("LocalObjectReference", () => ({
   name: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.CSIVolumeSource`
@@ -667,13 +667,13 @@ export interface CSIVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIVolumeSource: Schema.Schema<CSIVolumeSource> = /*#__PURE__*/ struct<CSIVolumeSource>("CSIVolumeSource", {
+export const CSIVolumeSource: Schema.Schema<CSIVolumeSource> = /*#__PURE__*/ struct<CSIVolumeSource>("CSIVolumeSource", () => ({
   driver: Schema.String,
   fsType: /*#__PURE__*/ optional(Schema.String),
   nodePublishSecretRef: /*#__PURE__*/ optional(LocalObjectReference),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Capabilities`
@@ -696,10 +696,10 @@ export interface Capabilities {
  * @since 0.1.0
  * @category schemas
  */
-export const Capabilities: Schema.Schema<Capabilities> = /*#__PURE__*/ struct<Capabilities>("Capabilities", {
+export const Capabilities: Schema.Schema<Capabilities> = /*#__PURE__*/ struct<Capabilities>("Capabilities", () => ({
   add: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   drop: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.CephFSPersistentVolumeSource`
@@ -730,14 +730,14 @@ export interface CephFSPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CephFSPersistentVolumeSource: Schema.Schema<CephFSPersistentVolumeSource> = /*#__PURE__*/ struct<CephFSPersistentVolumeSource>("CephFSPersistentVolumeSource", {
+export const CephFSPersistentVolumeSource: Schema.Schema<CephFSPersistentVolumeSource> = /*#__PURE__*/ struct<CephFSPersistentVolumeSource>("CephFSPersistentVolumeSource", () => ({
   monitors: /*#__PURE__*/ Schema.Array(Schema.String),
   path: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretFile: /*#__PURE__*/ optional(Schema.String),
   secretRef: /*#__PURE__*/ optional(SecretReference),
   user: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.CephFSVolumeSource`
@@ -768,14 +768,14 @@ export interface CephFSVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CephFSVolumeSource: Schema.Schema<CephFSVolumeSource> = /*#__PURE__*/ struct<CephFSVolumeSource>("CephFSVolumeSource", {
+export const CephFSVolumeSource: Schema.Schema<CephFSVolumeSource> = /*#__PURE__*/ struct<CephFSVolumeSource>("CephFSVolumeSource", () => ({
   monitors: /*#__PURE__*/ Schema.Array(Schema.String),
   path: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretFile: /*#__PURE__*/ optional(Schema.String),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   user: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.CinderPersistentVolumeSource`
@@ -802,12 +802,12 @@ export interface CinderPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CinderPersistentVolumeSource: Schema.Schema<CinderPersistentVolumeSource> = /*#__PURE__*/ struct<CinderPersistentVolumeSource>("CinderPersistentVolumeSource", {
+export const CinderPersistentVolumeSource: Schema.Schema<CinderPersistentVolumeSource> = /*#__PURE__*/ struct<CinderPersistentVolumeSource>("CinderPersistentVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference),
   volumeID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.CinderVolumeSource`
@@ -834,12 +834,12 @@ export interface CinderVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const CinderVolumeSource: Schema.Schema<CinderVolumeSource> = /*#__PURE__*/ struct<CinderVolumeSource>("CinderVolumeSource", {
+export const CinderVolumeSource: Schema.Schema<CinderVolumeSource> = /*#__PURE__*/ struct<CinderVolumeSource>("CinderVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   volumeID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ClientIPConfig`
@@ -860,9 +860,9 @@ export interface ClientIPConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const ClientIPConfig: Schema.Schema<ClientIPConfig> = /*#__PURE__*/ struct<ClientIPConfig>("ClientIPConfig", {
+export const ClientIPConfig: Schema.Schema<ClientIPConfig> = /*#__PURE__*/ struct<ClientIPConfig>("ClientIPConfig", () => ({
   timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ClusterTrustBundleProjection`
@@ -891,13 +891,13 @@ export interface ClusterTrustBundleProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterTrustBundleProjection: Schema.Schema<ClusterTrustBundleProjection> = /*#__PURE__*/ struct<ClusterTrustBundleProjection>("ClusterTrustBundleProjection", {
+export const ClusterTrustBundleProjection: Schema.Schema<ClusterTrustBundleProjection> = /*#__PURE__*/ struct<ClusterTrustBundleProjection>("ClusterTrustBundleProjection", () => ({
   labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean),
   path: Schema.String,
   signerName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ComponentCondition`
@@ -924,12 +924,12 @@ export interface ComponentCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const ComponentCondition: Schema.Schema<ComponentCondition> = /*#__PURE__*/ struct<ComponentCondition>("ComponentCondition", {
+export const ComponentCondition: Schema.Schema<ComponentCondition> = /*#__PURE__*/ struct<ComponentCondition>("ComponentCondition", () => ({
   error: /*#__PURE__*/ optional(Schema.String),
   message: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ComponentStatus`
@@ -958,12 +958,12 @@ export interface ComponentStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ComponentStatus: Schema.Schema<ComponentStatus> = /*#__PURE__*/ struct<ComponentStatus>("ComponentStatus", {
+export const ComponentStatus: Schema.Schema<ComponentStatus> = /*#__PURE__*/ struct<ComponentStatus>("ComponentStatus", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ComponentCondition)),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ComponentStatusList`
@@ -992,12 +992,12 @@ export interface ComponentStatusList {
  * @since 0.1.0
  * @category schemas
  */
-export const ComponentStatusList: Schema.Schema<ComponentStatusList> = /*#__PURE__*/ struct<ComponentStatusList>("ComponentStatusList", {
+export const ComponentStatusList: Schema.Schema<ComponentStatusList> = /*#__PURE__*/ struct<ComponentStatusList>("ComponentStatusList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ComponentStatus),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMap`
@@ -1030,14 +1030,14 @@ export interface ConfigMap {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMap: Schema.Schema<ConfigMap> = /*#__PURE__*/ struct<ConfigMap>("ConfigMap", {
+export const ConfigMap: Schema.Schema<ConfigMap> = /*#__PURE__*/ struct<ConfigMap>("ConfigMap", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   binaryData: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   data: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   immutable: /*#__PURE__*/ optional(Schema.Boolean),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMapEnvSource`
@@ -1060,10 +1060,10 @@ export interface ConfigMapEnvSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapEnvSource: Schema.Schema<ConfigMapEnvSource> = /*#__PURE__*/ struct<ConfigMapEnvSource>("ConfigMapEnvSource", {
+export const ConfigMapEnvSource: Schema.Schema<ConfigMapEnvSource> = /*#__PURE__*/ struct<ConfigMapEnvSource>("ConfigMapEnvSource", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMapKeySelector`
@@ -1088,11 +1088,11 @@ export interface ConfigMapKeySelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapKeySelector: Schema.Schema<ConfigMapKeySelector> = /*#__PURE__*/ struct<ConfigMapKeySelector>("ConfigMapKeySelector", {
+export const ConfigMapKeySelector: Schema.Schema<ConfigMapKeySelector> = /*#__PURE__*/ struct<ConfigMapKeySelector>("ConfigMapKeySelector", () => ({
   key: Schema.String,
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMapList`
@@ -1121,12 +1121,12 @@ export interface ConfigMapList {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapList: Schema.Schema<ConfigMapList> = /*#__PURE__*/ struct<ConfigMapList>("ConfigMapList", {
+export const ConfigMapList: Schema.Schema<ConfigMapList> = /*#__PURE__*/ struct<ConfigMapList>("ConfigMapList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ConfigMap),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMapNodeConfigSource`
@@ -1155,13 +1155,13 @@ export interface ConfigMapNodeConfigSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapNodeConfigSource: Schema.Schema<ConfigMapNodeConfigSource> = /*#__PURE__*/ struct<ConfigMapNodeConfigSource>("ConfigMapNodeConfigSource", {
+export const ConfigMapNodeConfigSource: Schema.Schema<ConfigMapNodeConfigSource> = /*#__PURE__*/ struct<ConfigMapNodeConfigSource>("ConfigMapNodeConfigSource", () => ({
   kubeletConfigKey: Schema.String,
   name: Schema.String,
   namespace: Schema.String,
   resourceVersion: /*#__PURE__*/ optional(Schema.String),
   uid: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.KeyToPath`
@@ -1186,11 +1186,11 @@ export interface KeyToPath {
  * @since 0.1.0
  * @category schemas
  */
-export const KeyToPath: Schema.Schema<KeyToPath> = /*#__PURE__*/ struct<KeyToPath>("KeyToPath", {
+export const KeyToPath: Schema.Schema<KeyToPath> = /*#__PURE__*/ struct<KeyToPath>("KeyToPath", () => ({
   key: Schema.String,
   mode: /*#__PURE__*/ optional(Schema.Number),
   path: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMapProjection`
@@ -1215,11 +1215,11 @@ export interface ConfigMapProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapProjection: Schema.Schema<ConfigMapProjection> = /*#__PURE__*/ struct<ConfigMapProjection>("ConfigMapProjection", {
+export const ConfigMapProjection: Schema.Schema<ConfigMapProjection> = /*#__PURE__*/ struct<ConfigMapProjection>("ConfigMapProjection", () => ({
   items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ConfigMapVolumeSource`
@@ -1246,12 +1246,12 @@ export interface ConfigMapVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfigMapVolumeSource: Schema.Schema<ConfigMapVolumeSource> = /*#__PURE__*/ struct<ConfigMapVolumeSource>("ConfigMapVolumeSource", {
+export const ConfigMapVolumeSource: Schema.Schema<ConfigMapVolumeSource> = /*#__PURE__*/ struct<ConfigMapVolumeSource>("ConfigMapVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
   items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerPort`
@@ -1280,13 +1280,13 @@ export interface ContainerPort {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerPort: Schema.Schema<ContainerPort> = /*#__PURE__*/ struct<ContainerPort>("ContainerPort", {
+export const ContainerPort: Schema.Schema<ContainerPort> = /*#__PURE__*/ struct<ContainerPort>("ContainerPort", () => ({
   containerPort: Schema.Number,
   hostIP: /*#__PURE__*/ optional(Schema.String),
   hostPort: /*#__PURE__*/ optional(Schema.Number),
   name: /*#__PURE__*/ optional(Schema.String),
   protocol: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerResizePolicy`
@@ -1309,10 +1309,10 @@ export interface ContainerResizePolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerResizePolicy: Schema.Schema<ContainerResizePolicy> = /*#__PURE__*/ struct<ContainerResizePolicy>("ContainerResizePolicy", {
+export const ContainerResizePolicy: Schema.Schema<ContainerResizePolicy> = /*#__PURE__*/ struct<ContainerResizePolicy>("ContainerResizePolicy", () => ({
   resourceName: Schema.String,
   restartPolicy: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes`
@@ -1335,10 +1335,10 @@ export interface ContainerRestartRuleOnExitCodes {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerRestartRuleOnExitCodes: Schema.Schema<ContainerRestartRuleOnExitCodes> = /*#__PURE__*/ struct<ContainerRestartRuleOnExitCodes>("ContainerRestartRuleOnExitCodes", {
+export const ContainerRestartRuleOnExitCodes: Schema.Schema<ContainerRestartRuleOnExitCodes> = /*#__PURE__*/ struct<ContainerRestartRuleOnExitCodes>("ContainerRestartRuleOnExitCodes", () => ({
   operator: Schema.String,
   values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerRestartRule`
@@ -1361,10 +1361,10 @@ export interface ContainerRestartRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerRestartRule: Schema.Schema<ContainerRestartRule> = /*#__PURE__*/ struct<ContainerRestartRule>("ContainerRestartRule", {
+export const ContainerRestartRule: Schema.Schema<ContainerRestartRule> = /*#__PURE__*/ struct<ContainerRestartRule>("ContainerRestartRule", () => ({
   action: Schema.String,
   exitCodes: /*#__PURE__*/ optional(ContainerRestartRuleOnExitCodes)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecretEnvSource`
@@ -1387,10 +1387,10 @@ export interface SecretEnvSource {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretEnvSource: Schema.Schema<SecretEnvSource> = /*#__PURE__*/ struct<SecretEnvSource>("SecretEnvSource", {
+export const SecretEnvSource: Schema.Schema<SecretEnvSource> = /*#__PURE__*/ struct<SecretEnvSource>("SecretEnvSource", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EnvFromSource`
@@ -1415,11 +1415,11 @@ export interface EnvFromSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EnvFromSource: Schema.Schema<EnvFromSource> = /*#__PURE__*/ struct<EnvFromSource>("EnvFromSource", {
+export const EnvFromSource: Schema.Schema<EnvFromSource> = /*#__PURE__*/ struct<EnvFromSource>("EnvFromSource", () => ({
   configMapRef: /*#__PURE__*/ optional(ConfigMapEnvSource),
   prefix: /*#__PURE__*/ optional(Schema.String),
   secretRef: /*#__PURE__*/ optional(SecretEnvSource)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.FileKeySelector`
@@ -1446,12 +1446,12 @@ export interface FileKeySelector {
  * @since 0.1.0
  * @category schemas
  */
-export const FileKeySelector: Schema.Schema<FileKeySelector> = /*#__PURE__*/ struct<FileKeySelector>("FileKeySelector", {
+export const FileKeySelector: Schema.Schema<FileKeySelector> = /*#__PURE__*/ struct<FileKeySelector>("FileKeySelector", () => ({
   key: Schema.String,
   optional: /*#__PURE__*/ optional(Schema.Boolean),
   path: Schema.String,
   volumeName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ObjectFieldSelector`
@@ -1474,10 +1474,10 @@ export interface ObjectFieldSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectFieldSelector: Schema.Schema<ObjectFieldSelector> = /*#__PURE__*/ struct<ObjectFieldSelector>("ObjectFieldSelector", {
+export const ObjectFieldSelector: Schema.Schema<ObjectFieldSelector> = /*#__PURE__*/ struct<ObjectFieldSelector>("ObjectFieldSelector", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   fieldPath: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceFieldSelector`
@@ -1502,11 +1502,11 @@ export interface ResourceFieldSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceFieldSelector: Schema.Schema<ResourceFieldSelector> = /*#__PURE__*/ struct<ResourceFieldSelector>("ResourceFieldSelector", {
+export const ResourceFieldSelector: Schema.Schema<ResourceFieldSelector> = /*#__PURE__*/ struct<ResourceFieldSelector>("ResourceFieldSelector", () => ({
   containerName: /*#__PURE__*/ optional(Schema.String),
   divisor: /*#__PURE__*/ optional(apimachinery.Quantity),
   resource: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecretKeySelector`
@@ -1531,11 +1531,11 @@ export interface SecretKeySelector {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretKeySelector: Schema.Schema<SecretKeySelector> = /*#__PURE__*/ struct<SecretKeySelector>("SecretKeySelector", {
+export const SecretKeySelector: Schema.Schema<SecretKeySelector> = /*#__PURE__*/ struct<SecretKeySelector>("SecretKeySelector", () => ({
   key: Schema.String,
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EnvVarSource`
@@ -1564,13 +1564,13 @@ export interface EnvVarSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EnvVarSource: Schema.Schema<EnvVarSource> = /*#__PURE__*/ struct<EnvVarSource>("EnvVarSource", {
+export const EnvVarSource: Schema.Schema<EnvVarSource> = /*#__PURE__*/ struct<EnvVarSource>("EnvVarSource", () => ({
   configMapKeyRef: /*#__PURE__*/ optional(ConfigMapKeySelector),
   fieldRef: /*#__PURE__*/ optional(ObjectFieldSelector),
   fileKeyRef: /*#__PURE__*/ optional(FileKeySelector),
   resourceFieldRef: /*#__PURE__*/ optional(ResourceFieldSelector),
   secretKeyRef: /*#__PURE__*/ optional(SecretKeySelector)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EnvVar`
@@ -1595,11 +1595,11 @@ export interface EnvVar {
  * @since 0.1.0
  * @category schemas
  */
-export const EnvVar: Schema.Schema<EnvVar> = /*#__PURE__*/ struct<EnvVar>("EnvVar", {
+export const EnvVar: Schema.Schema<EnvVar> = /*#__PURE__*/ struct<EnvVar>("EnvVar", () => ({
   name: Schema.String,
   value: /*#__PURE__*/ optional(Schema.String),
   valueFrom: /*#__PURE__*/ optional(EnvVarSource)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ExecAction`
@@ -1620,9 +1620,9 @@ export interface ExecAction {
  * @since 0.1.0
  * @category schemas
  */
-export const ExecAction: Schema.Schema<ExecAction> = /*#__PURE__*/ struct<ExecAction>("ExecAction", {
+export const ExecAction: Schema.Schema<ExecAction> = /*#__PURE__*/ struct<ExecAction>("ExecAction", () => ({
   command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.HTTPHeader`
@@ -1645,10 +1645,10 @@ export interface HTTPHeader {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPHeader: Schema.Schema<HTTPHeader> = /*#__PURE__*/ struct<HTTPHeader>("HTTPHeader", {
+export const HTTPHeader: Schema.Schema<HTTPHeader> = /*#__PURE__*/ struct<HTTPHeader>("HTTPHeader", () => ({
   name: Schema.String,
   value: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.HTTPGetAction`
@@ -1677,13 +1677,13 @@ export interface HTTPGetAction {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPGetAction: Schema.Schema<HTTPGetAction> = /*#__PURE__*/ struct<HTTPGetAction>("HTTPGetAction", {
+export const HTTPGetAction: Schema.Schema<HTTPGetAction> = /*#__PURE__*/ struct<HTTPGetAction>("HTTPGetAction", () => ({
   host: /*#__PURE__*/ optional(Schema.String),
   httpHeaders: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HTTPHeader)),
   path: /*#__PURE__*/ optional(Schema.String),
   port: apimachinery.IntOrString,
   scheme: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SleepAction`
@@ -1704,9 +1704,9 @@ export interface SleepAction {
  * @since 0.1.0
  * @category schemas
  */
-export const SleepAction: Schema.Schema<SleepAction> = /*#__PURE__*/ struct<SleepAction>("SleepAction", {
+export const SleepAction: Schema.Schema<SleepAction> = /*#__PURE__*/ struct<SleepAction>("SleepAction", () => ({
   seconds: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.TCPSocketAction`
@@ -1729,10 +1729,10 @@ export interface TCPSocketAction {
  * @since 0.1.0
  * @category schemas
  */
-export const TCPSocketAction: Schema.Schema<TCPSocketAction> = /*#__PURE__*/ struct<TCPSocketAction>("TCPSocketAction", {
+export const TCPSocketAction: Schema.Schema<TCPSocketAction> = /*#__PURE__*/ struct<TCPSocketAction>("TCPSocketAction", () => ({
   host: /*#__PURE__*/ optional(Schema.String),
   port: apimachinery.IntOrString
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LifecycleHandler`
@@ -1759,12 +1759,12 @@ export interface LifecycleHandler {
  * @since 0.1.0
  * @category schemas
  */
-export const LifecycleHandler: Schema.Schema<LifecycleHandler> = /*#__PURE__*/ struct<LifecycleHandler>("LifecycleHandler", {
+export const LifecycleHandler: Schema.Schema<LifecycleHandler> = /*#__PURE__*/ struct<LifecycleHandler>("LifecycleHandler", () => ({
   exec: /*#__PURE__*/ optional(ExecAction),
   httpGet: /*#__PURE__*/ optional(HTTPGetAction),
   sleep: /*#__PURE__*/ optional(SleepAction),
   tcpSocket: /*#__PURE__*/ optional(TCPSocketAction)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Lifecycle`
@@ -1789,11 +1789,11 @@ export interface Lifecycle {
  * @since 0.1.0
  * @category schemas
  */
-export const Lifecycle: Schema.Schema<Lifecycle> = /*#__PURE__*/ struct<Lifecycle>("Lifecycle", {
+export const Lifecycle: Schema.Schema<Lifecycle> = /*#__PURE__*/ struct<Lifecycle>("Lifecycle", () => ({
   postStart: /*#__PURE__*/ optional(LifecycleHandler),
   preStop: /*#__PURE__*/ optional(LifecycleHandler),
   stopSignal: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.GRPCAction`
@@ -1816,10 +1816,10 @@ export interface GRPCAction {
  * @since 0.1.0
  * @category schemas
  */
-export const GRPCAction: Schema.Schema<GRPCAction> = /*#__PURE__*/ struct<GRPCAction>("GRPCAction", {
+export const GRPCAction: Schema.Schema<GRPCAction> = /*#__PURE__*/ struct<GRPCAction>("GRPCAction", () => ({
   port: Schema.Number,
   service: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Probe`
@@ -1858,7 +1858,7 @@ export interface Probe {
  * @since 0.1.0
  * @category schemas
  */
-export const Probe: Schema.Schema<Probe> = /*#__PURE__*/ struct<Probe>("Probe", {
+export const Probe: Schema.Schema<Probe> = /*#__PURE__*/ struct<Probe>("Probe", () => ({
   exec: /*#__PURE__*/ optional(ExecAction),
   failureThreshold: /*#__PURE__*/ optional(Schema.Number),
   grpc: /*#__PURE__*/ optional(GRPCAction),
@@ -1869,7 +1869,7 @@ export const Probe: Schema.Schema<Probe> = /*#__PURE__*/ struct<Probe>("Probe", 
   tcpSocket: /*#__PURE__*/ optional(TCPSocketAction),
   terminationGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
   timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceClaim`
@@ -1892,10 +1892,10 @@ export interface ResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<ResourceClaim>("ResourceClaim", {
+export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<ResourceClaim>("ResourceClaim", () => ({
   name: Schema.String,
   request: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceRequirements`
@@ -1920,11 +1920,11 @@ export interface ResourceRequirements {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceRequirements: Schema.Schema<ResourceRequirements> = /*#__PURE__*/ struct<ResourceRequirements>("ResourceRequirements", {
+export const ResourceRequirements: Schema.Schema<ResourceRequirements> = /*#__PURE__*/ struct<ResourceRequirements>("ResourceRequirements", () => ({
   claims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceClaim)),
   limits: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SELinuxOptions`
@@ -1951,12 +1951,12 @@ export interface SELinuxOptions {
  * @since 0.1.0
  * @category schemas
  */
-export const SELinuxOptions: Schema.Schema<SELinuxOptions> = /*#__PURE__*/ struct<SELinuxOptions>("SELinuxOptions", {
+export const SELinuxOptions: Schema.Schema<SELinuxOptions> = /*#__PURE__*/ struct<SELinuxOptions>("SELinuxOptions", () => ({
   level: /*#__PURE__*/ optional(Schema.String),
   role: /*#__PURE__*/ optional(Schema.String),
   type: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SeccompProfile`
@@ -1979,10 +1979,10 @@ export interface SeccompProfile {
  * @since 0.1.0
  * @category schemas
  */
-export const SeccompProfile: Schema.Schema<SeccompProfile> = /*#__PURE__*/ struct<SeccompProfile>("SeccompProfile", {
+export const SeccompProfile: Schema.Schema<SeccompProfile> = /*#__PURE__*/ struct<SeccompProfile>("SeccompProfile", () => ({
   localhostProfile: /*#__PURE__*/ optional(Schema.String),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.WindowsSecurityContextOptions`
@@ -2009,12 +2009,12 @@ export interface WindowsSecurityContextOptions {
  * @since 0.1.0
  * @category schemas
  */
-export const WindowsSecurityContextOptions: Schema.Schema<WindowsSecurityContextOptions> = /*#__PURE__*/ struct<WindowsSecurityContextOptions>("WindowsSecurityContextOptions", {
+export const WindowsSecurityContextOptions: Schema.Schema<WindowsSecurityContextOptions> = /*#__PURE__*/ struct<WindowsSecurityContextOptions>("WindowsSecurityContextOptions", () => ({
   gmsaCredentialSpec: /*#__PURE__*/ optional(Schema.String),
   gmsaCredentialSpecName: /*#__PURE__*/ optional(Schema.String),
   hostProcess: /*#__PURE__*/ optional(Schema.Boolean),
   runAsUserName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecurityContext`
@@ -2057,7 +2057,7 @@ export interface SecurityContext {
  * @since 0.1.0
  * @category schemas
  */
-export const SecurityContext: Schema.Schema<SecurityContext> = /*#__PURE__*/ struct<SecurityContext>("SecurityContext", {
+export const SecurityContext: Schema.Schema<SecurityContext> = /*#__PURE__*/ struct<SecurityContext>("SecurityContext", () => ({
   allowPrivilegeEscalation: /*#__PURE__*/ optional(Schema.Boolean),
   appArmorProfile: /*#__PURE__*/ optional(AppArmorProfile),
   capabilities: /*#__PURE__*/ optional(Capabilities),
@@ -2070,7 +2070,7 @@ export const SecurityContext: Schema.Schema<SecurityContext> = /*#__PURE__*/ str
   seLinuxOptions: /*#__PURE__*/ optional(SELinuxOptions),
   seccompProfile: /*#__PURE__*/ optional(SeccompProfile),
   windowsOptions: /*#__PURE__*/ optional(WindowsSecurityContextOptions)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeDevice`
@@ -2093,10 +2093,10 @@ export interface VolumeDevice {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeDevice: Schema.Schema<VolumeDevice> = /*#__PURE__*/ struct<VolumeDevice>("VolumeDevice", {
+export const VolumeDevice: Schema.Schema<VolumeDevice> = /*#__PURE__*/ struct<VolumeDevice>("VolumeDevice", () => ({
   devicePath: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeMount`
@@ -2129,7 +2129,7 @@ export interface VolumeMount {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeMount: Schema.Schema<VolumeMount> = /*#__PURE__*/ struct<VolumeMount>("VolumeMount", {
+export const VolumeMount: Schema.Schema<VolumeMount> = /*#__PURE__*/ struct<VolumeMount>("VolumeMount", () => ({
   mountPath: Schema.String,
   mountPropagation: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
@@ -2137,7 +2137,7 @@ export const VolumeMount: Schema.Schema<VolumeMount> = /*#__PURE__*/ struct<Volu
   recursiveReadOnly: /*#__PURE__*/ optional(Schema.String),
   subPath: /*#__PURE__*/ optional(Schema.String),
   subPathExpr: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Container`
@@ -2206,7 +2206,7 @@ export interface Container {
  * @since 0.1.0
  * @category schemas
  */
-export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Container>("Container", {
+export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Container>("Container", () => ({
   args: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   env: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvVar)),
@@ -2232,7 +2232,7 @@ export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Containe
   volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeDevice)),
   volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMount)),
   workingDir: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerExtendedResourceRequest`
@@ -2257,11 +2257,11 @@ export interface ContainerExtendedResourceRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerExtendedResourceRequest: Schema.Schema<ContainerExtendedResourceRequest> = /*#__PURE__*/ struct<ContainerExtendedResourceRequest>("ContainerExtendedResourceRequest", {
+export const ContainerExtendedResourceRequest: Schema.Schema<ContainerExtendedResourceRequest> = /*#__PURE__*/ struct<ContainerExtendedResourceRequest>("ContainerExtendedResourceRequest", () => ({
   containerName: Schema.String,
   requestName: Schema.String,
   resourceName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerImage`
@@ -2284,10 +2284,10 @@ export interface ContainerImage {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerImage: Schema.Schema<ContainerImage> = /*#__PURE__*/ struct<ContainerImage>("ContainerImage", {
+export const ContainerImage: Schema.Schema<ContainerImage> = /*#__PURE__*/ struct<ContainerImage>("ContainerImage", () => ({
   names: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   sizeBytes: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerStateRunning`
@@ -2308,9 +2308,9 @@ export interface ContainerStateRunning {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStateRunning: Schema.Schema<ContainerStateRunning> = /*#__PURE__*/ struct<ContainerStateRunning>("ContainerStateRunning", {
+export const ContainerStateRunning: Schema.Schema<ContainerStateRunning> = /*#__PURE__*/ struct<ContainerStateRunning>("ContainerStateRunning", () => ({
   startedAt: /*#__PURE__*/ optional(meta_v1.Time)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerStateTerminated`
@@ -2343,7 +2343,7 @@ export interface ContainerStateTerminated {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStateTerminated: Schema.Schema<ContainerStateTerminated> = /*#__PURE__*/ struct<ContainerStateTerminated>("ContainerStateTerminated", {
+export const ContainerStateTerminated: Schema.Schema<ContainerStateTerminated> = /*#__PURE__*/ struct<ContainerStateTerminated>("ContainerStateTerminated", () => ({
   containerID: /*#__PURE__*/ optional(Schema.String),
   exitCode: Schema.Number,
   finishedAt: /*#__PURE__*/ optional(meta_v1.Time),
@@ -2351,7 +2351,7 @@ export const ContainerStateTerminated: Schema.Schema<ContainerStateTerminated> =
   reason: /*#__PURE__*/ optional(Schema.String),
   signal: /*#__PURE__*/ optional(Schema.Number),
   startedAt: /*#__PURE__*/ optional(meta_v1.Time)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerStateWaiting`
@@ -2374,10 +2374,10 @@ export interface ContainerStateWaiting {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStateWaiting: Schema.Schema<ContainerStateWaiting> = /*#__PURE__*/ struct<ContainerStateWaiting>("ContainerStateWaiting", {
+export const ContainerStateWaiting: Schema.Schema<ContainerStateWaiting> = /*#__PURE__*/ struct<ContainerStateWaiting>("ContainerStateWaiting", () => ({
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerState`
@@ -2402,11 +2402,11 @@ export interface ContainerState {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerState: Schema.Schema<ContainerState> = /*#__PURE__*/ struct<ContainerState>("ContainerState", {
+export const ContainerState: Schema.Schema<ContainerState> = /*#__PURE__*/ struct<ContainerState>("ContainerState", () => ({
   running: /*#__PURE__*/ optional(ContainerStateRunning),
   terminated: /*#__PURE__*/ optional(ContainerStateTerminated),
   waiting: /*#__PURE__*/ optional(ContainerStateWaiting)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LinuxContainerUser`
@@ -2431,11 +2431,11 @@ export interface LinuxContainerUser {
  * @since 0.1.0
  * @category schemas
  */
-export const LinuxContainerUser: Schema.Schema<LinuxContainerUser> = /*#__PURE__*/ struct<LinuxContainerUser>("LinuxContainerUser", {
+export const LinuxContainerUser: Schema.Schema<LinuxContainerUser> = /*#__PURE__*/ struct<LinuxContainerUser>("LinuxContainerUser", () => ({
   gid: Schema.Number,
   supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
   uid: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerUser`
@@ -2456,9 +2456,9 @@ export interface ContainerUser {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerUser: Schema.Schema<ContainerUser> = /*#__PURE__*/ struct<ContainerUser>("ContainerUser", {
+export const ContainerUser: Schema.Schema<ContainerUser> = /*#__PURE__*/ struct<ContainerUser>("ContainerUser", () => ({
   linux: /*#__PURE__*/ optional(LinuxContainerUser)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceHealth`
@@ -2483,11 +2483,11 @@ export interface ResourceHealth {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceHealth: Schema.Schema<ResourceHealth> = /*#__PURE__*/ struct<ResourceHealth>("ResourceHealth", {
+export const ResourceHealth: Schema.Schema<ResourceHealth> = /*#__PURE__*/ struct<ResourceHealth>("ResourceHealth", () => ({
   health: /*#__PURE__*/ optional(Schema.String),
   message: /*#__PURE__*/ optional(Schema.String),
   resourceID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceStatus`
@@ -2510,10 +2510,10 @@ export interface ResourceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceStatus: Schema.Schema<ResourceStatus> = /*#__PURE__*/ struct<ResourceStatus>("ResourceStatus", {
+export const ResourceStatus: Schema.Schema<ResourceStatus> = /*#__PURE__*/ struct<ResourceStatus>("ResourceStatus", () => ({
   name: Schema.String,
   resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceHealth))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ImageVolumeStatus`
@@ -2534,9 +2534,9 @@ export interface ImageVolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ImageVolumeStatus: Schema.Schema<ImageVolumeStatus> = /*#__PURE__*/ struct<ImageVolumeStatus>("ImageVolumeStatus", {
+export const ImageVolumeStatus: Schema.Schema<ImageVolumeStatus> = /*#__PURE__*/ struct<ImageVolumeStatus>("ImageVolumeStatus", () => ({
   imageRef: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeStatus`
@@ -2557,9 +2557,9 @@ export interface VolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeStatus: Schema.Schema<VolumeStatus> = /*#__PURE__*/ struct<VolumeStatus>("VolumeStatus", {
+export const VolumeStatus: Schema.Schema<VolumeStatus> = /*#__PURE__*/ struct<VolumeStatus>("VolumeStatus", () => ({
   image: /*#__PURE__*/ optional(ImageVolumeStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeMountStatus`
@@ -2588,13 +2588,13 @@ export interface VolumeMountStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeMountStatus: Schema.Schema<VolumeMountStatus> = /*#__PURE__*/ struct<VolumeMountStatus>("VolumeMountStatus", {
+export const VolumeMountStatus: Schema.Schema<VolumeMountStatus> = /*#__PURE__*/ struct<VolumeMountStatus>("VolumeMountStatus", () => ({
   mountPath: Schema.String,
   name: Schema.String,
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   recursiveReadOnly: /*#__PURE__*/ optional(Schema.String),
   volumeStatus: /*#__PURE__*/ optional(VolumeStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ContainerStatus`
@@ -2643,7 +2643,7 @@ export interface ContainerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ struct<ContainerStatus>("ContainerStatus", {
+export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ struct<ContainerStatus>("ContainerStatus", () => ({
   allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   allocatedResourcesStatus: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceStatus)),
   containerID: /*#__PURE__*/ optional(Schema.String),
@@ -2659,7 +2659,7 @@ export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ str
   stopSignal: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(ContainerUser),
   volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMountStatus))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.DaemonEndpoint`
@@ -2680,9 +2680,9 @@ export interface DaemonEndpoint {
  * @since 0.1.0
  * @category schemas
  */
-export const DaemonEndpoint: Schema.Schema<DaemonEndpoint> = /*#__PURE__*/ struct<DaemonEndpoint>("DaemonEndpoint", {
+export const DaemonEndpoint: Schema.Schema<DaemonEndpoint> = /*#__PURE__*/ struct<DaemonEndpoint>("DaemonEndpoint", () => ({
   Port: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.DownwardAPIVolumeFile`
@@ -2709,12 +2709,12 @@ export interface DownwardAPIVolumeFile {
  * @since 0.1.0
  * @category schemas
  */
-export const DownwardAPIVolumeFile: Schema.Schema<DownwardAPIVolumeFile> = /*#__PURE__*/ struct<DownwardAPIVolumeFile>("DownwardAPIVolumeFile", {
+export const DownwardAPIVolumeFile: Schema.Schema<DownwardAPIVolumeFile> = /*#__PURE__*/ struct<DownwardAPIVolumeFile>("DownwardAPIVolumeFile", () => ({
   fieldRef: /*#__PURE__*/ optional(ObjectFieldSelector),
   mode: /*#__PURE__*/ optional(Schema.Number),
   path: Schema.String,
   resourceFieldRef: /*#__PURE__*/ optional(ResourceFieldSelector)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.DownwardAPIProjection`
@@ -2735,9 +2735,9 @@ export interface DownwardAPIProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const DownwardAPIProjection: Schema.Schema<DownwardAPIProjection> = /*#__PURE__*/ struct<DownwardAPIProjection>("DownwardAPIProjection", {
+export const DownwardAPIProjection: Schema.Schema<DownwardAPIProjection> = /*#__PURE__*/ struct<DownwardAPIProjection>("DownwardAPIProjection", () => ({
   items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DownwardAPIVolumeFile))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.DownwardAPIVolumeSource`
@@ -2760,10 +2760,10 @@ export interface DownwardAPIVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const DownwardAPIVolumeSource: Schema.Schema<DownwardAPIVolumeSource> = /*#__PURE__*/ struct<DownwardAPIVolumeSource>("DownwardAPIVolumeSource", {
+export const DownwardAPIVolumeSource: Schema.Schema<DownwardAPIVolumeSource> = /*#__PURE__*/ struct<DownwardAPIVolumeSource>("DownwardAPIVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
   items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DownwardAPIVolumeFile))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EmptyDirVolumeSource`
@@ -2786,10 +2786,10 @@ export interface EmptyDirVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EmptyDirVolumeSource: Schema.Schema<EmptyDirVolumeSource> = /*#__PURE__*/ struct<EmptyDirVolumeSource>("EmptyDirVolumeSource", {
+export const EmptyDirVolumeSource: Schema.Schema<EmptyDirVolumeSource> = /*#__PURE__*/ struct<EmptyDirVolumeSource>("EmptyDirVolumeSource", () => ({
   medium: /*#__PURE__*/ optional(Schema.String),
   sizeLimit: /*#__PURE__*/ optional(apimachinery.Quantity)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EndpointAddress`
@@ -2816,12 +2816,12 @@ export interface EndpointAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointAddress: Schema.Schema<EndpointAddress> = /*#__PURE__*/ struct<EndpointAddress>("EndpointAddress", {
+export const EndpointAddress: Schema.Schema<EndpointAddress> = /*#__PURE__*/ struct<EndpointAddress>("EndpointAddress", () => ({
   hostname: /*#__PURE__*/ optional(Schema.String),
   ip: Schema.String,
   nodeName: /*#__PURE__*/ optional(Schema.String),
   targetRef: /*#__PURE__*/ optional(ObjectReference)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EndpointPort`
@@ -2848,12 +2848,12 @@ export interface EndpointPort {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<EndpointPort>("EndpointPort", {
+export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<EndpointPort>("EndpointPort", () => ({
   appProtocol: /*#__PURE__*/ optional(Schema.String),
   name: /*#__PURE__*/ optional(Schema.String),
   port: Schema.Number,
   protocol: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EndpointSubset`
@@ -2878,11 +2878,11 @@ export interface EndpointSubset {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointSubset: Schema.Schema<EndpointSubset> = /*#__PURE__*/ struct<EndpointSubset>("EndpointSubset", {
+export const EndpointSubset: Schema.Schema<EndpointSubset> = /*#__PURE__*/ struct<EndpointSubset>("EndpointSubset", () => ({
   addresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointAddress)),
   notReadyAddresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointAddress)),
   ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointPort))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Endpoints`
@@ -2911,12 +2911,12 @@ export interface Endpoints {
  * @since 0.1.0
  * @category schemas
  */
-export const Endpoints: Schema.Schema<Endpoints> = /*#__PURE__*/ struct<Endpoints>("Endpoints", {
+export const Endpoints: Schema.Schema<Endpoints> = /*#__PURE__*/ struct<Endpoints>("Endpoints", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   subsets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointSubset))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EndpointsList`
@@ -2945,12 +2945,12 @@ export interface EndpointsList {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointsList: Schema.Schema<EndpointsList> = /*#__PURE__*/ struct<EndpointsList>("EndpointsList", {
+export const EndpointsList: Schema.Schema<EndpointsList> = /*#__PURE__*/ struct<EndpointsList>("EndpointsList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Endpoints),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EphemeralContainer`
@@ -3021,7 +3021,7 @@ export interface EphemeralContainer {
  * @since 0.1.0
  * @category schemas
  */
-export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__*/ struct<EphemeralContainer>("EphemeralContainer", {
+export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__*/ struct<EphemeralContainer>("EphemeralContainer", () => ({
   args: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   env: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvVar)),
@@ -3048,7 +3048,7 @@ export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__
   volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeDevice)),
   volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMount)),
   workingDir: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.TypedLocalObjectReference`
@@ -3073,11 +3073,11 @@ export interface TypedLocalObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = /*#__PURE__*/ struct<TypedLocalObjectReference>("TypedLocalObjectReference", {
+export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = /*#__PURE__*/ struct<TypedLocalObjectReference>("TypedLocalObjectReference", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.TypedObjectReference`
@@ -3104,12 +3104,12 @@ export interface TypedObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const TypedObjectReference: Schema.Schema<TypedObjectReference> = /*#__PURE__*/ struct<TypedObjectReference>("TypedObjectReference", {
+export const TypedObjectReference: Schema.Schema<TypedObjectReference> = /*#__PURE__*/ struct<TypedObjectReference>("TypedObjectReference", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
   namespace: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeResourceRequirements`
@@ -3132,10 +3132,10 @@ export interface VolumeResourceRequirements {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeResourceRequirements: Schema.Schema<VolumeResourceRequirements> = /*#__PURE__*/ struct<VolumeResourceRequirements>("VolumeResourceRequirements", {
+export const VolumeResourceRequirements: Schema.Schema<VolumeResourceRequirements> = /*#__PURE__*/ struct<VolumeResourceRequirements>("VolumeResourceRequirements", () => ({
   limits: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimSpec`
@@ -3172,7 +3172,7 @@ export interface PersistentVolumeClaimSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec> = /*#__PURE__*/ struct<PersistentVolumeClaimSpec>("PersistentVolumeClaimSpec", {
+export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec> = /*#__PURE__*/ struct<PersistentVolumeClaimSpec>("PersistentVolumeClaimSpec", () => ({
   accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   dataSource: /*#__PURE__*/ optional(TypedLocalObjectReference),
   dataSourceRef: /*#__PURE__*/ optional(TypedObjectReference),
@@ -3182,7 +3182,7 @@ export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec>
   volumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
   volumeMode: /*#__PURE__*/ optional(Schema.String),
   volumeName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimTemplate`
@@ -3205,10 +3205,10 @@ export interface PersistentVolumeClaimTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimTemplate: Schema.Schema<PersistentVolumeClaimTemplate> = /*#__PURE__*/ struct<PersistentVolumeClaimTemplate>("PersistentVolumeClaimTemplate", {
+export const PersistentVolumeClaimTemplate: Schema.Schema<PersistentVolumeClaimTemplate> = /*#__PURE__*/ struct<PersistentVolumeClaimTemplate>("PersistentVolumeClaimTemplate", () => ({
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: PersistentVolumeClaimSpec
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EphemeralVolumeSource`
@@ -3229,9 +3229,9 @@ export interface EphemeralVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EphemeralVolumeSource: Schema.Schema<EphemeralVolumeSource> = /*#__PURE__*/ struct<EphemeralVolumeSource>("EphemeralVolumeSource", {
+export const EphemeralVolumeSource: Schema.Schema<EphemeralVolumeSource> = /*#__PURE__*/ struct<EphemeralVolumeSource>("EphemeralVolumeSource", () => ({
   volumeClaimTemplate: /*#__PURE__*/ optional(PersistentVolumeClaimTemplate)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EventSeries`
@@ -3254,10 +3254,10 @@ export interface EventSeries {
  * @since 0.1.0
  * @category schemas
  */
-export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<EventSeries>("EventSeries", {
+export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<EventSeries>("EventSeries", () => ({
   count: /*#__PURE__*/ optional(Schema.Number),
   lastObservedTime: /*#__PURE__*/ optional(meta_v1.MicroTime)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EventSource`
@@ -3280,10 +3280,10 @@ export interface EventSource {
  * @since 0.1.0
  * @category schemas
  */
-export const EventSource: Schema.Schema<EventSource> = /*#__PURE__*/ struct<EventSource>("EventSource", {
+export const EventSource: Schema.Schema<EventSource> = /*#__PURE__*/ struct<EventSource>("EventSource", () => ({
   component: /*#__PURE__*/ optional(Schema.String),
   host: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Event`
@@ -3338,7 +3338,7 @@ export interface Event {
  * @since 0.1.0
  * @category schemas
  */
-export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", {
+export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", () => ({
   action: /*#__PURE__*/ optional(Schema.String),
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   count: /*#__PURE__*/ optional(Schema.Number),
@@ -3356,7 +3356,7 @@ export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", 
   series: /*#__PURE__*/ optional(EventSeries),
   source: /*#__PURE__*/ optional(EventSource),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.EventList`
@@ -3385,12 +3385,12 @@ export interface EventList {
  * @since 0.1.0
  * @category schemas
  */
-export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", {
+export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Event),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.FCVolumeSource`
@@ -3419,13 +3419,13 @@ export interface FCVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FCVolumeSource: Schema.Schema<FCVolumeSource> = /*#__PURE__*/ struct<FCVolumeSource>("FCVolumeSource", {
+export const FCVolumeSource: Schema.Schema<FCVolumeSource> = /*#__PURE__*/ struct<FCVolumeSource>("FCVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   lun: /*#__PURE__*/ optional(Schema.Number),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   targetWWNs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   wwids: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.FlexPersistentVolumeSource`
@@ -3454,13 +3454,13 @@ export interface FlexPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FlexPersistentVolumeSource: Schema.Schema<FlexPersistentVolumeSource> = /*#__PURE__*/ struct<FlexPersistentVolumeSource>("FlexPersistentVolumeSource", {
+export const FlexPersistentVolumeSource: Schema.Schema<FlexPersistentVolumeSource> = /*#__PURE__*/ struct<FlexPersistentVolumeSource>("FlexPersistentVolumeSource", () => ({
   driver: Schema.String,
   fsType: /*#__PURE__*/ optional(Schema.String),
   options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.FlexVolumeSource`
@@ -3489,13 +3489,13 @@ export interface FlexVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FlexVolumeSource: Schema.Schema<FlexVolumeSource> = /*#__PURE__*/ struct<FlexVolumeSource>("FlexVolumeSource", {
+export const FlexVolumeSource: Schema.Schema<FlexVolumeSource> = /*#__PURE__*/ struct<FlexVolumeSource>("FlexVolumeSource", () => ({
   driver: Schema.String,
   fsType: /*#__PURE__*/ optional(Schema.String),
   options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.FlockerVolumeSource`
@@ -3518,10 +3518,10 @@ export interface FlockerVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const FlockerVolumeSource: Schema.Schema<FlockerVolumeSource> = /*#__PURE__*/ struct<FlockerVolumeSource>("FlockerVolumeSource", {
+export const FlockerVolumeSource: Schema.Schema<FlockerVolumeSource> = /*#__PURE__*/ struct<FlockerVolumeSource>("FlockerVolumeSource", () => ({
   datasetName: /*#__PURE__*/ optional(Schema.String),
   datasetUUID: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.GCEPersistentDiskVolumeSource`
@@ -3548,12 +3548,12 @@ export interface GCEPersistentDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GCEPersistentDiskVolumeSource: Schema.Schema<GCEPersistentDiskVolumeSource> = /*#__PURE__*/ struct<GCEPersistentDiskVolumeSource>("GCEPersistentDiskVolumeSource", {
+export const GCEPersistentDiskVolumeSource: Schema.Schema<GCEPersistentDiskVolumeSource> = /*#__PURE__*/ struct<GCEPersistentDiskVolumeSource>("GCEPersistentDiskVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   partition: /*#__PURE__*/ optional(Schema.Number),
   pdName: Schema.String,
   readOnly: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.GitRepoVolumeSource`
@@ -3578,11 +3578,11 @@ export interface GitRepoVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GitRepoVolumeSource: Schema.Schema<GitRepoVolumeSource> = /*#__PURE__*/ struct<GitRepoVolumeSource>("GitRepoVolumeSource", {
+export const GitRepoVolumeSource: Schema.Schema<GitRepoVolumeSource> = /*#__PURE__*/ struct<GitRepoVolumeSource>("GitRepoVolumeSource", () => ({
   directory: /*#__PURE__*/ optional(Schema.String),
   repository: Schema.String,
   revision: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.GlusterfsPersistentVolumeSource`
@@ -3609,12 +3609,12 @@ export interface GlusterfsPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GlusterfsPersistentVolumeSource: Schema.Schema<GlusterfsPersistentVolumeSource> = /*#__PURE__*/ struct<GlusterfsPersistentVolumeSource>("GlusterfsPersistentVolumeSource", {
+export const GlusterfsPersistentVolumeSource: Schema.Schema<GlusterfsPersistentVolumeSource> = /*#__PURE__*/ struct<GlusterfsPersistentVolumeSource>("GlusterfsPersistentVolumeSource", () => ({
   endpoints: Schema.String,
   endpointsNamespace: /*#__PURE__*/ optional(Schema.String),
   path: Schema.String,
   readOnly: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.GlusterfsVolumeSource`
@@ -3639,11 +3639,11 @@ export interface GlusterfsVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const GlusterfsVolumeSource: Schema.Schema<GlusterfsVolumeSource> = /*#__PURE__*/ struct<GlusterfsVolumeSource>("GlusterfsVolumeSource", {
+export const GlusterfsVolumeSource: Schema.Schema<GlusterfsVolumeSource> = /*#__PURE__*/ struct<GlusterfsVolumeSource>("GlusterfsVolumeSource", () => ({
   endpoints: Schema.String,
   path: Schema.String,
   readOnly: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.HostAlias`
@@ -3666,10 +3666,10 @@ export interface HostAlias {
  * @since 0.1.0
  * @category schemas
  */
-export const HostAlias: Schema.Schema<HostAlias> = /*#__PURE__*/ struct<HostAlias>("HostAlias", {
+export const HostAlias: Schema.Schema<HostAlias> = /*#__PURE__*/ struct<HostAlias>("HostAlias", () => ({
   hostnames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   ip: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.HostIP`
@@ -3690,9 +3690,9 @@ export interface HostIP {
  * @since 0.1.0
  * @category schemas
  */
-export const HostIP: Schema.Schema<HostIP> = /*#__PURE__*/ struct<HostIP>("HostIP", {
+export const HostIP: Schema.Schema<HostIP> = /*#__PURE__*/ struct<HostIP>("HostIP", () => ({
   ip: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.HostPathVolumeSource`
@@ -3715,10 +3715,10 @@ export interface HostPathVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const HostPathVolumeSource: Schema.Schema<HostPathVolumeSource> = /*#__PURE__*/ struct<HostPathVolumeSource>("HostPathVolumeSource", {
+export const HostPathVolumeSource: Schema.Schema<HostPathVolumeSource> = /*#__PURE__*/ struct<HostPathVolumeSource>("HostPathVolumeSource", () => ({
   path: Schema.String,
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ISCSIPersistentVolumeSource`
@@ -3759,7 +3759,7 @@ export interface ISCSIPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSource> = /*#__PURE__*/ struct<ISCSIPersistentVolumeSource>("ISCSIPersistentVolumeSource", {
+export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSource> = /*#__PURE__*/ struct<ISCSIPersistentVolumeSource>("ISCSIPersistentVolumeSource", () => ({
   chapAuthDiscovery: /*#__PURE__*/ optional(Schema.Boolean),
   chapAuthSession: /*#__PURE__*/ optional(Schema.Boolean),
   fsType: /*#__PURE__*/ optional(Schema.String),
@@ -3771,7 +3771,7 @@ export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSou
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference),
   targetPortal: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ISCSIVolumeSource`
@@ -3812,7 +3812,7 @@ export interface ISCSIVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = /*#__PURE__*/ struct<ISCSIVolumeSource>("ISCSIVolumeSource", {
+export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = /*#__PURE__*/ struct<ISCSIVolumeSource>("ISCSIVolumeSource", () => ({
   chapAuthDiscovery: /*#__PURE__*/ optional(Schema.Boolean),
   chapAuthSession: /*#__PURE__*/ optional(Schema.Boolean),
   fsType: /*#__PURE__*/ optional(Schema.String),
@@ -3824,7 +3824,7 @@ export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = /*#__PURE__*/
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   targetPortal: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ImageVolumeSource`
@@ -3847,10 +3847,10 @@ export interface ImageVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ImageVolumeSource: Schema.Schema<ImageVolumeSource> = /*#__PURE__*/ struct<ImageVolumeSource>("ImageVolumeSource", {
+export const ImageVolumeSource: Schema.Schema<ImageVolumeSource> = /*#__PURE__*/ struct<ImageVolumeSource>("ImageVolumeSource", () => ({
   pullPolicy: /*#__PURE__*/ optional(Schema.String),
   reference: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LimitRangeItem`
@@ -3881,14 +3881,14 @@ export interface LimitRangeItem {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRangeItem: Schema.Schema<LimitRangeItem> = /*#__PURE__*/ struct<LimitRangeItem>("LimitRangeItem", {
+export const LimitRangeItem: Schema.Schema<LimitRangeItem> = /*#__PURE__*/ struct<LimitRangeItem>("LimitRangeItem", () => ({
   default: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   defaultRequest: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   max: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   maxLimitRequestRatio: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   min: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LimitRangeSpec`
@@ -3909,9 +3909,9 @@ export interface LimitRangeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRangeSpec: Schema.Schema<LimitRangeSpec> = /*#__PURE__*/ struct<LimitRangeSpec>("LimitRangeSpec", {
+export const LimitRangeSpec: Schema.Schema<LimitRangeSpec> = /*#__PURE__*/ struct<LimitRangeSpec>("LimitRangeSpec", () => ({
   limits: /*#__PURE__*/ Schema.Array(LimitRangeItem)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LimitRange`
@@ -3940,12 +3940,12 @@ export interface LimitRange {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRange: Schema.Schema<LimitRange> = /*#__PURE__*/ struct<LimitRange>("LimitRange", {
+export const LimitRange: Schema.Schema<LimitRange> = /*#__PURE__*/ struct<LimitRange>("LimitRange", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(LimitRangeSpec)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LimitRangeList`
@@ -3974,12 +3974,12 @@ export interface LimitRangeList {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitRangeList: Schema.Schema<LimitRangeList> = /*#__PURE__*/ struct<LimitRangeList>("LimitRangeList", {
+export const LimitRangeList: Schema.Schema<LimitRangeList> = /*#__PURE__*/ struct<LimitRangeList>("LimitRangeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(LimitRange),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PortStatus`
@@ -4004,11 +4004,11 @@ export interface PortStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PortStatus: Schema.Schema<PortStatus> = /*#__PURE__*/ struct<PortStatus>("PortStatus", {
+export const PortStatus: Schema.Schema<PortStatus> = /*#__PURE__*/ struct<PortStatus>("PortStatus", () => ({
   error: /*#__PURE__*/ optional(Schema.String),
   port: Schema.Number,
   protocol: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LoadBalancerIngress`
@@ -4035,12 +4035,12 @@ export interface LoadBalancerIngress {
  * @since 0.1.0
  * @category schemas
  */
-export const LoadBalancerIngress: Schema.Schema<LoadBalancerIngress> = /*#__PURE__*/ struct<LoadBalancerIngress>("LoadBalancerIngress", {
+export const LoadBalancerIngress: Schema.Schema<LoadBalancerIngress> = /*#__PURE__*/ struct<LoadBalancerIngress>("LoadBalancerIngress", () => ({
   hostname: /*#__PURE__*/ optional(Schema.String),
   ip: /*#__PURE__*/ optional(Schema.String),
   ipMode: /*#__PURE__*/ optional(Schema.String),
   ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PortStatus))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LoadBalancerStatus`
@@ -4061,9 +4061,9 @@ export interface LoadBalancerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const LoadBalancerStatus: Schema.Schema<LoadBalancerStatus> = /*#__PURE__*/ struct<LoadBalancerStatus>("LoadBalancerStatus", {
+export const LoadBalancerStatus: Schema.Schema<LoadBalancerStatus> = /*#__PURE__*/ struct<LoadBalancerStatus>("LoadBalancerStatus", () => ({
   ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LoadBalancerIngress))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.LocalVolumeSource`
@@ -4086,10 +4086,10 @@ export interface LocalVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const LocalVolumeSource: Schema.Schema<LocalVolumeSource> = /*#__PURE__*/ struct<LocalVolumeSource>("LocalVolumeSource", {
+export const LocalVolumeSource: Schema.Schema<LocalVolumeSource> = /*#__PURE__*/ struct<LocalVolumeSource>("LocalVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   path: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ModifyVolumeStatus`
@@ -4112,10 +4112,10 @@ export interface ModifyVolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ModifyVolumeStatus: Schema.Schema<ModifyVolumeStatus> = /*#__PURE__*/ struct<ModifyVolumeStatus>("ModifyVolumeStatus", {
+export const ModifyVolumeStatus: Schema.Schema<ModifyVolumeStatus> = /*#__PURE__*/ struct<ModifyVolumeStatus>("ModifyVolumeStatus", () => ({
   status: Schema.String,
   targetVolumeAttributesClassName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NFSVolumeSource`
@@ -4140,11 +4140,11 @@ export interface NFSVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const NFSVolumeSource: Schema.Schema<NFSVolumeSource> = /*#__PURE__*/ struct<NFSVolumeSource>("NFSVolumeSource", {
+export const NFSVolumeSource: Schema.Schema<NFSVolumeSource> = /*#__PURE__*/ struct<NFSVolumeSource>("NFSVolumeSource", () => ({
   path: Schema.String,
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   server: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NamespaceSpec`
@@ -4165,9 +4165,9 @@ export interface NamespaceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceSpec: Schema.Schema<NamespaceSpec> = /*#__PURE__*/ struct<NamespaceSpec>("NamespaceSpec", {
+export const NamespaceSpec: Schema.Schema<NamespaceSpec> = /*#__PURE__*/ struct<NamespaceSpec>("NamespaceSpec", () => ({
   finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NamespaceCondition`
@@ -4196,13 +4196,13 @@ export interface NamespaceCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceCondition: Schema.Schema<NamespaceCondition> = /*#__PURE__*/ struct<NamespaceCondition>("NamespaceCondition", {
+export const NamespaceCondition: Schema.Schema<NamespaceCondition> = /*#__PURE__*/ struct<NamespaceCondition>("NamespaceCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NamespaceStatus`
@@ -4225,10 +4225,10 @@ export interface NamespaceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceStatus: Schema.Schema<NamespaceStatus> = /*#__PURE__*/ struct<NamespaceStatus>("NamespaceStatus", {
+export const NamespaceStatus: Schema.Schema<NamespaceStatus> = /*#__PURE__*/ struct<NamespaceStatus>("NamespaceStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamespaceCondition)),
   phase: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Namespace`
@@ -4259,13 +4259,13 @@ export interface Namespace {
  * @since 0.1.0
  * @category schemas
  */
-export const Namespace: Schema.Schema<Namespace> = /*#__PURE__*/ struct<Namespace>("Namespace", {
+export const Namespace: Schema.Schema<Namespace> = /*#__PURE__*/ struct<Namespace>("Namespace", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(NamespaceSpec),
   status: /*#__PURE__*/ optional(NamespaceStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NamespaceList`
@@ -4294,12 +4294,12 @@ export interface NamespaceList {
  * @since 0.1.0
  * @category schemas
  */
-export const NamespaceList: Schema.Schema<NamespaceList> = /*#__PURE__*/ struct<NamespaceList>("NamespaceList", {
+export const NamespaceList: Schema.Schema<NamespaceList> = /*#__PURE__*/ struct<NamespaceList>("NamespaceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Namespace),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeConfigSource`
@@ -4320,9 +4320,9 @@ export interface NodeConfigSource {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeConfigSource: Schema.Schema<NodeConfigSource> = /*#__PURE__*/ struct<NodeConfigSource>("NodeConfigSource", {
+export const NodeConfigSource: Schema.Schema<NodeConfigSource> = /*#__PURE__*/ struct<NodeConfigSource>("NodeConfigSource", () => ({
   configMap: /*#__PURE__*/ optional(ConfigMapNodeConfigSource)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Taint`
@@ -4349,12 +4349,12 @@ export interface Taint {
  * @since 0.1.0
  * @category schemas
  */
-export const Taint: Schema.Schema<Taint> = /*#__PURE__*/ struct<Taint>("Taint", {
+export const Taint: Schema.Schema<Taint> = /*#__PURE__*/ struct<Taint>("Taint", () => ({
   effect: Schema.String,
   key: Schema.String,
   timeAdded: /*#__PURE__*/ optional(meta_v1.Time),
   value: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeSpec`
@@ -4387,7 +4387,7 @@ export interface NodeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSpec: Schema.Schema<NodeSpec> = /*#__PURE__*/ struct<NodeSpec>("NodeSpec", {
+export const NodeSpec: Schema.Schema<NodeSpec> = /*#__PURE__*/ struct<NodeSpec>("NodeSpec", () => ({
   configSource: /*#__PURE__*/ optional(NodeConfigSource),
   externalID: /*#__PURE__*/ optional(Schema.String),
   podCIDR: /*#__PURE__*/ optional(Schema.String),
@@ -4395,7 +4395,7 @@ export const NodeSpec: Schema.Schema<NodeSpec> = /*#__PURE__*/ struct<NodeSpec>(
   providerID: /*#__PURE__*/ optional(Schema.String),
   taints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Taint)),
   unschedulable: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeAddress`
@@ -4418,10 +4418,10 @@ export interface NodeAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAddress: Schema.Schema<NodeAddress> = /*#__PURE__*/ struct<NodeAddress>("NodeAddress", {
+export const NodeAddress: Schema.Schema<NodeAddress> = /*#__PURE__*/ struct<NodeAddress>("NodeAddress", () => ({
   address: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeCondition`
@@ -4452,14 +4452,14 @@ export interface NodeCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeCondition: Schema.Schema<NodeCondition> = /*#__PURE__*/ struct<NodeCondition>("NodeCondition", {
+export const NodeCondition: Schema.Schema<NodeCondition> = /*#__PURE__*/ struct<NodeCondition>("NodeCondition", () => ({
   lastHeartbeatTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeConfigStatus`
@@ -4486,12 +4486,12 @@ export interface NodeConfigStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeConfigStatus: Schema.Schema<NodeConfigStatus> = /*#__PURE__*/ struct<NodeConfigStatus>("NodeConfigStatus", {
+export const NodeConfigStatus: Schema.Schema<NodeConfigStatus> = /*#__PURE__*/ struct<NodeConfigStatus>("NodeConfigStatus", () => ({
   active: /*#__PURE__*/ optional(NodeConfigSource),
   assigned: /*#__PURE__*/ optional(NodeConfigSource),
   error: /*#__PURE__*/ optional(Schema.String),
   lastKnownGood: /*#__PURE__*/ optional(NodeConfigSource)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeDaemonEndpoints`
@@ -4512,9 +4512,9 @@ export interface NodeDaemonEndpoints {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeDaemonEndpoints: Schema.Schema<NodeDaemonEndpoints> = /*#__PURE__*/ struct<NodeDaemonEndpoints>("NodeDaemonEndpoints", {
+export const NodeDaemonEndpoints: Schema.Schema<NodeDaemonEndpoints> = /*#__PURE__*/ struct<NodeDaemonEndpoints>("NodeDaemonEndpoints", () => ({
   kubeletEndpoint: /*#__PURE__*/ optional(DaemonEndpoint)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeFeatures`
@@ -4535,9 +4535,9 @@ export interface NodeFeatures {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeFeatures: Schema.Schema<NodeFeatures> = /*#__PURE__*/ struct<NodeFeatures>("NodeFeatures", {
+export const NodeFeatures: Schema.Schema<NodeFeatures> = /*#__PURE__*/ struct<NodeFeatures>("NodeFeatures", () => ({
   supplementalGroupsPolicy: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeRuntimeHandlerFeatures`
@@ -4560,10 +4560,10 @@ export interface NodeRuntimeHandlerFeatures {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeRuntimeHandlerFeatures: Schema.Schema<NodeRuntimeHandlerFeatures> = /*#__PURE__*/ struct<NodeRuntimeHandlerFeatures>("NodeRuntimeHandlerFeatures", {
+export const NodeRuntimeHandlerFeatures: Schema.Schema<NodeRuntimeHandlerFeatures> = /*#__PURE__*/ struct<NodeRuntimeHandlerFeatures>("NodeRuntimeHandlerFeatures", () => ({
   recursiveReadOnlyMounts: /*#__PURE__*/ optional(Schema.Boolean),
   userNamespaces: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeRuntimeHandler`
@@ -4586,10 +4586,10 @@ export interface NodeRuntimeHandler {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeRuntimeHandler: Schema.Schema<NodeRuntimeHandler> = /*#__PURE__*/ struct<NodeRuntimeHandler>("NodeRuntimeHandler", {
+export const NodeRuntimeHandler: Schema.Schema<NodeRuntimeHandler> = /*#__PURE__*/ struct<NodeRuntimeHandler>("NodeRuntimeHandler", () => ({
   features: /*#__PURE__*/ optional(NodeRuntimeHandlerFeatures),
   name: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeSwapStatus`
@@ -4610,9 +4610,9 @@ export interface NodeSwapStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSwapStatus: Schema.Schema<NodeSwapStatus> = /*#__PURE__*/ struct<NodeSwapStatus>("NodeSwapStatus", {
+export const NodeSwapStatus: Schema.Schema<NodeSwapStatus> = /*#__PURE__*/ struct<NodeSwapStatus>("NodeSwapStatus", () => ({
   capacity: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeSystemInfo`
@@ -4653,7 +4653,7 @@ export interface NodeSystemInfo {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = /*#__PURE__*/ struct<NodeSystemInfo>("NodeSystemInfo", {
+export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = /*#__PURE__*/ struct<NodeSystemInfo>("NodeSystemInfo", () => ({
   architecture: Schema.String,
   bootID: Schema.String,
   containerRuntimeVersion: Schema.String,
@@ -4665,7 +4665,7 @@ export const NodeSystemInfo: Schema.Schema<NodeSystemInfo> = /*#__PURE__*/ struc
   osImage: Schema.String,
   swap: /*#__PURE__*/ optional(NodeSwapStatus),
   systemUUID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeStatus`
@@ -4712,7 +4712,7 @@ export interface NodeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeStatus: Schema.Schema<NodeStatus> = /*#__PURE__*/ struct<NodeStatus>("NodeStatus", {
+export const NodeStatus: Schema.Schema<NodeStatus> = /*#__PURE__*/ struct<NodeStatus>("NodeStatus", () => ({
   addresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeAddress)),
   allocatable: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
@@ -4727,7 +4727,7 @@ export const NodeStatus: Schema.Schema<NodeStatus> = /*#__PURE__*/ struct<NodeSt
   runtimeHandlers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeRuntimeHandler)),
   volumesAttached: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AttachedVolume)),
   volumesInUse: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Node`
@@ -4758,13 +4758,13 @@ export interface Node {
  * @since 0.1.0
  * @category schemas
  */
-export const Node: Schema.Schema<Node> = /*#__PURE__*/ struct<Node>("Node", {
+export const Node: Schema.Schema<Node> = /*#__PURE__*/ struct<Node>("Node", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(NodeSpec),
   status: /*#__PURE__*/ optional(NodeStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus`
@@ -4789,11 +4789,11 @@ export interface NodeAllocatableResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAllocatableResourceClaimStatus: Schema.Schema<NodeAllocatableResourceClaimStatus> = /*#__PURE__*/ struct<NodeAllocatableResourceClaimStatus>("NodeAllocatableResourceClaimStatus", {
+export const NodeAllocatableResourceClaimStatus: Schema.Schema<NodeAllocatableResourceClaimStatus> = /*#__PURE__*/ struct<NodeAllocatableResourceClaimStatus>("NodeAllocatableResourceClaimStatus", () => ({
   containers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resourceClaimName: Schema.String,
   resources: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.NodeList`
@@ -4822,12 +4822,12 @@ export interface NodeList {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeList: Schema.Schema<NodeList> = /*#__PURE__*/ struct<NodeList>("NodeList", {
+export const NodeList: Schema.Schema<NodeList> = /*#__PURE__*/ struct<NodeList>("NodeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Node),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource`
@@ -4850,10 +4850,10 @@ export interface PhotonPersistentDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PhotonPersistentDiskVolumeSource: Schema.Schema<PhotonPersistentDiskVolumeSource> = /*#__PURE__*/ struct<PhotonPersistentDiskVolumeSource>("PhotonPersistentDiskVolumeSource", {
+export const PhotonPersistentDiskVolumeSource: Schema.Schema<PhotonPersistentDiskVolumeSource> = /*#__PURE__*/ struct<PhotonPersistentDiskVolumeSource>("PhotonPersistentDiskVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   pdID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PortworxVolumeSource`
@@ -4878,11 +4878,11 @@ export interface PortworxVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PortworxVolumeSource: Schema.Schema<PortworxVolumeSource> = /*#__PURE__*/ struct<PortworxVolumeSource>("PortworxVolumeSource", {
+export const PortworxVolumeSource: Schema.Schema<PortworxVolumeSource> = /*#__PURE__*/ struct<PortworxVolumeSource>("PortworxVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   volumeID: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.QuobyteVolumeSource`
@@ -4913,14 +4913,14 @@ export interface QuobyteVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const QuobyteVolumeSource: Schema.Schema<QuobyteVolumeSource> = /*#__PURE__*/ struct<QuobyteVolumeSource>("QuobyteVolumeSource", {
+export const QuobyteVolumeSource: Schema.Schema<QuobyteVolumeSource> = /*#__PURE__*/ struct<QuobyteVolumeSource>("QuobyteVolumeSource", () => ({
   group: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   registry: Schema.String,
   tenant: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(Schema.String),
   volume: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.RBDPersistentVolumeSource`
@@ -4955,7 +4955,7 @@ export interface RBDPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource> = /*#__PURE__*/ struct<RBDPersistentVolumeSource>("RBDPersistentVolumeSource", {
+export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource> = /*#__PURE__*/ struct<RBDPersistentVolumeSource>("RBDPersistentVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
   keyring: /*#__PURE__*/ optional(Schema.String),
@@ -4964,7 +4964,7 @@ export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource>
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference),
   user: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ScaleIOPersistentVolumeSource`
@@ -5003,7 +5003,7 @@ export interface ScaleIOPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleIOPersistentVolumeSource: Schema.Schema<ScaleIOPersistentVolumeSource> = /*#__PURE__*/ struct<ScaleIOPersistentVolumeSource>("ScaleIOPersistentVolumeSource", {
+export const ScaleIOPersistentVolumeSource: Schema.Schema<ScaleIOPersistentVolumeSource> = /*#__PURE__*/ struct<ScaleIOPersistentVolumeSource>("ScaleIOPersistentVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   gateway: Schema.String,
   protectionDomain: /*#__PURE__*/ optional(Schema.String),
@@ -5014,7 +5014,7 @@ export const ScaleIOPersistentVolumeSource: Schema.Schema<ScaleIOPersistentVolum
   storagePool: /*#__PURE__*/ optional(Schema.String),
   system: Schema.String,
   volumeName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.StorageOSPersistentVolumeSource`
@@ -5043,13 +5043,13 @@ export interface StorageOSPersistentVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageOSPersistentVolumeSource: Schema.Schema<StorageOSPersistentVolumeSource> = /*#__PURE__*/ struct<StorageOSPersistentVolumeSource>("StorageOSPersistentVolumeSource", {
+export const StorageOSPersistentVolumeSource: Schema.Schema<StorageOSPersistentVolumeSource> = /*#__PURE__*/ struct<StorageOSPersistentVolumeSource>("StorageOSPersistentVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(ObjectReference),
   volumeName: /*#__PURE__*/ optional(Schema.String),
   volumeNamespace: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeNodeAffinity`
@@ -5070,9 +5070,9 @@ export interface VolumeNodeAffinity {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeNodeAffinity: Schema.Schema<VolumeNodeAffinity> = /*#__PURE__*/ struct<VolumeNodeAffinity>("VolumeNodeAffinity", {
+export const VolumeNodeAffinity: Schema.Schema<VolumeNodeAffinity> = /*#__PURE__*/ struct<VolumeNodeAffinity>("VolumeNodeAffinity", () => ({
   required: /*#__PURE__*/ optional(NodeSelector)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource`
@@ -5099,12 +5099,12 @@ export interface VsphereVirtualDiskVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const VsphereVirtualDiskVolumeSource: Schema.Schema<VsphereVirtualDiskVolumeSource> = /*#__PURE__*/ struct<VsphereVirtualDiskVolumeSource>("VsphereVirtualDiskVolumeSource", {
+export const VsphereVirtualDiskVolumeSource: Schema.Schema<VsphereVirtualDiskVolumeSource> = /*#__PURE__*/ struct<VsphereVirtualDiskVolumeSource>("VsphereVirtualDiskVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   storagePolicyID: /*#__PURE__*/ optional(Schema.String),
   storagePolicyName: /*#__PURE__*/ optional(Schema.String),
   volumePath: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeSpec`
@@ -5185,7 +5185,7 @@ export interface PersistentVolumeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PURE__*/ struct<PersistentVolumeSpec>("PersistentVolumeSpec", {
+export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PURE__*/ struct<PersistentVolumeSpec>("PersistentVolumeSpec", () => ({
   accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   awsElasticBlockStore: /*#__PURE__*/ optional(AWSElasticBlockStoreVolumeSource),
   azureDisk: /*#__PURE__*/ optional(AzureDiskVolumeSource),
@@ -5217,7 +5217,7 @@ export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PU
   volumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
   volumeMode: /*#__PURE__*/ optional(Schema.String),
   vsphereVolume: /*#__PURE__*/ optional(VsphereVirtualDiskVolumeSource)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeStatus`
@@ -5244,12 +5244,12 @@ export interface PersistentVolumeStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeStatus: Schema.Schema<PersistentVolumeStatus> = /*#__PURE__*/ struct<PersistentVolumeStatus>("PersistentVolumeStatus", {
+export const PersistentVolumeStatus: Schema.Schema<PersistentVolumeStatus> = /*#__PURE__*/ struct<PersistentVolumeStatus>("PersistentVolumeStatus", () => ({
   lastPhaseTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   phase: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolume`
@@ -5280,13 +5280,13 @@ export interface PersistentVolume {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolume: Schema.Schema<PersistentVolume> = /*#__PURE__*/ struct<PersistentVolume>("PersistentVolume", {
+export const PersistentVolume: Schema.Schema<PersistentVolume> = /*#__PURE__*/ struct<PersistentVolume>("PersistentVolume", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(PersistentVolumeSpec),
   status: /*#__PURE__*/ optional(PersistentVolumeStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimCondition`
@@ -5317,14 +5317,14 @@ export interface PersistentVolumeClaimCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimCondition: Schema.Schema<PersistentVolumeClaimCondition> = /*#__PURE__*/ struct<PersistentVolumeClaimCondition>("PersistentVolumeClaimCondition", {
+export const PersistentVolumeClaimCondition: Schema.Schema<PersistentVolumeClaimCondition> = /*#__PURE__*/ struct<PersistentVolumeClaimCondition>("PersistentVolumeClaimCondition", () => ({
   lastProbeTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimStatus`
@@ -5359,7 +5359,7 @@ export interface PersistentVolumeClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimStatus> = /*#__PURE__*/ struct<PersistentVolumeClaimStatus>("PersistentVolumeClaimStatus", {
+export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimStatus> = /*#__PURE__*/ struct<PersistentVolumeClaimStatus>("PersistentVolumeClaimStatus", () => ({
   accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   allocatedResourceStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
@@ -5368,7 +5368,7 @@ export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimSta
   currentVolumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
   modifyVolumeStatus: /*#__PURE__*/ optional(ModifyVolumeStatus),
   phase: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaim`
@@ -5399,13 +5399,13 @@ export interface PersistentVolumeClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaim: Schema.Schema<PersistentVolumeClaim> = /*#__PURE__*/ struct<PersistentVolumeClaim>("PersistentVolumeClaim", {
+export const PersistentVolumeClaim: Schema.Schema<PersistentVolumeClaim> = /*#__PURE__*/ struct<PersistentVolumeClaim>("PersistentVolumeClaim", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(PersistentVolumeClaimSpec),
   status: /*#__PURE__*/ optional(PersistentVolumeClaimStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimList`
@@ -5434,12 +5434,12 @@ export interface PersistentVolumeClaimList {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimList: Schema.Schema<PersistentVolumeClaimList> = /*#__PURE__*/ struct<PersistentVolumeClaimList>("PersistentVolumeClaimList", {
+export const PersistentVolumeClaimList: Schema.Schema<PersistentVolumeClaimList> = /*#__PURE__*/ struct<PersistentVolumeClaimList>("PersistentVolumeClaimList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PersistentVolumeClaim),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource`
@@ -5462,10 +5462,10 @@ export interface PersistentVolumeClaimVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeClaimVolumeSource: Schema.Schema<PersistentVolumeClaimVolumeSource> = /*#__PURE__*/ struct<PersistentVolumeClaimVolumeSource>("PersistentVolumeClaimVolumeSource", {
+export const PersistentVolumeClaimVolumeSource: Schema.Schema<PersistentVolumeClaimVolumeSource> = /*#__PURE__*/ struct<PersistentVolumeClaimVolumeSource>("PersistentVolumeClaimVolumeSource", () => ({
   claimName: Schema.String,
   readOnly: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PersistentVolumeList`
@@ -5494,12 +5494,12 @@ export interface PersistentVolumeList {
  * @since 0.1.0
  * @category schemas
  */
-export const PersistentVolumeList: Schema.Schema<PersistentVolumeList> = /*#__PURE__*/ struct<PersistentVolumeList>("PersistentVolumeList", {
+export const PersistentVolumeList: Schema.Schema<PersistentVolumeList> = /*#__PURE__*/ struct<PersistentVolumeList>("PersistentVolumeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PersistentVolume),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodDNSConfigOption`
@@ -5522,10 +5522,10 @@ export interface PodDNSConfigOption {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDNSConfigOption: Schema.Schema<PodDNSConfigOption> = /*#__PURE__*/ struct<PodDNSConfigOption>("PodDNSConfigOption", {
+export const PodDNSConfigOption: Schema.Schema<PodDNSConfigOption> = /*#__PURE__*/ struct<PodDNSConfigOption>("PodDNSConfigOption", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   value: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodDNSConfig`
@@ -5550,11 +5550,11 @@ export interface PodDNSConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDNSConfig: Schema.Schema<PodDNSConfig> = /*#__PURE__*/ struct<PodDNSConfig>("PodDNSConfig", {
+export const PodDNSConfig: Schema.Schema<PodDNSConfig> = /*#__PURE__*/ struct<PodDNSConfig>("PodDNSConfig", () => ({
   nameservers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodDNSConfigOption)),
   searches: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodOS`
@@ -5575,9 +5575,9 @@ export interface PodOS {
  * @since 0.1.0
  * @category schemas
  */
-export const PodOS: Schema.Schema<PodOS> = /*#__PURE__*/ struct<PodOS>("PodOS", {
+export const PodOS: Schema.Schema<PodOS> = /*#__PURE__*/ struct<PodOS>("PodOS", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodReadinessGate`
@@ -5598,9 +5598,9 @@ export interface PodReadinessGate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodReadinessGate: Schema.Schema<PodReadinessGate> = /*#__PURE__*/ struct<PodReadinessGate>("PodReadinessGate", {
+export const PodReadinessGate: Schema.Schema<PodReadinessGate> = /*#__PURE__*/ struct<PodReadinessGate>("PodReadinessGate", () => ({
   conditionType: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodResourceClaim`
@@ -5625,11 +5625,11 @@ export interface PodResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const PodResourceClaim: Schema.Schema<PodResourceClaim> = /*#__PURE__*/ struct<PodResourceClaim>("PodResourceClaim", {
+export const PodResourceClaim: Schema.Schema<PodResourceClaim> = /*#__PURE__*/ struct<PodResourceClaim>("PodResourceClaim", () => ({
   name: Schema.String,
   resourceClaimName: /*#__PURE__*/ optional(Schema.String),
   resourceClaimTemplateName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodSchedulingGate`
@@ -5650,9 +5650,9 @@ export interface PodSchedulingGate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSchedulingGate: Schema.Schema<PodSchedulingGate> = /*#__PURE__*/ struct<PodSchedulingGate>("PodSchedulingGate", {
+export const PodSchedulingGate: Schema.Schema<PodSchedulingGate> = /*#__PURE__*/ struct<PodSchedulingGate>("PodSchedulingGate", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodSchedulingGroup`
@@ -5673,9 +5673,9 @@ export interface PodSchedulingGroup {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSchedulingGroup: Schema.Schema<PodSchedulingGroup> = /*#__PURE__*/ struct<PodSchedulingGroup>("PodSchedulingGroup", {
+export const PodSchedulingGroup: Schema.Schema<PodSchedulingGroup> = /*#__PURE__*/ struct<PodSchedulingGroup>("PodSchedulingGroup", () => ({
   podGroupName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Sysctl`
@@ -5698,10 +5698,10 @@ export interface Sysctl {
  * @since 0.1.0
  * @category schemas
  */
-export const Sysctl: Schema.Schema<Sysctl> = /*#__PURE__*/ struct<Sysctl>("Sysctl", {
+export const Sysctl: Schema.Schema<Sysctl> = /*#__PURE__*/ struct<Sysctl>("Sysctl", () => ({
   name: Schema.String,
   value: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodSecurityContext`
@@ -5746,7 +5746,7 @@ export interface PodSecurityContext {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSecurityContext: Schema.Schema<PodSecurityContext> = /*#__PURE__*/ struct<PodSecurityContext>("PodSecurityContext", {
+export const PodSecurityContext: Schema.Schema<PodSecurityContext> = /*#__PURE__*/ struct<PodSecurityContext>("PodSecurityContext", () => ({
   appArmorProfile: /*#__PURE__*/ optional(AppArmorProfile),
   fsGroup: /*#__PURE__*/ optional(Schema.Number),
   fsGroupChangePolicy: /*#__PURE__*/ optional(Schema.String),
@@ -5760,7 +5760,7 @@ export const PodSecurityContext: Schema.Schema<PodSecurityContext> = /*#__PURE__
   supplementalGroupsPolicy: /*#__PURE__*/ optional(Schema.String),
   sysctls: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Sysctl)),
   windowsOptions: /*#__PURE__*/ optional(WindowsSecurityContextOptions)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Toleration`
@@ -5789,13 +5789,13 @@ export interface Toleration {
  * @since 0.1.0
  * @category schemas
  */
-export const Toleration: Schema.Schema<Toleration> = /*#__PURE__*/ struct<Toleration>("Toleration", {
+export const Toleration: Schema.Schema<Toleration> = /*#__PURE__*/ struct<Toleration>("Toleration", () => ({
   effect: /*#__PURE__*/ optional(Schema.String),
   key: /*#__PURE__*/ optional(Schema.String),
   operator: /*#__PURE__*/ optional(Schema.String),
   tolerationSeconds: /*#__PURE__*/ optional(Schema.Number),
   value: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.TopologySpreadConstraint`
@@ -5830,7 +5830,7 @@ export interface TopologySpreadConstraint {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> = /*#__PURE__*/ struct<TopologySpreadConstraint>("TopologySpreadConstraint", {
+export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> = /*#__PURE__*/ struct<TopologySpreadConstraint>("TopologySpreadConstraint", () => ({
   labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   maxSkew: Schema.Number,
@@ -5839,7 +5839,7 @@ export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> =
   nodeTaintsPolicy: /*#__PURE__*/ optional(Schema.String),
   topologyKey: Schema.String,
   whenUnsatisfiable: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodCertificateProjection`
@@ -5872,7 +5872,7 @@ export interface PodCertificateProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> = /*#__PURE__*/ struct<PodCertificateProjection>("PodCertificateProjection", {
+export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> = /*#__PURE__*/ struct<PodCertificateProjection>("PodCertificateProjection", () => ({
   certificateChainPath: /*#__PURE__*/ optional(Schema.String),
   credentialBundlePath: /*#__PURE__*/ optional(Schema.String),
   keyPath: /*#__PURE__*/ optional(Schema.String),
@@ -5880,7 +5880,7 @@ export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> =
   maxExpirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   signerName: Schema.String,
   userAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecretProjection`
@@ -5905,11 +5905,11 @@ export interface SecretProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretProjection: Schema.Schema<SecretProjection> = /*#__PURE__*/ struct<SecretProjection>("SecretProjection", {
+export const SecretProjection: Schema.Schema<SecretProjection> = /*#__PURE__*/ struct<SecretProjection>("SecretProjection", () => ({
   items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServiceAccountTokenProjection`
@@ -5934,11 +5934,11 @@ export interface ServiceAccountTokenProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccountTokenProjection: Schema.Schema<ServiceAccountTokenProjection> = /*#__PURE__*/ struct<ServiceAccountTokenProjection>("ServiceAccountTokenProjection", {
+export const ServiceAccountTokenProjection: Schema.Schema<ServiceAccountTokenProjection> = /*#__PURE__*/ struct<ServiceAccountTokenProjection>("ServiceAccountTokenProjection", () => ({
   audience: /*#__PURE__*/ optional(Schema.String),
   expirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   path: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.VolumeProjection`
@@ -5969,14 +5969,14 @@ export interface VolumeProjection {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeProjection: Schema.Schema<VolumeProjection> = /*#__PURE__*/ struct<VolumeProjection>("VolumeProjection", {
+export const VolumeProjection: Schema.Schema<VolumeProjection> = /*#__PURE__*/ struct<VolumeProjection>("VolumeProjection", () => ({
   clusterTrustBundle: /*#__PURE__*/ optional(ClusterTrustBundleProjection),
   configMap: /*#__PURE__*/ optional(ConfigMapProjection),
   downwardAPI: /*#__PURE__*/ optional(DownwardAPIProjection),
   podCertificate: /*#__PURE__*/ optional(PodCertificateProjection),
   secret: /*#__PURE__*/ optional(SecretProjection),
   serviceAccountToken: /*#__PURE__*/ optional(ServiceAccountTokenProjection)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ProjectedVolumeSource`
@@ -5999,10 +5999,10 @@ export interface ProjectedVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ProjectedVolumeSource: Schema.Schema<ProjectedVolumeSource> = /*#__PURE__*/ struct<ProjectedVolumeSource>("ProjectedVolumeSource", {
+export const ProjectedVolumeSource: Schema.Schema<ProjectedVolumeSource> = /*#__PURE__*/ struct<ProjectedVolumeSource>("ProjectedVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
   sources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeProjection))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.RBDVolumeSource`
@@ -6037,7 +6037,7 @@ export interface RBDVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = /*#__PURE__*/ struct<RBDVolumeSource>("RBDVolumeSource", {
+export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = /*#__PURE__*/ struct<RBDVolumeSource>("RBDVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
   keyring: /*#__PURE__*/ optional(Schema.String),
@@ -6046,7 +6046,7 @@ export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = /*#__PURE__*/ str
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   user: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ScaleIOVolumeSource`
@@ -6085,7 +6085,7 @@ export interface ScaleIOVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const ScaleIOVolumeSource: Schema.Schema<ScaleIOVolumeSource> = /*#__PURE__*/ struct<ScaleIOVolumeSource>("ScaleIOVolumeSource", {
+export const ScaleIOVolumeSource: Schema.Schema<ScaleIOVolumeSource> = /*#__PURE__*/ struct<ScaleIOVolumeSource>("ScaleIOVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   gateway: Schema.String,
   protectionDomain: /*#__PURE__*/ optional(Schema.String),
@@ -6096,7 +6096,7 @@ export const ScaleIOVolumeSource: Schema.Schema<ScaleIOVolumeSource> = /*#__PURE
   storagePool: /*#__PURE__*/ optional(Schema.String),
   system: Schema.String,
   volumeName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecretVolumeSource`
@@ -6123,12 +6123,12 @@ export interface SecretVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretVolumeSource: Schema.Schema<SecretVolumeSource> = /*#__PURE__*/ struct<SecretVolumeSource>("SecretVolumeSource", {
+export const SecretVolumeSource: Schema.Schema<SecretVolumeSource> = /*#__PURE__*/ struct<SecretVolumeSource>("SecretVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
   items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
   optional: /*#__PURE__*/ optional(Schema.Boolean),
   secretName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.StorageOSVolumeSource`
@@ -6157,13 +6157,13 @@ export interface StorageOSVolumeSource {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageOSVolumeSource: Schema.Schema<StorageOSVolumeSource> = /*#__PURE__*/ struct<StorageOSVolumeSource>("StorageOSVolumeSource", {
+export const StorageOSVolumeSource: Schema.Schema<StorageOSVolumeSource> = /*#__PURE__*/ struct<StorageOSVolumeSource>("StorageOSVolumeSource", () => ({
   fsType: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   volumeName: /*#__PURE__*/ optional(Schema.String),
   volumeNamespace: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Volume`
@@ -6244,7 +6244,7 @@ export interface Volume {
  * @since 0.1.0
  * @category schemas
  */
-export const Volume: Schema.Schema<Volume> = /*#__PURE__*/ struct<Volume>("Volume", {
+export const Volume: Schema.Schema<Volume> = /*#__PURE__*/ struct<Volume>("Volume", () => ({
   awsElasticBlockStore: /*#__PURE__*/ optional(AWSElasticBlockStoreVolumeSource),
   azureDisk: /*#__PURE__*/ optional(AzureDiskVolumeSource),
   azureFile: /*#__PURE__*/ optional(AzureFileVolumeSource),
@@ -6276,7 +6276,7 @@ export const Volume: Schema.Schema<Volume> = /*#__PURE__*/ struct<Volume>("Volum
   secret: /*#__PURE__*/ optional(SecretVolumeSource),
   storageos: /*#__PURE__*/ optional(StorageOSVolumeSource),
   vsphereVolume: /*#__PURE__*/ optional(VsphereVirtualDiskVolumeSource)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodSpec`
@@ -6379,7 +6379,7 @@ export interface PodSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("PodSpec", {
+export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("PodSpec", () => ({
   activeDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
   affinity: /*#__PURE__*/ optional(Affinity),
   automountServiceAccountToken: /*#__PURE__*/ optional(Schema.Boolean),
@@ -6422,7 +6422,7 @@ export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("Po
   tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Toleration)),
   topologySpreadConstraints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologySpreadConstraint)),
   volumes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Volume))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodCondition`
@@ -6455,7 +6455,7 @@ export interface PodCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const PodCondition: Schema.Schema<PodCondition> = /*#__PURE__*/ struct<PodCondition>("PodCondition", {
+export const PodCondition: Schema.Schema<PodCondition> = /*#__PURE__*/ struct<PodCondition>("PodCondition", () => ({
   lastProbeTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
@@ -6463,7 +6463,7 @@ export const PodCondition: Schema.Schema<PodCondition> = /*#__PURE__*/ struct<Po
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodExtendedResourceClaimStatus`
@@ -6486,10 +6486,10 @@ export interface PodExtendedResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodExtendedResourceClaimStatus: Schema.Schema<PodExtendedResourceClaimStatus> = /*#__PURE__*/ struct<PodExtendedResourceClaimStatus>("PodExtendedResourceClaimStatus", {
+export const PodExtendedResourceClaimStatus: Schema.Schema<PodExtendedResourceClaimStatus> = /*#__PURE__*/ struct<PodExtendedResourceClaimStatus>("PodExtendedResourceClaimStatus", () => ({
   requestMappings: /*#__PURE__*/ Schema.Array(ContainerExtendedResourceRequest),
   resourceClaimName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodIP`
@@ -6510,9 +6510,9 @@ export interface PodIP {
  * @since 0.1.0
  * @category schemas
  */
-export const PodIP: Schema.Schema<PodIP> = /*#__PURE__*/ struct<PodIP>("PodIP", {
+export const PodIP: Schema.Schema<PodIP> = /*#__PURE__*/ struct<PodIP>("PodIP", () => ({
   ip: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodResourceClaimStatus`
@@ -6535,10 +6535,10 @@ export interface PodResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodResourceClaimStatus: Schema.Schema<PodResourceClaimStatus> = /*#__PURE__*/ struct<PodResourceClaimStatus>("PodResourceClaimStatus", {
+export const PodResourceClaimStatus: Schema.Schema<PodResourceClaimStatus> = /*#__PURE__*/ struct<PodResourceClaimStatus>("PodResourceClaimStatus", () => ({
   name: Schema.String,
   resourceClaimName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodStatus`
@@ -6599,7 +6599,7 @@ export interface PodStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodStatus: Schema.Schema<PodStatus> = /*#__PURE__*/ struct<PodStatus>("PodStatus", {
+export const PodStatus: Schema.Schema<PodStatus> = /*#__PURE__*/ struct<PodStatus>("PodStatus", () => ({
   allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodCondition)),
   containerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
@@ -6621,7 +6621,7 @@ export const PodStatus: Schema.Schema<PodStatus> = /*#__PURE__*/ struct<PodStatu
   resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodResourceClaimStatus)),
   resources: /*#__PURE__*/ optional(ResourceRequirements),
   startTime: /*#__PURE__*/ optional(meta_v1.Time)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Pod`
@@ -6652,13 +6652,13 @@ export interface Pod {
  * @since 0.1.0
  * @category schemas
  */
-export const Pod: Schema.Schema<Pod> = /*#__PURE__*/ struct<Pod>("Pod", {
+export const Pod: Schema.Schema<Pod> = /*#__PURE__*/ struct<Pod>("Pod", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(PodSpec),
   status: /*#__PURE__*/ optional(PodStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodList`
@@ -6687,12 +6687,12 @@ export interface PodList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodList: Schema.Schema<PodList> = /*#__PURE__*/ struct<PodList>("PodList", {
+export const PodList: Schema.Schema<PodList> = /*#__PURE__*/ struct<PodList>("PodList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Pod),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodTemplateSpec`
@@ -6715,10 +6715,10 @@ export interface PodTemplateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodTemplateSpec: Schema.Schema<PodTemplateSpec> = /*#__PURE__*/ struct<PodTemplateSpec>("PodTemplateSpec", {
+export const PodTemplateSpec: Schema.Schema<PodTemplateSpec> = /*#__PURE__*/ struct<PodTemplateSpec>("PodTemplateSpec", () => ({
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(PodSpec)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodTemplate`
@@ -6747,12 +6747,12 @@ export interface PodTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodTemplate: Schema.Schema<PodTemplate> = /*#__PURE__*/ struct<PodTemplate>("PodTemplate", {
+export const PodTemplate: Schema.Schema<PodTemplate> = /*#__PURE__*/ struct<PodTemplate>("PodTemplate", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   template: /*#__PURE__*/ optional(PodTemplateSpec)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.PodTemplateList`
@@ -6781,12 +6781,12 @@ export interface PodTemplateList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodTemplateList: Schema.Schema<PodTemplateList> = /*#__PURE__*/ struct<PodTemplateList>("PodTemplateList", {
+export const PodTemplateList: Schema.Schema<PodTemplateList> = /*#__PURE__*/ struct<PodTemplateList>("PodTemplateList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PodTemplate),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ReplicationControllerSpec`
@@ -6813,12 +6813,12 @@ export interface ReplicationControllerSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerSpec: Schema.Schema<ReplicationControllerSpec> = /*#__PURE__*/ struct<ReplicationControllerSpec>("ReplicationControllerSpec", {
+export const ReplicationControllerSpec: Schema.Schema<ReplicationControllerSpec> = /*#__PURE__*/ struct<ReplicationControllerSpec>("ReplicationControllerSpec", () => ({
   minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
   replicas: /*#__PURE__*/ optional(Schema.Number),
   selector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   template: /*#__PURE__*/ optional(PodTemplateSpec)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ReplicationControllerCondition`
@@ -6847,13 +6847,13 @@ export interface ReplicationControllerCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerCondition: Schema.Schema<ReplicationControllerCondition> = /*#__PURE__*/ struct<ReplicationControllerCondition>("ReplicationControllerCondition", {
+export const ReplicationControllerCondition: Schema.Schema<ReplicationControllerCondition> = /*#__PURE__*/ struct<ReplicationControllerCondition>("ReplicationControllerCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ReplicationControllerStatus`
@@ -6884,14 +6884,14 @@ export interface ReplicationControllerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerStatus: Schema.Schema<ReplicationControllerStatus> = /*#__PURE__*/ struct<ReplicationControllerStatus>("ReplicationControllerStatus", {
+export const ReplicationControllerStatus: Schema.Schema<ReplicationControllerStatus> = /*#__PURE__*/ struct<ReplicationControllerStatus>("ReplicationControllerStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReplicationControllerCondition)),
   fullyLabeledReplicas: /*#__PURE__*/ optional(Schema.Number),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   readyReplicas: /*#__PURE__*/ optional(Schema.Number),
   replicas: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ReplicationController`
@@ -6922,13 +6922,13 @@ export interface ReplicationController {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationController: Schema.Schema<ReplicationController> = /*#__PURE__*/ struct<ReplicationController>("ReplicationController", {
+export const ReplicationController: Schema.Schema<ReplicationController> = /*#__PURE__*/ struct<ReplicationController>("ReplicationController", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ReplicationControllerSpec),
   status: /*#__PURE__*/ optional(ReplicationControllerStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ReplicationControllerList`
@@ -6957,12 +6957,12 @@ export interface ReplicationControllerList {
  * @since 0.1.0
  * @category schemas
  */
-export const ReplicationControllerList: Schema.Schema<ReplicationControllerList> = /*#__PURE__*/ struct<ReplicationControllerList>("ReplicationControllerList", {
+export const ReplicationControllerList: Schema.Schema<ReplicationControllerList> = /*#__PURE__*/ struct<ReplicationControllerList>("ReplicationControllerList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ReplicationController),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ScopedResourceSelectorRequirement`
@@ -6987,11 +6987,11 @@ export interface ScopedResourceSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const ScopedResourceSelectorRequirement: Schema.Schema<ScopedResourceSelectorRequirement> = /*#__PURE__*/ struct<ScopedResourceSelectorRequirement>("ScopedResourceSelectorRequirement", {
+export const ScopedResourceSelectorRequirement: Schema.Schema<ScopedResourceSelectorRequirement> = /*#__PURE__*/ struct<ScopedResourceSelectorRequirement>("ScopedResourceSelectorRequirement", () => ({
   operator: Schema.String,
   scopeName: Schema.String,
   values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ScopeSelector`
@@ -7012,9 +7012,9 @@ export interface ScopeSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const ScopeSelector: Schema.Schema<ScopeSelector> = /*#__PURE__*/ struct<ScopeSelector>("ScopeSelector", {
+export const ScopeSelector: Schema.Schema<ScopeSelector> = /*#__PURE__*/ struct<ScopeSelector>("ScopeSelector", () => ({
   matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ScopedResourceSelectorRequirement))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceQuotaSpec`
@@ -7039,11 +7039,11 @@ export interface ResourceQuotaSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuotaSpec: Schema.Schema<ResourceQuotaSpec> = /*#__PURE__*/ struct<ResourceQuotaSpec>("ResourceQuotaSpec", {
+export const ResourceQuotaSpec: Schema.Schema<ResourceQuotaSpec> = /*#__PURE__*/ struct<ResourceQuotaSpec>("ResourceQuotaSpec", () => ({
   hard: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   scopeSelector: /*#__PURE__*/ optional(ScopeSelector),
   scopes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceQuotaStatus`
@@ -7066,10 +7066,10 @@ export interface ResourceQuotaStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuotaStatus: Schema.Schema<ResourceQuotaStatus> = /*#__PURE__*/ struct<ResourceQuotaStatus>("ResourceQuotaStatus", {
+export const ResourceQuotaStatus: Schema.Schema<ResourceQuotaStatus> = /*#__PURE__*/ struct<ResourceQuotaStatus>("ResourceQuotaStatus", () => ({
   hard: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
   used: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceQuota`
@@ -7100,13 +7100,13 @@ export interface ResourceQuota {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuota: Schema.Schema<ResourceQuota> = /*#__PURE__*/ struct<ResourceQuota>("ResourceQuota", {
+export const ResourceQuota: Schema.Schema<ResourceQuota> = /*#__PURE__*/ struct<ResourceQuota>("ResourceQuota", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ResourceQuotaSpec),
   status: /*#__PURE__*/ optional(ResourceQuotaStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ResourceQuotaList`
@@ -7135,12 +7135,12 @@ export interface ResourceQuotaList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceQuotaList: Schema.Schema<ResourceQuotaList> = /*#__PURE__*/ struct<ResourceQuotaList>("ResourceQuotaList", {
+export const ResourceQuotaList: Schema.Schema<ResourceQuotaList> = /*#__PURE__*/ struct<ResourceQuotaList>("ResourceQuotaList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ResourceQuota),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Secret`
@@ -7175,7 +7175,7 @@ export interface Secret {
  * @since 0.1.0
  * @category schemas
  */
-export const Secret: Schema.Schema<Secret> = /*#__PURE__*/ struct<Secret>("Secret", {
+export const Secret: Schema.Schema<Secret> = /*#__PURE__*/ struct<Secret>("Secret", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   data: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   immutable: /*#__PURE__*/ optional(Schema.Boolean),
@@ -7183,7 +7183,7 @@ export const Secret: Schema.Schema<Secret> = /*#__PURE__*/ struct<Secret>("Secre
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   stringData: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SecretList`
@@ -7212,12 +7212,12 @@ export interface SecretList {
  * @since 0.1.0
  * @category schemas
  */
-export const SecretList: Schema.Schema<SecretList> = /*#__PURE__*/ struct<SecretList>("SecretList", {
+export const SecretList: Schema.Schema<SecretList> = /*#__PURE__*/ struct<SecretList>("SecretList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Secret),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServicePort`
@@ -7248,14 +7248,14 @@ export interface ServicePort {
  * @since 0.1.0
  * @category schemas
  */
-export const ServicePort: Schema.Schema<ServicePort> = /*#__PURE__*/ struct<ServicePort>("ServicePort", {
+export const ServicePort: Schema.Schema<ServicePort> = /*#__PURE__*/ struct<ServicePort>("ServicePort", () => ({
   appProtocol: /*#__PURE__*/ optional(Schema.String),
   name: /*#__PURE__*/ optional(Schema.String),
   nodePort: /*#__PURE__*/ optional(Schema.Number),
   port: Schema.Number,
   protocol: /*#__PURE__*/ optional(Schema.String),
   targetPort: /*#__PURE__*/ optional(apimachinery.IntOrString)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.SessionAffinityConfig`
@@ -7276,9 +7276,9 @@ export interface SessionAffinityConfig {
  * @since 0.1.0
  * @category schemas
  */
-export const SessionAffinityConfig: Schema.Schema<SessionAffinityConfig> = /*#__PURE__*/ struct<SessionAffinityConfig>("SessionAffinityConfig", {
+export const SessionAffinityConfig: Schema.Schema<SessionAffinityConfig> = /*#__PURE__*/ struct<SessionAffinityConfig>("SessionAffinityConfig", () => ({
   clientIP: /*#__PURE__*/ optional(ClientIPConfig)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServiceSpec`
@@ -7337,7 +7337,7 @@ export interface ServiceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceSpec: Schema.Schema<ServiceSpec> = /*#__PURE__*/ struct<ServiceSpec>("ServiceSpec", {
+export const ServiceSpec: Schema.Schema<ServiceSpec> = /*#__PURE__*/ struct<ServiceSpec>("ServiceSpec", () => ({
   allocateLoadBalancerNodePorts: /*#__PURE__*/ optional(Schema.Boolean),
   clusterIP: /*#__PURE__*/ optional(Schema.String),
   clusterIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
@@ -7358,7 +7358,7 @@ export const ServiceSpec: Schema.Schema<ServiceSpec> = /*#__PURE__*/ struct<Serv
   sessionAffinityConfig: /*#__PURE__*/ optional(SessionAffinityConfig),
   trafficDistribution: /*#__PURE__*/ optional(Schema.String),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServiceStatus`
@@ -7381,10 +7381,10 @@ export interface ServiceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceStatus: Schema.Schema<ServiceStatus> = /*#__PURE__*/ struct<ServiceStatus>("ServiceStatus", {
+export const ServiceStatus: Schema.Schema<ServiceStatus> = /*#__PURE__*/ struct<ServiceStatus>("ServiceStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   loadBalancer: /*#__PURE__*/ optional(LoadBalancerStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.Service`
@@ -7415,13 +7415,13 @@ export interface Service {
  * @since 0.1.0
  * @category schemas
  */
-export const Service: Schema.Schema<Service> = /*#__PURE__*/ struct<Service>("Service", {
+export const Service: Schema.Schema<Service> = /*#__PURE__*/ struct<Service>("Service", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ServiceSpec),
   status: /*#__PURE__*/ optional(ServiceStatus)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServiceAccount`
@@ -7454,14 +7454,14 @@ export interface ServiceAccount {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccount: Schema.Schema<ServiceAccount> = /*#__PURE__*/ struct<ServiceAccount>("ServiceAccount", {
+export const ServiceAccount: Schema.Schema<ServiceAccount> = /*#__PURE__*/ struct<ServiceAccount>("ServiceAccount", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   automountServiceAccountToken: /*#__PURE__*/ optional(Schema.Boolean),
   imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LocalObjectReference)),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   secrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ObjectReference))
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServiceAccountList`
@@ -7490,12 +7490,12 @@ export interface ServiceAccountList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccountList: Schema.Schema<ServiceAccountList> = /*#__PURE__*/ struct<ServiceAccountList>("ServiceAccountList", {
+export const ServiceAccountList: Schema.Schema<ServiceAccountList> = /*#__PURE__*/ struct<ServiceAccountList>("ServiceAccountList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ServiceAccount),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.ServiceList`
@@ -7524,12 +7524,12 @@ export interface ServiceList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceList: Schema.Schema<ServiceList> = /*#__PURE__*/ struct<ServiceList>("ServiceList", {
+export const ServiceList: Schema.Schema<ServiceList> = /*#__PURE__*/ struct<ServiceList>("ServiceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Service),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.TopologySelectorLabelRequirement`
@@ -7552,10 +7552,10 @@ export interface TopologySelectorLabelRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologySelectorLabelRequirement: Schema.Schema<TopologySelectorLabelRequirement> = /*#__PURE__*/ struct<TopologySelectorLabelRequirement>("TopologySelectorLabelRequirement", {
+export const TopologySelectorLabelRequirement: Schema.Schema<TopologySelectorLabelRequirement> = /*#__PURE__*/ struct<TopologySelectorLabelRequirement>("TopologySelectorLabelRequirement", () => ({
   key: Schema.String,
   values: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.core.v1.TopologySelectorTerm`
@@ -7576,9 +7576,9 @@ export interface TopologySelectorTerm {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologySelectorTerm: Schema.Schema<TopologySelectorTerm> = /*#__PURE__*/ struct<TopologySelectorTerm>("TopologySelectorTerm", {
+export const TopologySelectorTerm: Schema.Schema<TopologySelectorTerm> = /*#__PURE__*/ struct<TopologySelectorTerm>("TopologySelectorTerm", () => ({
   matchLabelExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologySelectorLabelRequirement))
-})
+}))
 
 /**
  * bindings (v1, namespaced).

@@ -31,11 +31,11 @@ export interface EndpointConditions {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointConditions: Schema.Schema<EndpointConditions> = /*#__PURE__*/ struct<EndpointConditions>("EndpointConditions", {
+export const EndpointConditions: Schema.Schema<EndpointConditions> = /*#__PURE__*/ struct<EndpointConditions>("EndpointConditions", () => ({
   ready: /*#__PURE__*/ optional(Schema.Boolean),
   serving: /*#__PURE__*/ optional(Schema.Boolean),
   terminating: /*#__PURE__*/ optional(Schema.Boolean)
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.ForNode`
@@ -56,9 +56,9 @@ export interface ForNode {
  * @since 0.1.0
  * @category schemas
  */
-export const ForNode: Schema.Schema<ForNode> = /*#__PURE__*/ struct<ForNode>("ForNode", {
+export const ForNode: Schema.Schema<ForNode> = /*#__PURE__*/ struct<ForNode>("ForNode", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.ForZone`
@@ -79,9 +79,9 @@ export interface ForZone {
  * @since 0.1.0
  * @category schemas
  */
-export const ForZone: Schema.Schema<ForZone> = /*#__PURE__*/ struct<ForZone>("ForZone", {
+export const ForZone: Schema.Schema<ForZone> = /*#__PURE__*/ struct<ForZone>("ForZone", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.EndpointHints`
@@ -104,10 +104,10 @@ export interface EndpointHints {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointHints: Schema.Schema<EndpointHints> = /*#__PURE__*/ struct<EndpointHints>("EndpointHints", {
+export const EndpointHints: Schema.Schema<EndpointHints> = /*#__PURE__*/ struct<EndpointHints>("EndpointHints", () => ({
   forNodes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ForNode)),
   forZones: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ForZone))
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.Endpoint`
@@ -142,7 +142,7 @@ export interface Endpoint {
  * @since 0.1.0
  * @category schemas
  */
-export const Endpoint: Schema.Schema<Endpoint> = /*#__PURE__*/ struct<Endpoint>("Endpoint", {
+export const Endpoint: Schema.Schema<Endpoint> = /*#__PURE__*/ struct<Endpoint>("Endpoint", () => ({
   addresses: /*#__PURE__*/ Schema.Array(Schema.String),
   conditions: /*#__PURE__*/ optional(EndpointConditions),
   deprecatedTopology: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
@@ -151,7 +151,7 @@ export const Endpoint: Schema.Schema<Endpoint> = /*#__PURE__*/ struct<Endpoint>(
   nodeName: /*#__PURE__*/ optional(Schema.String),
   targetRef: /*#__PURE__*/ optional(core_v1.ObjectReference),
   zone: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.EndpointPort`
@@ -178,12 +178,12 @@ export interface EndpointPort {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<EndpointPort>("EndpointPort", {
+export const EndpointPort: Schema.Schema<EndpointPort> = /*#__PURE__*/ struct<EndpointPort>("EndpointPort", () => ({
   appProtocol: /*#__PURE__*/ optional(Schema.String),
   name: /*#__PURE__*/ optional(Schema.String),
   port: /*#__PURE__*/ optional(Schema.Number),
   protocol: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.EndpointSlice`
@@ -216,14 +216,14 @@ export interface EndpointSlice {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointSlice: Schema.Schema<EndpointSlice> = /*#__PURE__*/ struct<EndpointSlice>("EndpointSlice", {
+export const EndpointSlice: Schema.Schema<EndpointSlice> = /*#__PURE__*/ struct<EndpointSlice>("EndpointSlice", () => ({
   addressType: Schema.String,
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   endpoints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Endpoint)),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointPort))
-})
+}))
 
 /**
  * `io.k8s.api.discovery.v1.EndpointSliceList`
@@ -252,12 +252,12 @@ export interface EndpointSliceList {
  * @since 0.1.0
  * @category schemas
  */
-export const EndpointSliceList: Schema.Schema<EndpointSliceList> = /*#__PURE__*/ struct<EndpointSliceList>("EndpointSliceList", {
+export const EndpointSliceList: Schema.Schema<EndpointSliceList> = /*#__PURE__*/ struct<EndpointSliceList>("EndpointSliceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(EndpointSlice),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * endpointslices (discovery.k8s.io/v1, namespaced).

@@ -29,10 +29,10 @@ export interface EventSeries {
  * @since 0.1.0
  * @category schemas
  */
-export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<EventSeries>("EventSeries", {
+export const EventSeries: Schema.Schema<EventSeries> = /*#__PURE__*/ struct<EventSeries>("EventSeries", () => ({
   count: Schema.Number,
   lastObservedTime: meta_v1.MicroTime
-})
+}))
 
 /**
  * `io.k8s.api.events.v1.Event`
@@ -87,7 +87,7 @@ export interface Event {
  * @since 0.1.0
  * @category schemas
  */
-export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", {
+export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", () => ({
   action: /*#__PURE__*/ optional(Schema.String),
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   deprecatedCount: /*#__PURE__*/ optional(Schema.Number),
@@ -105,7 +105,7 @@ export const Event: Schema.Schema<Event> = /*#__PURE__*/ struct<Event>("Event", 
   reportingInstance: /*#__PURE__*/ optional(Schema.String),
   series: /*#__PURE__*/ optional(EventSeries),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.events.v1.EventList`
@@ -134,12 +134,12 @@ export interface EventList {
  * @since 0.1.0
  * @category schemas
  */
-export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", {
+export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Event),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * events (events.k8s.io/v1, namespaced).

@@ -28,10 +28,10 @@ export interface ExemptPriorityLevelConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const ExemptPriorityLevelConfiguration: Schema.Schema<ExemptPriorityLevelConfiguration> = /*#__PURE__*/ struct<ExemptPriorityLevelConfiguration>("ExemptPriorityLevelConfiguration", {
+export const ExemptPriorityLevelConfiguration: Schema.Schema<ExemptPriorityLevelConfiguration> = /*#__PURE__*/ struct<ExemptPriorityLevelConfiguration>("ExemptPriorityLevelConfiguration", () => ({
   lendablePercent: /*#__PURE__*/ optional(Schema.Number),
   nominalConcurrencyShares: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod`
@@ -52,9 +52,9 @@ export interface FlowDistinguisherMethod {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowDistinguisherMethod: Schema.Schema<FlowDistinguisherMethod> = /*#__PURE__*/ struct<FlowDistinguisherMethod>("FlowDistinguisherMethod", {
+export const FlowDistinguisherMethod: Schema.Schema<FlowDistinguisherMethod> = /*#__PURE__*/ struct<FlowDistinguisherMethod>("FlowDistinguisherMethod", () => ({
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.NonResourcePolicyRule`
@@ -77,10 +77,10 @@ export interface NonResourcePolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NonResourcePolicyRule: Schema.Schema<NonResourcePolicyRule> = /*#__PURE__*/ struct<NonResourcePolicyRule>("NonResourcePolicyRule", {
+export const NonResourcePolicyRule: Schema.Schema<NonResourcePolicyRule> = /*#__PURE__*/ struct<NonResourcePolicyRule>("NonResourcePolicyRule", () => ({
   nonResourceURLs: /*#__PURE__*/ Schema.Array(Schema.String),
   verbs: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.ResourcePolicyRule`
@@ -109,13 +109,13 @@ export interface ResourcePolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePolicyRule: Schema.Schema<ResourcePolicyRule> = /*#__PURE__*/ struct<ResourcePolicyRule>("ResourcePolicyRule", {
+export const ResourcePolicyRule: Schema.Schema<ResourcePolicyRule> = /*#__PURE__*/ struct<ResourcePolicyRule>("ResourcePolicyRule", () => ({
   apiGroups: /*#__PURE__*/ Schema.Array(Schema.String),
   clusterScope: /*#__PURE__*/ optional(Schema.Boolean),
   namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resources: /*#__PURE__*/ Schema.Array(Schema.String),
   verbs: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.GroupSubject`
@@ -136,9 +136,9 @@ export interface GroupSubject {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupSubject: Schema.Schema<GroupSubject> = /*#__PURE__*/ struct<GroupSubject>("GroupSubject", {
+export const GroupSubject: Schema.Schema<GroupSubject> = /*#__PURE__*/ struct<GroupSubject>("GroupSubject", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.ServiceAccountSubject`
@@ -161,10 +161,10 @@ export interface ServiceAccountSubject {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceAccountSubject: Schema.Schema<ServiceAccountSubject> = /*#__PURE__*/ struct<ServiceAccountSubject>("ServiceAccountSubject", {
+export const ServiceAccountSubject: Schema.Schema<ServiceAccountSubject> = /*#__PURE__*/ struct<ServiceAccountSubject>("ServiceAccountSubject", () => ({
   name: Schema.String,
   namespace: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.UserSubject`
@@ -185,9 +185,9 @@ export interface UserSubject {
  * @since 0.1.0
  * @category schemas
  */
-export const UserSubject: Schema.Schema<UserSubject> = /*#__PURE__*/ struct<UserSubject>("UserSubject", {
+export const UserSubject: Schema.Schema<UserSubject> = /*#__PURE__*/ struct<UserSubject>("UserSubject", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.Subject`
@@ -214,12 +214,12 @@ export interface Subject {
  * @since 0.1.0
  * @category schemas
  */
-export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Subject", {
+export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Subject", () => ({
   group: /*#__PURE__*/ optional(GroupSubject),
   kind: Schema.String,
   serviceAccount: /*#__PURE__*/ optional(ServiceAccountSubject),
   user: /*#__PURE__*/ optional(UserSubject)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects`
@@ -244,11 +244,11 @@ export interface PolicyRulesWithSubjects {
  * @since 0.1.0
  * @category schemas
  */
-export const PolicyRulesWithSubjects: Schema.Schema<PolicyRulesWithSubjects> = /*#__PURE__*/ struct<PolicyRulesWithSubjects>("PolicyRulesWithSubjects", {
+export const PolicyRulesWithSubjects: Schema.Schema<PolicyRulesWithSubjects> = /*#__PURE__*/ struct<PolicyRulesWithSubjects>("PolicyRulesWithSubjects", () => ({
   nonResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NonResourcePolicyRule)),
   resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourcePolicyRule)),
   subjects: /*#__PURE__*/ Schema.Array(Subject)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference`
@@ -269,9 +269,9 @@ export interface PriorityLevelConfigurationReference {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationReference: Schema.Schema<PriorityLevelConfigurationReference> = /*#__PURE__*/ struct<PriorityLevelConfigurationReference>("PriorityLevelConfigurationReference", {
+export const PriorityLevelConfigurationReference: Schema.Schema<PriorityLevelConfigurationReference> = /*#__PURE__*/ struct<PriorityLevelConfigurationReference>("PriorityLevelConfigurationReference", () => ({
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaSpec`
@@ -298,12 +298,12 @@ export interface FlowSchemaSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaSpec: Schema.Schema<FlowSchemaSpec> = /*#__PURE__*/ struct<FlowSchemaSpec>("FlowSchemaSpec", {
+export const FlowSchemaSpec: Schema.Schema<FlowSchemaSpec> = /*#__PURE__*/ struct<FlowSchemaSpec>("FlowSchemaSpec", () => ({
   distinguisherMethod: /*#__PURE__*/ optional(FlowDistinguisherMethod),
   matchingPrecedence: /*#__PURE__*/ optional(Schema.Number),
   priorityLevelConfiguration: PriorityLevelConfigurationReference,
   rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRulesWithSubjects))
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaCondition`
@@ -332,13 +332,13 @@ export interface FlowSchemaCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaCondition: Schema.Schema<FlowSchemaCondition> = /*#__PURE__*/ struct<FlowSchemaCondition>("FlowSchemaCondition", {
+export const FlowSchemaCondition: Schema.Schema<FlowSchemaCondition> = /*#__PURE__*/ struct<FlowSchemaCondition>("FlowSchemaCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: /*#__PURE__*/ optional(Schema.String),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaStatus`
@@ -359,9 +359,9 @@ export interface FlowSchemaStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaStatus: Schema.Schema<FlowSchemaStatus> = /*#__PURE__*/ struct<FlowSchemaStatus>("FlowSchemaStatus", {
+export const FlowSchemaStatus: Schema.Schema<FlowSchemaStatus> = /*#__PURE__*/ struct<FlowSchemaStatus>("FlowSchemaStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(FlowSchemaCondition))
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchema`
@@ -392,13 +392,13 @@ export interface FlowSchema {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchema: Schema.Schema<FlowSchema> = /*#__PURE__*/ struct<FlowSchema>("FlowSchema", {
+export const FlowSchema: Schema.Schema<FlowSchema> = /*#__PURE__*/ struct<FlowSchema>("FlowSchema", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(FlowSchemaSpec),
   status: /*#__PURE__*/ optional(FlowSchemaStatus)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.FlowSchemaList`
@@ -427,12 +427,12 @@ export interface FlowSchemaList {
  * @since 0.1.0
  * @category schemas
  */
-export const FlowSchemaList: Schema.Schema<FlowSchemaList> = /*#__PURE__*/ struct<FlowSchemaList>("FlowSchemaList", {
+export const FlowSchemaList: Schema.Schema<FlowSchemaList> = /*#__PURE__*/ struct<FlowSchemaList>("FlowSchemaList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(FlowSchema),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.QueuingConfiguration`
@@ -457,11 +457,11 @@ export interface QueuingConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const QueuingConfiguration: Schema.Schema<QueuingConfiguration> = /*#__PURE__*/ struct<QueuingConfiguration>("QueuingConfiguration", {
+export const QueuingConfiguration: Schema.Schema<QueuingConfiguration> = /*#__PURE__*/ struct<QueuingConfiguration>("QueuingConfiguration", () => ({
   handSize: /*#__PURE__*/ optional(Schema.Number),
   queueLengthLimit: /*#__PURE__*/ optional(Schema.Number),
   queues: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.LimitResponse`
@@ -484,10 +484,10 @@ export interface LimitResponse {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitResponse: Schema.Schema<LimitResponse> = /*#__PURE__*/ struct<LimitResponse>("LimitResponse", {
+export const LimitResponse: Schema.Schema<LimitResponse> = /*#__PURE__*/ struct<LimitResponse>("LimitResponse", () => ({
   queuing: /*#__PURE__*/ optional(QueuingConfiguration),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration`
@@ -514,12 +514,12 @@ export interface LimitedPriorityLevelConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const LimitedPriorityLevelConfiguration: Schema.Schema<LimitedPriorityLevelConfiguration> = /*#__PURE__*/ struct<LimitedPriorityLevelConfiguration>("LimitedPriorityLevelConfiguration", {
+export const LimitedPriorityLevelConfiguration: Schema.Schema<LimitedPriorityLevelConfiguration> = /*#__PURE__*/ struct<LimitedPriorityLevelConfiguration>("LimitedPriorityLevelConfiguration", () => ({
   borrowingLimitPercent: /*#__PURE__*/ optional(Schema.Number),
   lendablePercent: /*#__PURE__*/ optional(Schema.Number),
   limitResponse: /*#__PURE__*/ optional(LimitResponse),
   nominalConcurrencyShares: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec`
@@ -544,11 +544,11 @@ export interface PriorityLevelConfigurationSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationSpec: Schema.Schema<PriorityLevelConfigurationSpec> = /*#__PURE__*/ struct<PriorityLevelConfigurationSpec>("PriorityLevelConfigurationSpec", {
+export const PriorityLevelConfigurationSpec: Schema.Schema<PriorityLevelConfigurationSpec> = /*#__PURE__*/ struct<PriorityLevelConfigurationSpec>("PriorityLevelConfigurationSpec", () => ({
   exempt: /*#__PURE__*/ optional(ExemptPriorityLevelConfiguration),
   limited: /*#__PURE__*/ optional(LimitedPriorityLevelConfiguration),
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition`
@@ -577,13 +577,13 @@ export interface PriorityLevelConfigurationCondition {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationCondition: Schema.Schema<PriorityLevelConfigurationCondition> = /*#__PURE__*/ struct<PriorityLevelConfigurationCondition>("PriorityLevelConfigurationCondition", {
+export const PriorityLevelConfigurationCondition: Schema.Schema<PriorityLevelConfigurationCondition> = /*#__PURE__*/ struct<PriorityLevelConfigurationCondition>("PriorityLevelConfigurationCondition", () => ({
   lastTransitionTime: /*#__PURE__*/ optional(meta_v1.Time),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: /*#__PURE__*/ optional(Schema.String),
   type: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus`
@@ -604,9 +604,9 @@ export interface PriorityLevelConfigurationStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationStatus: Schema.Schema<PriorityLevelConfigurationStatus> = /*#__PURE__*/ struct<PriorityLevelConfigurationStatus>("PriorityLevelConfigurationStatus", {
+export const PriorityLevelConfigurationStatus: Schema.Schema<PriorityLevelConfigurationStatus> = /*#__PURE__*/ struct<PriorityLevelConfigurationStatus>("PriorityLevelConfigurationStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PriorityLevelConfigurationCondition))
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration`
@@ -637,13 +637,13 @@ export interface PriorityLevelConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfiguration: Schema.Schema<PriorityLevelConfiguration> = /*#__PURE__*/ struct<PriorityLevelConfiguration>("PriorityLevelConfiguration", {
+export const PriorityLevelConfiguration: Schema.Schema<PriorityLevelConfiguration> = /*#__PURE__*/ struct<PriorityLevelConfiguration>("PriorityLevelConfiguration", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(PriorityLevelConfigurationSpec),
   status: /*#__PURE__*/ optional(PriorityLevelConfigurationStatus)
-})
+}))
 
 /**
  * `io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList`
@@ -672,12 +672,12 @@ export interface PriorityLevelConfigurationList {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityLevelConfigurationList: Schema.Schema<PriorityLevelConfigurationList> = /*#__PURE__*/ struct<PriorityLevelConfigurationList>("PriorityLevelConfigurationList", {
+export const PriorityLevelConfigurationList: Schema.Schema<PriorityLevelConfigurationList> = /*#__PURE__*/ struct<PriorityLevelConfigurationList>("PriorityLevelConfigurationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PriorityLevelConfiguration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * flowschemas (flowcontrol.apiserver.k8s.io/v1, cluster-scoped).

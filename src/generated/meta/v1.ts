@@ -27,10 +27,10 @@ export interface GroupVersionForDiscovery {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupVersionForDiscovery: Schema.Schema<GroupVersionForDiscovery> = /*#__PURE__*/ struct<GroupVersionForDiscovery>("GroupVersionForDiscovery", {
+export const GroupVersionForDiscovery: Schema.Schema<GroupVersionForDiscovery> = /*#__PURE__*/ struct<GroupVersionForDiscovery>("GroupVersionForDiscovery", () => ({
   groupVersion: Schema.String,
   version: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR`
@@ -53,10 +53,10 @@ export interface ServerAddressByClientCIDR {
  * @since 0.1.0
  * @category schemas
  */
-export const ServerAddressByClientCIDR: Schema.Schema<ServerAddressByClientCIDR> = /*#__PURE__*/ struct<ServerAddressByClientCIDR>("ServerAddressByClientCIDR", {
+export const ServerAddressByClientCIDR: Schema.Schema<ServerAddressByClientCIDR> = /*#__PURE__*/ struct<ServerAddressByClientCIDR>("ServerAddressByClientCIDR", () => ({
   clientCIDR: Schema.String,
   serverAddress: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup`
@@ -89,14 +89,14 @@ export interface APIGroup {
  * @since 0.1.0
  * @category schemas
  */
-export const APIGroup: Schema.Schema<APIGroup> = /*#__PURE__*/ struct<APIGroup>("APIGroup", {
+export const APIGroup: Schema.Schema<APIGroup> = /*#__PURE__*/ struct<APIGroup>("APIGroup", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   preferredVersion: /*#__PURE__*/ optional(GroupVersionForDiscovery),
   serverAddressByClientCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServerAddressByClientCIDR)),
   versions: /*#__PURE__*/ Schema.Array(GroupVersionForDiscovery)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList`
@@ -123,11 +123,11 @@ export interface APIGroupList {
  * @since 0.1.0
  * @category schemas
  */
-export const APIGroupList: Schema.Schema<APIGroupList> = /*#__PURE__*/ struct<APIGroupList>("APIGroupList", {
+export const APIGroupList: Schema.Schema<APIGroupList> = /*#__PURE__*/ struct<APIGroupList>("APIGroupList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   groups: /*#__PURE__*/ Schema.Array(APIGroup),
   kind: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIResource`
@@ -166,7 +166,7 @@ export interface APIResource {
  * @since 0.1.0
  * @category schemas
  */
-export const APIResource: Schema.Schema<APIResource> = /*#__PURE__*/ struct<APIResource>("APIResource", {
+export const APIResource: Schema.Schema<APIResource> = /*#__PURE__*/ struct<APIResource>("APIResource", () => ({
   categories: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   group: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
@@ -177,7 +177,7 @@ export const APIResource: Schema.Schema<APIResource> = /*#__PURE__*/ struct<APIR
   storageVersionHash: /*#__PURE__*/ optional(Schema.String),
   verbs: /*#__PURE__*/ Schema.Array(Schema.String),
   version: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList`
@@ -206,12 +206,12 @@ export interface APIResourceList {
  * @since 0.1.0
  * @category schemas
  */
-export const APIResourceList: Schema.Schema<APIResourceList> = /*#__PURE__*/ struct<APIResourceList>("APIResourceList", {
+export const APIResourceList: Schema.Schema<APIResourceList> = /*#__PURE__*/ struct<APIResourceList>("APIResourceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   groupVersion: Schema.String,
   kind: /*#__PURE__*/ optional(Schema.String),
   resources: /*#__PURE__*/ Schema.Array(APIResource)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions`
@@ -240,12 +240,12 @@ export interface APIVersions {
  * @since 0.1.0
  * @category schemas
  */
-export const APIVersions: Schema.Schema<APIVersions> = /*#__PURE__*/ struct<APIVersions>("APIVersions", {
+export const APIVersions: Schema.Schema<APIVersions> = /*#__PURE__*/ struct<APIVersions>("APIVersions", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   serverAddressByClientCIDRs: /*#__PURE__*/ Schema.Array(ServerAddressByClientCIDR),
   versions: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Time`
@@ -294,14 +294,14 @@ export interface Condition {
  * @since 0.1.0
  * @category schemas
  */
-export const Condition: Schema.Schema<Condition> = /*#__PURE__*/ struct<Condition>("Condition", {
+export const Condition: Schema.Schema<Condition> = /*#__PURE__*/ struct<Condition>("Condition", () => ({
   lastTransitionTime: Time,
   message: Schema.String,
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   reason: Schema.String,
   status: Schema.String,
   type: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions`
@@ -324,10 +324,10 @@ export interface Preconditions {
  * @since 0.1.0
  * @category schemas
  */
-export const Preconditions: Schema.Schema<Preconditions> = /*#__PURE__*/ struct<Preconditions>("Preconditions", {
+export const Preconditions: Schema.Schema<Preconditions> = /*#__PURE__*/ struct<Preconditions>("Preconditions", () => ({
   resourceVersion: /*#__PURE__*/ optional(Schema.String),
   uid: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions`
@@ -362,7 +362,7 @@ export interface DeleteOptions {
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteOptions: Schema.Schema<DeleteOptions> = /*#__PURE__*/ struct<DeleteOptions>("DeleteOptions", {
+export const DeleteOptions: Schema.Schema<DeleteOptions> = /*#__PURE__*/ struct<DeleteOptions>("DeleteOptions", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   dryRun: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   gracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
@@ -371,7 +371,7 @@ export const DeleteOptions: Schema.Schema<DeleteOptions> = /*#__PURE__*/ struct<
   orphanDependents: /*#__PURE__*/ optional(Schema.Boolean),
   preconditions: /*#__PURE__*/ optional(Preconditions),
   propagationPolicy: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement`
@@ -396,11 +396,11 @@ export interface FieldSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const FieldSelectorRequirement: Schema.Schema<FieldSelectorRequirement> = /*#__PURE__*/ struct<FieldSelectorRequirement>("FieldSelectorRequirement", {
+export const FieldSelectorRequirement: Schema.Schema<FieldSelectorRequirement> = /*#__PURE__*/ struct<FieldSelectorRequirement>("FieldSelectorRequirement", () => ({
   key: Schema.String,
   operator: Schema.String,
   values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1`
@@ -441,10 +441,10 @@ export interface GroupResource {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupResource: Schema.Schema<GroupResource> = /*#__PURE__*/ struct<GroupResource>("GroupResource", {
+export const GroupResource: Schema.Schema<GroupResource> = /*#__PURE__*/ struct<GroupResource>("GroupResource", () => ({
   group: Schema.String,
   resource: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement`
@@ -469,11 +469,11 @@ export interface LabelSelectorRequirement {
  * @since 0.1.0
  * @category schemas
  */
-export const LabelSelectorRequirement: Schema.Schema<LabelSelectorRequirement> = /*#__PURE__*/ struct<LabelSelectorRequirement>("LabelSelectorRequirement", {
+export const LabelSelectorRequirement: Schema.Schema<LabelSelectorRequirement> = /*#__PURE__*/ struct<LabelSelectorRequirement>("LabelSelectorRequirement", () => ({
   key: Schema.String,
   operator: Schema.String,
   values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector`
@@ -496,10 +496,10 @@ export interface LabelSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const LabelSelector: Schema.Schema<LabelSelector> = /*#__PURE__*/ struct<LabelSelector>("LabelSelector", {
+export const LabelSelector: Schema.Schema<LabelSelector> = /*#__PURE__*/ struct<LabelSelector>("LabelSelector", () => ({
   matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LabelSelectorRequirement)),
   matchLabels: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo`
@@ -520,9 +520,9 @@ export interface ShardInfo {
  * @since 0.1.0
  * @category schemas
  */
-export const ShardInfo: Schema.Schema<ShardInfo> = /*#__PURE__*/ struct<ShardInfo>("ShardInfo", {
+export const ShardInfo: Schema.Schema<ShardInfo> = /*#__PURE__*/ struct<ShardInfo>("ShardInfo", () => ({
   selector: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta`
@@ -551,13 +551,13 @@ export interface ListMeta {
  * @since 0.1.0
  * @category schemas
  */
-export const ListMeta: Schema.Schema<ListMeta> = /*#__PURE__*/ struct<ListMeta>("ListMeta", {
+export const ListMeta: Schema.Schema<ListMeta> = /*#__PURE__*/ struct<ListMeta>("ListMeta", () => ({
   continue: /*#__PURE__*/ optional(Schema.String),
   remainingItemCount: /*#__PURE__*/ optional(Schema.Number),
   resourceVersion: /*#__PURE__*/ optional(Schema.String),
   selfLink: /*#__PURE__*/ optional(Schema.String),
   shardInfo: /*#__PURE__*/ optional(ShardInfo)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry`
@@ -590,7 +590,7 @@ export interface ManagedFieldsEntry {
  * @since 0.1.0
  * @category schemas
  */
-export const ManagedFieldsEntry: Schema.Schema<ManagedFieldsEntry> = /*#__PURE__*/ struct<ManagedFieldsEntry>("ManagedFieldsEntry", {
+export const ManagedFieldsEntry: Schema.Schema<ManagedFieldsEntry> = /*#__PURE__*/ struct<ManagedFieldsEntry>("ManagedFieldsEntry", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   fieldsType: /*#__PURE__*/ optional(Schema.String),
   fieldsV1: /*#__PURE__*/ optional(FieldsV1),
@@ -598,7 +598,7 @@ export const ManagedFieldsEntry: Schema.Schema<ManagedFieldsEntry> = /*#__PURE__
   operation: /*#__PURE__*/ optional(Schema.String),
   subresource: /*#__PURE__*/ optional(Schema.String),
   time: /*#__PURE__*/ optional(Time)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime`
@@ -647,14 +647,14 @@ export interface OwnerReference {
  * @since 0.1.0
  * @category schemas
  */
-export const OwnerReference: Schema.Schema<OwnerReference> = /*#__PURE__*/ struct<OwnerReference>("OwnerReference", {
+export const OwnerReference: Schema.Schema<OwnerReference> = /*#__PURE__*/ struct<OwnerReference>("OwnerReference", () => ({
   apiVersion: Schema.String,
   blockOwnerDeletion: /*#__PURE__*/ optional(Schema.Boolean),
   controller: /*#__PURE__*/ optional(Schema.Boolean),
   kind: Schema.String,
   name: Schema.String,
   uid: Schema.String
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`
@@ -703,7 +703,7 @@ export interface ObjectMeta {
  * @since 0.1.0
  * @category schemas
  */
-export const ObjectMeta: Schema.Schema<ObjectMeta> = /*#__PURE__*/ struct<ObjectMeta>("ObjectMeta", {
+export const ObjectMeta: Schema.Schema<ObjectMeta> = /*#__PURE__*/ struct<ObjectMeta>("ObjectMeta", () => ({
   annotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   creationTimestamp: /*#__PURE__*/ optional(Time),
   deletionGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
@@ -719,7 +719,7 @@ export const ObjectMeta: Schema.Schema<ObjectMeta> = /*#__PURE__*/ struct<Object
   resourceVersion: /*#__PURE__*/ optional(Schema.String),
   selfLink: /*#__PURE__*/ optional(Schema.String),
   uid: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Patch`
@@ -762,11 +762,11 @@ export interface StatusCause {
  * @since 0.1.0
  * @category schemas
  */
-export const StatusCause: Schema.Schema<StatusCause> = /*#__PURE__*/ struct<StatusCause>("StatusCause", {
+export const StatusCause: Schema.Schema<StatusCause> = /*#__PURE__*/ struct<StatusCause>("StatusCause", () => ({
   field: /*#__PURE__*/ optional(Schema.String),
   message: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails`
@@ -797,14 +797,14 @@ export interface StatusDetails {
  * @since 0.1.0
  * @category schemas
  */
-export const StatusDetails: Schema.Schema<StatusDetails> = /*#__PURE__*/ struct<StatusDetails>("StatusDetails", {
+export const StatusDetails: Schema.Schema<StatusDetails> = /*#__PURE__*/ struct<StatusDetails>("StatusDetails", () => ({
   causes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StatusCause)),
   group: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   name: /*#__PURE__*/ optional(Schema.String),
   retryAfterSeconds: /*#__PURE__*/ optional(Schema.Number),
   uid: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.Status`
@@ -841,7 +841,7 @@ export interface Status {
  * @since 0.1.0
  * @category schemas
  */
-export const Status: Schema.Schema<Status> = /*#__PURE__*/ struct<Status>("Status", {
+export const Status: Schema.Schema<Status> = /*#__PURE__*/ struct<Status>("Status", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   code: /*#__PURE__*/ optional(Schema.Number),
   details: /*#__PURE__*/ optional(StatusDetails),
@@ -850,7 +850,7 @@ export const Status: Schema.Schema<Status> = /*#__PURE__*/ struct<Status>("Statu
   metadata: /*#__PURE__*/ optional(ListMeta),
   reason: /*#__PURE__*/ optional(Schema.String),
   status: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent`
@@ -873,7 +873,7 @@ export interface WatchEvent {
  * @since 0.1.0
  * @category schemas
  */
-export const WatchEvent: Schema.Schema<WatchEvent> = /*#__PURE__*/ struct<WatchEvent>("WatchEvent", {
+export const WatchEvent: Schema.Schema<WatchEvent> = /*#__PURE__*/ struct<WatchEvent>("WatchEvent", () => ({
   object: apimachinery.RawExtension,
   type: Schema.String
-})
+}))

@@ -30,10 +30,10 @@ export interface ServiceBackendPort {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceBackendPort: Schema.Schema<ServiceBackendPort> = /*#__PURE__*/ struct<ServiceBackendPort>("ServiceBackendPort", {
+export const ServiceBackendPort: Schema.Schema<ServiceBackendPort> = /*#__PURE__*/ struct<ServiceBackendPort>("ServiceBackendPort", () => ({
   name: /*#__PURE__*/ optional(Schema.String),
   number: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressServiceBackend`
@@ -56,10 +56,10 @@ export interface IngressServiceBackend {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressServiceBackend: Schema.Schema<IngressServiceBackend> = /*#__PURE__*/ struct<IngressServiceBackend>("IngressServiceBackend", {
+export const IngressServiceBackend: Schema.Schema<IngressServiceBackend> = /*#__PURE__*/ struct<IngressServiceBackend>("IngressServiceBackend", () => ({
   name: Schema.String,
   port: /*#__PURE__*/ optional(ServiceBackendPort)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressBackend`
@@ -82,10 +82,10 @@ export interface IngressBackend {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressBackend: Schema.Schema<IngressBackend> = /*#__PURE__*/ struct<IngressBackend>("IngressBackend", {
+export const IngressBackend: Schema.Schema<IngressBackend> = /*#__PURE__*/ struct<IngressBackend>("IngressBackend", () => ({
   resource: /*#__PURE__*/ optional(core_v1.TypedLocalObjectReference),
   service: /*#__PURE__*/ optional(IngressServiceBackend)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.HTTPIngressPath`
@@ -110,11 +110,11 @@ export interface HTTPIngressPath {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPIngressPath: Schema.Schema<HTTPIngressPath> = /*#__PURE__*/ struct<HTTPIngressPath>("HTTPIngressPath", {
+export const HTTPIngressPath: Schema.Schema<HTTPIngressPath> = /*#__PURE__*/ struct<HTTPIngressPath>("HTTPIngressPath", () => ({
   backend: IngressBackend,
   path: /*#__PURE__*/ optional(Schema.String),
   pathType: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.HTTPIngressRuleValue`
@@ -135,9 +135,9 @@ export interface HTTPIngressRuleValue {
  * @since 0.1.0
  * @category schemas
  */
-export const HTTPIngressRuleValue: Schema.Schema<HTTPIngressRuleValue> = /*#__PURE__*/ struct<HTTPIngressRuleValue>("HTTPIngressRuleValue", {
+export const HTTPIngressRuleValue: Schema.Schema<HTTPIngressRuleValue> = /*#__PURE__*/ struct<HTTPIngressRuleValue>("HTTPIngressRuleValue", () => ({
   paths: /*#__PURE__*/ Schema.Array(HTTPIngressPath)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.ParentReference`
@@ -164,12 +164,12 @@ export interface ParentReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ struct<ParentReference>("ParentReference", {
+export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ struct<ParentReference>("ParentReference", () => ({
   group: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   namespace: /*#__PURE__*/ optional(Schema.String),
   resource: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IPAddressSpec`
@@ -190,9 +190,9 @@ export interface IPAddressSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<IPAddressSpec>("IPAddressSpec", {
+export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<IPAddressSpec>("IPAddressSpec", () => ({
   parentRef: ParentReference
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IPAddress`
@@ -221,12 +221,12 @@ export interface IPAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddress>("IPAddress", {
+export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddress>("IPAddress", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: IPAddressSpec
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IPAddressList`
@@ -255,12 +255,12 @@ export interface IPAddressList {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", {
+export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(IPAddress),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IPBlock`
@@ -283,10 +283,10 @@ export interface IPBlock {
  * @since 0.1.0
  * @category schemas
  */
-export const IPBlock: Schema.Schema<IPBlock> = /*#__PURE__*/ struct<IPBlock>("IPBlock", {
+export const IPBlock: Schema.Schema<IPBlock> = /*#__PURE__*/ struct<IPBlock>("IPBlock", () => ({
   cidr: Schema.String,
   except: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressRule`
@@ -309,10 +309,10 @@ export interface IngressRule {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressRule: Schema.Schema<IngressRule> = /*#__PURE__*/ struct<IngressRule>("IngressRule", {
+export const IngressRule: Schema.Schema<IngressRule> = /*#__PURE__*/ struct<IngressRule>("IngressRule", () => ({
   host: /*#__PURE__*/ optional(Schema.String),
   http: /*#__PURE__*/ optional(HTTPIngressRuleValue)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressTLS`
@@ -335,10 +335,10 @@ export interface IngressTLS {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressTLS: Schema.Schema<IngressTLS> = /*#__PURE__*/ struct<IngressTLS>("IngressTLS", {
+export const IngressTLS: Schema.Schema<IngressTLS> = /*#__PURE__*/ struct<IngressTLS>("IngressTLS", () => ({
   hosts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   secretName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressSpec`
@@ -365,12 +365,12 @@ export interface IngressSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressSpec: Schema.Schema<IngressSpec> = /*#__PURE__*/ struct<IngressSpec>("IngressSpec", {
+export const IngressSpec: Schema.Schema<IngressSpec> = /*#__PURE__*/ struct<IngressSpec>("IngressSpec", () => ({
   defaultBackend: /*#__PURE__*/ optional(IngressBackend),
   ingressClassName: /*#__PURE__*/ optional(Schema.String),
   rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressRule)),
   tls: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressTLS))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressPortStatus`
@@ -395,11 +395,11 @@ export interface IngressPortStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressPortStatus: Schema.Schema<IngressPortStatus> = /*#__PURE__*/ struct<IngressPortStatus>("IngressPortStatus", {
+export const IngressPortStatus: Schema.Schema<IngressPortStatus> = /*#__PURE__*/ struct<IngressPortStatus>("IngressPortStatus", () => ({
   error: /*#__PURE__*/ optional(Schema.String),
   port: Schema.Number,
   protocol: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressLoadBalancerIngress`
@@ -424,11 +424,11 @@ export interface IngressLoadBalancerIngress {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressLoadBalancerIngress: Schema.Schema<IngressLoadBalancerIngress> = /*#__PURE__*/ struct<IngressLoadBalancerIngress>("IngressLoadBalancerIngress", {
+export const IngressLoadBalancerIngress: Schema.Schema<IngressLoadBalancerIngress> = /*#__PURE__*/ struct<IngressLoadBalancerIngress>("IngressLoadBalancerIngress", () => ({
   hostname: /*#__PURE__*/ optional(Schema.String),
   ip: /*#__PURE__*/ optional(Schema.String),
   ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressPortStatus))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressLoadBalancerStatus`
@@ -449,9 +449,9 @@ export interface IngressLoadBalancerStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressLoadBalancerStatus: Schema.Schema<IngressLoadBalancerStatus> = /*#__PURE__*/ struct<IngressLoadBalancerStatus>("IngressLoadBalancerStatus", {
+export const IngressLoadBalancerStatus: Schema.Schema<IngressLoadBalancerStatus> = /*#__PURE__*/ struct<IngressLoadBalancerStatus>("IngressLoadBalancerStatus", () => ({
   ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressLoadBalancerIngress))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressStatus`
@@ -472,9 +472,9 @@ export interface IngressStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressStatus: Schema.Schema<IngressStatus> = /*#__PURE__*/ struct<IngressStatus>("IngressStatus", {
+export const IngressStatus: Schema.Schema<IngressStatus> = /*#__PURE__*/ struct<IngressStatus>("IngressStatus", () => ({
   loadBalancer: /*#__PURE__*/ optional(IngressLoadBalancerStatus)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.Ingress`
@@ -505,13 +505,13 @@ export interface Ingress {
  * @since 0.1.0
  * @category schemas
  */
-export const Ingress: Schema.Schema<Ingress> = /*#__PURE__*/ struct<Ingress>("Ingress", {
+export const Ingress: Schema.Schema<Ingress> = /*#__PURE__*/ struct<Ingress>("Ingress", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(IngressSpec),
   status: /*#__PURE__*/ optional(IngressStatus)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressClassParametersReference`
@@ -540,13 +540,13 @@ export interface IngressClassParametersReference {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClassParametersReference: Schema.Schema<IngressClassParametersReference> = /*#__PURE__*/ struct<IngressClassParametersReference>("IngressClassParametersReference", {
+export const IngressClassParametersReference: Schema.Schema<IngressClassParametersReference> = /*#__PURE__*/ struct<IngressClassParametersReference>("IngressClassParametersReference", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
   namespace: /*#__PURE__*/ optional(Schema.String),
   scope: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressClassSpec`
@@ -569,10 +569,10 @@ export interface IngressClassSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClassSpec: Schema.Schema<IngressClassSpec> = /*#__PURE__*/ struct<IngressClassSpec>("IngressClassSpec", {
+export const IngressClassSpec: Schema.Schema<IngressClassSpec> = /*#__PURE__*/ struct<IngressClassSpec>("IngressClassSpec", () => ({
   controller: /*#__PURE__*/ optional(Schema.String),
   parameters: /*#__PURE__*/ optional(IngressClassParametersReference)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressClass`
@@ -601,12 +601,12 @@ export interface IngressClass {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClass: Schema.Schema<IngressClass> = /*#__PURE__*/ struct<IngressClass>("IngressClass", {
+export const IngressClass: Schema.Schema<IngressClass> = /*#__PURE__*/ struct<IngressClass>("IngressClass", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(IngressClassSpec)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressClassList`
@@ -635,12 +635,12 @@ export interface IngressClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressClassList: Schema.Schema<IngressClassList> = /*#__PURE__*/ struct<IngressClassList>("IngressClassList", {
+export const IngressClassList: Schema.Schema<IngressClassList> = /*#__PURE__*/ struct<IngressClassList>("IngressClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(IngressClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.IngressList`
@@ -669,12 +669,12 @@ export interface IngressList {
  * @since 0.1.0
  * @category schemas
  */
-export const IngressList: Schema.Schema<IngressList> = /*#__PURE__*/ struct<IngressList>("IngressList", {
+export const IngressList: Schema.Schema<IngressList> = /*#__PURE__*/ struct<IngressList>("IngressList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Ingress),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyPeer`
@@ -699,11 +699,11 @@ export interface NetworkPolicyPeer {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyPeer: Schema.Schema<NetworkPolicyPeer> = /*#__PURE__*/ struct<NetworkPolicyPeer>("NetworkPolicyPeer", {
+export const NetworkPolicyPeer: Schema.Schema<NetworkPolicyPeer> = /*#__PURE__*/ struct<NetworkPolicyPeer>("NetworkPolicyPeer", () => ({
   ipBlock: /*#__PURE__*/ optional(IPBlock),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   podSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyPort`
@@ -728,11 +728,11 @@ export interface NetworkPolicyPort {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyPort: Schema.Schema<NetworkPolicyPort> = /*#__PURE__*/ struct<NetworkPolicyPort>("NetworkPolicyPort", {
+export const NetworkPolicyPort: Schema.Schema<NetworkPolicyPort> = /*#__PURE__*/ struct<NetworkPolicyPort>("NetworkPolicyPort", () => ({
   endPort: /*#__PURE__*/ optional(Schema.Number),
   port: /*#__PURE__*/ optional(apimachinery.IntOrString),
   protocol: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyEgressRule`
@@ -755,10 +755,10 @@ export interface NetworkPolicyEgressRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyEgressRule: Schema.Schema<NetworkPolicyEgressRule> = /*#__PURE__*/ struct<NetworkPolicyEgressRule>("NetworkPolicyEgressRule", {
+export const NetworkPolicyEgressRule: Schema.Schema<NetworkPolicyEgressRule> = /*#__PURE__*/ struct<NetworkPolicyEgressRule>("NetworkPolicyEgressRule", () => ({
   ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPort)),
   to: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPeer))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyIngressRule`
@@ -781,10 +781,10 @@ export interface NetworkPolicyIngressRule {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyIngressRule: Schema.Schema<NetworkPolicyIngressRule> = /*#__PURE__*/ struct<NetworkPolicyIngressRule>("NetworkPolicyIngressRule", {
+export const NetworkPolicyIngressRule: Schema.Schema<NetworkPolicyIngressRule> = /*#__PURE__*/ struct<NetworkPolicyIngressRule>("NetworkPolicyIngressRule", () => ({
   from: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPeer)),
   ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPort))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicySpec`
@@ -811,12 +811,12 @@ export interface NetworkPolicySpec {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicySpec: Schema.Schema<NetworkPolicySpec> = /*#__PURE__*/ struct<NetworkPolicySpec>("NetworkPolicySpec", {
+export const NetworkPolicySpec: Schema.Schema<NetworkPolicySpec> = /*#__PURE__*/ struct<NetworkPolicySpec>("NetworkPolicySpec", () => ({
   egress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyEgressRule)),
   ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyIngressRule)),
   podSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   policyTypes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicy`
@@ -845,12 +845,12 @@ export interface NetworkPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicy: Schema.Schema<NetworkPolicy> = /*#__PURE__*/ struct<NetworkPolicy>("NetworkPolicy", {
+export const NetworkPolicy: Schema.Schema<NetworkPolicy> = /*#__PURE__*/ struct<NetworkPolicy>("NetworkPolicy", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(NetworkPolicySpec)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.NetworkPolicyList`
@@ -879,12 +879,12 @@ export interface NetworkPolicyList {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkPolicyList: Schema.Schema<NetworkPolicyList> = /*#__PURE__*/ struct<NetworkPolicyList>("NetworkPolicyList", {
+export const NetworkPolicyList: Schema.Schema<NetworkPolicyList> = /*#__PURE__*/ struct<NetworkPolicyList>("NetworkPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(NetworkPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.ServiceCIDRSpec`
@@ -905,9 +905,9 @@ export interface ServiceCIDRSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", {
+export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", () => ({
   cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.ServiceCIDRStatus`
@@ -928,9 +928,9 @@ export interface ServiceCIDRStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", {
+export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.ServiceCIDR`
@@ -961,13 +961,13 @@ export interface ServiceCIDR {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<ServiceCIDR>("ServiceCIDR", {
+export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<ServiceCIDR>("ServiceCIDR", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ServiceCIDRSpec),
   status: /*#__PURE__*/ optional(ServiceCIDRStatus)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1.ServiceCIDRList`
@@ -996,12 +996,12 @@ export interface ServiceCIDRList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", {
+export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ServiceCIDR),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * ipaddresses (networking.k8s.io/v1, cluster-scoped).

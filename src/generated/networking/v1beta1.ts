@@ -32,12 +32,12 @@ export interface ParentReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ struct<ParentReference>("ParentReference", {
+export const ParentReference: Schema.Schema<ParentReference> = /*#__PURE__*/ struct<ParentReference>("ParentReference", () => ({
   group: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   namespace: /*#__PURE__*/ optional(Schema.String),
   resource: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.IPAddressSpec`
@@ -58,9 +58,9 @@ export interface IPAddressSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<IPAddressSpec>("IPAddressSpec", {
+export const IPAddressSpec: Schema.Schema<IPAddressSpec> = /*#__PURE__*/ struct<IPAddressSpec>("IPAddressSpec", () => ({
   parentRef: ParentReference
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.IPAddress`
@@ -89,12 +89,12 @@ export interface IPAddress {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddress>("IPAddress", {
+export const IPAddress: Schema.Schema<IPAddress> = /*#__PURE__*/ struct<IPAddress>("IPAddress", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: IPAddressSpec
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.IPAddressList`
@@ -123,12 +123,12 @@ export interface IPAddressList {
  * @since 0.1.0
  * @category schemas
  */
-export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", {
+export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(IPAddress),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDRSpec`
@@ -149,9 +149,9 @@ export interface ServiceCIDRSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", {
+export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", () => ({
   cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDRStatus`
@@ -172,9 +172,9 @@ export interface ServiceCIDRStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", {
+export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDR`
@@ -205,13 +205,13 @@ export interface ServiceCIDR {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<ServiceCIDR>("ServiceCIDR", {
+export const ServiceCIDR: Schema.Schema<ServiceCIDR> = /*#__PURE__*/ struct<ServiceCIDR>("ServiceCIDR", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(ServiceCIDRSpec),
   status: /*#__PURE__*/ optional(ServiceCIDRStatus)
-})
+}))
 
 /**
  * `io.k8s.api.networking.v1beta1.ServiceCIDRList`
@@ -240,12 +240,12 @@ export interface ServiceCIDRList {
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", {
+export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ServiceCIDR),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * ipaddresses (networking.k8s.io/v1beta1, cluster-scoped).

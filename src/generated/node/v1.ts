@@ -28,9 +28,9 @@ export interface Overhead {
  * @since 0.1.0
  * @category schemas
  */
-export const Overhead: Schema.Schema<Overhead> = /*#__PURE__*/ struct<Overhead>("Overhead", {
+export const Overhead: Schema.Schema<Overhead> = /*#__PURE__*/ struct<Overhead>("Overhead", () => ({
   podFixed: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
-})
+}))
 
 /**
  * `io.k8s.api.node.v1.Scheduling`
@@ -53,10 +53,10 @@ export interface Scheduling {
  * @since 0.1.0
  * @category schemas
  */
-export const Scheduling: Schema.Schema<Scheduling> = /*#__PURE__*/ struct<Scheduling>("Scheduling", {
+export const Scheduling: Schema.Schema<Scheduling> = /*#__PURE__*/ struct<Scheduling>("Scheduling", () => ({
   nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.Toleration))
-})
+}))
 
 /**
  * `io.k8s.api.node.v1.RuntimeClass`
@@ -89,14 +89,14 @@ export interface RuntimeClass {
  * @since 0.1.0
  * @category schemas
  */
-export const RuntimeClass: Schema.Schema<RuntimeClass> = /*#__PURE__*/ struct<RuntimeClass>("RuntimeClass", {
+export const RuntimeClass: Schema.Schema<RuntimeClass> = /*#__PURE__*/ struct<RuntimeClass>("RuntimeClass", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   handler: Schema.String,
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   overhead: /*#__PURE__*/ optional(Overhead),
   scheduling: /*#__PURE__*/ optional(Scheduling)
-})
+}))
 
 /**
  * `io.k8s.api.node.v1.RuntimeClassList`
@@ -125,12 +125,12 @@ export interface RuntimeClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const RuntimeClassList: Schema.Schema<RuntimeClassList> = /*#__PURE__*/ struct<RuntimeClassList>("RuntimeClassList", {
+export const RuntimeClassList: Schema.Schema<RuntimeClassList> = /*#__PURE__*/ struct<RuntimeClassList>("RuntimeClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(RuntimeClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * runtimeclasses (node.k8s.io/v1, cluster-scoped).

@@ -35,12 +35,12 @@ export interface Eviction {
  * @since 0.1.0
  * @category schemas
  */
-export const Eviction: Schema.Schema<Eviction> = /*#__PURE__*/ struct<Eviction>("Eviction", {
+export const Eviction: Schema.Schema<Eviction> = /*#__PURE__*/ struct<Eviction>("Eviction", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   deleteOptions: /*#__PURE__*/ optional(meta_v1.DeleteOptions),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
-})
+}))
 
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudgetSpec`
@@ -67,12 +67,12 @@ export interface PodDisruptionBudgetSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudgetSpec: Schema.Schema<PodDisruptionBudgetSpec> = /*#__PURE__*/ struct<PodDisruptionBudgetSpec>("PodDisruptionBudgetSpec", {
+export const PodDisruptionBudgetSpec: Schema.Schema<PodDisruptionBudgetSpec> = /*#__PURE__*/ struct<PodDisruptionBudgetSpec>("PodDisruptionBudgetSpec", () => ({
   maxUnavailable: /*#__PURE__*/ optional(apimachinery.IntOrString),
   minAvailable: /*#__PURE__*/ optional(apimachinery.IntOrString),
   selector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   unhealthyPodEvictionPolicy: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudgetStatus`
@@ -105,7 +105,7 @@ export interface PodDisruptionBudgetStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus> = /*#__PURE__*/ struct<PodDisruptionBudgetStatus>("PodDisruptionBudgetStatus", {
+export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus> = /*#__PURE__*/ struct<PodDisruptionBudgetStatus>("PodDisruptionBudgetStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   currentHealthy: /*#__PURE__*/ optional(Schema.Number),
   desiredHealthy: /*#__PURE__*/ optional(Schema.Number),
@@ -113,7 +113,7 @@ export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus>
   disruptionsAllowed: /*#__PURE__*/ optional(Schema.Number),
   expectedPods: /*#__PURE__*/ optional(Schema.Number),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudget`
@@ -144,13 +144,13 @@ export interface PodDisruptionBudget {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudget: Schema.Schema<PodDisruptionBudget> = /*#__PURE__*/ struct<PodDisruptionBudget>("PodDisruptionBudget", {
+export const PodDisruptionBudget: Schema.Schema<PodDisruptionBudget> = /*#__PURE__*/ struct<PodDisruptionBudget>("PodDisruptionBudget", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(PodDisruptionBudgetSpec),
   status: /*#__PURE__*/ optional(PodDisruptionBudgetStatus)
-})
+}))
 
 /**
  * `io.k8s.api.policy.v1.PodDisruptionBudgetList`
@@ -179,12 +179,12 @@ export interface PodDisruptionBudgetList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodDisruptionBudgetList: Schema.Schema<PodDisruptionBudgetList> = /*#__PURE__*/ struct<PodDisruptionBudgetList>("PodDisruptionBudgetList", {
+export const PodDisruptionBudgetList: Schema.Schema<PodDisruptionBudgetList> = /*#__PURE__*/ struct<PodDisruptionBudgetList>("PodDisruptionBudgetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PodDisruptionBudget),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * poddisruptionbudgets (policy/v1, namespaced).

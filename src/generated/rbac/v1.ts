@@ -26,9 +26,9 @@ export interface AggregationRule {
  * @since 0.1.0
  * @category schemas
  */
-export const AggregationRule: Schema.Schema<AggregationRule> = /*#__PURE__*/ struct<AggregationRule>("AggregationRule", {
+export const AggregationRule: Schema.Schema<AggregationRule> = /*#__PURE__*/ struct<AggregationRule>("AggregationRule", () => ({
   clusterRoleSelectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.LabelSelector))
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.PolicyRule`
@@ -57,13 +57,13 @@ export interface PolicyRule {
  * @since 0.1.0
  * @category schemas
  */
-export const PolicyRule: Schema.Schema<PolicyRule> = /*#__PURE__*/ struct<PolicyRule>("PolicyRule", {
+export const PolicyRule: Schema.Schema<PolicyRule> = /*#__PURE__*/ struct<PolicyRule>("PolicyRule", () => ({
   apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   verbs: /*#__PURE__*/ Schema.Array(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.ClusterRole`
@@ -94,13 +94,13 @@ export interface ClusterRole {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRole: Schema.Schema<ClusterRole> = /*#__PURE__*/ struct<ClusterRole>("ClusterRole", {
+export const ClusterRole: Schema.Schema<ClusterRole> = /*#__PURE__*/ struct<ClusterRole>("ClusterRole", () => ({
   aggregationRule: /*#__PURE__*/ optional(AggregationRule),
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRule))
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.RoleRef`
@@ -125,11 +125,11 @@ export interface RoleRef {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleRef: Schema.Schema<RoleRef> = /*#__PURE__*/ struct<RoleRef>("RoleRef", {
+export const RoleRef: Schema.Schema<RoleRef> = /*#__PURE__*/ struct<RoleRef>("RoleRef", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.Subject`
@@ -156,12 +156,12 @@ export interface Subject {
  * @since 0.1.0
  * @category schemas
  */
-export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Subject", {
+export const Subject: Schema.Schema<Subject> = /*#__PURE__*/ struct<Subject>("Subject", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
   namespace: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.ClusterRoleBinding`
@@ -192,13 +192,13 @@ export interface ClusterRoleBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRoleBinding: Schema.Schema<ClusterRoleBinding> = /*#__PURE__*/ struct<ClusterRoleBinding>("ClusterRoleBinding", {
+export const ClusterRoleBinding: Schema.Schema<ClusterRoleBinding> = /*#__PURE__*/ struct<ClusterRoleBinding>("ClusterRoleBinding", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   roleRef: RoleRef,
   subjects: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Subject))
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.ClusterRoleBindingList`
@@ -227,12 +227,12 @@ export interface ClusterRoleBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRoleBindingList: Schema.Schema<ClusterRoleBindingList> = /*#__PURE__*/ struct<ClusterRoleBindingList>("ClusterRoleBindingList", {
+export const ClusterRoleBindingList: Schema.Schema<ClusterRoleBindingList> = /*#__PURE__*/ struct<ClusterRoleBindingList>("ClusterRoleBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ClusterRoleBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.ClusterRoleList`
@@ -261,12 +261,12 @@ export interface ClusterRoleList {
  * @since 0.1.0
  * @category schemas
  */
-export const ClusterRoleList: Schema.Schema<ClusterRoleList> = /*#__PURE__*/ struct<ClusterRoleList>("ClusterRoleList", {
+export const ClusterRoleList: Schema.Schema<ClusterRoleList> = /*#__PURE__*/ struct<ClusterRoleList>("ClusterRoleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ClusterRole),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.Role`
@@ -295,12 +295,12 @@ export interface Role {
  * @since 0.1.0
  * @category schemas
  */
-export const Role: Schema.Schema<Role> = /*#__PURE__*/ struct<Role>("Role", {
+export const Role: Schema.Schema<Role> = /*#__PURE__*/ struct<Role>("Role", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRule))
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.RoleBinding`
@@ -331,13 +331,13 @@ export interface RoleBinding {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleBinding: Schema.Schema<RoleBinding> = /*#__PURE__*/ struct<RoleBinding>("RoleBinding", {
+export const RoleBinding: Schema.Schema<RoleBinding> = /*#__PURE__*/ struct<RoleBinding>("RoleBinding", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   roleRef: RoleRef,
   subjects: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Subject))
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.RoleBindingList`
@@ -366,12 +366,12 @@ export interface RoleBindingList {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleBindingList: Schema.Schema<RoleBindingList> = /*#__PURE__*/ struct<RoleBindingList>("RoleBindingList", {
+export const RoleBindingList: Schema.Schema<RoleBindingList> = /*#__PURE__*/ struct<RoleBindingList>("RoleBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(RoleBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.rbac.v1.RoleList`
@@ -400,12 +400,12 @@ export interface RoleList {
  * @since 0.1.0
  * @category schemas
  */
-export const RoleList: Schema.Schema<RoleList> = /*#__PURE__*/ struct<RoleList>("RoleList", {
+export const RoleList: Schema.Schema<RoleList> = /*#__PURE__*/ struct<RoleList>("RoleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Role),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * clusterroles (rbac.authorization.k8s.io/v1, cluster-scoped).

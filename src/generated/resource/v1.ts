@@ -32,11 +32,11 @@ export interface NetworkDeviceData {
  * @since 0.1.0
  * @category schemas
  */
-export const NetworkDeviceData: Schema.Schema<NetworkDeviceData> = /*#__PURE__*/ struct<NetworkDeviceData>("NetworkDeviceData", {
+export const NetworkDeviceData: Schema.Schema<NetworkDeviceData> = /*#__PURE__*/ struct<NetworkDeviceData>("NetworkDeviceData", () => ({
   hardwareAddress: /*#__PURE__*/ optional(Schema.String),
   interfaceName: /*#__PURE__*/ optional(Schema.String),
   ips: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.AllocatedDeviceStatus`
@@ -69,7 +69,7 @@ export interface AllocatedDeviceStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = /*#__PURE__*/ struct<AllocatedDeviceStatus>("AllocatedDeviceStatus", {
+export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = /*#__PURE__*/ struct<AllocatedDeviceStatus>("AllocatedDeviceStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   data: /*#__PURE__*/ optional(apimachinery.RawExtension),
   device: Schema.String,
@@ -77,7 +77,7 @@ export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = /*#__
   networkData: /*#__PURE__*/ optional(NetworkDeviceData),
   pool: Schema.String,
   shareID: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.OpaqueDeviceConfiguration`
@@ -100,10 +100,10 @@ export interface OpaqueDeviceConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const OpaqueDeviceConfiguration: Schema.Schema<OpaqueDeviceConfiguration> = /*#__PURE__*/ struct<OpaqueDeviceConfiguration>("OpaqueDeviceConfiguration", {
+export const OpaqueDeviceConfiguration: Schema.Schema<OpaqueDeviceConfiguration> = /*#__PURE__*/ struct<OpaqueDeviceConfiguration>("OpaqueDeviceConfiguration", () => ({
   driver: Schema.String,
   parameters: apimachinery.RawExtension
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceAllocationConfiguration`
@@ -128,11 +128,11 @@ export interface DeviceAllocationConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceAllocationConfiguration: Schema.Schema<DeviceAllocationConfiguration> = /*#__PURE__*/ struct<DeviceAllocationConfiguration>("DeviceAllocationConfiguration", {
+export const DeviceAllocationConfiguration: Schema.Schema<DeviceAllocationConfiguration> = /*#__PURE__*/ struct<DeviceAllocationConfiguration>("DeviceAllocationConfiguration", () => ({
   opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration),
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   source: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceToleration`
@@ -161,13 +161,13 @@ export interface DeviceToleration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceToleration: Schema.Schema<DeviceToleration> = /*#__PURE__*/ struct<DeviceToleration>("DeviceToleration", {
+export const DeviceToleration: Schema.Schema<DeviceToleration> = /*#__PURE__*/ struct<DeviceToleration>("DeviceToleration", () => ({
   effect: /*#__PURE__*/ optional(Schema.String),
   key: /*#__PURE__*/ optional(Schema.String),
   operator: /*#__PURE__*/ optional(Schema.String),
   tolerationSeconds: /*#__PURE__*/ optional(Schema.Number),
   value: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceRequestAllocationResult`
@@ -206,7 +206,7 @@ export interface DeviceRequestAllocationResult {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocationResult> = /*#__PURE__*/ struct<DeviceRequestAllocationResult>("DeviceRequestAllocationResult", {
+export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocationResult> = /*#__PURE__*/ struct<DeviceRequestAllocationResult>("DeviceRequestAllocationResult", () => ({
   adminAccess: /*#__PURE__*/ optional(Schema.Boolean),
   bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
@@ -217,7 +217,7 @@ export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocatio
   request: Schema.String,
   shareID: /*#__PURE__*/ optional(Schema.String),
   tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceAllocationResult`
@@ -240,10 +240,10 @@ export interface DeviceAllocationResult {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceAllocationResult: Schema.Schema<DeviceAllocationResult> = /*#__PURE__*/ struct<DeviceAllocationResult>("DeviceAllocationResult", {
+export const DeviceAllocationResult: Schema.Schema<DeviceAllocationResult> = /*#__PURE__*/ struct<DeviceAllocationResult>("DeviceAllocationResult", () => ({
   config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceAllocationConfiguration)),
   results: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceRequestAllocationResult))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.AllocationResult`
@@ -268,11 +268,11 @@ export interface AllocationResult {
  * @since 0.1.0
  * @category schemas
  */
-export const AllocationResult: Schema.Schema<AllocationResult> = /*#__PURE__*/ struct<AllocationResult>("AllocationResult", {
+export const AllocationResult: Schema.Schema<AllocationResult> = /*#__PURE__*/ struct<AllocationResult>("AllocationResult", () => ({
   allocationTimestamp: /*#__PURE__*/ optional(meta_v1.Time),
   devices: /*#__PURE__*/ optional(DeviceAllocationResult),
   nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.CELDeviceSelector`
@@ -293,9 +293,9 @@ export interface CELDeviceSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const CELDeviceSelector: Schema.Schema<CELDeviceSelector> = /*#__PURE__*/ struct<CELDeviceSelector>("CELDeviceSelector", {
+export const CELDeviceSelector: Schema.Schema<CELDeviceSelector> = /*#__PURE__*/ struct<CELDeviceSelector>("CELDeviceSelector", () => ({
   expression: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.CapacityRequestPolicyRange`
@@ -320,11 +320,11 @@ export interface CapacityRequestPolicyRange {
  * @since 0.1.0
  * @category schemas
  */
-export const CapacityRequestPolicyRange: Schema.Schema<CapacityRequestPolicyRange> = /*#__PURE__*/ struct<CapacityRequestPolicyRange>("CapacityRequestPolicyRange", {
+export const CapacityRequestPolicyRange: Schema.Schema<CapacityRequestPolicyRange> = /*#__PURE__*/ struct<CapacityRequestPolicyRange>("CapacityRequestPolicyRange", () => ({
   max: /*#__PURE__*/ optional(apimachinery.Quantity),
   min: apimachinery.Quantity,
   step: /*#__PURE__*/ optional(apimachinery.Quantity)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.CapacityRequestPolicy`
@@ -349,11 +349,11 @@ export interface CapacityRequestPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const CapacityRequestPolicy: Schema.Schema<CapacityRequestPolicy> = /*#__PURE__*/ struct<CapacityRequestPolicy>("CapacityRequestPolicy", {
+export const CapacityRequestPolicy: Schema.Schema<CapacityRequestPolicy> = /*#__PURE__*/ struct<CapacityRequestPolicy>("CapacityRequestPolicy", () => ({
   default: /*#__PURE__*/ optional(apimachinery.Quantity),
   validRange: /*#__PURE__*/ optional(CapacityRequestPolicyRange),
   validValues: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(apimachinery.Quantity))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.CapacityRequirements`
@@ -374,9 +374,9 @@ export interface CapacityRequirements {
  * @since 0.1.0
  * @category schemas
  */
-export const CapacityRequirements: Schema.Schema<CapacityRequirements> = /*#__PURE__*/ struct<CapacityRequirements>("CapacityRequirements", {
+export const CapacityRequirements: Schema.Schema<CapacityRequirements> = /*#__PURE__*/ struct<CapacityRequirements>("CapacityRequirements", () => ({
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.Counter`
@@ -397,9 +397,9 @@ export interface Counter {
  * @since 0.1.0
  * @category schemas
  */
-export const Counter: Schema.Schema<Counter> = /*#__PURE__*/ struct<Counter>("Counter", {
+export const Counter: Schema.Schema<Counter> = /*#__PURE__*/ struct<Counter>("Counter", () => ({
   value: apimachinery.Quantity
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.CounterSet`
@@ -422,10 +422,10 @@ export interface CounterSet {
  * @since 0.1.0
  * @category schemas
  */
-export const CounterSet: Schema.Schema<CounterSet> = /*#__PURE__*/ struct<CounterSet>("CounterSet", {
+export const CounterSet: Schema.Schema<CounterSet> = /*#__PURE__*/ struct<CounterSet>("CounterSet", () => ({
   counters: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Counter }),
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceAttribute`
@@ -460,7 +460,7 @@ export interface DeviceAttribute {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceAttribute: Schema.Schema<DeviceAttribute> = /*#__PURE__*/ struct<DeviceAttribute>("DeviceAttribute", {
+export const DeviceAttribute: Schema.Schema<DeviceAttribute> = /*#__PURE__*/ struct<DeviceAttribute>("DeviceAttribute", () => ({
   bool: /*#__PURE__*/ optional(Schema.Boolean),
   bools: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Boolean)),
   int: /*#__PURE__*/ optional(Schema.Number),
@@ -469,7 +469,7 @@ export const DeviceAttribute: Schema.Schema<DeviceAttribute> = /*#__PURE__*/ str
   strings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
   version: /*#__PURE__*/ optional(Schema.String),
   versions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceCapacity`
@@ -492,10 +492,10 @@ export interface DeviceCapacity {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceCapacity: Schema.Schema<DeviceCapacity> = /*#__PURE__*/ struct<DeviceCapacity>("DeviceCapacity", {
+export const DeviceCapacity: Schema.Schema<DeviceCapacity> = /*#__PURE__*/ struct<DeviceCapacity>("DeviceCapacity", () => ({
   requestPolicy: /*#__PURE__*/ optional(CapacityRequestPolicy),
   value: apimachinery.Quantity
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceCounterConsumption`
@@ -518,10 +518,10 @@ export interface DeviceCounterConsumption {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceCounterConsumption: Schema.Schema<DeviceCounterConsumption> = /*#__PURE__*/ struct<DeviceCounterConsumption>("DeviceCounterConsumption", {
+export const DeviceCounterConsumption: Schema.Schema<DeviceCounterConsumption> = /*#__PURE__*/ struct<DeviceCounterConsumption>("DeviceCounterConsumption", () => ({
   counterSet: Schema.String,
   counters: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Counter })
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceTaint`
@@ -548,12 +548,12 @@ export interface DeviceTaint {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<DeviceTaint>("DeviceTaint", {
+export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<DeviceTaint>("DeviceTaint", () => ({
   effect: Schema.String,
   key: Schema.String,
   timeAdded: /*#__PURE__*/ optional(meta_v1.Time),
   value: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.NodeAllocatableResourceMapping`
@@ -576,10 +576,10 @@ export interface NodeAllocatableResourceMapping {
  * @since 0.1.0
  * @category schemas
  */
-export const NodeAllocatableResourceMapping: Schema.Schema<NodeAllocatableResourceMapping> = /*#__PURE__*/ struct<NodeAllocatableResourceMapping>("NodeAllocatableResourceMapping", {
+export const NodeAllocatableResourceMapping: Schema.Schema<NodeAllocatableResourceMapping> = /*#__PURE__*/ struct<NodeAllocatableResourceMapping>("NodeAllocatableResourceMapping", () => ({
   allocationMultiplier: /*#__PURE__*/ optional(apimachinery.Quantity),
   capacityKey: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.Device`
@@ -624,7 +624,7 @@ export interface Device {
  * @since 0.1.0
  * @category schemas
  */
-export const Device: Schema.Schema<Device> = /*#__PURE__*/ struct<Device>("Device", {
+export const Device: Schema.Schema<Device> = /*#__PURE__*/ struct<Device>("Device", () => ({
   allNodes: /*#__PURE__*/ optional(Schema.Boolean),
   allowMultipleAllocations: /*#__PURE__*/ optional(Schema.Boolean),
   attributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: DeviceAttribute })),
@@ -638,7 +638,7 @@ export const Device: Schema.Schema<Device> = /*#__PURE__*/ struct<Device>("Devic
   nodeName: /*#__PURE__*/ optional(Schema.String),
   nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector),
   taints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceTaint))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceClaimConfiguration`
@@ -661,10 +661,10 @@ export interface DeviceClaimConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClaimConfiguration: Schema.Schema<DeviceClaimConfiguration> = /*#__PURE__*/ struct<DeviceClaimConfiguration>("DeviceClaimConfiguration", {
+export const DeviceClaimConfiguration: Schema.Schema<DeviceClaimConfiguration> = /*#__PURE__*/ struct<DeviceClaimConfiguration>("DeviceClaimConfiguration", () => ({
   opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration),
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceConstraint`
@@ -689,11 +689,11 @@ export interface DeviceConstraint {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceConstraint: Schema.Schema<DeviceConstraint> = /*#__PURE__*/ struct<DeviceConstraint>("DeviceConstraint", {
+export const DeviceConstraint: Schema.Schema<DeviceConstraint> = /*#__PURE__*/ struct<DeviceConstraint>("DeviceConstraint", () => ({
   distinctAttribute: /*#__PURE__*/ optional(Schema.String),
   matchAttribute: /*#__PURE__*/ optional(Schema.String),
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceSelector`
@@ -714,9 +714,9 @@ export interface DeviceSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceSelector: Schema.Schema<DeviceSelector> = /*#__PURE__*/ struct<DeviceSelector>("DeviceSelector", {
+export const DeviceSelector: Schema.Schema<DeviceSelector> = /*#__PURE__*/ struct<DeviceSelector>("DeviceSelector", () => ({
   cel: /*#__PURE__*/ optional(CELDeviceSelector)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceSubRequest`
@@ -749,7 +749,7 @@ export interface DeviceSubRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = /*#__PURE__*/ struct<DeviceSubRequest>("DeviceSubRequest", {
+export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = /*#__PURE__*/ struct<DeviceSubRequest>("DeviceSubRequest", () => ({
   allocationMode: /*#__PURE__*/ optional(Schema.String),
   capacity: /*#__PURE__*/ optional(CapacityRequirements),
   count: /*#__PURE__*/ optional(Schema.Number),
@@ -757,7 +757,7 @@ export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = /*#__PURE__*/ s
   name: Schema.String,
   selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector)),
   tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ExactDeviceRequest`
@@ -790,7 +790,7 @@ export interface ExactDeviceRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const ExactDeviceRequest: Schema.Schema<ExactDeviceRequest> = /*#__PURE__*/ struct<ExactDeviceRequest>("ExactDeviceRequest", {
+export const ExactDeviceRequest: Schema.Schema<ExactDeviceRequest> = /*#__PURE__*/ struct<ExactDeviceRequest>("ExactDeviceRequest", () => ({
   adminAccess: /*#__PURE__*/ optional(Schema.Boolean),
   allocationMode: /*#__PURE__*/ optional(Schema.String),
   capacity: /*#__PURE__*/ optional(CapacityRequirements),
@@ -798,7 +798,7 @@ export const ExactDeviceRequest: Schema.Schema<ExactDeviceRequest> = /*#__PURE__
   deviceClassName: Schema.String,
   selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector)),
   tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceRequest`
@@ -823,11 +823,11 @@ export interface DeviceRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceRequest: Schema.Schema<DeviceRequest> = /*#__PURE__*/ struct<DeviceRequest>("DeviceRequest", {
+export const DeviceRequest: Schema.Schema<DeviceRequest> = /*#__PURE__*/ struct<DeviceRequest>("DeviceRequest", () => ({
   exactly: /*#__PURE__*/ optional(ExactDeviceRequest),
   firstAvailable: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSubRequest)),
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceClaim`
@@ -852,11 +852,11 @@ export interface DeviceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClaim: Schema.Schema<DeviceClaim> = /*#__PURE__*/ struct<DeviceClaim>("DeviceClaim", {
+export const DeviceClaim: Schema.Schema<DeviceClaim> = /*#__PURE__*/ struct<DeviceClaim>("DeviceClaim", () => ({
   config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceClaimConfiguration)),
   constraints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceConstraint)),
   requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceRequest))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceClassConfiguration`
@@ -877,9 +877,9 @@ export interface DeviceClassConfiguration {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClassConfiguration: Schema.Schema<DeviceClassConfiguration> = /*#__PURE__*/ struct<DeviceClassConfiguration>("DeviceClassConfiguration", {
+export const DeviceClassConfiguration: Schema.Schema<DeviceClassConfiguration> = /*#__PURE__*/ struct<DeviceClassConfiguration>("DeviceClassConfiguration", () => ({
   opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceClassSpec`
@@ -904,11 +904,11 @@ export interface DeviceClassSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClassSpec: Schema.Schema<DeviceClassSpec> = /*#__PURE__*/ struct<DeviceClassSpec>("DeviceClassSpec", {
+export const DeviceClassSpec: Schema.Schema<DeviceClassSpec> = /*#__PURE__*/ struct<DeviceClassSpec>("DeviceClassSpec", () => ({
   config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceClassConfiguration)),
   extendedResourceName: /*#__PURE__*/ optional(Schema.String),
   selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceClass`
@@ -937,12 +937,12 @@ export interface DeviceClass {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClass: Schema.Schema<DeviceClass> = /*#__PURE__*/ struct<DeviceClass>("DeviceClass", {
+export const DeviceClass: Schema.Schema<DeviceClass> = /*#__PURE__*/ struct<DeviceClass>("DeviceClass", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: DeviceClassSpec
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.DeviceClassList`
@@ -971,12 +971,12 @@ export interface DeviceClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceClassList: Schema.Schema<DeviceClassList> = /*#__PURE__*/ struct<DeviceClassList>("DeviceClassList", {
+export const DeviceClassList: Schema.Schema<DeviceClassList> = /*#__PURE__*/ struct<DeviceClassList>("DeviceClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(DeviceClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimSpec`
@@ -997,9 +997,9 @@ export interface ResourceClaimSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimSpec: Schema.Schema<ResourceClaimSpec> = /*#__PURE__*/ struct<ResourceClaimSpec>("ResourceClaimSpec", {
+export const ResourceClaimSpec: Schema.Schema<ResourceClaimSpec> = /*#__PURE__*/ struct<ResourceClaimSpec>("ResourceClaimSpec", () => ({
   devices: /*#__PURE__*/ optional(DeviceClaim)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimConsumerReference`
@@ -1026,12 +1026,12 @@ export interface ResourceClaimConsumerReference {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimConsumerReference: Schema.Schema<ResourceClaimConsumerReference> = /*#__PURE__*/ struct<ResourceClaimConsumerReference>("ResourceClaimConsumerReference", {
+export const ResourceClaimConsumerReference: Schema.Schema<ResourceClaimConsumerReference> = /*#__PURE__*/ struct<ResourceClaimConsumerReference>("ResourceClaimConsumerReference", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   resource: Schema.String,
   uid: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimStatus`
@@ -1056,11 +1056,11 @@ export interface ResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimStatus: Schema.Schema<ResourceClaimStatus> = /*#__PURE__*/ struct<ResourceClaimStatus>("ResourceClaimStatus", {
+export const ResourceClaimStatus: Schema.Schema<ResourceClaimStatus> = /*#__PURE__*/ struct<ResourceClaimStatus>("ResourceClaimStatus", () => ({
   allocation: /*#__PURE__*/ optional(AllocationResult),
   devices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AllocatedDeviceStatus)),
   reservedFor: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceClaimConsumerReference))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaim`
@@ -1091,13 +1091,13 @@ export interface ResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<ResourceClaim>("ResourceClaim", {
+export const ResourceClaim: Schema.Schema<ResourceClaim> = /*#__PURE__*/ struct<ResourceClaim>("ResourceClaim", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceClaimSpec,
   status: /*#__PURE__*/ optional(ResourceClaimStatus)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimList`
@@ -1126,12 +1126,12 @@ export interface ResourceClaimList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimList: Schema.Schema<ResourceClaimList> = /*#__PURE__*/ struct<ResourceClaimList>("ResourceClaimList", {
+export const ResourceClaimList: Schema.Schema<ResourceClaimList> = /*#__PURE__*/ struct<ResourceClaimList>("ResourceClaimList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ResourceClaim),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimTemplateSpec`
@@ -1154,10 +1154,10 @@ export interface ResourceClaimTemplateSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimTemplateSpec: Schema.Schema<ResourceClaimTemplateSpec> = /*#__PURE__*/ struct<ResourceClaimTemplateSpec>("ResourceClaimTemplateSpec", {
+export const ResourceClaimTemplateSpec: Schema.Schema<ResourceClaimTemplateSpec> = /*#__PURE__*/ struct<ResourceClaimTemplateSpec>("ResourceClaimTemplateSpec", () => ({
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceClaimSpec
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimTemplate`
@@ -1186,12 +1186,12 @@ export interface ResourceClaimTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimTemplate: Schema.Schema<ResourceClaimTemplate> = /*#__PURE__*/ struct<ResourceClaimTemplate>("ResourceClaimTemplate", {
+export const ResourceClaimTemplate: Schema.Schema<ResourceClaimTemplate> = /*#__PURE__*/ struct<ResourceClaimTemplate>("ResourceClaimTemplate", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceClaimTemplateSpec
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceClaimTemplateList`
@@ -1220,12 +1220,12 @@ export interface ResourceClaimTemplateList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceClaimTemplateList: Schema.Schema<ResourceClaimTemplateList> = /*#__PURE__*/ struct<ResourceClaimTemplateList>("ResourceClaimTemplateList", {
+export const ResourceClaimTemplateList: Schema.Schema<ResourceClaimTemplateList> = /*#__PURE__*/ struct<ResourceClaimTemplateList>("ResourceClaimTemplateList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ResourceClaimTemplate),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourcePool`
@@ -1250,11 +1250,11 @@ export interface ResourcePool {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePool: Schema.Schema<ResourcePool> = /*#__PURE__*/ struct<ResourcePool>("ResourcePool", {
+export const ResourcePool: Schema.Schema<ResourcePool> = /*#__PURE__*/ struct<ResourcePool>("ResourcePool", () => ({
   generation: Schema.Number,
   name: Schema.String,
   resourceSliceCount: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceSliceSpec`
@@ -1289,7 +1289,7 @@ export interface ResourceSliceSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = /*#__PURE__*/ struct<ResourceSliceSpec>("ResourceSliceSpec", {
+export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = /*#__PURE__*/ struct<ResourceSliceSpec>("ResourceSliceSpec", () => ({
   allNodes: /*#__PURE__*/ optional(Schema.Boolean),
   devices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Device)),
   driver: Schema.String,
@@ -1298,7 +1298,7 @@ export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = /*#__PURE__*/
   perDeviceNodeSelection: /*#__PURE__*/ optional(Schema.Boolean),
   pool: ResourcePool,
   sharedCounters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CounterSet))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceSlice`
@@ -1327,12 +1327,12 @@ export interface ResourceSlice {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceSlice: Schema.Schema<ResourceSlice> = /*#__PURE__*/ struct<ResourceSlice>("ResourceSlice", {
+export const ResourceSlice: Schema.Schema<ResourceSlice> = /*#__PURE__*/ struct<ResourceSlice>("ResourceSlice", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: ResourceSliceSpec
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1.ResourceSliceList`
@@ -1361,12 +1361,12 @@ export interface ResourceSliceList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceSliceList: Schema.Schema<ResourceSliceList> = /*#__PURE__*/ struct<ResourceSliceList>("ResourceSliceList", {
+export const ResourceSliceList: Schema.Schema<ResourceSliceList> = /*#__PURE__*/ struct<ResourceSliceList>("ResourceSliceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ResourceSlice),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * deviceclasses (resource.k8s.io/v1, cluster-scoped).

@@ -32,12 +32,12 @@ export interface DeviceTaint {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<DeviceTaint>("DeviceTaint", {
+export const DeviceTaint: Schema.Schema<DeviceTaint> = /*#__PURE__*/ struct<DeviceTaint>("DeviceTaint", () => ({
   effect: Schema.String,
   key: Schema.String,
   timeAdded: /*#__PURE__*/ optional(meta_v1.Time),
   value: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintSelector`
@@ -62,11 +62,11 @@ export interface DeviceTaintSelector {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintSelector: Schema.Schema<DeviceTaintSelector> = /*#__PURE__*/ struct<DeviceTaintSelector>("DeviceTaintSelector", {
+export const DeviceTaintSelector: Schema.Schema<DeviceTaintSelector> = /*#__PURE__*/ struct<DeviceTaintSelector>("DeviceTaintSelector", () => ({
   device: /*#__PURE__*/ optional(Schema.String),
   driver: /*#__PURE__*/ optional(Schema.String),
   pool: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec`
@@ -89,10 +89,10 @@ export interface DeviceTaintRuleSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRuleSpec: Schema.Schema<DeviceTaintRuleSpec> = /*#__PURE__*/ struct<DeviceTaintRuleSpec>("DeviceTaintRuleSpec", {
+export const DeviceTaintRuleSpec: Schema.Schema<DeviceTaintRuleSpec> = /*#__PURE__*/ struct<DeviceTaintRuleSpec>("DeviceTaintRuleSpec", () => ({
   deviceSelector: /*#__PURE__*/ optional(DeviceTaintSelector),
   taint: DeviceTaint
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus`
@@ -113,9 +113,9 @@ export interface DeviceTaintRuleStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRuleStatus: Schema.Schema<DeviceTaintRuleStatus> = /*#__PURE__*/ struct<DeviceTaintRuleStatus>("DeviceTaintRuleStatus", {
+export const DeviceTaintRuleStatus: Schema.Schema<DeviceTaintRuleStatus> = /*#__PURE__*/ struct<DeviceTaintRuleStatus>("DeviceTaintRuleStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRule`
@@ -146,13 +146,13 @@ export interface DeviceTaintRule {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRule: Schema.Schema<DeviceTaintRule> = /*#__PURE__*/ struct<DeviceTaintRule>("DeviceTaintRule", {
+export const DeviceTaintRule: Schema.Schema<DeviceTaintRule> = /*#__PURE__*/ struct<DeviceTaintRule>("DeviceTaintRule", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: DeviceTaintRuleSpec,
   status: /*#__PURE__*/ optional(DeviceTaintRuleStatus)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.DeviceTaintRuleList`
@@ -181,12 +181,12 @@ export interface DeviceTaintRuleList {
  * @since 0.1.0
  * @category schemas
  */
-export const DeviceTaintRuleList: Schema.Schema<DeviceTaintRuleList> = /*#__PURE__*/ struct<DeviceTaintRuleList>("DeviceTaintRuleList", {
+export const DeviceTaintRuleList: Schema.Schema<DeviceTaintRuleList> = /*#__PURE__*/ struct<DeviceTaintRuleList>("DeviceTaintRuleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(DeviceTaintRule),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.PoolStatus`
@@ -225,7 +225,7 @@ export interface PoolStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PoolStatus: Schema.Schema<PoolStatus> = /*#__PURE__*/ struct<PoolStatus>("PoolStatus", {
+export const PoolStatus: Schema.Schema<PoolStatus> = /*#__PURE__*/ struct<PoolStatus>("PoolStatus", () => ({
   allocatedDevices: /*#__PURE__*/ optional(Schema.Number),
   availableDevices: /*#__PURE__*/ optional(Schema.Number),
   driver: Schema.String,
@@ -236,7 +236,7 @@ export const PoolStatus: Schema.Schema<PoolStatus> = /*#__PURE__*/ struct<PoolSt
   totalDevices: /*#__PURE__*/ optional(Schema.Number),
   unavailableDevices: /*#__PURE__*/ optional(Schema.Number),
   validationError: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec`
@@ -261,11 +261,11 @@ export interface ResourcePoolStatusRequestSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequestSpec: Schema.Schema<ResourcePoolStatusRequestSpec> = /*#__PURE__*/ struct<ResourcePoolStatusRequestSpec>("ResourcePoolStatusRequestSpec", {
+export const ResourcePoolStatusRequestSpec: Schema.Schema<ResourcePoolStatusRequestSpec> = /*#__PURE__*/ struct<ResourcePoolStatusRequestSpec>("ResourcePoolStatusRequestSpec", () => ({
   driver: Schema.String,
   limit: /*#__PURE__*/ optional(Schema.Number),
   poolName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus`
@@ -290,11 +290,11 @@ export interface ResourcePoolStatusRequestStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequestStatus: Schema.Schema<ResourcePoolStatusRequestStatus> = /*#__PURE__*/ struct<ResourcePoolStatusRequestStatus>("ResourcePoolStatusRequestStatus", {
+export const ResourcePoolStatusRequestStatus: Schema.Schema<ResourcePoolStatusRequestStatus> = /*#__PURE__*/ struct<ResourcePoolStatusRequestStatus>("ResourcePoolStatusRequestStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   poolCount: Schema.Number,
   pools: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PoolStatus))
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest`
@@ -325,13 +325,13 @@ export interface ResourcePoolStatusRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequest: Schema.Schema<ResourcePoolStatusRequest> = /*#__PURE__*/ struct<ResourcePoolStatusRequest>("ResourcePoolStatusRequest", {
+export const ResourcePoolStatusRequest: Schema.Schema<ResourcePoolStatusRequest> = /*#__PURE__*/ struct<ResourcePoolStatusRequest>("ResourcePoolStatusRequest", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: meta_v1.ObjectMeta,
   spec: ResourcePoolStatusRequestSpec,
   status: /*#__PURE__*/ optional(ResourcePoolStatusRequestStatus)
-})
+}))
 
 /**
  * `io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestList`
@@ -360,12 +360,12 @@ export interface ResourcePoolStatusRequestList {
  * @since 0.1.0
  * @category schemas
  */
-export const ResourcePoolStatusRequestList: Schema.Schema<ResourcePoolStatusRequestList> = /*#__PURE__*/ struct<ResourcePoolStatusRequestList>("ResourcePoolStatusRequestList", {
+export const ResourcePoolStatusRequestList: Schema.Schema<ResourcePoolStatusRequestList> = /*#__PURE__*/ struct<ResourcePoolStatusRequestList>("ResourcePoolStatusRequestList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(ResourcePoolStatusRequest),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * devicetaintrules (resource.k8s.io/v1alpha3, cluster-scoped).

@@ -40,7 +40,7 @@ export interface PriorityClass {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityClass: Schema.Schema<PriorityClass> = /*#__PURE__*/ struct<PriorityClass>("PriorityClass", {
+export const PriorityClass: Schema.Schema<PriorityClass> = /*#__PURE__*/ struct<PriorityClass>("PriorityClass", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   description: /*#__PURE__*/ optional(Schema.String),
   globalDefault: /*#__PURE__*/ optional(Schema.Boolean),
@@ -48,7 +48,7 @@ export const PriorityClass: Schema.Schema<PriorityClass> = /*#__PURE__*/ struct<
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   preemptionPolicy: /*#__PURE__*/ optional(Schema.String),
   value: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1.PriorityClassList`
@@ -77,12 +77,12 @@ export interface PriorityClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const PriorityClassList: Schema.Schema<PriorityClassList> = /*#__PURE__*/ struct<PriorityClassList>("PriorityClassList", {
+export const PriorityClassList: Schema.Schema<PriorityClassList> = /*#__PURE__*/ struct<PriorityClassList>("PriorityClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PriorityClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * priorityclasses (scheduling.k8s.io/v1, cluster-scoped).

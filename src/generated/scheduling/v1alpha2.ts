@@ -44,9 +44,9 @@ export interface GangSchedulingPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const GangSchedulingPolicy: Schema.Schema<GangSchedulingPolicy> = /*#__PURE__*/ struct<GangSchedulingPolicy>("GangSchedulingPolicy", {
+export const GangSchedulingPolicy: Schema.Schema<GangSchedulingPolicy> = /*#__PURE__*/ struct<GangSchedulingPolicy>("GangSchedulingPolicy", () => ({
   minCount: Schema.Number
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupResourceClaim`
@@ -71,11 +71,11 @@ export interface PodGroupResourceClaim {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupResourceClaim: Schema.Schema<PodGroupResourceClaim> = /*#__PURE__*/ struct<PodGroupResourceClaim>("PodGroupResourceClaim", {
+export const PodGroupResourceClaim: Schema.Schema<PodGroupResourceClaim> = /*#__PURE__*/ struct<PodGroupResourceClaim>("PodGroupResourceClaim", () => ({
   name: Schema.String,
   resourceClaimName: /*#__PURE__*/ optional(Schema.String),
   resourceClaimTemplateName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.TopologyConstraint`
@@ -96,9 +96,9 @@ export interface TopologyConstraint {
  * @since 0.1.0
  * @category schemas
  */
-export const TopologyConstraint: Schema.Schema<TopologyConstraint> = /*#__PURE__*/ struct<TopologyConstraint>("TopologyConstraint", {
+export const TopologyConstraint: Schema.Schema<TopologyConstraint> = /*#__PURE__*/ struct<TopologyConstraint>("TopologyConstraint", () => ({
   key: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupSchedulingConstraints`
@@ -119,9 +119,9 @@ export interface PodGroupSchedulingConstraints {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupSchedulingConstraints: Schema.Schema<PodGroupSchedulingConstraints> = /*#__PURE__*/ struct<PodGroupSchedulingConstraints>("PodGroupSchedulingConstraints", {
+export const PodGroupSchedulingConstraints: Schema.Schema<PodGroupSchedulingConstraints> = /*#__PURE__*/ struct<PodGroupSchedulingConstraints>("PodGroupSchedulingConstraints", () => ({
   topology: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologyConstraint))
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupSchedulingPolicy`
@@ -144,10 +144,10 @@ export interface PodGroupSchedulingPolicy {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupSchedulingPolicy: Schema.Schema<PodGroupSchedulingPolicy> = /*#__PURE__*/ struct<PodGroupSchedulingPolicy>("PodGroupSchedulingPolicy", {
+export const PodGroupSchedulingPolicy: Schema.Schema<PodGroupSchedulingPolicy> = /*#__PURE__*/ struct<PodGroupSchedulingPolicy>("PodGroupSchedulingPolicy", () => ({
   basic: /*#__PURE__*/ optional(BasicSchedulingPolicy),
   gang: /*#__PURE__*/ optional(GangSchedulingPolicy)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.WorkloadPodGroupTemplateReference`
@@ -170,10 +170,10 @@ export interface WorkloadPodGroupTemplateReference {
  * @since 0.1.0
  * @category schemas
  */
-export const WorkloadPodGroupTemplateReference: Schema.Schema<WorkloadPodGroupTemplateReference> = /*#__PURE__*/ struct<WorkloadPodGroupTemplateReference>("WorkloadPodGroupTemplateReference", {
+export const WorkloadPodGroupTemplateReference: Schema.Schema<WorkloadPodGroupTemplateReference> = /*#__PURE__*/ struct<WorkloadPodGroupTemplateReference>("WorkloadPodGroupTemplateReference", () => ({
   podGroupTemplateName: Schema.String,
   workloadName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupTemplateReference`
@@ -194,9 +194,9 @@ export interface PodGroupTemplateReference {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupTemplateReference: Schema.Schema<PodGroupTemplateReference> = /*#__PURE__*/ struct<PodGroupTemplateReference>("PodGroupTemplateReference", {
+export const PodGroupTemplateReference: Schema.Schema<PodGroupTemplateReference> = /*#__PURE__*/ struct<PodGroupTemplateReference>("PodGroupTemplateReference", () => ({
   workload: /*#__PURE__*/ optional(WorkloadPodGroupTemplateReference)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupSpec`
@@ -229,7 +229,7 @@ export interface PodGroupSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupSpec: Schema.Schema<PodGroupSpec> = /*#__PURE__*/ struct<PodGroupSpec>("PodGroupSpec", {
+export const PodGroupSpec: Schema.Schema<PodGroupSpec> = /*#__PURE__*/ struct<PodGroupSpec>("PodGroupSpec", () => ({
   disruptionMode: /*#__PURE__*/ optional(Schema.String),
   podGroupTemplateRef: /*#__PURE__*/ optional(PodGroupTemplateReference),
   priority: /*#__PURE__*/ optional(Schema.Number),
@@ -237,7 +237,7 @@ export const PodGroupSpec: Schema.Schema<PodGroupSpec> = /*#__PURE__*/ struct<Po
   resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaim)),
   schedulingConstraints: /*#__PURE__*/ optional(PodGroupSchedulingConstraints),
   schedulingPolicy: PodGroupSchedulingPolicy
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupResourceClaimStatus`
@@ -260,10 +260,10 @@ export interface PodGroupResourceClaimStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupResourceClaimStatus: Schema.Schema<PodGroupResourceClaimStatus> = /*#__PURE__*/ struct<PodGroupResourceClaimStatus>("PodGroupResourceClaimStatus", {
+export const PodGroupResourceClaimStatus: Schema.Schema<PodGroupResourceClaimStatus> = /*#__PURE__*/ struct<PodGroupResourceClaimStatus>("PodGroupResourceClaimStatus", () => ({
   name: Schema.String,
   resourceClaimName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupStatus`
@@ -286,10 +286,10 @@ export interface PodGroupStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupStatus: Schema.Schema<PodGroupStatus> = /*#__PURE__*/ struct<PodGroupStatus>("PodGroupStatus", {
+export const PodGroupStatus: Schema.Schema<PodGroupStatus> = /*#__PURE__*/ struct<PodGroupStatus>("PodGroupStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaimStatus))
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroup`
@@ -320,13 +320,13 @@ export interface PodGroup {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroup: Schema.Schema<PodGroup> = /*#__PURE__*/ struct<PodGroup>("PodGroup", {
+export const PodGroup: Schema.Schema<PodGroup> = /*#__PURE__*/ struct<PodGroup>("PodGroup", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: PodGroupSpec,
   status: /*#__PURE__*/ optional(PodGroupStatus)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupList`
@@ -355,12 +355,12 @@ export interface PodGroupList {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupList: Schema.Schema<PodGroupList> = /*#__PURE__*/ struct<PodGroupList>("PodGroupList", {
+export const PodGroupList: Schema.Schema<PodGroupList> = /*#__PURE__*/ struct<PodGroupList>("PodGroupList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(PodGroup),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.PodGroupTemplate`
@@ -393,7 +393,7 @@ export interface PodGroupTemplate {
  * @since 0.1.0
  * @category schemas
  */
-export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = /*#__PURE__*/ struct<PodGroupTemplate>("PodGroupTemplate", {
+export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = /*#__PURE__*/ struct<PodGroupTemplate>("PodGroupTemplate", () => ({
   disruptionMode: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   priority: /*#__PURE__*/ optional(Schema.Number),
@@ -401,7 +401,7 @@ export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = /*#__PURE__*/ s
   resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaim)),
   schedulingConstraints: /*#__PURE__*/ optional(PodGroupSchedulingConstraints),
   schedulingPolicy: PodGroupSchedulingPolicy
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.TypedLocalObjectReference`
@@ -426,11 +426,11 @@ export interface TypedLocalObjectReference {
  * @since 0.1.0
  * @category schemas
  */
-export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = /*#__PURE__*/ struct<TypedLocalObjectReference>("TypedLocalObjectReference", {
+export const TypedLocalObjectReference: Schema.Schema<TypedLocalObjectReference> = /*#__PURE__*/ struct<TypedLocalObjectReference>("TypedLocalObjectReference", () => ({
   apiGroup: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.WorkloadSpec`
@@ -453,10 +453,10 @@ export interface WorkloadSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const WorkloadSpec: Schema.Schema<WorkloadSpec> = /*#__PURE__*/ struct<WorkloadSpec>("WorkloadSpec", {
+export const WorkloadSpec: Schema.Schema<WorkloadSpec> = /*#__PURE__*/ struct<WorkloadSpec>("WorkloadSpec", () => ({
   controllerRef: /*#__PURE__*/ optional(TypedLocalObjectReference),
   podGroupTemplates: /*#__PURE__*/ Schema.Array(PodGroupTemplate)
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.Workload`
@@ -485,12 +485,12 @@ export interface Workload {
  * @since 0.1.0
  * @category schemas
  */
-export const Workload: Schema.Schema<Workload> = /*#__PURE__*/ struct<Workload>("Workload", {
+export const Workload: Schema.Schema<Workload> = /*#__PURE__*/ struct<Workload>("Workload", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: WorkloadSpec
-})
+}))
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.WorkloadList`
@@ -519,12 +519,12 @@ export interface WorkloadList {
  * @since 0.1.0
  * @category schemas
  */
-export const WorkloadList: Schema.Schema<WorkloadList> = /*#__PURE__*/ struct<WorkloadList>("WorkloadList", {
+export const WorkloadList: Schema.Schema<WorkloadList> = /*#__PURE__*/ struct<WorkloadList>("WorkloadList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(Workload),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * podgroups (scheduling.k8s.io/v1alpha2, namespaced).

@@ -30,10 +30,10 @@ export interface TokenRequest {
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<TokenRequest>("TokenRequest", {
+export const TokenRequest: Schema.Schema<TokenRequest> = /*#__PURE__*/ struct<TokenRequest>("TokenRequest", () => ({
   audience: Schema.String,
   expirationSeconds: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSIDriverSpec`
@@ -74,7 +74,7 @@ export interface CSIDriverSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = /*#__PURE__*/ struct<CSIDriverSpec>("CSIDriverSpec", {
+export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = /*#__PURE__*/ struct<CSIDriverSpec>("CSIDriverSpec", () => ({
   attachRequired: /*#__PURE__*/ optional(Schema.Boolean),
   fsGroupPolicy: /*#__PURE__*/ optional(Schema.String),
   nodeAllocatableUpdatePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
@@ -86,7 +86,7 @@ export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = /*#__PURE__*/ struct<
   storageCapacity: /*#__PURE__*/ optional(Schema.Boolean),
   tokenRequests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TokenRequest)),
   volumeLifecycleModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSIDriver`
@@ -115,12 +115,12 @@ export interface CSIDriver {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIDriver: Schema.Schema<CSIDriver> = /*#__PURE__*/ struct<CSIDriver>("CSIDriver", {
+export const CSIDriver: Schema.Schema<CSIDriver> = /*#__PURE__*/ struct<CSIDriver>("CSIDriver", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CSIDriverSpec
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSIDriverList`
@@ -149,12 +149,12 @@ export interface CSIDriverList {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIDriverList: Schema.Schema<CSIDriverList> = /*#__PURE__*/ struct<CSIDriverList>("CSIDriverList", {
+export const CSIDriverList: Schema.Schema<CSIDriverList> = /*#__PURE__*/ struct<CSIDriverList>("CSIDriverList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(CSIDriver),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeNodeResources`
@@ -175,9 +175,9 @@ export interface VolumeNodeResources {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeNodeResources: Schema.Schema<VolumeNodeResources> = /*#__PURE__*/ struct<VolumeNodeResources>("VolumeNodeResources", {
+export const VolumeNodeResources: Schema.Schema<VolumeNodeResources> = /*#__PURE__*/ struct<VolumeNodeResources>("VolumeNodeResources", () => ({
   count: /*#__PURE__*/ optional(Schema.Number)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSINodeDriver`
@@ -204,12 +204,12 @@ export interface CSINodeDriver {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINodeDriver: Schema.Schema<CSINodeDriver> = /*#__PURE__*/ struct<CSINodeDriver>("CSINodeDriver", {
+export const CSINodeDriver: Schema.Schema<CSINodeDriver> = /*#__PURE__*/ struct<CSINodeDriver>("CSINodeDriver", () => ({
   allocatable: /*#__PURE__*/ optional(VolumeNodeResources),
   name: Schema.String,
   nodeID: Schema.String,
   topologyKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSINodeSpec`
@@ -230,9 +230,9 @@ export interface CSINodeSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINodeSpec: Schema.Schema<CSINodeSpec> = /*#__PURE__*/ struct<CSINodeSpec>("CSINodeSpec", {
+export const CSINodeSpec: Schema.Schema<CSINodeSpec> = /*#__PURE__*/ struct<CSINodeSpec>("CSINodeSpec", () => ({
   drivers: /*#__PURE__*/ Schema.Array(CSINodeDriver)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSINode`
@@ -261,12 +261,12 @@ export interface CSINode {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINode: Schema.Schema<CSINode> = /*#__PURE__*/ struct<CSINode>("CSINode", {
+export const CSINode: Schema.Schema<CSINode> = /*#__PURE__*/ struct<CSINode>("CSINode", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: CSINodeSpec
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSINodeList`
@@ -295,12 +295,12 @@ export interface CSINodeList {
  * @since 0.1.0
  * @category schemas
  */
-export const CSINodeList: Schema.Schema<CSINodeList> = /*#__PURE__*/ struct<CSINodeList>("CSINodeList", {
+export const CSINodeList: Schema.Schema<CSINodeList> = /*#__PURE__*/ struct<CSINodeList>("CSINodeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(CSINode),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSIStorageCapacity`
@@ -335,7 +335,7 @@ export interface CSIStorageCapacity {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIStorageCapacity: Schema.Schema<CSIStorageCapacity> = /*#__PURE__*/ struct<CSIStorageCapacity>("CSIStorageCapacity", {
+export const CSIStorageCapacity: Schema.Schema<CSIStorageCapacity> = /*#__PURE__*/ struct<CSIStorageCapacity>("CSIStorageCapacity", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   capacity: /*#__PURE__*/ optional(apimachinery.Quantity),
   kind: /*#__PURE__*/ optional(Schema.String),
@@ -343,7 +343,7 @@ export const CSIStorageCapacity: Schema.Schema<CSIStorageCapacity> = /*#__PURE__
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   nodeTopology: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   storageClassName: Schema.String
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.CSIStorageCapacityList`
@@ -372,12 +372,12 @@ export interface CSIStorageCapacityList {
  * @since 0.1.0
  * @category schemas
  */
-export const CSIStorageCapacityList: Schema.Schema<CSIStorageCapacityList> = /*#__PURE__*/ struct<CSIStorageCapacityList>("CSIStorageCapacityList", {
+export const CSIStorageCapacityList: Schema.Schema<CSIStorageCapacityList> = /*#__PURE__*/ struct<CSIStorageCapacityList>("CSIStorageCapacityList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(CSIStorageCapacity),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.StorageClass`
@@ -418,7 +418,7 @@ export interface StorageClass {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageClass: Schema.Schema<StorageClass> = /*#__PURE__*/ struct<StorageClass>("StorageClass", {
+export const StorageClass: Schema.Schema<StorageClass> = /*#__PURE__*/ struct<StorageClass>("StorageClass", () => ({
   allowVolumeExpansion: /*#__PURE__*/ optional(Schema.Boolean),
   allowedTopologies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.TopologySelectorTerm)),
   apiVersion: /*#__PURE__*/ optional(Schema.String),
@@ -429,7 +429,7 @@ export const StorageClass: Schema.Schema<StorageClass> = /*#__PURE__*/ struct<St
   provisioner: Schema.String,
   reclaimPolicy: /*#__PURE__*/ optional(Schema.String),
   volumeBindingMode: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.StorageClassList`
@@ -458,12 +458,12 @@ export interface StorageClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageClassList: Schema.Schema<StorageClassList> = /*#__PURE__*/ struct<StorageClassList>("StorageClassList", {
+export const StorageClassList: Schema.Schema<StorageClassList> = /*#__PURE__*/ struct<StorageClassList>("StorageClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(StorageClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentSource`
@@ -486,10 +486,10 @@ export interface VolumeAttachmentSource {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentSource: Schema.Schema<VolumeAttachmentSource> = /*#__PURE__*/ struct<VolumeAttachmentSource>("VolumeAttachmentSource", {
+export const VolumeAttachmentSource: Schema.Schema<VolumeAttachmentSource> = /*#__PURE__*/ struct<VolumeAttachmentSource>("VolumeAttachmentSource", () => ({
   inlineVolumeSpec: /*#__PURE__*/ optional(core_v1.PersistentVolumeSpec),
   persistentVolumeName: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentSpec`
@@ -514,11 +514,11 @@ export interface VolumeAttachmentSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentSpec: Schema.Schema<VolumeAttachmentSpec> = /*#__PURE__*/ struct<VolumeAttachmentSpec>("VolumeAttachmentSpec", {
+export const VolumeAttachmentSpec: Schema.Schema<VolumeAttachmentSpec> = /*#__PURE__*/ struct<VolumeAttachmentSpec>("VolumeAttachmentSpec", () => ({
   attacher: Schema.String,
   nodeName: Schema.String,
   source: VolumeAttachmentSource
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeError`
@@ -543,11 +543,11 @@ export interface VolumeError {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeError: Schema.Schema<VolumeError> = /*#__PURE__*/ struct<VolumeError>("VolumeError", {
+export const VolumeError: Schema.Schema<VolumeError> = /*#__PURE__*/ struct<VolumeError>("VolumeError", () => ({
   errorCode: /*#__PURE__*/ optional(Schema.Number),
   message: /*#__PURE__*/ optional(Schema.String),
   time: /*#__PURE__*/ optional(meta_v1.Time)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentStatus`
@@ -574,12 +574,12 @@ export interface VolumeAttachmentStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentStatus: Schema.Schema<VolumeAttachmentStatus> = /*#__PURE__*/ struct<VolumeAttachmentStatus>("VolumeAttachmentStatus", {
+export const VolumeAttachmentStatus: Schema.Schema<VolumeAttachmentStatus> = /*#__PURE__*/ struct<VolumeAttachmentStatus>("VolumeAttachmentStatus", () => ({
   attachError: /*#__PURE__*/ optional(VolumeError),
   attached: Schema.Boolean,
   attachmentMetadata: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
   detachError: /*#__PURE__*/ optional(VolumeError)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttachment`
@@ -610,13 +610,13 @@ export interface VolumeAttachment {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachment: Schema.Schema<VolumeAttachment> = /*#__PURE__*/ struct<VolumeAttachment>("VolumeAttachment", {
+export const VolumeAttachment: Schema.Schema<VolumeAttachment> = /*#__PURE__*/ struct<VolumeAttachment>("VolumeAttachment", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: VolumeAttachmentSpec,
   status: /*#__PURE__*/ optional(VolumeAttachmentStatus)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttachmentList`
@@ -645,12 +645,12 @@ export interface VolumeAttachmentList {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttachmentList: Schema.Schema<VolumeAttachmentList> = /*#__PURE__*/ struct<VolumeAttachmentList>("VolumeAttachmentList", {
+export const VolumeAttachmentList: Schema.Schema<VolumeAttachmentList> = /*#__PURE__*/ struct<VolumeAttachmentList>("VolumeAttachmentList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(VolumeAttachment),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttributesClass`
@@ -681,13 +681,13 @@ export interface VolumeAttributesClass {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__PURE__*/ struct<VolumeAttributesClass>("VolumeAttributesClass", {
+export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__PURE__*/ struct<VolumeAttributesClass>("VolumeAttributesClass", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   driverName: Schema.String,
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1.VolumeAttributesClassList`
@@ -716,12 +716,12 @@ export interface VolumeAttributesClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", {
+export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(VolumeAttributesClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * csidrivers (storage.k8s.io/v1, cluster-scoped).

@@ -36,13 +36,13 @@ export interface VolumeAttributesClass {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__PURE__*/ struct<VolumeAttributesClass>("VolumeAttributesClass", {
+export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__PURE__*/ struct<VolumeAttributesClass>("VolumeAttributesClass", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   driverName: Schema.String,
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
-})
+}))
 
 /**
  * `io.k8s.api.storage.v1beta1.VolumeAttributesClassList`
@@ -71,12 +71,12 @@ export interface VolumeAttributesClassList {
  * @since 0.1.0
  * @category schemas
  */
-export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", {
+export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(VolumeAttributesClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * volumeattributesclasses (storage.k8s.io/v1beta1, cluster-scoped).

@@ -26,9 +26,9 @@ export interface StorageVersionMigrationSpec {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigrationSpec: Schema.Schema<StorageVersionMigrationSpec> = /*#__PURE__*/ struct<StorageVersionMigrationSpec>("StorageVersionMigrationSpec", {
+export const StorageVersionMigrationSpec: Schema.Schema<StorageVersionMigrationSpec> = /*#__PURE__*/ struct<StorageVersionMigrationSpec>("StorageVersionMigrationSpec", () => ({
   resource: meta_v1.GroupResource
-})
+}))
 
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus`
@@ -51,10 +51,10 @@ export interface StorageVersionMigrationStatus {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigrationStatus: Schema.Schema<StorageVersionMigrationStatus> = /*#__PURE__*/ struct<StorageVersionMigrationStatus>("StorageVersionMigrationStatus", {
+export const StorageVersionMigrationStatus: Schema.Schema<StorageVersionMigrationStatus> = /*#__PURE__*/ struct<StorageVersionMigrationStatus>("StorageVersionMigrationStatus", () => ({
   conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
   resourceVersion: /*#__PURE__*/ optional(Schema.String)
-})
+}))
 
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigration`
@@ -85,13 +85,13 @@ export interface StorageVersionMigration {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigration: Schema.Schema<StorageVersionMigration> = /*#__PURE__*/ struct<StorageVersionMigration>("StorageVersionMigration", {
+export const StorageVersionMigration: Schema.Schema<StorageVersionMigration> = /*#__PURE__*/ struct<StorageVersionMigration>("StorageVersionMigration", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   spec: /*#__PURE__*/ optional(StorageVersionMigrationSpec),
   status: /*#__PURE__*/ optional(StorageVersionMigrationStatus)
-})
+}))
 
 /**
  * `io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationList`
@@ -120,12 +120,12 @@ export interface StorageVersionMigrationList {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionMigrationList: Schema.Schema<StorageVersionMigrationList> = /*#__PURE__*/ struct<StorageVersionMigrationList>("StorageVersionMigrationList", {
+export const StorageVersionMigrationList: Schema.Schema<StorageVersionMigrationList> = /*#__PURE__*/ struct<StorageVersionMigrationList>("StorageVersionMigrationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   items: /*#__PURE__*/ Schema.Array(StorageVersionMigration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
-})
+}))
 
 /**
  * storageversionmigrations (storagemigration.k8s.io/v1beta1, cluster-scoped).
