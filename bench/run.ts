@@ -403,12 +403,14 @@ const runScenario = async (
 }
 
 /**
- * What every measured process runs: src/ and bench/ transpiled file by file with esbuild (effect not bundled), as
- * a user's program loads the published dist/ that tsc writes. Not tsx: its transform keeps function names with a
- * `__name(fn, "...")` call (Object.defineProperty) at every closure creation, which is about 4 µs of each small
- * GET's client CPU in effect-kube's request path and never happens in the published code (and the cold start
- * measures JavaScript, not tsx compiling TypeScript). Its node_modules links to the project's, and its own
- * package.json names it effect-kube, so the contenders' `effect-kube/...` imports resolve to it by self-reference.
+ * What every measured process runs, and no tsx: the library as `npm run build` ships its JavaScript
+ * (scripts/bundle-lib.mjs: a few bundled files, effect external) in `lib/`, and bench/ transpiled file by file with
+ * esbuild. tsx's transform keeps function names with a `__name(fn, "...")` call (Object.defineProperty) at every
+ * closure creation, which is about 4 µs of each small GET's client CPU in effect-kube's request path and never
+ * happens in the published code (and the cold start measures JavaScript, not tsx compiling TypeScript). Its
+ * node_modules links to the project's, and its own package.json names it effect-kube with the package's exports
+ * pointing into `lib/`, so the contenders' `effect-kube/...` imports resolve to the shipped shape by self-reference.
+ * src/ is transpiled too, for the few bench modules that import it directly.
  */
 const buildForBench = async (tmp: string): Promise<string> => {
   const esbuild = await import("esbuild")
@@ -446,13 +448,15 @@ const buildForBench = async (tmp: string): Promise<string> => {
       version: manifest.version,
       type: "module",
       exports: {
-        ".": "./src/index.js",
-        "./testing": "./src/testing.js",
-        "./api/*": "./src/generated/*.js",
-        "./*": "./src/*.js"
+        ".": "./lib/index.js",
+        "./testing": "./lib/testing.js",
+        "./api/*": "./lib/generated/*.js",
+        "./*": "./lib/*.js"
       }
     })
   )
+  const { bundleLibrary } = await import("../scripts/bundle-lib.mjs")
+  await bundleLibrary(Path.join(out, "lib"))
   Fs.symlinkSync(Path.join(root, "node_modules"), Path.join(out, "node_modules"), "dir")
   return out
 }
@@ -593,7 +597,7 @@ const runColdProbes = async (
       stdio: "ignore",
       timeout: 30_000
     })
-    const ownPrefix = pathToFileURL(Path.join(buildDir, "src")).href
+    const ownPrefix = pathToFileURL(Path.join(buildDir, "lib")).href
     deps = Fs.readFileSync(loads, "utf8").split("\n").filter((url) =>
       url.startsWith("file:") && !url.startsWith(ownPrefix) && url.includes("/node_modules/")
     )
@@ -714,7 +718,8 @@ const floorSection = (
     "Fresh `node` per sample, interleaved round by round with each other (the subpath row comes from the cold " +
     "start rounds just before; the barrel program's row, which holds the target, from these rounds). Ratios of the library rows are to the floor; the bin's is to the node:http script. " +
     "The bin is the single file `npm run build` writes (dist/bin/effect-kube.mjs: scripts/bundle-bin.mjs, effect " +
-    "bundled in); the library is the file-by-file transpile of src/ (effect not bundled, as users get it).",
+    "bundled in); the library is what `npm run build` ships (scripts/bundle-lib.mjs: a few bundled files, effect and " +
+    "@effect/platform not bundled, as users get it).",
     "",
     "| Measurement | median (min–max) | ratio | target |",
     "| --- | ---: | ---: | ---: |",

@@ -82,6 +82,7 @@ fs.writeFileSync(
   `import * as Effect from "effect/Effect"
 import { Clientset, Kube, KubeError } from "effect-kube"
 import * as Core from "effect-kube/api/core/v1"
+import * as KubeErrorModule from "effect-kube/KubeError"
 import * as RestConfig from "effect-kube/RestConfig"
 import { FakeApiServer, layerFake } from "effect-kube/testing"
 
@@ -99,7 +100,13 @@ const program = Effect.gen(function*() {
     Effect.catchTag("NotFound", (e: KubeError.NotFound) => Effect.succeed(e._tag))
   )
   const fake = yield* FakeApiServer.FakeApiServer
-  return { name: got.metadata?.name, missing, requests: (yield* fake.requests).length }
+  return {
+    name: got.metadata?.name,
+    missing,
+    requests: (yield* fake.requests).length,
+    // The barrel and a subpath are the same bundled module: one class, not two copies.
+    sameClass: KubeErrorModule.NotFound === KubeError.NotFound
+  }
 })
 export const production: typeof Kube.layerKubeconfig = Kube.layerKubeconfig
 export const config: typeof RestConfig.RestConfig = RestConfig.RestConfig
@@ -131,9 +138,34 @@ compile("nodenext", { module: "NodeNext", moduleResolution: "NodeNext", exactOpt
 compile("bundler", { module: "ESNext", moduleResolution: "bundler" })
 
 const out = JSON.parse(run(process.execPath, [path.join(project, "out-nodenext/main.js")], project))
-if (out.name !== "p" || out.missing !== "NotFound" || !(out.requests >= 3)) {
+if (out.name !== "p" || out.missing !== "NotFound" || !(out.requests >= 3) || out.sameClass !== true) {
   console.error(`the packed program printed ${JSON.stringify(out)}`)
   process.exit(1)
+}
+// The shipped JavaScript is a few bundled files (scripts/bundle-lib.mjs): importing the barrel loads a handful of
+// them and nothing of the testing bundle, which holds the fake apiserver.
+{
+  const log = path.join(project, "loaded.txt")
+  fs.writeFileSync(
+    path.join(project, "hooks.mjs"),
+    `import * as fs from "node:fs"\nexport async function load(url, context, next) {\n` +
+      `  fs.appendFileSync(${JSON.stringify(log)}, url + "\\n")\n  return next(url, context)\n}\n`
+  )
+  fs.writeFileSync(
+    path.join(project, "register.mjs"),
+    `import { register } from "node:module"\nregister("./hooks.mjs", import.meta.url)\n`
+  )
+  run(
+    process.execPath,
+    ["--import", "./register.mjs", "--input-type=module", "-e", `await import("effect-kube")`],
+    project
+  )
+  const own = fs.readFileSync(log, "utf8").split("\n").filter((u) => u.includes("/node_modules/effect-kube/dist/"))
+    .map((u) => u.slice(u.indexOf("/dist/") + "/dist/".length))
+  if (!own.includes("_library.js") || own.includes("_testing.js") || own.length > 40) {
+    console.error(`importing effect-kube loaded ${own.length} of its files:\n  ${own.join("\n  ")}`)
+    process.exit(1)
+  }
 }
 // Closed subpaths: internals and the CLI's modules are not importable from the package.
 for (

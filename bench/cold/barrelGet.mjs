@@ -1,12 +1,12 @@
-// A program as the README writes it: `import { Clientset, Kube } from "effect-kube"` (the barrel of run.ts's esbuild
-// transpile of src/), Kube.layerKubeconfig, coreV1.pods(ns).get once. Prints one JSON line of timings.
+// A program as the README writes it: `import { Clientset, Kube } from "effect-kube"` (the barrel of the shipped build
+// run.ts puts in lib/), Kube.layerKubeconfig, coreV1.pods(ns).get once. Prints one JSON line of timings.
 // argv: server kubeconfig namespace name buildDir
 import { report } from "./report.mjs"
 
 const start = performance.now()
 const cpu0 = process.cpuUsage()
 const [, kubeconfig, namespace, name, buildDir] = process.argv.slice(2)
-const [Effect, { Clientset, Kube }] = await Promise.all([import("effect/Effect"), import(`${buildDir}/src/index.js`)])
+const [Effect, { Clientset, Kube }] = await Promise.all([import("effect/Effect"), import(`${buildDir}/lib/index.js`)])
 const imported = performance.now()
 const pod = await Effect.runPromise(
   Effect.gen(function*() {

@@ -1,12 +1,12 @@
-// Cold start of effect-kube from JavaScript (run.ts transpiles src/ with esbuild into a temporary directory, as a
-// published build would ship it): Kube.layerKubeconfig, Clientset coreV1.pods(ns).get once. Prints one JSON line.
+// Cold start of effect-kube from JavaScript (run.ts puts the shipped build, scripts/bundle-lib.mjs, in a temporary
+// directory): Kube.layerKubeconfig, Clientset coreV1.pods(ns).get once. Prints one JSON line.
 // argv: server kubeconfig namespace name buildDir
 const start = performance.now()
 const [, kubeconfig, namespace, name, buildDir] = process.argv.slice(2)
 const [Effect, Kube, Clientset] = await Promise.all([
   import("effect/Effect"),
-  import(`${buildDir}/src/Kube.js`),
-  import(`${buildDir}/src/Clientset.js`)
+  import(`${buildDir}/lib/Kube.js`),
+  import(`${buildDir}/lib/Clientset.js`)
 ])
 const imported = performance.now()
 const pod = await Effect.runPromise(
