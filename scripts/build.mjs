@@ -1,12 +1,13 @@
 // `npm run build` (and prepack), into a fresh dist/: the declarations with tsc, the library's JavaScript bundled into
-// a few files with its dependencies external (scripts/bundle-lib.mjs), then the bin as one file with everything
+// a few files with its dependencies external, and for bundlers file by file into dist/modules (scripts/bundle-lib.mjs),
+// then the bin as one file with everything
 // inside (scripts/bundle-bin.mjs). usage: node scripts/build.mjs [--outDir DIR]
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { bundleBin } from "./bundle-bin.mjs"
-import { bundleLibrary } from "./bundle-lib.mjs"
+import { bundleLibrary, transpileModules } from "./bundle-lib.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const at = process.argv.indexOf("--outDir")
@@ -33,4 +34,5 @@ const tsc = spawnSync(
 )
 if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 await bundleLibrary(outDir)
+await transpileModules(path.join(outDir, "modules"))
 await bundleBin(path.join(outDir, "bin", "effect-kube.mjs"))

@@ -13,6 +13,9 @@
 //                       bundle, so a subpath import and the barrel give the very same classes, tags and schemas
 //   index.js            the barrel, re-exporting the namespaces
 //   generated/**.js     the API modules (`effect-kube/api/core/v1` ...), each an entry of the same build
+// Bundlers get modules/ instead (the package's `module` condition, which Node ignores): the same sources transpiled
+// file by file, so an application bundle keeps only the modules it uses (through the bundled files it would keep
+// every namespace the barrel names: 957 KB minified for a kubeconfig + list program, against 771 KB).
 // Used by scripts/build.mjs (after tsc has written the .d.ts files) and by the benchmark, which measures this shape.
 import * as esbuild from "esbuild"
 import * as fs from "node:fs"
@@ -107,14 +110,45 @@ const reexports = (module, names) =>
     ? ""
     : `export { ${names.map((n) => `${n} as ${module}$${n}`).join(", ")} } from "./${module}.ts"\n`
 
+/** Writes every public and internal module of src/ (not the CLI's) transpiled one by one into `outDir`. */
+export const transpileModules = async (outDir, { sourcemap = true } = {}) => {
+  const entryPoints = []
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name)
+      if (e.isDirectory()) {
+        if (p !== path.join(src, "cli")) walk(p)
+      } else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) entryPoints.push(p)
+    }
+  }
+  walk(src)
+  const result = await esbuild.build({
+    entryPoints,
+    outbase: src,
+    outdir: outDir,
+    bundle: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    tsconfig: path.join(root, "tsconfig.json"),
+    sourcemap,
+    metafile: true,
+    logLevel: "error"
+  })
+  if (sourcemap) {
+    const shipped = path.join(root, "dist", path.relative(path.dirname(outDir), outDir))
+    for (const output of Object.keys(result.metafile.outputs)) relocateMap(path.resolve(root, output), outDir, shipped)
+  }
+}
+
 /**
  * esbuild writes each map's sources relative to where the build ran; the package ships src/ beside dist/, so they are
  * rewritten as seen from <package>/dist (whatever `outDir` was, e.g. pack-check's staging copy).
  */
-const relocateMap = (file, outDir) => {
+const relocateMap = (file, outDir, shipped = path.join(root, "dist")) => {
   if (!file.endsWith(".map")) return
   const map = JSON.parse(fs.readFileSync(file, "utf8"))
-  const shippedDir = path.join(root, "dist", path.relative(outDir, path.dirname(file)))
+  const shippedDir = path.join(shipped, path.relative(outDir, path.dirname(file)))
   map.sources = map.sources.map((s) =>
     s.includes(":") ? s : path.relative(shippedDir, path.resolve(path.dirname(file), s)).split(path.sep).join("/")
   )

@@ -167,9 +167,39 @@ if (out.name !== "p" || out.missing !== "NotFound" || !(out.requests >= 3) || ou
     process.exit(1)
   }
 }
+// Bundlers resolve the `module` condition to the file-by-file copy, so an application bundle keeps only what it uses.
+{
+  const esbuild = await import("esbuild")
+  fs.writeFileSync(
+    path.join(project, "bundled.mjs"),
+    `import * as Kube from "effect-kube/Kube"\nimport { Clientset } from "effect-kube"\nconsole.log(typeof Kube.layerKubeconfig, typeof Clientset.layer)\n`
+  )
+  const result = await esbuild.build({
+    absWorkingDir: project,
+    entryPoints: ["bundled.mjs"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    write: false,
+    metafile: true,
+    outdir: path.join(project, "bundled-out"),
+    logLevel: "silent"
+  })
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f.includes("node_modules/effect-kube/"))
+  if (!inputs.some((f) => f.includes("/dist/modules/Kube.js")) || inputs.some((f) => /\/dist\/_/.test(f))) {
+    console.error(`a bundler resolved effect-kube to:\n  ${inputs.join("\n  ")}`)
+    process.exit(1)
+  }
+}
 // Closed subpaths: internals and the CLI's modules are not importable from the package.
 for (
-  const closed of ["effect-kube/internal/restClient/client", "effect-kube/cli/main", "effect-kube/generated/core/v1"]
+  const closed of [
+    "effect-kube/internal/restClient/client",
+    "effect-kube/cli/main",
+    "effect-kube/generated/core/v1",
+    "effect-kube/_library",
+    "effect-kube/modules/Kube"
+  ]
 ) {
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(closed)})`], {
     cwd: project,
