@@ -49,7 +49,9 @@ const barrelMembers = () =>
       return name
     })
 
+// Metafile paths are relative to the working directory: pin it, so the build gives the same answer from anywhere.
 const common = {
+  absWorkingDir: root,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -131,6 +133,7 @@ export const transpileModules = async (outDir, { sourcemap = true } = {}) => {
     platform: "node",
     target: "node20",
     tsconfig: path.join(root, "tsconfig.json"),
+    absWorkingDir: root,
     sourcemap,
     metafile: true,
     logLevel: "error"
