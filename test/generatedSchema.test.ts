@@ -4,6 +4,7 @@
  */
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import { isDeepStrictEqual } from "node:util"
 import { describe, expect, it } from "vitest"
 import { optional, struct } from "../src/internal/generatedSchema.js"
 
@@ -59,5 +60,48 @@ describe("generated struct", () => {
       self: optional(Schema.suspend(() => Suspended))
     }))
     expect(Schema.decodeUnknownSync(Suspended)({ self: { self: {} } })).toStrictEqual({ self: { self: {} } })
+  })
+})
+
+describe("generated struct AST", () => {
+  it("is the AST Schema.Struct(...).annotations({ identifier, parseOptions }) makes", () => {
+    interface Leaf {
+      readonly v: string
+    }
+    const Leaf = struct<Leaf>("Leaf", () => ({ v: Schema.String }))
+    const fields = {
+      name: Schema.String,
+      count: optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(0))),
+      leaf: optional(Leaf),
+      leaves: Schema.Array(Leaf),
+      labels: optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+      mode: Schema.Literal("a", "b"),
+      maybe: Schema.NullOr(Schema.Union(Schema.Number, Schema.String)),
+      later: optional(Schema.suspend(() => Leaf)),
+      "odd-key": Schema.Boolean,
+      anything: Schema.Unknown
+    }
+    const expected = Schema.Struct(fields).annotations({
+      identifier: "Thing",
+      parseOptions: { onExcessProperty: "preserve" }
+    }).ast
+    const made = struct<Schema.Struct.Type<typeof fields>>("Thing", () => fields as never).ast
+    expect(made).not.toBe(expected)
+    expect(isDeepStrictEqual(made, expected)).toBe(true)
+    expect(String(made)).toBe(String(expected))
+    const empty = struct<{}>("Empty", () => ({}))
+    expect(isDeepStrictEqual(
+      empty.ast,
+      Schema.Struct({}).annotations({
+        identifier: "Empty",
+        parseOptions: { onExcessProperty: "preserve" }
+      }).ast
+    )).toBe(true)
+  })
+
+  it("a field with a default goes through Schema.Struct, which owns the transformation", () => {
+    const fields = { n: Schema.optionalWith(Schema.Number, { exact: true, default: () => 1 }) }
+    const made = struct<{ readonly n?: number }>("WithDefault", () => fields as never)
+    expect(Schema.decodeUnknownSync(made)({})).toStrictEqual({ n: 1 })
   })
 })

@@ -11,6 +11,7 @@
  */
 import { pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 
 type OptionalKeys<A> = { [K in keyof A]-?: {} extends Pick<A, K> ? K : never }[keyof A]
 
@@ -30,10 +31,10 @@ const variance = (Schema.String as unknown as Record<symbol, unknown>)[Schema.Ty
  * caches key on). References between generated structs that form a cycle are already `Schema.suspend`ed by the
  * generator, so building one never needs itself; should it, the error names it instead of overflowing the stack.
  */
-const lazySchema = <A>(identifier: string, build: () => Schema.Schema<A>): Schema.Schema<A> => {
-  let built: Schema.Schema<A> | undefined
+const lazySchema = <A>(identifier: string, build: () => SchemaAST.AST): Schema.Schema<A> => {
+  let built: SchemaAST.AST | undefined
   let building = false
-  const force = (): Schema.Schema<A> => {
+  const force = (): SchemaAST.AST => {
     if (built !== undefined) return built
     if (building) throw new Error(`schema ${identifier} refers to itself while it is being built`)
     building = true
@@ -47,23 +48,48 @@ const lazySchema = <A>(identifier: string, build: () => Schema.Schema<A>): Schem
   return {
     [Schema.TypeId]: variance,
     get ast() {
-      return force().ast
+      return force()
     },
-    annotations: (annotations: Schema.Annotations.GenericSchema<A>) => force().annotations(annotations),
+    annotations: (annotations: Schema.Annotations.GenericSchema<A>) =>
+      Schema.make<A, unknown, never>(force()).annotations(annotations),
     pipe() {
       return pipeArguments(this, arguments)
     },
-    toString: () => String(force().ast)
+    toString: () => String(force())
   } as unknown as Schema.Schema<A>
+}
+
+const preserve = { onExcessProperty: "preserve" } as const
+
+/**
+ * The AST `Schema.Struct(fields).annotations({ identifier, parseOptions })` makes (a test holds them equal), built
+ * directly: each Struct and each `annotations` call creates a class, and a Pod alone is made of some sixty structs,
+ * which a cold start paid for on its first request.
+ */
+const structAst = (identifier: string, fields: Schema.Struct.Fields): SchemaAST.AST => {
+  const signatures: Array<SchemaAST.PropertySignature> = []
+  for (const key of Object.keys(fields)) {
+    const field = fields[key]!
+    if (Schema.isPropertySignature(field)) {
+      const ast = field.ast
+      // `optional` below makes declarations only; anything else goes through Schema.Struct itself.
+      if (ast._tag !== "PropertySignatureDeclaration" || ast.defaultValue !== undefined) {
+        return Schema.Struct(fields).annotations({ identifier, parseOptions: preserve }).ast
+      }
+      signatures.push(new SchemaAST.PropertySignature(key, ast.type, ast.isOptional, true, ast.annotations))
+    } else {
+      signatures.push(new SchemaAST.PropertySignature(key, field.ast, false, true))
+    }
+  }
+  return new SchemaAST.TypeLiteral(signatures, [], {
+    [SchemaAST.IdentifierAnnotationId]: identifier,
+    [SchemaAST.ParseOptionsAnnotationId]: preserve
+  })
 }
 
 /** A struct schema named `identifier` that keeps unknown fields, built from `fields` on first use. */
 export const struct = <A>(identifier: string, fields: () => Fields<A>): Schema.Schema<A> =>
-  lazySchema(identifier, () =>
-    Schema.Struct(fields() as Schema.Struct.Fields).annotations({
-      identifier,
-      parseOptions: { onExcessProperty: "preserve" }
-    }) as unknown as Schema.Schema<A>)
+  lazySchema(identifier, () => structAst(identifier, fields() as Schema.Struct.Fields))
 
 /** An exact optional field (absent, never `undefined`). */
 export const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
