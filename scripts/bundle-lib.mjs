@@ -139,7 +139,7 @@ export const transpileModules = async (outDir, { sourcemap = true } = {}) => {
     logLevel: "error"
   })
   if (sourcemap) {
-    const shipped = path.join(root, "dist", path.relative(path.dirname(outDir), outDir))
+    const shipped = path.join(root, "dist", path.basename(outDir))
     for (const output of Object.keys(result.metafile.outputs)) relocateMap(path.resolve(root, output), outDir, shipped)
   }
 }
