@@ -17,12 +17,14 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Clientset from "./Clientset.js"
 import * as Credentials from "./Credentials.js"
 import * as DiscoveryClient from "./DiscoveryClient.js"
 import * as DynamicClient from "./DynamicClient.js"
+import * as stack from "./internal/kube/stack.js"
 import type * as Kubeconfig from "./Kubeconfig.js"
 import * as NodeTransport from "./NodeTransport.js"
 import * as RateLimit from "./RateLimit.js"
@@ -94,13 +96,6 @@ export interface Tuning {
   readonly tracing?: boolean | undefined
 }
 
-const retryLayer = (tuning: Tuning): Layer.Layer<RetryPolicy.RetryPolicy> =>
-  tuning.retry === "none"
-    ? RetryPolicy.layerNone
-    : tuning.retry === undefined
-    ? RetryPolicy.layerDefault
-    : RetryPolicy.layer(tuning.retry)
-
 /**
  * Applies a {@link Tuning}'s qps, burst, timeout and user agent to the RestConfig a layer provides, keeping the
  * layer's other services (a fake's HttpClient, say). The retry and tracing fields are read by the client layers.
@@ -114,21 +109,25 @@ export const tuneConfig: {
 } = dual(
   2,
   <ROut, E, R>(config: Layer.Layer<ROut, E, R>, tuning: Tuning): Layer.Layer<ROut, E, R> =>
-    tuning.qps === undefined && tuning.burst === undefined && tuning.timeout === undefined &&
-      tuning.userAgent === undefined
-      ? config
-      : Layer.map(config, (context) => {
-        const c = Context.unsafeGet(context as Context.Context<RestConfig.RestConfig>, RestConfig.RestConfig)
-        // Context.add replaces the entry and keeps the layer's other services (the fake's HttpClient).
-        return Context.add(context, RestConfig.RestConfig, {
-          ...c,
-          qps: tuning.qps ?? c.qps,
-          burst: tuning.burst ?? c.burst,
-          timeout: tuning.timeout ?? c.timeout,
-          userAgent: tuning.userAgent ?? c.userAgent
-        }) as Context.Context<ROut>
-      })
+    !tunes(tuning) ? config : Layer.map(config, (context) => {
+      const c = Context.unsafeGet(context as Context.Context<RestConfig.RestConfig>, RestConfig.RestConfig)
+      // Context.add replaces the entry and keeps the layer's other services (the fake's HttpClient).
+      return Context.add(context, RestConfig.RestConfig, tune(c, tuning)) as Context.Context<ROut>
+    })
 )
+
+const tunes = (tuning: Tuning): boolean =>
+  tuning.qps !== undefined || tuning.burst !== undefined || tuning.timeout !== undefined ||
+  tuning.userAgent !== undefined
+
+const tune = (c: RestConfig.Service, tuning: Tuning): RestConfig.Service =>
+  !tunes(tuning) ? c : {
+    ...c,
+    qps: tuning.qps ?? c.qps,
+    burst: tuning.burst ?? c.burst,
+    timeout: tuning.timeout ?? c.timeout,
+    userAgent: tuning.userAgent ?? c.userAgent
+  }
 
 /**
  * Every client on top of an HttpClient, a RestConfig and Credentials. Swap the HttpClient and the same clients run
@@ -142,13 +141,7 @@ export const layerClientsWith = (tuning: Tuning = {}): Layer.Layer<
   Exclude<Clients, RestConfig.RestConfig>,
   never,
   HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials
-> =>
-  Layer.mergeAll(Clientset.layer, DynamicClient.layer, ScaleClient.layer).pipe(
-    Layer.provideMerge(RestMapper.layer),
-    Layer.provideMerge(DiscoveryClient.layer()),
-    Layer.provideMerge(RestClient.layer),
-    Layer.provideMerge(Layer.merge(RateLimit.layerFromRestConfig, retryLayer(tuning)))
-  )
+> => Layer.scopedContext(stack.clients(tuning))
 
 /**
  * @since 0.1.0
@@ -184,12 +177,7 @@ export const layerFromConfig = (tuning: Tuning = {}): Layer.Layer<
   Exclude<NodeClients, RestConfig.RestConfig>,
   NodeTransport.TransportConfigError,
   RestConfig.RestConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor
-> =>
-  layerClientsWith(tuning).pipe(
-    Layer.provide(tuning.tracing === true ? NodeTransport.layerWith({ tracing: true }) : NodeTransport.layer),
-    Layer.merge(WebSocketTransport.layer),
-    Layer.provideMerge(Credentials.layer)
-  )
+> => Layer.scopedContext(stack.node(tuning))
 
 // The two platform services the stack reads (kubeconfig and token files, exec credential plugins): not
 // `NodeContext.layer`, whose workers and terminal a client never uses but every program would load.
@@ -199,10 +187,14 @@ const nodeServices: Layer.Layer<FileSystem.FileSystem | CommandExecutor.CommandE
 )
 
 const onNode = <E>(
-  config: Layer.Layer<RestConfig.RestConfig, E, FileSystem.FileSystem>,
+  load: Effect.Effect<RestConfig.Service, E, FileSystem.FileSystem>,
   tuning: Tuning
 ): Layer.Layer<NodeClients, E | NodeTransport.TransportConfigError> =>
-  layerFromConfig(tuning).pipe(Layer.provideMerge(tuneConfig(config, tuning)), Layer.provide(nodeServices))
+  Layer.scopedContext(Effect.gen(function*() {
+    const config = tune(yield* load, tuning)
+    const services = yield* Effect.provideService(stack.node(tuning), RestConfig.RestConfig, config)
+    return Context.add(services, RestConfig.RestConfig, config)
+  })).pipe(Layer.provide(nodeServices))
 
 /**
  * kubeconfig if one resolves (`--kubeconfig`-style path, `KUBECONFIG`, `~/.kube/config`), else the pod's service
@@ -214,7 +206,7 @@ const onNode = <E>(
 export const layer = (
   options?: RestConfig.KubeconfigOptions & { readonly inCluster?: RestConfig.InClusterOptions | undefined },
   tuning: Tuning = {}
-): Layer.Layer<NodeClients, ConfigError> => onNode(RestConfig.layerInfer(options), tuning)
+): Layer.Layer<NodeClients, ConfigError> => onNode(RestConfig.loadInfer(options), tuning)
 
 /**
  * From kubeconfig files only (client-go `BuildConfigFromFlags`).
@@ -226,7 +218,7 @@ export const layerKubeconfig = (
   options?: RestConfig.KubeconfigOptions,
   tuning: Tuning = {}
 ): Layer.Layer<NodeClients, Kubeconfig.KubeconfigError | NodeTransport.TransportConfigError> =>
-  onNode(RestConfig.layerKubeconfig(options), tuning)
+  onNode(RestConfig.loadKubeconfig(options), tuning)
 
 /**
  * From the pod's service account only (client-go `rest.InClusterConfig`).
@@ -238,4 +230,4 @@ export const layerInCluster = (
   options?: RestConfig.InClusterOptions,
   tuning: Tuning = {}
 ): Layer.Layer<NodeClients, RestConfig.InClusterConfigError | NodeTransport.TransportConfigError> =>
-  onNode(RestConfig.layerInCluster(options), tuning)
+  onNode(RestConfig.loadInCluster(options), tuning)
