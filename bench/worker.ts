@@ -95,14 +95,19 @@ const handle = async (contender: Contender, request: Request): Promise<ListResul
     }
     case "informerWatch": {
       if (contender.informerWatch === undefined) throw new Error("no informer for this contender")
+      const cpu = process.cpuUsage()
       const rate = await contender.informerWatch(request.namespace, request.expected, request.maxMs)
+      const used = process.cpuUsage(cpu)
       if (rate.count !== request.expected) throw new Error(`expected ${request.expected} updates, got ${rate.count}`)
-      return rate
+      // Includes the informer's initial list of the cached pods (about 2% of a sample's CPU).
+      return { ...rate, cpuMicros: used.user + used.system }
     }
     case "watch": {
+      const cpu = process.cpuUsage()
       const rate = await contender.watch(request.namespace, request.maxMs)
+      const used = process.cpuUsage(cpu)
       if (rate.count !== request.expected) throw new Error(`expected ${request.expected} events, got ${rate.count}`)
-      return rate
+      return { ...rate, cpuMicros: used.user + used.system }
     }
   }
 }
