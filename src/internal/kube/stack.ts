@@ -8,12 +8,9 @@
  *   stack, before the first request, on every CLI run, CI step and serverless invocation; one effect costs a few.
  * The services, their order and what each stack exposes are those of the layer graphs it replaces.
  */
-import type * as CommandExecutor from "@effect/platform/CommandExecutor"
-import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Scope from "effect/Scope"
 import * as Clientset from "../../Clientset.js"
 import * as Credentials from "../../Credentials.js"
 import * as DiscoveryClient from "../../DiscoveryClient.js"
@@ -33,16 +30,6 @@ export interface StackTuning {
   readonly tracing?: boolean | undefined
 }
 
-export type ClientServices =
-  | RestClient.RestClient
-  | RateLimit.RateLimit
-  | RetryPolicy.RetryPolicy
-  | Clientset.Clientset
-  | DynamicClient.DynamicClient
-  | DiscoveryClient.DiscoveryClient
-  | RestMapper.RestMapper
-  | ScaleClient.ScaleClient
-
 const retryPolicy = (tuning: StackTuning): RetryPolicy.Service =>
   tuning.retry === "none"
     ? RetryPolicy.none
@@ -54,13 +41,9 @@ const retryPolicy = (tuning: StackTuning): RetryPolicy.Service =>
  * Every client on the HttpClient, RestConfig and Credentials in the context: one limiter from the RestConfig's qps
  * and burst and one retry policy, shared by all of them.
  */
-export const clients = (
-  tuning: StackTuning
-): Effect.Effect<
-  Context.Context<ClientServices>,
-  never,
-  HttpClient.HttpClient | RestConfig.RestConfig | Credentials.Credentials | Scope.Scope
-> =>
+// The services' types are inferred from the Context built below; Kube's layers state them (Kube.Clients), and the
+// compiler holds the two together.
+export const clients = (tuning: StackTuning) =>
   Effect.gen(function*() {
     const config = yield* RestConfig.RestConfig
     const rateLimit = yield* RateLimit.make({ qps: config.qps, burst: config.burst })
@@ -90,13 +73,7 @@ export const clients = (
  * The Node stack on the RestConfig in the context: Credentials, the Node transport (kept inside: the program's own
  * HttpClient, if it has one, is not replaced), every client, and the WebSocket transport.
  */
-export const node = (
-  tuning: StackTuning
-): Effect.Effect<
-  Context.Context<ClientServices | Credentials.Credentials | WebSocketTransport.WebSocketTransport>,
-  NodeTransport.TransportConfigError,
-  RestConfig.RestConfig | FileSystem.FileSystem | CommandExecutor.CommandExecutor | Scope.Scope
-> =>
+export const node = (tuning: StackTuning) =>
   Effect.gen(function*() {
     const config = yield* RestConfig.RestConfig
     const credentials = yield* Credentials.fromConfig(config)
