@@ -1,2 +1,2 @@
-/** Writes the bundled bin to `outfile` (esbuild). */
+/** Writes the bin loader to `outfile` (.mjs) and its bundle beside it (effect-kube.cjs). */
 export declare const bundleBin: (outfile: string) => Promise<unknown>

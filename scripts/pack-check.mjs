@@ -210,7 +210,7 @@ for (
     process.exit(1)
   }
 }
-// The packed bin, run once the way npm links it (node_modules/.bin), against a loopback server answering /version.
+// The packed bin, run the way npm links it (node_modules/.bin), against a loopback server answering /version.
 {
   const bin = path.join(modules, ".bin")
   fs.mkdirSync(bin, { recursive: true })
@@ -234,29 +234,58 @@ for (
       "current-context": "x"
     })
   )
-  const child = (await import("node:child_process")).spawn(
-    path.join(bin, "effect-kube"),
-    ["get", "--raw", "/version", "--kubeconfig", kubeconfig],
-    { cwd: project, stdio: ["ignore", "pipe", "pipe"] }
-  )
-  let stdout = ""
-  let stderr = ""
-  child.stdout.on("data", (c) => (stdout += c))
-  child.stderr.on("data", (c) => (stderr += c))
-  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000)
-  const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c)))
-  clearTimeout(killer)
-  server.close()
-  let printed
-  try {
-    printed = JSON.parse(stdout)
-  } catch {
-    printed = undefined
+  // Each run in its own cache directory state: the first writes the V8 code cache, the next reads it, a corrupt one
+  // is rejected and rewritten, and NODE_DISABLE_COMPILE_CACHE=1 writes none.
+  const cacheHome = path.join(project, "xdg-cache")
+  const runBin = async (what, env) => {
+    const child = (await import("node:child_process")).spawn(
+      path.join(bin, "effect-kube"),
+      ["get", "--raw", "/version", "--kubeconfig", kubeconfig],
+      { cwd: project, env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env }, stdio: ["ignore", "pipe", "pipe"] }
+    )
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (c) => (stdout += c))
+    child.stderr.on("data", (c) => (stderr += c))
+    const killer = setTimeout(() => child.kill("SIGKILL"), 60_000)
+    const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c)))
+    clearTimeout(killer)
+    let printed
+    try {
+      printed = JSON.parse(stdout)
+    } catch {
+      printed = undefined
+    }
+    if (code !== 0 || printed?.gitVersion !== version.gitVersion) {
+      server.close()
+      console.error(`the packed bin (get --raw /version, ${what}) exited ${code}:\n${stdout}\n${stderr}`)
+      process.exit(1)
+    }
   }
-  if (code !== 0 || printed?.gitVersion !== version.gitVersion) {
-    console.error(`the packed bin (get --raw /version) exited ${code}:\n${stdout}\n${stderr}`)
+  const cacheDir = path.join(cacheHome, "effect-kube")
+  const cacheFiles = () => fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((f) => f.endsWith(".v8cache")) : []
+  const fail = (message) => {
+    server.close()
+    console.error(`the packed bin's code cache: ${message}`)
     process.exit(1)
   }
+  await runBin("no code cache yet", {})
+  const written = cacheFiles()
+  if (written.length !== 1) fail(`expected one cache file in ${cacheDir} after the first run, found ${written.length}`)
+  const cacheFile = path.join(cacheDir, written[0])
+  if ((fs.statSync(cacheDir).mode & 0o077) !== 0 || (fs.statSync(cacheFile).mode & 0o077) !== 0) {
+    fail("the cache directory and file must be private to the user (0700 / 0600)")
+  }
+  const before = fs.readFileSync(cacheFile)
+  await runBin("with its code cache", {})
+  if (!fs.readFileSync(cacheFile).equals(before)) fail("an accepted cache was rewritten")
+  fs.writeFileSync(cacheFile, "not a V8 code cache")
+  await runBin("with a corrupt code cache", {})
+  if (fs.readFileSync(cacheFile).length < 1024) fail("a rejected cache was not written again")
+  fs.rmSync(cacheHome, { recursive: true, force: true })
+  await runBin("with NODE_DISABLE_COMPILE_CACHE=1", { NODE_DISABLE_COMPILE_CACHE: "1" })
+  if (cacheFiles().length !== 0) fail("NODE_DISABLE_COMPILE_CACHE=1 still wrote a cache")
+  server.close()
 }
 const files = run("tar", ["-tzf", path.join(tmp, tarball)], tmp).split("\n")
 for (
@@ -264,7 +293,8 @@ for (
     "package/LICENSE",
     "package/dist/index.d.ts",
     "package/dist/testing.js",
-    "package/dist/bin/effect-kube.mjs"
+    "package/dist/bin/effect-kube.mjs",
+    "package/dist/bin/effect-kube.cjs"
   ]
 ) {
   if (!files.includes(required)) {
