@@ -563,10 +563,9 @@ const probeOnce = (probe: Probe, timeoutMs: number): Promise<{ ms: number; cpuMs
       if (code !== 0) return reject(new Error(`${probe.key} exited ${code}: ${stderr.slice(0, 500)}`))
       try {
         const last = stdout.trim().split("\n").pop()!
+        // The spawn-to-exit probes all GET /version.
         if (probe.measure === "wallMs") {
-          if (probe.key === "bin" || probe.key === "binFirst" || probe.key === "rawVersion") {
-            if (JSON.parse(last).gitVersion === undefined) throw new Error(`${probe.key} printed ${last}`)
-          }
+          if (JSON.parse(last).gitVersion === undefined) throw new Error(`${probe.key} printed ${last}`)
           return resolve({ ms: wallMs })
         }
         const parsed = JSON.parse(last) as { importMs: number; firstRequestMs: number; cpuMs?: number }

@@ -25,8 +25,9 @@ const cacheFile = (() => {
   if (process.env.NODE_DISABLE_COMPILE_CACHE === "1") return undefined
   const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), ".cache") : "")
   if (!path.isAbsolute(base)) return undefined
-  // V8 checks the source and its own version and flags itself; the key keeps one file per bundle and Node, so two
-  // installed versions do not keep rewriting each other's cache.
+  // V8 checks its own version and flags, but of the source only its length: a cache made for another bundle of the
+  // same length would be accepted. So the key hashes the bundle's text (about 4 ms; size and mtime would not do, npm
+  // gives every installed file the same mtime), and keeps one file per bundle and Node.
   const key = createHash("sha256").update(`${process.version}\0${process.arch}\0${process.execArgv.join(" ")}\0`)
     .update(source).digest("hex").slice(0, 32)
   return path.join(base, "effect-kube", `bin-${key}.v8cache`)

@@ -235,14 +235,20 @@ for (
     })
   )
   // Each run in its own cache directory state: the first writes the V8 code cache, the next reads it, a corrupt one
-  // is rejected and rewritten, and NODE_DISABLE_COMPILE_CACHE=1 writes none.
+  // is rejected and rewritten, NODE_DISABLE_COMPILE_CACHE=1 writes none, and a changed bundle of the same length
+  // (which V8's own check accepts) gets a cache of its own.
   const cacheHome = path.join(project, "xdg-cache")
-  const runBin = async (what, env) => {
-    const child = (await import("node:child_process")).spawn(
-      path.join(bin, "effect-kube"),
-      ["get", "--raw", "/version", "--kubeconfig", kubeconfig],
-      { cwd: project, env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env }, stdio: ["ignore", "pipe", "pipe"] }
-    )
+  const fail = (message) => {
+    server.close()
+    console.error(`the packed bin: ${message}`)
+    process.exit(1)
+  }
+  const spawnBin = async (args, env) => {
+    const child = (await import("node:child_process")).spawn(path.join(bin, "effect-kube"), args, {
+      cwd: project,
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (c) => (stdout += c))
@@ -250,6 +256,10 @@ for (
     const killer = setTimeout(() => child.kill("SIGKILL"), 60_000)
     const code = await new Promise((resolve) => child.on("exit", (c) => resolve(c)))
     clearTimeout(killer)
+    return { code, stdout, stderr }
+  }
+  const runBin = async (what, env) => {
+    const { code, stdout, stderr } = await spawnBin(["get", "--raw", "/version", "--kubeconfig", kubeconfig], env)
     let printed
     try {
       printed = JSON.parse(stdout)
@@ -257,34 +267,40 @@ for (
       printed = undefined
     }
     if (code !== 0 || printed?.gitVersion !== version.gitVersion) {
-      server.close()
-      console.error(`the packed bin (get --raw /version, ${what}) exited ${code}:\n${stdout}\n${stderr}`)
-      process.exit(1)
+      fail(`get --raw /version (${what}) exited ${code}:\n${stdout}\n${stderr}`)
     }
   }
   const cacheDir = path.join(cacheHome, "effect-kube")
   const cacheFiles = () => fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).filter((f) => f.endsWith(".v8cache")) : []
-  const fail = (message) => {
-    server.close()
-    console.error(`the packed bin's code cache: ${message}`)
-    process.exit(1)
-  }
   await runBin("no code cache yet", {})
   const written = cacheFiles()
   if (written.length !== 1) fail(`expected one cache file in ${cacheDir} after the first run, found ${written.length}`)
   const cacheFile = path.join(cacheDir, written[0])
   if ((fs.statSync(cacheDir).mode & 0o077) !== 0 || (fs.statSync(cacheFile).mode & 0o077) !== 0) {
-    fail("the cache directory and file must be private to the user (0700 / 0600)")
+    fail("the code cache directory and file must be private to the user (0700 / 0600)")
   }
   const before = fs.readFileSync(cacheFile)
   await runBin("with its code cache", {})
-  if (!fs.readFileSync(cacheFile).equals(before)) fail("an accepted cache was rewritten")
+  if (!fs.readFileSync(cacheFile).equals(before)) fail("an accepted code cache was rewritten")
   fs.writeFileSync(cacheFile, "not a V8 code cache")
   await runBin("with a corrupt code cache", {})
-  if (fs.readFileSync(cacheFile).length < 1024) fail("a rejected cache was not written again")
+  if (fs.readFileSync(cacheFile).length < 1024) fail("a rejected code cache was not written again")
   fs.rmSync(cacheHome, { recursive: true, force: true })
   await runBin("with NODE_DISABLE_COMPILE_CACHE=1", { NODE_DISABLE_COMPILE_CACHE: "1" })
-  if (cacheFiles().length !== 0) fail("NODE_DISABLE_COMPILE_CACHE=1 still wrote a cache")
+  if (cacheFiles().length !== 0) fail("NODE_DISABLE_COMPILE_CACHE=1 still wrote a code cache")
+  // An unknown command's message, compiled into the cache, then changed in the bundle without changing its length.
+  const bundle = path.join(modules, "effect-kube", "dist", "bin", "effect-kube.cjs")
+  const unknown = async (expected) => {
+    const { code, stderr } = await spawnBin(["no-such-command"], {})
+    if (code !== 1 || !stderr.includes(expected)) fail(`an unknown command printed ${JSON.stringify(stderr)}`)
+  }
+  await unknown("' for usage.")
+  const text = fs.readFileSync(bundle, "utf8")
+  const changed = text.replaceAll("' for usage.", "' FOR usage.")
+  if (changed === text || changed.length !== text.length) fail("the usage hint to change is not in the bundle")
+  fs.writeFileSync(bundle, changed)
+  await unknown("' FOR usage.")
+  if (cacheFiles().length !== 2) fail("a changed bundle of the same length did not get a code cache of its own")
   server.close()
 }
 const files = run("tar", ["-tzf", path.join(tmp, tarball)], tmp).split("\n")
