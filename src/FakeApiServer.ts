@@ -30,6 +30,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
 import * as Https from "node:https"
@@ -156,7 +157,8 @@ export interface Options {
 
 /**
  * What the simulated cluster runs: the garbage collector (ownerReferences and propagationPolicy), namespace
- * lifecycle, workload controllers, nodes and pods. Every controller is on unless switched off.
+ * lifecycle, workload controllers, nodes and pods, and each namespace's `default` ServiceAccount and (over HTTPS)
+ * `kube-root-ca.crt` ConfigMap. Every controller is on unless switched off.
  *
  * @since 0.2.0
  * @category models
@@ -521,6 +523,8 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
       simulation
     })
     let address = inProcessUrl
+    // The CA of the serving certificate, which the simulated root-CA publisher copies into every namespace.
+    const clusterCa = yield* SubscriptionRef.make(Option.none<string>())
     const router = new Router({
       engine,
       openapi: makeOpenApi(engine.registry, options.openapiV2),
@@ -667,6 +671,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
             })
             : undefined
           const token = options.token ?? Crypto.randomBytes(24).toString("base64url")
+          if (tls !== undefined) yield* SubscriptionRef.set(clusterCa, Option.some(tls.caPem))
           const runtime = yield* Effect.runtime<never>()
           const handler = nodeHandler(router, { token, allowAnonymous: tls === undefined }, runtime)
           const server: Http.Server = tls === undefined
@@ -716,7 +721,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
     }
     if (options.seedYaml !== undefined) yield* service.seedYaml(options.seedYaml)
     if (options.seed !== undefined) yield* seed(...options.seed)
-    if (simulation !== undefined) yield* startSimulation(engine, simulation)
+    if (simulation !== undefined) yield* startSimulation(engine, simulation, undefined, clusterCa.changes)
     return service
   })
 

@@ -69,6 +69,13 @@ export interface SimulateOptions {
   readonly pods?: boolean | { readonly behavior?: ((pod: any) => PodBehavior | undefined) | undefined } | undefined
   /** EndpointSlices of Services with a selector, from their pods. Default true. */
   readonly endpoints?: boolean | undefined
+  /** A `default` ServiceAccount in every namespace, created again when deleted. Default true. */
+  readonly serviceAccounts?: boolean | undefined
+  /**
+   * A `kube-root-ca.crt` ConfigMap in every namespace whose `ca.crt` is the CA of the fake's serving certificate.
+   * Only a fake listening over HTTPS has one; the in-process and plain-HTTP fakes publish nothing. Default true.
+   */
+  readonly rootCaPublisher?: boolean | undefined
 }
 
 /**

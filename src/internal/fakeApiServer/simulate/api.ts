@@ -91,6 +91,8 @@ export interface ClusterApi {
   readonly changes: Stream.Stream<Change>
   /** The fake's time: the Clock of the controller's fiber (TestClock under `it.effect`). */
   readonly now: Effect.Effect<number>
+  /** The CA of the fake's serving certificate: the current one (none before an HTTPS listen), then each new one. */
+  readonly clusterCa: Stream.Stream<Option.Option<string>>
 }
 
 const apiVersionOf = (served: Served) =>
@@ -104,7 +106,11 @@ const pathOf = (served: Served, namespace: string | undefined, name?: string, su
   }`
 }
 
-export const make = (engine: Engine, simulation: Simulation): ClusterApi => {
+export const make = (
+  engine: Engine,
+  simulation: Simulation,
+  clusterCa: Stream.Stream<Option.Option<string>> = Stream.make(Option.none())
+): ClusterApi => {
   const resource = (apiVersion: string, kind: string) => engine.servedFor(apiVersion, kind)
 
   const preferredOf = (storageKey: string): Served | undefined => {
@@ -274,7 +280,8 @@ export const make = (engine: Engine, simulation: Simulation): ClusterApi => {
           })
       ),
     changes,
-    now: Clock.currentTimeMillis
+    now: Clock.currentTimeMillis,
+    clusterCa
   }
 }
 

@@ -10,12 +10,16 @@ import { kubelet } from "./kubelet.js"
 import { namespaceController } from "./namespaces.js"
 import { nodeController } from "./nodes.js"
 import { replicaSetController } from "./replicaSets.js"
+import { rootCaPublisher } from "./rootCaPublisher.js"
 import { scheduler } from "./scheduler.js"
+import { serviceAccountController } from "./serviceAccounts.js"
 import { statefulSetController } from "./statefulSets.js"
 
 export const controllers: ReadonlyArray<Controller> = [
   garbageCollector,
   namespaceController,
+  serviceAccountController,
+  rootCaPublisher,
   nodeController,
   scheduler,
   kubelet,

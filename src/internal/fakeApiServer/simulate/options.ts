@@ -22,6 +22,8 @@ export interface Simulation {
   readonly pods: boolean
   readonly podBehavior: ((pod: any) => PodBehavior | undefined) | undefined
   readonly endpoints: boolean
+  readonly serviceAccounts: boolean
+  readonly rootCaPublisher: boolean
   /** As given, for settings a controller reads itself. */
   readonly options: SimulateOptions
 }
@@ -58,6 +60,8 @@ export const resolve = (input: boolean | SimulateOptions | undefined): Simulatio
     pods: options.pods !== false,
     podBehavior: typeof options.pods === "object" ? options.pods.behavior : undefined,
     endpoints: options.endpoints ?? true,
+    serviceAccounts: options.serviceAccounts ?? true,
+    rootCaPublisher: options.rootCaPublisher ?? true,
     options
   }
 }

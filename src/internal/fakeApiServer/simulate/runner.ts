@@ -17,7 +17,9 @@
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type { Engine } from "../engine.js"
 import type { ClusterApi } from "./api.js"
 import { make as makeApi } from "./api.js"
@@ -43,10 +45,11 @@ const supervise = (controller: Controller, api: ClusterApi): Effect.Effect<never
 export const start = (
   engine: Engine,
   simulation: Simulation,
-  controllers: ReadonlyArray<Controller> = registered
+  controllers: ReadonlyArray<Controller> = registered,
+  clusterCa?: Stream.Stream<Option.Option<string>>
 ): Effect.Effect<ReadonlyArray<string>, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const api = makeApi(engine, simulation)
+    const api = makeApi(engine, simulation, clusterCa)
     const started: Array<string> = []
     for (const controller of controllers) {
       if (!controller.enabled(simulation)) continue
