@@ -529,6 +529,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
       engine,
       openapi: makeOpenApi(engine.registry, options.openapiV2),
       serverAddress: () => address.replace(/^https?:\/\//, ""),
+      serverUrl: () => address,
       limits
     })
 

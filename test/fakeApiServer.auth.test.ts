@@ -3,6 +3,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { execFile } from "node:child_process"
+import * as Crypto from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -44,7 +45,31 @@ describe("FakeApiServer authorization and review APIs", () => {
         expect(whoami.stdout).toMatch(/Username\s+kubernetes-admin/)
         expect((yield* k("create", "serviceaccount", "bot")).code).toBe(0)
         const token = (yield* k("create", "token", "bot", "--audience", "api")).stdout.trim()
-        expect(token).toMatch(/^fake-token-default-bot-/)
+        // A JWT as the apiserver issues it, verifiable with the issuer's published key.
+        const [header, payload, signature] = token.split(".")
+        expect(JSON.parse(Buffer.from(header!, "base64url").toString())).toMatchObject({ alg: "RS256" })
+        const claims = JSON.parse(Buffer.from(payload!, "base64url").toString())
+        const bot = JSON.parse((yield* k("get", "serviceaccount", "bot", "-o", "json")).stdout)
+        expect(claims).toMatchObject({
+          aud: ["api"],
+          iss: "https://kubernetes.default.svc.cluster.local",
+          sub: "system:serviceaccount:default:bot",
+          "kubernetes.io": { namespace: "default", serviceaccount: { name: "bot", uid: bot.metadata.uid } }
+        })
+        expect(claims.exp - claims.iat).toBe(3600)
+        const jwks = JSON.parse((yield* k("get", "--raw", "/openid/v1/jwks")).stdout)
+        const key = Crypto.createPublicKey({ key: jwks.keys[0], format: "jwk" })
+        expect(Crypto.verify("sha256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature!, "base64url")))
+          .toBe(true)
+        expect(Crypto.verify("sha256", Buffer.from(`${header}.${payload}x`), key, Buffer.from(signature!, "base64url")))
+          .toBe(false)
+        const discovery = JSON.parse((yield* k("get", "--raw", "/.well-known/openid-configuration")).stdout)
+        expect(discovery.jwks_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/openid\/v1\/jwks$/)
+        const short = yield* k("create", "token", "bot", "--duration", "1m")
+        expect(short.code).toBe(1)
+        expect(short.stderr).toBe(
+          `error: failed to create token: TokenRequest.authentication.k8s.io "bot" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes\n`
+        )
 
         yield* fake.authorize({
           user: { username: "alice", groups: ["devs"] },
@@ -104,6 +129,18 @@ describe("FakeApiServer authorization and review APIs", () => {
         kind: "TokenRequest",
         spec: { audiences: ["api"] }
       })
+      expect(issued.json.spec.audiences).toStrictEqual(["api"])
+      // Without audiences the token is for the apiserver itself.
+      const own = yield* post("/api/v1/namespaces/default/serviceaccounts/bot/token", {
+        apiVersion: "authentication.k8s.io/v1",
+        kind: "TokenRequest",
+        spec: { expirationSeconds: 600 }
+      })
+      expect(own.status).toBe(201)
+      expect(own.json.spec.audiences).toStrictEqual(["https://kubernetes.default.svc.cluster.local"])
+      expect((yield* review(own.json.status.token)).json.status.audiences).toStrictEqual([
+        "https://kubernetes.default.svc.cluster.local"
+      ])
       const ok = (yield* review(issued.json.status.token)).json.status
       expect(ok.authenticated).toBe(true)
       expect(ok.user.username).toBe("system:serviceaccount:default:bot")

@@ -3,6 +3,7 @@
  * `authorize` rules (RBAC PolicyRules, optionally limited to namespaces) every resource request is checked and a
  * refusal is the apiserver's 403 Forbidden. The review APIs answer from the same rules.
  */
+import { TokenSigner } from "./serviceAccountTokens.js"
 import * as S from "./status.js"
 import type { ApiReply } from "./types.js"
 
@@ -40,6 +41,8 @@ export const defaultUser: UserInfo = {
 export class Authorizer {
   rules: ReadonlyArray<Rule> | undefined = undefined
   user: UserInfo = defaultUser
+  /** Signs the tokens TokenRequest hands out. */
+  readonly signer = new TokenSigner()
   /** Tokens handed out by TokenRequest, for TokenReview. */
   readonly issued = new Map<string, UserInfo & { readonly audiences: ReadonlyArray<string> }>()
 

@@ -44,6 +44,8 @@ export interface RouterOptions {
   readonly openapi: OpenApi
   /** The address discovery reports (`/api` serverAddressByClientCIDRs). */
   readonly serverAddress: () => string
+  /** The URL the fake is reached at (the service account issuer's JWKS is served there). */
+  readonly serverUrl: () => string
   readonly limits: FakeLimits
 }
 
@@ -134,7 +136,19 @@ export class Router {
     const [head, ...rest] = segments
     if (head === undefined) {
       return json(200, {
-        paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version"]
+        paths: [
+          "/.well-known/openid-configuration",
+          "/api",
+          "/api/v1",
+          "/apis",
+          "/healthz",
+          "/livez",
+          "/openapi/v2",
+          "/openapi/v3",
+          "/openid/v1/jwks",
+          "/readyz",
+          "/version"
+        ]
       })
     }
     if (req.method === "GET" || req.method === "HEAD") {
@@ -147,6 +161,14 @@ export class Router {
           return text(200, "ok")
         case "openapi":
           return this.options.openapi.serve(rest, req) ?? notFoundPage()
+        case ".well-known":
+          return rest.length === 1 && rest[0] === "openid-configuration"
+            ? json(200, engine.authorizer.signer.discovery(this.options.serverUrl()))
+            : notFoundPage()
+        case "openid":
+          return rest.length === 2 && rest[0] === "v1" && rest[1] === "jwks"
+            ? json(200, engine.authorizer.signer.jwks(), "application/jwk-set+json")
+            : notFoundPage()
       }
     }
     const aggregated = aggregatedVersion(req.headers["accept"])

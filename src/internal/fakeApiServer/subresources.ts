@@ -3,11 +3,12 @@ import { labelSelectorToString } from "../selectors.js"
 import { removeObject } from "./deletes.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isDryRun, isReply, keyOf, notFound, patchTypes } from "./engineState.js"
-import { newUid, timestamp } from "./objects.js"
+import { timestamp } from "./objects.js"
 import { applyPatch, patchNamed } from "./patching.js"
 import { flag, integer } from "./query.js"
 import { get } from "./reads.js"
 import { readPath, writePath } from "./registry.js"
+import { issuer } from "./serviceAccountTokens.js"
 import * as S from "./status.js"
 import type { ApiReply, Obj } from "./types.js"
 import { json, text } from "./types.js"
@@ -215,9 +216,30 @@ export function token(e: EngineState, r: ResourceRequest): ApiReply {
   const parsed = parseBody(r)
   const request = isReply(parsed) ? {} : parsed
   const seconds = Number(request.spec?.expirationSeconds ?? 3600)
-  const token = `fake-token-${r.namespace}-${name}-${newUid()}`
-  const audiences: Array<string> = Array.isArray(request.spec?.audiences) ? request.spec.audiences : []
+  // The apiserver's bounds: at least 10 minutes, at most 2^32 seconds.
+  if (!Number.isInteger(seconds) || seconds < 600 || seconds > 2 ** 32) {
+    return S.invalid("TokenRequest", "authentication.k8s.io", name, [{
+      reason: "FieldValueInvalid",
+      field: "spec.expirationSeconds",
+      message: `Invalid value: ${request.spec?.expirationSeconds}: ${
+        seconds > 2 ** 32
+          ? "may not specify a duration larger than 2^32 seconds"
+          : "may not specify a duration less than 10 minutes"
+      }`
+    }])
+  }
+  const given: Array<string> = Array.isArray(request.spec?.audiences) ? request.spec.audiences : []
+  // No audience asked for: the apiserver's own (its --api-audiences, the issuer by default).
+  const audiences = given.length > 0 ? given : [issuer]
   const sa = e.store.get(r.served.storageKey, keyOf(r, name))
+  const token = e.authorizer.signer.sign({
+    namespace: r.namespace!,
+    name,
+    uid: sa?.metadata?.uid,
+    audiences,
+    issuedAt: Math.floor(r.now / 1000),
+    expirationSeconds: seconds
+  })
   e.authorizer.issued.set(token, {
     username: `system:serviceaccount:${r.namespace}:${name}`,
     uid: sa?.metadata?.uid,
@@ -228,10 +250,10 @@ export function token(e: EngineState, r: ResourceRequest): ApiReply {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
     metadata: { name, namespace: r.namespace, creationTimestamp: null },
-    spec: { audiences: request.spec?.audiences ?? [], expirationSeconds: seconds, boundObjectRef: null },
+    spec: { audiences, expirationSeconds: seconds, boundObjectRef: null },
     status: {
       token,
-      expirationTimestamp: timestamp(r.now + seconds * 1000)
+      expirationTimestamp: timestamp(Math.floor(r.now / 1000) * 1000 + seconds * 1000)
     }
   })
 }
