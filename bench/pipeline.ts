@@ -13,7 +13,6 @@ import * as Clientset from "effect-kube/Clientset"
 import * as Credentials from "effect-kube/Credentials"
 import * as DynamicClient from "effect-kube/DynamicClient"
 import * as HttpExchange from "effect-kube/HttpExchange"
-import * as Informer from "effect-kube/Informer"
 import * as KubeRequest from "effect-kube/KubeRequest"
 import * as RateLimit from "effect-kube/RateLimit"
 import * as RestClient from "effect-kube/RestClient"
@@ -25,6 +24,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { syncedUpdates } from "./contenders/effectKube.js"
 import { makePods } from "./data.js"
 
 const mode = process.argv[2] === "watch" ? "watch" : "get"
@@ -130,17 +130,7 @@ const rawEvents = (cache: Map<string, unknown> | undefined) =>
   })
 
 const informerUpdates = <A, E>(source: Watcher.Source<A, E>) =>
-  Effect.scoped(Effect.gen(function*() {
-    const informer = yield* Informer.make(source, { streamingList: false, pageSize: 10_000 })
-    const updates = yield* informer.events.pipe(
-      Stream.filter((e) => e._tag === "Updated"),
-      Stream.take(events),
-      Stream.runCount,
-      Effect.fork
-    )
-    yield* informer.waitForSync
-    return yield* Fiber.join(updates)
-  }))
+  Effect.scoped(Effect.flatMap(syncedUpdates(source, events), Fiber.join))
 
 const program = Effect.gen(function*() {
   const clientset = yield* Clientset.Clientset

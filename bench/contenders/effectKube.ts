@@ -63,13 +63,9 @@ const syncOf = <A, E>(runtime: ManagedRuntime.ManagedRuntime<any, any>, source: 
   })))
 
 // The rate from the end of the sync to the `count`th Updated event a subscriber receives.
-const updatesOf = <A, E>(
-  runtime: ManagedRuntime.ManagedRuntime<any, any>,
-  source: Watcher.Source<A, E>,
-  count: number,
-  maxMs: number
-): Promise<Rate> =>
-  runtime.runPromise(Effect.scoped(Effect.gen(function*() {
+/** An informer of `source` and a fiber counting its first `count` Updated events, subscribed before the sync. */
+export const syncedUpdates = <A, E>(source: Watcher.Source<A, E>, count: number) =>
+  Effect.gen(function*() {
     const informer = yield* Informer.make(source, { streamingList: false, pageSize: 10_000 })
     const updates = yield* informer.events.pipe(
       Stream.filter((e) => e._tag === "Updated"),
@@ -78,6 +74,17 @@ const updatesOf = <A, E>(
       Effect.fork
     )
     yield* informer.waitForSync
+    return updates
+  })
+
+const updatesOf = <A, E>(
+  runtime: ManagedRuntime.ManagedRuntime<any, any>,
+  source: Watcher.Source<A, E>,
+  count: number,
+  maxMs: number
+): Promise<Rate> =>
+  runtime.runPromise(Effect.scoped(Effect.gen(function*() {
+    const updates = yield* syncedUpdates(source, count)
     const start = performance.now()
     const seen = yield* Fiber.join(updates).pipe(
       Effect.timeoutFail({
