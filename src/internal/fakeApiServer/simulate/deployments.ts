@@ -32,6 +32,7 @@ import {
   rolloutStatus,
   setCondition
 } from "./deploymentStatus.js"
+import { recordEvent } from "./events.js"
 import { keyOf, ownerKey, splitKey } from "./keys.js"
 import { controllerOf, controllerRef, isControlledBy, phaseOf } from "./podSets.js"
 import { computeHash } from "./podTemplateHash.js"
@@ -63,6 +64,14 @@ const replace = (s: Sync, rs: Obj) => {
   s.rss = s.rss.map((r) => (r.metadata.uid === rs.metadata.uid ? rs : r))
 }
 
+/** The deployment controller's record of a ReplicaSet it resized. */
+const scaled = (api: ClusterApi, d: Obj, rs: string, from: number, to: number) =>
+  recordEvent(api, d, {
+    reason: "ScalingReplicaSet",
+    message: `Scaled ${to > from ? "up" : "down"} replica set ${rs} from ${from} to ${to}`,
+    component: "deployment-controller"
+  })
+
 const scaleTo = (api: ClusterApi, s: Sync, rs: Obj, replicas: number) =>
   Effect.gen(function*() {
     const annotations = replicasAnnotations(annotationsOf(rs), specReplicas(s.d), specReplicas(s.d) + maxSurge(s.d))
@@ -73,6 +82,7 @@ const scaleTo = (api: ClusterApi, s: Sync, rs: Obj, replicas: number) =>
       spec: { ...rs.spec, replicas }
     })
     replace(s, updated)
+    if (specReplicas(rs) !== replicas) yield* scaled(api, s.d, rs.metadata.name, specReplicas(rs), replicas)
     return specReplicas(rs) !== replicas
   })
 
@@ -158,6 +168,8 @@ const syncRevision = (api: ClusterApi, s: Sync, create: boolean, now: number) =>
       } else {
         current = created.rs
         withCondition(s, newReplicaSetCondition(current.metadata.name, true), now)
+        const replicas = specReplicas(current)
+        if (replicas > 0) yield* scaled(api, s.d, current.metadata.name, 0, replicas)
       }
       s.rss = [...s.rss.filter((r) => r.metadata.uid !== current!.metadata.uid), current]
     }

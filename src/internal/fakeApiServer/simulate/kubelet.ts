@@ -9,8 +9,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { deepEqual } from "../objects.js"
 import type { Obj } from "../types.js"
+import type { ClusterApi } from "./api.js"
 import { refOf } from "./api.js"
 import type { Controller } from "./controller.js"
+import { recordEvent } from "./events.js"
 import { keyOf, splitKey } from "./keys.js"
 import type { Placement } from "./podLifecycle.js"
 import { defaultBehavior, podStatusAt, timingOf, withInitContainers } from "./podLifecycle.js"
@@ -20,6 +22,32 @@ import type { WorkQueue } from "./reconcile.js"
 import { nodeIP } from "./scheduling.js"
 
 const finished = (pod: Obj) => pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed"
+
+const containersOf = (pod: Obj): Array<Obj> => (pod.spec?.containers ?? []) as Array<Obj>
+
+const startedAt = (status: Obj | undefined, container: string): unknown =>
+  ((status?.containerStatuses ?? []) as Array<Obj>).find((c) => c.name === container)?.state?.running?.startedAt
+
+/** The kubelet's events for containers this status write starts (again, after a restart). */
+const containerStarts = (api: ClusterApi, pod: Obj, before: Obj | undefined, after: Obj, node: string) =>
+  Effect.forEach(containersOf(pod), (container) => {
+    const name = String(container.name)
+    const at = startedAt(after, name)
+    if (at === undefined || at === startedAt(before, name)) return Effect.void
+    const record = (reason: string, message: string) =>
+      recordEvent(api, pod, {
+        reason,
+        message,
+        component: "kubelet",
+        host: node,
+        fieldPath: `spec.containers{${name}}`
+      })
+    return Effect.all([
+      record("Pulled", `Container image ${JSON.stringify(container.image)} already present on machine`),
+      record("Created", `Created container: ${name}`),
+      record("Started", `Started container ${name}`)
+    ], { discard: true })
+  }, { discard: true })
 
 export const kubelet: Controller = {
   name: "kubelet",
@@ -60,6 +88,19 @@ export const kubelet: Controller = {
       const stop = (pod: Obj, key: string, now: number, queue: WorkQueue<string>) =>
         Effect.gen(function*() {
           const uid = String(pod.metadata.uid)
+          if (!stopping.has(uid)) {
+            const node = String(pod.spec?.nodeName ?? "")
+            yield* Effect.forEach(containersOf(pod), (container) =>
+              startedAt(pod.status, String(container.name)) === undefined
+                ? Effect.void
+                : recordEvent(api, pod, {
+                  reason: "Killing",
+                  message: `Stopping container ${container.name}`,
+                  component: "kubelet",
+                  host: node,
+                  fieldPath: `spec.containers{${container.name}}`
+                }), { discard: true })
+          }
           const since = stopping.get(uid) ?? now
           stopping.set(uid, since)
           const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000
@@ -74,7 +115,9 @@ export const kubelet: Controller = {
           const status = stoppedStatus(pod, now)
           if (!deepEqual(status, pod.status)) yield* api.update({ ...pod, status }, { subresource: "status" })
           yield* api.delete(refOf(pod), { gracePeriodSeconds: 0, preconditions: { uid } }).pipe(
-            Effect.catchIf((e) => e.code === 409, () => Effect.void)
+            Effect.catchIf((e) =>
+              e.code === 409, () =>
+              Effect.void)
           )
         })
       return reconcileLoop<string>(api, {
@@ -110,6 +153,7 @@ export const kubelet: Controller = {
             const status = withInitContainers(pod, next.status, placement, podTiming)
             if (!deepEqual(status, pod.status)) {
               yield* api.update({ ...pod, status }, { subresource: "status" })
+              yield* containerStarts(api, pod, pod.status, status, node)
             }
             if (next.wakeAt !== undefined && wakes.get(key) !== next.wakeAt) {
               wakes.set(key, next.wakeAt)

@@ -9,6 +9,7 @@ import { deepEqual } from "../objects.js"
 import type { Obj } from "../types.js"
 import type { ClusterApi, SimulatedApiError } from "./api.js"
 import type { Controller } from "./controller.js"
+import { recordEvent } from "./events.js"
 import { keyOf, ownerKey, splitKey } from "./keys.js"
 import { availableAt, deletionOrder, isActive, isControlledBy, podFromTemplate, replicaSetStatus } from "./podSets.js"
 import { reconcileLoop } from "./reconcile.js"
@@ -39,14 +40,26 @@ const sync = (api: ClusterApi, key: string, queue: WorkQueue<string>) =>
       const diff = active.length - specReplicas(rs)
       if (diff < 0) {
         for (let i = 0; i < Math.min(-diff, burst); i++) {
-          yield* api.create(podFromTemplate(rs.spec?.template, rs, { generateName: `${name}-` }))
+          const pod = yield* api.create(podFromTemplate(rs.spec?.template, rs, { generateName: `${name}-` }))
+          yield* recordEvent(api, rs, {
+            reason: "SuccessfulCreate",
+            message: `Created pod: ${pod.metadata.name}`,
+            component: "replicaset-controller"
+          })
         }
       } else if (diff > 0) {
         for (const pod of deletionOrder(active).slice(0, Math.min(diff, burst))) {
           yield* api.delete(
             { apiVersion: "v1", kind: "Pod", namespace, name: pod.metadata.name },
             { preconditions: { uid: pod.metadata.uid } }
-          ).pipe(ignoreGone)
+          ).pipe(
+            Effect.zipRight(recordEvent(api, rs, {
+              reason: "SuccessfulDelete",
+              message: `Deleted pod: ${pod.metadata.name}`,
+              component: "replicaset-controller"
+            })),
+            ignoreGone
+          )
         }
       }
     }

@@ -9,6 +9,7 @@ import { timestamp } from "../objects.js"
 import type { Obj } from "../types.js"
 import type { ClusterApi } from "./api.js"
 import type { Controller } from "./controller.js"
+import { recordEvent } from "./events.js"
 import { keyOf, splitKey } from "./keys.js"
 import { isActive } from "./podSets.js"
 import { reconcileLoop } from "./reconcile.js"
@@ -60,6 +61,11 @@ const schedule = (api: ClusterApi, key: string) =>
     // The binding subresource's effect: the node name, then PodScheduled as the apiserver records it.
     const bound = yield* api.update({ ...pod, spec: { ...pod.spec, nodeName: placement.node } })
     yield* api.update(withScheduled(bound, "True", now), { subresource: "status" })
+    yield* recordEvent(api, bound, {
+      reason: "Scheduled",
+      message: `Successfully assigned ${namespace}/${name} to ${placement.node}`,
+      component: "default-scheduler"
+    })
   }).pipe(Effect.catchIf((e) => e.code === 404, () => Effect.void))
 
 export const scheduler: Controller = {
