@@ -74,4 +74,39 @@ describe("simulated events", () => {
       )
       expect(said(killing)).toEqual(["kubelet Killing: Stopping container app"])
     }).pipe(Effect.provide(FakeApiServer.layer({ simulate: true }))))
+
+  it.effect("a StatefulSet's and a Job's pods are told by their controllers", () =>
+    Effect.gen(function*() {
+      const template = { spec: { restartPolicy: "Never", containers: [{ name: "work", image: "busybox" }] } }
+      const set = {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "db" },
+        spec: {
+          replicas: 2,
+          serviceName: "db",
+          selector: { matchLabels: { app: "db" } },
+          template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "db", image: "postgres" }] } }
+        }
+      }
+      expect((yield* post(`${apps}/statefulsets`, set)).status).toBe(201)
+      const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "pi" }, spec: { template } }
+      expect((yield* post("/apis/batch/v1/namespaces/default/jobs", job)).status).toBe(201)
+      const ofSet = yield* eventually(
+        events("involvedObject.kind=StatefulSet,involvedObject.name=db"),
+        (list) => list.length === 2,
+        { step: "100 millis", tries: 100 }
+      )
+      expect(said(ofSet)).toEqual([
+        "statefulset-controller SuccessfulCreate: create Pod db-0 in StatefulSet db successful",
+        "statefulset-controller SuccessfulCreate: create Pod db-1 in StatefulSet db successful"
+      ])
+      const ofJob = yield* eventually(
+        events("involvedObject.kind=Job,involvedObject.name=pi"),
+        (list) => list.length > 0
+      )
+      const pod =
+        ((yield* get("/api/v1/namespaces/default/pods?labelSelector=job-name%3Dpi")).json.items as Array<any>)[0]
+      expect(said(ofJob)).toEqual([`job-controller SuccessfulCreate: Created pod: ${pod.metadata.name}`])
+    }).pipe(Effect.provide(FakeApiServer.layer({ simulate: true }))))
 })

@@ -12,6 +12,7 @@ import type { Obj } from "../types.js"
 import type { ClusterApi } from "./api.js"
 import type { Controller } from "./controller.js"
 import { isKnownTimeZone, mostRecent, nextAfter, parseSchedule } from "./cronSchedule.js"
+import { recordEvent } from "./events.js"
 import { holds } from "./jobPods.js"
 import { keyOf, ownerKey, splitKey } from "./keys.js"
 import { controllerOf, controllerRef } from "./podSets.js"
@@ -93,11 +94,18 @@ const surplus = (finished: ReadonlyArray<Obj>, limit: unknown): ReadonlyArray<Ob
   return sorted.slice(0, Math.max(0, sorted.length - limit))
 }
 
-const deleteJob = (api: ClusterApi, job: Obj) =>
+const deleteJob = (api: ClusterApi, cj: Obj, job: Obj) =>
   api.delete(
     { apiVersion: "batch/v1", kind: "Job", namespace: job.metadata.namespace, name: job.metadata.name },
     { propagationPolicy: "Background", preconditions: { uid: job.metadata.uid } }
-  ).pipe(Effect.catchIf((e) => e.code === 404 || e.code === 409, () => Effect.void))
+  ).pipe(
+    Effect.zipRight(recordEvent(api, cj, {
+      reason: "SuccessfulDelete",
+      message: `Deleted job ${job.metadata.name}`,
+      component: "cronjob-controller"
+    })),
+    Effect.catchIf((e) => e.code === 404 || e.code === 409, () => Effect.void)
+  )
 
 type Wake = (key: string, at: number, now: number, queue: WorkQueue<string>) => Effect.Effect<void>
 
@@ -139,14 +147,21 @@ const sync = (api: ClusterApi, key: string, queue: WorkQueue<string>, wake: Wake
         jobs.some((j) => j.metadata.name === `${name}-${scheduled / 60_000}`)
       if (scheduled !== undefined && !tooLate && !alreadyRun && !(policy === "Forbid" && active.length > 0)) {
         if (policy === "Replace") {
-          for (const j of active) yield* deleteJob(api, j)
+          for (const j of active) yield* deleteJob(api, cj, j)
           active = []
         }
         const job = yield* api.create(jobFor(cj, scheduled, zone)).pipe(
           Effect.map(Option.some),
           Effect.catchIf((e) => e.code === 409, () => Effect.succeed(Option.none<Obj>()))
         )
-        if (Option.isSome(job)) active = [...active, job.value]
+        if (Option.isSome(job)) {
+          active = [...active, job.value]
+          yield* recordEvent(api, cj, {
+            reason: "SuccessfulCreate",
+            message: `Created job ${job.value.metadata.name}`,
+            component: "cronjob-controller"
+          })
+        }
         lastSchedule = timestamp(scheduled)
       } else if (scheduled !== undefined && alreadyRun) {
         lastSchedule = timestamp(scheduled)
@@ -158,10 +173,10 @@ const sync = (api: ClusterApi, key: string, queue: WorkQueue<string>, wake: Wake
     // History: finished Jobs beyond the limits go (after the new one, so a Replace never removes it).
     const finished = jobs.filter(isFinished)
     for (const j of surplus(finished.filter((j) => holds(j, "Complete")), cj.spec?.successfulJobsHistoryLimit)) {
-      yield* deleteJob(api, j)
+      yield* deleteJob(api, cj, j)
     }
     for (const j of surplus(finished.filter((j) => holds(j, "Failed")), cj.spec?.failedJobsHistoryLimit)) {
-      yield* deleteJob(api, j)
+      yield* deleteJob(api, cj, j)
     }
 
     // References as recorded when each Job was created (a Job's later writes do not rewrite them).

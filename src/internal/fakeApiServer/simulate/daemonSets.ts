@@ -33,6 +33,7 @@ import {
   updatedAndOld
 } from "./daemonSetPods.js"
 import { sameTemplate } from "./deploymentRevisions.js"
+import { recordEvent } from "./events.js"
 import { keyOf, ownerKey, splitKey } from "./keys.js"
 import { availableAt, controllerOf, controllerRef, isAvailable, isControlledBy, isReady } from "./podSets.js"
 import { computeHash } from "./podTemplateHash.js"
@@ -100,15 +101,32 @@ const syncRevisions = (api: ClusterApi, ds: Obj, revisions: ReadonlyArray<Obj>) 
     return { current, hash: String(current.metadata.labels?.[revisionLabel] ?? "") }
   })
 
-const deletePods = (api: ClusterApi, pods: ReadonlyArray<Obj>) =>
+const deletePods = (api: ClusterApi, ds: Obj, pods: ReadonlyArray<Obj>) =>
   Effect.forEach(pods, (pod) =>
-    ignoreGone(api.delete(
-      { apiVersion: "v1", kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name },
-      { preconditions: { uid: pod.metadata.uid } }
+    ignoreGone(Effect.zipRight(
+      api.delete(
+        { apiVersion: "v1", kind: "Pod", namespace: pod.metadata.namespace, name: pod.metadata.name },
+        { preconditions: { uid: pod.metadata.uid } }
+      ),
+      recordEvent(api, ds, {
+        reason: "SuccessfulDelete",
+        message: `Deleted pod: ${pod.metadata.name}`,
+        component: "daemonset-controller"
+      })
     )), { discard: true })
 
 const createPods = (api: ClusterApi, ds: Obj, nodes: ReadonlyArray<string>, hash: string) =>
-  Effect.forEach(nodes, (node) => api.create(daemonPodFor(ds, node, hash)), { discard: true })
+  Effect.forEach(
+    nodes,
+    (node) =>
+      Effect.flatMap(api.create(daemonPodFor(ds, node, hash)), (pod) =>
+        recordEvent(api, ds, {
+          reason: "SuccessfulCreate",
+          message: `Created pod: ${pod.metadata.name}`,
+          component: "daemonset-controller"
+        })),
+    { discard: true }
+  )
 
 const surge = (ds: Obj, desired: number) =>
   ds.spec?.updateStrategy?.type === "RollingUpdate"
@@ -167,7 +185,7 @@ const manage = (
     for (const [name, here] of onNode) {
       if (!known.has(name)) remove.push(...here.filter((p) => p.metadata.deletionTimestamp === undefined))
     }
-    yield* deletePods(api, remove)
+    yield* deletePods(api, ds, remove)
     yield* createPods(api, ds, create, hash)
   })
 
@@ -205,7 +223,7 @@ const rollingUpdate = (
         else if (unavailable < maxUnavailable) candidates.push(found.old!)
       }
       const room = Math.min(Math.max(0, maxUnavailable - unavailable), candidates.length)
-      yield* deletePods(api, [...replace, ...candidates.slice(0, room)])
+      yield* deletePods(api, ds, [...replace, ...candidates.slice(0, room)])
       return
     }
     const nodeByName = new Map(nodes.map((n) => [String(n.metadata.name), n]))
@@ -232,7 +250,7 @@ const rollingUpdate = (
       else remove.push(old)
     }
     const room = Math.min(Math.max(0, maxSurge - surged), candidates.length)
-    yield* deletePods(api, remove)
+    yield* deletePods(api, ds, remove)
     yield* createPods(api, ds, [...allowed, ...candidates.slice(0, room)], hash)
   })
 

@@ -16,6 +16,7 @@ import { deepEqual, timestamp } from "../objects.js"
 import type { Obj } from "../types.js"
 import type { ClusterApi } from "./api.js"
 import type { Controller } from "./controller.js"
+import { recordEvent } from "./events.js"
 import {
   backoffLimitExceeded,
   complete,
@@ -72,8 +73,15 @@ const releasePod = (api: ClusterApi, pod: Obj) =>
     }
   ], { type: "json" }).pipe(ignoreGone, Effect.catchIf((e) => e.code === 422, () => Effect.void))
 
-const deletePod = (api: ClusterApi, pod: Obj) =>
-  api.delete(podRef(pod), { preconditions: { uid: pod.metadata.uid } }).pipe(ignoreGone)
+const deletePod = (api: ClusterApi, job: Obj, pod: Obj) =>
+  api.delete(podRef(pod), { preconditions: { uid: pod.metadata.uid } }).pipe(
+    Effect.zipRight(recordEvent(api, job, {
+      reason: "SuccessfulDelete",
+      message: `Deleted pod: ${pod.metadata.name}`,
+      component: "job-controller"
+    })),
+    ignoreGone
+  )
 
 type Wake = (key: string, at: number, now: number, queue: WorkQueue<string>) => Effect.Effect<void>
 
@@ -178,10 +186,10 @@ const sync = (
     if (failure !== undefined) {
       const reason = { reason: String(failure.reason), message: String(failure.message) }
       conditions = withCondition(conditions, { type: "FailureTarget", ...reason }, "True", now)
-      for (const pod of active) yield* deletePod(api, pod)
+      for (const pod of active) yield* deletePod(api, job, pod)
     } else if (reached || successTarget) {
       conditions = withCondition(conditions, successCriteriaMet, "True", now)
-      for (const pod of active) yield* deletePod(api, pod)
+      for (const pod of active) yield* deletePod(api, job, pod)
     } else if (suspended) {
       conditions = withCondition(
         conditions,
@@ -189,7 +197,7 @@ const sync = (
         "True",
         now
       )
-      for (const pod of active) yield* deletePod(api, pod)
+      for (const pod of active) yield* deletePod(api, job, pod)
     } else {
       if (holds(job, "Suspended")) {
         conditions = withCondition(
@@ -289,14 +297,21 @@ const manage = (
       if (diff > 0) surplus.push(...deletionOrder(active).slice(0, Math.min(diff, active.length)))
       else toCreate = Array.from({ length: Math.min(-diff, burst) }, () => undefined)
     }
-    for (const pod of surplus) yield* deletePod(api, pod)
+    for (const pod of surplus) yield* deletePod(api, job, pod)
     if (toCreate.length === 0) return
     if (backoff !== undefined) {
       const base = Duration.toMillis(api.simulation.timing.jobBackoff)
       const until = backoff.at + Math.min(maxBackoff, base * 2 ** Math.max(0, backoff.failures - 1))
       if (now < until) return yield* wakeAt(until)
     }
-    for (const index of toCreate) yield* api.create(jobPod(job, index))
+    for (const index of toCreate) {
+      const pod = yield* api.create(jobPod(job, index))
+      yield* recordEvent(api, job, {
+        reason: "SuccessfulCreate",
+        message: `Created pod: ${pod.metadata.name}`,
+        component: "job-controller"
+      })
+    }
   })
 
 export const jobController: Controller = {

@@ -26,6 +26,7 @@ import {
   truncateHistory
 } from "./controllerRevisions.js"
 import { sameTemplate } from "./deploymentRevisions.js"
+import { recordEvent } from "./events.js"
 import { keyOf, ownerKey, splitKey } from "./keys.js"
 import { availableAt, controllerOf, controllerRef, isAvailable, isControlledBy } from "./podSets.js"
 import { computeHash } from "./podTemplateHash.js"
@@ -100,8 +101,15 @@ const podRef = (pod: Obj) => ({
   name: pod.metadata.name
 })
 
-const deletePod = (api: ClusterApi, pod: Obj) =>
-  ignoreGone(api.delete(podRef(pod), { preconditions: { uid: pod.metadata.uid } }))
+const deletePod = (api: ClusterApi, set: Obj, pod: Obj) =>
+  ignoreGone(Effect.zipRight(
+    api.delete(podRef(pod), { preconditions: { uid: pod.metadata.uid } }),
+    recordEvent(api, set, {
+      reason: "SuccessfulDelete",
+      message: `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      component: "statefulset-controller"
+    })
+  ))
 
 /** `createPersistentVolumeClaims`, then the pod. */
 const createPod = (api: ClusterApi, set: Obj, pod: Obj, ordinal: number) =>
@@ -117,7 +125,14 @@ const createPod = (api: ClusterApi, set: Obj, pod: Obj, ordinal: number) =>
         yield* api.create(claim).pipe(Effect.catchIf((e) => e.code === 409, () => Effect.void))
       }
     }
-    yield* api.create(pod).pipe(Effect.catchIf((e) => e.code === 409, () => Effect.void))
+    yield* api.create(pod).pipe(
+      Effect.zipRight(recordEvent(api, set, {
+        reason: "SuccessfulCreate",
+        message: `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+        component: "statefulset-controller"
+      })),
+      Effect.catchIf((e) => e.code === 409, () => Effect.void)
+    )
   })
 
 /** A condemned pod's claims go with it when `whenScaled: Delete` (the garbage collector follows the pod). */
@@ -168,7 +183,7 @@ const manage = (api: ClusterApi, set: Obj, pods: ReadonlyArray<Obj>, current: Ob
       const pod = replicas[i]
       if (pod !== undefined && isFinished(pod)) {
         // A pod that exited is replaced under the same name once it is gone.
-        yield* deletePod(api, pod)
+        yield* deletePod(api, set, pod)
         if (monotonic) return
         continue
       }
@@ -188,7 +203,7 @@ const manage = (api: ClusterApi, set: Obj, pods: ReadonlyArray<Obj>, current: Ob
       }
       if (monotonic && pod !== firstUnhealthy && (!isRunningAndReady(pod) || !isAvailable(pod, minReady, now))) return
       yield* releaseClaims(api, set, pod)
-      yield* deletePod(api, pod)
+      yield* deletePod(api, set, pod)
       if (monotonic) return
     }
 
@@ -203,7 +218,7 @@ const manage = (api: ClusterApi, set: Obj, pods: ReadonlyArray<Obj>, current: Ob
     for (let target = count - 1; target >= partition && budget > 0; target--) {
       const pod = replicas[target]
       if (pod === undefined || revisionOfPod(pod) === update.metadata.name || isTerminating(pod)) continue
-      yield* deletePod(api, pod)
+      yield* deletePod(api, set, pod)
       budget--
     }
   })
