@@ -108,5 +108,11 @@ describe("simulated events", () => {
       const pod =
         ((yield* get("/api/v1/namespaces/default/pods?labelSelector=job-name%3Dpi")).json.items as Array<any>)[0]
       expect(said(ofJob)).toEqual([`job-controller SuccessfulCreate: Created pod: ${pod.metadata.name}`])
+      const ended = yield* eventually(
+        events("involvedObject.kind=Job,involvedObject.name=pi,reason=Completed"),
+        (list) => list.length === 1,
+        { step: "100 millis", tries: 100 }
+      )
+      expect(said(ended)).toEqual(["job-controller Completed: Job completed"])
     }).pipe(Effect.provide(FakeApiServer.layer({ simulate: true }))))
 })

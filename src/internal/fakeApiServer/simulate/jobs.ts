@@ -246,7 +246,21 @@ const sync = (
     }
     if (!deepEqual(next, job.status)) {
       const latest = yield* api.get({ apiVersion: "batch/v1", kind: "Job", namespace, name })
-      if (Option.isSome(latest)) yield* api.update({ ...latest.value, status: next }, { subresource: "status" })
+      if (Option.isSome(latest)) {
+        yield* api.update({ ...latest.value, status: next }, { subresource: "status" })
+        // The controller tells of the job's end once, when it writes the condition.
+        const ended = (type: string) => !holds(job, type) && holds({ status: next }, type)
+        if (ended("Complete")) {
+          yield* recordEvent(api, job, { reason: "Completed", message: "Job completed", component: "job-controller" })
+        } else if (ended("Failed") && failure !== undefined) {
+          yield* recordEvent(api, job, {
+            type: "Warning",
+            reason: String(failure.reason),
+            message: String(failure.message),
+            component: "job-controller"
+          })
+        }
+      }
     }
   })
 
