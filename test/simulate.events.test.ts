@@ -3,7 +3,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import { deployment, get, patch, post } from "./fixtures/fake/client.js"
+import { deployment, get, patch, post, statefulSet } from "./fixtures/fake/client.js"
 import { eventually } from "./fixtures/fake/simulate.js"
 
 const apps = "/apis/apps/v1/namespaces/default"
@@ -78,18 +78,7 @@ describe("simulated events", () => {
   it.effect("a StatefulSet's and a Job's pods are told by their controllers", () =>
     Effect.gen(function*() {
       const template = { spec: { restartPolicy: "Never", containers: [{ name: "work", image: "busybox" }] } }
-      const set = {
-        apiVersion: "apps/v1",
-        kind: "StatefulSet",
-        metadata: { name: "db" },
-        spec: {
-          replicas: 2,
-          serviceName: "db",
-          selector: { matchLabels: { app: "db" } },
-          template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "db", image: "postgres" }] } }
-        }
-      }
-      expect((yield* post(`${apps}/statefulsets`, set)).status).toBe(201)
+      expect((yield* post(`${apps}/statefulsets`, statefulSet("db", 2))).status).toBe(201)
       const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "pi" }, spec: { template } }
       expect((yield* post("/apis/batch/v1/namespaces/default/jobs", job)).status).toBe(201)
       const ofSet = yield* eventually(

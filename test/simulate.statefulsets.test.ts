@@ -9,7 +9,7 @@ import * as Fiber from "effect/Fiber"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as FakeApiServer from "../src/FakeApiServer.js"
-import { base, del, get, patch, post } from "./fixtures/fake/client.js"
+import { base, del, get, patch, post, statefulSet } from "./fixtures/fake/client.js"
 import { eventually, quiesce } from "./fixtures/fake/simulate.js"
 
 const withFake = (options: FakeApiServer.Options = {}) => Effect.provide(FakeApiServer.layer(options))
@@ -21,22 +21,6 @@ const ready = (p: any) =>
   p.status?.phase === "Running" &&
   (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")
 const byName = (pods: Array<any>) => [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
-
-const statefulSet = (name: string, replicas: number, spec: Record<string, unknown> = {}) => ({
-  apiVersion: "apps/v1",
-  kind: "StatefulSet",
-  metadata: { name },
-  spec: {
-    replicas,
-    serviceName: name,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: { containers: [{ name: "app", image: "nginx:1.27" }] }
-    },
-    ...spec
-  }
-})
 
 const rolledOut = (s: any) =>
   s.status?.observedGeneration === s.metadata.generation && (s.status?.readyReplicas ?? 0) === s.spec.replicas &&
