@@ -28,25 +28,42 @@ const containersOf = (pod: Obj): Array<Obj> => (pod.spec?.containers ?? []) as A
 const startedAt = (status: Obj | undefined, container: string): unknown =>
   ((status?.containerStatuses ?? []) as Array<Obj>).find((c) => c.name === container)?.state?.running?.startedAt
 
+/** One of the kubelet's events about a container of a pod on its node. */
+const containerEvent = (api: ClusterApi, pod: Obj, container: string, reason: string, message: string) =>
+  recordEvent(api, pod, {
+    reason,
+    message,
+    component: "kubelet",
+    host: String(pod.spec?.nodeName ?? ""),
+    fieldPath: `spec.containers{${container}}`
+  })
+
 /** The kubelet's events for containers this status write starts (again, after a restart). */
-const containerStarts = (api: ClusterApi, pod: Obj, before: Obj | undefined, after: Obj, node: string) =>
+const containerStarts = (api: ClusterApi, pod: Obj, before: Obj | undefined, after: Obj) =>
   Effect.forEach(containersOf(pod), (container) => {
     const name = String(container.name)
     const at = startedAt(after, name)
     if (at === undefined || at === startedAt(before, name)) return Effect.void
-    const record = (reason: string, message: string) =>
-      recordEvent(api, pod, {
-        reason,
-        message,
-        component: "kubelet",
-        host: node,
-        fieldPath: `spec.containers{${name}}`
-      })
     return Effect.all([
-      record("Pulled", `Container image ${JSON.stringify(container.image)} already present on machine`),
-      record("Created", `Created container: ${name}`),
-      record("Started", `Started container ${name}`)
+      containerEvent(
+        api,
+        pod,
+        name,
+        "Pulled",
+        `Container image ${JSON.stringify(container.image)} already present on machine`
+      ),
+      containerEvent(api, pod, name, "Created", `Created container: ${name}`),
+      containerEvent(api, pod, name, "Started", `Started container ${name}`)
     ], { discard: true })
+  }, { discard: true })
+
+/** The kubelet's Killing events when it starts stopping a pod's running containers. */
+const containerStops = (api: ClusterApi, pod: Obj) =>
+  Effect.forEach(containersOf(pod), (container) => {
+    const name = String(container.name)
+    return startedAt(pod.status, name) === undefined
+      ? Effect.void
+      : containerEvent(api, pod, name, "Killing", `Stopping container ${name}`)
   }, { discard: true })
 
 export const kubelet: Controller = {
@@ -88,19 +105,7 @@ export const kubelet: Controller = {
       const stop = (pod: Obj, key: string, now: number, queue: WorkQueue<string>) =>
         Effect.gen(function*() {
           const uid = String(pod.metadata.uid)
-          if (!stopping.has(uid)) {
-            const node = String(pod.spec?.nodeName ?? "")
-            yield* Effect.forEach(containersOf(pod), (container) =>
-              startedAt(pod.status, String(container.name)) === undefined
-                ? Effect.void
-                : recordEvent(api, pod, {
-                  reason: "Killing",
-                  message: `Stopping container ${container.name}`,
-                  component: "kubelet",
-                  host: node,
-                  fieldPath: `spec.containers{${container.name}}`
-                }), { discard: true })
-          }
+          if (!stopping.has(uid)) yield* containerStops(api, pod)
           const since = stopping.get(uid) ?? now
           stopping.set(uid, since)
           const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000
@@ -115,9 +120,7 @@ export const kubelet: Controller = {
           const status = stoppedStatus(pod, now)
           if (!deepEqual(status, pod.status)) yield* api.update({ ...pod, status }, { subresource: "status" })
           yield* api.delete(refOf(pod), { gracePeriodSeconds: 0, preconditions: { uid } }).pipe(
-            Effect.catchIf((e) =>
-              e.code === 409, () =>
-              Effect.void)
+            Effect.catchIf((e) => e.code === 409, () => Effect.void)
           )
         })
       return reconcileLoop<string>(api, {
@@ -153,7 +156,7 @@ export const kubelet: Controller = {
             const status = withInitContainers(pod, next.status, placement, podTiming)
             if (!deepEqual(status, pod.status)) {
               yield* api.update({ ...pod, status }, { subresource: "status" })
-              yield* containerStarts(api, pod, pod.status, status, node)
+              yield* containerStarts(api, pod, pod.status, status)
             }
             if (next.wakeAt !== undefined && wakes.get(key) !== next.wakeAt) {
               wakes.set(key, next.wakeAt)

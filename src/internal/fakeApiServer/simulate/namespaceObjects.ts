@@ -8,6 +8,7 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { NS_KEY } from "../engineState.js"
+import { deepEqual } from "../objects.js"
 import type { Obj } from "../types.js"
 import type { ClusterApi } from "./api.js"
 import { reconcileLoop } from "./reconcile.js"
@@ -24,8 +25,6 @@ export interface NamespaceObject {
 
 const isTerminating = (ns: Obj): boolean =>
   ns.metadata?.deletionTimestamp !== undefined || ns.status?.phase === "Terminating"
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
 /** Runs until interrupted, keeping `desired` in every active namespace. */
 export const keepInEveryNamespace = (api: ClusterApi, desired: NamespaceObject): Effect.Effect<never> => {
@@ -55,7 +54,7 @@ export const keepInEveryNamespace = (api: ClusterApi, desired: NamespaceObject):
           return
         }
         const current = existing.value
-        if (desired.owned.every((field) => same(current[field], desired.content[field]))) return
+        if (desired.owned.every((field) => deepEqual(current[field], desired.content[field]))) return
         const reset: Obj = { ...current }
         for (const field of desired.owned) reset[field] = desired.content[field]
         yield* api.update(reset)
