@@ -119,13 +119,12 @@ export const bodyStream = <E>(source: Readable, onError: (cause: unknown) => E):
     source.on("data", onData)
     source.on("end", onEnd)
     source.on("error", onFailure)
-    // Checked again on registration: the fiber may have yielded, and data arrived, since the loop looked.
+    // Checked again on registration: the fiber may have yielded, and data arrived, since the loop looked. No
+    // canceler (see roundTrip: Effect's wrapping of one costs GC on every wait): after an interruption `wake` is a
+    // spent resume, which Effect ignores, and the stream's finalizer below detaches everything.
     const arrival = Effect.async<void>((resume) => {
       if (queue.length > 0 || end !== undefined) return resume(Effect.void)
       wake = () => resume(Effect.void)
-      return Effect.sync(() => {
-        wake = undefined
-      })
     })
     const loop: Channel.Channel<Chunk.Chunk<Uint8Array>, unknown, E, unknown, void, unknown> = Channel.suspend(() => {
       if (queue.length > 0) {
