@@ -4,15 +4,15 @@
  *
  * `Stream.timeoutFail` would do it, but it races every pull against a timer (two forked fibers and a timer per
  * chunk), which cost more than the rest of the informer's per-event work together. Here the source runs in one
- * fiber into a small bounded mailbox, stamping the time of each pull, and one watchdog fiber wakes when the limit
+ * fiber into a small bounded handoff, stamping the time of each pull, and one watchdog fiber wakes when the limit
  * could first have passed: once per idle period instead of once per chunk. The clock is the fiber's Clock, so
  * TestClock drives it.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Mailbox from "effect/Mailbox"
 import * as Stream from "effect/Stream"
+import { Handoff } from "../handoff.js"
 import { IdleTimeout } from "./errors.js"
 
 /**
@@ -28,28 +28,28 @@ export const failWhenIdle = <A, E>(
   Stream.unwrapScoped(Effect.gen(function*() {
     const clock = yield* Effect.clock
     const limit = Math.max(0, Duration.toMillis(idle))
-    const mailbox = yield* Mailbox.make<A, E | IdleTimeout>({ capacity })
-    // When the source was last asked for more; undefined while the consumer holds it back (a full mailbox), which
+    const handoff = new Handoff<A, E | IdleTimeout>({ capacity })
+    // When the source was last asked for more; undefined while the consumer holds it back (a full handoff), which
     // is not the source's silence.
     let since: number | undefined = clock.unsafeCurrentTimeMillis()
     yield* stream.pipe(
       Stream.runForEachChunk((chunk) => {
         since = undefined
-        return Effect.map(mailbox.offerAll(chunk), () => {
+        return Effect.map(handoff.offerAll(chunk), () => {
           since = clock.unsafeCurrentTimeMillis()
         })
       }),
       Effect.exit,
-      Effect.flatMap((exit) => mailbox.done(exit)),
+      Effect.map((exit) => handoff.unsafeDone(exit)),
       Effect.forkScoped
     )
     const watchdog: Effect.Effect<void> = Effect.suspend(() => {
       const waited = since === undefined ? 0 : clock.unsafeCurrentTimeMillis() - since
       if (since !== undefined && waited >= limit) {
-        return Effect.asVoid(mailbox.done(Exit.fail(new IdleTimeout({ after: idle }))))
+        return Effect.sync(() => handoff.unsafeDone(Exit.fail(new IdleTimeout({ after: idle }))))
       }
       return Effect.zipRight(Effect.sleep(limit - waited), watchdog)
     })
     yield* Effect.forkScoped(watchdog)
-    return Mailbox.toStream(mailbox)
+    return handoff.stream
   }))

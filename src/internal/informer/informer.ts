@@ -6,12 +6,12 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Mailbox from "effect/Mailbox"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Informer, InformerEvent, Options } from "../../InformerModel.js"
 import { fromCache } from "../../Store.js"
 import type { Event, Source, WatcherError } from "../../WatcherModel.js"
+import { Handoff } from "../handoff.js"
 import { CacheStore, keyOf, resourceVersionOf } from "./store.js"
 import { watch } from "./watcher.js"
 
@@ -22,7 +22,7 @@ export const make = <A, E>(
   Effect.gen(function*() {
     const cache = new CacheStore<A>(options.indexers ?? {})
     const transform = options.transform
-    const subscribers = new Set<Mailbox.Mailbox<InformerEvent<A>, WatcherError>>()
+    const subscribers = new Set<Handoff<InformerEvent<A>, WatcherError>>()
     const synced = yield* Deferred.make<void, WatcherError>()
     let failure: WatcherError | undefined = undefined
     let seen: Set<string> | undefined = undefined
@@ -114,7 +114,7 @@ export const make = <A, E>(
     }
 
     const events: Stream.Stream<InformerEvent<A>, WatcherError> = Stream.unwrapScoped(Effect.gen(function*() {
-      const mailbox = yield* Mailbox.make<InformerEvent<A>, WatcherError>()
+      const mailbox = new Handoff<InformerEvent<A>, WatcherError>()
       yield* Effect.acquireRelease(
         Effect.sync(() => {
           if (failure !== undefined) {
@@ -129,7 +129,7 @@ export const make = <A, E>(
         }),
         () => Effect.sync(() => subscribers.delete(mailbox))
       )
-      return Mailbox.toStream(mailbox)
+      return mailbox.stream
     }))
 
     return {

@@ -17,8 +17,6 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as Channel from "effect/Channel"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -32,6 +30,7 @@ import * as Https from "node:https"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import * as Zlib from "node:zlib"
+import { Handoff } from "../handoff.js"
 import type { Agents } from "./agent.js"
 import type * as direct from "./direct.js"
 import { BodyTooLarge } from "./errors.js"
@@ -90,61 +89,36 @@ const readBody = (
  * than `highWaterMark` bytes wait, so a slow consumer holds the socket back instead of buffering without bound.
  */
 export const bodyStream = <E>(source: Readable, onError: (cause: unknown) => E): Stream.Stream<Uint8Array, E> =>
-  Stream.fromChannel(Channel.suspend(() => {
-    if (!source.readable) return Channel.void
+  Stream.unwrapScoped(Effect.suspend(() => {
+    if (!source.readable) return Effect.succeed(Stream.empty)
     const highWaterMark = 1024 * 1024
-    let queue: Array<Uint8Array> = []
     let queued = 0
-    let end: Exit.Exit<void, E> | undefined
-    let wake: (() => void) | undefined
-    const signal = () => {
-      const resume = wake
-      wake = undefined
-      resume?.()
-    }
+    const handoff = new Handoff<Uint8Array, E>({
+      onTake: () => {
+        queued = 0
+        if (source.isPaused()) source.resume()
+      }
+    })
     const onData = (chunk: Uint8Array) => {
-      queue.push(chunk)
+      handoff.unsafeOffer(chunk)
       queued += chunk.length
       if (queued > highWaterMark) source.pause()
-      signal()
     }
-    const onEnd = () => {
-      end ??= Exit.void
-      signal()
-    }
-    const onFailure = (cause: unknown) => {
-      end ??= Exit.fail(onError(cause))
-      signal()
-    }
+    const onEnd = () => handoff.unsafeDone(Exit.void)
+    const onFailure = (cause: unknown) => handoff.unsafeDone(Exit.fail(onError(cause)))
     source.on("data", onData)
     source.on("end", onEnd)
     source.on("error", onFailure)
-    // Checked again on registration: the fiber may have yielded, and data arrived, since the loop looked. No
-    // canceler (see roundTrip: Effect's wrapping of one costs GC on every wait): after an interruption `wake` is a
-    // spent resume, which Effect ignores, and the stream's finalizer below detaches everything.
-    const arrival = Effect.async<void>((resume) => {
-      if (queue.length > 0 || end !== undefined) return resume(Effect.void)
-      wake = () => resume(Effect.void)
-    })
-    const loop: Channel.Channel<Chunk.Chunk<Uint8Array>, unknown, E, unknown, void, unknown> = Channel.suspend(() => {
-      if (queue.length > 0) {
-        const out = queue
-        queue = []
-        queued = 0
-        if (source.isPaused()) source.resume()
-        return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
-      }
-      if (end !== undefined) return Channel.fromEffect(end)
-      return Channel.zipRight(Channel.fromEffect(arrival), loop)
-    })
-    return Channel.ensuring(
-      loop,
-      Effect.sync(() => {
-        source.off("data", onData)
-        source.off("end", onEnd)
-        source.off("error", onFailure)
-        if (!source.closed) source.destroy()
-      })
+    return Effect.as(
+      Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          source.off("data", onData)
+          source.off("end", onEnd)
+          source.off("error", onFailure)
+          if (!source.closed) source.destroy()
+        })
+      ),
+      handoff.stream
     )
   }))
 
