@@ -16,39 +16,20 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
-import * as ChildProcess from "node:child_process"
-import * as Fs from "node:fs"
 import * as Http from "node:http"
-import * as Os from "node:os"
-import * as Path from "node:path"
 import { PerformanceObserver } from "node:perf_hooks"
-import { fileURLToPath } from "node:url"
 import { makeAgents } from "../src/internal/transport/agent.js"
 import { roundTrip } from "../src/internal/transport/nodeClient.js"
 import { promiseLanes, type Rate } from "./contender.js"
+import { startLocalServer } from "./localServer.js"
 
-const benchDir = Path.dirname(fileURLToPath(import.meta.url))
 const rounds = Math.min(40, Number(process.env.ROUNDS ?? 12))
 const n = Math.min(20_000, Number(process.env.N ?? 2000))
 const concurrency = Number(process.env.LANES ?? 16)
-const compiled = import.meta.url.endsWith(".js")
-const server = ChildProcess.fork(Path.join(benchDir, compiled ? "server.js" : "server.ts"), [], {
-  execArgv: compiled ? [] : ["--import", "tsx"],
-  env: { ...process.env, WATCH_EVENTS: "10" },
-  stdio: ["ignore", "inherit", "inherit", "ipc"]
-})
-const info = await new Promise<{ port: number; names: Record<string, Array<string>> }>((resolve) =>
-  server.once("message", (m) => resolve(m as never))
-)
-const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-ladder-"))
-const kubeconfig = Path.join(tmp, "kubeconfig")
-Fs.writeFileSync(
-  kubeconfig,
-  `apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: http://127.0.0.1:${info.port}\nusers:\n- name: b\n  user: {}\ncontexts:\n- name: b\n  context: {cluster: b, user: b}\ncurrent-context: b\n`
-)
+const info = await startLocalServer("10")
+const kubeconfig = info.kubeconfig
 const names = info.names["pods-1k"]!
 const ns = "pods-1k"
-const server0 = `http://127.0.0.1:${info.port}`
 const pathOf = (i: number) => `/api/v1/namespaces/${ns}/pods/${names[i % names.length]!}`
 
 const agent = new Http.Agent({ keepAlive: true })
@@ -114,12 +95,12 @@ const variants: Record<string, () => Promise<Rate>> = {
   "roundTrip": () =>
     runtime.runPromise(
       lanes((i) =>
-        Effect.map(roundTrip(agents, HttpClientRequest.get(server0 + pathOf(i)), rtHeaders, rtOptions), parse)
+        Effect.map(roundTrip(agents, HttpClientRequest.get(info.server + pathOf(i)), rtHeaders, rtOptions), parse)
       )
     ),
   "NodeTransport exchange": () =>
     runtime.runPromise(
-      lanes((i) => Effect.map(exchange(HttpClientRequest.get(server0 + pathOf(i), { headers: rtHeaders })), parse))
+      lanes((i) => Effect.map(exchange(HttpClientRequest.get(info.server + pathOf(i), { headers: rtHeaders })), parse))
     ),
   "RestClient.executeRaw": () =>
     runtime.runPromise(lanes((i) =>
@@ -209,6 +190,5 @@ try {
   }
 } finally {
   await runtime.dispose()
-  server.kill()
-  Fs.rmSync(tmp, { recursive: true, force: true })
+  info.stop()
 }

@@ -3,34 +3,14 @@
 // profiles just that. ops: list1k, list10k, paged, get, get16, watch, watch1k (the updates an informerWatch sees, as a
 // plain watch), informerSync (10k pods), informerWatch. GETs: PROFILE_GETS requests per repeat (default 3000, within 60 s), and the line
 // printed gives the process's CPU time per request.
-import * as ChildProcess from "node:child_process"
-import * as Fs from "node:fs"
-import * as Os from "node:os"
-import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
 import type { Contender } from "./contender.js"
+import { startLocalServer } from "./localServer.js"
 
-const benchDir = Path.dirname(fileURLToPath(import.meta.url))
 const [contenderName = "effect-kube", op = "list10k", repeatArg = "3"] = process.argv.slice(2)
 const repeat = Number(repeatArg)
 
-// Run from a transpiled copy (as npm run bench does) this file is profile.js, and the server next to it is too.
-const compiled = import.meta.url.endsWith(".js")
-const server = ChildProcess.fork(Path.join(benchDir, compiled ? "server.js" : "server.ts"), [], {
-  execArgv: compiled ? [] : ["--import", "tsx"],
-  env: { ...process.env, WATCH_EVENTS: process.env.WATCH_EVENTS ?? "20000" },
-  stdio: ["ignore", "inherit", "inherit", "ipc"]
-})
-const info = await new Promise<{ port: number; names: Record<string, Array<string>> }>((resolve) =>
-  server.once("message", (m) => resolve(m as never))
-)
-const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-profile-"))
-const kubeconfig = Path.join(tmp, "kubeconfig")
-Fs.writeFileSync(
-  kubeconfig,
-  `apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: http://127.0.0.1:${info.port}\n    insecure-skip-tls-verify: true\nusers:\n- name: b\n  user: {}\ncontexts:\n- name: b\n  context: {cluster: b, user: b}\ncurrent-context: b\n`
-)
-const target = { server: `http://127.0.0.1:${info.port}`, kubeconfig }
+const info = await startLocalServer(process.env.WATCH_EVENTS ?? "20000")
+const target = { server: info.server, kubeconfig: info.kubeconfig }
 const contender: Contender = contenderName === "raw"
   ? await (await import("./contenders/raw.js")).make(target)
   : contenderName === "client-node"
@@ -97,6 +77,5 @@ try {
   }
 } finally {
   await contender.close()
-  server.kill()
-  Fs.rmSync(tmp, { recursive: true, force: true })
+  info.stop()
 }
