@@ -209,6 +209,37 @@ describe("WorkQueue", () => {
       expect(yield* q.inFlight).toBe(0)
     }))
 
+  it.scoped("an interrupted process takes no more keys: idle workers stop at once, later keys wait for the next", () =>
+    Effect.gen(function*() {
+      const q = yield* WorkQueue.make({ name: "t-stop-idle" })
+      const seen: Array<string> = []
+      const started = yield* Deferred.make<void>()
+      const first = yield* Effect.fork(q.process(
+        (key) =>
+          Effect.gen(function*() {
+            seen.push(key)
+            yield* Deferred.succeed(started, undefined)
+            yield* Effect.sleep("2 seconds")
+          }),
+        { concurrency: 3, gracePeriod: "10 seconds" }
+      ))
+      yield* q.add("a")
+      yield* Deferred.await(started)
+      const stopping = yield* Effect.fork(Fiber.interrupt(first))
+      yield* Effect.yieldNow()
+      // Two workers were idle and have stopped; the busy one finishes "a" but must not take "b".
+      yield* q.add("b")
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(stopping)
+      expect(seen).toEqual(["a"])
+      expect(yield* q.inFlight).toBe(0)
+      expect(yield* q.length).toBe(1)
+      const second = yield* Effect.fork(q.process((key) => Effect.sync(() => seen.push(key))))
+      yield* TestClock.adjust("1 millis")
+      expect(seen).toEqual(["a", "b"])
+      yield* Fiber.interrupt(second)
+    }))
+
   it.scoped("a handler that dies is logged and its key handed back", () =>
     Effect.gen(function*() {
       const q = yield* WorkQueue.make({ name: "t-die" })

@@ -131,45 +131,62 @@ export const make = (
       )
     )
 
-    const take: Effect.Effect<Option.Option<string>> = Effect.suspend(() => {
-      const loop: Effect.Effect<Option.Option<string>> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const key = tryTake(now)
-        if (key !== undefined) {
-          if (sampling) return Effect.succeed(Option.some(key))
-          sampling = true
-          return Effect.as(Effect.forkIn(sampler, scope), Option.some(key))
-        }
-        if (shuttingDown) return Effect.succeed(Option.none())
-        const waiter: Waiter = { deferred: Deferred.unsafeMake<void>(FiberId.none), signalled: false }
-        waiters.push(waiter)
-        return Deferred.await(waiter.deferred).pipe(
-          Effect.onInterrupt(() =>
-            Effect.sync(() => {
-              // A signal meant for this waiter must not be lost with it.
-              if (waiter.signalled) signalOne()
-              else waiters = waiters.filter((w) => w !== waiter)
-            })
-          ),
-          Effect.zipRight(Effect.suspend(() => loop))
-        )
+    /**
+     * Takes the next key, waiting for one. With `holder`, the key is recorded in it in the same step that marks it
+     * taken, so an interruption can never leave a key taken that nobody knows of.
+     */
+    const takeInto = (holder?: { key: string | undefined }): Effect.Effect<Option.Option<string>> =>
+      Effect.suspend(() => {
+        const loop: Effect.Effect<Option.Option<string>> = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const key = tryTake(now)
+          if (key !== undefined) {
+            if (holder !== undefined) holder.key = key
+            if (sampling) return Effect.succeed(Option.some(key))
+            sampling = true
+            return Effect.as(Effect.forkIn(sampler, scope), Option.some(key))
+          }
+          if (shuttingDown) return Effect.succeed(Option.none())
+          const waiter: Waiter = { deferred: Deferred.unsafeMake<void>(FiberId.none), signalled: false }
+          waiters.push(waiter)
+          return Deferred.await(waiter.deferred).pipe(
+            Effect.onInterrupt(() =>
+              Effect.sync(() => {
+                // A signal meant for this waiter must not be lost with it.
+                if (waiter.signalled) signalOne()
+                else waiters = waiters.filter((w) => w !== waiter)
+              })
+            ),
+            Effect.zipRight(Effect.suspend(() => loop))
+          )
+        })
+        return loop
       })
-      return loop
-    })
 
-    const done = (key: string) =>
+    const take = takeInto()
+
+    const finish = (key: string, now: number) => {
+      const started = processing.get(key)
+      if (started === undefined) return
+      processing.delete(key)
+      metrics.workDuration.unsafeUpdate((now - started) / 1000, tags)
+      updateUnfinished(now)
+      if (shuttingDown) {
+        dirty.delete(key)
+        if (processing.size === 0) Deferred.unsafeDone(drained, Exit.void)
+        return
+      }
+      if (dirty.has(key)) push(key, now)
+    }
+
+    const done = (key: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => finish(key, now)))
+
+    /** Hands back the key a worker holds, if any, clearing it in the same step: never twice, never another's. */
+    const doneHeld = (holder: { key: string | undefined }) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
-          const started = processing.get(key)
-          if (started === undefined) return
-          processing.delete(key)
-          metrics.workDuration.unsafeUpdate((now - started) / 1000, tags)
-          updateUnfinished(now)
-          if (shuttingDown) {
-            dirty.delete(key)
-            if (processing.size === 0) Deferred.unsafeDone(drained, Exit.void)
-            return
-          }
-          if (dirty.has(key)) push(key, now)
+          const key = holder.key
+          holder.key = undefined
+          if (key !== undefined) finish(key, now)
         }))
 
     const add = (key: string) => Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => addNow(key, now)))
@@ -226,50 +243,65 @@ export const make = (
       return Deferred.await(drained)
     })
 
-    const runOne = <R>(
-      handler: (key: string) => Effect.Effect<void, never, R>,
-      key: string,
-      grace: Duration.Duration
-    ) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          // Not a child of the worker: an interrupted fiber signals its children at once, which would cut the grace short.
-          const fiber = yield* Effect.forkDaemon(Effect.interruptible(handler(key)))
-          const exit = yield* restore(Fiber.await(fiber)).pipe(
-            // The worker is being interrupted and cannot race a timer here (its losing side could not be
-            // interrupted), so a detached timer interrupts the handler once the grace period is over. A fiber forked
-            // here inherits this finalizer's uninterruptibility: without `interruptible` the timer could not be
-            // stopped, and shutdown would wait out the whole grace period after the handler had ended.
-            Effect.onInterrupt(() =>
-              Effect.gen(function*() {
-                const killer = yield* Effect.forkDaemon(
-                  Effect.interruptible(Effect.zipRight(Effect.sleep(grace), Fiber.interrupt(fiber)))
-                )
-                yield* Fiber.await(fiber)
-                yield* Fiber.interrupt(killer)
-              })
-            )
-          )
-          if (Exit.isFailure(exit) && !Exit.isInterrupted(exit)) {
-            yield* Effect.logError(`work queue ${name}: handler for ${key} died`, exit.cause)
-          }
-        }).pipe(Effect.ensuring(done(key)))
-      )
-
     const process = <R>(
       handler: (key: string) => Effect.Effect<void, never, R>,
       options: ProcessOptions = {}
     ): Effect.Effect<void, never, R> => {
-      const workers = Math.max(1, Math.floor(options.concurrency ?? 1))
+      const count = Math.max(1, Math.floor(options.concurrency ?? 1))
       const grace = Duration.decode(options.gracePeriod ?? Duration.seconds(30))
-      const worker: Effect.Effect<void, never, R> = Effect.flatMap(
-        take,
-        (next) => Option.isNone(next) ? Effect.void : Effect.zipRight(runOne(handler, next.value, grace), worker)
+      // Handlers run inline in a few worker fibers, not in a fiber each: a fork, await and interrupt mask per key cost
+      // more than the queue's own bookkeeping. Workers are daemons, not children of the caller, because an
+      // interrupted fiber signals its children at once, which would cut the grace period short.
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          let stopping = false
+          const holders = Array.from({ length: count }, () => ({ key: undefined as string | undefined }))
+          const worker = (holder: { key: string | undefined }): Effect.Effect<void, never, R> =>
+            Effect.suspend(() => {
+              if (stopping) return Effect.void
+              return Effect.flatMap(takeInto(holder), (next) => {
+                if (Option.isNone(next)) return Effect.void
+                const key = next.value
+                return Effect.exit(handler(key)).pipe(
+                  Effect.flatMap((exit) =>
+                    Exit.isFailure(exit) && !Exit.isInterrupted(exit)
+                      ? Effect.logError(`work queue ${name}: handler for ${key} died`, exit.cause)
+                      : Effect.void
+                  ),
+                  Effect.zipRight(doneHeld(holder)),
+                  Effect.zipRight(Effect.suspend(() => worker(holder)))
+                )
+              })
+            })
+          const fibers = yield* Effect.forEach(holders, (holder) =>
+            Effect.forkDaemon(Effect.interruptible(worker(holder))))
+          // Keys whose handler was interrupted are handed back once their worker has stopped.
+          const handBack = Effect.forEach(holders, doneHeld, { discard: true })
+          yield* restore(Fiber.awaitAll(fibers)).pipe(
+            Effect.onInterrupt(() =>
+              Effect.gen(function*() {
+                stopping = true
+                // Workers without a key stop now; the others get the grace period, then a detached timer interrupts
+                // them. A fiber forked here inherits this finalizer's uninterruptibility: without `interruptible`
+                // the timer could not be stopped, and the interrupt would wait out the whole grace period.
+                for (let i = 0; i < count; i++) {
+                  if (holders[i]!.key === undefined) {
+                    fibers[i]!.unsafeInterruptAsFork(FiberId.none)
+                  }
+                }
+                const killer = yield* Effect.forkDaemon(
+                  Effect.interruptible(
+                    Effect.zipRight(Effect.sleep(grace), Effect.forEach(fibers, Fiber.interruptFork, { discard: true }))
+                  )
+                )
+                yield* Fiber.awaitAll(fibers)
+                yield* Fiber.interrupt(killer)
+              })
+            ),
+            Effect.ensuring(handBack)
+          )
+        })
       )
-      return Effect.forEach(Array.from({ length: workers }), () => worker, {
-        concurrency: "unbounded",
-        discard: true
-      })
     }
 
     // Closing the scope stops the queue without waiting: whoever holds taken keys is being torn down with it.
@@ -278,7 +310,8 @@ export const make = (
     const queueService: WorkQueue = {
       name,
       add,
-      addAfter: (key, delay) => addAfterMillis(key, toMillis(delay)),
+      addAfter: (key, delay) =>
+        addAfterMillis(key, toMillis(delay)),
       addRateLimited,
       forget: (key) => Effect.sync(() => rateLimiter.forget(key)),
       numRequeues: (key) => Effect.sync(() => rateLimiter.numRequeues(key)),
