@@ -4,7 +4,11 @@
 // over the rounds after the first, its ratio to the first variant, system CPU and GC pause time per GET (medians).
 //   node --import tsx bench/getLadder.ts   (tsx's __name calls cost our code a few µs; a transpiled copy has none)
 // env: ROUNDS (default 12), N requests a sample (2,000), LANES in flight (16), ONLY=a,b (variants whose name
-// contains one of them), ALLOC=1 (afterwards, a sampled allocation profile of each variant: bytes per GET by site).
+// contains one of them), ALLOC=1 (afterwards, a sampled allocation profile of each variant: bytes per GET by site),
+// SEPARATE=k: each variant instead in a process of its own that runs nothing else, k processes per variant in a
+// shuffled order, against one server; CPU is also split into the main thread's and the other threads' (GC helpers,
+// compilers), from /proc. In one process the variants share the JIT's and the heap's state, which hides costs that a
+// process running only effect-kube's path pays (the bench's contenders each run in a process of their own).
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clientset from "effect-kube/Clientset"
@@ -16,17 +20,25 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
 import * as Http from "node:http"
 import { PerformanceObserver } from "node:perf_hooks"
+import { fileURLToPath } from "node:url"
 import { makeAgents } from "../src/internal/transport/agent.js"
 import { roundTrip } from "../src/internal/transport/nodeClient.js"
 import { promiseLanes, type Rate } from "./contender.js"
-import { startLocalServer } from "./localServer.js"
+import { type LocalServer, startLocalServer } from "./localServer.js"
 
 const rounds = Math.min(40, Number(process.env.ROUNDS ?? 12))
 const n = Math.min(20_000, Number(process.env.N ?? 2000))
 const concurrency = Number(process.env.LANES ?? 16)
-const info = await startLocalServer("10")
+const separate = Math.min(12, Number(process.env.SEPARATE ?? 0))
+// A child of a SEPARATE run: the parent's server, and only the variant named.
+const parentServer = process.env.LADDER_SERVER
+const info = parentServer !== undefined
+  ? { ...(JSON.parse(parentServer) as Omit<LocalServer, "stop">), stop: () => {} }
+  : await startLocalServer("10")
 const kubeconfig = info.kubeconfig
 const names = info.names["pods-1k"]!
 const ns = "pods-1k"
@@ -82,6 +94,12 @@ const exchange = HttpExchange.exchangeOf(client)
 const agents = makeAgents({ rejectUnauthorized: true })
 const rtHeaders = { accept: "application/json" }
 const rtOptions = { onTimeout: () => new Error("timeout"), classify: (e: any) => e, decompress: false }
+const rtFullHeaders = {
+  accept: "application/json",
+  "user-agent": cs.restClient.config.userAgent,
+  "accept-encoding": "gzip"
+}
+const rtFullOptions = { ...rtOptions, decompress: true, maxBytes: 64 * 1024 * 1024 }
 const parse = (b: { body: Uint8Array }) =>
   JSON.parse(Buffer.from(b.body.buffer, b.body.byteOffset, b.body.byteLength).toString("utf8"))
 const pods = cs.coreV1.pods(ns)
@@ -96,6 +114,16 @@ const variants: Record<string, () => Promise<Rate>> = {
     runtime.runPromise(
       lanes((i) =>
         Effect.map(roundTrip(agents, HttpClientRequest.get(info.server + pathOf(i)), rtHeaders, rtOptions), parse)
+      )
+    ),
+  // roundTrip with the headers and options NodeTransport's exchange adds (User-Agent, Accept-Encoding, gunzip).
+  "roundTrip + transport headers": () =>
+    runtime.runPromise(
+      lanes((i) =>
+        Effect.map(
+          roundTrip(agents, HttpClientRequest.get(info.server + pathOf(i)), rtFullHeaders, rtFullOptions),
+          parse
+        )
       )
     ),
   "NodeTransport exchange": () =>
@@ -121,7 +149,73 @@ const variants: Record<string, () => Promise<Rate>> = {
   "Clientset typed get": () => runtime.runPromise(lanes((i) => pods.get(names[i % names.length]!)))
 }
 const only = process.env.ONLY?.split(",")
-const keys = Object.keys(variants).filter((k) => only === undefined || only.some((o) => k.includes(o)))
+const exact = process.env.LADDER_VARIANT
+const keys = Object.keys(variants).filter((k) =>
+  exact !== undefined ? k === exact : only === undefined || only.some((o) => k.includes(o))
+)
+
+/** CPU ticks (1/100 s) of the main thread and of all the others, from /proc (zeros where there is none). */
+const threadTicks = (): { main: number; other: number } => {
+  let main = 0
+  let other = 0
+  if (!Fs.existsSync("/proc/self/task")) return { main, other }
+  for (const tid of Fs.readdirSync("/proc/self/task")) {
+    const stat = Fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    const ticks = Number(fields[11]) + Number(fields[12])
+    if (Number(tid) === process.pid) main += ticks
+    else other += ticks
+  }
+  return { main, other }
+}
+const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+if (separate > 0 && parentServer === undefined) {
+  // The parent: one process per variant and sample, shuffled each time, medians of the processes' medians.
+  const shared = JSON.stringify({
+    port: info.port,
+    server: info.server,
+    kubeconfig: info.kubeconfig,
+    names: { [ns]: names }
+  })
+  const script = fileURLToPath(import.meta.url)
+  const columns = ["cpu", "main", "other", "gc", "rate"] as const
+  const samples: Record<string, Record<(typeof columns)[number], Array<number>>> = {}
+  for (const k of keys) samples[k] = { cpu: [], main: [], other: [], gc: [], rate: [] }
+  for (let i = 0; i < separate; i++) {
+    for (const k of [...keys].sort(() => Math.random() - 0.5)) {
+      const child = ChildProcess.spawnSync(process.execPath, [...process.execArgv, script], {
+        env: { ...process.env, LADDER_SERVER: shared, LADDER_VARIANT: k, SEPARATE: "0" },
+        encoding: "utf8",
+        timeout: 300_000
+      })
+      const last = child.stdout.trim().split("\n").pop() ?? ""
+      if (child.status !== 0 || !last.startsWith("{")) {
+        console.log(`${k}: the child failed (${child.status}): ${child.stderr.slice(0, 500)}`)
+        continue
+      }
+      const result = JSON.parse(last) as Record<(typeof columns)[number], number>
+      for (const c of columns) samples[k]![c].push(result[c])
+    }
+  }
+  const base = median(samples[keys[0]!]!.cpu)
+  for (const k of keys) {
+    const m = samples[k]!
+    if (m.cpu.length === 0) continue
+    console.log(
+      `${k.padEnd(26)} CPU ${median(m.cpu).toFixed(1).padStart(6)} µs/GET (min ${Math.min(...m.cpu).toFixed(1)}) ` +
+        `${(median(m.cpu) / base).toFixed(2)}x  main ${median(m.main).toFixed(0)}  other ${
+          median(m.other).toFixed(0)
+        }  gc ${median(m.gc).toFixed(1)}  ${median(m.rate).toFixed(0)} req/s  (${m.cpu.length} processes)`
+    )
+  }
+  await runtime.dispose()
+  info.stop()
+  process.exit(0)
+}
+
+const mains: Record<string, Array<number>> = {}
+const others: Record<string, Array<number>> = {}
 const sys: Record<string, Array<number>> = {}
 const gcs: Record<string, Array<number>> = {}
 let gcCount = 0
@@ -134,17 +228,20 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ["gc"] })
 const cpu: Record<string, Array<number>> = {}
 const rate: Record<string, Array<number>> = {}
-for (const k of keys) (cpu[k] = []), (rate[k] = []), (sys[k] = []), (gcs[k] = [])
-const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+for (const k of keys) (cpu[k] = []), (rate[k] = []), (sys[k] = []), (gcs[k] = []), (mains[k] = []), (others[k] = [])
 try {
   for (let round = 0; round < rounds; round++) {
     const order = [...keys].sort(() => Math.random() - 0.5)
     for (const k of order) {
       const gcBefore = gcMs
+      const ticks = threadTicks()
       const before = process.cpuUsage()
       const r = await variants[k]!()
       const used = process.cpuUsage(before)
+      const ticksAfter = threadTicks()
       if (round === 0) continue
+      mains[k]!.push(((ticksAfter.main - ticks.main) * 10_000) / r.count)
+      others[k]!.push(((ticksAfter.other - ticks.other) * 10_000) / r.count)
       cpu[k]!.push((used.user + used.system) / r.count)
       sys[k]!.push(used.system / r.count)
       gcs[k]!.push(((gcMs - gcBefore) * 1000) / r.count)
@@ -179,11 +276,23 @@ try {
       }
     }
   }
+  if (exact !== undefined) {
+    const k = keys[0]!
+    console.log(JSON.stringify({
+      cpu: median(cpu[k]!),
+      main: median(mains[k]!),
+      other: median(others[k]!),
+      gc: median(gcs[k]!),
+      rate: median(rate[k]!)
+    }))
+  }
   const base = median(cpu[keys[0]!]!)
-  for (const k of keys) {
+  for (const k of exact === undefined ? keys : []) {
     console.log(
       `${k.padEnd(26)} CPU ${median(cpu[k]!).toFixed(1).padStart(6)} µs/GET (min ${Math.min(...cpu[k]!).toFixed(1)}) ` +
-        `${(median(cpu[k]!) / base).toFixed(2)}x  sys ${median(sys[k]!).toFixed(1)}  gc ${
+        `${(median(cpu[k]!) / base).toFixed(2)}x  main ${median(mains[k]!).toFixed(0)}  other ${
+          median(others[k]!).toFixed(0)
+        }  sys ${median(sys[k]!).toFixed(1)}  gc ${
           median(gcs[k]!).toFixed(1)
         }  ${median(rate[k]!).toFixed(0)} req/s`
     )

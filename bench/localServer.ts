@@ -29,9 +29,27 @@ export const startLocalServer = async (watchEvents: string): Promise<LocalServer
   )
   const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-kube-bench-"))
   const kubeconfig = Path.join(tmp, "kubeconfig")
+  // Block style, as kubectl writes kubeconfigs (and as bench/run.ts does): flow mappings would load the yaml package.
   Fs.writeFileSync(
     kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: b\n  cluster:\n    server: http://127.0.0.1:${info.port}\nusers:\n- name: b\n  user: {}\ncontexts:\n- name: b\n  context: {cluster: b, user: b}\ncurrent-context: b\n`
+    [
+      "apiVersion: v1",
+      "kind: Config",
+      "clusters:",
+      "- name: b",
+      "  cluster:",
+      `    server: http://127.0.0.1:${info.port}`,
+      "users:",
+      "- name: b",
+      "  user: {}",
+      "contexts:",
+      "- name: b",
+      "  context:",
+      "    cluster: b",
+      "    user: b",
+      "current-context: b",
+      ""
+    ].join("\n")
   )
   return {
     port: info.port,
