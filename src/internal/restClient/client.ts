@@ -197,7 +197,6 @@ export const make = Effect.gen(function*() {
   const limits = yield* Limits
   const serverProblem = checkServer(config.server)
 
-  const baseHeaders = { "user-agent": config.userAgent }
   // Plain synchronous work: a small GET is dominated by per-request overhead, so no generator or Effect here.
   const prepare = (input: KubeRequest.KubeRequest): Either.Either<Prepared, RestClientError> => {
     if (serverProblem !== undefined) return Either.left(serverProblem)
@@ -208,12 +207,18 @@ export const make = Effect.gen(function*() {
       ? KubeRequest.timeout(valid, config.timeout)
       : valid
     const url = KubeRequest.url(request, config.server)
-    const headers: Record<string, string> = {
-      accept: request.absPath !== undefined ? "application/json, */*" : "application/json",
-      ...baseHeaders,
-      ...request.headers
+    // Header by header: the platform's `headers` option copies through object spreads of its Headers objects,
+    // which V8 does slowly (their prototype is not Object.prototype): 0.8 µs a request against 0.2.
+    let http = HttpClientRequest.setHeader(
+      HttpClientRequest.make(request.method)(url),
+      "accept",
+      request.absPath !== undefined ? "application/json, */*" : "application/json"
+    )
+    http = HttpClientRequest.setHeader(http, "user-agent", config.userAgent)
+    for (const name in request.headers) {
+      const value = request.headers[name]
+      if (value !== undefined) http = HttpClientRequest.setHeader(http, name, value)
     }
-    let http = HttpClientRequest.make(request.method)(url, { headers })
     const body = request.body
     if (body !== undefined) {
       const contentType = KubeRequest.contentType(request)!
