@@ -13,7 +13,8 @@
  *
  * Simplifications (documented so tests do not depend on them): deleting a namespace removes its objects at once;
  * pods are deleted at once whatever the grace period (no kubelet); ownerReferences are not garbage-collected;
- * propagationPolicy is accepted and ignored; versions of a resource share storage without conversion.
+ * propagationPolicy is accepted and ignored; versions of a resource share storage without conversion (except
+ * core/v1 and events.k8s.io/v1 Events, one storage read through either API in that API's shape, as on a cluster).
  * With `simulate` ({@link SimulateOptions}) controllers run inside the fake and lift the first three: a garbage
  * collector, namespace lifecycle, workloads, nodes and pods, as kube-controller-manager and kubelets would.
  * Pods on simulated nodes are then deleted gracefully (Terminating until the simulated kubelet stops them).
@@ -45,6 +46,7 @@ import { inProcessClient, nodeHandler } from "./internal/fakeApiServer/http.js"
 import { kubeconfigYaml, writeAtomically } from "./internal/fakeApiServer/kubeconfig.js"
 import type { FakeLimits } from "./internal/fakeApiServer/limits.js"
 import { defaultLimits } from "./internal/fakeApiServer/limits.js"
+import { view } from "./internal/fakeApiServer/objects.js"
 import { makeOpenApi } from "./internal/fakeApiServer/openapi.js"
 import { makePatchEngine } from "./internal/fakeApiServer/patchEngines.js"
 import { Router } from "./internal/fakeApiServer/router.js"
@@ -52,7 +54,6 @@ import * as simulateOptions from "./internal/fakeApiServer/simulate/options.js"
 import { start as startSimulation } from "./internal/fakeApiServer/simulate/runner.js"
 import { objectKey } from "./internal/fakeApiServer/store.js"
 import { serve as serveStreams, Streaming } from "./internal/fakeApiServer/streaming.js"
-import type { Obj } from "./internal/fakeApiServer/types.js"
 import { isObj } from "./internal/fakeApiServer/types.js"
 import * as Manifest from "./Manifest.js"
 import type { PatchMetaTable } from "./PatchMeta.js"
@@ -555,8 +556,6 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
           : Effect.succeed(served)
       })
 
-    const withView = (obj: Obj, apiVersion: string, kind: string) => ({ ...obj, apiVersion, kind })
-
     const logTarget = (target: LogTarget) => target.container ?? ""
 
     const podsServed = engine.servedFor("v1", "Pod")
@@ -585,7 +584,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
             served.storageKey,
             objectKey(served.info.namespaced ? ref.namespace ?? "default" : undefined, ref.name)
           )
-          return obj === undefined ? Option.none() : Option.some(withView(obj, ref.apiVersion, ref.kind))
+          return obj === undefined ? Option.none() : Option.some(view(obj, served))
         }),
       list: (ref) =>
         Effect.map(servedFor(ref.apiVersion, ref.kind), (served) => {
@@ -593,7 +592,7 @@ const makeService = (options: Options): Effect.Effect<Service, FakeApiServerErro
           const scan = engine.store.scan(served.storageKey, {
             namespace: served.info.namespaced ? ref.namespace : undefined
           })
-          for (const [, obj] of scan ?? []) out.push(withView(obj, ref.apiVersion, ref.kind))
+          for (const [, obj] of scan ?? []) out.push(view(obj, served))
           return out
         }),
       remove: (ref) =>

@@ -3,6 +3,7 @@
  * and the defaults the apiserver's registry strategies apply on create.
  */
 import * as Crypto from "node:crypto"
+import { convert, converts } from "./conversion.js"
 import type { Served } from "./registry.js"
 import type { Obj } from "./types.js"
 
@@ -53,18 +54,25 @@ export const withoutVolatileMeta = (obj: Obj): Obj => {
 
 export const apiVersionOf = (group: string, version: string) => group === "" ? version : `${group}/${version}`
 
-/** The object as seen through one served version: same storage, the requested apiVersion. */
+/**
+ * The object as seen through one served version: same storage, the requested apiVersion, and the served version's
+ * shape where versions of a shared storage differ in shape (conversion.ts).
+ */
 export const view = (obj: Obj, served: Served): Obj => {
   const apiVersion = apiVersionOf(served.info.group, served.info.version)
-  return obj.apiVersion === apiVersion && obj.kind === served.info.kind
-    ? obj
-    : { ...obj, apiVersion, kind: served.info.kind }
+  if (obj.apiVersion === apiVersion && obj.kind === served.info.kind) return obj
+  return convert(served.storageKey, obj, apiVersion) ?? { ...obj, apiVersion, kind: served.info.kind }
 }
+
+/** A predicate on objects as `served` shows them (field selectors name the served version's fields). */
+export const onView = (served: Served, matches: (obj: Obj) => boolean): (obj: Obj) => boolean =>
+  converts(served.storageKey) ? (obj) => matches(view(obj, served)) : matches
 
 /** Items of built-in lists carry no apiVersion/kind on the wire; custom resources keep them. */
 export const listItem = (obj: Obj, served: Served): Obj => {
-  if (served.custom) return view(obj, served)
-  const { apiVersion: _a, kind: _k, ...rest } = obj
+  const viewed = view(obj, served)
+  if (served.custom) return viewed
+  const { apiVersion: _a, kind: _k, ...rest } = viewed
   return rest
 }
 

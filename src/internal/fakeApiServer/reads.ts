@@ -4,6 +4,7 @@ import type { FieldSelector, Matcher } from "../selectors.js"
 import { fieldsFor, isParseError, parseFieldSelector, parseLabelSelector } from "../selectors.js"
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { isReply, keyOf, notFound } from "./engineState.js"
+import { onView } from "./objects.js"
 import { loadedCodec, prefersProtobuf, protobufWatchType } from "./protobuf.js"
 import { flag, integer } from "./query.js"
 import { renderingOf, renderList, renderOne } from "./rendering.js"
@@ -96,7 +97,7 @@ export function list(e: EngineState, r: ResourceRequest): ApiReply {
   }
   const listRv = atRv ?? e.store.currentRv
   const namespace = r.served.info.namespaced ? r.namespace ?? sel.field.namespace : undefined
-  const matches = (o: Obj) => sel.label(o) && sel.field.matches(o)
+  const matches = onView(r.served, (o: Obj) => sel.label(o) && sel.field.matches(o))
   const items: Array<Obj> = []
   let cont: string | undefined
   let remaining = 0
@@ -169,9 +170,12 @@ export function watch(e: EngineState, r: ResourceRequest): ApiReply {
   const nameFilter = r.name
   const label = sel.label
   const field = sel.field
-  const matches = nameFilter === undefined
-    ? (o: Obj) => label(o) && field.matches(o)
-    : (o: Obj) => o.metadata?.name === nameFilter && label(o) && field.matches(o)
+  const matches = onView(
+    r.served,
+    nameFilter === undefined
+      ? (o: Obj) => label(o) && field.matches(o)
+      : (o: Obj) => o.metadata?.name === nameFilter && label(o) && field.matches(o)
+  )
   const rendering = renderingOf(r.req, r.served.custom)
   const protobuf = rendering._tag === "Plain" && prefersProtobuf(r.req, r.served)
   const render = (obj: Obj, first: boolean): unknown => {

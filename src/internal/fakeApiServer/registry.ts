@@ -1,8 +1,10 @@
 /**
  * The resources the fake serves: the built-in table plus whatever CustomResourceDefinitions currently declare.
- * Versions of one group/resource share storage (`storageKey`), as in the apiserver.
+ * Versions of one group/resource share storage (`storageKey`), as in the apiserver, and so do core/v1 and
+ * events.k8s.io/v1 Events (conversion.ts).
  */
 import type { ResourceInfo } from "../../Resource.js"
+import { sharedStorage } from "./conversion.js"
 import type { Obj } from "./types.js"
 
 export interface PrinterColumn {
@@ -70,7 +72,8 @@ export class Registry {
 
   constructor(table: ReadonlyArray<ResourceInfo>) {
     for (const info of table) {
-      const storageKey = `${info.group}/${info.plural}`
+      const own = `${info.group}/${info.plural}`
+      const storageKey = sharedStorage[own] ?? own
       this.builtins.set(gvrKey(info.group, info.version, info.plural), {
         info,
         storageKey,

@@ -512,7 +512,7 @@ const customColumns = (served: Served): ReadonlyArray<Column> | undefined => {
 }
 
 export const columnsFor = (served: Served): ReadonlyArray<Column> =>
-  customColumns(served) ?? columnsByResource[served.storageKey] ?? [nameColumn, ageColumn]
+  customColumns(served) ?? columnsByResource[`${served.info.group}/${served.info.plural}`] ?? [nameColumn, ageColumn]
 
 export interface TableOptions {
   readonly includeObject: "None" | "Metadata" | "Object"

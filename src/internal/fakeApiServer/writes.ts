@@ -15,6 +15,7 @@ import {
   randomSuffix,
   specChanged,
   timestamp,
+  view,
   withoutVolatileMeta
 } from "./objects.js"
 import { schemaDefinitions } from "./openapi.js"
@@ -201,12 +202,14 @@ export function createObject(
 export function commitUpdate(
   e: EngineState,
   r: ResourceRequest,
-  live: Obj,
+  stored: Obj,
   candidate: Obj,
   subresource: string | undefined,
   recordManagedFields: boolean
 ): ApiReply {
   const info = r.served.info
+  // Compared and merged in the form the request's version shows (Events written through the other group differ).
+  const live = view(stored, r.served)
   const hasStatus = info.subresources.includes("status")
   let next: Obj
   if (subresource === "status") {
@@ -278,13 +281,13 @@ export function commitUpdate(
     const removed = removeObject(e, r.served, key)
     return renderOne(r, 200, removed ?? next)
   }
-  const stored = e.store.put(
+  const written = e.store.put(
     r.served.storageKey,
     key,
     (rv) => ({ ...next, metadata: { ...next.metadata, resourceVersion: rv } })
   )
   if (r.served.storageKey === CRD_KEY) e.refreshCrds()
-  return renderOne(r, 200, stored)
+  return renderOne(r, 200, written)
 }
 
 export function update(e: EngineState, r: ResourceRequest, subresource: string | undefined): ApiReply {

@@ -115,7 +115,10 @@ export const make = (
 
   const preferredOf = (storageKey: string): Served | undefined => {
     const versions = engine.registry.versionsOf(storageKey)
-    return versions.find((s) => s.info.preferred) ?? versions[0]
+    // A storage shared between groups (Events) is seen through its own group's version.
+    const own = versions.filter((s) => `${s.info.group}/${s.info.plural}` === storageKey)
+    const candidates = own.length > 0 ? own : versions
+    return candidates.find((s) => s.info.preferred) ?? candidates[0]
   }
 
   const served = (apiVersion: string, kind: string, request: string) =>
