@@ -292,9 +292,7 @@ try {
       `${k.padEnd(26)} CPU ${median(cpu[k]!).toFixed(1).padStart(6)} µs/GET (min ${Math.min(...cpu[k]!).toFixed(1)}) ` +
         `${(median(cpu[k]!) / base).toFixed(2)}x  main ${median(mains[k]!).toFixed(0)}  other ${
           median(others[k]!).toFixed(0)
-        }  sys ${median(sys[k]!).toFixed(1)}  gc ${
-          median(gcs[k]!).toFixed(1)
-        }  ${median(rate[k]!).toFixed(0)} req/s`
+        }  sys ${median(sys[k]!).toFixed(1)}  gc ${median(gcs[k]!).toFixed(1)}  ${median(rate[k]!).toFixed(0)} req/s`
     )
   }
 } finally {
