@@ -537,7 +537,16 @@ const runColdStart = async (server: string, kubeconfig: string, name: string, bu
 // `import "effect-kube"` alone (in-process import times), and the bundled bin (`get --raw /version`, the file
 // `npm run build` ships) against a node:http script doing the same, spawn to exit.
 interface Probe {
-  readonly key: "floor" | "deps" | "import" | "barrelGet" | "rawVersion" | "bin" | "binFirst"
+  readonly key:
+    | "floor"
+    | "floorStream"
+    | "floorPlatform"
+    | "deps"
+    | "import"
+    | "barrelGet"
+    | "rawVersion"
+    | "bin"
+    | "binFirst"
   readonly args: ReadonlyArray<string>
   readonly env?: Readonly<Record<string, string>> | undefined
   /** In-process import time from the JSON line, import + first request, or spawn to exit. */
@@ -608,8 +617,26 @@ const runColdProbes = async (
     log(`  deps probe skipped: recording the barrel program's modules failed: ${String(error).split("\n")[0]}`)
   }
   const binArgs = [binFile, "get", "--raw", "/version", "--kubeconfig", kubeconfig]
+  const floorModules = ["effect/Effect", "effect/Schema"]
   const probes: ReadonlyArray<Probe> = [
     { key: "floor", args: [Path.join(cold, "floor.mjs")], measure: "importMs" },
+    // What the floor becomes with the platform modules any program on the platform's HttpClient loads: Stream
+    // (an HttpClientResponse's body), then HttpClient and NodeFileSystem themselves (which import Stream too).
+    {
+      key: "floorStream",
+      args: [Path.join(cold, "floor.mjs"), ...floorModules, "effect/Stream"],
+      measure: "importMs"
+    },
+    {
+      key: "floorPlatform",
+      args: [
+        Path.join(cold, "floor.mjs"),
+        ...floorModules,
+        "@effect/platform/HttpClient",
+        "@effect/platform-node/NodeFileSystem"
+      ],
+      measure: "importMs"
+    },
     ...(deps.length > 0
       ? [{ key: "deps", args: [Path.join(cold, "deps.mjs"), depsList], measure: "importMs" } as const]
       : []),
@@ -675,6 +702,18 @@ const floorSection = (
   const rows: Array<[string, ReadonlyArray<number>, string, string]> = [
     ["`effect/Effect` + `effect/Schema` alone (the floor), import (ms)", floor, "1.00x", ""],
     [
+      "the floor + `effect/Stream`, import (ms; no effect-kube module)",
+      series("floorStream"),
+      ratio(series("floorStream"), floor),
+      ""
+    ],
+    [
+      "the floor + `@effect/platform/HttpClient` + `@effect/platform-node/NodeFileSystem`, import (ms; no effect-kube module)",
+      series("floorPlatform"),
+      ratio(series("floorPlatform"), floor),
+      ""
+    ],
+    [
       `the ${probeResults.depsModules} effect / @effect/platform modules the barrel program below loads, imported alone (ms; no effect-kube module)`,
       series("deps"),
       ratio(series("deps"), floor),
@@ -703,6 +742,12 @@ const floorSection = (
       "CPU time of the floor's import (ms; user + system, less sensitive to a loaded machine)",
       cpu("floor"),
       "1.00x",
+      ""
+    ],
+    [
+      "CPU time of the floor + HttpClient + NodeFileSystem (ms)",
+      cpu("floorPlatform"),
+      ratio(cpu("floorPlatform"), cpu("floor")),
       ""
     ],
     ["CPU time of the effect / @effect/platform modules alone (ms)", cpu("deps"), ratio(cpu("deps"), cpu("floor")), ""],
