@@ -3,16 +3,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as ChildProcess from "node:child_process"
-import * as Fs from "node:fs/promises"
-import * as Os from "node:os"
-import * as Path from "node:path"
-import { ensureKubectl } from "../scripts/kubectl.mjs"
 import * as Clientset from "../src/Clientset.js"
 import * as EventRecorder from "../src/EventRecorder.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Kube from "../src/Kube.js"
 import { get, patch, post, streamLines } from "./fixtures/fake/client.js"
+import { kubectl, listenWithHome } from "./fixtures/fake/kubectl.js"
 
 const core = "/api/v1/namespaces/default/events"
 const grouped = "/apis/events.k8s.io/v1/namespaces/default/events"
@@ -151,12 +147,7 @@ describe("Events through both APIs", () => {
 describe("kubectl v1.35 and an events.k8s.io recorder", () => {
   it.live("kubectl get events and describe show what EventRecorder wrote", () =>
     Effect.gen(function*() {
-      const home = yield* Effect.acquireRelease(
-        Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "fake-events-kubectl-"))),
-        (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
-      )
-      const kubeconfig = Path.join(home, "kubeconfig")
-      yield* FakeApiServer.listen({ kubeconfigPath: kubeconfig })
+      const { home, kubeconfig } = yield* listenWithHome("fake-events-kubectl-")
       yield* Effect.gen(function*() {
         const cs = yield* Clientset.Clientset
         const created = yield* cs.coreV1.pods("default").create({
@@ -173,23 +164,17 @@ describe("kubectl v1.35 and an events.k8s.io recorder", () => {
           note: "back-off restarting app"
         })
       }).pipe(Effect.provide(Kube.layerKubeconfig({ path: kubeconfig }, { qps: -1 })))
-      const kubectl = (...args: ReadonlyArray<string>) =>
-        Effect.promise(() =>
-          new Promise<string>((resolve, reject) =>
-            ChildProcess.execFile(
-              ensureKubectl(),
-              ["--kubeconfig", kubeconfig, "--request-timeout", "10s", ...args],
-              { env: { HOME: home, PATH: process.env.PATH ?? "" }, timeout: 20_000 },
-              (error, stdout, stderr) =>
-                error === null ? resolve(stdout) : reject(new Error(`${error.message} ${stderr}`))
-            )
-          )
-        )
-      const table = yield* kubectl("get", "events")
+      const k = (...args: ReadonlyArray<string>) =>
+        Effect.map(kubectl(home, kubeconfig, args), (r) => {
+          expect(r.stderr).toBe("")
+          expect(r.code).toBe(0)
+          return r.stdout
+        })
+      const table = yield* k("get", "events")
       expect(table).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m)
       expect(table).toMatch(/Warning\s+BackOff\s+pod\/web-0\s+back-off restarting app/)
       const json = JSON.parse(
-        yield* kubectl("get", "events", "--field-selector", "involvedObject.name=web-0", "-o", "json")
+        yield* k("get", "events", "--field-selector", "involvedObject.name=web-0", "-o", "json")
       )
       expect(json.items).toHaveLength(1)
       expect(json.items[0]).toMatchObject({
@@ -199,7 +184,7 @@ describe("kubectl v1.35 and an events.k8s.io recorder", () => {
         reportingComponent: "example.com/operator",
         involvedObject: { kind: "Pod", name: "web-0" }
       })
-      const described = yield* kubectl("describe", "pod", "web-0")
+      const described = yield* k("describe", "pod", "web-0")
       expect(described).toMatch(/Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message/)
       expect(described).toMatch(/Warning\s+BackOff\s+\S+\s+example\.com\/operator\s+back-off restarting app/)
     }).pipe(Effect.scoped), 60_000)

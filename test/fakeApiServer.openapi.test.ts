@@ -1,37 +1,16 @@
 // /openapi/v2 and /openapi/v3 with the spec's schemas: kubectl explain against the fake, and the documents' shape.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { execFile } from "node:child_process"
 import * as Fs from "node:fs/promises"
-import * as Os from "node:os"
 import * as Path from "node:path"
-import { ensureKubectl } from "../scripts/kubectl.mjs"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import { crd, get, post } from "./fixtures/fake/client.js"
-
-const kubectl = (home: string, kubeconfig: string, args: ReadonlyArray<string>) =>
-  Effect.async<{ code: number; stdout: string; stderr: string }>((resume) => {
-    const child = execFile(
-      ensureKubectl(),
-      ["--kubeconfig", kubeconfig, "--request-timeout", "10s", ...args],
-      { env: { HOME: home, PATH: process.env.PATH ?? "" }, timeout: 20_000 },
-      (error, stdout, stderr) =>
-        resume(
-          Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
-        )
-    )
-    return Effect.sync(() => child.kill())
-  })
+import { kubectl, listenWithHome } from "./fixtures/fake/kubectl.js"
 
 describe("FakeApiServer OpenAPI", () => {
   it.live("kubectl explain reads the v3 schemas", () =>
     Effect.gen(function*() {
-      const home = yield* Effect.acquireRelease(
-        Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "fake-apiserver-openapi-"))),
-        (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
-      )
-      const kubeconfig = Path.join(home, "kubeconfig")
-      yield* FakeApiServer.listen({ kubeconfigPath: kubeconfig })
+      const { home, kubeconfig } = yield* listenWithHome("fake-apiserver-openapi-")
       const spec = yield* kubectl(home, kubeconfig, ["explain", "deployment.spec"])
       expect(spec.stderr).toBe("")
       expect(spec.stdout).toMatch(/^KIND:\s+Deployment\nVERSION:\s+v1\n/m)

@@ -3,11 +3,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { execFile, spawnSync } from "node:child_process"
-import * as Fs from "node:fs/promises"
-import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import * as FakeApiServer from "../src/FakeApiServer.js"
+import { listenWithHome } from "./fixtures/fake/kubectl.js"
 
 const python = "/usr/bin/python3"
 const suite = Path.join(Path.dirname(fileURLToPath(import.meta.url)), "fixtures", "python", "client_suite.py")
@@ -23,12 +21,7 @@ describe("official Python client against FakeApiServer.listen", () => {
     "watch, patch types, server-side apply with force, paging, custom objects",
     () =>
       Effect.gen(function*() {
-        const home = yield* Effect.acquireRelease(
-          Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "fake-apiserver-python-"))),
-          (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
-        )
-        const kubeconfig = Path.join(home, "kubeconfig")
-        yield* FakeApiServer.listen({ kubeconfigPath: kubeconfig })
+        const { home, kubeconfig } = yield* listenWithHome("fake-apiserver-python-")
         const result = yield* Effect.async<{ code: number; stdout: string; stderr: string }>((resume) => {
           const child = execFile(
             python,

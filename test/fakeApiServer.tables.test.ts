@@ -1,26 +1,7 @@
 // Server-side Tables with the real apiserver's columns, as kubectl v1.35 prints them.
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { execFile } from "node:child_process"
-import * as Fs from "node:fs/promises"
-import * as Os from "node:os"
-import * as Path from "node:path"
-import { ensureKubectl } from "../scripts/kubectl.mjs"
-import * as FakeApiServer from "../src/FakeApiServer.js"
-
-const kubectl = (home: string, kubeconfig: string, args: ReadonlyArray<string>) =>
-  Effect.async<{ code: number; stdout: string; stderr: string }>((resume) => {
-    const child = execFile(
-      ensureKubectl(),
-      ["--kubeconfig", kubeconfig, "--request-timeout", "10s", ...args],
-      { env: { HOME: home, PATH: process.env.PATH ?? "" }, timeout: 20_000 },
-      (error, stdout, stderr) =>
-        resume(
-          Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
-        )
-    )
-    return Effect.sync(() => child.kill())
-  })
+import { kubectl, listenWithHome } from "./fixtures/fake/kubectl.js"
 
 const header = (out: string) => out.split("\n")[0]!.trim().split(/\s{2,}/)
 
@@ -78,12 +59,7 @@ spec: {nodeName: node-1, containers: [{name: c, image: nginx}]}
 describe("FakeApiServer tables", () => {
   it.live("events, cronjobs, ingresses, PVCs, leases, nodes, daemonsets, jobs", () =>
     Effect.gen(function*() {
-      const home = yield* Effect.acquireRelease(
-        Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "fake-apiserver-tables-"))),
-        (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
-      )
-      const kubeconfig = Path.join(home, "kubeconfig")
-      yield* FakeApiServer.listen({ kubeconfigPath: kubeconfig, seedYaml: seed })
+      const { home, kubeconfig } = yield* listenWithHome("fake-apiserver-tables-", { seedYaml: seed })
       const k = (...args: ReadonlyArray<string>) =>
         Effect.map(kubectl(home, kubeconfig, args), (r) => {
           expect(r.stderr).toBe("")
