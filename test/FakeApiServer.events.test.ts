@@ -7,7 +7,7 @@ import * as Clientset from "../src/Clientset.js"
 import * as EventRecorder from "../src/EventRecorder.js"
 import * as FakeApiServer from "../src/FakeApiServer.js"
 import * as Kube from "../src/Kube.js"
-import { get, patch, post, streamLines } from "./fixtures/fake/client.js"
+import { del, get, patch, post, streamLines } from "./fixtures/fake/client.js"
 import { kubectl, listenWithHome } from "./fixtures/fake/kubectl.js"
 
 const core = "/api/v1/namespaces/default/events"
@@ -111,6 +111,11 @@ describe("Events through both APIs", () => {
       // Each API refuses the other's field names, as the apiserver does.
       expect((yield* get(`${grouped}?fieldSelector=involvedObject.name%3Dweb-0`)).status).toBe(400)
       expect((yield* get(`${core}?fieldSelector=regarding.name%3Dweb-0`)).status).toBe(400)
+      // A collection delete selects the same way.
+      const gone = yield* del(`${grouped}?fieldSelector=${encodeURIComponent("regarding.name=db-0")}`)
+      expect(gone.status).toBe(200)
+      expect(names(gone.json.items)).toEqual(["db-0.1"])
+      expect(names(yield* items(core))).toEqual(["web-0.1", "web-0.2"])
     }).pipe(withFake))
 
   it.effect("a core watch sees an events.k8s.io create and a patch through events.k8s.io, in core form", () =>

@@ -1,7 +1,7 @@
 /** Deletes of the fake apiserver: delete options, preconditions, finalizers, collections, and kind side effects. */
 import type { EngineState, ResourceRequest } from "./engineState.js"
 import { CRD_KEY, isDryRun, isReply, keyOf, notFound, NS_KEY } from "./engineState.js"
-import { timestamp } from "./objects.js"
+import { onView, timestamp } from "./objects.js"
 import { decodeDeleteOptions, isProtobufBody } from "./protobuf.js"
 import { integer } from "./query.js"
 import { selectors } from "./reads.js"
@@ -184,11 +184,12 @@ export function deleteCollection(e: EngineState, r: ResourceRequest): ApiReply {
   const sel = selectors(r)
   if (isReply(sel)) return sel
   const targets: Array<Obj> = []
+  const matches = onView(r.served, (obj: Obj) => sel.label(obj) && sel.field.matches(obj))
   for (
     const [, obj]
       of e.store.scan(r.served.storageKey, { namespace: r.served.info.namespaced ? r.namespace : undefined }) ?? []
   ) {
-    if (sel.label(obj) && sel.field.matches(obj)) targets.push(obj)
+    if (matches(obj)) targets.push(obj)
   }
   const deleted: Array<Obj> = []
   for (const obj of targets) {
