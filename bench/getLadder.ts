@@ -170,6 +170,29 @@ const threadTicks = (): { main: number; other: number } => {
 }
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
+/** Per GET: CPU, the main thread's and the other threads' CPU, system CPU, GC pauses (µs); and requests a second. */
+const columns = ["cpu", "main", "other", "sys", "gc", "rate"] as const
+type Samples = Record<(typeof columns)[number], Array<number>>
+const samples: Record<string, Samples> = {}
+for (const k of keys) samples[k] = { cpu: [], main: [], other: [], sys: [], gc: [], rate: [] }
+
+/** One line a variant: medians, and the minimum and ratio to the first variant of its CPU. */
+const report = (unit: string) => {
+  const base = median(samples[keys[0]!]!.cpu)
+  for (const k of keys) {
+    const m = samples[k]!
+    if (m.cpu.length === 0) continue
+    console.log(
+      `${k.padEnd(26)} CPU ${median(m.cpu).toFixed(1).padStart(6)} µs/GET (min ${Math.min(...m.cpu).toFixed(1)}) ` +
+        `${(median(m.cpu) / base).toFixed(2)}x  main ${median(m.main).toFixed(0)}  other ${
+          median(m.other).toFixed(0)
+        }  sys ${median(m.sys).toFixed(1)}  gc ${median(m.gc).toFixed(1)}  ${
+          median(m.rate).toFixed(0)
+        } req/s  (${m.cpu.length} ${unit})`
+    )
+  }
+}
+
 if (separate > 0 && parentServer === undefined) {
   // The parent: one process per variant and sample, shuffled each time, medians of the processes' medians.
   const shared = JSON.stringify({
@@ -179,9 +202,6 @@ if (separate > 0 && parentServer === undefined) {
     names: { [ns]: names }
   })
   const script = fileURLToPath(import.meta.url)
-  const columns = ["cpu", "main", "other", "gc", "rate"] as const
-  const samples: Record<string, Record<(typeof columns)[number], Array<number>>> = {}
-  for (const k of keys) samples[k] = { cpu: [], main: [], other: [], gc: [], rate: [] }
   for (let i = 0; i < separate; i++) {
     for (const k of [...keys].sort(() => Math.random() - 0.5)) {
       const child = ChildProcess.spawnSync(process.execPath, [...process.execArgv, script], {
@@ -198,37 +218,18 @@ if (separate > 0 && parentServer === undefined) {
       for (const c of columns) samples[k]![c].push(result[c])
     }
   }
-  const base = median(samples[keys[0]!]!.cpu)
-  for (const k of keys) {
-    const m = samples[k]!
-    if (m.cpu.length === 0) continue
-    console.log(
-      `${k.padEnd(26)} CPU ${median(m.cpu).toFixed(1).padStart(6)} µs/GET (min ${Math.min(...m.cpu).toFixed(1)}) ` +
-        `${(median(m.cpu) / base).toFixed(2)}x  main ${median(m.main).toFixed(0)}  other ${
-          median(m.other).toFixed(0)
-        }  gc ${median(m.gc).toFixed(1)}  ${median(m.rate).toFixed(0)} req/s  (${m.cpu.length} processes)`
-    )
-  }
+  report("processes")
   await runtime.dispose()
   info.stop()
   process.exit(0)
 }
 
-const mains: Record<string, Array<number>> = {}
-const others: Record<string, Array<number>> = {}
-const sys: Record<string, Array<number>> = {}
-const gcs: Record<string, Array<number>> = {}
-let gcCount = 0
 let gcMs = 0
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    gcCount++
     gcMs += e.duration
   }
 }).observe({ entryTypes: ["gc"] })
-const cpu: Record<string, Array<number>> = {}
-const rate: Record<string, Array<number>> = {}
-for (const k of keys) (cpu[k] = []), (rate[k] = []), (sys[k] = []), (gcs[k] = []), (mains[k] = []), (others[k] = [])
 try {
   for (let round = 0; round < rounds; round++) {
     const order = [...keys].sort(() => Math.random() - 0.5)
@@ -240,12 +241,13 @@ try {
       const used = process.cpuUsage(before)
       const ticksAfter = threadTicks()
       if (round === 0) continue
-      mains[k]!.push(((ticksAfter.main - ticks.main) * 10_000) / r.count)
-      others[k]!.push(((ticksAfter.other - ticks.other) * 10_000) / r.count)
-      cpu[k]!.push((used.user + used.system) / r.count)
-      sys[k]!.push(used.system / r.count)
-      gcs[k]!.push(((gcMs - gcBefore) * 1000) / r.count)
-      rate[k]!.push((r.count / r.ms) * 1000)
+      const m = samples[k]!
+      m.main.push(((ticksAfter.main - ticks.main) * 10_000) / r.count)
+      m.other.push(((ticksAfter.other - ticks.other) * 10_000) / r.count)
+      m.cpu.push((used.user + used.system) / r.count)
+      m.sys.push(used.system / r.count)
+      m.gc.push(((gcMs - gcBefore) * 1000) / r.count)
+      m.rate.push((r.count / r.ms) * 1000)
     }
   }
   if (process.env.ALLOC === "1") {
@@ -277,24 +279,10 @@ try {
     }
   }
   if (exact !== undefined) {
-    const k = keys[0]!
-    console.log(JSON.stringify({
-      cpu: median(cpu[k]!),
-      main: median(mains[k]!),
-      other: median(others[k]!),
-      gc: median(gcs[k]!),
-      rate: median(rate[k]!)
-    }))
-  }
-  const base = median(cpu[keys[0]!]!)
-  for (const k of exact === undefined ? keys : []) {
-    console.log(
-      `${k.padEnd(26)} CPU ${median(cpu[k]!).toFixed(1).padStart(6)} µs/GET (min ${Math.min(...cpu[k]!).toFixed(1)}) ` +
-        `${(median(cpu[k]!) / base).toFixed(2)}x  main ${median(mains[k]!).toFixed(0)}  other ${
-          median(others[k]!).toFixed(0)
-        }  sys ${median(sys[k]!).toFixed(1)}  gc ${median(gcs[k]!).toFixed(1)}  ${median(rate[k]!).toFixed(0)} req/s`
-    )
-  }
+    // A child of a SEPARATE run: its medians for the parent.
+    const m = samples[keys[0]!]!
+    console.log(JSON.stringify(Object.fromEntries(columns.map((c) => [c, median(m[c])]))))
+  } else report("rounds")
 } finally {
   await runtime.dispose()
   info.stop()
