@@ -130,4 +130,26 @@ describe("Watcher timing", () => {
       // Nothing was re-listed: the store-keeping consumer saw no new Init.
       expect(events).toEqual(["Init", "InitApply", "InitDone"])
     }).pipe(withFake({ bookmarkInterval: "1 hour" })))
+
+  it.scoped("a consumer holding the watcher back for longer than the idle limit is not the source's silence", () =>
+    Effect.gen(function*() {
+      const cs = yield* Clientset.Clientset
+      const pull = yield* Stream.toPull(
+        Watcher.watch(cs.coreV1.configMaps("default"), { idleTimeout: "10 seconds", timeoutSeconds: 3600 })
+      )
+      // The first pull: the (empty) initial state; the watch is open after it.
+      const initial: Array<string> = []
+      while (!initial.includes("InitDone")) for (const e of yield* pull) initial.push(e._tag)
+      yield* TestClock.adjust("100 millis")
+      expect(yield* watchRequests).toBe(1)
+      // More events than the watcher buffers, then nobody pulls for six idle limits.
+      for (let i = 0; i < 400; i++) yield* cs.coreV1.configMaps("default").create(cm(`c${i}`))
+      for (let t = 0; t < 60; t++) yield* TestClock.adjust("1 second")
+      expect(yield* watchRequests).toBe(1)
+      const names = new Set<string>()
+      while (names.size < 400) {
+        for (const e of yield* pull) if (e._tag === "Apply") names.add(e.object.metadata!.name!)
+      }
+      expect(yield* watchRequests).toBe(1)
+    }).pipe(withFake({ bookmarkInterval: "1 hour" })))
 })

@@ -13,7 +13,7 @@ import { fromCache } from "../../Store.js"
 import type { Event, Source, WatcherError } from "../../WatcherModel.js"
 import { Handoff } from "../handoff.js"
 import { CacheStore, keyOf, resourceVersionOf } from "./store.js"
-import { watch } from "./watcher.js"
+import { run } from "./watcher.js"
 
 export const make = <A, E>(
   source: Source<A, E>,
@@ -85,8 +85,8 @@ export const make = <A, E>(
       publish(out)
     }
 
-    yield* watch(source, options).pipe(
-      Stream.runForEachChunk((chunk) => Effect.sync(() => apply(chunk))),
+    // The cache is updated in the fiber that reads the connection, with no buffer or fiber between them.
+    yield* run(source, options, (events) => Effect.sync(() => apply(events))).pipe(
       Effect.catchAll((error) =>
         Effect.sync(() => {
           failure = error

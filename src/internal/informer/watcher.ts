@@ -1,18 +1,24 @@
 /**
  * The self-healing watch loop: one attempt at a time (a list, a streaming list or a watch from a resourceVersion),
  * each attempt's outcome deciding the next one and whether the backoff schedule is consulted first.
+ *
+ * The loop is an Effect that hands each batch of events to a sink, in the fiber that reads the connection: an
+ * informer's sink updates its cache right there, and `watch` puts the batches in a small buffer for its stream's
+ * consumer. Written as a chain of stream stages (concat, catchAll, forever, mapChunks, a buffer for the idle
+ * check), it cost each network chunk several times the allocations of its own work, and on a watch of cached objects
+ * every allocated byte makes the young-generation collector copy the cache more often (bench/infLayers.ts).
  */
-import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import type * as KubeRequest from "../../KubeRequest.js"
 import type { Bookmark, WatchEvent } from "../../Watch.js"
 import type { Event, Options, Source, WatcherError } from "../../WatcherModel.js"
-import type { IdleTimeout } from "./errors.js"
-import { failWhenIdle } from "./idle.js"
+import { Handoff } from "../handoff.js"
+import { IdleTimeout } from "./errors.js"
 
 /** Tags of errors no retry can fix: the request is refused, malformed or addresses nothing. */
 const terminalTags = new Set(["Forbidden", "NotFound", "BadRequest", "Invalid", "MethodNotAllowed"])
@@ -54,9 +60,27 @@ const rvOf = (o: unknown): string | undefined => (o as Meta | undefined)?.metada
 
 const initialEventsEnd = (b: Bookmark) => b.metadata.annotations?.["k8s.io/initial-events-end"] === "true"
 
-export const watch = <A, E>(source: Source<A, E>, options: Options = {}): Stream.Stream<Event<A>, WatcherError> =>
-  Stream.unwrap(Effect.gen(function*() {
+/**
+ * What the loop does with each batch of events. While it waits (a consumer holding the watcher back), the source is
+ * not asked for more, and that is not the source's silence.
+ */
+export type Sink<A> = (events: Array<Event<A>>) => Effect.Effect<void>
+
+/**
+ * Events buffered between `watch`'s loop and its consumer. Small, so that a slow consumer still holds back the
+ * connection (TCP backpressure) as it would reading the source directly; large enough for a chunk of a socket read.
+ */
+const capacity = 256
+
+/** Runs the watcher until an error no retry can fix, handing every batch of events to `sink`. */
+export const run = <A, E>(
+  source: Source<A, E>,
+  options: Options,
+  sink: Sink<A>
+): Effect.Effect<never, WatcherError> =>
+  Effect.gen(function*() {
     const driver = yield* Schedule.driver(options.backoff ?? defaultBackoff)
+    const clock = yield* Effect.clock
     const selectors: KubeRequest.ListOptions = {
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector
@@ -64,45 +88,62 @@ export const watch = <A, E>(source: Source<A, E>, options: Options = {}): Stream
     const pageSize = options.pageSize ?? 500
     const timeoutSeconds = options.timeoutSeconds ?? 290
     const idle = Duration.decode(options.idleTimeout ?? Duration.seconds(timeoutSeconds + 30))
+    const limit = Math.max(0, Duration.toMillis(idle))
     // The state carried between attempts.
     let resourceVersion: string | undefined = undefined
     let streaming = options.streamingList ?? true
     let first = true
     let delivered = false
     let failed = false
+    // When the source was last asked for more; undefined while the sink waits, which is not the source's silence.
+    let since: number | undefined = undefined
 
-    const guard = <X>(stream: Stream.Stream<X, unknown>): Stream.Stream<X, IdleTimeout | unknown> =>
-      failWhenIdle(stream, idle)
+    const asked = () => {
+      since = clock.unsafeCurrentTimeMillis()
+    }
+    const deliver = (events: Array<Event<A>>): Effect.Effect<void> => {
+      if (events.length === 0) {
+        asked()
+        return Effect.void
+      }
+      since = undefined
+      return Effect.map(sink(events), asked)
+    }
 
-    const list: Stream.Stream<Event<A>, unknown> = Stream.suspend(() => {
+    // One timer for the attempt, waking when the limit could first have passed: once per idle period, not per chunk.
+    const watchdog: Effect.Effect<never, IdleTimeout> = Effect.suspend(() => {
+      const waited = since === undefined ? 0 : clock.unsafeCurrentTimeMillis() - since
+      if (since !== undefined && waited >= limit) return Effect.fail(new IdleTimeout({ after: idle }))
+      return Effect.zipRight(Effect.sleep(limit - waited), watchdog)
+    })
+    const guard = <X>(body: Effect.Effect<X, unknown>): Effect.Effect<X, unknown> =>
+      Effect.suspend(() => {
+        asked()
+        return Effect.raceFirst(body, watchdog)
+      })
+
+    const list: Effect.Effect<void, unknown> = Effect.suspend(() => {
       let cont: string | undefined = undefined
-      let done = false
       let started = false
-      const pages = Stream.repeatEffectOption(Effect.suspend(() => {
-        if (done) return Effect.fail(Option.none())
-        return source.list({ ...selectors, limit: pageSize, continue: cont }).pipe(
-          Effect.mapError(Option.some),
-          Effect.map((page): ReadonlyArray<Event<A>> => {
-            const next = page.metadata?.continue
-            cont = typeof next === "string" && next !== "" ? next : undefined
-            const out: Array<Event<A>> = []
-            if (!started) {
-              started = true
-              out.push({ _tag: "Init" })
-            }
-            for (const object of page.items) out.push({ _tag: "InitApply", object })
-            if (cont === undefined) {
-              done = true
-              const rv = String(page.metadata?.resourceVersion ?? "")
-              resourceVersion = rv
-              delivered = true
-              out.push({ _tag: "InitDone", resourceVersion: rv })
-            }
-            return out
-          })
-        )
-      }))
-      return Stream.flattenIterables(guard(pages))
+      const page: Effect.Effect<void, unknown> = Effect.suspend(() =>
+        Effect.flatMap(source.list({ ...selectors, limit: pageSize, continue: cont }), (result) => {
+          const next = result.metadata?.continue
+          cont = typeof next === "string" && next !== "" ? next : undefined
+          const out: Array<Event<A>> = []
+          if (!started) {
+            started = true
+            out.push({ _tag: "Init" })
+          }
+          for (const object of result.items) out.push({ _tag: "InitApply", object })
+          if (cont !== undefined) return Effect.zipRight(deliver(out), page)
+          const rv = String(result.metadata?.resourceVersion ?? "")
+          resourceVersion = rv
+          delivered = true
+          out.push({ _tag: "InitDone", resourceVersion: rv })
+          return deliver(out)
+        })
+      )
+      return page
     })
 
     // Translates one chunk of watch events, advancing the resourceVersion; `initial` marks a streaming list still
@@ -138,34 +179,41 @@ export const watch = <A, E>(source: Source<A, E>, options: Options = {}): Stream
       return out
     }
 
-    const watchFrom = (rv: string): Stream.Stream<Event<A>, unknown> =>
-      Stream.suspend(() => {
-        const state = { initial: false, started: true }
-        return guard(source.watch({ ...selectors, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds }))
-          .pipe(
-            Stream.mapChunks((chunk) => Chunk.unsafeFromArray(translate(chunk, state)))
-          )
-      }) as Stream.Stream<Event<A>, unknown>
+    const consume = (
+      request: KubeRequest.ListOptions,
+      state: { initial: boolean; started: boolean }
+    ): Effect.Effect<void, unknown> =>
+      Stream.runForEachChunk(source.watch(request), (chunk) => {
+        since = undefined
+        return deliver(translate(chunk, state))
+      })
 
-    const streamingList: Stream.Stream<Event<A>, unknown> = Stream.suspend(() => {
+    const watchFrom = (rv: string): Effect.Effect<void, unknown> =>
+      Effect.suspend(() =>
+        consume({ ...selectors, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds }, {
+          initial: false,
+          started: true
+        })
+      )
+
+    const streamingList: Effect.Effect<void, unknown> = Effect.suspend(() => {
       const state = { initial: true, started: false }
-      return guard(source.watch({
+      return guard(consume({
         ...selectors,
         resourceVersion: "",
         resourceVersionMatch: "NotOlderThan",
         sendInitialEvents: true,
         allowWatchBookmarks: true,
         timeoutSeconds
-      })).pipe(
-        Stream.mapChunks((chunk) => Chunk.unsafeFromArray(translate(chunk, state))),
+      }, state)).pipe(
         // A stream that ended inside its initial state leaves nothing to resume from: list again.
-        Stream.ensuring(Effect.sync(() => {
+        Effect.ensuring(Effect.sync(() => {
           if (state.initial) resourceVersion = undefined
         }))
-      ) as Stream.Stream<Event<A>, unknown>
+      )
     })
 
-    const attempt: Stream.Stream<Event<A>, WatcherError> = Stream.suspend(() => {
+    const attempt: Effect.Effect<void, WatcherError> = Effect.suspend(() => {
       // The previous attempt decides the pause: none after one that delivered and ended cleanly, the schedule's
       // first step after a healthy one that failed, the schedule's next step after one that delivered nothing.
       const wait = first
@@ -176,33 +224,44 @@ export const watch = <A, E>(source: Source<A, E>, options: Options = {}): Stream
       first = false
       delivered = false
       failed = false
-      const body: Stream.Stream<Event<A>, unknown> = resourceVersion !== undefined
-        ? watchFrom(resourceVersion)
+      const body: Effect.Effect<void, unknown> = resourceVersion !== undefined
+        ? guard(watchFrom(resourceVersion))
         : streaming
         ? streamingList
-        : list
-      return Stream.concat(Stream.execute(wait), body).pipe(
-        Stream.catchAll((error): Stream.Stream<Event<A>, WatcherError> => {
+        : guard(list)
+      return Effect.zipRight(wait, body).pipe(
+        Effect.catchAll((error): Effect.Effect<void, WatcherError> => {
           const tag = tagOf(error)
           if (isGone(tag)) {
             resourceVersion = undefined
-            return Stream.empty
+            return Effect.void
           }
           if (streaming && resourceVersion === undefined && tag !== undefined && watchListRejected.has(tag)) {
             // client-go's WatchList fallback: this server does not stream lists; page through them from now on.
             streaming = false
             first = true
-            return Stream.empty
+            return Effect.void
           }
           // A list whose body cannot be decoded will not decode on the next try either.
-          if (tag === "DecodeError" && resourceVersion === undefined && !streaming) return Stream.fail(error as any)
-          if (tag !== undefined && terminalTags.has(tag)) return Stream.fail(error as any)
+          if (tag === "DecodeError" && resourceVersion === undefined && !streaming) return Effect.fail(error as any)
+          if (tag !== undefined && terminalTags.has(tag)) return Effect.fail(error as any)
           failed = true
-          return Stream.empty
+          return Effect.void
         })
       )
     })
-    return Stream.forever(attempt)
+    return yield* Effect.forever(attempt)
+  })
+
+export const watch = <A, E>(source: Source<A, E>, options: Options = {}): Stream.Stream<Event<A>, WatcherError> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const buffer = new Handoff<Event<A>, WatcherError>({ capacity })
+    yield* run(source, options, (events) => buffer.offerAll(events)).pipe(
+      Effect.exit,
+      Effect.map((exit) => buffer.unsafeDone(Exit.asVoid(exit))),
+      Effect.forkScoped
+    )
+    return buffer.stream
   }))
 
 export const touchedObjects = <A, E, R>(events: Stream.Stream<Event<A>, E, R>): Stream.Stream<A, E, R> =>
