@@ -125,8 +125,9 @@ export interface Options {
   /** The server-side limit each watch request asks for. Default 290 s (client-go picks 5 to 10 minutes). */
   readonly timeoutSeconds?: number | undefined
   /**
-   * A watch that delivers neither an event nor a bookmark for this long is abandoned and resumed. Default
-   * `timeoutSeconds` + 30 s.
+   * A watch that delivers neither an event nor a bookmark for this long is abandoned and resumed (a list request
+   * that answers nothing, too). Time the consumer holds the watcher back, with its 256-event buffer full, does not
+   * count. Default `timeoutSeconds` + 30 s.
    */
   readonly idleTimeout?: Duration.DurationInput | undefined
   /**
