@@ -183,29 +183,24 @@ export const run = <A, E>(
       request: KubeRequest.ListOptions,
       state: { initial: boolean; started: boolean }
     ): Effect.Effect<void, unknown> =>
-      Stream.runForEachChunk(source.watch(request), (chunk) => {
-        since = undefined
-        return deliver(translate(chunk, state))
-      })
+      Stream.runForEachChunk(source.watch(request), (chunk) => deliver(translate(chunk, state)))
 
     const watchFrom = (rv: string): Effect.Effect<void, unknown> =>
-      Effect.suspend(() =>
-        consume({ ...selectors, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds }, {
-          initial: false,
-          started: true
-        })
-      )
+      consume({ ...selectors, resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds }, {
+        initial: false,
+        started: true
+      })
 
     const streamingList: Effect.Effect<void, unknown> = Effect.suspend(() => {
       const state = { initial: true, started: false }
-      return guard(consume({
+      return consume({
         ...selectors,
         resourceVersion: "",
         resourceVersionMatch: "NotOlderThan",
         sendInitialEvents: true,
         allowWatchBookmarks: true,
         timeoutSeconds
-      }, state)).pipe(
+      }, state).pipe(
         // A stream that ended inside its initial state leaves nothing to resume from: list again.
         Effect.ensuring(Effect.sync(() => {
           if (state.initial) resourceVersion = undefined
@@ -225,11 +220,11 @@ export const run = <A, E>(
       delivered = false
       failed = false
       const body: Effect.Effect<void, unknown> = resourceVersion !== undefined
-        ? guard(watchFrom(resourceVersion))
+        ? watchFrom(resourceVersion)
         : streaming
         ? streamingList
-        : guard(list)
-      return Effect.zipRight(wait, body).pipe(
+        : list
+      return Effect.zipRight(wait, guard(body)).pipe(
         Effect.catchAll((error): Effect.Effect<void, WatcherError> => {
           const tag = tagOf(error)
           if (isGone(tag)) {
