@@ -105,7 +105,8 @@ const program = Effect.gen(function*() {
     missing,
     requests: (yield* fake.requests).length,
     // The barrel and a subpath are the same bundled module: one class, not two copies.
-    sameClass: KubeErrorModule.NotFound === KubeError.NotFound
+    sameClass: KubeErrorModule.NotFound === KubeError.NotFound,
+    userAgent: RestConfig.defaultUserAgent()
   }
 })
 export const production: typeof Kube.layerKubeconfig = Kube.layerKubeconfig
@@ -138,7 +139,11 @@ compile("nodenext", { module: "NodeNext", moduleResolution: "NodeNext", exactOpt
 compile("bundler", { module: "ESNext", moduleResolution: "bundler" })
 
 const out = JSON.parse(run(process.execPath, [path.join(project, "out-nodenext/main.js")], project))
-if (out.name !== "p" || out.missing !== "NotFound" || !(out.requests >= 3) || out.sameClass !== true) {
+// The bundled files sit elsewhere than src/ relative to package.json: the agent must still name the version.
+if (
+  out.name !== "p" || out.missing !== "NotFound" || !(out.requests >= 3) || out.sameClass !== true ||
+  !out.userAgent.startsWith(`effect-kube/${pkg.version} (`)
+) {
   console.error(`the packed program printed ${JSON.stringify(out)}`)
   process.exit(1)
 }

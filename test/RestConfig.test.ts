@@ -12,6 +12,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll } from "vitest"
 import { ensureKubectl } from "../scripts/kubectl.mjs"
+import { packageVersion } from "../src/internal/version.js"
 import * as RestConfig from "../src/RestConfig.js"
 import { makePki, removePki, type TestPki } from "./support/certs.js"
 
@@ -63,6 +64,8 @@ describe("layer", () => {
 
   it("defaultUserAgent carries package.json's version in client-go's shape", () => {
     const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version as string
+    // The constant the agent is built from is package.json's version (bump both together).
+    expect(packageVersion).toBe(version)
     const arch = process.arch === "x64" ? "amd64" : process.arch
     expect(RestConfig.defaultUserAgent()).toBe(
       `effect-kube/${version} (${process.platform}/${arch}) effect-kube/unknown`

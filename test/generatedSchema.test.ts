@@ -4,9 +4,10 @@
  */
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
 import { isDeepStrictEqual } from "node:util"
 import { describe, expect, it } from "vitest"
-import { optional, struct } from "../src/internal/generatedSchema.js"
+import { array, optional, record, struct } from "../src/internal/generatedSchema.js"
 
 interface Inner {
   readonly n: number
@@ -97,6 +98,65 @@ describe("generated struct AST", () => {
         parseOptions: { onExcessProperty: "preserve" }
       }).ast
     )).toBe(true)
+  })
+
+  it("array, record and optional make the ASTs of Schema.Array, Schema.Record and Schema.optionalWith exact", () => {
+    interface Leaf {
+      readonly v: string
+    }
+    const Leaf = struct<Leaf>("Leaf", () => ({ v: Schema.String }))
+    const pairs: ReadonlyArray<readonly [Schema.Schema.Any, Schema.Schema.Any]> = [
+      [array(Leaf), Schema.Array(Leaf)],
+      [record(Schema.Unknown), Schema.Record({ key: Schema.String, value: Schema.Unknown })],
+      [record(array(Leaf)), Schema.Record({ key: Schema.String, value: Schema.Array(Leaf) })]
+    ]
+    for (const [made, expected] of pairs) {
+      expect(Schema.isSchema(made)).toBe(true)
+      expect(isDeepStrictEqual(made.ast, expected.ast)).toBe(true)
+      expect(String(made)).toBe(String(expected))
+    }
+    // A check on an array refines the same AST (the filter is a new closure each time, so only it differs).
+    const checked = array(Schema.String).pipe(Schema.minItems(1)).ast as SchemaAST.Refinement
+    const eagerChecked = Schema.Array(Schema.String).pipe(Schema.minItems(1)).ast as SchemaAST.Refinement
+    expect(isDeepStrictEqual(checked.from, eagerChecked.from)).toBe(true)
+    expect(isDeepStrictEqual(checked.annotations, eagerChecked.annotations)).toBe(true)
+    const light = { leaves: optional(array(Leaf)), tags: optional(record(Schema.String)), n: Schema.Number }
+    const eager = {
+      leaves: Schema.optionalWith(Schema.Array(Leaf), { exact: true }),
+      tags: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { exact: true }),
+      n: Schema.Number
+    }
+    const made = struct<Schema.Struct.Type<typeof eager>>("Mixed", () => light as never).ast
+    const expected = Schema.Struct(eager).annotations({
+      identifier: "Mixed",
+      parseOptions: { onExcessProperty: "preserve" }
+    }).ast
+    expect(isDeepStrictEqual(made, expected)).toBe(true)
+    // The optional field is a property signature to the rest of Effect: Schema.Struct takes it as optionalWith.
+    expect(Schema.isPropertySignature(light.leaves)).toBe(true)
+    expect(isDeepStrictEqual(light.leaves.ast, eager.leaves.ast)).toBe(true)
+    expect(isDeepStrictEqual(Schema.Struct(light).ast, Schema.Struct(eager).ast)).toBe(true)
+    expect(Schema.decodeUnknownSync(Schema.Struct(light))({ n: 1, leaves: [{ v: "a" }] })).toStrictEqual({
+      n: 1,
+      leaves: [{ v: "a" }]
+    })
+    expect(Either.isLeft(Schema.decodeUnknownEither(Schema.Struct(light))({ n: 1, leaves: undefined }))).toBe(true)
+  })
+
+  it("array and record read their element's schema only when their own AST is first read", () => {
+    let calls = 0
+    const Leaf = struct<{ readonly v: string }>("Leaf", () => {
+      calls++
+      return { v: Schema.String }
+    })
+    const leaves = array(Leaf)
+    const byName = record(Leaf)
+    expect(calls).toBe(0)
+    expect(leaves.ast).toBe(leaves.ast)
+    expect(byName.ast).toBe(byName.ast)
+    expect(calls).toBe(1)
+    expect(Schema.decodeUnknownSync(byName)({ a: { v: "x" } })).toStrictEqual({ a: { v: "x" } })
+    expect(Schema.decodeUnknownSync(leaves.annotations({ title: "leaves" }))([{ v: "y" }])).toStrictEqual([{ v: "y" }])
   })
 
   it("a field with a default goes through Schema.Struct, which owns the transformation", () => {

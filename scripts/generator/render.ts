@@ -21,7 +21,7 @@ export interface RenderInput {
   /** Import specifier of src/Resource.ts from a module at the given module path. */
   readonly resourceImport: (module: string) => string
   /**
-   * Where a module imports `struct` and `optional` from (src/internal/generatedSchema.ts for the project's own
+   * Where a module imports `struct`, `optional`, `array` and `record` from (src/internal/generatedSchema.ts for the project's own
    * modules); without it each module defines them (generated CRD code outside the project).
    */
   readonly helperImport?: ((module: string) => string) | undefined
@@ -52,6 +52,11 @@ interface ModuleContext {
   readonly cyclic: ReadonlySet<string>
   readonly imports: Set<string>
   readonly reference: ((name: string) => ReferenceLink) | undefined
+  /**
+   * The library's helpers (`array`, `record`) this module uses; undefined for standalone output, which writes
+   * `Schema.Array` and `Schema.Record` itself.
+   */
+  readonly helpers: Set<string> | undefined
 }
 
 const qualified = (ctx: ModuleContext, name: string): string => {
@@ -142,10 +147,19 @@ const schemaExpr = (ctx: ModuleContext, t: TypeIR): string => {
       return `${pure}Schema.Literal(${t.values.map(literal).join(", ")})`
     case "IntOrString":
       return `${pure}Schema.Union(Schema.Number, Schema.String)`
-    case "Array":
-      return piped(`${pure}Schema.Array(${schemaExpr(ctx, t.items)})`, checks(t.constraints, "array"))
-    case "Record":
-      return `${pure}Schema.Record({ key: Schema.String, value: ${schemaExpr(ctx, t.values)} })`
+    case "Array": {
+      const items = schemaExpr(ctx, t.items)
+      ctx.helpers?.add("array")
+      const base = ctx.helpers !== undefined ? `${pure}array(${items})` : `${pure}Schema.Array(${items})`
+      return piped(base, checks(t.constraints, "array"))
+    }
+    case "Record": {
+      const values = schemaExpr(ctx, t.values)
+      ctx.helpers?.add("record")
+      return ctx.helpers !== undefined
+        ? `${pure}record(${values})`
+        : `${pure}Schema.Record({ key: Schema.String, value: ${values} })`
+    }
     case "Nullable":
       return `${pure}Schema.NullOr(${schemaExpr(ctx, t.inner)})`
   }
@@ -344,7 +358,8 @@ export const renderModules = (input: RenderInput): Map<string, string> => {
       emitted: new Set(),
       cyclic: cyclicModules(deps, module),
       imports: new Set(),
-      reference: input.reference
+      reference: input.reference,
+      helpers: input.helperImport !== undefined ? new Set() : undefined
     }
     const body: Array<string> = []
     const taken = new Set(byModule.get(module)!.map((d) => input.placements.get(d.name)!.ident))
@@ -379,7 +394,11 @@ export const renderModules = (input: RenderInput): Map<string, string> => {
     const hasOptional = byModule.get(module)!.some((d) =>
       d.body._tag === "Struct" && d.body.fields.some((f) => !f.required)
     )
-    const shared = [...(hasStruct ? ["struct"] : []), ...(hasOptional ? ["optional"] : [])]
+    const shared = [
+      ...[...(ctx.helpers ?? [])].sort(compareStrings),
+      ...(hasOptional ? ["optional"] : []),
+      ...(hasStruct ? ["struct"] : [])
+    ].sort(compareStrings)
     if (input.helperImport !== undefined && shared.length > 0) {
       head.push(`import { ${shared.join(", ")} } from "${input.helperImport(module)}"`)
     }

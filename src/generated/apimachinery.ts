@@ -2,7 +2,7 @@
 // dprint-ignore-file
 
 import * as Schema from "effect/Schema"
-import { struct, optional } from "../internal/generatedSchema.js"
+import { optional, struct } from "../internal/generatedSchema.js"
 
 
 /**

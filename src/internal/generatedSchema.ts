@@ -8,6 +8,11 @@
  *
  * A struct is built on first use, not when its module loads: core/v1 alone defines 239 schemas and a program that
  * reads pods needs the few dozen a Pod is made of, while building all of them cost a cold start about 30 ms.
+ *
+ * `optional`, `array` and `record` stand for `Schema.optionalWith(s, { exact: true })`, `Schema.Array(s)` and
+ * `Schema.Record({ key: Schema.String, value: s })` with the same ASTs, without the classes Effect creates for each
+ * (three per array or record, two objects per optional field): a Pod's schema has some 600 fields and 40 arrays, and
+ * building them was most of a cold start's first typed request.
  */
 import { pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
@@ -70,7 +75,9 @@ const structAst = (identifier: string, fields: Schema.Struct.Fields): SchemaAST.
   const signatures: Array<SchemaAST.PropertySignature> = []
   for (const key of Object.keys(fields)) {
     const field = fields[key]!
-    if (Schema.isPropertySignature(field)) {
+    if (field instanceof OptionalField) {
+      signatures.push(new SchemaAST.PropertySignature(key, field.from.ast, true, true))
+    } else if (Schema.isPropertySignature(field)) {
       const ast = field.ast
       // `optional` below makes declarations only; anything else goes through Schema.Struct itself.
       if (ast._tag !== "PropertySignatureDeclaration" || ast.defaultValue !== undefined) {
@@ -91,6 +98,61 @@ const structAst = (identifier: string, fields: Schema.Struct.Fields): SchemaAST.
 export const struct = <A>(identifier: string, fields: () => Fields<A>): Schema.Schema<A> =>
   lazySchema(identifier, () => structAst(identifier, fields() as Schema.Struct.Fields))
 
+/**
+ * A property signature whose declaration is made on first read, as `Schema.optionalWith(from, { exact: true })`
+ * makes it; `structAst` reads `from` and never needs it. Anything else (Schema.Struct, annotations) sees the
+ * declaration.
+ */
+class OptionalField {
+  constructor(readonly from: Schema.Schema.Any) {}
+  declare [Schema.PropertySignatureTypeId]: null
+  #ast: Schema.PropertySignatureDeclaration | undefined
+  get ast(): Schema.PropertySignatureDeclaration {
+    return this.#ast ??= new Schema.PropertySignatureDeclaration(this.from.ast, true, true, {}, undefined)
+  }
+  annotations(annotations: Schema.PropertySignature.Annotations<unknown>) {
+    return Schema.optionalWith(this.from, { exact: true }).annotations(annotations)
+  }
+  pipe() {
+    return pipeArguments(this, arguments)
+  }
+  toString() {
+    return `${this.from}?`
+  }
+}
+;(OptionalField.prototype as any)[Schema.PropertySignatureTypeId] = null
+
 /** An exact optional field (absent, never `undefined`). */
 export const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
-  Schema.optionalWith(schema, { exact: true })
+  new OptionalField(schema) as unknown as Schema.optionalWith<Schema.Schema<A>, { exact: true }>
+
+/** A schema whose AST `make` builds on first read, with what every Schema carries. */
+class LazyAstSchema {
+  constructor(private readonly make: () => SchemaAST.AST) {}
+  #ast: SchemaAST.AST | undefined
+  get ast(): SchemaAST.AST {
+    return this.#ast ??= this.make()
+  }
+  annotations(annotations: Schema.Annotations.GenericSchema<unknown>) {
+    return Schema.make(this.ast).annotations(annotations)
+  }
+  pipe() {
+    return pipeArguments(this, arguments)
+  }
+  toString() {
+    return String(this.ast)
+  }
+}
+;(LazyAstSchema.prototype as any)[Schema.TypeId] = variance
+
+/** `Schema.Array(item)`: the same AST (a readonly rest of `item`), built on first read. */
+export const array = <A>(item: Schema.Schema<A>): Schema.Schema<ReadonlyArray<A>> =>
+  new LazyAstSchema(() =>
+    new SchemaAST.TupleType([], [new SchemaAST.Type(item.ast)], true)
+  ) as unknown as Schema.Schema<ReadonlyArray<A>>
+
+/** `Schema.Record({ key: Schema.String, value })`: the same AST (one readonly string index), built on first read. */
+export const record = <A>(value: Schema.Schema<A>): Schema.Schema<{ readonly [key: string]: A }> =>
+  new LazyAstSchema(() =>
+    new SchemaAST.TypeLiteral([], [new SchemaAST.IndexSignature(SchemaAST.stringKeyword, value.ast, true)])
+  ) as unknown as Schema.Schema<{ readonly [key: string]: A }>

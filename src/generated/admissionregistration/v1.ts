@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -161,11 +161,11 @@ export interface NamedRuleWithOperations {
  * @category schemas
  */
 export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", () => ({
-  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  operations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   scope: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -197,11 +197,11 @@ export interface MatchResources {
  * @category schemas
  */
 export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", () => ({
-  excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations)),
+  excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(NamedRuleWithOperations)),
   matchPolicy: /*#__PURE__*/ optional(Schema.String),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations))
+  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(NamedRuleWithOperations))
 }))
 
 /**
@@ -318,12 +318,12 @@ export interface MutatingAdmissionPolicySpec {
  */
 export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", () => ({
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
-  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(MatchCondition)),
   matchConstraints: /*#__PURE__*/ optional(MatchResources),
-  mutations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Mutation)),
+  mutations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Mutation)),
   paramKind: /*#__PURE__*/ optional(ParamKind),
   reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
-  variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
+  variables: /*#__PURE__*/ optional(/*#__PURE__*/ array(Variable))
 }))
 
 /**
@@ -484,7 +484,7 @@ export interface MutatingAdmissionPolicyBindingList {
  */
 export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicyBinding),
+  items: /*#__PURE__*/ array(MutatingAdmissionPolicyBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -518,7 +518,7 @@ export interface MutatingAdmissionPolicyList {
  */
 export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicy),
+  items: /*#__PURE__*/ array(MutatingAdmissionPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -551,10 +551,10 @@ export interface RuleWithOperations {
  * @category schemas
  */
 export const RuleWithOperations: Schema.Schema<RuleWithOperations> = /*#__PURE__*/ struct<RuleWithOperations>("RuleWithOperations", () => ({
-  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  operations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   scope: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -661,16 +661,16 @@ export interface MutatingWebhook {
  * @category schemas
  */
 export const MutatingWebhook: Schema.Schema<MutatingWebhook> = /*#__PURE__*/ struct<MutatingWebhook>("MutatingWebhook", () => ({
-  admissionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String),
+  admissionReviewVersions: /*#__PURE__*/ array(Schema.String),
   clientConfig: WebhookClientConfig,
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
-  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(MatchCondition)),
   matchPolicy: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
-  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(RuleWithOperations)),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ array(RuleWithOperations)),
   sideEffects: Schema.String,
   timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
 }))
@@ -706,7 +706,7 @@ export const MutatingWebhookConfiguration: Schema.Schema<MutatingWebhookConfigur
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MutatingWebhook))
+  webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ array(MutatingWebhook))
 }))
 
 /**
@@ -738,7 +738,7 @@ export interface MutatingWebhookConfigurationList {
  */
 export const MutatingWebhookConfigurationList: Schema.Schema<MutatingWebhookConfigurationList> = /*#__PURE__*/ struct<MutatingWebhookConfigurationList>("MutatingWebhookConfigurationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(MutatingWebhookConfiguration),
+  items: /*#__PURE__*/ array(MutatingWebhookConfiguration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -763,7 +763,7 @@ export interface TypeChecking {
  * @category schemas
  */
 export const TypeChecking: Schema.Schema<TypeChecking> = /*#__PURE__*/ struct<TypeChecking>("TypeChecking", () => ({
-  expressionWarnings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ExpressionWarning))
+  expressionWarnings: /*#__PURE__*/ optional(/*#__PURE__*/ array(ExpressionWarning))
 }))
 
 /**
@@ -830,13 +830,13 @@ export interface ValidatingAdmissionPolicySpec {
  * @category schemas
  */
 export const ValidatingAdmissionPolicySpec: Schema.Schema<ValidatingAdmissionPolicySpec> = /*#__PURE__*/ struct<ValidatingAdmissionPolicySpec>("ValidatingAdmissionPolicySpec", () => ({
-  auditAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AuditAnnotation)),
+  auditAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ array(AuditAnnotation)),
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
-  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(MatchCondition)),
   matchConstraints: /*#__PURE__*/ optional(MatchResources),
   paramKind: /*#__PURE__*/ optional(ParamKind),
-  validations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Validation)),
-  variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
+  validations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Validation)),
+  variables: /*#__PURE__*/ optional(/*#__PURE__*/ array(Variable))
 }))
 
 /**
@@ -863,7 +863,7 @@ export interface ValidatingAdmissionPolicyStatus {
  * @category schemas
  */
 export const ValidatingAdmissionPolicyStatus: Schema.Schema<ValidatingAdmissionPolicyStatus> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyStatus>("ValidatingAdmissionPolicyStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   typeChecking: /*#__PURE__*/ optional(TypeChecking)
 }))
@@ -934,7 +934,7 @@ export const ValidatingAdmissionPolicyBindingSpec: Schema.Schema<ValidatingAdmis
   matchResources: /*#__PURE__*/ optional(MatchResources),
   paramRef: /*#__PURE__*/ optional(ParamRef),
   policyName: Schema.String,
-  validationActions: /*#__PURE__*/ Schema.Array(Schema.String)
+  validationActions: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -1000,7 +1000,7 @@ export interface ValidatingAdmissionPolicyBindingList {
  */
 export const ValidatingAdmissionPolicyBindingList: Schema.Schema<ValidatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyBindingList>("ValidatingAdmissionPolicyBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ValidatingAdmissionPolicyBinding),
+  items: /*#__PURE__*/ array(ValidatingAdmissionPolicyBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1034,7 +1034,7 @@ export interface ValidatingAdmissionPolicyList {
  */
 export const ValidatingAdmissionPolicyList: Schema.Schema<ValidatingAdmissionPolicyList> = /*#__PURE__*/ struct<ValidatingAdmissionPolicyList>("ValidatingAdmissionPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ValidatingAdmissionPolicy),
+  items: /*#__PURE__*/ array(ValidatingAdmissionPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1079,15 +1079,15 @@ export interface ValidatingWebhook {
  * @category schemas
  */
 export const ValidatingWebhook: Schema.Schema<ValidatingWebhook> = /*#__PURE__*/ struct<ValidatingWebhook>("ValidatingWebhook", () => ({
-  admissionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String),
+  admissionReviewVersions: /*#__PURE__*/ array(Schema.String),
   clientConfig: WebhookClientConfig,
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
-  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(MatchCondition)),
   matchPolicy: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(RuleWithOperations)),
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ array(RuleWithOperations)),
   sideEffects: Schema.String,
   timeoutSeconds: /*#__PURE__*/ optional(Schema.Number)
 }))
@@ -1123,7 +1123,7 @@ export const ValidatingWebhookConfiguration: Schema.Schema<ValidatingWebhookConf
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ValidatingWebhook))
+  webhooks: /*#__PURE__*/ optional(/*#__PURE__*/ array(ValidatingWebhook))
 }))
 
 /**
@@ -1155,7 +1155,7 @@ export interface ValidatingWebhookConfigurationList {
  */
 export const ValidatingWebhookConfigurationList: Schema.Schema<ValidatingWebhookConfigurationList> = /*#__PURE__*/ struct<ValidatingWebhookConfigurationList>("ValidatingWebhookConfigurationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ValidatingWebhookConfiguration),
+  items: /*#__PURE__*/ array(ValidatingWebhookConfiguration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

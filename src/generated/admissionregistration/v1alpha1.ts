@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -109,11 +109,11 @@ export interface NamedRuleWithOperations {
  * @category schemas
  */
 export const NamedRuleWithOperations: Schema.Schema<NamedRuleWithOperations> = /*#__PURE__*/ struct<NamedRuleWithOperations>("NamedRuleWithOperations", () => ({
-  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  operations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  apiVersions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  operations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   scope: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -145,11 +145,11 @@ export interface MatchResources {
  * @category schemas
  */
 export const MatchResources: Schema.Schema<MatchResources> = /*#__PURE__*/ struct<MatchResources>("MatchResources", () => ({
-  excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations)),
+  excludeResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(NamedRuleWithOperations)),
   matchPolicy: /*#__PURE__*/ optional(Schema.String),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
   objectSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamedRuleWithOperations))
+  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(NamedRuleWithOperations))
 }))
 
 /**
@@ -266,12 +266,12 @@ export interface MutatingAdmissionPolicySpec {
  */
 export const MutatingAdmissionPolicySpec: Schema.Schema<MutatingAdmissionPolicySpec> = /*#__PURE__*/ struct<MutatingAdmissionPolicySpec>("MutatingAdmissionPolicySpec", () => ({
   failurePolicy: /*#__PURE__*/ optional(Schema.String),
-  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MatchCondition)),
+  matchConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(MatchCondition)),
   matchConstraints: /*#__PURE__*/ optional(MatchResources),
-  mutations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Mutation)),
+  mutations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Mutation)),
   paramKind: /*#__PURE__*/ optional(ParamKind),
   reinvocationPolicy: /*#__PURE__*/ optional(Schema.String),
-  variables: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Variable))
+  variables: /*#__PURE__*/ optional(/*#__PURE__*/ array(Variable))
 }))
 
 /**
@@ -432,7 +432,7 @@ export interface MutatingAdmissionPolicyBindingList {
  */
 export const MutatingAdmissionPolicyBindingList: Schema.Schema<MutatingAdmissionPolicyBindingList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyBindingList>("MutatingAdmissionPolicyBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicyBinding),
+  items: /*#__PURE__*/ array(MutatingAdmissionPolicyBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -466,7 +466,7 @@ export interface MutatingAdmissionPolicyList {
  */
 export const MutatingAdmissionPolicyList: Schema.Schema<MutatingAdmissionPolicyList> = /*#__PURE__*/ struct<MutatingAdmissionPolicyList>("MutatingAdmissionPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(MutatingAdmissionPolicy),
+  items: /*#__PURE__*/ array(MutatingAdmissionPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

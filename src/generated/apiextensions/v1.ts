@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -129,7 +129,7 @@ export interface WebhookConversion {
  */
 export const WebhookConversion: Schema.Schema<WebhookConversion> = /*#__PURE__*/ struct<WebhookConversion>("WebhookConversion", () => ({
   clientConfig: /*#__PURE__*/ optional(WebhookClientConfig),
-  conversionReviewVersions: /*#__PURE__*/ Schema.Array(Schema.String)
+  conversionReviewVersions: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -188,11 +188,11 @@ export interface CustomResourceDefinitionNames {
  * @category schemas
  */
 export const CustomResourceDefinitionNames: Schema.Schema<CustomResourceDefinitionNames> = /*#__PURE__*/ struct<CustomResourceDefinitionNames>("CustomResourceDefinitionNames", () => ({
-  categories: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  categories: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   kind: Schema.String,
   listKind: /*#__PURE__*/ optional(Schema.String),
   plural: Schema.String,
-  shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   singular: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -241,7 +241,7 @@ export type CustomResourceSubresourceStatus = { readonly [key: string]: unknown 
  * @since 0.1.0
  * @category schemas
  */
-export const CustomResourceSubresourceStatus: Schema.Schema<CustomResourceSubresourceStatus> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const CustomResourceSubresourceStatus: Schema.Schema<CustomResourceSubresourceStatus> = /*#__PURE__*/ record(Schema.Unknown)
 
 /**
  * `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources`
@@ -515,13 +515,13 @@ export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ str
   $schema: /*#__PURE__*/ optional(Schema.String),
   additionalItems: /*#__PURE__*/ optional(JSONSchemaPropsOrBool),
   additionalProperties: /*#__PURE__*/ optional(JSONSchemaPropsOrBool),
-  allOf: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
-  anyOf: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  allOf: /*#__PURE__*/ optional(/*#__PURE__*/ array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  anyOf: /*#__PURE__*/ optional(/*#__PURE__*/ array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
   default: /*#__PURE__*/ optional(JSON),
-  definitions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.suspend(() => JSONSchemaProps) })),
-  dependencies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: JSONSchemaPropsOrStringArray })),
+  definitions: /*#__PURE__*/ optional(/*#__PURE__*/ record(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  dependencies: /*#__PURE__*/ optional(/*#__PURE__*/ record(JSONSchemaPropsOrStringArray)),
   description: /*#__PURE__*/ optional(Schema.String),
-  enum: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(JSON)),
+  enum: /*#__PURE__*/ optional(/*#__PURE__*/ array(JSON)),
   example: /*#__PURE__*/ optional(JSON),
   exclusiveMaximum: /*#__PURE__*/ optional(Schema.Boolean),
   exclusiveMinimum: /*#__PURE__*/ optional(Schema.Boolean),
@@ -540,21 +540,21 @@ export const JSONSchemaProps: Schema.Schema<JSONSchemaProps> = /*#__PURE__*/ str
   multipleOf: /*#__PURE__*/ optional(Schema.Number),
   not: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps)),
   nullable: /*#__PURE__*/ optional(Schema.Boolean),
-  oneOf: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  oneOf: /*#__PURE__*/ optional(/*#__PURE__*/ array(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
   pattern: /*#__PURE__*/ optional(Schema.String),
-  patternProperties: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.suspend(() => JSONSchemaProps) })),
-  properties: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.suspend(() => JSONSchemaProps) })),
-  required: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  patternProperties: /*#__PURE__*/ optional(/*#__PURE__*/ record(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  properties: /*#__PURE__*/ optional(/*#__PURE__*/ record(/*#__PURE__*/ Schema.suspend(() => JSONSchemaProps))),
+  required: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   title: /*#__PURE__*/ optional(Schema.String),
   type: /*#__PURE__*/ optional(Schema.String),
   uniqueItems: /*#__PURE__*/ optional(Schema.Boolean),
   "x-kubernetes-embedded-resource": /*#__PURE__*/ optional(Schema.Boolean),
   "x-kubernetes-int-or-string": /*#__PURE__*/ optional(Schema.Boolean),
-  "x-kubernetes-list-map-keys": /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  "x-kubernetes-list-map-keys": /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   "x-kubernetes-list-type": /*#__PURE__*/ optional(Schema.String),
   "x-kubernetes-map-type": /*#__PURE__*/ optional(Schema.String),
   "x-kubernetes-preserve-unknown-fields": /*#__PURE__*/ optional(Schema.Boolean),
-  "x-kubernetes-validations": /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ValidationRule))
+  "x-kubernetes-validations": /*#__PURE__*/ optional(/*#__PURE__*/ array(ValidationRule))
 }))
 
 /**
@@ -639,12 +639,12 @@ export interface CustomResourceDefinitionVersion {
  * @category schemas
  */
 export const CustomResourceDefinitionVersion: Schema.Schema<CustomResourceDefinitionVersion> = /*#__PURE__*/ struct<CustomResourceDefinitionVersion>("CustomResourceDefinitionVersion", () => ({
-  additionalPrinterColumns: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CustomResourceColumnDefinition)),
+  additionalPrinterColumns: /*#__PURE__*/ optional(/*#__PURE__*/ array(CustomResourceColumnDefinition)),
   deprecated: /*#__PURE__*/ optional(Schema.Boolean),
   deprecationWarning: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   schema: /*#__PURE__*/ optional(CustomResourceValidation),
-  selectableFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(SelectableField)),
+  selectableFields: /*#__PURE__*/ optional(/*#__PURE__*/ array(SelectableField)),
   served: Schema.Boolean,
   storage: Schema.Boolean,
   subresources: /*#__PURE__*/ optional(CustomResourceSubresources)
@@ -685,7 +685,7 @@ export const CustomResourceDefinitionSpec: Schema.Schema<CustomResourceDefinitio
   names: CustomResourceDefinitionNames,
   preserveUnknownFields: /*#__PURE__*/ optional(Schema.Boolean),
   scope: Schema.String,
-  versions: /*#__PURE__*/ Schema.Array(CustomResourceDefinitionVersion)
+  versions: /*#__PURE__*/ array(CustomResourceDefinitionVersion)
 }))
 
 /**
@@ -753,9 +753,9 @@ export interface CustomResourceDefinitionStatus {
  */
 export const CustomResourceDefinitionStatus: Schema.Schema<CustomResourceDefinitionStatus> = /*#__PURE__*/ struct<CustomResourceDefinitionStatus>("CustomResourceDefinitionStatus", () => ({
   acceptedNames: /*#__PURE__*/ optional(CustomResourceDefinitionNames),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CustomResourceDefinitionCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(CustomResourceDefinitionCondition)),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
-  storedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  storedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -824,7 +824,7 @@ export interface CustomResourceDefinitionList {
  */
 export const CustomResourceDefinitionList: Schema.Schema<CustomResourceDefinitionList> = /*#__PURE__*/ struct<CustomResourceDefinitionList>("CustomResourceDefinitionList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(CustomResourceDefinition),
+  items: /*#__PURE__*/ array(CustomResourceDefinition),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -132,7 +132,7 @@ export interface APIServiceStatus {
  * @category schemas
  */
 export const APIServiceStatus: Schema.Schema<APIServiceStatus> = /*#__PURE__*/ struct<APIServiceStatus>("APIServiceStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(APIServiceCondition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(APIServiceCondition))
 }))
 
 /**
@@ -201,7 +201,7 @@ export interface APIServiceList {
  */
 export const APIServiceList: Schema.Schema<APIServiceList> = /*#__PURE__*/ struct<APIServiceList>("APIServiceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(APIService),
+  items: /*#__PURE__*/ array(APIService),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -34,9 +34,9 @@ export interface ServerStorageVersion {
  */
 export const ServerStorageVersion: Schema.Schema<ServerStorageVersion> = /*#__PURE__*/ struct<ServerStorageVersion>("ServerStorageVersion", () => ({
   apiServerID: Schema.String,
-  decodableVersions: /*#__PURE__*/ Schema.Array(Schema.String),
+  decodableVersions: /*#__PURE__*/ array(Schema.String),
   encodingVersion: Schema.String,
-  servedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  servedVersions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -55,7 +55,7 @@ export type StorageVersionSpec = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const StorageVersionSpec: Schema.Schema<StorageVersionSpec> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const StorageVersionSpec: Schema.Schema<StorageVersionSpec> = /*#__PURE__*/ record(Schema.Unknown)
 
 /**
  * `io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition`
@@ -120,8 +120,8 @@ export interface StorageVersionStatus {
  */
 export const StorageVersionStatus: Schema.Schema<StorageVersionStatus> = /*#__PURE__*/ struct<StorageVersionStatus>("StorageVersionStatus", () => ({
   commonEncodingVersion: /*#__PURE__*/ optional(Schema.String),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StorageVersionCondition)),
-  storageVersions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServerStorageVersion))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(StorageVersionCondition)),
+  storageVersions: /*#__PURE__*/ optional(/*#__PURE__*/ array(ServerStorageVersion))
 }))
 
 /**
@@ -190,7 +190,7 @@ export interface StorageVersionList {
  */
 export const StorageVersionList: Schema.Schema<StorageVersionList> = /*#__PURE__*/ struct<StorageVersionList>("StorageVersionList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(StorageVersion),
+  items: /*#__PURE__*/ array(StorageVersion),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

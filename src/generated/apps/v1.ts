@@ -6,7 +6,7 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -75,7 +75,7 @@ export interface ControllerRevisionList {
  */
 export const ControllerRevisionList: Schema.Schema<ControllerRevisionList> = /*#__PURE__*/ struct<ControllerRevisionList>("ControllerRevisionList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ControllerRevision),
+  items: /*#__PURE__*/ array(ControllerRevision),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -241,7 +241,7 @@ export interface DaemonSetStatus {
  */
 export const DaemonSetStatus: Schema.Schema<DaemonSetStatus> = /*#__PURE__*/ struct<DaemonSetStatus>("DaemonSetStatus", () => ({
   collisionCount: /*#__PURE__*/ optional(Schema.Number),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DaemonSetCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(DaemonSetCondition)),
   currentNumberScheduled: Schema.Number,
   desiredNumberScheduled: Schema.Number,
   numberAvailable: /*#__PURE__*/ optional(Schema.Number),
@@ -318,7 +318,7 @@ export interface DaemonSetList {
  */
 export const DaemonSetList: Schema.Schema<DaemonSetList> = /*#__PURE__*/ struct<DaemonSetList>("DaemonSetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(DaemonSet),
+  items: /*#__PURE__*/ array(DaemonSet),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -495,7 +495,7 @@ export interface DeploymentStatus {
 export const DeploymentStatus: Schema.Schema<DeploymentStatus> = /*#__PURE__*/ struct<DeploymentStatus>("DeploymentStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
   collisionCount: /*#__PURE__*/ optional(Schema.Number),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeploymentCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeploymentCondition)),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   readyReplicas: /*#__PURE__*/ optional(Schema.Number),
   replicas: /*#__PURE__*/ optional(Schema.Number),
@@ -570,7 +570,7 @@ export interface DeploymentList {
  */
 export const DeploymentList: Schema.Schema<DeploymentList> = /*#__PURE__*/ struct<DeploymentList>("DeploymentList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Deployment),
+  items: /*#__PURE__*/ array(Deployment),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -675,7 +675,7 @@ export interface ReplicaSetStatus {
  */
 export const ReplicaSetStatus: Schema.Schema<ReplicaSetStatus> = /*#__PURE__*/ struct<ReplicaSetStatus>("ReplicaSetStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReplicaSetCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(ReplicaSetCondition)),
   fullyLabeledReplicas: /*#__PURE__*/ optional(Schema.Number),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   readyReplicas: /*#__PURE__*/ optional(Schema.Number),
@@ -749,7 +749,7 @@ export interface ReplicaSetList {
  */
 export const ReplicaSetList: Schema.Schema<ReplicaSetList> = /*#__PURE__*/ struct<ReplicaSetList>("ReplicaSetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ReplicaSet),
+  items: /*#__PURE__*/ array(ReplicaSet),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -905,7 +905,7 @@ export const StatefulSetSpec: Schema.Schema<StatefulSetSpec> = /*#__PURE__*/ str
   serviceName: /*#__PURE__*/ optional(Schema.String),
   template: core_v1.PodTemplateSpec,
   updateStrategy: /*#__PURE__*/ optional(StatefulSetUpdateStrategy),
-  volumeClaimTemplates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.PersistentVolumeClaim))
+  volumeClaimTemplates: /*#__PURE__*/ optional(/*#__PURE__*/ array(core_v1.PersistentVolumeClaim))
 }))
 
 /**
@@ -983,7 +983,7 @@ export interface StatefulSetStatus {
 export const StatefulSetStatus: Schema.Schema<StatefulSetStatus> = /*#__PURE__*/ struct<StatefulSetStatus>("StatefulSetStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
   collisionCount: /*#__PURE__*/ optional(Schema.Number),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StatefulSetCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(StatefulSetCondition)),
   currentReplicas: /*#__PURE__*/ optional(Schema.Number),
   currentRevision: /*#__PURE__*/ optional(Schema.String),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
@@ -1059,7 +1059,7 @@ export interface StatefulSetList {
  */
 export const StatefulSetList: Schema.Schema<StatefulSetList> = /*#__PURE__*/ struct<StatefulSetList>("StatefulSetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(StatefulSet),
+  items: /*#__PURE__*/ array(StatefulSet),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

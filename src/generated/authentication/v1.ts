@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -65,8 +65,8 @@ export interface UserInfo {
  * @category schemas
  */
 export const UserInfo: Schema.Schema<UserInfo> = /*#__PURE__*/ struct<UserInfo>("UserInfo", () => ({
-  extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
-  groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  extra: /*#__PURE__*/ optional(/*#__PURE__*/ record(/*#__PURE__*/ array(Schema.String))),
+  groups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   uid: /*#__PURE__*/ optional(Schema.String),
   username: /*#__PURE__*/ optional(Schema.String)
 }))
@@ -152,7 +152,7 @@ export interface TokenRequestSpec {
  * @category schemas
  */
 export const TokenRequestSpec: Schema.Schema<TokenRequestSpec> = /*#__PURE__*/ struct<TokenRequestSpec>("TokenRequestSpec", () => ({
-  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   boundObjectRef: /*#__PURE__*/ optional(BoundObjectReference),
   expirationSeconds: /*#__PURE__*/ optional(Schema.Number)
 }))
@@ -242,7 +242,7 @@ export interface TokenReviewSpec {
  * @category schemas
  */
 export const TokenReviewSpec: Schema.Schema<TokenReviewSpec> = /*#__PURE__*/ struct<TokenReviewSpec>("TokenReviewSpec", () => ({
-  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   token: Schema.String
 }))
 
@@ -272,7 +272,7 @@ export interface TokenReviewStatus {
  * @category schemas
  */
 export const TokenReviewStatus: Schema.Schema<TokenReviewStatus> = /*#__PURE__*/ struct<TokenReviewStatus>("TokenReviewStatus", () => ({
-  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  audiences: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   authenticated: /*#__PURE__*/ optional(Schema.Boolean),
   error: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(UserInfo)

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -30,7 +30,7 @@ export interface FieldSelectorAttributes {
  */
 export const FieldSelectorAttributes: Schema.Schema<FieldSelectorAttributes> = /*#__PURE__*/ struct<FieldSelectorAttributes>("FieldSelectorAttributes", () => ({
   rawSelector: /*#__PURE__*/ optional(Schema.String),
-  requirements: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.FieldSelectorRequirement))
+  requirements: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.FieldSelectorRequirement))
 }))
 
 /**
@@ -56,7 +56,7 @@ export interface LabelSelectorAttributes {
  */
 export const LabelSelectorAttributes: Schema.Schema<LabelSelectorAttributes> = /*#__PURE__*/ struct<LabelSelectorAttributes>("LabelSelectorAttributes", () => ({
   rawSelector: /*#__PURE__*/ optional(Schema.String),
-  requirements: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.LabelSelectorRequirement))
+  requirements: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.LabelSelectorRequirement))
 }))
 
 /**
@@ -162,8 +162,8 @@ export interface SubjectAccessReviewSpec {
  * @category schemas
  */
 export const SubjectAccessReviewSpec: Schema.Schema<SubjectAccessReviewSpec> = /*#__PURE__*/ struct<SubjectAccessReviewSpec>("SubjectAccessReviewSpec", () => ({
-  extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
-  groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  extra: /*#__PURE__*/ optional(/*#__PURE__*/ record(/*#__PURE__*/ array(Schema.String))),
+  groups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   nonResourceAttributes: /*#__PURE__*/ optional(NonResourceAttributes),
   resourceAttributes: /*#__PURE__*/ optional(ResourceAttributes),
   uid: /*#__PURE__*/ optional(Schema.String),
@@ -261,8 +261,8 @@ export interface NonResourceRule {
  * @category schemas
  */
 export const NonResourceRule: Schema.Schema<NonResourceRule> = /*#__PURE__*/ struct<NonResourceRule>("NonResourceRule", () => ({
-  nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
+  nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  verbs: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -291,10 +291,10 @@ export interface ResourceRule {
  * @category schemas
  */
 export const ResourceRule: Schema.Schema<ResourceRule> = /*#__PURE__*/ struct<ResourceRule>("ResourceRule", () => ({
-  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  verbs: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -411,8 +411,8 @@ export interface SubjectRulesReviewStatus {
 export const SubjectRulesReviewStatus: Schema.Schema<SubjectRulesReviewStatus> = /*#__PURE__*/ struct<SubjectRulesReviewStatus>("SubjectRulesReviewStatus", () => ({
   evaluationError: /*#__PURE__*/ optional(Schema.String),
   incomplete: Schema.Boolean,
-  nonResourceRules: /*#__PURE__*/ Schema.Array(NonResourceRule),
-  resourceRules: /*#__PURE__*/ Schema.Array(ResourceRule)
+  nonResourceRules: /*#__PURE__*/ array(NonResourceRule),
+  resourceRules: /*#__PURE__*/ array(ResourceRule)
 }))
 
 /**

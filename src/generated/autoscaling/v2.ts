@@ -5,7 +5,7 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -289,7 +289,7 @@ export interface HPAScalingRules {
  * @category schemas
  */
 export const HPAScalingRules: Schema.Schema<HPAScalingRules> = /*#__PURE__*/ struct<HPAScalingRules>("HPAScalingRules", () => ({
-  policies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HPAScalingPolicy)),
+  policies: /*#__PURE__*/ optional(/*#__PURE__*/ array(HPAScalingPolicy)),
   selectPolicy: /*#__PURE__*/ optional(Schema.String),
   stabilizationWindowSeconds: /*#__PURE__*/ optional(Schema.Number),
   tolerance: /*#__PURE__*/ optional(apimachinery.Quantity)
@@ -470,7 +470,7 @@ export interface HorizontalPodAutoscalerSpec {
 export const HorizontalPodAutoscalerSpec: Schema.Schema<HorizontalPodAutoscalerSpec> = /*#__PURE__*/ struct<HorizontalPodAutoscalerSpec>("HorizontalPodAutoscalerSpec", () => ({
   behavior: /*#__PURE__*/ optional(HorizontalPodAutoscalerBehavior),
   maxReplicas: Schema.Number,
-  metrics: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MetricSpec)),
+  metrics: /*#__PURE__*/ optional(/*#__PURE__*/ array(MetricSpec)),
   minReplicas: /*#__PURE__*/ optional(Schema.Number),
   scaleTargetRef: CrossVersionObjectReference
 }))
@@ -659,8 +659,8 @@ export interface HorizontalPodAutoscalerStatus {
  * @category schemas
  */
 export const HorizontalPodAutoscalerStatus: Schema.Schema<HorizontalPodAutoscalerStatus> = /*#__PURE__*/ struct<HorizontalPodAutoscalerStatus>("HorizontalPodAutoscalerStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HorizontalPodAutoscalerCondition)),
-  currentMetrics: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(MetricStatus)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(HorizontalPodAutoscalerCondition)),
+  currentMetrics: /*#__PURE__*/ optional(/*#__PURE__*/ array(MetricStatus)),
   currentReplicas: /*#__PURE__*/ optional(Schema.Number),
   desiredReplicas: Schema.Number,
   lastScaleTime: /*#__PURE__*/ optional(meta_v1.Time),
@@ -733,7 +733,7 @@ export interface HorizontalPodAutoscalerList {
  */
 export const HorizontalPodAutoscalerList: Schema.Schema<HorizontalPodAutoscalerList> = /*#__PURE__*/ struct<HorizontalPodAutoscalerList>("HorizontalPodAutoscalerList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(HorizontalPodAutoscaler),
+  items: /*#__PURE__*/ array(HorizontalPodAutoscaler),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -5,7 +5,7 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -34,7 +34,7 @@ export interface PodFailurePolicyOnExitCodesRequirement {
 export const PodFailurePolicyOnExitCodesRequirement: Schema.Schema<PodFailurePolicyOnExitCodesRequirement> = /*#__PURE__*/ struct<PodFailurePolicyOnExitCodesRequirement>("PodFailurePolicyOnExitCodesRequirement", () => ({
   containerName: /*#__PURE__*/ optional(Schema.String),
   operator: Schema.String,
-  values: /*#__PURE__*/ Schema.Array(Schema.Number)
+  values: /*#__PURE__*/ array(Schema.Number)
 }))
 
 /**
@@ -89,7 +89,7 @@ export interface PodFailurePolicyRule {
 export const PodFailurePolicyRule: Schema.Schema<PodFailurePolicyRule> = /*#__PURE__*/ struct<PodFailurePolicyRule>("PodFailurePolicyRule", () => ({
   action: Schema.String,
   onExitCodes: /*#__PURE__*/ optional(PodFailurePolicyOnExitCodesRequirement),
-  onPodConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodFailurePolicyOnPodConditionsPattern))
+  onPodConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodFailurePolicyOnPodConditionsPattern))
 }))
 
 /**
@@ -112,7 +112,7 @@ export interface PodFailurePolicy {
  * @category schemas
  */
 export const PodFailurePolicy: Schema.Schema<PodFailurePolicy> = /*#__PURE__*/ struct<PodFailurePolicy>("PodFailurePolicy", () => ({
-  rules: /*#__PURE__*/ Schema.Array(PodFailurePolicyRule)
+  rules: /*#__PURE__*/ array(PodFailurePolicyRule)
 }))
 
 /**
@@ -161,7 +161,7 @@ export interface SuccessPolicy {
  * @category schemas
  */
 export const SuccessPolicy: Schema.Schema<SuccessPolicy> = /*#__PURE__*/ struct<SuccessPolicy>("SuccessPolicy", () => ({
-  rules: /*#__PURE__*/ Schema.Array(SuccessPolicyRule)
+  rules: /*#__PURE__*/ array(SuccessPolicyRule)
 }))
 
 /**
@@ -326,7 +326,7 @@ export interface CronJobStatus {
  * @category schemas
  */
 export const CronJobStatus: Schema.Schema<CronJobStatus> = /*#__PURE__*/ struct<CronJobStatus>("CronJobStatus", () => ({
-  active: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.ObjectReference)),
+  active: /*#__PURE__*/ optional(/*#__PURE__*/ array(core_v1.ObjectReference)),
   lastScheduleTime: /*#__PURE__*/ optional(meta_v1.Time),
   lastSuccessfulTime: /*#__PURE__*/ optional(meta_v1.Time)
 }))
@@ -397,7 +397,7 @@ export interface CronJobList {
  */
 export const CronJobList: Schema.Schema<CronJobList> = /*#__PURE__*/ struct<CronJobList>("CronJobList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(CronJob),
+  items: /*#__PURE__*/ array(CronJob),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -462,8 +462,8 @@ export interface UncountedTerminatedPods {
  * @category schemas
  */
 export const UncountedTerminatedPods: Schema.Schema<UncountedTerminatedPods> = /*#__PURE__*/ struct<UncountedTerminatedPods>("UncountedTerminatedPods", () => ({
-  failed: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  succeeded: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  failed: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  succeeded: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -509,7 +509,7 @@ export const JobStatus: Schema.Schema<JobStatus> = /*#__PURE__*/ struct<JobStatu
   active: /*#__PURE__*/ optional(Schema.Number),
   completedIndexes: /*#__PURE__*/ optional(Schema.String),
   completionTime: /*#__PURE__*/ optional(meta_v1.Time),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(JobCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(JobCondition)),
   failed: /*#__PURE__*/ optional(Schema.Number),
   failedIndexes: /*#__PURE__*/ optional(Schema.String),
   ready: /*#__PURE__*/ optional(Schema.Number),
@@ -585,7 +585,7 @@ export interface JobList {
  */
 export const JobList: Schema.Schema<JobList> = /*#__PURE__*/ struct<JobList>("JobList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Job),
+  items: /*#__PURE__*/ array(Job),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -42,12 +42,12 @@ export interface CertificateSigningRequestSpec {
  */
 export const CertificateSigningRequestSpec: Schema.Schema<CertificateSigningRequestSpec> = /*#__PURE__*/ struct<CertificateSigningRequestSpec>("CertificateSigningRequestSpec", () => ({
   expirationSeconds: /*#__PURE__*/ optional(Schema.Number),
-  extra: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: /*#__PURE__*/ Schema.Array(Schema.String) })),
-  groups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  extra: /*#__PURE__*/ optional(/*#__PURE__*/ record(/*#__PURE__*/ array(Schema.String))),
+  groups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   request: Schema.String,
   signerName: Schema.String,
   uid: /*#__PURE__*/ optional(Schema.String),
-  usages: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  usages: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   username: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -112,7 +112,7 @@ export interface CertificateSigningRequestStatus {
  */
 export const CertificateSigningRequestStatus: Schema.Schema<CertificateSigningRequestStatus> = /*#__PURE__*/ struct<CertificateSigningRequestStatus>("CertificateSigningRequestStatus", () => ({
   certificate: /*#__PURE__*/ optional(Schema.String),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CertificateSigningRequestCondition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(CertificateSigningRequestCondition))
 }))
 
 /**
@@ -181,7 +181,7 @@ export interface CertificateSigningRequestList {
  */
 export const CertificateSigningRequestList: Schema.Schema<CertificateSigningRequestList> = /*#__PURE__*/ struct<CertificateSigningRequestList>("CertificateSigningRequestList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(CertificateSigningRequest),
+  items: /*#__PURE__*/ array(CertificateSigningRequest),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -96,7 +96,7 @@ export interface ClusterTrustBundleList {
  */
 export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ClusterTrustBundle),
+  items: /*#__PURE__*/ array(ClusterTrustBundle),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -96,7 +96,7 @@ export interface ClusterTrustBundleList {
  */
 export const ClusterTrustBundleList: Schema.Schema<ClusterTrustBundleList> = /*#__PURE__*/ struct<ClusterTrustBundleList>("ClusterTrustBundleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ClusterTrustBundle),
+  items: /*#__PURE__*/ array(ClusterTrustBundle),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -154,7 +154,7 @@ export const PodCertificateRequestSpec: Schema.Schema<PodCertificateRequestSpec>
   serviceAccountUID: Schema.String,
   signerName: Schema.String,
   stubPKCS10Request: Schema.String,
-  unverifiedUserAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
+  unverifiedUserAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String))
 }))
 
 /**
@@ -187,7 +187,7 @@ export interface PodCertificateRequestStatus {
 export const PodCertificateRequestStatus: Schema.Schema<PodCertificateRequestStatus> = /*#__PURE__*/ struct<PodCertificateRequestStatus>("PodCertificateRequestStatus", () => ({
   beginRefreshAt: /*#__PURE__*/ optional(meta_v1.Time),
   certificateChain: /*#__PURE__*/ optional(Schema.String),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   notAfter: /*#__PURE__*/ optional(meta_v1.Time),
   notBefore: /*#__PURE__*/ optional(meta_v1.Time)
 }))
@@ -258,7 +258,7 @@ export interface PodCertificateRequestList {
  */
 export const PodCertificateRequestList: Schema.Schema<PodCertificateRequestList> = /*#__PURE__*/ struct<PodCertificateRequestList>("PodCertificateRequestList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PodCertificateRequest),
+  items: /*#__PURE__*/ array(PodCertificateRequest),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -108,7 +108,7 @@ export interface LeaseCandidateList {
  */
 export const LeaseCandidateList: Schema.Schema<LeaseCandidateList> = /*#__PURE__*/ struct<LeaseCandidateList>("LeaseCandidateList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(LeaseCandidate),
+  items: /*#__PURE__*/ array(LeaseCandidate),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

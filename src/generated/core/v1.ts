@@ -5,7 +5,7 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -66,7 +66,7 @@ export interface NodeSelectorRequirement {
 export const NodeSelectorRequirement: Schema.Schema<NodeSelectorRequirement> = /*#__PURE__*/ struct<NodeSelectorRequirement>("NodeSelectorRequirement", () => ({
   key: Schema.String,
   operator: Schema.String,
-  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -91,8 +91,8 @@ export interface NodeSelectorTerm {
  * @category schemas
  */
 export const NodeSelectorTerm: Schema.Schema<NodeSelectorTerm> = /*#__PURE__*/ struct<NodeSelectorTerm>("NodeSelectorTerm", () => ({
-  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeSelectorRequirement)),
-  matchFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeSelectorRequirement))
+  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ array(NodeSelectorRequirement)),
+  matchFields: /*#__PURE__*/ optional(/*#__PURE__*/ array(NodeSelectorRequirement))
 }))
 
 /**
@@ -115,7 +115,7 @@ export interface NodeSelector {
  * @category schemas
  */
 export const NodeSelector: Schema.Schema<NodeSelector> = /*#__PURE__*/ struct<NodeSelector>("NodeSelector", () => ({
-  nodeSelectorTerms: /*#__PURE__*/ Schema.Array(NodeSelectorTerm)
+  nodeSelectorTerms: /*#__PURE__*/ array(NodeSelectorTerm)
 }))
 
 /**
@@ -166,7 +166,7 @@ export interface NodeAffinity {
  * @category schemas
  */
 export const NodeAffinity: Schema.Schema<NodeAffinity> = /*#__PURE__*/ struct<NodeAffinity>("NodeAffinity", () => ({
-  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PreferredSchedulingTerm)),
+  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ array(PreferredSchedulingTerm)),
   requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(NodeSelector)
 }))
 
@@ -201,10 +201,10 @@ export interface PodAffinityTerm {
  */
 export const PodAffinityTerm: Schema.Schema<PodAffinityTerm> = /*#__PURE__*/ struct<PodAffinityTerm>("PodAffinityTerm", () => ({
   labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  mismatchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  mismatchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   namespaceSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   topologyKey: Schema.String
 }))
 
@@ -256,8 +256,8 @@ export interface PodAffinity {
  * @category schemas
  */
 export const PodAffinity: Schema.Schema<PodAffinity> = /*#__PURE__*/ struct<PodAffinity>("PodAffinity", () => ({
-  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(WeightedPodAffinityTerm)),
-  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodAffinityTerm))
+  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ array(WeightedPodAffinityTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodAffinityTerm))
 }))
 
 /**
@@ -282,8 +282,8 @@ export interface PodAntiAffinity {
  * @category schemas
  */
 export const PodAntiAffinity: Schema.Schema<PodAntiAffinity> = /*#__PURE__*/ struct<PodAntiAffinity>("PodAntiAffinity", () => ({
-  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(WeightedPodAffinityTerm)),
-  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodAffinityTerm))
+  preferredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ array(WeightedPodAffinityTerm)),
+  requiredDuringSchedulingIgnoredDuringExecution: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodAffinityTerm))
 }))
 
 /**
@@ -613,7 +613,7 @@ export const CSIPersistentVolumeSource: Schema.Schema<CSIPersistentVolumeSource>
   nodePublishSecretRef: /*#__PURE__*/ optional(SecretReference),
   nodeStageSecretRef: /*#__PURE__*/ optional(SecretReference),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
-  volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   volumeHandle: Schema.String
 }))
 
@@ -672,7 +672,7 @@ export const CSIVolumeSource: Schema.Schema<CSIVolumeSource> = /*#__PURE__*/ str
   fsType: /*#__PURE__*/ optional(Schema.String),
   nodePublishSecretRef: /*#__PURE__*/ optional(LocalObjectReference),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
-  volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
+  volumeAttributes: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String))
 }))
 
 /**
@@ -697,8 +697,8 @@ export interface Capabilities {
  * @category schemas
  */
 export const Capabilities: Schema.Schema<Capabilities> = /*#__PURE__*/ struct<Capabilities>("Capabilities", () => ({
-  add: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  drop: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  add: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  drop: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -731,7 +731,7 @@ export interface CephFSPersistentVolumeSource {
  * @category schemas
  */
 export const CephFSPersistentVolumeSource: Schema.Schema<CephFSPersistentVolumeSource> = /*#__PURE__*/ struct<CephFSPersistentVolumeSource>("CephFSPersistentVolumeSource", () => ({
-  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  monitors: /*#__PURE__*/ array(Schema.String),
   path: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretFile: /*#__PURE__*/ optional(Schema.String),
@@ -769,7 +769,7 @@ export interface CephFSVolumeSource {
  * @category schemas
  */
 export const CephFSVolumeSource: Schema.Schema<CephFSVolumeSource> = /*#__PURE__*/ struct<CephFSVolumeSource>("CephFSVolumeSource", () => ({
-  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  monitors: /*#__PURE__*/ array(Schema.String),
   path: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretFile: /*#__PURE__*/ optional(Schema.String),
@@ -960,7 +960,7 @@ export interface ComponentStatus {
  */
 export const ComponentStatus: Schema.Schema<ComponentStatus> = /*#__PURE__*/ struct<ComponentStatus>("ComponentStatus", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ComponentCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(ComponentCondition)),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
 }))
@@ -994,7 +994,7 @@ export interface ComponentStatusList {
  */
 export const ComponentStatusList: Schema.Schema<ComponentStatusList> = /*#__PURE__*/ struct<ComponentStatusList>("ComponentStatusList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ComponentStatus),
+  items: /*#__PURE__*/ array(ComponentStatus),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1032,8 +1032,8 @@ export interface ConfigMap {
  */
 export const ConfigMap: Schema.Schema<ConfigMap> = /*#__PURE__*/ struct<ConfigMap>("ConfigMap", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  binaryData: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
-  data: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  binaryData: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
+  data: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   immutable: /*#__PURE__*/ optional(Schema.Boolean),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta)
@@ -1123,7 +1123,7 @@ export interface ConfigMapList {
  */
 export const ConfigMapList: Schema.Schema<ConfigMapList> = /*#__PURE__*/ struct<ConfigMapList>("ConfigMapList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ConfigMap),
+  items: /*#__PURE__*/ array(ConfigMap),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1216,7 +1216,7 @@ export interface ConfigMapProjection {
  * @category schemas
  */
 export const ConfigMapProjection: Schema.Schema<ConfigMapProjection> = /*#__PURE__*/ struct<ConfigMapProjection>("ConfigMapProjection", () => ({
-  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ array(KeyToPath)),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
 }))
@@ -1248,7 +1248,7 @@ export interface ConfigMapVolumeSource {
  */
 export const ConfigMapVolumeSource: Schema.Schema<ConfigMapVolumeSource> = /*#__PURE__*/ struct<ConfigMapVolumeSource>("ConfigMapVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
-  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ array(KeyToPath)),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
 }))
@@ -1337,7 +1337,7 @@ export interface ContainerRestartRuleOnExitCodes {
  */
 export const ContainerRestartRuleOnExitCodes: Schema.Schema<ContainerRestartRuleOnExitCodes> = /*#__PURE__*/ struct<ContainerRestartRuleOnExitCodes>("ContainerRestartRuleOnExitCodes", () => ({
   operator: Schema.String,
-  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.Number))
 }))
 
 /**
@@ -1621,7 +1621,7 @@ export interface ExecAction {
  * @category schemas
  */
 export const ExecAction: Schema.Schema<ExecAction> = /*#__PURE__*/ struct<ExecAction>("ExecAction", () => ({
-  command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  command: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -1679,7 +1679,7 @@ export interface HTTPGetAction {
  */
 export const HTTPGetAction: Schema.Schema<HTTPGetAction> = /*#__PURE__*/ struct<HTTPGetAction>("HTTPGetAction", () => ({
   host: /*#__PURE__*/ optional(Schema.String),
-  httpHeaders: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HTTPHeader)),
+  httpHeaders: /*#__PURE__*/ optional(/*#__PURE__*/ array(HTTPHeader)),
   path: /*#__PURE__*/ optional(Schema.String),
   port: apimachinery.IntOrString,
   scheme: /*#__PURE__*/ optional(Schema.String)
@@ -1921,9 +1921,9 @@ export interface ResourceRequirements {
  * @category schemas
  */
 export const ResourceRequirements: Schema.Schema<ResourceRequirements> = /*#__PURE__*/ struct<ResourceRequirements>("ResourceRequirements", () => ({
-  claims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceClaim)),
-  limits: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+  claims: /*#__PURE__*/ optional(/*#__PURE__*/ array(ResourceClaim)),
+  limits: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity))
 }))
 
 /**
@@ -2207,21 +2207,21 @@ export interface Container {
  * @category schemas
  */
 export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Container>("Container", () => ({
-  args: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  env: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvVar)),
-  envFrom: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvFromSource)),
+  args: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  command: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  env: /*#__PURE__*/ optional(/*#__PURE__*/ array(EnvVar)),
+  envFrom: /*#__PURE__*/ optional(/*#__PURE__*/ array(EnvFromSource)),
   image: /*#__PURE__*/ optional(Schema.String),
   imagePullPolicy: /*#__PURE__*/ optional(Schema.String),
   lifecycle: /*#__PURE__*/ optional(Lifecycle),
   livenessProbe: /*#__PURE__*/ optional(Probe),
   name: Schema.String,
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerPort)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerPort)),
   readinessProbe: /*#__PURE__*/ optional(Probe),
-  resizePolicy: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerResizePolicy)),
+  resizePolicy: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerResizePolicy)),
   resources: /*#__PURE__*/ optional(ResourceRequirements),
   restartPolicy: /*#__PURE__*/ optional(Schema.String),
-  restartPolicyRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerRestartRule)),
+  restartPolicyRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerRestartRule)),
   securityContext: /*#__PURE__*/ optional(SecurityContext),
   startupProbe: /*#__PURE__*/ optional(Probe),
   stdin: /*#__PURE__*/ optional(Schema.Boolean),
@@ -2229,8 +2229,8 @@ export const Container: Schema.Schema<Container> = /*#__PURE__*/ struct<Containe
   terminationMessagePath: /*#__PURE__*/ optional(Schema.String),
   terminationMessagePolicy: /*#__PURE__*/ optional(Schema.String),
   tty: /*#__PURE__*/ optional(Schema.Boolean),
-  volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeDevice)),
-  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMount)),
+  volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ array(VolumeDevice)),
+  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ array(VolumeMount)),
   workingDir: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -2285,7 +2285,7 @@ export interface ContainerImage {
  * @category schemas
  */
 export const ContainerImage: Schema.Schema<ContainerImage> = /*#__PURE__*/ struct<ContainerImage>("ContainerImage", () => ({
-  names: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  names: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   sizeBytes: /*#__PURE__*/ optional(Schema.Number)
 }))
 
@@ -2433,7 +2433,7 @@ export interface LinuxContainerUser {
  */
 export const LinuxContainerUser: Schema.Schema<LinuxContainerUser> = /*#__PURE__*/ struct<LinuxContainerUser>("LinuxContainerUser", () => ({
   gid: Schema.Number,
-  supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
+  supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.Number)),
   uid: Schema.Number
 }))
 
@@ -2512,7 +2512,7 @@ export interface ResourceStatus {
  */
 export const ResourceStatus: Schema.Schema<ResourceStatus> = /*#__PURE__*/ struct<ResourceStatus>("ResourceStatus", () => ({
   name: Schema.String,
-  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceHealth))
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ array(ResourceHealth))
 }))
 
 /**
@@ -2644,8 +2644,8 @@ export interface ContainerStatus {
  * @category schemas
  */
 export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ struct<ContainerStatus>("ContainerStatus", () => ({
-  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  allocatedResourcesStatus: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceStatus)),
+  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  allocatedResourcesStatus: /*#__PURE__*/ optional(/*#__PURE__*/ array(ResourceStatus)),
   containerID: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
   imageID: Schema.String,
@@ -2658,7 +2658,7 @@ export const ContainerStatus: Schema.Schema<ContainerStatus> = /*#__PURE__*/ str
   state: /*#__PURE__*/ optional(ContainerState),
   stopSignal: /*#__PURE__*/ optional(Schema.String),
   user: /*#__PURE__*/ optional(ContainerUser),
-  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMountStatus))
+  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ array(VolumeMountStatus))
 }))
 
 /**
@@ -2736,7 +2736,7 @@ export interface DownwardAPIProjection {
  * @category schemas
  */
 export const DownwardAPIProjection: Schema.Schema<DownwardAPIProjection> = /*#__PURE__*/ struct<DownwardAPIProjection>("DownwardAPIProjection", () => ({
-  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DownwardAPIVolumeFile))
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ array(DownwardAPIVolumeFile))
 }))
 
 /**
@@ -2762,7 +2762,7 @@ export interface DownwardAPIVolumeSource {
  */
 export const DownwardAPIVolumeSource: Schema.Schema<DownwardAPIVolumeSource> = /*#__PURE__*/ struct<DownwardAPIVolumeSource>("DownwardAPIVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
-  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DownwardAPIVolumeFile))
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ array(DownwardAPIVolumeFile))
 }))
 
 /**
@@ -2879,9 +2879,9 @@ export interface EndpointSubset {
  * @category schemas
  */
 export const EndpointSubset: Schema.Schema<EndpointSubset> = /*#__PURE__*/ struct<EndpointSubset>("EndpointSubset", () => ({
-  addresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointAddress)),
-  notReadyAddresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointAddress)),
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointPort))
+  addresses: /*#__PURE__*/ optional(/*#__PURE__*/ array(EndpointAddress)),
+  notReadyAddresses: /*#__PURE__*/ optional(/*#__PURE__*/ array(EndpointAddress)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(EndpointPort))
 }))
 
 /**
@@ -2915,7 +2915,7 @@ export const Endpoints: Schema.Schema<Endpoints> = /*#__PURE__*/ struct<Endpoint
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  subsets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointSubset))
+  subsets: /*#__PURE__*/ optional(/*#__PURE__*/ array(EndpointSubset))
 }))
 
 /**
@@ -2947,7 +2947,7 @@ export interface EndpointsList {
  */
 export const EndpointsList: Schema.Schema<EndpointsList> = /*#__PURE__*/ struct<EndpointsList>("EndpointsList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Endpoints),
+  items: /*#__PURE__*/ array(Endpoints),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -3022,21 +3022,21 @@ export interface EphemeralContainer {
  * @category schemas
  */
 export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__*/ struct<EphemeralContainer>("EphemeralContainer", () => ({
-  args: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  command: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  env: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvVar)),
-  envFrom: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EnvFromSource)),
+  args: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  command: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  env: /*#__PURE__*/ optional(/*#__PURE__*/ array(EnvVar)),
+  envFrom: /*#__PURE__*/ optional(/*#__PURE__*/ array(EnvFromSource)),
   image: /*#__PURE__*/ optional(Schema.String),
   imagePullPolicy: /*#__PURE__*/ optional(Schema.String),
   lifecycle: /*#__PURE__*/ optional(Lifecycle),
   livenessProbe: /*#__PURE__*/ optional(Probe),
   name: Schema.String,
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerPort)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerPort)),
   readinessProbe: /*#__PURE__*/ optional(Probe),
-  resizePolicy: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerResizePolicy)),
+  resizePolicy: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerResizePolicy)),
   resources: /*#__PURE__*/ optional(ResourceRequirements),
   restartPolicy: /*#__PURE__*/ optional(Schema.String),
-  restartPolicyRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerRestartRule)),
+  restartPolicyRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerRestartRule)),
   securityContext: /*#__PURE__*/ optional(SecurityContext),
   startupProbe: /*#__PURE__*/ optional(Probe),
   stdin: /*#__PURE__*/ optional(Schema.Boolean),
@@ -3045,8 +3045,8 @@ export const EphemeralContainer: Schema.Schema<EphemeralContainer> = /*#__PURE__
   terminationMessagePath: /*#__PURE__*/ optional(Schema.String),
   terminationMessagePolicy: /*#__PURE__*/ optional(Schema.String),
   tty: /*#__PURE__*/ optional(Schema.Boolean),
-  volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeDevice)),
-  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeMount)),
+  volumeDevices: /*#__PURE__*/ optional(/*#__PURE__*/ array(VolumeDevice)),
+  volumeMounts: /*#__PURE__*/ optional(/*#__PURE__*/ array(VolumeMount)),
   workingDir: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -3133,8 +3133,8 @@ export interface VolumeResourceRequirements {
  * @category schemas
  */
 export const VolumeResourceRequirements: Schema.Schema<VolumeResourceRequirements> = /*#__PURE__*/ struct<VolumeResourceRequirements>("VolumeResourceRequirements", () => ({
-  limits: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+  limits: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity))
 }))
 
 /**
@@ -3173,7 +3173,7 @@ export interface PersistentVolumeClaimSpec {
  * @category schemas
  */
 export const PersistentVolumeClaimSpec: Schema.Schema<PersistentVolumeClaimSpec> = /*#__PURE__*/ struct<PersistentVolumeClaimSpec>("PersistentVolumeClaimSpec", () => ({
-  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   dataSource: /*#__PURE__*/ optional(TypedLocalObjectReference),
   dataSourceRef: /*#__PURE__*/ optional(TypedObjectReference),
   resources: /*#__PURE__*/ optional(VolumeResourceRequirements),
@@ -3387,7 +3387,7 @@ export interface EventList {
  */
 export const EventList: Schema.Schema<EventList> = /*#__PURE__*/ struct<EventList>("EventList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Event),
+  items: /*#__PURE__*/ array(Event),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -3423,8 +3423,8 @@ export const FCVolumeSource: Schema.Schema<FCVolumeSource> = /*#__PURE__*/ struc
   fsType: /*#__PURE__*/ optional(Schema.String),
   lun: /*#__PURE__*/ optional(Schema.Number),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
-  targetWWNs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  wwids: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  targetWWNs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  wwids: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -3457,7 +3457,7 @@ export interface FlexPersistentVolumeSource {
 export const FlexPersistentVolumeSource: Schema.Schema<FlexPersistentVolumeSource> = /*#__PURE__*/ struct<FlexPersistentVolumeSource>("FlexPersistentVolumeSource", () => ({
   driver: Schema.String,
   fsType: /*#__PURE__*/ optional(Schema.String),
-  options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  options: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference)
 }))
@@ -3492,7 +3492,7 @@ export interface FlexVolumeSource {
 export const FlexVolumeSource: Schema.Schema<FlexVolumeSource> = /*#__PURE__*/ struct<FlexVolumeSource>("FlexVolumeSource", () => ({
   driver: Schema.String,
   fsType: /*#__PURE__*/ optional(Schema.String),
-  options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  options: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference)
 }))
@@ -3667,7 +3667,7 @@ export interface HostAlias {
  * @category schemas
  */
 export const HostAlias: Schema.Schema<HostAlias> = /*#__PURE__*/ struct<HostAlias>("HostAlias", () => ({
-  hostnames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  hostnames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   ip: Schema.String
 }))
 
@@ -3767,7 +3767,7 @@ export const ISCSIPersistentVolumeSource: Schema.Schema<ISCSIPersistentVolumeSou
   iqn: Schema.String,
   iscsiInterface: /*#__PURE__*/ optional(Schema.String),
   lun: Schema.Number,
-  portals: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  portals: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference),
   targetPortal: Schema.String
@@ -3820,7 +3820,7 @@ export const ISCSIVolumeSource: Schema.Schema<ISCSIVolumeSource> = /*#__PURE__*/
   iqn: Schema.String,
   iscsiInterface: /*#__PURE__*/ optional(Schema.String),
   lun: Schema.Number,
-  portals: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  portals: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
   targetPortal: Schema.String
@@ -3882,11 +3882,11 @@ export interface LimitRangeItem {
  * @category schemas
  */
 export const LimitRangeItem: Schema.Schema<LimitRangeItem> = /*#__PURE__*/ struct<LimitRangeItem>("LimitRangeItem", () => ({
-  default: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  defaultRequest: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  max: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  maxLimitRequestRatio: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  min: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  default: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  defaultRequest: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  max: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  maxLimitRequestRatio: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  min: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
   type: Schema.String
 }))
 
@@ -3910,7 +3910,7 @@ export interface LimitRangeSpec {
  * @category schemas
  */
 export const LimitRangeSpec: Schema.Schema<LimitRangeSpec> = /*#__PURE__*/ struct<LimitRangeSpec>("LimitRangeSpec", () => ({
-  limits: /*#__PURE__*/ Schema.Array(LimitRangeItem)
+  limits: /*#__PURE__*/ array(LimitRangeItem)
 }))
 
 /**
@@ -3976,7 +3976,7 @@ export interface LimitRangeList {
  */
 export const LimitRangeList: Schema.Schema<LimitRangeList> = /*#__PURE__*/ struct<LimitRangeList>("LimitRangeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(LimitRange),
+  items: /*#__PURE__*/ array(LimitRange),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -4039,7 +4039,7 @@ export const LoadBalancerIngress: Schema.Schema<LoadBalancerIngress> = /*#__PURE
   hostname: /*#__PURE__*/ optional(Schema.String),
   ip: /*#__PURE__*/ optional(Schema.String),
   ipMode: /*#__PURE__*/ optional(Schema.String),
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PortStatus))
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(PortStatus))
 }))
 
 /**
@@ -4062,7 +4062,7 @@ export interface LoadBalancerStatus {
  * @category schemas
  */
 export const LoadBalancerStatus: Schema.Schema<LoadBalancerStatus> = /*#__PURE__*/ struct<LoadBalancerStatus>("LoadBalancerStatus", () => ({
-  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LoadBalancerIngress))
+  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ array(LoadBalancerIngress))
 }))
 
 /**
@@ -4166,7 +4166,7 @@ export interface NamespaceSpec {
  * @category schemas
  */
 export const NamespaceSpec: Schema.Schema<NamespaceSpec> = /*#__PURE__*/ struct<NamespaceSpec>("NamespaceSpec", () => ({
-  finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -4226,7 +4226,7 @@ export interface NamespaceStatus {
  * @category schemas
  */
 export const NamespaceStatus: Schema.Schema<NamespaceStatus> = /*#__PURE__*/ struct<NamespaceStatus>("NamespaceStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NamespaceCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(NamespaceCondition)),
   phase: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -4296,7 +4296,7 @@ export interface NamespaceList {
  */
 export const NamespaceList: Schema.Schema<NamespaceList> = /*#__PURE__*/ struct<NamespaceList>("NamespaceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Namespace),
+  items: /*#__PURE__*/ array(Namespace),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -4391,9 +4391,9 @@ export const NodeSpec: Schema.Schema<NodeSpec> = /*#__PURE__*/ struct<NodeSpec>(
   configSource: /*#__PURE__*/ optional(NodeConfigSource),
   externalID: /*#__PURE__*/ optional(Schema.String),
   podCIDR: /*#__PURE__*/ optional(Schema.String),
-  podCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  podCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   providerID: /*#__PURE__*/ optional(Schema.String),
-  taints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Taint)),
+  taints: /*#__PURE__*/ optional(/*#__PURE__*/ array(Taint)),
   unschedulable: /*#__PURE__*/ optional(Schema.Boolean)
 }))
 
@@ -4713,20 +4713,20 @@ export interface NodeStatus {
  * @category schemas
  */
 export const NodeStatus: Schema.Schema<NodeStatus> = /*#__PURE__*/ struct<NodeStatus>("NodeStatus", () => ({
-  addresses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeAddress)),
-  allocatable: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeCondition)),
+  addresses: /*#__PURE__*/ optional(/*#__PURE__*/ array(NodeAddress)),
+  allocatable: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(NodeCondition)),
   config: /*#__PURE__*/ optional(NodeConfigStatus),
   daemonEndpoints: /*#__PURE__*/ optional(NodeDaemonEndpoints),
-  declaredFeatures: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  declaredFeatures: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   features: /*#__PURE__*/ optional(NodeFeatures),
-  images: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerImage)),
+  images: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerImage)),
   nodeInfo: /*#__PURE__*/ optional(NodeSystemInfo),
   phase: /*#__PURE__*/ optional(Schema.String),
-  runtimeHandlers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeRuntimeHandler)),
-  volumesAttached: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AttachedVolume)),
-  volumesInUse: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  runtimeHandlers: /*#__PURE__*/ optional(/*#__PURE__*/ array(NodeRuntimeHandler)),
+  volumesAttached: /*#__PURE__*/ optional(/*#__PURE__*/ array(AttachedVolume)),
+  volumesInUse: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -4790,9 +4790,9 @@ export interface NodeAllocatableResourceClaimStatus {
  * @category schemas
  */
 export const NodeAllocatableResourceClaimStatus: Schema.Schema<NodeAllocatableResourceClaimStatus> = /*#__PURE__*/ struct<NodeAllocatableResourceClaimStatus>("NodeAllocatableResourceClaimStatus", () => ({
-  containers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  containers: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   resourceClaimName: Schema.String,
-  resources: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })
+  resources: /*#__PURE__*/ record(apimachinery.Quantity)
 }))
 
 /**
@@ -4824,7 +4824,7 @@ export interface NodeList {
  */
 export const NodeList: Schema.Schema<NodeList> = /*#__PURE__*/ struct<NodeList>("NodeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Node),
+  items: /*#__PURE__*/ array(Node),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -4959,7 +4959,7 @@ export const RBDPersistentVolumeSource: Schema.Schema<RBDPersistentVolumeSource>
   fsType: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
   keyring: /*#__PURE__*/ optional(Schema.String),
-  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  monitors: /*#__PURE__*/ array(Schema.String),
   pool: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(SecretReference),
@@ -5186,11 +5186,11 @@ export interface PersistentVolumeSpec {
  * @category schemas
  */
 export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PURE__*/ struct<PersistentVolumeSpec>("PersistentVolumeSpec", () => ({
-  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   awsElasticBlockStore: /*#__PURE__*/ optional(AWSElasticBlockStoreVolumeSource),
   azureDisk: /*#__PURE__*/ optional(AzureDiskVolumeSource),
   azureFile: /*#__PURE__*/ optional(AzureFilePersistentVolumeSource),
-  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
   cephfs: /*#__PURE__*/ optional(CephFSPersistentVolumeSource),
   cinder: /*#__PURE__*/ optional(CinderPersistentVolumeSource),
   claimRef: /*#__PURE__*/ optional(ObjectReference),
@@ -5203,7 +5203,7 @@ export const PersistentVolumeSpec: Schema.Schema<PersistentVolumeSpec> = /*#__PU
   hostPath: /*#__PURE__*/ optional(HostPathVolumeSource),
   iscsi: /*#__PURE__*/ optional(ISCSIPersistentVolumeSource),
   local: /*#__PURE__*/ optional(LocalVolumeSource),
-  mountOptions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  mountOptions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   nfs: /*#__PURE__*/ optional(NFSVolumeSource),
   nodeAffinity: /*#__PURE__*/ optional(VolumeNodeAffinity),
   persistentVolumeReclaimPolicy: /*#__PURE__*/ optional(Schema.String),
@@ -5360,11 +5360,11 @@ export interface PersistentVolumeClaimStatus {
  * @category schemas
  */
 export const PersistentVolumeClaimStatus: Schema.Schema<PersistentVolumeClaimStatus> = /*#__PURE__*/ struct<PersistentVolumeClaimStatus>("PersistentVolumeClaimStatus", () => ({
-  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  allocatedResourceStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
-  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PersistentVolumeClaimCondition)),
+  accessModes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  allocatedResourceStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
+  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(PersistentVolumeClaimCondition)),
   currentVolumeAttributesClassName: /*#__PURE__*/ optional(Schema.String),
   modifyVolumeStatus: /*#__PURE__*/ optional(ModifyVolumeStatus),
   phase: /*#__PURE__*/ optional(Schema.String)
@@ -5436,7 +5436,7 @@ export interface PersistentVolumeClaimList {
  */
 export const PersistentVolumeClaimList: Schema.Schema<PersistentVolumeClaimList> = /*#__PURE__*/ struct<PersistentVolumeClaimList>("PersistentVolumeClaimList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PersistentVolumeClaim),
+  items: /*#__PURE__*/ array(PersistentVolumeClaim),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -5496,7 +5496,7 @@ export interface PersistentVolumeList {
  */
 export const PersistentVolumeList: Schema.Schema<PersistentVolumeList> = /*#__PURE__*/ struct<PersistentVolumeList>("PersistentVolumeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PersistentVolume),
+  items: /*#__PURE__*/ array(PersistentVolume),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -5551,9 +5551,9 @@ export interface PodDNSConfig {
  * @category schemas
  */
 export const PodDNSConfig: Schema.Schema<PodDNSConfig> = /*#__PURE__*/ struct<PodDNSConfig>("PodDNSConfig", () => ({
-  nameservers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  options: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodDNSConfigOption)),
-  searches: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  nameservers: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  options: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodDNSConfigOption)),
+  searches: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -5756,9 +5756,9 @@ export const PodSecurityContext: Schema.Schema<PodSecurityContext> = /*#__PURE__
   seLinuxChangePolicy: /*#__PURE__*/ optional(Schema.String),
   seLinuxOptions: /*#__PURE__*/ optional(SELinuxOptions),
   seccompProfile: /*#__PURE__*/ optional(SeccompProfile),
-  supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
+  supplementalGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.Number)),
   supplementalGroupsPolicy: /*#__PURE__*/ optional(Schema.String),
-  sysctls: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Sysctl)),
+  sysctls: /*#__PURE__*/ optional(/*#__PURE__*/ array(Sysctl)),
   windowsOptions: /*#__PURE__*/ optional(WindowsSecurityContextOptions)
 }))
 
@@ -5832,7 +5832,7 @@ export interface TopologySpreadConstraint {
  */
 export const TopologySpreadConstraint: Schema.Schema<TopologySpreadConstraint> = /*#__PURE__*/ struct<TopologySpreadConstraint>("TopologySpreadConstraint", () => ({
   labelSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  matchLabelKeys: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   maxSkew: Schema.Number,
   minDomains: /*#__PURE__*/ optional(Schema.Number),
   nodeAffinityPolicy: /*#__PURE__*/ optional(Schema.String),
@@ -5879,7 +5879,7 @@ export const PodCertificateProjection: Schema.Schema<PodCertificateProjection> =
   keyType: Schema.String,
   maxExpirationSeconds: /*#__PURE__*/ optional(Schema.Number),
   signerName: Schema.String,
-  userAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
+  userAnnotations: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String))
 }))
 
 /**
@@ -5906,7 +5906,7 @@ export interface SecretProjection {
  * @category schemas
  */
 export const SecretProjection: Schema.Schema<SecretProjection> = /*#__PURE__*/ struct<SecretProjection>("SecretProjection", () => ({
-  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ array(KeyToPath)),
   name: /*#__PURE__*/ optional(Schema.String),
   optional: /*#__PURE__*/ optional(Schema.Boolean)
 }))
@@ -6001,7 +6001,7 @@ export interface ProjectedVolumeSource {
  */
 export const ProjectedVolumeSource: Schema.Schema<ProjectedVolumeSource> = /*#__PURE__*/ struct<ProjectedVolumeSource>("ProjectedVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
-  sources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(VolumeProjection))
+  sources: /*#__PURE__*/ optional(/*#__PURE__*/ array(VolumeProjection))
 }))
 
 /**
@@ -6041,7 +6041,7 @@ export const RBDVolumeSource: Schema.Schema<RBDVolumeSource> = /*#__PURE__*/ str
   fsType: /*#__PURE__*/ optional(Schema.String),
   image: Schema.String,
   keyring: /*#__PURE__*/ optional(Schema.String),
-  monitors: /*#__PURE__*/ Schema.Array(Schema.String),
+  monitors: /*#__PURE__*/ array(Schema.String),
   pool: /*#__PURE__*/ optional(Schema.String),
   readOnly: /*#__PURE__*/ optional(Schema.Boolean),
   secretRef: /*#__PURE__*/ optional(LocalObjectReference),
@@ -6125,7 +6125,7 @@ export interface SecretVolumeSource {
  */
 export const SecretVolumeSource: Schema.Schema<SecretVolumeSource> = /*#__PURE__*/ struct<SecretVolumeSource>("SecretVolumeSource", () => ({
   defaultMode: /*#__PURE__*/ optional(Schema.Number),
-  items: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(KeyToPath)),
+  items: /*#__PURE__*/ optional(/*#__PURE__*/ array(KeyToPath)),
   optional: /*#__PURE__*/ optional(Schema.Boolean),
   secretName: /*#__PURE__*/ optional(Schema.String)
 }))
@@ -6383,34 +6383,34 @@ export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("Po
   activeDeadlineSeconds: /*#__PURE__*/ optional(Schema.Number),
   affinity: /*#__PURE__*/ optional(Affinity),
   automountServiceAccountToken: /*#__PURE__*/ optional(Schema.Boolean),
-  containers: /*#__PURE__*/ Schema.Array(Container),
+  containers: /*#__PURE__*/ array(Container),
   dnsConfig: /*#__PURE__*/ optional(PodDNSConfig),
   dnsPolicy: /*#__PURE__*/ optional(Schema.String),
   enableServiceLinks: /*#__PURE__*/ optional(Schema.Boolean),
-  ephemeralContainers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EphemeralContainer)),
-  hostAliases: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HostAlias)),
+  ephemeralContainers: /*#__PURE__*/ optional(/*#__PURE__*/ array(EphemeralContainer)),
+  hostAliases: /*#__PURE__*/ optional(/*#__PURE__*/ array(HostAlias)),
   hostIPC: /*#__PURE__*/ optional(Schema.Boolean),
   hostNetwork: /*#__PURE__*/ optional(Schema.Boolean),
   hostPID: /*#__PURE__*/ optional(Schema.Boolean),
   hostUsers: /*#__PURE__*/ optional(Schema.Boolean),
   hostname: /*#__PURE__*/ optional(Schema.String),
   hostnameOverride: /*#__PURE__*/ optional(Schema.String),
-  imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LocalObjectReference)),
-  initContainers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Container)),
+  imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ array(LocalObjectReference)),
+  initContainers: /*#__PURE__*/ optional(/*#__PURE__*/ array(Container)),
   nodeName: /*#__PURE__*/ optional(Schema.String),
-  nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   os: /*#__PURE__*/ optional(PodOS),
-  overhead: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  overhead: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
   preemptionPolicy: /*#__PURE__*/ optional(Schema.String),
   priority: /*#__PURE__*/ optional(Schema.Number),
   priorityClassName: /*#__PURE__*/ optional(Schema.String),
-  readinessGates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodReadinessGate)),
-  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodResourceClaim)),
+  readinessGates: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodReadinessGate)),
+  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodResourceClaim)),
   resources: /*#__PURE__*/ optional(ResourceRequirements),
   restartPolicy: /*#__PURE__*/ optional(Schema.String),
   runtimeClassName: /*#__PURE__*/ optional(Schema.String),
   schedulerName: /*#__PURE__*/ optional(Schema.String),
-  schedulingGates: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodSchedulingGate)),
+  schedulingGates: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodSchedulingGate)),
   schedulingGroup: /*#__PURE__*/ optional(PodSchedulingGroup),
   securityContext: /*#__PURE__*/ optional(PodSecurityContext),
   serviceAccount: /*#__PURE__*/ optional(Schema.String),
@@ -6419,9 +6419,9 @@ export const PodSpec: Schema.Schema<PodSpec> = /*#__PURE__*/ struct<PodSpec>("Po
   shareProcessNamespace: /*#__PURE__*/ optional(Schema.Boolean),
   subdomain: /*#__PURE__*/ optional(Schema.String),
   terminationGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
-  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Toleration)),
-  topologySpreadConstraints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologySpreadConstraint)),
-  volumes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Volume))
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ array(Toleration)),
+  topologySpreadConstraints: /*#__PURE__*/ optional(/*#__PURE__*/ array(TopologySpreadConstraint)),
+  volumes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Volume))
 }))
 
 /**
@@ -6487,7 +6487,7 @@ export interface PodExtendedResourceClaimStatus {
  * @category schemas
  */
 export const PodExtendedResourceClaimStatus: Schema.Schema<PodExtendedResourceClaimStatus> = /*#__PURE__*/ struct<PodExtendedResourceClaimStatus>("PodExtendedResourceClaimStatus", () => ({
-  requestMappings: /*#__PURE__*/ Schema.Array(ContainerExtendedResourceRequest),
+  requestMappings: /*#__PURE__*/ array(ContainerExtendedResourceRequest),
   resourceClaimName: Schema.String
 }))
 
@@ -6600,25 +6600,25 @@ export interface PodStatus {
  * @category schemas
  */
 export const PodStatus: Schema.Schema<PodStatus> = /*#__PURE__*/ struct<PodStatus>("PodStatus", () => ({
-  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodCondition)),
-  containerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
-  ephemeralContainerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
+  allocatedResources: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodCondition)),
+  containerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerStatus)),
+  ephemeralContainerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerStatus)),
   extendedResourceClaimStatus: /*#__PURE__*/ optional(PodExtendedResourceClaimStatus),
   hostIP: /*#__PURE__*/ optional(Schema.String),
-  hostIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(HostIP)),
-  initContainerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ContainerStatus)),
+  hostIPs: /*#__PURE__*/ optional(/*#__PURE__*/ array(HostIP)),
+  initContainerStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ array(ContainerStatus)),
   message: /*#__PURE__*/ optional(Schema.String),
-  nodeAllocatableResourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NodeAllocatableResourceClaimStatus)),
+  nodeAllocatableResourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ array(NodeAllocatableResourceClaimStatus)),
   nominatedNodeName: /*#__PURE__*/ optional(Schema.String),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   phase: /*#__PURE__*/ optional(Schema.String),
   podIP: /*#__PURE__*/ optional(Schema.String),
-  podIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodIP)),
+  podIPs: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodIP)),
   qosClass: /*#__PURE__*/ optional(Schema.String),
   reason: /*#__PURE__*/ optional(Schema.String),
   resize: /*#__PURE__*/ optional(Schema.String),
-  resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodResourceClaimStatus)),
+  resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodResourceClaimStatus)),
   resources: /*#__PURE__*/ optional(ResourceRequirements),
   startTime: /*#__PURE__*/ optional(meta_v1.Time)
 }))
@@ -6689,7 +6689,7 @@ export interface PodList {
  */
 export const PodList: Schema.Schema<PodList> = /*#__PURE__*/ struct<PodList>("PodList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Pod),
+  items: /*#__PURE__*/ array(Pod),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -6783,7 +6783,7 @@ export interface PodTemplateList {
  */
 export const PodTemplateList: Schema.Schema<PodTemplateList> = /*#__PURE__*/ struct<PodTemplateList>("PodTemplateList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PodTemplate),
+  items: /*#__PURE__*/ array(PodTemplate),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -6816,7 +6816,7 @@ export interface ReplicationControllerSpec {
 export const ReplicationControllerSpec: Schema.Schema<ReplicationControllerSpec> = /*#__PURE__*/ struct<ReplicationControllerSpec>("ReplicationControllerSpec", () => ({
   minReadySeconds: /*#__PURE__*/ optional(Schema.Number),
   replicas: /*#__PURE__*/ optional(Schema.Number),
-  selector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  selector: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   template: /*#__PURE__*/ optional(PodTemplateSpec)
 }))
 
@@ -6886,7 +6886,7 @@ export interface ReplicationControllerStatus {
  */
 export const ReplicationControllerStatus: Schema.Schema<ReplicationControllerStatus> = /*#__PURE__*/ struct<ReplicationControllerStatus>("ReplicationControllerStatus", () => ({
   availableReplicas: /*#__PURE__*/ optional(Schema.Number),
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ReplicationControllerCondition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(ReplicationControllerCondition)),
   fullyLabeledReplicas: /*#__PURE__*/ optional(Schema.Number),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number),
   readyReplicas: /*#__PURE__*/ optional(Schema.Number),
@@ -6959,7 +6959,7 @@ export interface ReplicationControllerList {
  */
 export const ReplicationControllerList: Schema.Schema<ReplicationControllerList> = /*#__PURE__*/ struct<ReplicationControllerList>("ReplicationControllerList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ReplicationController),
+  items: /*#__PURE__*/ array(ReplicationController),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -6990,7 +6990,7 @@ export interface ScopedResourceSelectorRequirement {
 export const ScopedResourceSelectorRequirement: Schema.Schema<ScopedResourceSelectorRequirement> = /*#__PURE__*/ struct<ScopedResourceSelectorRequirement>("ScopedResourceSelectorRequirement", () => ({
   operator: Schema.String,
   scopeName: Schema.String,
-  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -7013,7 +7013,7 @@ export interface ScopeSelector {
  * @category schemas
  */
 export const ScopeSelector: Schema.Schema<ScopeSelector> = /*#__PURE__*/ struct<ScopeSelector>("ScopeSelector", () => ({
-  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ScopedResourceSelectorRequirement))
+  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ array(ScopedResourceSelectorRequirement))
 }))
 
 /**
@@ -7040,9 +7040,9 @@ export interface ResourceQuotaSpec {
  * @category schemas
  */
 export const ResourceQuotaSpec: Schema.Schema<ResourceQuotaSpec> = /*#__PURE__*/ struct<ResourceQuotaSpec>("ResourceQuotaSpec", () => ({
-  hard: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  hard: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
   scopeSelector: /*#__PURE__*/ optional(ScopeSelector),
-  scopes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  scopes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -7067,8 +7067,8 @@ export interface ResourceQuotaStatus {
  * @category schemas
  */
 export const ResourceQuotaStatus: Schema.Schema<ResourceQuotaStatus> = /*#__PURE__*/ struct<ResourceQuotaStatus>("ResourceQuotaStatus", () => ({
-  hard: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
-  used: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+  hard: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
+  used: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity))
 }))
 
 /**
@@ -7137,7 +7137,7 @@ export interface ResourceQuotaList {
  */
 export const ResourceQuotaList: Schema.Schema<ResourceQuotaList> = /*#__PURE__*/ struct<ResourceQuotaList>("ResourceQuotaList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ResourceQuota),
+  items: /*#__PURE__*/ array(ResourceQuota),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -7177,11 +7177,11 @@ export interface Secret {
  */
 export const Secret: Schema.Schema<Secret> = /*#__PURE__*/ struct<Secret>("Secret", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  data: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  data: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   immutable: /*#__PURE__*/ optional(Schema.Boolean),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  stringData: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  stringData: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   type: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -7214,7 +7214,7 @@ export interface SecretList {
  */
 export const SecretList: Schema.Schema<SecretList> = /*#__PURE__*/ struct<SecretList>("SecretList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Secret),
+  items: /*#__PURE__*/ array(Secret),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -7340,20 +7340,20 @@ export interface ServiceSpec {
 export const ServiceSpec: Schema.Schema<ServiceSpec> = /*#__PURE__*/ struct<ServiceSpec>("ServiceSpec", () => ({
   allocateLoadBalancerNodePorts: /*#__PURE__*/ optional(Schema.Boolean),
   clusterIP: /*#__PURE__*/ optional(Schema.String),
-  clusterIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  externalIPs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  clusterIPs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  externalIPs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   externalName: /*#__PURE__*/ optional(Schema.String),
   externalTrafficPolicy: /*#__PURE__*/ optional(Schema.String),
   healthCheckNodePort: /*#__PURE__*/ optional(Schema.Number),
   internalTrafficPolicy: /*#__PURE__*/ optional(Schema.String),
-  ipFamilies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  ipFamilies: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   ipFamilyPolicy: /*#__PURE__*/ optional(Schema.String),
   loadBalancerClass: /*#__PURE__*/ optional(Schema.String),
   loadBalancerIP: /*#__PURE__*/ optional(Schema.String),
-  loadBalancerSourceRanges: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServicePort)),
+  loadBalancerSourceRanges: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(ServicePort)),
   publishNotReadyAddresses: /*#__PURE__*/ optional(Schema.Boolean),
-  selector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  selector: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   sessionAffinity: /*#__PURE__*/ optional(Schema.String),
   sessionAffinityConfig: /*#__PURE__*/ optional(SessionAffinityConfig),
   trafficDistribution: /*#__PURE__*/ optional(Schema.String),
@@ -7382,7 +7382,7 @@ export interface ServiceStatus {
  * @category schemas
  */
 export const ServiceStatus: Schema.Schema<ServiceStatus> = /*#__PURE__*/ struct<ServiceStatus>("ServiceStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   loadBalancer: /*#__PURE__*/ optional(LoadBalancerStatus)
 }))
 
@@ -7457,10 +7457,10 @@ export interface ServiceAccount {
 export const ServiceAccount: Schema.Schema<ServiceAccount> = /*#__PURE__*/ struct<ServiceAccount>("ServiceAccount", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   automountServiceAccountToken: /*#__PURE__*/ optional(Schema.Boolean),
-  imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LocalObjectReference)),
+  imagePullSecrets: /*#__PURE__*/ optional(/*#__PURE__*/ array(LocalObjectReference)),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  secrets: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ObjectReference))
+  secrets: /*#__PURE__*/ optional(/*#__PURE__*/ array(ObjectReference))
 }))
 
 /**
@@ -7492,7 +7492,7 @@ export interface ServiceAccountList {
  */
 export const ServiceAccountList: Schema.Schema<ServiceAccountList> = /*#__PURE__*/ struct<ServiceAccountList>("ServiceAccountList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ServiceAccount),
+  items: /*#__PURE__*/ array(ServiceAccount),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -7526,7 +7526,7 @@ export interface ServiceList {
  */
 export const ServiceList: Schema.Schema<ServiceList> = /*#__PURE__*/ struct<ServiceList>("ServiceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Service),
+  items: /*#__PURE__*/ array(Service),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -7554,7 +7554,7 @@ export interface TopologySelectorLabelRequirement {
  */
 export const TopologySelectorLabelRequirement: Schema.Schema<TopologySelectorLabelRequirement> = /*#__PURE__*/ struct<TopologySelectorLabelRequirement>("TopologySelectorLabelRequirement", () => ({
   key: Schema.String,
-  values: /*#__PURE__*/ Schema.Array(Schema.String)
+  values: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -7577,7 +7577,7 @@ export interface TopologySelectorTerm {
  * @category schemas
  */
 export const TopologySelectorTerm: Schema.Schema<TopologySelectorTerm> = /*#__PURE__*/ struct<TopologySelectorTerm>("TopologySelectorTerm", () => ({
-  matchLabelExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologySelectorLabelRequirement))
+  matchLabelExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ array(TopologySelectorLabelRequirement))
 }))
 
 /**

@@ -5,7 +5,7 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -105,8 +105,8 @@ export interface EndpointHints {
  * @category schemas
  */
 export const EndpointHints: Schema.Schema<EndpointHints> = /*#__PURE__*/ struct<EndpointHints>("EndpointHints", () => ({
-  forNodes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ForNode)),
-  forZones: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ForZone))
+  forNodes: /*#__PURE__*/ optional(/*#__PURE__*/ array(ForNode)),
+  forZones: /*#__PURE__*/ optional(/*#__PURE__*/ array(ForZone))
 }))
 
 /**
@@ -143,9 +143,9 @@ export interface Endpoint {
  * @category schemas
  */
 export const Endpoint: Schema.Schema<Endpoint> = /*#__PURE__*/ struct<Endpoint>("Endpoint", () => ({
-  addresses: /*#__PURE__*/ Schema.Array(Schema.String),
+  addresses: /*#__PURE__*/ array(Schema.String),
   conditions: /*#__PURE__*/ optional(EndpointConditions),
-  deprecatedTopology: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  deprecatedTopology: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   hints: /*#__PURE__*/ optional(EndpointHints),
   hostname: /*#__PURE__*/ optional(Schema.String),
   nodeName: /*#__PURE__*/ optional(Schema.String),
@@ -219,10 +219,10 @@ export interface EndpointSlice {
 export const EndpointSlice: Schema.Schema<EndpointSlice> = /*#__PURE__*/ struct<EndpointSlice>("EndpointSlice", () => ({
   addressType: Schema.String,
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  endpoints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Endpoint)),
+  endpoints: /*#__PURE__*/ optional(/*#__PURE__*/ array(Endpoint)),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(EndpointPort))
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(EndpointPort))
 }))
 
 /**
@@ -254,7 +254,7 @@ export interface EndpointSliceList {
  */
 export const EndpointSliceList: Schema.Schema<EndpointSliceList> = /*#__PURE__*/ struct<EndpointSliceList>("EndpointSliceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(EndpointSlice),
+  items: /*#__PURE__*/ array(EndpointSlice),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

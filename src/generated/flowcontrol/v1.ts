@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -78,8 +78,8 @@ export interface NonResourcePolicyRule {
  * @category schemas
  */
 export const NonResourcePolicyRule: Schema.Schema<NonResourcePolicyRule> = /*#__PURE__*/ struct<NonResourcePolicyRule>("NonResourcePolicyRule", () => ({
-  nonResourceURLs: /*#__PURE__*/ Schema.Array(Schema.String),
-  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
+  nonResourceURLs: /*#__PURE__*/ array(Schema.String),
+  verbs: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -110,11 +110,11 @@ export interface ResourcePolicyRule {
  * @category schemas
  */
 export const ResourcePolicyRule: Schema.Schema<ResourcePolicyRule> = /*#__PURE__*/ struct<ResourcePolicyRule>("ResourcePolicyRule", () => ({
-  apiGroups: /*#__PURE__*/ Schema.Array(Schema.String),
+  apiGroups: /*#__PURE__*/ array(Schema.String),
   clusterScope: /*#__PURE__*/ optional(Schema.Boolean),
-  namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resources: /*#__PURE__*/ Schema.Array(Schema.String),
-  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
+  namespaces: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resources: /*#__PURE__*/ array(Schema.String),
+  verbs: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -245,9 +245,9 @@ export interface PolicyRulesWithSubjects {
  * @category schemas
  */
 export const PolicyRulesWithSubjects: Schema.Schema<PolicyRulesWithSubjects> = /*#__PURE__*/ struct<PolicyRulesWithSubjects>("PolicyRulesWithSubjects", () => ({
-  nonResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NonResourcePolicyRule)),
-  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourcePolicyRule)),
-  subjects: /*#__PURE__*/ Schema.Array(Subject)
+  nonResourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(NonResourcePolicyRule)),
+  resourceRules: /*#__PURE__*/ optional(/*#__PURE__*/ array(ResourcePolicyRule)),
+  subjects: /*#__PURE__*/ array(Subject)
 }))
 
 /**
@@ -302,7 +302,7 @@ export const FlowSchemaSpec: Schema.Schema<FlowSchemaSpec> = /*#__PURE__*/ struc
   distinguisherMethod: /*#__PURE__*/ optional(FlowDistinguisherMethod),
   matchingPrecedence: /*#__PURE__*/ optional(Schema.Number),
   priorityLevelConfiguration: PriorityLevelConfigurationReference,
-  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRulesWithSubjects))
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ array(PolicyRulesWithSubjects))
 }))
 
 /**
@@ -360,7 +360,7 @@ export interface FlowSchemaStatus {
  * @category schemas
  */
 export const FlowSchemaStatus: Schema.Schema<FlowSchemaStatus> = /*#__PURE__*/ struct<FlowSchemaStatus>("FlowSchemaStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(FlowSchemaCondition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(FlowSchemaCondition))
 }))
 
 /**
@@ -429,7 +429,7 @@ export interface FlowSchemaList {
  */
 export const FlowSchemaList: Schema.Schema<FlowSchemaList> = /*#__PURE__*/ struct<FlowSchemaList>("FlowSchemaList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(FlowSchema),
+  items: /*#__PURE__*/ array(FlowSchema),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -605,7 +605,7 @@ export interface PriorityLevelConfigurationStatus {
  * @category schemas
  */
 export const PriorityLevelConfigurationStatus: Schema.Schema<PriorityLevelConfigurationStatus> = /*#__PURE__*/ struct<PriorityLevelConfigurationStatus>("PriorityLevelConfigurationStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PriorityLevelConfigurationCondition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(PriorityLevelConfigurationCondition))
 }))
 
 /**
@@ -674,7 +674,7 @@ export interface PriorityLevelConfigurationList {
  */
 export const PriorityLevelConfigurationList: Schema.Schema<PriorityLevelConfigurationList> = /*#__PURE__*/ struct<PriorityLevelConfigurationList>("PriorityLevelConfigurationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PriorityLevelConfiguration),
+  items: /*#__PURE__*/ array(PriorityLevelConfiguration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

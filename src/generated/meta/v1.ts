@@ -3,7 +3,7 @@
 
 import * as Schema from "effect/Schema"
 import * as apimachinery from "../apimachinery.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -94,8 +94,8 @@ export const APIGroup: Schema.Schema<APIGroup> = /*#__PURE__*/ struct<APIGroup>(
   kind: /*#__PURE__*/ optional(Schema.String),
   name: Schema.String,
   preferredVersion: /*#__PURE__*/ optional(GroupVersionForDiscovery),
-  serverAddressByClientCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ServerAddressByClientCIDR)),
-  versions: /*#__PURE__*/ Schema.Array(GroupVersionForDiscovery)
+  serverAddressByClientCIDRs: /*#__PURE__*/ optional(/*#__PURE__*/ array(ServerAddressByClientCIDR)),
+  versions: /*#__PURE__*/ array(GroupVersionForDiscovery)
 }))
 
 /**
@@ -125,7 +125,7 @@ export interface APIGroupList {
  */
 export const APIGroupList: Schema.Schema<APIGroupList> = /*#__PURE__*/ struct<APIGroupList>("APIGroupList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  groups: /*#__PURE__*/ Schema.Array(APIGroup),
+  groups: /*#__PURE__*/ array(APIGroup),
   kind: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -167,15 +167,15 @@ export interface APIResource {
  * @category schemas
  */
 export const APIResource: Schema.Schema<APIResource> = /*#__PURE__*/ struct<APIResource>("APIResource", () => ({
-  categories: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  categories: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   group: /*#__PURE__*/ optional(Schema.String),
   kind: Schema.String,
   name: Schema.String,
   namespaced: Schema.Boolean,
-  shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  shortNames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   singularName: Schema.String,
   storageVersionHash: /*#__PURE__*/ optional(Schema.String),
-  verbs: /*#__PURE__*/ Schema.Array(Schema.String),
+  verbs: /*#__PURE__*/ array(Schema.String),
   version: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -210,7 +210,7 @@ export const APIResourceList: Schema.Schema<APIResourceList> = /*#__PURE__*/ str
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   groupVersion: Schema.String,
   kind: /*#__PURE__*/ optional(Schema.String),
-  resources: /*#__PURE__*/ Schema.Array(APIResource)
+  resources: /*#__PURE__*/ array(APIResource)
 }))
 
 /**
@@ -243,8 +243,8 @@ export interface APIVersions {
 export const APIVersions: Schema.Schema<APIVersions> = /*#__PURE__*/ struct<APIVersions>("APIVersions", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
-  serverAddressByClientCIDRs: /*#__PURE__*/ Schema.Array(ServerAddressByClientCIDR),
-  versions: /*#__PURE__*/ Schema.Array(Schema.String)
+  serverAddressByClientCIDRs: /*#__PURE__*/ array(ServerAddressByClientCIDR),
+  versions: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -364,7 +364,7 @@ export interface DeleteOptions {
  */
 export const DeleteOptions: Schema.Schema<DeleteOptions> = /*#__PURE__*/ struct<DeleteOptions>("DeleteOptions", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  dryRun: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  dryRun: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   gracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
   ignoreStoreReadErrorWithClusterBreakingPotential: /*#__PURE__*/ optional(Schema.Boolean),
   kind: /*#__PURE__*/ optional(Schema.String),
@@ -399,7 +399,7 @@ export interface FieldSelectorRequirement {
 export const FieldSelectorRequirement: Schema.Schema<FieldSelectorRequirement> = /*#__PURE__*/ struct<FieldSelectorRequirement>("FieldSelectorRequirement", () => ({
   key: Schema.String,
   operator: Schema.String,
-  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -418,7 +418,7 @@ export type FieldsV1 = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const FieldsV1: Schema.Schema<FieldsV1> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const FieldsV1: Schema.Schema<FieldsV1> = /*#__PURE__*/ record(Schema.Unknown)
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource`
@@ -472,7 +472,7 @@ export interface LabelSelectorRequirement {
 export const LabelSelectorRequirement: Schema.Schema<LabelSelectorRequirement> = /*#__PURE__*/ struct<LabelSelectorRequirement>("LabelSelectorRequirement", () => ({
   key: Schema.String,
   operator: Schema.String,
-  values: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  values: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -497,8 +497,8 @@ export interface LabelSelector {
  * @category schemas
  */
 export const LabelSelector: Schema.Schema<LabelSelector> = /*#__PURE__*/ struct<LabelSelector>("LabelSelector", () => ({
-  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(LabelSelectorRequirement)),
-  matchLabels: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
+  matchExpressions: /*#__PURE__*/ optional(/*#__PURE__*/ array(LabelSelectorRequirement)),
+  matchLabels: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String))
 }))
 
 /**
@@ -704,18 +704,18 @@ export interface ObjectMeta {
  * @category schemas
  */
 export const ObjectMeta: Schema.Schema<ObjectMeta> = /*#__PURE__*/ struct<ObjectMeta>("ObjectMeta", () => ({
-  annotations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  annotations: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   creationTimestamp: /*#__PURE__*/ optional(Time),
   deletionGracePeriodSeconds: /*#__PURE__*/ optional(Schema.Number),
   deletionTimestamp: /*#__PURE__*/ optional(Time),
-  finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  finalizers: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   generateName: /*#__PURE__*/ optional(Schema.String),
   generation: /*#__PURE__*/ optional(Schema.Number),
-  labels: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
-  managedFields: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ManagedFieldsEntry)),
+  labels: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
+  managedFields: /*#__PURE__*/ optional(/*#__PURE__*/ array(ManagedFieldsEntry)),
   name: /*#__PURE__*/ optional(Schema.String),
   namespace: /*#__PURE__*/ optional(Schema.String),
-  ownerReferences: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(OwnerReference)),
+  ownerReferences: /*#__PURE__*/ optional(/*#__PURE__*/ array(OwnerReference)),
   resourceVersion: /*#__PURE__*/ optional(Schema.String),
   selfLink: /*#__PURE__*/ optional(Schema.String),
   uid: /*#__PURE__*/ optional(Schema.String)
@@ -737,7 +737,7 @@ export type Patch = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const Patch: Schema.Schema<Patch> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const Patch: Schema.Schema<Patch> = /*#__PURE__*/ record(Schema.Unknown)
 
 /**
  * `io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause`
@@ -798,7 +798,7 @@ export interface StatusDetails {
  * @category schemas
  */
 export const StatusDetails: Schema.Schema<StatusDetails> = /*#__PURE__*/ struct<StatusDetails>("StatusDetails", () => ({
-  causes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(StatusCause)),
+  causes: /*#__PURE__*/ optional(/*#__PURE__*/ array(StatusCause)),
   group: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   name: /*#__PURE__*/ optional(Schema.String),

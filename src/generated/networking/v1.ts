@@ -6,7 +6,7 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -136,7 +136,7 @@ export interface HTTPIngressRuleValue {
  * @category schemas
  */
 export const HTTPIngressRuleValue: Schema.Schema<HTTPIngressRuleValue> = /*#__PURE__*/ struct<HTTPIngressRuleValue>("HTTPIngressRuleValue", () => ({
-  paths: /*#__PURE__*/ Schema.Array(HTTPIngressPath)
+  paths: /*#__PURE__*/ array(HTTPIngressPath)
 }))
 
 /**
@@ -257,7 +257,7 @@ export interface IPAddressList {
  */
 export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(IPAddress),
+  items: /*#__PURE__*/ array(IPAddress),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -285,7 +285,7 @@ export interface IPBlock {
  */
 export const IPBlock: Schema.Schema<IPBlock> = /*#__PURE__*/ struct<IPBlock>("IPBlock", () => ({
   cidr: Schema.String,
-  except: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  except: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -336,7 +336,7 @@ export interface IngressTLS {
  * @category schemas
  */
 export const IngressTLS: Schema.Schema<IngressTLS> = /*#__PURE__*/ struct<IngressTLS>("IngressTLS", () => ({
-  hosts: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  hosts: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   secretName: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -368,8 +368,8 @@ export interface IngressSpec {
 export const IngressSpec: Schema.Schema<IngressSpec> = /*#__PURE__*/ struct<IngressSpec>("IngressSpec", () => ({
   defaultBackend: /*#__PURE__*/ optional(IngressBackend),
   ingressClassName: /*#__PURE__*/ optional(Schema.String),
-  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressRule)),
-  tls: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressTLS))
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ array(IngressRule)),
+  tls: /*#__PURE__*/ optional(/*#__PURE__*/ array(IngressTLS))
 }))
 
 /**
@@ -427,7 +427,7 @@ export interface IngressLoadBalancerIngress {
 export const IngressLoadBalancerIngress: Schema.Schema<IngressLoadBalancerIngress> = /*#__PURE__*/ struct<IngressLoadBalancerIngress>("IngressLoadBalancerIngress", () => ({
   hostname: /*#__PURE__*/ optional(Schema.String),
   ip: /*#__PURE__*/ optional(Schema.String),
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressPortStatus))
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(IngressPortStatus))
 }))
 
 /**
@@ -450,7 +450,7 @@ export interface IngressLoadBalancerStatus {
  * @category schemas
  */
 export const IngressLoadBalancerStatus: Schema.Schema<IngressLoadBalancerStatus> = /*#__PURE__*/ struct<IngressLoadBalancerStatus>("IngressLoadBalancerStatus", () => ({
-  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(IngressLoadBalancerIngress))
+  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ array(IngressLoadBalancerIngress))
 }))
 
 /**
@@ -637,7 +637,7 @@ export interface IngressClassList {
  */
 export const IngressClassList: Schema.Schema<IngressClassList> = /*#__PURE__*/ struct<IngressClassList>("IngressClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(IngressClass),
+  items: /*#__PURE__*/ array(IngressClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -671,7 +671,7 @@ export interface IngressList {
  */
 export const IngressList: Schema.Schema<IngressList> = /*#__PURE__*/ struct<IngressList>("IngressList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Ingress),
+  items: /*#__PURE__*/ array(Ingress),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -756,8 +756,8 @@ export interface NetworkPolicyEgressRule {
  * @category schemas
  */
 export const NetworkPolicyEgressRule: Schema.Schema<NetworkPolicyEgressRule> = /*#__PURE__*/ struct<NetworkPolicyEgressRule>("NetworkPolicyEgressRule", () => ({
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPort)),
-  to: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPeer))
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(NetworkPolicyPort)),
+  to: /*#__PURE__*/ optional(/*#__PURE__*/ array(NetworkPolicyPeer))
 }))
 
 /**
@@ -782,8 +782,8 @@ export interface NetworkPolicyIngressRule {
  * @category schemas
  */
 export const NetworkPolicyIngressRule: Schema.Schema<NetworkPolicyIngressRule> = /*#__PURE__*/ struct<NetworkPolicyIngressRule>("NetworkPolicyIngressRule", () => ({
-  from: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPeer)),
-  ports: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyPort))
+  from: /*#__PURE__*/ optional(/*#__PURE__*/ array(NetworkPolicyPeer)),
+  ports: /*#__PURE__*/ optional(/*#__PURE__*/ array(NetworkPolicyPort))
 }))
 
 /**
@@ -812,10 +812,10 @@ export interface NetworkPolicySpec {
  * @category schemas
  */
 export const NetworkPolicySpec: Schema.Schema<NetworkPolicySpec> = /*#__PURE__*/ struct<NetworkPolicySpec>("NetworkPolicySpec", () => ({
-  egress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyEgressRule)),
-  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(NetworkPolicyIngressRule)),
+  egress: /*#__PURE__*/ optional(/*#__PURE__*/ array(NetworkPolicyEgressRule)),
+  ingress: /*#__PURE__*/ optional(/*#__PURE__*/ array(NetworkPolicyIngressRule)),
   podSelector: /*#__PURE__*/ optional(meta_v1.LabelSelector),
-  policyTypes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  policyTypes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -881,7 +881,7 @@ export interface NetworkPolicyList {
  */
 export const NetworkPolicyList: Schema.Schema<NetworkPolicyList> = /*#__PURE__*/ struct<NetworkPolicyList>("NetworkPolicyList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(NetworkPolicy),
+  items: /*#__PURE__*/ array(NetworkPolicy),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -906,7 +906,7 @@ export interface ServiceCIDRSpec {
  * @category schemas
  */
 export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", () => ({
-  cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -929,7 +929,7 @@ export interface ServiceCIDRStatus {
  * @category schemas
  */
 export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition))
 }))
 
 /**
@@ -998,7 +998,7 @@ export interface ServiceCIDRList {
  */
 export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ServiceCIDR),
+  items: /*#__PURE__*/ array(ServiceCIDR),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -125,7 +125,7 @@ export interface IPAddressList {
  */
 export const IPAddressList: Schema.Schema<IPAddressList> = /*#__PURE__*/ struct<IPAddressList>("IPAddressList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(IPAddress),
+  items: /*#__PURE__*/ array(IPAddress),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -150,7 +150,7 @@ export interface ServiceCIDRSpec {
  * @category schemas
  */
 export const ServiceCIDRSpec: Schema.Schema<ServiceCIDRSpec> = /*#__PURE__*/ struct<ServiceCIDRSpec>("ServiceCIDRSpec", () => ({
-  cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  cidrs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -173,7 +173,7 @@ export interface ServiceCIDRStatus {
  * @category schemas
  */
 export const ServiceCIDRStatus: Schema.Schema<ServiceCIDRStatus> = /*#__PURE__*/ struct<ServiceCIDRStatus>("ServiceCIDRStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition))
 }))
 
 /**
@@ -242,7 +242,7 @@ export interface ServiceCIDRList {
  */
 export const ServiceCIDRList: Schema.Schema<ServiceCIDRList> = /*#__PURE__*/ struct<ServiceCIDRList>("ServiceCIDRList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ServiceCIDR),
+  items: /*#__PURE__*/ array(ServiceCIDR),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

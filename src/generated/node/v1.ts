@@ -6,7 +6,7 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -29,7 +29,7 @@ export interface Overhead {
  * @category schemas
  */
 export const Overhead: Schema.Schema<Overhead> = /*#__PURE__*/ struct<Overhead>("Overhead", () => ({
-  podFixed: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+  podFixed: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity))
 }))
 
 /**
@@ -54,8 +54,8 @@ export interface Scheduling {
  * @category schemas
  */
 export const Scheduling: Schema.Schema<Scheduling> = /*#__PURE__*/ struct<Scheduling>("Scheduling", () => ({
-  nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
-  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.Toleration))
+  nodeSelector: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ array(core_v1.Toleration))
 }))
 
 /**
@@ -127,7 +127,7 @@ export interface RuntimeClassList {
  */
 export const RuntimeClassList: Schema.Schema<RuntimeClassList> = /*#__PURE__*/ struct<RuntimeClassList>("RuntimeClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(RuntimeClass),
+  items: /*#__PURE__*/ array(RuntimeClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -5,7 +5,7 @@ import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -106,10 +106,10 @@ export interface PodDisruptionBudgetStatus {
  * @category schemas
  */
 export const PodDisruptionBudgetStatus: Schema.Schema<PodDisruptionBudgetStatus> = /*#__PURE__*/ struct<PodDisruptionBudgetStatus>("PodDisruptionBudgetStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   currentHealthy: /*#__PURE__*/ optional(Schema.Number),
   desiredHealthy: /*#__PURE__*/ optional(Schema.Number),
-  disruptedPods: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: meta_v1.Time })),
+  disruptedPods: /*#__PURE__*/ optional(/*#__PURE__*/ record(meta_v1.Time)),
   disruptionsAllowed: /*#__PURE__*/ optional(Schema.Number),
   expectedPods: /*#__PURE__*/ optional(Schema.Number),
   observedGeneration: /*#__PURE__*/ optional(Schema.Number)
@@ -181,7 +181,7 @@ export interface PodDisruptionBudgetList {
  */
 export const PodDisruptionBudgetList: Schema.Schema<PodDisruptionBudgetList> = /*#__PURE__*/ struct<PodDisruptionBudgetList>("PodDisruptionBudgetList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PodDisruptionBudget),
+  items: /*#__PURE__*/ array(PodDisruptionBudget),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -27,7 +27,7 @@ export interface AggregationRule {
  * @category schemas
  */
 export const AggregationRule: Schema.Schema<AggregationRule> = /*#__PURE__*/ struct<AggregationRule>("AggregationRule", () => ({
-  clusterRoleSelectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.LabelSelector))
+  clusterRoleSelectors: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.LabelSelector))
 }))
 
 /**
@@ -58,11 +58,11 @@ export interface PolicyRule {
  * @category schemas
  */
 export const PolicyRule: Schema.Schema<PolicyRule> = /*#__PURE__*/ struct<PolicyRule>("PolicyRule", () => ({
-  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  resources: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  verbs: /*#__PURE__*/ Schema.Array(Schema.String)
+  apiGroups: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  nonResourceURLs: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resourceNames: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  resources: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  verbs: /*#__PURE__*/ array(Schema.String)
 }))
 
 /**
@@ -99,7 +99,7 @@ export const ClusterRole: Schema.Schema<ClusterRole> = /*#__PURE__*/ struct<Clus
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRule))
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ array(PolicyRule))
 }))
 
 /**
@@ -197,7 +197,7 @@ export const ClusterRoleBinding: Schema.Schema<ClusterRoleBinding> = /*#__PURE__
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   roleRef: RoleRef,
-  subjects: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Subject))
+  subjects: /*#__PURE__*/ optional(/*#__PURE__*/ array(Subject))
 }))
 
 /**
@@ -229,7 +229,7 @@ export interface ClusterRoleBindingList {
  */
 export const ClusterRoleBindingList: Schema.Schema<ClusterRoleBindingList> = /*#__PURE__*/ struct<ClusterRoleBindingList>("ClusterRoleBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ClusterRoleBinding),
+  items: /*#__PURE__*/ array(ClusterRoleBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -263,7 +263,7 @@ export interface ClusterRoleList {
  */
 export const ClusterRoleList: Schema.Schema<ClusterRoleList> = /*#__PURE__*/ struct<ClusterRoleList>("ClusterRoleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ClusterRole),
+  items: /*#__PURE__*/ array(ClusterRole),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -299,7 +299,7 @@ export const Role: Schema.Schema<Role> = /*#__PURE__*/ struct<Role>("Role", () =
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  rules: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PolicyRule))
+  rules: /*#__PURE__*/ optional(/*#__PURE__*/ array(PolicyRule))
 }))
 
 /**
@@ -336,7 +336,7 @@ export const RoleBinding: Schema.Schema<RoleBinding> = /*#__PURE__*/ struct<Role
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
   roleRef: RoleRef,
-  subjects: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Subject))
+  subjects: /*#__PURE__*/ optional(/*#__PURE__*/ array(Subject))
 }))
 
 /**
@@ -368,7 +368,7 @@ export interface RoleBindingList {
  */
 export const RoleBindingList: Schema.Schema<RoleBindingList> = /*#__PURE__*/ struct<RoleBindingList>("RoleBindingList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(RoleBinding),
+  items: /*#__PURE__*/ array(RoleBinding),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -402,7 +402,7 @@ export interface RoleList {
  */
 export const RoleList: Schema.Schema<RoleList> = /*#__PURE__*/ struct<RoleList>("RoleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Role),
+  items: /*#__PURE__*/ array(Role),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -6,7 +6,7 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -35,7 +35,7 @@ export interface NetworkDeviceData {
 export const NetworkDeviceData: Schema.Schema<NetworkDeviceData> = /*#__PURE__*/ struct<NetworkDeviceData>("NetworkDeviceData", () => ({
   hardwareAddress: /*#__PURE__*/ optional(Schema.String),
   interfaceName: /*#__PURE__*/ optional(Schema.String),
-  ips: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  ips: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -70,7 +70,7 @@ export interface AllocatedDeviceStatus {
  * @category schemas
  */
 export const AllocatedDeviceStatus: Schema.Schema<AllocatedDeviceStatus> = /*#__PURE__*/ struct<AllocatedDeviceStatus>("AllocatedDeviceStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   data: /*#__PURE__*/ optional(apimachinery.RawExtension),
   device: Schema.String,
   driver: Schema.String,
@@ -130,7 +130,7 @@ export interface DeviceAllocationConfiguration {
  */
 export const DeviceAllocationConfiguration: Schema.Schema<DeviceAllocationConfiguration> = /*#__PURE__*/ struct<DeviceAllocationConfiguration>("DeviceAllocationConfiguration", () => ({
   opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration),
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   source: Schema.String
 }))
 
@@ -208,15 +208,15 @@ export interface DeviceRequestAllocationResult {
  */
 export const DeviceRequestAllocationResult: Schema.Schema<DeviceRequestAllocationResult> = /*#__PURE__*/ struct<DeviceRequestAllocationResult>("DeviceRequestAllocationResult", () => ({
   adminAccess: /*#__PURE__*/ optional(Schema.Boolean),
-  bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  consumedCapacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity })),
+  bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  consumedCapacity: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity)),
   device: Schema.String,
   driver: Schema.String,
   pool: Schema.String,
   request: Schema.String,
   shareID: /*#__PURE__*/ optional(Schema.String),
-  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceToleration))
 }))
 
 /**
@@ -241,8 +241,8 @@ export interface DeviceAllocationResult {
  * @category schemas
  */
 export const DeviceAllocationResult: Schema.Schema<DeviceAllocationResult> = /*#__PURE__*/ struct<DeviceAllocationResult>("DeviceAllocationResult", () => ({
-  config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceAllocationConfiguration)),
-  results: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceRequestAllocationResult))
+  config: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceAllocationConfiguration)),
+  results: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceRequestAllocationResult))
 }))
 
 /**
@@ -352,7 +352,7 @@ export interface CapacityRequestPolicy {
 export const CapacityRequestPolicy: Schema.Schema<CapacityRequestPolicy> = /*#__PURE__*/ struct<CapacityRequestPolicy>("CapacityRequestPolicy", () => ({
   default: /*#__PURE__*/ optional(apimachinery.Quantity),
   validRange: /*#__PURE__*/ optional(CapacityRequestPolicyRange),
-  validValues: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(apimachinery.Quantity))
+  validValues: /*#__PURE__*/ optional(/*#__PURE__*/ array(apimachinery.Quantity))
 }))
 
 /**
@@ -375,7 +375,7 @@ export interface CapacityRequirements {
  * @category schemas
  */
 export const CapacityRequirements: Schema.Schema<CapacityRequirements> = /*#__PURE__*/ struct<CapacityRequirements>("CapacityRequirements", () => ({
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: apimachinery.Quantity }))
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ record(apimachinery.Quantity))
 }))
 
 /**
@@ -423,7 +423,7 @@ export interface CounterSet {
  * @category schemas
  */
 export const CounterSet: Schema.Schema<CounterSet> = /*#__PURE__*/ struct<CounterSet>("CounterSet", () => ({
-  counters: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Counter }),
+  counters: /*#__PURE__*/ record(Counter),
   name: Schema.String
 }))
 
@@ -462,13 +462,13 @@ export interface DeviceAttribute {
  */
 export const DeviceAttribute: Schema.Schema<DeviceAttribute> = /*#__PURE__*/ struct<DeviceAttribute>("DeviceAttribute", () => ({
   bool: /*#__PURE__*/ optional(Schema.Boolean),
-  bools: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Boolean)),
+  bools: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.Boolean)),
   int: /*#__PURE__*/ optional(Schema.Number),
-  ints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.Number)),
+  ints: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.Number)),
   string: /*#__PURE__*/ optional(Schema.String),
-  strings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  strings: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   version: /*#__PURE__*/ optional(Schema.String),
-  versions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  versions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -520,7 +520,7 @@ export interface DeviceCounterConsumption {
  */
 export const DeviceCounterConsumption: Schema.Schema<DeviceCounterConsumption> = /*#__PURE__*/ struct<DeviceCounterConsumption>("DeviceCounterConsumption", () => ({
   counterSet: Schema.String,
-  counters: /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Counter })
+  counters: /*#__PURE__*/ record(Counter)
 }))
 
 /**
@@ -627,17 +627,17 @@ export interface Device {
 export const Device: Schema.Schema<Device> = /*#__PURE__*/ struct<Device>("Device", () => ({
   allNodes: /*#__PURE__*/ optional(Schema.Boolean),
   allowMultipleAllocations: /*#__PURE__*/ optional(Schema.Boolean),
-  attributes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: DeviceAttribute })),
-  bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
+  attributes: /*#__PURE__*/ optional(/*#__PURE__*/ record(DeviceAttribute)),
+  bindingConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  bindingFailureConditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
   bindsToNode: /*#__PURE__*/ optional(Schema.Boolean),
-  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: DeviceCapacity })),
-  consumesCounters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceCounterConsumption)),
+  capacity: /*#__PURE__*/ optional(/*#__PURE__*/ record(DeviceCapacity)),
+  consumesCounters: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceCounterConsumption)),
   name: Schema.String,
-  nodeAllocatableResourceMappings: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: NodeAllocatableResourceMapping })),
+  nodeAllocatableResourceMappings: /*#__PURE__*/ optional(/*#__PURE__*/ record(NodeAllocatableResourceMapping)),
   nodeName: /*#__PURE__*/ optional(Schema.String),
   nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector),
-  taints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceTaint))
+  taints: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceTaint))
 }))
 
 /**
@@ -663,7 +663,7 @@ export interface DeviceClaimConfiguration {
  */
 export const DeviceClaimConfiguration: Schema.Schema<DeviceClaimConfiguration> = /*#__PURE__*/ struct<DeviceClaimConfiguration>("DeviceClaimConfiguration", () => ({
   opaque: /*#__PURE__*/ optional(OpaqueDeviceConfiguration),
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -692,7 +692,7 @@ export interface DeviceConstraint {
 export const DeviceConstraint: Schema.Schema<DeviceConstraint> = /*#__PURE__*/ struct<DeviceConstraint>("DeviceConstraint", () => ({
   distinctAttribute: /*#__PURE__*/ optional(Schema.String),
   matchAttribute: /*#__PURE__*/ optional(Schema.String),
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -755,8 +755,8 @@ export const DeviceSubRequest: Schema.Schema<DeviceSubRequest> = /*#__PURE__*/ s
   count: /*#__PURE__*/ optional(Schema.Number),
   deviceClassName: Schema.String,
   name: Schema.String,
-  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector)),
-  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
+  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceSelector)),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceToleration))
 }))
 
 /**
@@ -796,8 +796,8 @@ export const ExactDeviceRequest: Schema.Schema<ExactDeviceRequest> = /*#__PURE__
   capacity: /*#__PURE__*/ optional(CapacityRequirements),
   count: /*#__PURE__*/ optional(Schema.Number),
   deviceClassName: Schema.String,
-  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector)),
-  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceToleration))
+  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceSelector)),
+  tolerations: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceToleration))
 }))
 
 /**
@@ -825,7 +825,7 @@ export interface DeviceRequest {
  */
 export const DeviceRequest: Schema.Schema<DeviceRequest> = /*#__PURE__*/ struct<DeviceRequest>("DeviceRequest", () => ({
   exactly: /*#__PURE__*/ optional(ExactDeviceRequest),
-  firstAvailable: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSubRequest)),
+  firstAvailable: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceSubRequest)),
   name: Schema.String
 }))
 
@@ -853,9 +853,9 @@ export interface DeviceClaim {
  * @category schemas
  */
 export const DeviceClaim: Schema.Schema<DeviceClaim> = /*#__PURE__*/ struct<DeviceClaim>("DeviceClaim", () => ({
-  config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceClaimConfiguration)),
-  constraints: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceConstraint)),
-  requests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceRequest))
+  config: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceClaimConfiguration)),
+  constraints: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceConstraint)),
+  requests: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceRequest))
 }))
 
 /**
@@ -905,9 +905,9 @@ export interface DeviceClassSpec {
  * @category schemas
  */
 export const DeviceClassSpec: Schema.Schema<DeviceClassSpec> = /*#__PURE__*/ struct<DeviceClassSpec>("DeviceClassSpec", () => ({
-  config: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceClassConfiguration)),
+  config: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceClassConfiguration)),
   extendedResourceName: /*#__PURE__*/ optional(Schema.String),
-  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(DeviceSelector))
+  selectors: /*#__PURE__*/ optional(/*#__PURE__*/ array(DeviceSelector))
 }))
 
 /**
@@ -973,7 +973,7 @@ export interface DeviceClassList {
  */
 export const DeviceClassList: Schema.Schema<DeviceClassList> = /*#__PURE__*/ struct<DeviceClassList>("DeviceClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(DeviceClass),
+  items: /*#__PURE__*/ array(DeviceClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1058,8 +1058,8 @@ export interface ResourceClaimStatus {
  */
 export const ResourceClaimStatus: Schema.Schema<ResourceClaimStatus> = /*#__PURE__*/ struct<ResourceClaimStatus>("ResourceClaimStatus", () => ({
   allocation: /*#__PURE__*/ optional(AllocationResult),
-  devices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(AllocatedDeviceStatus)),
-  reservedFor: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(ResourceClaimConsumerReference))
+  devices: /*#__PURE__*/ optional(/*#__PURE__*/ array(AllocatedDeviceStatus)),
+  reservedFor: /*#__PURE__*/ optional(/*#__PURE__*/ array(ResourceClaimConsumerReference))
 }))
 
 /**
@@ -1128,7 +1128,7 @@ export interface ResourceClaimList {
  */
 export const ResourceClaimList: Schema.Schema<ResourceClaimList> = /*#__PURE__*/ struct<ResourceClaimList>("ResourceClaimList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ResourceClaim),
+  items: /*#__PURE__*/ array(ResourceClaim),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1222,7 +1222,7 @@ export interface ResourceClaimTemplateList {
  */
 export const ResourceClaimTemplateList: Schema.Schema<ResourceClaimTemplateList> = /*#__PURE__*/ struct<ResourceClaimTemplateList>("ResourceClaimTemplateList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ResourceClaimTemplate),
+  items: /*#__PURE__*/ array(ResourceClaimTemplate),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -1291,13 +1291,13 @@ export interface ResourceSliceSpec {
  */
 export const ResourceSliceSpec: Schema.Schema<ResourceSliceSpec> = /*#__PURE__*/ struct<ResourceSliceSpec>("ResourceSliceSpec", () => ({
   allNodes: /*#__PURE__*/ optional(Schema.Boolean),
-  devices: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Device)),
+  devices: /*#__PURE__*/ optional(/*#__PURE__*/ array(Device)),
   driver: Schema.String,
   nodeName: /*#__PURE__*/ optional(Schema.String),
   nodeSelector: /*#__PURE__*/ optional(core_v1.NodeSelector),
   perDeviceNodeSelection: /*#__PURE__*/ optional(Schema.Boolean),
   pool: ResourcePool,
-  sharedCounters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(CounterSet))
+  sharedCounters: /*#__PURE__*/ optional(/*#__PURE__*/ array(CounterSet))
 }))
 
 /**
@@ -1363,7 +1363,7 @@ export interface ResourceSliceList {
  */
 export const ResourceSliceList: Schema.Schema<ResourceSliceList> = /*#__PURE__*/ struct<ResourceSliceList>("ResourceSliceList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ResourceSlice),
+  items: /*#__PURE__*/ array(ResourceSlice),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -114,7 +114,7 @@ export interface DeviceTaintRuleStatus {
  * @category schemas
  */
 export const DeviceTaintRuleStatus: Schema.Schema<DeviceTaintRuleStatus> = /*#__PURE__*/ struct<DeviceTaintRuleStatus>("DeviceTaintRuleStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition))
 }))
 
 /**
@@ -183,7 +183,7 @@ export interface DeviceTaintRuleList {
  */
 export const DeviceTaintRuleList: Schema.Schema<DeviceTaintRuleList> = /*#__PURE__*/ struct<DeviceTaintRuleList>("DeviceTaintRuleList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(DeviceTaintRule),
+  items: /*#__PURE__*/ array(DeviceTaintRule),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -291,9 +291,9 @@ export interface ResourcePoolStatusRequestStatus {
  * @category schemas
  */
 export const ResourcePoolStatusRequestStatus: Schema.Schema<ResourcePoolStatusRequestStatus> = /*#__PURE__*/ struct<ResourcePoolStatusRequestStatus>("ResourcePoolStatusRequestStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   poolCount: Schema.Number,
-  pools: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PoolStatus))
+  pools: /*#__PURE__*/ optional(/*#__PURE__*/ array(PoolStatus))
 }))
 
 /**
@@ -362,7 +362,7 @@ export interface ResourcePoolStatusRequestList {
  */
 export const ResourcePoolStatusRequestList: Schema.Schema<ResourcePoolStatusRequestList> = /*#__PURE__*/ struct<ResourcePoolStatusRequestList>("ResourcePoolStatusRequestList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(ResourcePoolStatusRequest),
+  items: /*#__PURE__*/ array(ResourcePoolStatusRequest),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

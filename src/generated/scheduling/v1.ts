@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -79,7 +79,7 @@ export interface PriorityClassList {
  */
 export const PriorityClassList: Schema.Schema<PriorityClassList> = /*#__PURE__*/ struct<PriorityClassList>("PriorityClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PriorityClass),
+  items: /*#__PURE__*/ array(PriorityClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

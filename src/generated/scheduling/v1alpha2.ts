@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -23,7 +23,7 @@ export type BasicSchedulingPolicy = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const BasicSchedulingPolicy: Schema.Schema<BasicSchedulingPolicy> = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const BasicSchedulingPolicy: Schema.Schema<BasicSchedulingPolicy> = /*#__PURE__*/ record(Schema.Unknown)
 
 /**
  * `io.k8s.api.scheduling.v1alpha2.GangSchedulingPolicy`
@@ -120,7 +120,7 @@ export interface PodGroupSchedulingConstraints {
  * @category schemas
  */
 export const PodGroupSchedulingConstraints: Schema.Schema<PodGroupSchedulingConstraints> = /*#__PURE__*/ struct<PodGroupSchedulingConstraints>("PodGroupSchedulingConstraints", () => ({
-  topology: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TopologyConstraint))
+  topology: /*#__PURE__*/ optional(/*#__PURE__*/ array(TopologyConstraint))
 }))
 
 /**
@@ -234,7 +234,7 @@ export const PodGroupSpec: Schema.Schema<PodGroupSpec> = /*#__PURE__*/ struct<Po
   podGroupTemplateRef: /*#__PURE__*/ optional(PodGroupTemplateReference),
   priority: /*#__PURE__*/ optional(Schema.Number),
   priorityClassName: /*#__PURE__*/ optional(Schema.String),
-  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaim)),
+  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodGroupResourceClaim)),
   schedulingConstraints: /*#__PURE__*/ optional(PodGroupSchedulingConstraints),
   schedulingPolicy: PodGroupSchedulingPolicy
 }))
@@ -287,8 +287,8 @@ export interface PodGroupStatus {
  * @category schemas
  */
 export const PodGroupStatus: Schema.Schema<PodGroupStatus> = /*#__PURE__*/ struct<PodGroupStatus>("PodGroupStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
-  resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaimStatus))
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
+  resourceClaimStatuses: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodGroupResourceClaimStatus))
 }))
 
 /**
@@ -357,7 +357,7 @@ export interface PodGroupList {
  */
 export const PodGroupList: Schema.Schema<PodGroupList> = /*#__PURE__*/ struct<PodGroupList>("PodGroupList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(PodGroup),
+  items: /*#__PURE__*/ array(PodGroup),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -398,7 +398,7 @@ export const PodGroupTemplate: Schema.Schema<PodGroupTemplate> = /*#__PURE__*/ s
   name: Schema.String,
   priority: /*#__PURE__*/ optional(Schema.Number),
   priorityClassName: /*#__PURE__*/ optional(Schema.String),
-  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(PodGroupResourceClaim)),
+  resourceClaims: /*#__PURE__*/ optional(/*#__PURE__*/ array(PodGroupResourceClaim)),
   schedulingConstraints: /*#__PURE__*/ optional(PodGroupSchedulingConstraints),
   schedulingPolicy: PodGroupSchedulingPolicy
 }))
@@ -455,7 +455,7 @@ export interface WorkloadSpec {
  */
 export const WorkloadSpec: Schema.Schema<WorkloadSpec> = /*#__PURE__*/ struct<WorkloadSpec>("WorkloadSpec", () => ({
   controllerRef: /*#__PURE__*/ optional(TypedLocalObjectReference),
-  podGroupTemplates: /*#__PURE__*/ Schema.Array(PodGroupTemplate)
+  podGroupTemplates: /*#__PURE__*/ array(PodGroupTemplate)
 }))
 
 /**
@@ -521,7 +521,7 @@ export interface WorkloadList {
  */
 export const WorkloadList: Schema.Schema<WorkloadList> = /*#__PURE__*/ struct<WorkloadList>("WorkloadList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(Workload),
+  items: /*#__PURE__*/ array(Workload),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

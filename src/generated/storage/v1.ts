@@ -6,7 +6,7 @@ import type { ResourceDef } from "../../Resource.js"
 import * as apimachinery from "../apimachinery.js"
 import * as core_v1 from "../core/v1.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, record, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -84,8 +84,8 @@ export const CSIDriverSpec: Schema.Schema<CSIDriverSpec> = /*#__PURE__*/ struct<
   seLinuxMount: /*#__PURE__*/ optional(Schema.Boolean),
   serviceAccountTokenInSecrets: /*#__PURE__*/ optional(Schema.Boolean),
   storageCapacity: /*#__PURE__*/ optional(Schema.Boolean),
-  tokenRequests: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(TokenRequest)),
-  volumeLifecycleModes: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  tokenRequests: /*#__PURE__*/ optional(/*#__PURE__*/ array(TokenRequest)),
+  volumeLifecycleModes: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -151,7 +151,7 @@ export interface CSIDriverList {
  */
 export const CSIDriverList: Schema.Schema<CSIDriverList> = /*#__PURE__*/ struct<CSIDriverList>("CSIDriverList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(CSIDriver),
+  items: /*#__PURE__*/ array(CSIDriver),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -208,7 +208,7 @@ export const CSINodeDriver: Schema.Schema<CSINodeDriver> = /*#__PURE__*/ struct<
   allocatable: /*#__PURE__*/ optional(VolumeNodeResources),
   name: Schema.String,
   nodeID: Schema.String,
-  topologyKeys: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String))
+  topologyKeys: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String))
 }))
 
 /**
@@ -231,7 +231,7 @@ export interface CSINodeSpec {
  * @category schemas
  */
 export const CSINodeSpec: Schema.Schema<CSINodeSpec> = /*#__PURE__*/ struct<CSINodeSpec>("CSINodeSpec", () => ({
-  drivers: /*#__PURE__*/ Schema.Array(CSINodeDriver)
+  drivers: /*#__PURE__*/ array(CSINodeDriver)
 }))
 
 /**
@@ -297,7 +297,7 @@ export interface CSINodeList {
  */
 export const CSINodeList: Schema.Schema<CSINodeList> = /*#__PURE__*/ struct<CSINodeList>("CSINodeList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(CSINode),
+  items: /*#__PURE__*/ array(CSINode),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -374,7 +374,7 @@ export interface CSIStorageCapacityList {
  */
 export const CSIStorageCapacityList: Schema.Schema<CSIStorageCapacityList> = /*#__PURE__*/ struct<CSIStorageCapacityList>("CSIStorageCapacityList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(CSIStorageCapacity),
+  items: /*#__PURE__*/ array(CSIStorageCapacity),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -420,12 +420,12 @@ export interface StorageClass {
  */
 export const StorageClass: Schema.Schema<StorageClass> = /*#__PURE__*/ struct<StorageClass>("StorageClass", () => ({
   allowVolumeExpansion: /*#__PURE__*/ optional(Schema.Boolean),
-  allowedTopologies: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(core_v1.TopologySelectorTerm)),
+  allowedTopologies: /*#__PURE__*/ optional(/*#__PURE__*/ array(core_v1.TopologySelectorTerm)),
   apiVersion: /*#__PURE__*/ optional(Schema.String),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  mountOptions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(Schema.String)),
-  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  mountOptions: /*#__PURE__*/ optional(/*#__PURE__*/ array(Schema.String)),
+  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   provisioner: Schema.String,
   reclaimPolicy: /*#__PURE__*/ optional(Schema.String),
   volumeBindingMode: /*#__PURE__*/ optional(Schema.String)
@@ -460,7 +460,7 @@ export interface StorageClassList {
  */
 export const StorageClassList: Schema.Schema<StorageClassList> = /*#__PURE__*/ struct<StorageClassList>("StorageClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(StorageClass),
+  items: /*#__PURE__*/ array(StorageClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -577,7 +577,7 @@ export interface VolumeAttachmentStatus {
 export const VolumeAttachmentStatus: Schema.Schema<VolumeAttachmentStatus> = /*#__PURE__*/ struct<VolumeAttachmentStatus>("VolumeAttachmentStatus", () => ({
   attachError: /*#__PURE__*/ optional(VolumeError),
   attached: Schema.Boolean,
-  attachmentMetadata: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String })),
+  attachmentMetadata: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String)),
   detachError: /*#__PURE__*/ optional(VolumeError)
 }))
 
@@ -647,7 +647,7 @@ export interface VolumeAttachmentList {
  */
 export const VolumeAttachmentList: Schema.Schema<VolumeAttachmentList> = /*#__PURE__*/ struct<VolumeAttachmentList>("VolumeAttachmentList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(VolumeAttachment),
+  items: /*#__PURE__*/ array(VolumeAttachment),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))
@@ -686,7 +686,7 @@ export const VolumeAttributesClass: Schema.Schema<VolumeAttributesClass> = /*#__
   driverName: Schema.String,
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ObjectMeta),
-  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.String }))
+  parameters: /*#__PURE__*/ optional(/*#__PURE__*/ record(Schema.String))
 }))
 
 /**
@@ -718,7 +718,7 @@ export interface VolumeAttributesClassList {
  */
 export const VolumeAttributesClassList: Schema.Schema<VolumeAttributesClassList> = /*#__PURE__*/ struct<VolumeAttributesClassList>("VolumeAttributesClassList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(VolumeAttributesClass),
+  items: /*#__PURE__*/ array(VolumeAttributesClass),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

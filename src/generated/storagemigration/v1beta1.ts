@@ -4,7 +4,7 @@
 import * as Schema from "effect/Schema"
 import type { ResourceDef } from "../../Resource.js"
 import * as meta_v1 from "../meta/v1.js"
-import { struct, optional } from "../../internal/generatedSchema.js"
+import { array, optional, struct } from "../../internal/generatedSchema.js"
 
 
 /**
@@ -52,7 +52,7 @@ export interface StorageVersionMigrationStatus {
  * @category schemas
  */
 export const StorageVersionMigrationStatus: Schema.Schema<StorageVersionMigrationStatus> = /*#__PURE__*/ struct<StorageVersionMigrationStatus>("StorageVersionMigrationStatus", () => ({
-  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ Schema.Array(meta_v1.Condition)),
+  conditions: /*#__PURE__*/ optional(/*#__PURE__*/ array(meta_v1.Condition)),
   resourceVersion: /*#__PURE__*/ optional(Schema.String)
 }))
 
@@ -122,7 +122,7 @@ export interface StorageVersionMigrationList {
  */
 export const StorageVersionMigrationList: Schema.Schema<StorageVersionMigrationList> = /*#__PURE__*/ struct<StorageVersionMigrationList>("StorageVersionMigrationList", () => ({
   apiVersion: /*#__PURE__*/ optional(Schema.String),
-  items: /*#__PURE__*/ Schema.Array(StorageVersionMigration),
+  items: /*#__PURE__*/ array(StorageVersionMigration),
   kind: /*#__PURE__*/ optional(Schema.String),
   metadata: /*#__PURE__*/ optional(meta_v1.ListMeta)
 }))

@@ -6,12 +6,14 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type { ListMeta } from "../../generated/meta/v1.js"
 import { InvalidRequest, isApiError, type Operation, operationErrorTags, StatusError } from "../../KubeError.js"
 import * as KubeRequest from "../../KubeRequest.js"
 import * as PodExec from "../../PodExec.js"
 import * as PortForward from "../../PortForward.js"
 import type { ResourceDef } from "../../Resource.js"
 import type { RestClientError, Service as RestClientService } from "../../RestClient.js"
+import { array, optional, struct } from "../generatedSchema.js"
 import { lines } from "../restClient/lines.js"
 import { loader, type Spec } from "./factory.js"
 
@@ -20,6 +22,13 @@ const loadAutoscaling = loader(() => import("../../generated/autoscaling/v1.js")
 const loadAuthentication = loader(() => import("../../generated/authentication/v1.js"))
 
 const preserve = { onExcessProperty: "preserve" } as const
+
+interface ListOf {
+  readonly apiVersion?: string
+  readonly kind?: string
+  readonly metadata?: ListMeta
+  readonly items: ReadonlyArray<any>
+}
 
 interface Schemas {
   readonly item: Schema.Schema<any, any>
@@ -38,14 +47,15 @@ const schemasOf = (spec: Spec): Effect.Effect<Schemas> =>
     let cached = schemaCache.get(spec)
     if (cached === undefined) {
       cached = Promise.all([spec.schema(), loadMeta()]).then(([item, meta]) => {
+        // Built when a list first decodes, not with the item's schema: a program that only gets never pays it.
         const schemas: Schemas = {
           item,
-          list: Schema.Struct({
-            apiVersion: Schema.optionalWith(Schema.String, { exact: true }),
-            kind: Schema.optionalWith(Schema.String, { exact: true }),
-            metadata: Schema.optionalWith(meta.ListMeta, { exact: true }),
-            items: Schema.Array(item)
-          }).annotations({ identifier: `${spec.kind}List`, parseOptions: preserve })
+          list: struct<ListOf>(`${spec.kind}List`, () => ({
+            apiVersion: optional(Schema.String),
+            kind: optional(Schema.String),
+            metadata: optional(meta.ListMeta),
+            items: array(item)
+          }))
         }
         loadedSchemas.set(spec, Effect.succeed(schemas))
         loadedValues.set(spec, schemas)
