@@ -11,6 +11,7 @@
 // process running only effect-kube's path pays (the bench's contenders each run in a process of their own).
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { Pod } from "effect-kube/api/core/v1"
 import * as Clientset from "effect-kube/Clientset"
 import * as HttpExchange from "effect-kube/HttpExchange"
 import * as Kube from "effect-kube/Kube"
@@ -144,6 +145,14 @@ const variants: Record<string, () => Promise<Rate>> = {
       cs.restClient.execute(
         KubeRequest.get({ version: "v1", resource: "pods", namespace: ns, name: names[i % names.length]! }),
         Schema.Unknown
+      )
+    )),
+  // The typed decode without the clientset's own steps (its schema lookup and the error narrowing).
+  "RestClient.execute(Pod)": () =>
+    runtime.runPromise(lanes((i) =>
+      cs.restClient.execute(
+        KubeRequest.get({ version: "v1", resource: "pods", namespace: ns, name: names[i % names.length]! }),
+        Pod
       )
     )),
   "Clientset typed get": () => runtime.runPromise(lanes((i) => pods.get(names[i % names.length]!)))

@@ -3,7 +3,8 @@
 // - rawWatch / rawInformer: the raw contender's watch and its watch into a Map;
 // - restWatch: RestClient.watch with Schema.Unknown; dynamicWatch: the DynamicClient's watch (Unstructured);
 // - watcher: Watcher.watch over the DynamicClient (list, then watch), its Apply events counted;
-// - informer: Informer.make over the DynamicClient and one subscriber counting Updated events.
+// - informer: Informer.make over the DynamicClient and one subscriber counting Updated events;
+// - typedWatch / typedInformer: the same watch and informer over the typed client (the generated Pod schema).
 // `V=rawInformer,informer` picks variants, `ROUNDS=n` (default 6; the first is warm-up). `ALLOC=1` writes, for the
 // last round of each variant, a sampling allocation profile that includes the objects already collected
 // (/tmp/infLayers-<variant>.heapprofile, for DevTools' memory tab) and prints the bytes allocated per event, which do
@@ -32,6 +33,7 @@ const runtime = ManagedRuntime.make(Kube.layerKubeconfig({ path: info.kubeconfig
 const cs = await runtime.runPromise(Clientset.Clientset)
 const dynamic = DynamicClient.fromRestClient(cs.restClient).resource({ group: "", version: "v1", resource: "pods" })
   .namespace("pods-1k")
+const typed = cs.coreV1.pods("pods-1k")
 const watcherOptions = { streamingList: false, pageSize: 10_000 }
 
 const variants: Record<string, () => Promise<unknown>> = {
@@ -51,7 +53,9 @@ const variants: Record<string, () => Promise<unknown>> = {
         Stream.runDrain
       )
     ),
-  informer: () => runtime.runPromise(Effect.scoped(Effect.flatMap(syncedUpdates(dynamic, events), Fiber.join)))
+  informer: () => runtime.runPromise(Effect.scoped(Effect.flatMap(syncedUpdates(dynamic, events), Fiber.join))),
+  typedWatch: () => runtime.runPromise(typed.watch().pipe(Stream.take(events), Stream.runDrain)),
+  typedInformer: () => runtime.runPromise(Effect.scoped(Effect.flatMap(syncedUpdates(typed, events), Fiber.join)))
 }
 
 const which = (process.env.V ?? Object.keys(variants).join(",")).split(",")

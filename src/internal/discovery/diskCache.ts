@@ -49,8 +49,14 @@ export interface DiskCacheOptions {
   readonly ttl: Duration.Duration
 }
 
-const decodeGroups = Schema.decodeUnknownOption(Schema.parseJson(meta.APIGroupList))
-const decodeResources = Schema.decodeUnknownOption(Schema.parseJson(meta.APIResourceList))
+// Made on first read of a cache file: building the decoders (and the discovery schemas they force) at import cost
+// every program that never reads the cache a few milliseconds of its cold start.
+let groupsDecoder: ((u: unknown) => Option.Option<meta.APIGroupList>) | undefined
+let resourcesDecoder: ((u: unknown) => Option.Option<meta.APIResourceList>) | undefined
+const decodeGroups = (text: string) =>
+  (groupsDecoder ??= Schema.decodeUnknownOption(Schema.parseJson(meta.APIGroupList)))(text)
+const decodeResources = (text: string) =>
+  (resourcesDecoder ??= Schema.decodeUnknownOption(Schema.parseJson(meta.APIResourceList)))(text)
 
 /** The contents of `file` when it exists and is younger than the TTL by the Clock. */
 const readFresh = (fs: FileSystem.FileSystem, file: string, ttl: Duration.Duration) =>
