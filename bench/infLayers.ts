@@ -4,6 +4,7 @@
 // - restWatch: RestClient.watch with Schema.Unknown; dynamicWatch: the DynamicClient's watch (Unstructured);
 // - watcher: Watcher.watch over the DynamicClient (list, then watch), its Apply events counted;
 // - informer: Informer.make over the DynamicClient and one subscriber counting Updated events;
+// - transformInformer: an informer caching only its transform's output (metadata), with no subscriber;
 // - typedWatch / typedInformer: the same watch and informer over the typed client (the generated Pod schema).
 // `V=rawInformer,informer` picks variants, `ROUNDS=n` (default 6; the first is warm-up). `ALLOC=1` writes, for the
 // last round of each variant, a sampling allocation profile that includes the objects already collected
@@ -12,6 +13,7 @@
 //   node --import tsx bench/infLayers.ts
 import * as Clientset from "effect-kube/Clientset"
 import * as DynamicClient from "effect-kube/DynamicClient"
+import * as Informer from "effect-kube/Informer"
 import * as Kube from "effect-kube/Kube"
 import * as KubeRequest from "effect-kube/KubeRequest"
 import * as Watcher from "effect-kube/Watcher"
@@ -54,6 +56,22 @@ const variants: Record<string, () => Promise<unknown>> = {
       )
     ),
   informer: () => runtime.runPromise(Effect.scoped(Effect.flatMap(syncedUpdates(dynamic, events), Fiber.join))),
+  // An informer that caches only what its transform keeps (metadata) and has no subscriber, as a lister-only program
+  // runs it: its client CPU and, with --trace-gc-nvp, what its scavenges promote.
+  transformInformer: () =>
+    runtime.runPromise(Effect.scoped(Effect.gen(function*() {
+      let seen = 0
+      const informer = yield* Informer.make(dynamic, {
+        ...watcherOptions,
+        transform: (o) => {
+          seen++
+          return { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata }
+        }
+      })
+      yield* informer.waitForSync
+      const target = seen + events
+      yield* Effect.sleep(10).pipe(Effect.repeat({ until: () => seen >= target }), Effect.timeout(60_000))
+    }))),
   typedWatch: () => runtime.runPromise(typed.watch().pipe(Stream.take(events), Stream.runDrain)),
   typedInformer: () => runtime.runPromise(Effect.scoped(Effect.flatMap(syncedUpdates(typed, events), Fiber.join)))
 }

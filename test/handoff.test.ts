@@ -38,11 +38,14 @@ describe("Handoff", () => {
       expect(seen).toEqual(["a", "b", "c"])
     }))
 
-  it.effect("offerAll waits while more than capacity items wait, and goes on once the consumer takes them", () =>
+  it.effect("offerAllNow appends at once, waits while more than capacity items wait, and goes on once the consumer takes them", () =>
     Effect.gen(function*() {
       let takes = 0
       const handoff = new Handoff<number, never>({ capacity: 2, onTake: () => takes++ })
-      const producer = yield* Effect.fork(handoff.offerAll([1, 2, 3]))
+      const wait = handoff.offerAllNow([1, 2, 3])
+      // Appended by the call itself; the Effect is only the wait for the consumer.
+      expect(handoff.size).toBe(3)
+      const producer = yield* Effect.fork(wait)
       yield* Effect.yieldNow()
       expect(producer.unsafePoll()).toBeNull()
       expect(handoff.size).toBe(3)
@@ -51,7 +54,7 @@ describe("Handoff", () => {
       expect(Chunk.toReadonlyArray(yield* Fiber.join(consumer))).toEqual([1, 2, 3])
       expect(takes).toBe(1)
       // Within capacity, an offer does not wait at all.
-      yield* handoff.offerAll([4])
+      yield* handoff.offerAllNow([4])
       expect(handoff.size).toBe(1)
     }))
 
@@ -70,7 +73,7 @@ describe("Handoff", () => {
   it.effect("a waiting producer is released when the handoff ends", () =>
     Effect.gen(function*() {
       const handoff = new Handoff<number, never>({ capacity: 0 })
-      const producer = yield* Effect.fork(handoff.offerAll([1]))
+      const producer = yield* Effect.fork(handoff.offerAllNow([1]))
       yield* Effect.yieldNow()
       expect(producer.unsafePoll()).toBeNull()
       handoff.unsafeDone(Exit.void)

@@ -14,7 +14,7 @@ import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 
 export interface HandoffOptions {
-  /** Items waiting above which `offerAll` waits for the consumer (default: unbounded). */
+  /** Items waiting above which `offerAllNow`'s Effect waits for the consumer (default: unbounded). */
   readonly capacity?: number | undefined
   /** Called each time the consumer takes what is waiting (to resume a paused source, say). */
   readonly onTake?: (() => void) | undefined
@@ -56,13 +56,18 @@ export class Handoff<A, E> {
     this.wakeTaker()
   }
 
-  /** Appends, then waits while more than `capacity` items are waiting: the consumer holds the producer back. */
-  offerAll(items: Iterable<A>): Effect.Effect<void> {
-    return Effect.suspend(() => {
-      this.unsafeOfferAll(items)
-      return this.items.length <= this.capacity ? Effect.void : this.drained
-    })
+  /**
+   * Appends now, and returns the wait while more than `capacity` items are waiting: the consumer holds the producer
+   * back. The Effect does not hold `items` (see informer/watcher.ts's Sink).
+   */
+  offerAllNow(items: Iterable<A>): Effect.Effect<void> {
+    this.unsafeOfferAll(items)
+    return this.backpressure
   }
+
+  private readonly backpressure: Effect.Effect<void> = Effect.suspend(() =>
+    this.items.length <= this.capacity || this.end !== undefined ? Effect.void : this.drained
+  )
 
   /** Ends the stream once what is waiting has been taken: with `exit`'s failure, or cleanly. The first end wins. */
   unsafeDone(exit: Exit.Exit<void, E>): void {

@@ -85,8 +85,12 @@ export const make = <A, E>(
       publish(out)
     }
 
-    // The cache is updated in the fiber that reads the connection, with no buffer or fiber between them.
-    yield* run(source, options, (events) => Effect.sync(() => apply(events))).pipe(
+    // The cache is updated in the fiber that reads the connection, with no buffer or fiber between them, when the
+    // loop hands the batch over (see watcher.ts's Sink: no Effect holds the batch afterwards).
+    yield* run(source, options, (events) => {
+      apply(events)
+      return Effect.void
+    }).pipe(
       Effect.catchAll((error) =>
         Effect.sync(() => {
           failure = error
