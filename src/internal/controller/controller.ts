@@ -62,19 +62,20 @@ export const make = <D extends ResourceDef<any, any>, E, R>(
       (w) => Effect.map(informers.resource(w.resource, { namespace }), (informer) => ({ informer, watch: w }))
     )
 
+    // Each event is looked at when the stream hands it over, and only its key goes into the Effect that is run: an
+    // Effect closing over the event would keep both its objects alive as long as the runtime keeps that Effect
+    // (see informer/watcher.ts's Sink).
     const feedPrimary = primaryInformer.events.pipe(
-      Stream.runForEach((event) =>
-        Effect.suspend(() => {
-          if (!predicates.every((p) => p(event))) return Effect.void
-          const key = objectKey(event.object)
-          if (key === undefined) return Effect.void
-          if (event._tag === "Deleted") {
-            if (!reconcileDeleted) return Effect.void
-            tombstones.set(key, event.object)
-          }
-          return queue.add(key)
-        })
-      )
+      Stream.runForEach((event) => {
+        if (!predicates.every((p) => p(event))) return Effect.void
+        const key = objectKey(event.object)
+        if (key === undefined) return Effect.void
+        if (event._tag === "Deleted") {
+          if (!reconcileDeleted) return Effect.void
+          tombstones.set(key, event.object)
+        }
+        return queue.add(key)
+      })
     )
     const feedOwned = (informer: Informer.Informer<KubeObject>) =>
       informer.events.pipe(Stream.runForEach((event) =>
