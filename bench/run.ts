@@ -246,7 +246,9 @@ class Worker {
   static start(buildDir: string, id: ContenderId, server: string, kubeconfig: string): Promise<Worker> {
     const child = ChildProcess.fork(Path.join(buildDir, "bench", "worker.js"), [id, server, kubeconfig], {
       cwd: root,
-      execArgv: ["--expose-gc"],
+      // BENCH_WORKER_ARGS: more Node flags for the contenders' processes (`--cpu-prof --cpu-prof-dir=DIR` profiles
+      // each contender as the bench runs it), for diagnosis only.
+      execArgv: ["--expose-gc", ...(process.env.BENCH_WORKER_ARGS?.split(" ").filter((a) => a !== "") ?? [])],
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
     const ready = new Promise<Worker>((resolve, reject) => {
