@@ -35,34 +35,37 @@ const variance = (Schema.String as unknown as Record<symbol, unknown>)[Schema.Ty
  * `ast`, so the value behaves as the built schema everywhere (the same AST object on every read, which the decoders'
  * caches key on). References between generated structs that form a cycle are already `Schema.suspend`ed by the
  * generator, so building one never needs itself; should it, the error names it instead of overflowing the stack.
+ * A class, so each schema is one small object rather than a set of closures.
  */
-const lazySchema = <A>(identifier: string, build: () => SchemaAST.AST): Schema.Schema<A> => {
-  let built: SchemaAST.AST | undefined
-  let building = false
-  const force = (): SchemaAST.AST => {
-    if (built !== undefined) return built
-    if (building) throw new Error(`schema ${identifier} refers to itself while it is being built`)
-    building = true
+class LazyAstSchema {
+  #ast: SchemaAST.AST | undefined
+  #building = false
+  constructor(private readonly name: string, private readonly build: () => SchemaAST.AST) {}
+  get ast(): SchemaAST.AST {
+    if (this.#ast !== undefined) return this.#ast
+    if (this.#building) throw new Error(`schema ${this.name} refers to itself while it is being built`)
+    this.#building = true
     try {
-      built = build()
+      this.#ast = this.build()
     } finally {
-      building = false
+      this.#building = false
     }
-    return built
+    return this.#ast
   }
-  return {
-    [Schema.TypeId]: variance,
-    get ast() {
-      return force()
-    },
-    annotations: (annotations: Schema.Annotations.GenericSchema<A>) =>
-      Schema.make<A, unknown, never>(force()).annotations(annotations),
-    pipe() {
-      return pipeArguments(this, arguments)
-    },
-    toString: () => String(force())
-  } as unknown as Schema.Schema<A>
+  annotations(annotations: Schema.Annotations.GenericSchema<unknown>) {
+    return Schema.make(this.ast).annotations(annotations)
+  }
+  pipe() {
+    return pipeArguments(this, arguments)
+  }
+  toString() {
+    return String(this.ast)
+  }
 }
+;(LazyAstSchema.prototype as any)[Schema.TypeId] = variance
+
+const lazySchema = <A>(name: string, build: () => SchemaAST.AST): Schema.Schema<A> =>
+  new LazyAstSchema(name, build) as unknown as Schema.Schema<A>
 
 const preserve = { onExcessProperty: "preserve" } as const
 
@@ -126,33 +129,13 @@ class OptionalField {
 export const optional = <A>(schema: Schema.Schema<A>): Schema.optionalWith<Schema.Schema<A>, { exact: true }> =>
   new OptionalField(schema) as unknown as Schema.optionalWith<Schema.Schema<A>, { exact: true }>
 
-/** A schema whose AST `make` builds on first read, with what every Schema carries. */
-class LazyAstSchema {
-  constructor(private readonly make: () => SchemaAST.AST) {}
-  #ast: SchemaAST.AST | undefined
-  get ast(): SchemaAST.AST {
-    return this.#ast ??= this.make()
-  }
-  annotations(annotations: Schema.Annotations.GenericSchema<unknown>) {
-    return Schema.make(this.ast).annotations(annotations)
-  }
-  pipe() {
-    return pipeArguments(this, arguments)
-  }
-  toString() {
-    return String(this.ast)
-  }
-}
-;(LazyAstSchema.prototype as any)[Schema.TypeId] = variance
-
 /** `Schema.Array(item)`: the same AST (a readonly rest of `item`), built on first read. */
 export const array = <A>(item: Schema.Schema<A>): Schema.Schema<ReadonlyArray<A>> =>
-  new LazyAstSchema(() =>
-    new SchemaAST.TupleType([], [new SchemaAST.Type(item.ast)], true)
-  ) as unknown as Schema.Schema<ReadonlyArray<A>>
+  lazySchema("Array", () => new SchemaAST.TupleType([], [new SchemaAST.Type(item.ast)], true))
 
 /** `Schema.Record({ key: Schema.String, value })`: the same AST (one readonly string index), built on first read. */
 export const record = <A>(value: Schema.Schema<A>): Schema.Schema<{ readonly [key: string]: A }> =>
-  new LazyAstSchema(() =>
-    new SchemaAST.TypeLiteral([], [new SchemaAST.IndexSignature(SchemaAST.stringKeyword, value.ast, true)])
-  ) as unknown as Schema.Schema<{ readonly [key: string]: A }>
+  lazySchema(
+    "Record",
+    () => new SchemaAST.TypeLiteral([], [new SchemaAST.IndexSignature(SchemaAST.stringKeyword, value.ast, true)])
+  )
